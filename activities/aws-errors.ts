@@ -1,0 +1,45 @@
+/**
+ * Sorts AWS SDK errors into transient (thrown as-is, Temporal retries with backoff) and
+ * permanent (ApplicationFailure.nonRetryable with a sentence an operator understands).
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { ErrorType } from '../src/domain/errors';
+
+interface SdkError { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string }
+
+const unauthorized = /^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AuthFailure|InvalidClientTokenId|ExpiredToken|UnrecognizedClientException)$/;
+const notFound = /(NotFound|NoSuchEntity|NoSuchBucket|DoesNotExist|Malformed)/;
+const throttled = /^(Throttling|ThrottlingException|RequestLimitExceeded|TooManyRequestsException|SlowDown|RequestThrottled|ResourceContention|ScalingActivityInProgress|ServiceUnavailable|InternalError|InternalFailure)/;
+
+export function errorCode(err: unknown): string {
+  const e = err as SdkError;
+  return e?.Code ?? e?.name ?? 'Error';
+}
+
+export function isNotFound(err: unknown): boolean {
+  return notFound.test(errorCode(err));
+}
+
+/** Rethrows `err`, marking permanent AWS errors non-retryable; `what` names the action for the operator. */
+export function rethrowAws(err: unknown, what: string): never {
+  if (err instanceof ApplicationFailure) throw err;
+  const e = err as SdkError;
+  const code = errorCode(err);
+  const status = e?.$metadata?.httpStatusCode ?? 0;
+  const message = `${what} failed: ${code}: ${e?.message ?? String(err)}`;
+  if (throttled.test(code) || status >= 500 || status === 429 || status === 0) throw err;
+  if (unauthorized.test(code) || status === 401 || status === 403) {
+    throw ApplicationFailure.nonRetryable(`${message} — Cordon's AWS role lacks permission; grant it and retry the step`, ErrorType.AwsUnauthorized);
+  }
+  if (notFound.test(code)) throw ApplicationFailure.nonRetryable(message, ErrorType.TargetNotFound);
+  throw ApplicationFailure.nonRetryable(message, ErrorType.AwsPermanent);
+}
+
+/** Runs one AWS call, classifying its failure. */
+export async function awsCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    rethrowAws(err, what);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The HTTP API (Fastify): every /v1 route authenticated by bearer token, errors in one
+ * envelope, bodies limited in size. Routes live one resource per file in ./routes.
+ */
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { IncidentService } from '../temporal/incident-service';
+import type { Identity, OperatorDirectory } from './auth/operators';
+import { fromFastifyError, HttpError, sendError, unauthorized } from './errors';
+import { registerAlertRoutes, type AlertRouteOptions } from './routes/alerts';
+import { registerHealthRoutes } from './routes/health';
+import { registerIncidentRoutes } from './routes/incidents';
+
+export interface ApiDeps {
+  incidents: IncidentService;
+  operators: OperatorDirectory;
+  alerts: AlertRouteOptions;
+  /** Readiness: can we reach Temporal? */
+  ready: () => Promise<boolean>;
+  logLevel?: string;
+  bodyLimitBytes?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { identity?: Identity }
+}
+
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logLevel && deps.logLevel !== 'silent'
+      ? { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cordon-signature"]'] }
+      : false,
+    bodyLimit: deps.bodyLimitBytes ?? 256 * 1024,
+    genReqId: () => `req_${Math.random().toString(36).slice(2, 12)}`,
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const mapped = err instanceof HttpError ? err : fromFastifyError(err as never);
+    if (mapped.status >= 500) request.log.error({ err }, 'request failed');
+    return sendError(reply, request, mapped);
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, request, new HttpError(404, 'not_found', `no route ${request.method} ${request.url}`)));
+
+  // Authenticate every /v1 call before its handler runs.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const header = request.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const identity = token ? deps.operators.identify(token) : undefined;
+    if (identity) request.identity = identity;
+    else if (!request.url.startsWith('/v1/alerts/')) throw unauthorized();
+  });
+
+  registerHealthRoutes(app, deps.ready);
+  registerIncidentRoutes(app, deps.incidents);
+  registerAlertRoutes(app, deps.incidents, deps.alerts);
+  return app;
+}
+
+export function requireIdentity(request: FastifyRequest): Identity {
+  if (!request.identity) throw unauthorized();
+  return request.identity;
+}

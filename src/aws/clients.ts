@@ -1,0 +1,51 @@
+/**
+ * AWS SDK v3 clients, built once per process and handed to activities.
+ * With an endpoint (moto) they use dummy credentials unless real ones are configured.
+ */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export interface AwsClients {
+  region: string;
+  ec2: EC2Client;
+  autoscaling: AutoScalingClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  iam: IAMClient;
+  s3: S3Client;
+  ssm: SSMClient;
+  sts: STSClient;
+}
+
+export interface AwsClientOptions {
+  region: string;
+  endpoint?: string;
+  /** SDK-level attempts per call; Temporal retries activities on top of this. */
+  maxAttempts?: number;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export function createAwsClients(opts: AwsClientOptions): AwsClients {
+  const credentials = opts.credentials ?? (opts.endpoint ? { accessKeyId: 'testing', secretAccessKey: 'testing' } : undefined);
+  const base = { region: opts.region, endpoint: opts.endpoint, credentials, maxAttempts: opts.maxAttempts ?? 3 };
+  return {
+    region: opts.region,
+    ec2: new EC2Client(base),
+    autoscaling: new AutoScalingClient(base),
+    elbv2: new ElasticLoadBalancingV2Client(base),
+    iam: new IAMClient(base),
+    s3: new S3Client({ ...base, forcePathStyle: true }),
+    ssm: new SSMClient(base),
+    sts: new STSClient(base),
+  };
+}
+
+export function destroyAwsClients(clients: AwsClients): void {
+  for (const client of [clients.ec2, clients.autoscaling, clients.elbv2, clients.iam, clients.s3, clients.ssm, clients.sts]) {
+    client.destroy();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Cordon's error taxonomy: the ApplicationFailure `type` strings that code branches on.
+ * Workflows and activities import these names; nobody matches on message text.
+ */
+export const ErrorType = {
+  TargetNotFound: 'TargetNotFound',
+  AwsPermanent: 'AwsPermanent',
+  AwsUnauthorized: 'AwsUnauthorized',
+  NoKnownGoodImage: 'NoKnownGoodImage',
+  ReplacementUnhealthy: 'ReplacementUnhealthy',
+  ApprovalRejected: 'ApprovalRejected',
+  ApprovalTimedOut: 'ApprovalTimedOut',
+  InvalidRequest: 'InvalidRequest',
+  Forbidden: 'Forbidden',
+  EvidenceConflict: 'EvidenceConflict',
+  LateWithoutReason: 'LateWithoutReason',
+} as const;
+
+export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Non-retryable types every activity profile lists, so Temporal never retries them. */
+export const permanentErrorTypes: string[] = [
+  ErrorType.TargetNotFound, ErrorType.AwsPermanent, ErrorType.AwsUnauthorized, ErrorType.NoKnownGoodImage, ErrorType.EvidenceConflict,
+];

@@ -1,0 +1,39 @@
+/** The banner `npm start` prints once everything is up: where things are and how to try it. */
+import type { DemoFleet } from '../local/demo-fleet';
+
+export interface BannerInfo {
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUi?: string;
+  adminToken: string;
+  generatedToken: boolean;
+  fleet?: DemoFleet;
+  endpoint?: string;
+  simulated: boolean;
+}
+
+export function printBanner(info: BannerInfo): void {
+  const demoInstance = info.fleet?.instanceIds[0] ?? 'i-0123456789abcdef0';
+  const lines = [
+    '',
+    '  Cordon is running',
+    '',
+    `  API            ${info.apiUrl}`,
+    `  Console        ${info.apiUrl}/console`,
+    `  Temporal       ${info.temporalAddress}${info.temporalUi ? `   UI ${info.temporalUi}` : ''}`,
+    `  AWS            ${info.simulated ? `simulated (moto at ${info.endpoint}), demo fleet: group "web" = ${info.fleet?.instanceIds.join(', ')}` : info.endpoint ?? 'default credential chain'}`,
+    `  Admin token    ${info.adminToken}${info.generatedToken ? '   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)' : ''}`,
+    '',
+    '  Trigger a demo alert:',
+    `    curl -s -X POST ${info.apiUrl}/v1/alerts/generic \\`,
+    `      -H 'Authorization: Bearer ${info.adminToken}' -H 'Content-Type: application/json' \\`,
+    `      -d '{"instanceId":"${demoInstance}","severity":"high","title":"Demo: SSH brute force, then outbound C2"}'`,
+    '',
+    '  Then watch it:',
+    `    curl -s -H 'Authorization: Bearer ${info.adminToken}' ${info.apiUrl}/v1/incidents`,
+    '',
+    '  Ctrl-C stops everything; incidents stay in the SQLite file for the next start.',
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,74 @@
+/**
+ * The API's and CLI's door to incident workflows: open-or-join on an alert (signal-with-start
+ * on the resource-derived id), read state by query, forward operator decisions as updates.
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { IncidentAlert, IncidentSnapshot, ResourceRef, Severity } from '../domain/incident';
+import {
+  alertReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity,
+  type RunbookPolicy, type StepDecision, type StepDecisionResult,
+} from '../../workflows/definitions';
+import { incidentIdFor } from './incident-id';
+
+export interface IncidentSummary {
+  incidentId: string;
+  status: string;
+  startTime?: string;
+  closeTime?: string;
+}
+
+export class IncidentService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly policyFor: (severity: Severity) => RunbookPolicy,
+  ) {}
+
+  /** Opens an incident for the alert's resource, or joins the open one. Returns its id. */
+  async openOrJoin(resource: ResourceRef, alert: IncidentAlert, opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
+    const incidentId = incidentIdFor(resource);
+    const input: IncidentInput = {
+      incidentId, resource, severity: alert.severity, openedBy: opts.openedBy ?? `${alert.source} alert`,
+      policy: this.policyFor(alert.severity), dryRun: opts.dryRun ?? false,
+    };
+    await this.client.workflow.signalWithStart('incidentWorkflow', {
+      workflowId: incidentId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      signal: alertReceivedSignal,
+      signalArgs: [alert],
+      searchAttributes: {},
+    });
+    return incidentId;
+  }
+
+  async get(incidentId: string): Promise<IncidentSnapshot | undefined> {
+    try {
+      return await this.client.workflow.getHandle(incidentId).query(incidentStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  async list(limit = 200): Promise<IncidentSummary[]> {
+    const out: IncidentSummary[] = [];
+    for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` })) {
+      out.push(summary(wf));
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async decide(incidentId: string, decision: StepDecision): Promise<StepDecisionResult> {
+    return this.client.workflow.getHandle(incidentId).executeUpdate(decideStepUpdate, { args: [decision] });
+  }
+
+  async close(incidentId: string, operator: OperatorIdentity, reason: string): Promise<{ closed: boolean }> {
+    return this.client.workflow.getHandle(incidentId).executeUpdate(closeIncidentUpdate, { args: [{ operator, reason }] });
+  }
+}
+
+function summary(wf: WorkflowExecutionInfo): IncidentSummary {
+  return { incidentId: wf.workflowId, status: wf.status.name, startTime: wf.startTime?.toISOString(), closeTime: wf.closeTime?.toISOString() };
+}

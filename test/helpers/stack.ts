@@ -1,0 +1,112 @@
+/**
+ * A real stack for integration tests: moto and the Temporal dev server on free loopback
+ * ports (each test file its own), a worker, the API in process. Torn down completely.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
+import { buildApi } from '../../src/api/server';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
+import { startMoto, type MotoServer } from '../../src/local/moto-server';
+import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
+import { toolchainPaths } from '../../src/local/toolchain-paths';
+import { policyFor } from '../../src/policy/runbook-policy';
+import { IncidentService } from '../../src/temporal/incident-service';
+import { createCordonWorker } from '../../src/worker/create-worker';
+
+export const REGION = 'eu-west-1';
+export const ACCOUNT = '123456789012';
+
+export interface Stack {
+  dir: string;
+  moto: MotoServer;
+  temporal: TemporalDevServer;
+  aws: AwsClients;
+  client: Client;
+  taskQueue: string;
+  incidents: IncidentService;
+  api: FastifyInstance;
+  tokens: Record<string, string>;
+  startWorker(): Promise<Worker>;
+  stopWorker(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+const people: [string, Role[]][] = [
+  ['alice', ['responder']], ['bob', ['approver']], ['carol', ['approver']], ['dora', ['dpo']],
+  ['audrey', ['auditor']], ['admin', ['admin']], ['sensor', ['alert-source']],
+];
+
+export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-it-'));
+  const tools = toolchainPaths();
+  const [moto, temporal] = await Promise.all([
+    startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
+    startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
+  ]);
+  const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const taskQueue = `cordon-it-${crypto.randomUUID()}`;
+  const incidents = new IncidentService(client, taskQueue, (s) => policyFor(s));
+  const operators = new OperatorDirectory();
+  const tokens: Record<string, string> = {};
+  for (const [name, roles] of people) {
+    tokens[name] = crypto.randomBytes(24).toString('hex');
+    operators.addToken({ name, roles }, tokens[name]!);
+  }
+  const api = await buildApi({ incidents, operators, alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true });
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let workerConnection: NativeConnection | undefined;
+  const stack: Stack = {
+    dir, moto, temporal, aws, client, taskQueue, incidents, api, tokens,
+    async startWorker() {
+      workerConnection ??= await NativeConnection.connect({ address: temporal.address });
+      worker = await createCordonWorker({
+        connection: workerConnection, namespace: 'default', taskQueue,
+        deps: { aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 } },
+      });
+      running = worker.run();
+      return worker;
+    },
+    async stopWorker() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      worker = undefined;
+    },
+    async teardown() {
+      await stack.stopWorker();
+      await api.close();
+      await workerConnection?.close();
+      await connection.close();
+      destroyAwsClients(aws);
+      await Promise.all([moto.stop(), temporal.stop()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  if (opts.worker !== false) await stack.startWorker();
+  return stack;
+}
+
+/** Polls `fn` until it returns a truthy value (or throws after timeoutMs). */
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 30000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

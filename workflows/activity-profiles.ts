@@ -1,0 +1,26 @@
+/**
+ * Named activity option profiles: every activity call picks one. Transient AWS errors
+ * (throttling, 5xx, dropped connections) retry with backoff; permanent ones are listed as
+ * non-retryable so an operator sees them at once.
+ */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { permanentErrorTypes } from '../src/domain/errors';
+
+const retryTransient: RetryPolicy = {
+  initialInterval: '500ms',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 12,
+  nonRetryableErrorTypes: permanentErrorTypes,
+};
+
+export const profiles = {
+  /** Reads: quick, many retries. */
+  awsRead: { startToCloseTimeout: '30s', retry: retryTransient },
+  /** Mutations: each activity checks state before acting, so retries are safe. */
+  awsMutation: { startToCloseTimeout: '60s', retry: retryTransient },
+  /** Long captures (snapshots, memory, uploads) heartbeat to show progress. */
+  capture: { startToCloseTimeout: '15m', heartbeatTimeout: '60s', retry: { ...retryTransient, maximumAttempts: 5 } },
+  /** Notifying people: retried, deduplicated by the notifier's idempotency key. */
+  notify: { startToCloseTimeout: '30s', retry: { ...retryTransient, maximumAttempts: 20 } },
+} satisfies Record<string, ActivityOptions>;

@@ -1,0 +1,2 @@
+/** Workflow entry points: every export here becomes a workflow type. */
+export { incidentWorkflow } from './incident-workflow';

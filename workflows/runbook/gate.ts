@@ -1,0 +1,44 @@
+/**
+ * Approval gates: who may decide a step, how many distinct people it takes, and the refusals
+ * an update validator gives before anything enters history. Pure, so unit tests cover every
+ * refusal without Temporal.
+ */
+import type { StepState } from '../../src/domain/incident';
+import type { GatePolicy, StepDecision } from '../definitions';
+
+export type GateRefusal =
+  | { code: 'unknown-step'; message: string }
+  | { code: 'not-awaiting'; message: string }
+  | { code: 'role-not-allowed'; message: string }
+  | { code: 'same-person'; message: string }
+  | { code: 'self-approval'; message: string }
+  | { code: 'missing-reason'; message: string };
+
+export function requiredApprovals(policy: GatePolicy): number {
+  return policy.mode === 'two-person' ? 2 : policy.mode === 'approve' ? 1 : 0;
+}
+
+/** Returns why this decision must be refused, or undefined when it may be applied. */
+export function refuseDecision(
+  decision: StepDecision,
+  step: StepState | undefined,
+  policy: GatePolicy | undefined,
+  requestedBy: string | undefined,
+): GateRefusal | undefined {
+  if (!step || !policy) return { code: 'unknown-step', message: `no gated step named "${decision.step}" in this incident` };
+  if (step.status !== 'awaiting-approval') return { code: 'not-awaiting', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
+  if (!decision.reason.trim()) return { code: 'missing-reason', message: 'a reason is required for every decision' };
+  const roles = decision.operator.roles;
+  if (!roles.includes('admin') && !roles.some((r) => policy.approverRoles.includes(r))) {
+    return { code: 'role-not-allowed', message: `${decision.operator.name} (roles: ${roles.join(', ') || 'none'}) may not decide "${decision.step}"; allowed: ${policy.approverRoles.join(', ')}` };
+  }
+  if (decision.decision === 'approve') {
+    if ((step.approvals ?? []).some((a) => a.by === decision.operator.name)) {
+      return { code: 'same-person', message: `${decision.operator.name} already approved "${decision.step}"; a second, different approver is required` };
+    }
+    if (policy.forbidSelfApproval && requestedBy === decision.operator.name) {
+      return { code: 'self-approval', message: `${decision.operator.name} requested "${decision.step}" and may not approve it (four-eyes policy)` };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * The incident's state as a plain class the workflow mutates and unit tests drive without
+ * Temporal. Invariants: steps keep their declared order; every transition appends one
+ * timeline entry; repeated alerts with the same dedup key are tallied, not listed again.
+ */
+import type {
+  AlertTally, IncidentAlert, IncidentPhase, IncidentSnapshot, PlannedCall, StepState, StepStatus, TargetDescription, TimelineEntry,
+} from '../../src/domain/incident';
+import type { IncidentInput } from '../definitions';
+
+export interface StepDefinition { name: string; title: string }
+
+const severityRank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
+export class IncidentState {
+  private readonly snap: IncidentSnapshot;
+  private readonly tallies = new Map<string, AlertTally>();
+
+  constructor(input: IncidentInput, steps: StepDefinition[], now: string) {
+    const carried = input.carried ?? {};
+    this.snap = {
+      incidentId: input.incidentId,
+      resource: input.resource,
+      severity: carried.severity ?? input.severity,
+      phase: carried.phase ?? 'open',
+      openedAt: carried.openedAt ?? now,
+      dryRun: input.dryRun,
+      alertCount: carried.alertCount ?? 0,
+      alerts: [],
+      steps: carried.steps ?? steps.map((s) => ({ name: s.name, title: s.title, status: 'pending' as StepStatus })),
+      timeline: carried.timeline ?? [],
+      target: carried.target,
+      plan: carried.plan,
+    };
+    for (const tally of carried.alerts ?? []) this.tallies.set(tally.dedupKey, tally);
+    if (!input.carried) this.log({ at: now, kind: 'note', message: `incident opened by ${input.openedBy}${input.dryRun ? ' (plan mode: no AWS changes)' : ''}` });
+  }
+
+  get phase(): IncidentPhase { return this.snap.phase; }
+  get target(): TargetDescription | undefined { return this.snap.target; }
+  get alertCount(): number { return this.snap.alertCount; }
+  get timeline(): readonly TimelineEntry[] { return this.snap.timeline; }
+
+  setPhase(phase: IncidentPhase, at: string): void {
+    if (this.snap.phase === phase) return;
+    this.snap.phase = phase;
+    this.log({ at, kind: 'note', message: `incident is ${phase}` });
+  }
+
+  setTarget(target: TargetDescription): void { this.snap.target = target; }
+
+  addPlannedCalls(calls: PlannedCall[]): void {
+    this.snap.plan = [...(this.snap.plan ?? []), ...calls];
+  }
+
+  /** Tallies an alert; returns true when its dedup key is new to this incident. */
+  recordAlert(alert: IncidentAlert): boolean {
+    this.snap.alertCount += 1;
+    if (severityRank[alert.severity] > severityRank[this.snap.severity]) this.snap.severity = alert.severity;
+    const known = this.tallies.get(alert.dedupKey);
+    if (known) {
+      known.count += 1;
+      if (alert.lastSeen > known.lastSeen) known.lastSeen = alert.lastSeen;
+      if (alert.status === 'resolved' && known.status !== 'resolved') this.log({ at: alert.receivedAt, kind: 'alert', message: `source reports resolved: ${alert.title} (the incident stays open until an operator closes it)` });
+      known.status = alert.status;
+      return false;
+    }
+    this.tallies.set(alert.dedupKey, {
+      dedupKey: alert.dedupKey, source: alert.source, title: alert.title, severity: alert.severity, status: alert.status,
+      count: 1, firstSeen: alert.firstSeen, lastSeen: alert.lastSeen,
+    });
+    this.log({ at: alert.receivedAt, kind: 'alert', message: `${alert.source} ${alert.severity}: ${alert.title}`, data: { dedupKey: alert.dedupKey } });
+    return true;
+  }
+
+  /** Earliest first-seen time across alerts: the start of the suspected compromise window. */
+  firstSeen(): string | undefined {
+    let first: string | undefined;
+    for (const t of this.tallies.values()) if (!first || t.firstSeen < first) first = t.firstSeen;
+    return first;
+  }
+
+  step(name: string): StepState {
+    const found = this.snap.steps.find((s) => s.name === name);
+    if (!found) throw new Error(`unknown step ${name}`);
+    return found;
+  }
+
+  hasStep(name: string): boolean { return this.snap.steps.some((s) => s.name === name); }
+
+  transition(name: string, status: StepStatus, at: string, detail?: string, actor?: string): void {
+    const step = this.step(name);
+    step.status = status;
+    if (status === 'running' || status === 'awaiting-approval') step.startedAt ??= at;
+    if (status === 'done' || status === 'failed' || status === 'skipped') step.endedAt = at;
+    if (status === 'failed') step.error = detail;
+    else if (detail) step.detail = detail;
+    this.log({ at, kind: 'step', step: name, message: `${step.title}: ${status}${detail ? ` — ${detail}` : ''}`, actor });
+  }
+
+  recordApproval(name: string, by: string, reason: string, at: string): number {
+    const step = this.step(name);
+    step.approvals = [...(step.approvals ?? []), { by, at, reason }];
+    this.log({ at, kind: 'approval', step: name, actor: by, message: `${by} approved ${step.title}: ${reason}` });
+    return step.approvals.length;
+  }
+
+  log(entry: TimelineEntry): void { this.snap.timeline.push(entry); }
+
+  snapshot(): IncidentSnapshot {
+    return { ...this.snap, alerts: [...this.tallies.values()].map((t) => ({ ...t })), steps: this.snap.steps.map((s) => ({ ...s })), timeline: [...this.snap.timeline] };
+  }
+}
