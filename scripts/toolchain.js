@@ -6,7 +6,8 @@
  *    Linux x86-64 binary, else `go install` from the Go module proxy.
  * Everything lands in a per-user cache (reused by every clone) and `.tools/toolchain.json`
  * records the resolved paths. Environment overrides win and skip the install:
- * TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH, MOTO_SERVER_PATH.
+ * TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH, MOTO_SERVER_PATH, CHROMIUM_PATH.
+ * Chromium (for the console's browser tests) comes from Debian's `chromium` package.
  * Plain Node with no dependencies, so it runs before anything is compiled.
  */
 'use strict';
@@ -112,6 +113,22 @@ function ensureTemporalCli(venv) {
   return goBin;
 }
 
+/** Debian's Chromium for the browser tests: installed with apt-get when missing and we are root. */
+function ensureChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (found) return found;
+  if (!run('apt-get', ['--version']).ok || process.getuid?.() !== 0) {
+    fail('Chromium', 'install Debian\'s `chromium` package (apt-get install chromium) or set CHROMIUM_PATH');
+  }
+  progress('apt-get install chromium (first run only, about a minute)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  const r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env });
+  if (!r.ok || !fs.existsSync('/usr/bin/chromium')) fail('Chromium', `apt-get failed: ${r.out.trim().split('\n').pop()}`);
+  return '/usr/bin/chromium';
+}
+
 function main() {
   const started = Date.now();
   const env = process.env;
@@ -121,10 +138,11 @@ function main() {
     motoServer: env.MOTO_SERVER_PATH || venv.moto,
     temporalTestServer: env.TEMPORAL_TEST_SERVER_PATH || venv.testServer,
     temporalCli: env.TEMPORAL_CLI_PATH || ensureTemporalCli(venv.venv),
+    chromium: process.argv.includes('--no-browser') ? undefined : ensureChromium(),
     pins: PINS,
   };
   for (const [name, file] of Object.entries(resolved)) {
-    if (name !== 'pins' && !fs.existsSync(file)) fail(name, `${file} does not exist`);
+    if (name !== 'pins' && file && !fs.existsSync(file)) fail(name, `${file} does not exist`);
   }
   fs.mkdirSync(toolsDir, { recursive: true });
   const text = `${JSON.stringify(resolved, null, 2)}\n`;

@@ -7,6 +7,7 @@ import type { IncidentService } from '../temporal/incident-service';
 import type { Identity, OperatorDirectory } from './auth/operators';
 import { fromFastifyError, HttpError, sendError, unauthorized } from './errors';
 import { registerAlertRoutes, type AlertRouteOptions } from './routes/alerts';
+import { registerConsoleRoutes } from './routes/console';
 import { registerHealthRoutes } from './routes/health';
 import { registerIncidentRoutes } from './routes/incidents';
 
@@ -51,6 +52,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   registerHealthRoutes(app, deps.ready);
+  registerConsoleRoutes(app);
   registerIncidentRoutes(app, deps.incidents);
   registerAlertRoutes(app, deps.incidents, deps.alerts);
   return app;

@@ -26,6 +26,17 @@ export const configSchema = z.object({
   /** With no Temporal address, `npm start` runs the dev server on these ports. */
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  /** TLS to a remote Temporal: `true` for server-authenticated TLS, or client cert + key files (mTLS). */
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  /** Temporal Cloud API key (implies TLS). */
+  TEMPORAL_API_KEY: optionalString,
+  /** Prebuilt workflow bundle (production images ship one, made at build time). */
+  CORDON_WORKFLOW_BUNDLE: optionalString,
+  /** Graceful shutdown: how long a worker drains running activities on SIGTERM. */
+  CORDON_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(20),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
@@ -42,6 +53,9 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** Every variable the schema knows (the compose test checks env wiring against it). */
+export const configKeys = Object.keys(configSchema.shape) as (keyof Config)[];
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -55,7 +69,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  return parsed.data;
+  const c = parsed.data;
+  if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
+  }
+  return c;
 }
 
 /** True when Cordon should run its own moto and seed the demo fleet. */

@@ -9,6 +9,8 @@ export interface ToolchainPaths {
   temporalCli: string;
   temporalTestServer: string;
   motoServer: string;
+  /** Debian's Chromium, for the console's browser tests. */
+  chromium?: string;
 }
 
 export const projectRoot = path.resolve(__dirname, '..', '..');
@@ -22,5 +24,8 @@ export function toolchainPaths(overrides: Partial<ToolchainPaths> = {}): Toolcha
     if (!value) throw new Error(`${key} is not installed: run \`npm run toolchain\``);
     return value;
   };
-  return { temporalCli: pick('temporalCli'), temporalTestServer: pick('temporalTestServer'), motoServer: pick('motoServer') };
+  return {
+    temporalCli: pick('temporalCli'), temporalTestServer: pick('temporalTestServer'), motoServer: pick('motoServer'),
+    chromium: overrides.chromium ?? recorded.chromium,
+  };
 }

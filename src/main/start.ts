@@ -21,7 +21,9 @@ import { projectRoot, toolchainPaths } from '../local/toolchain-paths';
 import { policyFor } from '../policy/runbook-policy';
 import { IncidentService } from '../temporal/incident-service';
 import { createCordonWorker } from '../worker/create-worker';
+import { installWorkerRuntime } from '../worker/runtime';
 import { printBanner } from './banner';
+import { temporalConnectionOptions } from './temporal-connection';
 import { createLogger } from './logger';
 
 function step(message: string): void {
@@ -80,7 +82,9 @@ async function main(config: Config): Promise<void> {
     const account = identity.Account ?? '000000000000';
 
     step(`connecting to Temporal at ${temporalAddress}`);
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    installWorkerRuntime();
+    const connectionOptions = temporalConnectionOptions(config, temporalAddress);
+    const workerConnection = await NativeConnection.connect(connectionOptions);
     const worker = await createCordonWorker({
       connection: workerConnection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE,
       deps: { aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS } },
@@ -88,7 +92,7 @@ async function main(config: Config): Promise<void> {
     const workerRun = worker.run();
     cleanups.push(async () => { worker.shutdown(); await workerRun; await workerConnection.close(); });
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connection = await Connection.connect(connectionOptions);
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     cleanups.push(() => connection.close());
     const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => policyFor(s));

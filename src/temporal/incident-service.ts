@@ -10,11 +10,18 @@ import {
 } from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 
+/** What the incidents list shows; phase and the rest come from the workflow's memo. */
 export interface IncidentSummary {
   incidentId: string;
   status: string;
   startTime?: string;
   closeTime?: string;
+  phase?: string;
+  severity?: string;
+  instanceId?: string;
+  account?: string;
+  region?: string;
+  pendingApprovals?: number;
 }
 
 export class IncidentService {
@@ -37,7 +44,7 @@ export class IncidentService {
       args: [input],
       signal: alertReceivedSignal,
       signalArgs: [alert],
-      searchAttributes: {},
+      memo: { phase: 'open', severity: alert.severity, ...resource, pendingApprovals: 0 },
     });
     return incidentId;
   }
@@ -70,5 +77,9 @@ export class IncidentService {
 }
 
 function summary(wf: WorkflowExecutionInfo): IncidentSummary {
-  return { incidentId: wf.workflowId, status: wf.status.name, startTime: wf.startTime?.toISOString(), closeTime: wf.closeTime?.toISOString() };
+  const memo = (wf.memo ?? {}) as Partial<IncidentSummary>;
+  return {
+    incidentId: wf.workflowId, status: wf.status.name, startTime: wf.startTime?.toISOString(), closeTime: wf.closeTime?.toISOString(),
+    phase: memo.phase, severity: memo.severity, instanceId: memo.instanceId, account: memo.account, region: memo.region, pendingApprovals: memo.pendingApprovals,
+  };
 }

@@ -26,7 +26,7 @@ export async function createCordonWorker(opts: CordonWorkerOptions): Promise<Wor
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath }),
-    identity: opts.identity,
+    ...(opts.identity ? { identity: opts.identity } : {}),
     shutdownGraceTime: '20s',
     ...opts.extra,
   });

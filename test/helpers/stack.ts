@@ -18,6 +18,7 @@ import { toolchainPaths } from '../../src/local/toolchain-paths';
 import { policyFor } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
 import { createCordonWorker } from '../../src/worker/create-worker';
+import { installWorkerRuntime } from '../../src/worker/runtime';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -43,6 +44,7 @@ const people: [string, Role[]][] = [
 ];
 
 export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
+  installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-it-'));
   const tools = toolchainPaths();
   const [moto, temporal] = await Promise.all([

@@ -1,0 +1,24 @@
+/**
+ * The operator console: three static files served from memory (no CDN, works air-gapped),
+ * plus GET /v1/me so the page can show who is signed in.
+ */
+import type { FastifyInstance } from 'fastify';
+import fs from 'node:fs';
+import path from 'node:path';
+import { requireIdentity } from '../server';
+
+const assetsDir = path.resolve(__dirname, '..', '..', 'console', 'assets');
+const assets: Record<string, string> = { 'index.html': 'text/html', 'console.css': 'text/css', 'console.js': 'text/javascript' };
+
+export function registerConsoleRoutes(app: FastifyInstance): void {
+  const files = Object.fromEntries(Object.keys(assets).map((name) => [name, fs.readFileSync(path.join(assetsDir, name))]));
+  const headers = { 'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'", 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
+  app.get('/', async (_req, reply) => reply.redirect('/console'));
+  app.get('/console', async (_req, reply) => reply.headers(headers).type(assets['index.html']!).send(files['index.html']));
+  app.get<{ Params: { file: string } }>('/console/:file', async (req, reply) => {
+    const type = assets[req.params.file];
+    if (!type) return reply.status(404).send({ error: { code: 'not_found', message: 'no such asset', requestId: req.id } });
+    return reply.headers(headers).type(type).send(files[req.params.file]);
+  });
+  app.get('/v1/me', async (request) => requireIdentity(request));
+}

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig, usesSimulatedAws } from '../../src/config/schema';
+
+test('defaults run everything embedded', () => {
+  const config = loadConfig({});
+  expect(config.CORDON_API_PORT).toBe(8787);
+  expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+  expect(usesSimulatedAws(config)).toBe(true);
+});
+
+test('an AWS endpoint or credentials mean bring-your-own AWS', () => {
+  expect(usesSimulatedAws(loadConfig({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' }))).toBe(false);
+  expect(usesSimulatedAws(loadConfig({ AWS_PROFILE: 'ir' }))).toBe(false);
+});
+
+test('every invalid setting is reported at once', () => {
+  let error: ConfigError | undefined;
+  try {
+    loadConfig({ CORDON_API_PORT: 'eighty', AWS_ENDPOINT_URL: 'not a url', CORDON_LOG_LEVEL: 'loud' });
+  } catch (err) {
+    error = err as ConfigError;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['AWS_ENDPOINT_URL', 'CORDON_API_PORT', 'CORDON_LOG_LEVEL']);
+});

@@ -1,0 +1,33 @@
+import type { StepState } from '../../../src/domain/incident';
+import type { GatePolicy, StepDecision } from '../../../workflows/definitions';
+import { refuseDecision, requiredApprovals } from '../../../workflows/runbook/gate';
+
+const policy: GatePolicy = { mode: 'two-person', approverRoles: ['approver'], forbidSelfApproval: true, timeoutMinutes: 30, onTimeout: 'escalate' };
+const waiting: StepState = { name: 'contain', title: 'Approve containment', status: 'awaiting-approval' };
+const decision = (name: string, roles: string[], extra: Partial<StepDecision> = {}): StepDecision => ({
+  step: 'contain', decision: 'approve', reason: 'looks real', operator: { name, roles }, ...extra,
+});
+
+test.each([
+  ['unknown step', decision('bob', ['approver']), undefined, policy, undefined, 'unknown-step'],
+  ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, undefined, 'not-awaiting'],
+  ['role not allowed', decision('alice', ['responder']), waiting, policy, undefined, 'role-not-allowed'],
+  ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, undefined, 'same-person'],
+  ['requester approving own request', decision('bob', ['approver']), waiting, policy, 'bob', 'self-approval'],
+  ['empty reason', decision('bob', ['approver'], { reason: '  ' }), waiting, policy, undefined, 'missing-reason'],
+] as const)('refuses: %s', (_name, d, step, p, requestedBy, code) => {
+  expect(refuseDecision(d, step as StepState | undefined, p, requestedBy)?.code).toBe(code);
+});
+
+test('accepts a distinct approver, an admin, and a rejection by the requester', () => {
+  const once = { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] };
+  expect(refuseDecision(decision('carol', ['approver']), once, policy, 'alice')).toBeUndefined();
+  expect(refuseDecision(decision('root', ['admin']), waiting, policy, 'alice')).toBeUndefined();
+  expect(refuseDecision(decision('bob', ['approver'], { decision: 'reject' }), waiting, policy, 'bob')).toBeUndefined();
+});
+
+test('approvals required per mode', () => {
+  expect(requiredApprovals({ ...policy, mode: 'auto' })).toBe(0);
+  expect(requiredApprovals({ ...policy, mode: 'approve' })).toBe(1);
+  expect(requiredApprovals(policy)).toBe(2);
+});
