@@ -3,6 +3,7 @@
  * envelope, bodies limited in size. Routes live one resource per file in ./routes.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { ApiMetrics } from '../observability/metrics';
 import type { IncidentService } from '../temporal/incident-service';
 import type { Identity, OperatorDirectory } from './auth/operators';
 import { fromFastifyError, HttpError, sendError, unauthorized } from './errors';
@@ -17,6 +18,7 @@ export interface ApiDeps {
   alerts: AlertRouteOptions;
   /** Readiness: can we reach Temporal? */
   ready: () => Promise<boolean>;
+  metrics?: ApiMetrics;
   logLevel?: string;
   bodyLimitBytes?: number;
 }
@@ -51,10 +53,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     else if (!request.url.startsWith('/v1/alerts/')) throw unauthorized();
   });
 
-  registerHealthRoutes(app, deps.ready);
+  registerHealthRoutes(app, deps.ready, deps.metrics);
   registerConsoleRoutes(app);
   registerIncidentRoutes(app, deps.incidents);
-  registerAlertRoutes(app, deps.incidents, deps.alerts);
+  registerAlertRoutes(app, deps.incidents, { ...deps.alerts, metrics: deps.metrics });
   return app;
 }
 

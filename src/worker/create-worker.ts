@@ -5,6 +5,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../../activities';
+import type { WorkerMetrics } from '../observability/metrics';
+import { activityMetricsInterceptor } from './metrics-interceptor';
 
 export interface CordonWorkerOptions {
   connection: NativeConnection;
@@ -14,6 +16,7 @@ export interface CordonWorkerOptions {
   /** A bundle made by `bundleWorkflowCode` (production images ship one). */
   workflowBundlePath?: string;
   identity?: string;
+  metrics?: WorkerMetrics;
   extra?: Partial<WorkerOptions>;
 }
 
@@ -28,6 +31,7 @@ export async function createCordonWorker(opts: CordonWorkerOptions): Promise<Wor
     ...(opts.workflowBundlePath ? { workflowBundle: { codePath: opts.workflowBundlePath } } : { workflowsPath }),
     ...(opts.identity ? { identity: opts.identity } : {}),
     shutdownGraceTime: '20s',
+    ...(opts.metrics ? { interceptors: { activity: [activityMetricsInterceptor(opts.metrics)] } } : {}),
     ...opts.extra,
   });
 }

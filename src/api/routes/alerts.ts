@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { alertSources, normaliseAlert, type AlertSource } from '../../alerts';
 import type { Alert } from '../../alerts/alert';
 import type { IncidentAlert } from '../../domain/incident';
+import type { ApiMetrics } from '../../observability/metrics';
 import type { IncidentService } from '../../temporal/incident-service';
 import { hasRole } from '../auth/operators';
 import { badRequest, forbidden, notFound, unauthorized, unprocessable } from '../errors';
@@ -16,6 +17,7 @@ export interface AlertRouteOptions {
   /** Label that carries the instance id in Alertmanager alerts. */
   alertmanagerInstanceLabel?: string;
   now?: () => Date;
+  metrics?: ApiMetrics;
 }
 
 const query = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
@@ -29,6 +31,14 @@ export function toIncidentAlert(alert: Alert, receivedAt: string): IncidentAlert
 
 export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentService, opts: AlertRouteOptions): void {
   const now = opts.now ?? (() => new Date());
+  if (opts.metrics) {
+    const counter = opts.metrics.alerts;
+    app.addHook('onResponse', async (request, reply) => {
+      const match = /^\/v1\/alerts\/([\w-]+)/.exec(request.url);
+      if (!match || request.method !== 'POST') return;
+      counter.inc({ source: match[1], outcome: reply.statusCode < 300 ? 'accepted' : `refused:${reply.statusCode}` });
+    });
+  }
   app.post<{ Params: { source: string } }>('/v1/alerts/:source', async (request, reply) => {
     const source = request.params.source;
     if (!(alertSources as readonly string[]).includes(source)) throw notFound(`unknown alert source "${source}"; known: ${alertSources.join(', ')}`);

@@ -1,0 +1,30 @@
+# Cordon: one image, two commands (API and worker). Multi-stage: build with dev dependencies,
+# bundle the workflow code at build time, ship only production dependencies, run as non-root.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY workflows ./workflows
+COPY activities ./activities
+COPY src ./src
+RUN npx tsc -p tsconfig.build.json \
+ && cp -r src/console/assets dist/src/console/assets \
+ && npx tsx src/worker/bundle-workflows.ts dist/workflow-bundle.js \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    CORDON_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js \
+    CORDON_API_HOST=0.0.0.0 \
+    CORDON_DATA_DIR=/var/lib/cordon
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+RUN mkdir -p /var/lib/cordon && chown node:node /var/lib/cordon
+USER node
+EXPOSE 8787 9464
+ENTRYPOINT ["node"]
+# API by default; the worker runs `dist/src/main/worker-main.js` (see docker-compose.yml).
+CMD ["dist/src/main/api-main.js"]

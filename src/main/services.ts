@@ -1,0 +1,97 @@
+/**
+ * The two long-running services, as `npm start` and the container commands run them:
+ * the worker (workflows + activities) and the API (HTTP, console, metrics). One place builds
+ * them so development and production run the same code.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import http from 'node:http';
+import os from 'node:os';
+import { OperatorDirectory } from '../api/auth/operators';
+import { buildApi } from '../api/server';
+import { createAwsClients, type AwsClients } from '../aws/clients';
+import type { Config } from '../config/schema';
+import { createApiMetrics, createWorkerMetrics } from '../observability/metrics';
+import { policyFor } from '../policy/runbook-policy';
+import { IncidentService } from '../temporal/incident-service';
+import { createCordonWorker } from '../worker/create-worker';
+import { installWorkerRuntime } from '../worker/runtime';
+import { temporalConnectionOptions } from './temporal-connection';
+
+export function awsClientsFor(config: Config, endpoint = config.AWS_ENDPOINT_URL): AwsClients {
+  const credentials = config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+    ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY } : undefined;
+  return createAwsClients({ region: config.AWS_REGION, endpoint, credentials });
+}
+
+export interface RunningWorker {
+  /** Resolves when the worker has stopped (after a drain). */
+  done: Promise<void>;
+  /** Stops polling, lets running activities finish (within the grace time), then resolves. */
+  shutdown(): Promise<void>;
+}
+
+export async function startWorkerService(config: Config, temporalAddress: string, aws: AwsClients, metricsPort?: number): Promise<RunningWorker> {
+  installWorkerRuntime();
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
+  const metrics = createWorkerMetrics();
+  const worker = await createCordonWorker({
+    connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, metrics,
+    identity: `cordon-worker@${os.hostname()}:${process.pid}`,
+    workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
+    deps: { aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS } },
+    extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s` },
+  });
+  let metricsServer: http.Server | undefined;
+  if (metricsPort !== undefined) {
+    metricsServer = http.createServer((req, res) => {
+      if (req.url === '/healthz') return void res.end(JSON.stringify({ ok: worker.getState() === 'RUNNING' }));
+      if (req.url !== '/metrics') return void res.writeHead(404).end();
+      void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
+    }).listen(metricsPort, '0.0.0.0');
+  }
+  const done = worker.run().finally(async () => {
+    metricsServer?.close();
+    await connection.close();
+  });
+  return {
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiService(config: Config, temporalAddress: string, aws: AwsClients, adminToken?: string): Promise<RunningApi> {
+  const connection = await Connection.connect(temporalConnectionOptions(config, temporalAddress));
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => policyFor(s));
+  const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
+  if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
+  const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
+  const app = await buildApi({
+    incidents, operators,
+    alerts: { defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION } },
+    ready: async () => { await connection.healthService.check({}); return true; },
+    metrics: createApiMetrics(() => incidents.list()),
+    logLevel: config.CORDON_LOG_LEVEL,
+  });
+  await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
+  return {
+    app,
+    url: `http://${config.CORDON_API_HOST}:${config.CORDON_API_PORT}`,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}

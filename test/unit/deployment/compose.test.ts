@@ -1,0 +1,86 @@
+/**
+ * No Docker engine runs here, so the deployment is checked by reading it: services, health
+ * checks, ports and env wiring against the config schema, secrets only by reference.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { configKeys, loadConfig } from '../../../src/config/schema';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+interface Service {
+  image?: string; build?: unknown; command?: string[]; environment?: Record<string, string | number>; env_file?: string;
+  ports?: string[]; expose?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number }; volumes?: string[];
+}
+const cordonServices = ['cordon-api', 'cordon-worker'];
+/** `${VAR:-default}` → default, `${VAR:?msg}` → a placeholder, as compose would with an .env. */
+const resolve = (value: string | number) => String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, _name, def) => def ?? 'from-env-file-value');
+
+test('every service the deployment needs is there, and each has a health check', () => {
+  expect(Object.keys(compose.services).sort()).toEqual(['cordon-api', 'cordon-worker', 'postgresql', 'temporal', 'temporal-ui']);
+  for (const [name, service] of Object.entries(compose.services)) {
+    expect([name, (service.healthcheck?.test?.length ?? 0) > 1]).toEqual([name, true]);
+  }
+});
+
+test('start order follows health: Temporal waits for PostgreSQL, Cordon for Temporal', () => {
+  expect(compose.services.temporal!.depends_on?.postgresql?.condition).toBe('service_healthy');
+  for (const name of cordonServices) expect(compose.services[name]!.depends_on?.temporal?.condition).toBe('service_healthy');
+  expect(compose.services['temporal-ui']!.depends_on?.temporal?.condition).toBe('service_healthy');
+});
+
+test('Cordon env wiring names only real settings and passes the config schema', () => {
+  for (const name of cordonServices) {
+    const env = compose.services[name]!.environment ?? {};
+    const unknown = Object.keys(env).filter((k) => !(configKeys as string[]).includes(k));
+    expect(unknown).toEqual([]);
+    const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(v)]));
+    expect(() => loadConfig(resolved)).not.toThrow();
+    expect(resolved.TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(compose.services[name]!.env_file).toBe('.env');
+  }
+});
+
+test('the API publishes the port it listens on, and its health check asks that port', () => {
+  const api = compose.services['cordon-api']!;
+  const port = String(api.environment!.CORDON_API_PORT);
+  expect(api.ports).toContain(`${port}:${port}`);
+  expect(api.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${port}/readyz`);
+  expect(compose.services.temporal!.ports).toContain('7233:7233');
+  expect(compose.services['cordon-worker']!.healthcheck!.test.join(' ')).toContain(':9464/healthz');
+});
+
+test('two workers, one image, commands that exist in the build', () => {
+  const worker = compose.services['cordon-worker']!;
+  expect(worker.deploy?.replicas).toBe(2);
+  expect(worker.image).toBe(compose.services['cordon-api']!.image);
+  for (const name of cordonServices) {
+    const entry = compose.services[name]!.command![0]!;
+    const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+    expect(fs.existsSync(path.join(root, source))).toBe(true);
+  }
+});
+
+test('secrets appear only as references to the env file, and PostgreSQL data is on a named volume', () => {
+  for (const service of Object.values(compose.services)) {
+    for (const [key, value] of Object.entries(service.environment ?? {})) {
+      if (/PASSWORD|PWD|TOKEN|SECRET|API_KEY/.test(key)) expect(String(value)).toMatch(/^\$\{\w+(:\?[^}]*)?\}$/);
+    }
+  }
+  const volume = compose.services.postgresql!.volumes![0]!.split(':')[0]!;
+  expect(Object.keys(compose.volumes)).toContain(volume);
+});
+
+test('the Dockerfile is multi-stage, bundles workflows at build time and runs as non-root', () => {
+  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+  expect(dockerfile).toMatch(/bundle-workflows\.ts dist\/workflow-bundle\.js/);
+  expect(dockerfile).toMatch(/CORDON_WORKFLOW_BUNDLE=\/app\/dist\/workflow-bundle\.js/);
+  expect(dockerfile).toMatch(/^USER node$/m);
+  expect(fs.existsSync(path.join(root, 'src/worker/bundle-workflows.ts'))).toBe(true);
+});
