@@ -20,6 +20,15 @@ export function isNotFound(err: unknown): boolean {
   return notFound.test(errorCode(err));
 }
 
+/**
+ * moto answers an unimplemented action with HTTP 500 and an HTML body; the JS SDK then throws a
+ * parse error with no AWS error code (AWS.md Part 2, G13). Treated as "unsupported", not transient.
+ */
+export function isUnsupported(err: unknown): boolean {
+  const e = err as SdkError;
+  return e?.$metadata?.httpStatusCode === 500 && errorCode(err) === 'Error' && /parse|not been implemented|Deserialization/i.test(e?.message ?? '');
+}
+
 /** Rethrows `err`, marking permanent AWS errors non-retryable; `what` names the action for the operator. */
 export function rethrowAws(err: unknown, what: string): never {
   if (err instanceof ApplicationFailure) throw err;

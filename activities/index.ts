@@ -1,11 +1,25 @@
 /**
  * Builds every activity from its dependencies: clients come in, nothing is constructed at
  * import. Workflows see this only through `import type { CordonActivities }`.
+ * Containment (AWS.md §1.2 steps 0–11) lives in ./containment, recovery (§1.4) in ./recovery.
+ * Every mutating activity takes `dryRun` and returns the calls it made or would make.
  */
 import type { AwsClients } from '../src/aws/clients';
 import type { ResourceRef } from '../src/domain/incident';
-import { describeTarget } from './describe-target';
-import { isolateNetwork, type IsolateNetworkInput } from './isolate-network';
+import { leaveAutoScalingGroup, protectFromScaleIn, type GroupMemberInput, type LeaveGroupInput } from './containment/auto-scaling';
+import { cutCredentials, revokeOlderSessions, type CutCredentialsInput, type RevokeSessionsInput } from './containment/credentials';
+import { describeTarget } from './containment/describe-target';
+import { isolateNetwork, type IsolateNetworkInput } from './containment/isolate-network';
+import { deregisterFromTargetGroups, type DeregisterTargetsInput } from './containment/load-balancers';
+import { markInstance, type MarkInstanceInput } from './containment/mark-instance';
+import { protectEvidence, type ProtectEvidenceInput } from './containment/protect-evidence';
+import { gatherImageCandidates, type GatherCandidatesInput } from './recovery/image-candidates';
+import { startInstanceRefresh, type InstanceRefreshInput } from './recovery/instance-refresh';
+import { pointGroupAtImage, restoreGroupLaunchTemplate, type PointGroupInput, type RestoreGroupInput } from './recovery/launch-template';
+import { describeReplacement, type ReplacementStatusInput } from './recovery/replacement-status';
+
+export { describeTarget } from './containment/describe-target';
+export { isolateNetwork, isolationGroupName, untrackGroupName, type IsolateNetworkInput } from './containment/isolate-network';
 
 export interface ActivityDeps {
   aws: AwsClients;
@@ -13,18 +27,28 @@ export interface ActivityDeps {
     verifiedImageTag: string;
     dataTagPrefix: string;
     compromiseLookbackHours: number;
+    /** Image ids trusted as known-good without the verified tag. */
+    knownGoodImageAllowlist?: string[];
   };
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const { aws } = deps;
+  const { aws, config } = deps;
   return {
-    async describeTarget(resource: ResourceRef) {
-      return describeTarget(aws, resource);
-    },
-    async isolateNetwork(input: IsolateNetworkInput) {
-      return isolateNetwork(aws, input);
-    },
+    async describeTarget(resource: ResourceRef) { return describeTarget(aws, resource); },
+    async markInstance(input: MarkInstanceInput) { return markInstance(aws, input); },
+    async protectEvidence(input: ProtectEvidenceInput) { return protectEvidence(aws, input); },
+    async protectFromScaleIn(input: GroupMemberInput) { return protectFromScaleIn(aws, input); },
+    async gatherImageCandidates(input: GatherCandidatesInput) { return gatherImageCandidates(aws, config, input); },
+    async pointGroupAtImage(input: PointGroupInput) { return pointGroupAtImage(aws, input); },
+    async leaveAutoScalingGroup(input: LeaveGroupInput) { return leaveAutoScalingGroup(aws, input); },
+    async deregisterFromTargetGroups(input: DeregisterTargetsInput) { return deregisterFromTargetGroups(aws, input); },
+    async isolateNetwork(input: IsolateNetworkInput) { return isolateNetwork(aws, input); },
+    async cutCredentials(input: CutCredentialsInput) { return cutCredentials(aws, input); },
+    async revokeOlderSessions(input: RevokeSessionsInput) { return revokeOlderSessions(aws, input); },
+    async describeReplacement(input: ReplacementStatusInput) { return describeReplacement(aws, input); },
+    async restoreGroupLaunchTemplate(input: RestoreGroupInput) { return restoreGroupLaunchTemplate(aws, input); },
+    async startInstanceRefresh(input: InstanceRefreshInput) { return startInstanceRefresh(aws, input); },
   };
 }
 

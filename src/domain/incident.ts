@@ -103,8 +103,56 @@ export interface TargetDescription {
   volumes: { volumeId: string; deviceName: string; deleteOnTermination: boolean }[];
   instanceProfile?: { arn: string; associationId?: string };
   tags: Record<string, string>;
-  autoScalingGroup?: { name: string; lifecycleState: string; launchTemplate?: { id: string; name?: string; version: string }; desiredCapacity: number };
+  autoScalingGroup?: {
+    name: string; lifecycleState: string; launchTemplate?: { id: string; name?: string; version: string }; desiredCapacity: number;
+    /** Members at describe time: a replacement is any later member (recovery verification). */
+    memberInstanceIds?: string[];
+  };
   targetGroupArns: string[];
   terminationProtected: boolean;
   shutdownBehavior?: string;
+}
+
+/** What one runbook step did (or, in plan mode, would do). */
+export interface StepOutcome {
+  /** False when current state already matched and nothing was (or would be) changed. */
+  changed: boolean;
+  summary: string;
+  calls: PlannedCall[];
+}
+
+/** An image the known-good selection may consider (gathered by an activity, judged by a pure function). */
+export interface ImageCandidate {
+  imageId: string;
+  name?: string;
+  state?: string;
+  /** EC2 CreationDate (moto: always "now", so `cordon:built-at` wins when present). */
+  creationDate?: string;
+  tags: Record<string, string>;
+  /** Launch template versions that reference the image (`lt-…:3`), if any. */
+  usedBy: string[];
+}
+
+export type KnownGoodChoice =
+  | { kind: 'chosen'; imageId: string; builtAt: string; reason: string }
+  | { kind: 'none'; reason: string };
+
+/** The group's launch template before and after the runbook pointed it at the known-good version. */
+export interface GroupTemplateChange {
+  groupName: string;
+  launchTemplateId: string;
+  /** What the group referenced before (a number, `$Default` or `$Latest` resolved to a number). */
+  previousVersion: string;
+  newVersion: string;
+  imageId: string;
+}
+
+/** One poll of the group while waiting for the clean replacement. */
+export interface ReplacementStatus {
+  desiredCapacity: number;
+  inServiceHealthy: number;
+  /** InService, healthy members that were not in the group at describe time and run the known-good image. */
+  replacementsOnImage: string[];
+  ready: boolean;
+  summary: string;
 }

@@ -3,14 +3,13 @@
  * ports (each test file its own), a worker, the API in process. Torn down completely.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
-import { buildApi } from '../../src/api/server';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { startMoto, type MotoServer } from '../../src/local/moto-server';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
@@ -33,7 +32,8 @@ export interface Stack {
   incidents: IncidentService;
   api: FastifyInstance;
   tokens: Record<string, string>;
-  startWorker(): Promise<Worker>;
+  /** `extra` reaches Worker.create (e.g. interceptors, a short shutdownGraceTime). */
+  startWorker(extra?: Partial<WorkerOptions>): Promise<Worker>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
 }
@@ -62,18 +62,19 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
     tokens[name] = crypto.randomBytes(24).toString('hex');
     operators.addToken({ name, roles }, tokens[name]!);
   }
-  const api = await buildApi({ incidents, operators, alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true });
+  const api = await loadApi({ incidents, operators });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
   const stack: Stack = {
     dir, moto, temporal, aws, client, taskQueue, incidents, api, tokens,
-    async startWorker() {
+    async startWorker(extra?: Partial<WorkerOptions>) {
       workerConnection ??= await NativeConnection.connect({ address: temporal.address });
       worker = await createCordonWorker({
         connection: workerConnection, namespace: 'default', taskQueue,
         deps: { aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 } },
+        extra,
       });
       running = worker.run();
       return worker;
@@ -95,6 +96,22 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
   };
   if (opts.worker !== false) await stack.startWorker();
   return stack;
+}
+
+/**
+ * The in-process API. Loaded lazily so suites that drive IncidentService directly still run
+ * while a module the API needs (e.g. src/alerts) is missing; `api.inject` then explains why.
+ */
+async function loadApi(deps: { incidents: IncidentService; operators: OperatorDirectory }): Promise<FastifyInstance> {
+  try {
+    const { buildApi } = await import('../../src/api/server');
+    return await buildApi({ ...deps, alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true });
+  } catch (err) {
+    const reason = `the in-process API could not be built: ${(err as Error).message}`;
+    return new Proxy({} as FastifyInstance, {
+      get: (_t, prop) => (prop === 'close' ? async () => undefined : prop === 'then' ? undefined : () => { throw new Error(reason); }),
+    });
+  }
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after timeoutMs). */

@@ -10,9 +10,9 @@ import {
   DescribeSecurityGroupsCommand, DisassociateAddressCommand, ModifyInstanceAttributeCommand, ModifyNetworkInterfaceAttributeCommand,
   RevokeSecurityGroupEgressCommand,
 } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../src/aws/clients';
-import type { PlannedCall, TargetDescription } from '../src/domain/incident';
-import { awsCall, errorCode } from './aws-errors';
+import type { AwsClients } from '../../src/aws/clients';
+import type { PlannedCall, TargetDescription } from '../../src/domain/incident';
+import { awsCall, errorCode } from '../aws-errors';
 
 export interface IsolationGroups { untrackGroupId: string; isolationGroupId: string }
 export interface IsolateNetworkInput { incidentId: string; target: TargetDescription; dryRun: boolean }

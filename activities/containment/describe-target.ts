@@ -7,10 +7,10 @@ import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand }
 import { DescribeIamInstanceProfileAssociationsCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { AwsClients } from '../src/aws/clients';
-import { ErrorType } from '../src/domain/errors';
-import type { ResourceRef, TargetDescription } from '../src/domain/incident';
-import { awsCall } from './aws-errors';
+import type { AwsClients } from '../../src/aws/clients';
+import { ErrorType } from '../../src/domain/errors';
+import type { ResourceRef, TargetDescription } from '../../src/domain/incident';
+import { awsCall } from '../aws-errors';
 
 export async function describeTarget(aws: AwsClients, resource: ResourceRef): Promise<TargetDescription> {
   const { instanceId } = resource;
@@ -38,6 +38,7 @@ export async function describeTarget(aws: AwsClients, resource: ResourceRef): Pr
       lifecycleState: asgInstance.LifecycleState ?? 'unknown',
       desiredCapacity: group?.DesiredCapacity ?? 0,
       launchTemplate: lt?.LaunchTemplateId ? { id: lt.LaunchTemplateId, name: lt.LaunchTemplateName, version: lt.Version ?? '$Default' } : undefined,
+      memberInstanceIds: (group?.Instances ?? []).map((i) => i.InstanceId!).filter(Boolean),
     };
   }
 

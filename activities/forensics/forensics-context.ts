@@ -1,0 +1,75 @@
+/**
+ * What every forensics activity shares: its dependencies, the evidence tags, the error type
+ * names it introduces, and a heartbeat that is a no-op outside an activity (unit tests, CLI).
+ */
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { AwsClients } from '../../src/aws/clients';
+import { EvidenceStoreMisconfigured, type EvidenceStore } from '../../src/evidence';
+
+export interface MemoryCaptureConfig {
+  /** Policy switch: memory capture runs only when true. */
+  enabled: boolean;
+  /** SSM Command document, e.g. an AVML or LiME document (AWS.md S2). */
+  documentName: string;
+  /** Document parameters; `{incidentId}` and `{instanceId}` in values are substituted. */
+  parameters?: Record<string, string[]>;
+  timeoutSeconds?: number;
+  /** Where SSM writes command output (the dump itself is written by the document). */
+  outputS3Bucket?: string;
+  outputS3KeyPrefix?: string;
+}
+
+export interface ForensicsDeps {
+  aws: AwsClients;
+  store: EvidenceStore;
+  /** Worker identity recorded as `collector` on every artifact (e.g. `cordon-worker@host:pid`). */
+  collector: string;
+  memory?: MemoryCaptureConfig;
+}
+
+/** Error types introduced here (non-retryable; the lead may add them to src/domain/errors.ts). */
+export const ForensicsErrorType = {
+  MemoryCaptureFailed: 'MemoryCaptureFailed',
+  EvidenceStoreMisconfigured: 'EvidenceStoreMisconfigured',
+} as const;
+
+/** Tags that tie an EBS snapshot to its incident and record its custody (AWS.md S1, S2). */
+export const EvidenceTag = {
+  incident: 'cordon:incident',
+  evidence: 'cordon:evidence',
+  sourceInstance: 'cordon:source-instance',
+  sourceVolume: 'cordon:source-volume',
+  sourceDevice: 'cordon:source-device',
+  collector: 'cordon:collector',
+  collectedAt: 'cordon:collected-at',
+  requestedBy: 'cordon:requested-by',
+} as const;
+
+export interface CaptureInput {
+  incidentId: string;
+  instanceId: string;
+}
+
+export function heartbeat(details?: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // Not inside an activity (tests, CLI): nothing to report to.
+  }
+}
+
+/** Runs a store operation, turning a store that cannot guarantee immutability into a permanent failure. */
+export async function evidenceCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof EvidenceStoreMisconfigured) throw ApplicationFailure.nonRetryable(err.message, ForensicsErrorType.EvidenceStoreMisconfigured);
+    throw err;
+  }
+}
+
+/** Response without SDK transport metadata, ready for a JSON artifact. */
+export function plain<T extends object>(response: T): Omit<T, '$metadata'> {
+  const { $metadata: _ignored, ...rest } = response as T & { $metadata?: unknown };
+  return rest as Omit<T, '$metadata'>;
+}

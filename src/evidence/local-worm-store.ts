@@ -1,0 +1,89 @@
+/**
+ * The local write-once evidence folder (default for `npm start`). Each object is streamed
+ * into a private temporary file, made read-only (0444), then published with link(2), which
+ * fails when the name exists: creation is exclusive and atomic, an existing object is never
+ * replaced (EvidenceOverwriteError), and a crash leaves no half-written evidence behind.
+ * Read-only modes stop accidents, not root; the hash chains make tampering detectable.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EvidenceNotFoundError, EvidenceOverwriteError } from './errors';
+import { bodyStream, HashingStream } from './hashing';
+import type { EvidenceBody, EvidenceStore, StoredObject } from './store';
+
+const TMP = '.tmp';
+
+export class LocalWormStore implements EvidenceStore {
+  readonly kind = 'local' as const;
+  readonly location: string;
+
+  constructor(root: string) {
+    this.location = path.resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    const full = path.resolve(this.location, key);
+    if (!full.startsWith(this.location + path.sep) || key.split('/').some((p) => p === '..' || p === TMP)) throw new Error(`invalid evidence key "${key}"`);
+    return full;
+  }
+
+  async put(key: string, body: EvidenceBody, _opts: { mediaType: string }): Promise<StoredObject> {
+    const target = this.pathOf(key);
+    if (await this.exists(key)) throw new EvidenceOverwriteError(key, this.location);
+    const tmpDir = path.join(this.location, TMP);
+    await fsp.mkdir(tmpDir, { recursive: true, mode: 0o700 });
+    await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+    const tmp = path.join(tmpDir, crypto.randomUUID());
+    const hashing = new HashingStream();
+    try {
+      await pipeline(bodyStream(body), hashing, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o444 }));
+      await fsp.chmod(tmp, 0o444);
+      await fsp.link(tmp, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceOverwriteError(key, this.location);
+      throw err;
+    } finally {
+      await fsp.rm(tmp, { force: true });
+    }
+    return { key, sha256: hashing.digest(), size: hashing.size, location: target };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const file = this.pathOf(key);
+    if (!(await this.exists(key))) throw new EvidenceNotFoundError(key, this.location);
+    return fs.createReadStream(file);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await fsp.stat(this.pathOf(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    // The folder that holds every key starting with `prefix`.
+    const dir = path.dirname(this.pathOf(prefix.endsWith('/') || prefix === '' ? `${prefix}x` : prefix));
+    const keys: string[] = [];
+    const walk = async (d: string): Promise<void> => {
+      let names: fs.Dirent[];
+      try {
+        names = await fsp.readdir(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const n of names) {
+        const full = path.join(d, n.name);
+        if (n.isDirectory() && !(d === this.location && n.name === TMP)) await walk(full);
+        else if (n.isFile()) keys.push(path.relative(this.location, full).split(path.sep).join('/'));
+      }
+    };
+    await walk(dir);
+    return keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+}

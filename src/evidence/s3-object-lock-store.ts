@@ -1,0 +1,165 @@
+/**
+ * Evidence in S3 with Object Lock (AWS.md S9, G17). The bucket is created with Object Lock
+ * enabled and a default COMPLIANCE retention set while it is still empty (moto refuses the
+ * configuration once an object exists); every PutObject also carries its own mode and
+ * retain-until date plus a SHA-256 checksum (Object Lock uploads need one). Writes are
+ * exclusive (`If-None-Match: *`) so a key is never overwritten. Bodies stream with a known
+ * length: inline values directly, files from disk, unknown-length streams spooled to a
+ * temporary file first (no @aws-sdk/lib-storage in this project).
+ */
+import {
+  CreateBucketCommand, GetObjectCommand, GetObjectLockConfigurationCommand, HeadBucketCommand, HeadObjectCommand,
+  ListObjectsV2Command, PutObjectCommand, PutObjectLockConfigurationCommand, type S3Client,
+} from '@aws-sdk/client-s3';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EvidenceNotFoundError, EvidenceOverwriteError, EvidenceStoreMisconfigured } from './errors';
+import { digestStream } from './hashing';
+import type { EvidenceBody, EvidenceStore, StoredObject } from './store';
+
+export interface S3ObjectLockStoreOptions {
+  s3: S3Client;
+  bucket: string;
+  region: string;
+  retentionDays: number;
+  /** COMPLIANCE (default): nobody, not even root, can shorten retention on AWS. */
+  mode?: 'COMPLIANCE' | 'GOVERNANCE';
+  /** Key prefix inside the bucket (no leading slash), e.g. "cordon/". */
+  prefix?: string;
+}
+
+interface SdkError { name?: string; $metadata?: { httpStatusCode?: number } }
+const statusOf = (err: unknown) => (err as SdkError)?.$metadata?.httpStatusCode;
+const nameOf = (err: unknown) => (err as SdkError)?.name ?? '';
+
+export class S3ObjectLockStore implements EvidenceStore {
+  readonly kind = 's3' as const;
+  readonly location: string;
+  private readonly mode: 'COMPLIANCE' | 'GOVERNANCE';
+  private ready?: Promise<void>;
+
+  constructor(private readonly opts: S3ObjectLockStoreOptions) {
+    this.mode = opts.mode ?? 'COMPLIANCE';
+    this.location = `s3://${opts.bucket}/${opts.prefix ?? ''}`;
+  }
+
+  /** Creates the bucket with Object Lock and default retention, or checks an existing one. Idempotent. */
+  ensureBucket(): Promise<void> {
+    this.ready ??= this.prepare().catch((err) => {
+      this.ready = undefined;
+      throw err;
+    });
+    return this.ready;
+  }
+
+  private async prepare(): Promise<void> {
+    const { s3, bucket, region, retentionDays } = this.opts;
+    let created = false;
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (err) {
+      if (statusOf(err) !== 404 && nameOf(err) !== 'NotFound') throw err;
+      await s3.send(new CreateBucketCommand({
+        Bucket: bucket, ObjectLockEnabledForBucket: true,
+        CreateBucketConfiguration: region === 'us-east-1' ? undefined : { LocationConstraint: region as never },
+      }));
+      created = true;
+    }
+    let current: number | undefined;
+    try {
+      const cfg = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
+      if (cfg.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled') throw new EvidenceStoreMisconfigured(`bucket ${bucket} exists without Object Lock; evidence there would be mutable — use a bucket created with Object Lock enabled`);
+      current = cfg.ObjectLockConfiguration.Rule?.DefaultRetention?.Days;
+    } catch (err) {
+      if (err instanceof EvidenceStoreMisconfigured) throw err;
+      if (!created) throw new EvidenceStoreMisconfigured(`bucket ${bucket} exists without Object Lock (${nameOf(err)}); evidence there would be mutable`);
+    }
+    // Default retention must be set while the bucket is empty (moto: BucketNeedsToBeNew, AWS.md G17).
+    if (current === undefined) {
+      await s3.send(new PutObjectLockConfigurationCommand({
+        Bucket: bucket,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: this.mode, Days: retentionDays } } },
+      }));
+    }
+  }
+
+  private keyOf(key: string): string {
+    return `${this.opts.prefix ?? ''}${key}`;
+  }
+
+  async put(key: string, body: EvidenceBody, opts: { mediaType: string }): Promise<StoredObject> {
+    await this.ensureBucket();
+    const { file, cleanup, inline } = await this.localise(body);
+    try {
+      const digest = inline ? { sha256: crypto.createHash('sha256').update(inline).digest('hex'), size: inline.length } : await digestStream(fs.createReadStream(file!));
+      const retainUntil = new Date(Date.now() + this.opts.retentionDays * 86400_000);
+      try {
+        await this.opts.s3.send(new PutObjectCommand({
+          Bucket: this.opts.bucket, Key: this.keyOf(key),
+          Body: inline ?? fs.createReadStream(file!), ContentLength: digest.size, ContentType: opts.mediaType,
+          ChecksumSHA256: Buffer.from(digest.sha256, 'hex').toString('base64'),
+          IfNoneMatch: '*',
+          ObjectLockMode: this.mode, ObjectLockRetainUntilDate: retainUntil,
+          Metadata: { sha256: digest.sha256 },
+        }));
+      } catch (err) {
+        if (statusOf(err) === 412 || nameOf(err) === 'PreconditionFailed') throw new EvidenceOverwriteError(key, this.location);
+        throw err;
+      }
+      return { key, sha256: digest.sha256, size: digest.size, location: `s3://${this.opts.bucket}/${this.keyOf(key)}` };
+    } finally {
+      await cleanup();
+    }
+  }
+
+  /** Inline bytes stay inline; files are used in place; other streams are spooled to a temp file (known length, no whole buffer). */
+  private async localise(body: EvidenceBody): Promise<{ inline?: Buffer; file?: string; cleanup: () => Promise<void> }> {
+    const none = async () => undefined;
+    if (typeof body === 'string' || Buffer.isBuffer(body)) return { inline: Buffer.from(body), cleanup: none };
+    if (!(body instanceof Readable)) return { file: body.path, cleanup: none };
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cordon-spool-'));
+    const file = path.join(dir, 'body');
+    await pipeline(body, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    return { file, cleanup: () => fsp.rm(dir, { recursive: true, force: true }) };
+  }
+
+  async get(key: string): Promise<Readable> {
+    await this.ensureBucket();
+    try {
+      const out = await this.opts.s3.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(key) }));
+      return out.Body as Readable;
+    } catch (err) {
+      if (statusOf(err) === 404) throw new EvidenceNotFoundError(key, this.location);
+      throw err;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    await this.ensureBucket();
+    try {
+      await this.opts.s3.send(new HeadObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(key) }));
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw err;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    await this.ensureBucket();
+    const keys: string[] = [];
+    let token: string | undefined;
+    const strip = (this.opts.prefix ?? '').length;
+    do {
+      const page = await this.opts.s3.send(new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: this.keyOf(prefix), ContinuationToken: token }));
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(strip));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Runs registry steps in order: checks each step's prerequisites, records every transition in
+ * the incident's timeline, adds the step's AWS calls to the plan, and turns a thrown failure
+ * into a failed step (a failure ends the step, not the incident). Gate steps make their own
+ * awaiting-approval transition. `outcomeSummary` lists what was done and what was not.
+ */
+import type { PlannedCall, StepStatus, TargetDescription, KnownGoodChoice, GroupTemplateChange } from '../../src/domain/incident';
+import type { CordonActivities } from '../../activities';
+import type { IncidentInput } from '../definitions';
+import type { GateKeeper } from './gate-keeper';
+import type { IncidentState } from './incident-state';
+import type { StepName } from './step-order';
+
+const nowIso = (): string => new Date().toISOString();
+
+export interface StepResult { status: Extract<StepStatus, 'done' | 'skipped' | 'failed'>; detail: string; calls?: PlannedCall[] }
+
+/** Facts steps hand to later steps. */
+export interface RunFacts {
+  target?: TargetDescription;
+  knownGood?: Extract<KnownGoodChoice, { kind: 'chosen' }>;
+  change?: GroupTemplateChange;
+}
+
+export interface RunContext {
+  input: IncidentInput;
+  state: IncidentState;
+  gates: GateKeeper;
+  facts: RunFacts;
+  /** Quarantine chain: local activities (low latency, AWS.md §1.2 steps run back to back). */
+  chain: CordonActivities;
+  read: CordonActivities;
+  mutate: CordonActivities;
+}
+
+export interface RunbookStep {
+  name: StepName;
+  kind: 'action' | 'gate';
+  /** Steps that must be `done` first; otherwise this one is skipped and says why. */
+  requires: StepName[];
+  run(ctx: RunContext): Promise<StepResult>;
+}
+
+export const done = (detail: string, calls?: PlannedCall[]): StepResult => ({ status: 'done', detail, calls });
+export const skipped = (detail: string): StepResult => ({ status: 'skipped', detail });
+export const failed = (detail: string): StepResult => ({ status: 'failed', detail });
+
+function failureText(err: unknown): string {
+  const e = err as { message?: string; cause?: { message?: string; cause?: { message?: string } } };
+  return e.cause?.cause?.message ?? e.cause?.message ?? e.message ?? String(err);
+}
+
+export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepStatus> {
+  const { state } = ctx;
+  const blocker = step.requires.find((r) => state.hasStep(r) && state.step(r).status !== 'done');
+  if (blocker) {
+    const b = state.step(blocker);
+    state.transition(step.name, 'skipped', nowIso(), `not done: needs "${blocker}", which is ${b.status}${b.status === 'failed' ? ` (${b.error})` : ''}`);
+    return 'skipped';
+  }
+  if (step.kind === 'action') state.transition(step.name, 'running', nowIso());
+  let result: StepResult;
+  try {
+    result = await step.run(ctx);
+  } catch (err) {
+    result = failed(failureText(err));
+  }
+  if (result.calls?.length) state.addPlannedCalls(result.calls);
+  state.transition(step.name, result.status, nowIso(), result.detail);
+  return result.status;
+}
+
+/** The terminal account of the runbook: done steps, and every step not done with its reason. */
+export function outcomeSummary(state: IncidentState): { done: string[]; notDone: { step: string; status: string; reason?: string }[]; message: string } {
+  const steps = state.snapshot().steps;
+  const doneSteps = steps.filter((s) => s.status === 'done').map((s) => s.name);
+  const notDone = steps.filter((s) => s.status !== 'done').map((s) => ({ step: s.name, status: s.status, reason: s.error ?? s.detail }));
+  const message = `runbook finished: done ${doneSteps.join(', ') || 'nothing'}; not done ${notDone.map((n) => `${n.step} (${n.status}${n.reason ? `: ${n.reason}` : ''})`).join('; ') || 'nothing'}`;
+  return { done: doneSteps, notDone, message };
+}

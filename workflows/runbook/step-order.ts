@@ -1,0 +1,48 @@
+/**
+ * The default runbook as an ordered list of step names (AWS.md §1.2, synthesised order):
+ * record state → gate → tag → protect evidence → scale-in protection → known-good image →
+ * point the group at it → leave the group → leave target groups → isolate → cut credentials
+ * (→ gated revoke of older sessions) → final tags; then recovery: gate → verify the replacement
+ * (→ gated instance refresh when the image is suspect). Forensics slots (volatile evidence,
+ * snapshots: §1.2 steps 7–8, before isolation) are wired by the forensics work, not here.
+ * Pure: the workflow and unit tests call it.
+ */
+import type { RunbookPolicy } from '../definitions';
+
+export const stepTitles = {
+  describe: 'Record the original state (describe the target)',
+  contain: 'Approve containment',
+  'tag-containing': 'Tag ir:case and ir:status=containing',
+  'protect-evidence': 'Protect the evidence (termination protection, shutdown stop, keep volumes)',
+  'scale-in-protection': 'Protect from scale-in',
+  'known-good': 'Pick the last known-good image',
+  'point-group': 'Point the group at a new launch template version with the known-good image',
+  'leave-group': 'Leave the Auto Scaling group without decrementing desired capacity',
+  'deregister-targets': 'Deregister from every load balancer target group',
+  isolate: 'Isolate the network (two-stage security-group swap)',
+  'cut-credentials': 'Cut the instance credentials (disassociate the instance profile)',
+  'approve-revoke-sessions': 'Approve denying older sessions of the instance role',
+  'revoke-sessions': 'Deny sessions issued before now on the instance role (AWSRevokeOlderSessions)',
+  'tag-quarantined': 'Tag ir:status=quarantined',
+  replace: 'Approve replacement',
+  'verify-replacement': 'Wait for a healthy replacement on the known-good image',
+  'approve-refresh': 'Approve an instance refresh of the whole group (image suspect)',
+  'instance-refresh': 'Refresh every instance of the group onto the known-good version',
+} as const;
+
+export type StepName = keyof typeof stepTitles;
+
+export const recoverySteps: readonly StepName[] = ['replace', 'verify-replacement', 'approve-refresh', 'instance-refresh'];
+
+export function runbookStepNames(policy: RunbookPolicy, threat: { activeThreat: boolean }): StepName[] {
+  const chain: StepName[] = [
+    'tag-containing', 'protect-evidence', 'scale-in-protection', 'known-good', 'point-group', 'leave-group', 'deregister-targets', 'isolate', 'cut-credentials',
+  ];
+  if (policy.revokeSessions && policy.revokeSessions !== 'off') chain.push('approve-revoke-sessions', 'revoke-sessions');
+  chain.push('tag-quarantined');
+  // AWS.md §1.2 step 7 note: with active exfiltration or C2, cut the network first and accept the cost.
+  const ordered: StepName[] = threat.activeThreat && policy.isolateFirstOnActiveThreat ? ['isolate', ...chain.filter((s) => s !== 'isolate')] : chain;
+  const recovery: StepName[] = ['replace', 'verify-replacement'];
+  if (policy.imageSuspect) recovery.push('approve-refresh', 'instance-refresh');
+  return ['describe', 'contain', ...ordered, ...recovery];
+}

@@ -1,0 +1,120 @@
+/**
+ * The step registry: every runbook step as a reusable building block (name, kind, prerequisites,
+ * run), so user-defined runbooks can later be composed from the same blocks. Gates are steps of
+ * kind `gate` wrapping a GatePolicy; actions call one activity each (idempotent, check-before-act,
+ * `dryRun` → calls planned, none made). The order lives in step-order.ts, AWS facts in activities/.
+ */
+import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
+import type { GatePolicy } from '../definitions';
+import { waitForReplacement } from './replacement-wait';
+import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';
+import type { StepName } from './step-order';
+
+const nowIso = (): string => new Date().toISOString();
+const notInGroup = skipped('not in an Auto Scaling group: nothing to do');
+const target = (ctx: RunContext) => ctx.facts.target!;
+const base = (ctx: RunContext) => ({ dryRun: ctx.input.dryRun, instanceId: target(ctx).instanceId });
+
+function action(name: StepName, requires: StepName[], run: (ctx: RunContext) => Promise<StepResult>): RunbookStep {
+  return { name, kind: 'action', requires, run };
+}
+
+/** A gate: waits for its policy's approvals; `policyOf` returning a reason string skips it. */
+export function gate(name: StepName, requires: StepName[], policyOf: (ctx: RunContext) => GatePolicy | string): RunbookStep {
+  return {
+    name, kind: 'gate', requires,
+    async run(ctx) {
+      const policy = policyOf(ctx);
+      if (typeof policy === 'string') return skipped(policy);
+      const result = await ctx.gates.pass(name, policy);
+      return { status: result.status, detail: result.detail };
+    },
+  };
+}
+
+const Q: StepName[] = ['contain'];
+
+const steps: RunbookStep[] = [
+  action('describe', [], async (ctx) => {
+    const t = await ctx.chain.describeTarget(ctx.input.resource);
+    ctx.facts.target = t;
+    ctx.state.setTarget(t);
+    return done(`${t.instanceId} (${t.state}) in ${t.vpcId}, ${t.networkInterfaces.length} ENI(s), ${t.volumes.length} volume(s)${t.autoScalingGroup ? `, group ${t.autoScalingGroup.name}` : ''}`);
+  }),
+  gate('contain', ['describe'], (ctx) => (ctx.input.policy.contain === 'record-only' ? 'severity policy records only' : ctx.input.policy.contain)),
+  action('tag-containing', Q, async (ctx) => {
+    const r = await ctx.chain.markInstance({ ...base(ctx), step: 'tag-containing', incidentId: ctx.input.incidentId, status: 'containing' });
+    return done(r.summary, r.calls);
+  }),
+  action('protect-evidence', Q, async (ctx) => {
+    const r = await ctx.chain.protectEvidence(base(ctx));
+    return done(r.summary, r.calls);
+  }),
+  action('scale-in-protection', Q, async (ctx) => {
+    if (!target(ctx).autoScalingGroup) return notInGroup;
+    const r = await ctx.chain.protectFromScaleIn(base(ctx));
+    return done(r.summary, r.calls);
+  }),
+  action('known-good', Q, async (ctx) => {
+    const group = target(ctx).autoScalingGroup;
+    if (!group) return skipped('not in an Auto Scaling group: no replacement to launch');
+    const gathered = await ctx.chain.gatherImageCandidates({ launchTemplateId: group.launchTemplate?.id });
+    const choice = selectKnownGoodImage(gathered.candidates, {
+      verifiedTag: gathered.verifiedImageTag, allowlist: gathered.allowlist, lookbackHours: gathered.lookbackHours,
+      firstSeen: ctx.state.firstSeen() ?? nowIso(), suspectImageId: target(ctx).imageId, trustSuspectImage: ctx.input.policy.trustAccusedImage ?? false,
+    });
+    if (choice.kind === 'none') return failed(`operator needed — ${choice.reason}`);
+    ctx.facts.knownGood = choice;
+    return done(choice.reason);
+  }),
+  action('point-group', ['known-good'], async (ctx) => {
+    const group = target(ctx).autoScalingGroup!;
+    if (!group.launchTemplate) return failed(`group ${group.name} uses no launch template; point it at ${ctx.facts.knownGood!.imageId} by hand`);
+    const r = await ctx.chain.pointGroupAtImage({
+      incidentId: ctx.input.incidentId, groupName: group.name, launchTemplateId: group.launchTemplate.id, sourceVersion: group.launchTemplate.version,
+      imageId: ctx.facts.knownGood!.imageId, dryRun: ctx.input.dryRun,
+    });
+    ctx.facts.change = r.change;
+    return done(r.summary, r.calls);
+  }),
+  action('leave-group', Q, async (ctx) => {
+    if (!target(ctx).autoScalingGroup) return notInGroup;
+    const r = await ctx.chain.leaveAutoScalingGroup({ ...base(ctx), mode: ctx.input.policy.leaveGroup ?? 'detach' });
+    return done(r.summary, r.calls);
+  }),
+  action('deregister-targets', Q, async (ctx) => {
+    const r = await ctx.chain.deregisterFromTargetGroups({ ...base(ctx), targetGroupArns: target(ctx).targetGroupArns });
+    return done(r.summary, r.calls);
+  }),
+  action('isolate', Q, async (ctx) => {
+    const t = target(ctx);
+    const r = await ctx.chain.isolateNetwork({ incidentId: ctx.input.incidentId, target: t, dryRun: ctx.input.dryRun });
+    return done(`${ctx.input.dryRun ? 'would move' : 'moved'} ${t.networkInterfaces.length} ENI(s) to ${r.isolationGroupId}${r.alreadyIsolated ? ' (already isolated)' : ''}`, r.calls);
+  }),
+  action('cut-credentials', Q, async (ctx) => {
+    const r = await ctx.chain.cutCredentials(base(ctx));
+    return done(r.summary, r.calls);
+  }),
+  gate('approve-revoke-sessions', Q, (ctx) => {
+    const p = ctx.input.policy.revokeSessions;
+    return !p || p === 'off' ? 'off by policy' : !target(ctx).instanceProfile ? 'no instance profile at describe time' : p;
+  }),
+  action('revoke-sessions', ['approve-revoke-sessions'], async (ctx) => {
+    const r = await ctx.mutate.revokeOlderSessions({ instanceProfileArn: target(ctx).instanceProfile!.arn, issuedBefore: nowIso(), dryRun: ctx.input.dryRun });
+    return done(r.summary, r.calls);
+  }),
+  action('tag-quarantined', ['contain', 'isolate'], async (ctx) => {
+    const r = await ctx.chain.markInstance({ ...base(ctx), step: 'tag-quarantined', incidentId: ctx.input.incidentId, status: 'quarantined' });
+    return done(r.summary, r.calls);
+  }),
+  gate('replace', ['point-group', 'leave-group'], (ctx) => ctx.input.policy.replace),
+  action('verify-replacement', ['replace'], (ctx) => waitForReplacement(ctx)),
+  gate('approve-refresh', ['verify-replacement'], (ctx) => ctx.input.policy.imageSuspect?.refresh ?? 'image not suspect by policy'),
+  action('instance-refresh', ['approve-refresh'], async (ctx) => {
+    const change = ctx.facts.change!;
+    const r = await ctx.mutate.startInstanceRefresh({ groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.newVersion, dryRun: ctx.input.dryRun });
+    return done(r.summary, r.calls);
+  }),
+];
+
+export const stepRegistry: ReadonlyMap<StepName, RunbookStep> = new Map(steps.map((s) => [s.name, s]));
