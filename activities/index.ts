@@ -6,17 +6,23 @@
  */
 import type { AwsClients } from '../src/aws/clients';
 import type { ResourceRef } from '../src/domain/incident';
+import type { PeopleNotice } from '../workflows/definitions';
 import { leaveAutoScalingGroup, protectFromScaleIn, type GroupMemberInput, type LeaveGroupInput } from './containment/auto-scaling';
 import { cutCredentials, revokeOlderSessions, type CutCredentialsInput, type RevokeSessionsInput } from './containment/credentials';
 import { describeTarget } from './containment/describe-target';
 import { isolateNetwork, type IsolateNetworkInput } from './containment/isolate-network';
 import { deregisterFromTargetGroups, type DeregisterTargetsInput } from './containment/load-balancers';
 import { markInstance, type MarkInstanceInput } from './containment/mark-instance';
+import { notifyPeople, type PeopleNotifierDeps } from './notify/people-notifier';
+import { createBreachActivities, type BreachActivityDeps } from './notify/breach-activities';
 import { protectEvidence, type ProtectEvidenceInput } from './containment/protect-evidence';
 import { gatherImageCandidates, type GatherCandidatesInput } from './recovery/image-candidates';
 import { startInstanceRefresh, type InstanceRefreshInput } from './recovery/instance-refresh';
 import { pointGroupAtImage, restoreGroupLaunchTemplate, type PointGroupInput, type RestoreGroupInput } from './recovery/launch-template';
 import { describeReplacement, type ReplacementStatusInput } from './recovery/replacement-status';
+import os from 'node:os';
+import type { EvidenceStore } from '../src/evidence/store';
+import { createForensicsActivities, type MemoryCaptureConfig } from './forensics';
 
 export { describeTarget } from './containment/describe-target';
 export { isolateNetwork, isolationGroupName, untrackGroupName, type IsolateNetworkInput } from './containment/isolate-network';
@@ -29,6 +35,17 @@ export interface ActivityDeps {
     compromiseLookbackHours: number;
     /** Image ids trusted as known-good without the verified tag. */
     knownGoodImageAllowlist?: string[];
+  };
+  /** Paging people (approval needed, escalation): webhook targets; none configured → recorded only. */
+  people?: PeopleNotifierDeps;
+  /** Breach notification: organisation settings and the evidence store for the Art. 33(5) register. */
+  breach?: BreachActivityDeps;
+  /** Where evidence goes (write-once); without it every forensics activity fails non-retryably. */
+  evidence?: {
+    store: EvidenceStore;
+    /** Recorded as `collector` on every artifact; defaults to `cordon-worker@host:pid`. */
+    collector?: string;
+    memory?: MemoryCaptureConfig;
   };
 }
 
@@ -49,6 +66,12 @@ export function createActivities(deps: ActivityDeps) {
     async describeReplacement(input: ReplacementStatusInput) { return describeReplacement(aws, input); },
     async restoreGroupLaunchTemplate(input: RestoreGroupInput) { return restoreGroupLaunchTemplate(aws, input); },
     async startInstanceRefresh(input: InstanceRefreshInput) { return startInstanceRefresh(aws, input); },
+    async notifyPeople(notice: PeopleNotice) { return notifyPeople(deps.people, notice); },
+    ...createBreachActivities(deps.breach, deps.people, config.dataTagPrefix, deps.evidence?.store),
+    ...createForensicsActivities(deps.evidence && {
+      aws, store: deps.evidence.store, memory: deps.evidence.memory,
+      collector: deps.evidence.collector ?? `cordon-worker@${os.hostname()}:${process.pid}`,
+    }),
   };
 }
 

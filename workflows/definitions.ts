@@ -15,7 +15,31 @@ export interface GatePolicy {
   /** Four-eyes: the requester may not approve their own request. */
   forbidSelfApproval: boolean;
   timeoutMinutes: number;
+  /** On timeout: proceed, abort, or keep waiting and escalate again (every `timeoutMinutes`). */
   onTimeout: GateTimeoutOutcome;
+  /** Paged when the gate opens (names, e-mail addresses or chat handles). */
+  notify?: string[];
+  /** Paged on every escalation (and on the overdue notice for proceed/abort). */
+  escalateTo?: string[];
+}
+
+/** What the people notifier is asked to deliver; `idempotencyKey` is stable per event, so retries never page twice. */
+export interface PeopleNotice {
+  kind: 'approval-needed' | 'reminder' | 'escalation' | 'overdue';
+  idempotencyKey: string;
+  incidentId: string;
+  step: string;
+  stepTitle: string;
+  severity: Severity;
+  /** Who should act: contacts from the gate policy. */
+  to: string[];
+  message: string;
+  /** Escalation round (0 when the gate opens). */
+  round: number;
+  at: string;
+  /** Roles that may decide, and approvals still needed. */
+  approverRoles: string[];
+  approvalsNeeded: number;
 }
 
 export interface RunbookPolicy {
@@ -34,6 +58,8 @@ export interface RunbookPolicy {
   imageSuspect?: { refresh: GatePolicy };
   /** Durable wait for the clean replacement (workflow timers between reads). */
   replacement?: { deadlineMinutes: number; pollSeconds: number };
+  /** Forensics (AWS.md §1.2 steps 7–8): memory capture through SSM Run Command is off unless switched on. */
+  forensics?: { memory: boolean; memoryDocument?: string; memoryTimeoutMinutes?: number };
 }
 
 export interface IncidentInput {
@@ -71,3 +97,13 @@ export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived'
 export const incidentStateQuery = defineQuery<IncidentSnapshot>('incidentState');
 export const decideStepUpdate = defineUpdate<StepDecisionResult, [StepDecision]>('decideStep');
 export const closeIncidentUpdate = defineUpdate<{ closed: boolean }, [{ operator: OperatorIdentity; reason: string }]>('closeIncident');
+
+// Breach notification (workflows/breach-notification-workflow.ts): clocks, draft, submissions.
+export const breachStateQuery = defineQuery<BreachView>('breachState');
+export const breachDraftQuery = defineQuery<DraftView>('breachDraft');
+export const breachFactsSignal = defineSignal<[BreachFactsUpdate]>('breachFacts');
+export const recordSubmissionUpdate = defineUpdate<{ obligationId: string; state: string; submissions: number }, [RecordSubmission]>('recordSubmission');
+export const setAwarenessUpdate = defineUpdate<{ awareAt: string }, [SetAwareness]>('setAwareness');
+export const declareNotRequiredUpdate = defineUpdate<{ obligationIds: string[] }, [DeclareNotRequired]>('declareNotRequired');
+export type { BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, RecordSubmission, SetAwareness } from './notification/types';
+import type { BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, RecordSubmission, SetAwareness } from './notification/types';

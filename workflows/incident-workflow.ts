@@ -9,7 +9,7 @@
  * so re-running a step after a lost workflow task is safe.
  */
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, patched, setHandler, upsertMemo, workflowInfo,
 } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
 import { ErrorType } from '../src/domain/errors';
@@ -21,10 +21,13 @@ import { IncidentState, type StepDefinition } from './runbook/incident-state';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
 import { runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
 import { stepRegistry } from './runbook/step-registry';
+import { BreachHook } from './notification/incident-hook';
+import { AuditFlusher, registerAuditFlusher } from './runbook/audit-flush';
 
 const read = proxyActivities<CordonActivities>(profiles.awsRead);
 const mutate = proxyActivities<CordonActivities>(profiles.awsMutation);
 const chain = proxyLocalActivities<CordonActivities>({ ...profiles.awsMutation, localRetryThreshold: '10s' });
+const people = proxyActivities<CordonActivities>(profiles.notify);
 
 /** The default runbook's steps (no active-threat indicators), for callers that list them. */
 export const incidentSteps: StepDefinition[] = runbookStepNames({ contain: 'record-only', replace: { mode: 'auto', approverRoles: [], forbidSelfApproval: false, timeoutMinutes: 1, onTimeout: 'abort' }, isolateFirstOnActiveThreat: false }, { activeThreat: false })
@@ -43,10 +46,18 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   const names = runbookStepNames(input.policy, { activeThreat });
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
   state = incident;
+  // The timeline's hash-chained export to the evidence store (runbook/audit-flush.ts).
+  const audit = registerAuditFlusher(incident, new AuditFlusher(input.incidentId, incident, !input.dryRun, input.carried));
+  // The incidents list reads phase, severity and pending approvals from the memo, not by querying every workflow.
+  // patched(): incidents opened before this change replay without memo updates.
+  if (patched('incident-summary-memo')) incident.onSummaryChange((summary) => upsertMemo({ ...summary }));
   for (const alert of early) incident.recordAlert(alert);
   if (activeThreat && input.policy.isolateFirstOnActiveThreat && !input.carried) incident.log({ at: nowIso(), kind: 'note', message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)' });
 
-  const gates = new GateKeeper(incident, input.openedBy);
+  const gates = new GateKeeper(incident, {
+    incidentId: input.incidentId, requestedBy: input.openedBy, severity: () => incident.snapshot().severity,
+    notify: input.dryRun ? undefined : (notice) => people.notifyPeople(notice),
+  });
   let closeRequested = false;
   setHandler(incidentStateQuery, () => incident.snapshot());
   setHandler(decideStepUpdate, (d: StepDecision) => gates.decide(d), {
@@ -69,14 +80,19 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
 
   if (!input.carried) {
     const ctx: RunContext = { input, state: incident, gates, facts: {}, chain, read, mutate };
+    const breach = new BreachHook(input, incident);
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
     for (const name of names) {
+      const phase = incident.phase;
       if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase('recovering', nowIso());
       await runStep(ctx, stepRegistry.get(name)!);
       if (name === 'describe' && status('describe') !== 'done') incident.setPhase('failed', nowIso());
       if (name === 'contain' && status('contain') === 'done') incident.setPhase('containing', nowIso());
       if (name === 'tag-quarantined' && status('contain') === 'done') incident.setPhase(status('isolate') === 'done' ? 'contained' : 'failed', nowIso());
       if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase(status('verify-replacement') === 'done' ? 'monitoring' : 'contained', nowIso());
+      if (incident.phase !== phase) void audit.flush();
+      // Breach assessment after the quarantine chain; later steps feed the notice's measures taken.
+      await breach.afterStep(name, ctx.facts.target);
     }
     const outcome = outcomeSummary(incident);
     incident.log({ at: nowIso(), kind: 'note', message: outcome.message, data: { done: outcome.done, notDone: outcome.notDone } });
@@ -87,13 +103,20 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     await condition(allHandlersFinished);
     return incident.snapshot();
   }
-  // The incident stays open for late alerts and operators until someone closes it.
-  await condition(() => closeRequested || workflowInfo().historyLength > CONTINUE_AFTER_EVENTS);
+  // The incident stays open for late alerts and operators until someone closes it; new timeline entries reach the audit trail as they come.
+  const leaving = () => closeRequested || workflowInfo().historyLength > CONTINUE_AFTER_EVENTS;
+  while (!leaving()) {
+    void audit.flush();
+    const seen = incident.timeline.length;
+    await condition(() => leaving() || incident.timeline.length > seen);
+  }
   await condition(allHandlersFinished);
   if (!closeRequested) {
+    await audit.flush();
     log.info('continuing as new to keep history small', { incidentId: input.incidentId });
     await continueAsNew<typeof incidentWorkflow>({ ...input, carried: incident.snapshot() });
   }
   incident.setPhase('closed', nowIso());
+  await audit.flush();
   return incident.snapshot();
 }

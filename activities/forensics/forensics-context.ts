@@ -6,11 +6,10 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AwsClients } from '../../src/aws/clients';
 import { EvidenceStoreMisconfigured, type EvidenceStore } from '../../src/evidence';
 
+/** Worker-side defaults for memory capture; whether it runs is the runbook policy's switch. */
 export interface MemoryCaptureConfig {
-  /** Policy switch: memory capture runs only when true. */
-  enabled: boolean;
-  /** SSM Command document, e.g. an AVML or LiME document (AWS.md S2). */
-  documentName: string;
+  /** SSM Command document, e.g. an AVML or LiME document (AWS.md S2); a policy may name another. */
+  documentName?: string;
   /** Document parameters; `{incidentId}` and `{instanceId}` in values are substituted. */
   parameters?: Record<string, string[]>;
   timeoutSeconds?: number;

@@ -1,40 +1,50 @@
 /**
  * Forensics activities, built from their dependencies like every activity (STYLE.md). Slots
- * in the runbook (AWS.md §1.2): startMemoryCapture/checkMemoryCapture and
- * captureConsoleOutput before network isolation (volatile, needs SSM); captureSnapshots right
- * after evidence protection (no network needed); captureInstanceMetadata, storeAlerts in
- * parallel with replacement; appendAudit whenever the workflow has events to record.
- * All are idempotent and safe to retry; none of their failures should block containment.
+ * in the runbook (AWS.md §1.2, workflows/runbook/step-order.ts): captureSnapshots right after
+ * evidence protection (no network needed); captureConsoleOutput and start/checkMemoryCapture
+ * before network isolation (volatile, memory needs SSM); captureInstanceMetadata and
+ * storeAlerts after the quarantine chain, while the group replaces the instance; appendAudit
+ * whenever the workflow flushes its timeline. All are idempotent and safe to retry; none of
+ * their failures blocks containment (the workflow records them as failed steps).
+ * Without an evidence store (a worker built without one) every activity fails at once,
+ * non-retryably, with a sentence saying so.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import { appendAudit, type AuditInput } from '../../src/evidence';
-import { captureConsoleOutput } from './console-output';
-import { evidenceCall, type CaptureInput, type ForensicsDeps } from './forensics-context';
-import { captureInstanceMetadata } from './instance-metadata';
-import { checkMemoryCapture, startMemoryCapture } from './memory-capture';
-import { captureSnapshots, type CaptureSnapshotsInput } from './snapshots';
 import { storeAlerts, type StoreAlertsInput } from './alerts-evidence';
+import { captureConsoleOutput } from './console-output';
+import { evidenceCall, ForensicsErrorType, type CaptureInput, type ForensicsDeps } from './forensics-context';
+import { captureInstanceMetadata, type CaptureMetadataInput } from './instance-metadata';
+import { checkMemoryCapture, startMemoryCapture, type StartMemoryCaptureInput } from './memory-capture';
+import { captureSnapshots, type CaptureSnapshotsInput } from './snapshots';
 
 export type { ForensicsDeps, MemoryCaptureConfig, CaptureInput } from './forensics-context';
 export { ForensicsErrorType, EvidenceTag } from './forensics-context';
 export type { CaptureSnapshotsInput, CaptureSnapshotsResult, EvidenceSnapshot } from './snapshots';
 export type { ConsoleCaptureResult, ScreenshotOutcome } from './console-output';
-export type { MemoryCaptureStart, MemoryCaptureCheck, MemoryCaptureFailure } from './memory-capture';
+export type { MemoryCaptureStart, MemoryCaptureCheck, MemoryCaptureFailure, StartMemoryCaptureInput } from './memory-capture';
+export type { CaptureMetadataInput } from './instance-metadata';
 export type { RawAlert, StoreAlertsInput } from './alerts-evidence';
 
+/** One flush of the incident timeline; ids are stable per timeline position, so a replayed flush adds nothing. */
 export interface AppendAuditInput { incidentId: string; entries: AuditInput[] }
 export interface AppendAuditResult { entries: number; lastSeq: number; head: string }
 
-export function createForensicsActivities(deps: ForensicsDeps) {
+export function createForensicsActivities(deps: ForensicsDeps | undefined) {
+  const need = (): ForensicsDeps => {
+    if (!deps) throw ApplicationFailure.nonRetryable('no evidence store is configured on this worker; evidence cannot be kept', ForensicsErrorType.EvidenceStoreMisconfigured);
+    return deps;
+  };
   return {
-    async captureSnapshots(input: CaptureSnapshotsInput) { return captureSnapshots(deps, input); },
-    async captureInstanceMetadata(input: CaptureInput) { return captureInstanceMetadata(deps, input); },
-    async captureConsoleOutput(input: CaptureInput) { return captureConsoleOutput(deps, input); },
-    async startMemoryCapture(input: CaptureInput) { return startMemoryCapture(deps, input); },
-    async checkMemoryCapture(input: CaptureInput & { commandId: string }) { return checkMemoryCapture(deps, input); },
-    async storeAlerts(input: StoreAlertsInput) { return storeAlerts(deps, input); },
+    async captureSnapshots(input: CaptureSnapshotsInput) { return captureSnapshots(need(), input); },
+    async captureInstanceMetadata(input: CaptureMetadataInput) { return captureInstanceMetadata(need(), input); },
+    async captureConsoleOutput(input: CaptureInput) { return captureConsoleOutput(need(), input); },
+    async startMemoryCapture(input: StartMemoryCaptureInput) { return startMemoryCapture(need(), input); },
+    async checkMemoryCapture(input: CaptureInput & { commandId: string }) { return checkMemoryCapture(need(), input); },
+    async storeAlerts(input: StoreAlertsInput) { return storeAlerts(need(), input); },
     /** Small result on purpose: it lands in workflow history. */
     async appendAudit(input: AppendAuditInput): Promise<AppendAuditResult> {
-      const chained = await evidenceCall(() => appendAudit(deps.store, input.incidentId, input.entries));
+      const chained = await evidenceCall(() => appendAudit(need().store, input.incidentId, input.entries));
       const last = chained[chained.length - 1];
       return { entries: chained.length, lastSeq: last?.seq ?? 0, head: last?.hash ?? '' };
     },

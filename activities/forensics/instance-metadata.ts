@@ -17,7 +17,12 @@ import { findArtifact, recordArtifact, type ArtifactEntry } from '../../src/evid
 import { awsCall, errorCode } from '../aws-errors';
 import { evidenceCall, heartbeat, plain, type CaptureInput, type ForensicsDeps } from './forensics-context';
 
-export async function captureInstanceMetadata(deps: ForensicsDeps, input: CaptureInput): Promise<ArtifactEntry> {
+export interface CaptureMetadataInput extends CaptureInput {
+  /** The runbook's description from before any change (AWS.md §1.2 step 0), kept beside the live reads. */
+  describedBefore?: unknown;
+}
+
+export async function captureInstanceMetadata(deps: ForensicsDeps, input: CaptureMetadataInput): Promise<ArtifactEntry> {
   const { aws, store, collector } = deps;
   const { incidentId, instanceId } = input;
   const name = `instance-metadata-${instanceId}.json`;
@@ -65,7 +70,7 @@ export async function captureInstanceMetadata(deps: ForensicsDeps, input: Captur
   return evidenceCall(() => recordArtifact(store, incidentId, {
     name, mediaType: 'application/json', collector, collectedAt: capturedAt,
     source: Object.keys(calls).join(' '),
-    body: JSON.stringify({ incidentId, instanceId, region: aws.region, capturedAt, collector, calls, errors }, null, 2),
+    body: JSON.stringify({ incidentId, instanceId, region: aws.region, capturedAt, collector, describedBefore: input.describedBefore ?? null, calls, errors }, null, 2),
     detail: { calls: Object.keys(calls).length, failedCalls: Object.keys(errors) },
   }));
 }

@@ -25,7 +25,6 @@ export interface MemoryCaptureFailure {
 }
 
 export type MemoryCaptureStart =
-  | { status: 'skipped'; reason: string }
   | { status: 'started'; commandId: string; documentName: string; resumed: boolean }
   | MemoryCaptureFailure;
 
@@ -55,23 +54,32 @@ async function permanentAsFailure<T>(what: string, fn: () => Promise<T>): Promis
 
 const isFailure = (v: unknown): v is MemoryCaptureFailure => (v as MemoryCaptureFailure)?.status === 'failed';
 
-export async function startMemoryCapture(deps: ForensicsDeps, input: CaptureInput): Promise<MemoryCaptureStart> {
-  const cfg = deps.memory;
-  if (!cfg?.enabled) return { status: 'skipped', reason: 'memory capture is disabled by policy' };
+export interface StartMemoryCaptureInput extends CaptureInput {
+  /** The policy's document; falls back to the worker's configured one. */
+  documentName?: string;
+}
+
+/** Sends the capture command (the policy switch is checked by the workflow, which only calls this when memory capture is on). */
+export async function startMemoryCapture(deps: ForensicsDeps, input: StartMemoryCaptureInput): Promise<MemoryCaptureStart> {
+  const cfg = { ...deps.memory, documentName: input.documentName ?? deps.memory?.documentName };
   const { incidentId, instanceId } = input;
+  if (!cfg.documentName) {
+    return { status: 'failed', errorType: ForensicsErrorType.MemoryCaptureFailed, code: 'NoDocument', reason: 'no SSM document for memory capture: set forensics.memoryDocument in the policy or CORDON_MEMORY_DOCUMENT' };
+  }
+  const documentName = cfg.documentName;
   const comment = commentFor(incidentId);
   // Idempotency: a retried start finds the command the first attempt sent.
   try {
     const listed = await deps.aws.ssm.send(new ListCommandsCommand({ InstanceId: instanceId }));
-    const previous = listed.Commands?.find((c) => c.Comment === comment && c.DocumentName === cfg.documentName);
-    if (previous?.CommandId) return { status: 'started', commandId: previous.CommandId, documentName: cfg.documentName, resumed: true };
+    const previous = listed.Commands?.find((c) => c.Comment === comment && c.DocumentName === documentName);
+    if (previous?.CommandId) return { status: 'started', commandId: previous.CommandId, documentName, resumed: true };
   } catch {
     // Listing is an optimisation; without it a retry may send a second command, which is harmless.
   }
   const substitute = (v: string) => v.replaceAll('{incidentId}', incidentId).replaceAll('{instanceId}', instanceId);
   const parameters = Object.fromEntries(Object.entries(cfg.parameters ?? {}).map(([k, vs]) => [k, vs.map(substitute)]));
   const sent = await permanentAsFailure('SSM SendCommand', () => deps.aws.ssm.send(new SendCommandCommand({
-    DocumentName: cfg.documentName, InstanceIds: [instanceId], Parameters: parameters, Comment: comment,
+    DocumentName: documentName, InstanceIds: [instanceId], Parameters: parameters, Comment: comment,
     TimeoutSeconds: cfg.timeoutSeconds,
     OutputS3BucketName: cfg.outputS3Bucket,
     OutputS3KeyPrefix: cfg.outputS3Bucket ? `${cfg.outputS3KeyPrefix ?? ''}incidents/${incidentId}/memory` : undefined,
@@ -79,7 +87,7 @@ export async function startMemoryCapture(deps: ForensicsDeps, input: CaptureInpu
   if (isFailure(sent)) return sent;
   const commandId = sent.Command?.CommandId;
   if (!commandId) return { status: 'failed', errorType: ForensicsErrorType.MemoryCaptureFailed, code: 'NoCommandId', reason: 'SSM SendCommand returned no command id' };
-  return { status: 'started', commandId, documentName: cfg.documentName, resumed: false };
+  return { status: 'started', commandId, documentName, resumed: false };
 }
 
 /** One poll of the command on the instance; terminal outcomes are recorded as an artifact. */

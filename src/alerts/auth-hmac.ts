@@ -111,6 +111,11 @@ export class ReplayCache {
     return true;
   }
 
+  /** Drops a key, so the same request is accepted again (its processing failed on our side). */
+  forget(key: string): void {
+    this.expiries.delete(key);
+  }
+
   private evict(now: number): void {
     for (const [key, expiresAt] of this.expiries) if (expiresAt < now) this.expiries.delete(key);
     // Map iterates in insertion order, so the first keys are the oldest.

@@ -9,11 +9,19 @@ import type { Identity, OperatorDirectory } from './auth/operators';
 import { fromFastifyError, HttpError, sendError, unauthorized } from './errors';
 import { registerAlertRoutes, type AlertRouteOptions } from './routes/alerts';
 import { registerConsoleRoutes } from './routes/console';
+import { registerEvidenceRoutes } from './routes/evidence';
+import type { EvidenceStore } from '../evidence/store';
 import { registerHealthRoutes } from './routes/health';
 import { registerIncidentRoutes } from './routes/incidents';
+import { registerNotificationRoutes } from './routes/notifications';
+import type { NotificationService } from '../temporal/notification-service';
 
 export interface ApiDeps {
   incidents: IncidentService;
+  /** Breach-notification clocks and decisions; its routes exist only when given. */
+  notifications?: NotificationService;
+  /** The evidence store; its routes exist only when given. */
+  evidence?: EvidenceStore;
   operators: OperatorDirectory;
   alerts: AlertRouteOptions;
   /** Readiness: can we reach Temporal? */
@@ -56,6 +64,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps.ready, deps.metrics);
   registerConsoleRoutes(app);
   registerIncidentRoutes(app, deps.incidents);
+  if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
+  if (deps.evidence) registerEvidenceRoutes(app, deps.evidence);
   registerAlertRoutes(app, deps.incidents, { ...deps.alerts, metrics: deps.metrics });
   return app;
 }

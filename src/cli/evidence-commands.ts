@@ -1,10 +1,15 @@
 /**
- * `cordon evidence verify <incident>` and `cordon evidence export <incident> <dir>`: read the
- * evidence store directly (no Temporal, no API), so an auditor can check the record with
- * nothing but store access. Both return the process exit code: 0 intact/exported, 1 broken
- * (the export folder is still written), 2 not found or unusable. Verify names the first broken link.
+ * `cordon evidence verify <incident>` and `cordon evidence export <incident> --out <dir>`: read
+ * the evidence store directly (no Temporal, no API), so an auditor can check the record with
+ * nothing but store access. Exit codes: 0 intact/exported, 1 broken (the export folder is
+ * still written), 2 unusable (bad store or settings), 3 no evidence for the incident. Verify
+ * names the first broken link.
  */
-import { exportIncident, recordCustody, verifyIncident, type EvidenceStore, type VerifyProblem, type VerifyReport } from '../evidence';
+import type { Command } from 'commander';
+import { createAwsClients } from '../aws/clients';
+import { loadConfig } from '../config/schema';
+import { exportIncident, LocalWormStore, recordCustody, verifyIncident, type EvidenceStore, type VerifyProblem, type VerifyReport } from '../evidence';
+import { openConfiguredEvidenceStore } from '../evidence/from-config';
 import { paint } from './format';
 
 export interface EvidenceCommandOptions {
@@ -15,7 +20,12 @@ export interface EvidenceCommandOptions {
   by?: string;
 }
 
-export const ExitCode = { ok: 0, broken: 1, unusable: 2 } as const;
+export const ExitCode = { ok: 0, broken: 1, unusable: 2, notFound: 3 } as const;
+
+/** Thrown by an action to leave with a specific exit code (runCli returns it). */
+export class CliExit extends Error {
+  constructor(readonly code: number) { super(`exit ${code}`); }
+}
 
 export async function verifyCommand(incidentId: string, opts: EvidenceCommandOptions): Promise<number> {
   const write = opts.write ?? ((t: string) => process.stdout.write(`${t}\n`));
@@ -29,7 +39,7 @@ export async function verifyCommand(incidentId: string, opts: EvidenceCommandOpt
   }
   if (opts.json) write(JSON.stringify(report, null, 2));
   else write(formatReport(report));
-  if (!report.found) return ExitCode.unusable;
+  if (!report.found) return ExitCode.notFound;
   return report.ok ? ExitCode.ok : ExitCode.broken;
 }
 
@@ -78,4 +88,30 @@ export async function exportCommand(incidentId: string, outDir: string, opts: Ev
     write(opts.json ? JSON.stringify({ error: (err as Error).message }) : `${paint('red', 'error')} ${(err as Error).message}`);
     return ExitCode.unusable;
   }
+}
+
+/** The store named by `--dir`, else the configured one (CORDON_EVIDENCE_*, see README "Evidence"). */
+async function storeFor(dir: string | undefined, env: Record<string, string | undefined>): Promise<EvidenceStore> {
+  if (dir) return new LocalWormStore(dir);
+  const config = loadConfig(env);
+  const credentials = config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY } : undefined;
+  return openConfiguredEvidenceStore(config, createAwsClients({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL, credentials }));
+}
+
+export function registerEvidenceCommands(program: Command, env: Record<string, string | undefined>): void {
+  const evidence = program.command('evidence').description("verify or export an incident's evidence (reads the evidence store itself; no API needed)")
+    .option('--dir <path>', 'a local evidence folder (default: the configured store)');
+  const run = async (cmd: Command, fn: (store: EvidenceStore, json: boolean) => Promise<number>) => {
+    const g = cmd.optsWithGlobals<{ dir?: string; json?: boolean }>();
+    const code = await fn(await storeFor(g.dir, env), g.json ?? false);
+    if (code !== ExitCode.ok) throw new CliExit(code);
+  };
+  evidence.command('verify <incident>').description('recompute every hash and link; names the first broken one (exit 1 when broken)')
+    .option('--by <name>', 'record a chain-of-custody access entry under this name')
+    .action(async (id: string, o: { by?: string }, cmd: Command) => run(cmd, (store, json) => verifyCommand(id, { store, json, by: o.by })));
+  evidence.command('export <incident>').description('write the artifacts, manifest, audit trail, SHA256SUMS and a README for investigators')
+    .requiredOption('--out <dir>', 'a new or empty folder')
+    .requiredOption('--by <name>', 'who exports (recorded in the chain of custody)')
+    .option('--note <text>', 'why, or to whom (recorded in the chain of custody)')
+    .action(async (id: string, o: { out: string; by: string; note?: string }, cmd: Command) => run(cmd, (store, json) => exportCommand(id, o.out, { store, json, by: o.by, note: o.note })));
 }

@@ -1,41 +1,70 @@
-/** `cordon incidents`, `show`, `approve`, `reject`, `close`: operators' view of incidents. */
+/**
+ * `cordon incidents`, `show`, `approve`, `reject`, `close`: operators' view of incidents.
+ * Human output is tables (coloured on a TTY); `--json` prints the API's answers unchanged for
+ * scripts. Evidence and clocks come from their own endpoints and are shown when those answer,
+ * skipped quietly when they answer 404. Failures throw ApiError; main.ts maps it to an exit code.
+ */
 import type { IncidentSnapshot } from '../domain/incident';
 import type { IncidentSummary } from '../temporal/incident-service';
 import type { CordonApi } from './api-client';
-import { age, paint, status, table } from './format';
+import { age, artifactsOf, clocksOf, countdown, paint, status, table, when } from './format';
 
 export interface Output { json: boolean; write: (text: string) => void }
+
+const path = (id: string, rest = '') => `/v1/incidents/${encodeURIComponent(id)}${rest}`;
 
 export async function listIncidents(api: CordonApi, out: Output): Promise<void> {
   const { incidents } = await api.request<{ incidents: IncidentSummary[] }>('GET', '/v1/incidents');
   if (out.json) return out.write(JSON.stringify(incidents, null, 2));
   if (!incidents.length) return out.write('no incidents');
-  out.write(table(['INCIDENT', 'WORKFLOW', 'AGE'], incidents.map((i) => [i.incidentId, status(i.status), age(i.startTime)])));
+  out.write(table(['INCIDENT', 'STATE', 'SEVERITY', 'RESOURCE', 'APPROVALS', 'AGE'], incidents.map((i) => [
+    i.incidentId,
+    status(i.phase ?? i.status.toLowerCase()),
+    i.severity ? status(i.severity) : '-',
+    [i.instanceId, i.account && i.region ? `${i.account}/${i.region}` : undefined].filter(Boolean).join(' ') || '-',
+    i.pendingApprovals ? paint('yellow', `${i.pendingApprovals} waiting`) : '-',
+    age(i.startTime),
+  ])));
 }
 
 export async function showIncident(api: CordonApi, id: string, out: Output): Promise<void> {
-  const s = await api.request<IncidentSnapshot>('GET', `/v1/incidents/${encodeURIComponent(id)}`);
-  if (out.json) return out.write(JSON.stringify(s, null, 2));
+  const s = await api.request<IncidentSnapshot>('GET', path(id));
+  const [evidence, notification] = await Promise.all([api.optional<unknown>(path(id, '/evidence')), api.optional<unknown>(path(id, '/notification'))]);
+  if (out.json) return out.write(JSON.stringify({ incident: s, evidence: evidence ?? null, notification: notification ?? null }, null, 2));
+  const waiting = s.steps.filter((st) => st.status === 'awaiting-approval');
   const lines = [
-    `${paint('bold', s.incidentId)}  ${status(s.phase)}  severity ${s.severity}${s.dryRun ? '  (plan mode)' : ''}`,
+    `${paint('bold', s.incidentId)}  ${status(s.phase)}  severity ${status(s.severity)}${s.dryRun ? '  (plan mode)' : ''}`,
     `resource  ${s.resource.instanceId}  account ${s.resource.account}  region ${s.resource.region}`,
-    `alerts    ${s.alertCount} received, ${s.alerts.length} distinct`,
+    `opened    ${when(s.openedAt)} (${age(s.openedAt)} ago)   alerts ${s.alertCount} received, ${s.alerts.length} distinct`,
+    ...waiting.map((st) => paint('yellow', `waiting   ${st.name}: ${st.detail ?? 'needs approval'}${st.approvals?.length ? ` — approved so far by ${st.approvals.map((a) => a.by).join(', ')}` : ''}`)),
+    ...waiting.map((st) => `          cordon approve ${s.incidentId} ${st.name} --reason "…"`),
     '',
     table(['STEP', 'STATUS', 'DETAIL'], s.steps.map((st) => [st.name, status(st.status), st.error ?? st.detail ?? ''])),
-    '',
-    paint('bold', 'Timeline'),
-    ...s.timeline.map((t) => `  ${t.at.replace('T', ' ').slice(0, 19)}  ${t.actor ? `[${t.actor}] ` : ''}${t.message}`),
   ];
+  const artifacts = artifactsOf(evidence);
+  if (evidence !== undefined) {
+    lines.push('', paint('bold', `Evidence (${artifacts.length})`));
+    if (artifacts.length) lines.push(table(['ARTIFACT', 'SHA256', 'SIZE'], artifacts.map((a) => [a.name, a.sha256, a.size])));
+  }
+  const clocks = clocksOf(notification);
+  if (notification !== undefined) {
+    lines.push('', paint('bold', 'Regulatory clocks'));
+    lines.push(clocks.length
+      ? table(['OBLIGATION', 'DUE', 'LEFT', 'STATE'], clocks.map((c) => [c.title, when(c.dueAt), c.dueAt && ['open', 'pending', 'running', 'overdue'].includes(c.state) ? countdown(c.dueAt) : '-', status(c.state)]))
+      : '  none running');
+  }
+  lines.push('', paint('bold', 'Timeline'), ...s.timeline.map((t) => `  ${when(t.at)}  ${t.actor ? `[${t.actor}] ` : ''}${t.message}`));
   out.write(lines.join('\n'));
 }
 
 export async function decideStep(api: CordonApi, id: string, step: string, decision: 'approve' | 'reject', reason: string, out: Output): Promise<void> {
-  const r = await api.request<{ status: string; approvals: number; required: number }>('POST', `/v1/incidents/${encodeURIComponent(id)}/decisions`, { step, decision, reason });
+  const r = await api.request<{ status: string; approvals: number; required: number }>('POST', path(id, '/decisions'), { step, decision, reason });
   if (out.json) return out.write(JSON.stringify(r));
-  out.write(`${step}: ${status(r.status)} (${r.approvals}/${r.required} approvals)`);
+  const more = r.status === 'awaiting-approval' ? ` — still waiting for ${r.required - r.approvals} more, different approver(s)` : '';
+  out.write(`${step}: ${status(r.status)} (${r.approvals}/${r.required} approvals)${more}`);
 }
 
 export async function closeIncident(api: CordonApi, id: string, reason: string, out: Output): Promise<void> {
-  const r = await api.request<{ closed: boolean }>('POST', `/v1/incidents/${encodeURIComponent(id)}/close`, { reason });
+  const r = await api.request<{ closed: boolean }>('POST', path(id, '/close'), { reason });
   out.write(out.json ? JSON.stringify(r) : `${id} closed`);
 }

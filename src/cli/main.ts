@@ -1,12 +1,14 @@
 /**
  * The `cordon` command line. Every command talks to the API; errors print one line and exit
- * non-zero (1 for a refused or failed request, 2 for bad usage or configuration).
+ * non-zero with a code that says why (api-client.ts `ExitCode`, listed in `--help`).
  */
 import { Command, CommanderError } from 'commander';
-import fs from 'node:fs';
-import { ApiError, CordonApi } from './api-client';
+import { CordonApi, exitCodeFor, exitCodeHelp } from './api-client';
 import { cliSettings } from './cli-config';
 import { closeIncident, decideStep, listIncidents, showIncident, type Output } from './incident-commands';
+import { registerTriggerCommand } from './trigger-command';
+import { CliExit, registerEvidenceCommands } from './evidence-commands';
+import { listDeadlines, submitNotification, type SubmitOptions } from './notification-commands';
 
 interface Globals { api?: string; token?: string; json?: boolean }
 
@@ -22,18 +24,20 @@ export function buildProgram(): Command {
     .option('--api <url>', 'API base URL (env CORDON_API_URL, default http://127.0.0.1:8787)')
     .option('--token <token>', 'API token (env CORDON_TOKEN)')
     .option('--json', 'machine-readable output')
+    .addHelpText('after', `\n${exitCodeHelp}`)
     .exitOverride();
 
-  program.command('incidents').description('list incidents').action(async (_o, cmd: Command) => {
+  program.command('incidents').description('list incidents: state, severity, resource, approvals waiting, age').addHelpText('after', `\n${exitCodeHelp}`).action(async (_o, cmd: Command) => {
     const { api, out } = context(cmd);
     await listIncidents(api, out);
   });
-  program.command('show <incident>').description('timeline, steps and state of one incident').action(async (id: string, _o, cmd: Command) => {
+  program.command('show <incident>').description('one incident: steps, approvals waiting, evidence, regulatory clocks, timeline').addHelpText('after', `\n${exitCodeHelp}`).action(async (id: string, _o, cmd: Command) => {
     const { api, out } = context(cmd);
     await showIncident(api, id, out);
   });
   for (const decision of ['approve', 'reject'] as const) {
-    program.command(`${decision} <incident> <step>`).description(`${decision} a step waiting for approval`)
+    program.command(`${decision} <incident> <step>`).description(`${decision} a step waiting for approval (as the token's operator)`)
+      .addHelpText('after', `\n${exitCodeHelp}`)
       .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
       .action(async (id: string, step: string, o: { reason: string }, cmd: Command) => {
         const { api, out } = context(cmd);
@@ -45,23 +49,21 @@ export function buildProgram(): Command {
       const { api, out } = context(cmd);
       await closeIncident(api, id, o.reason, out);
     });
-  program.command('trigger [file]').description('send an alert payload (any source) to Cordon')
-    .option('--source <source>', 'alert source: guardduty, securityhub, cloudwatch-sns, alertmanager, generic', 'generic')
-    .option('--demo', 'send a demo alert for the first instance of the demo fleet')
-    .option('--instance <id>', 'with --demo: the instance to accuse')
-    .action(async (file: string | undefined, o: { source: string; demo?: boolean; instance?: string }, cmd: Command) => {
+  program.command('deadlines').description('every open regulatory clock across incidents').action(async (_o, cmd: Command) => {
+    const { api, out } = context(cmd);
+    await listDeadlines(api, out);
+  });
+  program.command('submit <incident> <obligation>').description('record a submission to an authority')
+    .requiredOption('--reference <ref>', "the authority's reference for the submission")
+    .option('--phase <phase>', 'initial, follow-up or final (GDPR Art. 33(4))', 'initial')
+    .option('--submitted-at <iso>', 'when it was submitted (default: now)')
+    .option('--reasons-for-delay <text>', 'required when late (GDPR Art. 33(1))')
+    .action(async (id: string, obligation: string, o: SubmitOptions, cmd: Command) => {
       const { api, out } = context(cmd);
-      let body: string;
-      if (o.demo) {
-        if (!o.instance) throw new Error('--demo needs --instance <id> (npm start prints the demo fleet\'s instance ids)');
-        body = JSON.stringify({ instanceId: o.instance, severity: 'medium', title: 'Demo: SSH brute force, then outbound traffic to a known C2 host' });
-      } else {
-        if (!file) throw new Error('give a payload file, or --demo');
-        body = fs.readFileSync(file, 'utf8');
-      }
-      const r = await api.request<{ accepted: { incidentId: string }[] }>('POST', `/v1/alerts/${encodeURIComponent(o.demo ? 'generic' : o.source)}`, body);
-      out.write(out.json ? JSON.stringify(r) : r.accepted.map((a) => `accepted → ${a.incidentId}`).join('\n'));
+      await submitNotification(api, id, obligation, o, out);
     });
+  registerTriggerCommand(program, context);
+  registerEvidenceCommands(program, process.env);
   return program;
 }
 
@@ -72,8 +74,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof CliExit) return err.code;
     process.stderr.write(`cordon: ${(err as Error).message}\n`);
-    return err instanceof ApiError ? 1 : 2;
+    return exitCodeFor(err);
   }
 }
 

@@ -6,6 +6,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
+const hmacSecrets = z.string().optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+  .refine((list) => list.every((s) => s.length >= 32), 'each HMAC secret needs at least 32 characters');
 
 export const configSchema = z.object({
   CORDON_API_HOST: z.string().default('127.0.0.1'),
@@ -49,6 +52,72 @@ export const configSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
   AWS_PROFILE: optionalString,
+  /** Evidence (write-once): a local folder (default, under the data dir) or S3 with Object Lock. */
+  CORDON_EVIDENCE_STORE: z.enum(['local', 's3']).default('local'),
+  CORDON_EVIDENCE_DIR: optionalString,
+  CORDON_EVIDENCE_BUCKET: optionalString,
+  CORDON_EVIDENCE_PREFIX: optionalString,
+  CORDON_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  CORDON_EVIDENCE_LOCK_MODE: z.enum(['COMPLIANCE', 'GOVERNANCE']).default('COMPLIANCE'),
+  /** Memory capture (when a runbook policy switches it on): SSM Command document, its parameters as JSON, output bucket. */
+  CORDON_MEMORY_DOCUMENT: optionalString,
+  CORDON_MEMORY_PARAMETERS: z.string().optional().transform((v, ctx) => {
+    if (!v) return undefined;
+    try {
+      return z.record(z.string(), z.array(z.string())).parse(JSON.parse(v));
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object of string arrays, e.g. {"commands":["avml /tmp/mem.lime"]}' });
+      return z.NEVER;
+    }
+  }),
+  CORDON_MEMORY_OUTPUT_BUCKET: optionalString,
+  /** Breach notification (REGULATORY.md): where the organisation is established and its sectors decide which regimes apply. */
+  CORDON_BREACH_JURISDICTIONS: z.string().default('EU')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((r) => ['EU', 'UK', 'US', 'US-CA', 'US-TX', 'US-NY', 'SG', 'BR', 'AU'].includes(r)), 'expected a comma-separated list of EU, UK, US, US-CA, US-TX, US-NY, SG, BR, AU'),
+  CORDON_BREACH_SECTORS: z.string().default('')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((r) => ['financial', 'health', 'essential-entity', 'important-entity', 'trust-service', 'sec-registrant'].includes(r)), 'expected a comma-separated list of financial, health, essential-entity, important-entity, trust-service, sec-registrant'),
+  /** Reminders at these shares of each regulatory window (each strictly between 0 and 1). */
+  CORDON_BREACH_REMINDER_FRACTIONS: z.string().default('0.5,0.75,0.9')
+    .refine((v) => v.split(',').every((f) => Number(f) > 0 && Number(f) < 1), 'expected comma-separated numbers strictly between 0 and 1'),
+  /** Escalate to the next contact this many minutes after a deadline passes unsubmitted. */
+  CORDON_BREACH_ESCALATE_AFTER_MINUTES: z.coerce.number().min(0).default(0),
+  /** Escalation chain for deadline notices (comma-separated; the first gets reminders, the second escalations). */
+  CORDON_BREACH_CONTACTS: z.string().default(''),
+  /** Webhooks for deadline notices (comma-separated URLs); unset → the people-notice targets, or record only. */
+  /** People notices (approval needed, escalation, reminders): a generic JSON webhook and/or a Slack incoming webhook. */
+  CORDON_NOTIFY_WEBHOOK_URL: z.url().optional(),
+  CORDON_NOTIFY_WEBHOOK_SECRET: optionalString,
+  CORDON_NOTIFY_SLACK_URL: z.url().optional(),
+  /** Where operators reach the console; links in notices point here. */
+  CORDON_PUBLIC_URL: z.url().optional(),
+  CORDON_DEADLINE_WEBHOOK_URLS: z.string().default('')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((u) => URL.canParse(u)), 'expected comma-separated URLs'),
+  /** Art. 33(3)(b) contact point and the draft's controller / authority. */
+  CORDON_DPO_NAME: optionalString,
+  CORDON_DPO_EMAIL: optionalString,
+  CORDON_DPO_PHONE: optionalString,
+  CORDON_CONTROLLER_NAME: optionalString,
+  CORDON_SUPERVISORY_AUTHORITY: optionalString,
+  CORDON_BREACH_DISPLAY_ZONE: z.string().default('Europe/Brussels'),
+  /** Alert ingestion: per-source HMAC secrets (comma-separated while rotating, each ≥ 32 chars). */
+  CORDON_ALERT_HMAC_GUARDDUTY: hmacSecrets,
+  CORDON_ALERT_HMAC_SECURITYHUB: hmacSecrets,
+  CORDON_ALERT_HMAC_ALERTMANAGER: hmacSecrets,
+  CORDON_ALERT_HMAC_GENERIC: hmacSecrets,
+  /** How far X-Cordon-Timestamp may be from now, either way; signatures are remembered this long. */
+  CORDON_ALERT_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Alert requests accepted per source per minute (429 beyond). */
+  CORDON_ALERT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  /** Largest alert body; SNS and EventBridge cap messages at 256 KB, and SNS escapes them into its envelope. */
+  CORDON_ALERT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
+  /** Hosts trusted for SNS SigningCertURL and SubscribeURL (a regular expression, anchored). */
+  CORDON_SNS_CERT_HOST_PATTERN: z.string().default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
+    .refine((v) => { try { new RegExp(v); return /^\^.*\$$/.test(v); } catch { return false; } }, 'expected an anchored regular expression (^…$)'),
+  /** Alertmanager label that carries the EC2 instance id. */
+  CORDON_ALERTMANAGER_INSTANCE_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default('instance_id'),
+  /** Severity → containment mode: `severity=mode` pairs; modes auto | approve | two-person | record-only. */
+  CORDON_SEVERITY_POLICY: z.string().default('critical=auto,high=auto,medium=approve,low=record-only')
+    .refine((v) => v.split(',').every((pair) => /^\s*(low|medium|high|critical)\s*=\s*(auto|approve|two-person|record-only)\s*$/.test(pair)), 'expected severity=mode pairs, e.g. high=auto,medium=approve,low=record-only'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -73,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
   }
+  if (c.CORDON_EVIDENCE_STORE === 's3' && !c.CORDON_EVIDENCE_BUCKET) throw new ConfigError(['CORDON_EVIDENCE_BUCKET: required when CORDON_EVIDENCE_STORE=s3']);
   return c;
 }
 

@@ -102,7 +102,8 @@ export class S3ObjectLockStore implements EvidenceStore {
         await this.opts.s3.send(new PutObjectCommand({
           Bucket: this.opts.bucket, Key: this.keyOf(key),
           Body: inline ?? fs.createReadStream(file!), ContentLength: digest.size, ContentType: opts.mediaType,
-          ChecksumSHA256: Buffer.from(digest.sha256, 'hex').toString('base64'),
+          // Object Lock uploads need the algorithm header as well (moto: MissingUploadObjectWithObjectLockHeaders); S3 checks the digest we computed.
+          ChecksumAlgorithm: 'SHA256', ChecksumSHA256: Buffer.from(digest.sha256, 'hex').toString('base64'),
           IfNoneMatch: '*',
           ObjectLockMode: this.mode, ObjectLockRetainUntilDate: retainUntil,
           Metadata: { sha256: digest.sha256 },

@@ -1,6 +1,7 @@
 /**
  * Container command `api`: the HTTP API, console and /metrics against TEMPORAL_ADDRESS.
- * SIGTERM stops accepting connections and lets in-flight requests finish, then exits 0.
+ * SIGTERM stops accepting connections (new ones are refused at once), lets requests in flight
+ * finish, closes each keep-alive socket as soon as it is idle, then exits 0.
  */
 import { ConfigError, loadConfig } from '../config/schema';
 import { createLogger } from './logger';
@@ -16,7 +17,12 @@ async function main(): Promise<void> {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
   });
   log.info('api stopping');
+  // close() stops listening and waits for requests in flight; a keep-alive socket that turns idle
+  // afterwards would hold the exit for Fastify's 72 s keepAliveTimeout, so idle sockets are swept.
+  const sweep = setInterval(() => api.app.server.closeIdleConnections(), 100);
   await api.close();
+  clearInterval(sweep);
+  log.info('api stopped');
 }
 
 main().then(() => process.exit(0), (err: unknown) => {

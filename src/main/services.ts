@@ -4,18 +4,22 @@
  * them so development and production run the same code.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { breachDepsFromConfig } from '../../activities/notify/breach-config';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import http from 'node:http';
 import os from 'node:os';
 import { OperatorDirectory } from '../api/auth/operators';
 import { buildApi } from '../api/server';
 import { createAwsClients, type AwsClients } from '../aws/clients';
 import type { Config } from '../config/schema';
+import { memoryCaptureConfig, openConfiguredEvidenceStore } from '../evidence/from-config';
+import { temporalFleetSnapshot } from '../observability/fleet-snapshot';
 import { createApiMetrics, createWorkerMetrics } from '../observability/metrics';
+import { startMetricsServer, type MetricsServer } from '../observability/metrics-server';
 import { policyFor } from '../policy/runbook-policy';
 import { IncidentService } from '../temporal/incident-service';
+import { NotificationService } from '../temporal/notification-service';
 import { createCordonWorker } from '../worker/create-worker';
 import { installWorkerRuntime } from '../worker/runtime';
 import { temporalConnectionOptions } from './temporal-connection';
@@ -31,9 +35,11 @@ export interface RunningWorker {
   done: Promise<void>;
   /** Stops polling, lets running activities finish (within the grace time), then resolves. */
   shutdown(): Promise<void>;
+  /** The worker's /metrics, /healthz, /readyz (when a metrics port was given). */
+  metricsUrl?: string;
 }
 
-export async function startWorkerService(config: Config, temporalAddress: string, aws: AwsClients, metricsPort?: number): Promise<RunningWorker> {
+export async function startWorkerService(config: Config, temporalAddress: string, aws: AwsClients, metricsPort?: number, sdkMetricsUrl?: string): Promise<RunningWorker> {
   installWorkerRuntime();
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
   const metrics = createWorkerMetrics();
@@ -41,23 +47,30 @@ export async function startWorkerService(config: Config, temporalAddress: string
     connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, metrics,
     identity: `cordon-worker@${os.hostname()}:${process.pid}`,
     workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
-    deps: { aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS } },
+    deps: {
+      aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS },
+      evidence: { store: await openConfiguredEvidenceStore(config, aws), collector: `cordon-worker@${os.hostname()}:${process.pid}`, memory: memoryCaptureConfig(config) },
+      breach: breachDepsFromConfig(config),
+      people: {
+        consoleUrl: config.CORDON_PUBLIC_URL,
+        targets: [
+          ...(config.CORDON_NOTIFY_WEBHOOK_URL ? [{ name: 'webhook', url: config.CORDON_NOTIFY_WEBHOOK_URL, format: 'json' as const, secret: config.CORDON_NOTIFY_WEBHOOK_SECRET }] : []),
+          ...(config.CORDON_NOTIFY_SLACK_URL ? [{ name: 'slack', url: config.CORDON_NOTIFY_SLACK_URL, format: 'slack' as const }] : []),
+        ],
+      },
+    },
     extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s` },
   });
-  let metricsServer: http.Server | undefined;
+  let metricsServer: MetricsServer | undefined;
   if (metricsPort !== undefined) {
-    metricsServer = http.createServer((req, res) => {
-      if (req.url === '/healthz') return void res.end(JSON.stringify({ ok: worker.getState() === 'RUNNING' }));
-      if (req.url !== '/metrics') return void res.writeHead(404).end();
-      void metrics.registry.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text));
-    }).listen(metricsPort, '0.0.0.0');
+    metricsServer = await startMetricsServer({ port: metricsPort, registry: metrics.registry, sdkMetricsUrl, ready: () => worker.getState() === 'RUNNING' });
   }
   const done = worker.run().finally(async () => {
-    metricsServer?.close();
+    await metricsServer?.close();
     await connection.close();
   });
   return {
-    done,
+    done, metricsUrl: metricsServer?.url,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
@@ -79,10 +92,11 @@ export async function startApiService(config: Config, temporalAddress: string, a
   if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
   const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
   const app = await buildApi({
-    incidents, operators,
+    incidents, operators, evidence: await openConfiguredEvidenceStore(config, aws),
+    notifications: new NotificationService(client),
     alerts: { defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION } },
     ready: async () => { await connection.healthService.check({}); return true; },
-    metrics: createApiMetrics(() => incidents.list()),
+    metrics: createApiMetrics(temporalFleetSnapshot(client)),
     logLevel: config.CORDON_LOG_LEVEL,
   });
   await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });

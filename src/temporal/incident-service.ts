@@ -10,6 +10,10 @@ import {
 } from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 
+const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+/** The workflow's batch signal (workflows/definitions.ts `alertsReceivedSignal`), by name. */
+export const ALERTS_RECEIVED_SIGNAL = 'alertsReceived';
+
 /** What the incidents list shows; phase and the rest come from the workflow's memo. */
 export interface IncidentSummary {
   incidentId: string;
@@ -45,6 +49,24 @@ export class IncidentService {
       signal: alertReceivedSignal,
       signalArgs: [alert],
       memo: { phase: 'open', severity: alert.severity, ...resource, pendingApprovals: 0 },
+    });
+    return incidentId;
+  }
+
+  /**
+   * Several alerts for one resource in one signal-with-start (the API's group commit): one
+   * history event for a burst. Needs the workflow's `alertsReceived` batch signal.
+   */
+  async openOrJoinBatch(resource: ResourceRef, alerts: IncidentAlert[], opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
+    const incidentId = incidentIdFor(resource);
+    const first = alerts[0]!;
+    const severity = alerts.reduce<Severity>((s, a) => (rank[a.severity] > rank[s] ? a.severity : s), first.severity);
+    const input: IncidentInput = {
+      incidentId, resource, severity, openedBy: opts.openedBy ?? `${first.source} alert`, policy: this.policyFor(severity), dryRun: opts.dryRun ?? false,
+    };
+    await this.client.workflow.signalWithStart('incidentWorkflow', {
+      workflowId: incidentId, taskQueue: this.taskQueue, args: [input], signal: ALERTS_RECEIVED_SIGNAL, signalArgs: [alerts],
+      memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
     });
     return incidentId;
   }

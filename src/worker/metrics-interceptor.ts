@@ -1,4 +1,7 @@
-/** Times every activity execution into the worker's step-duration histogram. */
+/**
+ * Times every activity execution — remote and local (the quarantine chain) — into the worker's
+ * step-duration histogram, labelled by activity type, kind and outcome (never by incident).
+ */
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import type { Context } from '@temporalio/activity';
 import type { WorkerMetrics } from '../observability/metrics';
@@ -7,7 +10,7 @@ export function activityMetricsInterceptor(metrics: WorkerMetrics) {
   return (ctx: Context): { inbound: ActivityInboundCallsInterceptor } => ({
     inbound: {
       async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-        const end = metrics.activityDuration.startTimer({ activity: ctx.info.activityType });
+        const end = metrics.stepDuration.startTimer({ activity: ctx.info.activityType, kind: ctx.info.isLocal ? 'local' : 'remote' });
         try {
           const result = await next(input);
           end({ outcome: 'ok' });

@@ -1,6 +1,9 @@
 /**
- * The console in real headless Chromium against the running stack: sign in, see the incident
- * waiting for approval, approve it, watch containment complete. A screenshot is saved.
+ * The console in real headless Chromium against the running stack: a wrong token is refused;
+ * an approver signs in, sees the demo incident waiting for approval, approves it with a reason
+ * and watches containment complete. Along the way: attacker-controlled text stays text, and the
+ * page loads nothing from any other origin (air-gapped). A DPO then sees the evidence hashes and
+ * verifies the chain. A screenshot is saved to test-artifacts/.
  */
 import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
@@ -19,52 +22,100 @@ beforeAll(async () => {
   fleet = await seedDemoFleet(stack.aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:' });
   baseUrl = await stack.api.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
-});
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await stack?.teardown();
 });
 
 async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(`${baseUrl}/console`);
   await page.fill('#token', token);
   await page.click('button[type=submit]');
-  await page.waitForSelector('h1:has-text("Incidents")');
+  await page.waitForSelector('#signout:not([hidden])');
 }
+
+const text = async (page: Page, selector: string) => (await page.textContent(selector)) ?? '';
 
 test('an approver signs in, approves the waiting containment and watches it complete', async () => {
   const instanceId = fleet.instanceIds[0]!;
   const res = await stack.api.inject({
     method: 'POST', url: '/v1/alerts/generic', headers: { authorization: `Bearer ${stack.tokens.sensor}` },
-    payload: { instanceId, severity: 'medium', title: 'Suspicious outbound traffic <script>alert(1)</script>' },
+    payload: { instanceId, severity: 'medium', title: 'Suspicious outbound traffic <img src=x onerror=alert(1)><script>alert(2)</script>' },
   });
   expect(res.statusCode).toBe(202);
   const incidentId: string = res.json().accepted[0].incidentId;
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'dark' });
   const dialogs: string[] = [];
+  const foreign: string[] = [];
+  const pageErrors: string[] = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  page.on('request', (r) => { if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
   await page.goto(`${baseUrl}/console`);
   await page.fill('#token', 'wrong-token');
   await page.click('button[type=submit]');
-  await expect(page.textContent('#signin-error')).resolves.toContain('not accepted');
+  await page.waitForFunction(() => document.querySelector('#signin-error')?.textContent?.includes('not accepted'));
 
   await signIn(page, stack.tokens.bob!);
+  await page.waitForSelector('h1:has-text("Incidents")');
+  expect(await text(page, '#who')).toBe('bob · approver');
+  const row = page.locator('#incidents tr', { hasText: instanceId });
+  expect(await row.textContent()).toContain('medium');
+
   await page.click(`a[href="#/incidents/${incidentId}"]`);
-  await page.waitForSelector('#approvals');
-  expect(await page.textContent('[data-step="contain"]')).toContain('awaiting-approval');
-  // The attacker-controlled title is shown as text, never executed.
-  expect(await page.textContent('main')).toContain('<script>alert(1)</script>');
+  await page.waitForSelector('#approvals [data-gate="contain"]');
+  await page.waitForFunction(() => document.querySelector('tr[data-step="contain"]')?.textContent?.includes('awaiting-approval'));
+  expect(await text(page, '#approvals')).toContain('needs 1 approval(s) from approver');
+  // The attacker-controlled title is shown as text, never parsed as HTML.
+  expect(await text(page, 'main')).toContain('<img src=x onerror=alert(1)><script>alert(2)</script>');
+  expect(await page.locator('main img, main script').count()).toBe(0);
+
+  // A decision needs a reason: nothing is sent without one.
+  await page.click('#approvals button[data-action="approve"]');
+  expect(await text(page, '.toast')).toContain('A reason is required');
+  expect(await text(page, 'tr[data-step="contain"]')).toContain('awaiting-approval');
 
   await page.fill('input[data-step="contain"]', 'GuardDuty confirms C2 traffic');
-  await page.click('button[data-action="approve"]');
-  await page.waitForFunction(() => document.querySelector('[data-step="isolate"]')?.textContent?.includes('done'), undefined, { timeout: 60000 });
-  expect(await page.textContent('[data-step="contain"]')).toContain('done');
-  expect(await page.textContent('.timeline')).toContain('bob approved');
-  expect(dialogs).toEqual([]);
+  await page.click('#approvals button[data-action="approve"]');
+  await page.waitForFunction(() => document.querySelector('tr[data-step="isolate"]')?.textContent?.includes('done'), undefined, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent?.includes('contained'), undefined, { timeout: 30000 });
+  expect(await text(page, 'tr[data-step="contain"]')).toContain('done');
+  expect(await text(page, '.timeline')).toContain('bob approved Approve containment: GuardDuty confirms C2 traffic');
+  // The replacement gate is next: it waits for an approver, as the medium-severity policy says.
+  await page.waitForSelector('#approvals [data-gate="replace"]', { timeout: 30000 });
+  // The GDPR Art. 33 clock (personal data on the demo fleet) counts down live, coloured by urgency.
+  await page.waitForSelector('#clocks .countdown', { timeout: 30000 });
+  const first = await text(page, '#clocks .countdown');
+  expect(first).toMatch(/^7[01]h \d\dm \d\ds left$/);
+  expect(await text(page, '#clocks')).toContain('GDPR · supervisory-authority');
+  expect(await page.getAttribute('#clocks .countdown', 'class')).toContain('u-calm');
+  await page.waitForFunction((b) => document.querySelector('#clocks .countdown')?.textContent !== b, first, { timeout: 5000 });
+  expect(await text(page, '#draft')).toContain('Personal data breach notification (GDPR Art. 33)');
 
   fs.mkdirSync(artifactsDir, { recursive: true });
   const shot = path.join(artifactsDir, 'console-incident.png');
   await page.screenshot({ path: shot, fullPage: true });
   expect(fs.statSync(shot).size).toBeGreaterThan(10000);
+
+  // bob's role may not read evidence: the console says so instead of failing.
+  expect(await text(page, '#evidence')).toContain('bob may not read evidence');
+  await page.click('a[data-nav="deadlines"]');
+  await page.waitForSelector('h1:has-text("Deadlines")');
+
+  // The DPO sees the evidence with its hashes and verifies the chain from the page.
+  await page.click('#signout');
+  await signIn(page, stack.tokens.dora!);
+  await page.goto(`${baseUrl}/console#/incidents/${incidentId}`);
+  await page.waitForSelector('#evidence td.hash');
+  expect(await page.getAttribute('#evidence td.hash', 'title')).toMatch(/^[0-9a-f]{64}$/);
+  await page.click('#evidence button[data-action="verify"]');
+  await page.waitForFunction(() => /intact|broken/.test(document.querySelector('#verify-result')?.textContent ?? ''));
+  expect(await text(page, '#verify-result')).toMatch(/^✓ intact: \d+ manifest entries, \d+ audit entries verified$/);
+
+  expect(dialogs).toEqual([]);
+  expect(foreign).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.close();
 });

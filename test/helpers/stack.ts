@@ -11,11 +11,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
+import { LocalWormStore, type EvidenceStore } from '../../src/evidence';
 import { startMoto, type MotoServer } from '../../src/local/moto-server';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
 import { toolchainPaths } from '../../src/local/toolchain-paths';
 import { policyFor } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
+import { NotificationService } from '../../src/temporal/notification-service';
 import { createCordonWorker } from '../../src/worker/create-worker';
 import { installWorkerRuntime } from '../../src/worker/runtime';
 
@@ -24,6 +26,8 @@ export const ACCOUNT = '123456789012';
 
 export interface Stack {
   dir: string;
+  /** The write-once evidence folder the worker and the API share (`<dir>/evidence`). */
+  evidence: EvidenceStore;
   moto: MotoServer;
   temporal: TemporalDevServer;
   aws: AwsClients;
@@ -43,7 +47,13 @@ const people: [string, Role[]][] = [
   ['audrey', ['auditor']], ['admin', ['admin']], ['sensor', ['alert-source']],
 ];
 
-export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack> {
+export interface StackOptions {
+  worker?: boolean;
+  /** The endpoint the worker's AWS clients use instead of moto's (e.g. a recording proxy in front of moto). */
+  workerAwsEndpoint?: (motoEndpoint: string) => Promise<string>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-it-'));
   const tools = toolchainPaths();
@@ -52,6 +62,7 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
     startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
   ]);
   const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
+  const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
@@ -62,18 +73,19 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
     tokens[name] = crypto.randomBytes(24).toString('hex');
     operators.addToken({ name, roles }, tokens[name]!);
   }
-  const api = await loadApi({ incidents, operators });
+  const evidence = new LocalWormStore(path.join(dir, 'evidence'));
+  const api = await loadApi({ incidents, operators, evidence, notifications: new NotificationService(client) });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
   const stack: Stack = {
-    dir, moto, temporal, aws, client, taskQueue, incidents, api, tokens,
+    dir, evidence, moto, temporal, aws, client, taskQueue, incidents, api, tokens,
     async startWorker(extra?: Partial<WorkerOptions>) {
       workerConnection ??= await NativeConnection.connect({ address: temporal.address });
       worker = await createCordonWorker({
         connection: workerConnection, namespace: 'default', taskQueue,
-        deps: { aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 } },
+        deps: { aws: workerAws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker' } },
         extra,
       });
       running = worker.run();
@@ -90,6 +102,7 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
       await workerConnection?.close();
       await connection.close();
       destroyAwsClients(aws);
+      if (workerAws !== aws) destroyAwsClients(workerAws);
       await Promise.all([moto.stop(), temporal.stop()]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -102,7 +115,7 @@ export async function startStack(opts: { worker?: boolean } = {}): Promise<Stack
  * The in-process API. Loaded lazily so suites that drive IncidentService directly still run
  * while a module the API needs (e.g. src/alerts) is missing; `api.inject` then explains why.
  */
-async function loadApi(deps: { incidents: IncidentService; operators: OperatorDirectory }): Promise<FastifyInstance> {
+async function loadApi(deps: { incidents: IncidentService; operators: OperatorDirectory; evidence: EvidenceStore; notifications: NotificationService }): Promise<FastifyInstance> {
   try {
     const { buildApi } = await import('../../src/api/server');
     return await buildApi({ ...deps, alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true });

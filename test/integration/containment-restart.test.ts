@@ -1,16 +1,20 @@
 /**
- * Idempotency under the two ways a runbook repeats itself: the worker dies mid-runbook right
- * after an AWS mutation (the detach) but before its completion is recorded, and a second
- * incident runs for the same, already quarantined instance. Both must leave no duplicate
- * launch template versions, security groups or replacements, and fail no step.
+ * Idempotency under the two ways a runbook repeats itself: the worker process is killed (-9)
+ * mid-runbook right after an AWS mutation (the detach) but before its completion is recorded,
+ * and a second incident runs for the same, already quarantined instance. Both must leave no
+ * duplicate launch template versions, security groups or replacements, and fail no step.
+ * The kill is certain to land mid-chain: a fault proxy between the first worker and moto holds
+ * DeregisterTargets (the step after the detach) for seconds.
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
-import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import path from 'node:path';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { alertReceivedSignal } from '../../workflows/definitions';
 import { alertFor, autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
-import { startStack, type Stack } from '../helpers/stack';
+import { startFaultProxy } from '../helpers/fault-proxy';
+import { eventually, startStack, type Stack } from '../helpers/stack';
+import { bundleOnce, stackEnv, startWorkerProcess } from '../resilience/processes';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -33,25 +37,15 @@ async function fleetFacts() {
   };
 }
 
-test('the worker dies right after the detach; a new worker finishes the runbook once, without a second detach', async () => {
+test('the worker process is killed right after the detach; a new worker finishes the runbook once, without a second detach', async () => {
   const accused = fleet.instanceIds[0]!;
-  let reached!: () => void;
-  const detached = new Promise<void>((r) => { reached = r; });
-  // The detach reaches moto, then this worker "dies" before the result is recorded.
-  const dieAfterDetach: ActivityInterceptorsFactory = (ctx) => ({
-    inbound: {
-      async execute(input, next) {
-        const result = await next(input);
-        if (ctx.info.activityType !== 'leaveAutoScalingGroup') return result;
-        reached();
-        return ctx.cancelled;
-      },
-    },
-  });
-  await stack.startWorker({ interceptors: { activity: [dieAfterDetach] }, shutdownGraceTime: '200ms' });
+  const proxy = await startFaultProxy(stack.moto.endpoint);
+  proxy.setRule((action) => (action === 'DeregisterTargets' ? { kind: 'latency', ms: 5000 } : undefined));
+  const doomed = await startWorkerProcess(stackEnv(stack, await bundleOnce(stack.dir), { AWS_ENDPOINT_URL: proxy.endpoint }), path.join(stack.dir, 'doomed-worker.log'));
   const incidentId = await openIncident(stack, accused, autoPolicy);
-  await detached;
-  await stack.stopWorker();
+  await eventually(async () => proxy.log.some((l) => l.action === 'DeregisterTargets'), 30000, 'the detach to be done and the next step in flight');
+  await doomed.kill9();
+  await proxy.close();
   const midway = await fleetFacts();
   expect(midway.members).not.toContain(accused);
   expect(midway.members).toHaveLength(3);

@@ -39,8 +39,8 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
   expect(snap.steps.filter((s) => s.status === 'failed')).toEqual([]);
   expect(snap.phase).toBe('monitoring');
   const order = snap.timeline.filter((t) => t.kind === 'step' && / done/.test(t.message)).map((t) => t.step);
-  expect(order).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'scale-in-protection', 'known-good', 'point-group', 'leave-group',
-    'deregister-targets', 'isolate', 'cut-credentials', 'tag-quarantined', 'replace', 'verify-replacement']);
+  expect(order).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'snapshot-volumes', 'scale-in-protection', 'known-good', 'point-group', 'leave-group',
+    'deregister-targets', 'capture-console', 'isolate', 'cut-credentials', 'tag-quarantined', 'capture-metadata', 'capture-alerts', 'replace', 'verify-replacement']);
   expect(snap.steps.find((s) => s.name === 'known-good')!.detail).toContain(fleet.knownGoodImageId);
 
   // Isolation group only, on every ENI; the instance is still running (evidence).

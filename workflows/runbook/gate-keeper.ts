@@ -1,27 +1,47 @@
 /**
  * Gates inside the workflow: waits (durably, with `condition` timeouts) for operator decisions
- * under a GatePolicy, applies timeout outcomes, and answers the decide update. The refusal rules
- * are the pure `refuseDecision` in gate.ts; this class only holds which gates are open.
- * Invariant: a decision counts only for a gate that is awaiting approval.
+ * under a GatePolicy, applies timeout outcomes, pages people, and answers the decide update.
+ * The refusal rules are the pure `refuseDecision` in gate.ts; this class only holds which gates
+ * are open. Paging goes through a callback the workflow passes in (an activity there), so this
+ * module stays free of activity proxies and unit-testable.
+ * Invariants: a decision counts only for a gate that is awaiting approval; a page never blocks
+ * the gate's timer (a notifier outage must not delay an escalation) and a failed page is
+ * recorded in the timeline, never thrown; every page carries an idempotency key that is stable
+ * per (incident, step, kind, round), so activity retries never page anyone twice.
  */
 import { condition } from '@temporalio/workflow';
-import type { GatePolicy, StepDecision, StepDecisionResult } from '../definitions';
+import type { GatePolicy, PeopleNotice, StepDecision, StepDecisionResult } from '../definitions';
+import type { Severity } from '../../src/domain/incident';
 import { refuseDecision, requiredApprovals, type GateRefusal } from './gate';
 import type { IncidentState } from './incident-state';
 
 const nowIso = (): string => new Date().toISOString();
+/** The activity's own message, not the wrapper's "Activity task failed". */
+const causeText = (err: unknown): string => {
+  const e = err as { message?: string; cause?: { message?: string } };
+  return e.cause?.message ?? e.message ?? String(err);
+};
 
 export interface GateResult { passed: boolean; status: 'done' | 'skipped'; detail: string }
+
+export interface GateKeeperOptions {
+  incidentId: string;
+  severity: () => Severity;
+  /** Who asked for the gated actions (the incident opener): four-eyes forbids them approving. */
+  requestedBy: string;
+  /** Delivers a notice to people (the workflow passes an activity). */
+  notify?: (notice: PeopleNotice) => Promise<{ delivered: string[]; skipped: string[] }>;
+}
 
 export class GateKeeper {
   private readonly policies = new Map<string, GatePolicy>();
   private readonly decisions = new Map<string, 'approve' | 'reject'>();
   private closed = false;
 
-  constructor(private readonly state: IncidentState, private readonly requestedBy: string) {}
+  constructor(private readonly state: IncidentState, private readonly opts: GateKeeperOptions) {}
 
   refuse(d: StepDecision): GateRefusal | undefined {
-    return refuseDecision(d, this.state.hasStep(d.step) ? this.state.step(d.step) : undefined, this.policies.get(d.step), this.requestedBy);
+    return refuseDecision(d, this.state.hasStep(d.step) ? this.state.step(d.step) : undefined, this.policies.get(d.step), this.opts.requestedBy);
   }
 
   /** Applies a decision the validator accepted. */
@@ -29,7 +49,7 @@ export class GateKeeper {
     const at = nowIso();
     const required = requiredApprovals(this.policies.get(d.step)!);
     if (d.decision === 'reject') {
-      this.state.log({ at, kind: 'approval', step: d.step, actor: d.operator.name, message: `${d.operator.name} rejected: ${d.reason}` });
+      this.state.log({ at, kind: 'approval', step: d.step, actor: d.operator.name, message: `${d.operator.name} rejected: ${d.reason}`, data: { roles: d.operator.roles } });
       this.decisions.set(d.step, 'reject');
       return { step: d.step, status: 'rejected', approvals: this.state.step(d.step).approvals?.length ?? 0, required };
     }
@@ -41,13 +61,23 @@ export class GateKeeper {
   /** Waits for the gate; the caller records the returned final status. */
   async pass(name: string, policy: GatePolicy): Promise<GateResult> {
     if (policy.mode === 'auto') return { passed: true, status: 'done', detail: 'approved automatically by policy' };
+    const required = requiredApprovals(policy);
     this.policies.set(name, policy);
-    this.state.transition(name, 'awaiting-approval', nowIso(), `needs ${requiredApprovals(policy)} approval(s) from ${policy.approverRoles.join('/')}`);
-    for (;;) {
+    this.state.transition(name, 'awaiting-approval', nowIso(), `needs ${required} approval(s) from ${policy.approverRoles.join('/')}; on no decision within ${policy.timeoutMinutes} min: ${policy.onTimeout}`);
+    this.page(name, policy, 'approval-needed', 0, policy.notify ?? [], `${this.title(name)} needs ${required} approval(s) from ${policy.approverRoles.join('/')}`);
+    for (let round = 1; ; round += 1) {
       if (await condition(() => this.decisions.has(name) || this.closed, `${policy.timeoutMinutes}m`)) break;
-      if (policy.onTimeout === 'proceed') return { passed: true, status: 'done', detail: `no decision within ${policy.timeoutMinutes} min: proceeding by policy` };
-      if (policy.onTimeout === 'abort') return { passed: false, status: 'skipped', detail: `no decision within ${policy.timeoutMinutes} min: aborted by policy` };
-      this.state.log({ at: nowIso(), kind: 'approval', step: name, message: `no decision within ${policy.timeoutMinutes} min: escalating` });
+      const waited = `no decision within ${policy.timeoutMinutes * round} min`;
+      const contacts = policy.escalateTo ?? policy.notify ?? [];
+      if (policy.onTimeout === 'proceed' || policy.onTimeout === 'abort') {
+        const outcome = policy.onTimeout === 'proceed' ? 'proceeding by policy' : 'aborted by policy';
+        this.page(name, policy, 'overdue', round, contacts, `${this.title(name)}: ${waited}; ${outcome}`);
+        return policy.onTimeout === 'proceed'
+          ? { passed: true, status: 'done', detail: `${waited}: proceeding by policy` }
+          : { passed: false, status: 'skipped', detail: `${waited}: aborted by policy` };
+      }
+      this.state.log({ at: nowIso(), kind: 'approval', step: name, message: `${waited}: escalation ${round}${contacts.length ? ` to ${contacts.join(', ')}` : ''}; still waiting` });
+      this.page(name, policy, 'escalation', round, contacts, `${this.title(name)}: ${waited}; escalation ${round}`);
     }
     if (!this.decisions.has(name)) return { passed: false, status: 'skipped', detail: 'the incident was closed before a decision' };
     const approved = this.decisions.get(name) === 'approve';
@@ -58,4 +88,26 @@ export class GateKeeper {
   close(): void { this.closed = true; }
 
   get pending(): number { return [...this.policies.keys()].filter((n) => this.state.step(n).status === 'awaiting-approval').length; }
+
+  private title(name: string): string { return this.state.step(name).title; }
+
+  /** Fire-and-record: the gate's timer keeps running while the notifier retries. */
+  private page(step: string, policy: GatePolicy, kind: PeopleNotice['kind'], round: number, to: string[], message: string): void {
+    const { notify, incidentId } = this.opts;
+    if (!notify) return;
+    const at = nowIso();
+    const notice: PeopleNotice = {
+      kind, idempotencyKey: `${incidentId}/${step}/${kind}/${round}`, incidentId, step, stepTitle: this.title(step), severity: this.opts.severity(),
+      to, message, round, at, approverRoles: policy.approverRoles,
+      approvalsNeeded: Math.max(0, requiredApprovals(policy) - (this.state.step(step).approvals?.length ?? 0)),
+    };
+    notify(notice).then(
+      (r) => {
+        const via = [...r.skipped, ...r.delivered];
+        const message = via.length ? `notified${to.length ? ` ${to.join(', ')}` : ''} via ${via.join(', ')}: ${kind.replace('-', ' ')}` : `${kind.replace('-', ' ')} recorded (no notifier configured)${to.length ? ` for ${to.join(', ')}` : ''}`;
+        this.state.log({ at: nowIso(), kind: 'notification', step, message, data: { idempotencyKey: notice.idempotencyKey } });
+      },
+      (err: unknown) => this.state.log({ at: nowIso(), kind: 'notification', step, message: `could not notify (${kind}): ${causeText(err)}`, data: { idempotencyKey: notice.idempotencyKey } }),
+    );
+  }
 }

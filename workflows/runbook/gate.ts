@@ -1,7 +1,8 @@
 /**
  * Approval gates: who may decide a step, how many distinct people it takes, and the refusals
  * an update validator gives before anything enters history. Pure, so unit tests cover every
- * refusal without Temporal.
+ * refusal without Temporal. Order of checks: the step, then its gate, then the reason, then
+ * the person (role, same person twice, four-eyes) — so the answer names the first real problem.
  */
 import type { StepState } from '../../src/domain/incident';
 import type { GatePolicy, StepDecision } from '../definitions';
@@ -25,8 +26,9 @@ export function refuseDecision(
   policy: GatePolicy | undefined,
   requestedBy: string | undefined,
 ): GateRefusal | undefined {
-  if (!step || !policy) return { code: 'unknown-step', message: `no gated step named "${decision.step}" in this incident` };
-  if (step.status !== 'awaiting-approval') return { code: 'not-awaiting', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
+  if (!step) return { code: 'unknown-step', message: `no step named "${decision.step}" in this incident` };
+  // A step that exists but whose gate is not open (an action, a gate not reached yet or already decided).
+  if (!policy || step.status !== 'awaiting-approval') return { code: 'not-awaiting', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
   if (!decision.reason.trim()) return { code: 'missing-reason', message: 'a reason is required for every decision' };
   const roles = decision.operator.roles;
   if (!roles.includes('admin') && !roles.some((r) => policy.approverRoles.includes(r))) {

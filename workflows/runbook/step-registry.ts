@@ -6,6 +6,8 @@
  */
 import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
 import type { GatePolicy } from '../definitions';
+import { flushAudit } from './audit-flush';
+import { forensicsSteps } from './forensics-steps';
 import { waitForReplacement } from './replacement-wait';
 import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';
 import type { StepName } from './step-order';
@@ -26,7 +28,10 @@ export function gate(name: StepName, requires: StepName[], policyOf: (ctx: RunCo
     async run(ctx) {
       const policy = policyOf(ctx);
       if (typeof policy === 'string') return skipped(policy);
-      const result = await ctx.gates.pass(name, policy);
+      const waiting = ctx.gates.pass(name, policy);
+      // The gate starts waiting: export the timeline so far (its awaiting-approval entry included).
+      if (policy.mode !== 'auto') flushAudit(ctx.state);
+      const result = await waiting;
       return { status: result.status, detail: result.detail };
     },
   };
@@ -108,13 +113,17 @@ const steps: RunbookStep[] = [
     return done(r.summary, r.calls);
   }),
   gate('replace', ['point-group', 'leave-group'], (ctx) => ctx.input.policy.replace),
-  action('verify-replacement', ['replace'], (ctx) => waitForReplacement(ctx)),
+  action('verify-replacement', ['replace'], (ctx) => {
+    flushAudit(ctx.state);
+    return waitForReplacement(ctx);
+  }),
   gate('approve-refresh', ['verify-replacement'], (ctx) => ctx.input.policy.imageSuspect?.refresh ?? 'image not suspect by policy'),
   action('instance-refresh', ['approve-refresh'], async (ctx) => {
     const change = ctx.facts.change!;
     const r = await ctx.mutate.startInstanceRefresh({ groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.newVersion, dryRun: ctx.input.dryRun });
     return done(r.summary, r.calls);
   }),
+  ...forensicsSteps,
 ];
 
 export const stepRegistry: ReadonlyMap<StepName, RunbookStep> = new Map(steps.map((s) => [s.name, s]));

@@ -1,16 +1,32 @@
 /**
- * POST /v1/alerts/:source — authenticate, normalise (zod, per source), then open or join the
- * incident of each accused instance. Answers 202 without waiting for the runbook.
+ * POST /v1/alerts/:source — the alert front door, in its own Fastify scope so the body stays
+ * raw bytes (HMAC and SNS signatures cover exactly what was sent). Per request, in order:
+ *   unknown source 404 → oversize 413 / wrong media type 415 (parser) → authenticate 401/403
+ *   (preValidation, alert-auth.ts) → per-source rate limit 429 (preHandler) → JSON and
+ *   normalise 400 (field paths) / 422 (nothing accused is an instance) / 200 (SNS control
+ *   message, INSUFFICIENT_DATA, repeated SNS delivery) → open or join 202.
+ * Invariants: nothing reaches Temporal before authentication and validation have passed; 202
+ * means every alert of the payload is in its incident's history (signal-with-start returned)
+ * — the runbook itself is never awaited; an incident is per resource, so an alert for a
+ * resource with an open incident joins it and repeats of one dedup key are tallied there;
+ * when Temporal cannot be reached the answer is 503 and the sender's retry is not a replay.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { alertSources, normaliseAlert, type AlertSource } from '../../alerts';
-import type { Alert } from '../../alerts/alert';
+import { isAlertSource, normaliseAlert, type AlertSource } from '../../alerts';
+import type { Alert, AlertResource } from '../../alerts/alert';
+import { AlertBatcher } from '../../alerts/alert-batcher';
+import { DEFAULT_WINDOW_SECONDS } from '../../alerts/auth-hmac';
+import { confirmSnsSubscription, fetchSnsCertificate, type ConfirmSubscription, type FetchCert } from '../../alerts/sns-http';
+import { SnsSignatureVerifier } from '../../alerts/sns-signature';
 import type { IncidentAlert } from '../../domain/incident';
 import type { ApiMetrics } from '../../observability/metrics';
+import { incidentIdFor } from '../../temporal/incident-id';
 import type { IncidentService } from '../../temporal/incident-service';
-import { hasRole } from '../auth/operators';
-import { badRequest, forbidden, notFound, unauthorized, unprocessable } from '../errors';
+import { AlertAuthenticator, type AlertSender } from '../auth/alert-auth';
+import { alertRateLimiter } from '../auth/alert-rate-limit';
+import { alertSources } from '../../alerts/alert';
+import { badRequest, HttpError, notFound, unprocessable } from '../errors';
 
 export interface AlertRouteOptions {
   defaults: { account: string; region: string };
@@ -18,6 +34,25 @@ export interface AlertRouteOptions {
   alertmanagerInstanceLabel?: string;
   now?: () => Date;
   metrics?: ApiMetrics;
+  /** Per-source HMAC secrets (several while rotating); a source without one accepts bearer tokens only. */
+  hmacSecrets?: Partial<Record<AlertSource, readonly string[]>>;
+  replayWindowSeconds?: number;
+  /** Requests per source per minute (default 6000). */
+  rateLimitPerMinute?: number;
+  /** Largest accepted body (default 512 KiB). */
+  bodyLimitBytes?: number;
+  /** SNS: trusted certificate/SubscribeURL hosts and the two HTTP calls (injectable for tests). */
+  sns?: { certHostPattern?: RegExp; fetchCert?: FetchCert; confirmSubscription?: ConfirmSubscription };
+  /**
+   * Group commit: alerts for one incident that arrive while its previous signal is in flight go
+   * as one batch signal (alert-batcher.ts). Needs the workflow's `alertsReceived` signal.
+   */
+  batchAlerts?: boolean;
+}
+
+interface IngestState { source: AlertSource; sender: AlertSender; body: () => unknown }
+declare module 'fastify' {
+  interface FastifyRequest { alertIngest?: IngestState }
 }
 
 const query = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
@@ -29,8 +64,25 @@ export function toIncidentAlert(alert: Alert, receivedAt: string): IncidentAlert
   };
 }
 
+/** Parses the raw body once, on first use; a 400 names `(body)` when it is not JSON. */
+function lazyJson(raw: unknown): () => unknown {
+  let parsed: { value: unknown } | undefined;
+  return () => {
+    if (parsed) return parsed.value;
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
+    if (bytes.length === 0) throw badRequest('the request body is empty', [{ path: '(body)', message: 'expected a JSON document' }]);
+    try {
+      parsed = { value: JSON.parse(bytes.toString('utf8')) as unknown };
+    } catch (err) {
+      throw badRequest(`malformed JSON: ${(err as Error).message}`, [{ path: '(body)', message: (err as Error).message }]);
+    }
+    return parsed.value;
+  };
+}
+
 export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentService, opts: AlertRouteOptions): void {
   const now = opts.now ?? (() => new Date());
+  const bodyLimit = opts.bodyLimitBytes ?? 512 * 1024;
   if (opts.metrics) {
     const counter = opts.metrics.alerts;
     app.addHook('onResponse', async (request, reply) => {
@@ -39,28 +91,93 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
       counter.inc({ source: match[1], outcome: reply.statusCode < 300 ? 'accepted' : `refused:${reply.statusCode}` });
     });
   }
-  app.post<{ Params: { source: string } }>('/v1/alerts/:source', async (request, reply) => {
-    const source = request.params.source;
-    if (!(alertSources as readonly string[]).includes(source)) throw notFound(`unknown alert source "${source}"; known: ${alertSources.join(', ')}`);
-    const identity = request.identity;
-    if (!identity) throw unauthorized();
-    if (!hasRole(identity, 'alert-source', 'responder')) throw forbidden(`${identity.name} may not submit alerts (needs alert-source)`);
-    const q = query.safeParse(request.query);
-    if (!q.success) throw badRequest('invalid query string', q.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })));
-
-    const result = normaliseAlert(source as AlertSource, request.body, { defaults: opts.defaults, instanceLabel: opts.alertmanagerInstanceLabel });
-    if (!result.ok) {
-      if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
-      throw unprocessable(result.reason);
-    }
-    const receivedAt = now().toISOString();
-    const accepted = [];
-    for (const alert of result.alerts) {
-      const incidentId = await incidents.openOrJoin(alert.resource, toIncidentAlert(alert, receivedAt), {
-        dryRun: q.data.dryRun === 'true', openedBy: `${identity.name} (${source})`,
-      });
-      accepted.push({ incidentId, dedupKey: alert.dedupKey, instanceId: alert.resource.instanceId });
-    }
-    return reply.status(202).send({ accepted });
+  const auth = new AlertAuthenticator({
+    hmacSecrets: opts.hmacSecrets ?? {},
+    replayWindowSeconds: opts.replayWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
+    now,
+    sns: new SnsSignatureVerifier({ fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate, certHostPattern: opts.sns?.certHostPattern, now }),
   });
+  const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
+  const record = recorder(incidents, opts.batchAlerts ?? false);
+
+  const authenticate: preValidationAsyncHookHandler = async (request) => {
+    const source = (request.params as { source: string }).source;
+    if (!isAlertSource(source)) throw notFound(`unknown alert source "${source}"; known: ${alertSources.join(', ')}`);
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const body = lazyJson(raw);
+    request.alertIngest = { source, body, sender: await auth.authenticate(source, request, raw, body) };
+  };
+
+  void app.register(async (scope) => {
+    // Raw bytes for signatures; SNS posts JSON as text/plain.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+    const limiter = await alertRateLimiter(scope, { max: opts.rateLimitPerMinute ?? 6000 });
+
+    scope.post('/v1/alerts/:source', { bodyLimit, preValidation: authenticate, preHandler: limiter }, async (request, reply) => {
+      const { source, sender, body } = request.alertIngest!;
+      const q = query.safeParse(request.query);
+      if (!q.success) throw badRequest('invalid query string', q.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })));
+      const payload = body();
+      if (!auth.firstDelivery(sender)) return reply.status(200).send({ accepted: [], ignored: 'this SNS message was already received' });
+
+      const result = normaliseAlert(source, payload, { defaults: { ...opts.defaults, now: now() }, instanceLabel: opts.alertmanagerInstanceLabel });
+      if (!result.ok) {
+        if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
+        if (result.kind === 'not-an-instance') throw unprocessable(`not an EC2 instance: ${result.reason}`, result.skipped.map((s) => ({ path: s.path, message: s.reason })));
+        if (result.kind === 'unknown-source') throw notFound(result.reason);
+        return reply.status(200).send(await controlMessage(request, sender, result.reason, result.control, confirm));
+      }
+
+      const receivedAt = now().toISOString();
+      const openedBy = `${sender.name} (${source})`;
+      try {
+        const accepted = await Promise.all(result.alerts.map(async (alert) => ({
+          incidentId: await record(alert.resource, toIncidentAlert(alert, receivedAt), { dryRun: q.data.dryRun === 'true', openedBy }),
+          dedupKey: alert.dedupKey, instanceId: alert.resource.instanceId, severity: alert.severity, status: alert.status,
+        })));
+        return reply.status(202).send({ accepted, skipped: result.skipped });
+      } catch (err) {
+        auth.forget(sender);
+        request.log.error({ err }, 'could not record alerts in Temporal');
+        throw new HttpError(503, 'unavailable', 'could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)');
+      }
+    });
+  });
+}
+
+type RecordAlert = (resource: AlertResource, alert: IncidentAlert, opts: { dryRun: boolean; openedBy: string }) => Promise<string>;
+
+/** One signal per alert, or (batchAlerts) group commit per incident and plan mode. */
+function recorder(incidents: IncidentService, batch: boolean): RecordAlert {
+  if (!batch) return (resource, alert, o) => incidents.openOrJoin(resource, alert, o);
+  interface Item { resource: AlertResource; alert: IncidentAlert; openedBy: string; dryRun: boolean }
+  const batcher = new AlertBatcher<Item>(async (_key, items) => {
+    const { resource, dryRun, openedBy } = items[0]!;
+    await incidents.openOrJoinBatch(resource, items.map((i) => i.alert), { dryRun, openedBy });
+  });
+  return async (resource, alert, o) => {
+    const incidentId = incidentIdFor(resource);
+    await batcher.submit(`${incidentId}|${o.dryRun}`, { resource, alert, ...o });
+    return incidentId;
+  };
+}
+
+/** SNS subscription handshake (only for SNS-signed messages) and other well-formed non-alerts. */
+async function controlMessage(
+  request: FastifyRequest, sender: AlertSender, reason: string,
+  control: { type: string; topicArn: string; subscribeUrl: string } | undefined, confirm: ConfirmSubscription,
+): Promise<Record<string, unknown>> {
+  if (!control) return { accepted: [], ignored: reason };
+  if (control.type !== 'SubscriptionConfirmation') return { accepted: [], ignored: reason };
+  if (sender.kind !== 'sns') return { accepted: [], ignored: `${reason}; not confirmed: only an SNS-signed confirmation is acted on` };
+  try {
+    // The verifier already checked SubscribeURL against the trusted SNS hosts.
+    await confirm(control.subscribeUrl);
+  } catch (err) {
+    request.log.warn({ err, topicArn: control.topicArn }, 'SNS subscription confirmation failed');
+    throw new HttpError(502, 'bad_gateway', `could not confirm the subscription to ${control.topicArn}: ${(err as Error).message}`);
+  }
+  request.log.info({ topicArn: control.topicArn }, 'SNS subscription confirmed');
+  return { accepted: [], subscription: 'confirmed', topicArn: control.topicArn };
 }

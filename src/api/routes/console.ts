@@ -1,6 +1,8 @@
 /**
- * The operator console: three static files served from memory (no CDN, works air-gapped),
- * plus GET /v1/me so the page can show who is signed in.
+ * The operator console: a few static files read once and served from memory (no CDN, works
+ * air-gapped) under a strict Content-Security-Policy (no inline script, no other origin, no
+ * framing), plus GET /v1/me so the page can show who is signed in. The token lives in the
+ * tab's sessionStorage and travels only as a bearer header, so there is no cookie to forge.
  */
 import type { FastifyInstance } from 'fastify';
 import fs from 'node:fs';
@@ -8,11 +10,14 @@ import path from 'node:path';
 import { requireIdentity } from '../server';
 
 const assetsDir = path.resolve(__dirname, '..', '..', 'console', 'assets');
-const assets: Record<string, string> = { 'index.html': 'text/html', 'console.css': 'text/css', 'console.js': 'text/javascript' };
+const assets: Record<string, string> = { 'index.html': 'text/html', 'console.css': 'text/css', 'console-lib.js': 'text/javascript', 'console.js': 'text/javascript' };
 
 export function registerConsoleRoutes(app: FastifyInstance): void {
   const files = Object.fromEntries(Object.keys(assets).map((name) => [name, fs.readFileSync(path.join(assetsDir, name))]));
-  const headers = { 'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'", 'x-content-type-options': 'nosniff', 'cache-control': 'no-cache' };
+  const headers = {
+    'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache',
+  };
   app.get('/', async (_req, reply) => reply.redirect('/console'));
   app.get('/console', async (_req, reply) => reply.headers(headers).type(assets['index.html']!).send(files['index.html']));
   app.get<{ Params: { file: string } }>('/console/:file', async (req, reply) => {

@@ -11,6 +11,9 @@ const decision = (name: string, roles: string[], extra: Partial<StepDecision> = 
 test.each([
   ['unknown step', decision('bob', ['approver']), undefined, policy, undefined, 'unknown-step'],
   ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, undefined, 'not-awaiting'],
+  ['a step whose gate never opened', decision('bob', ['approver']), { ...waiting, status: 'pending' as const }, undefined, undefined, 'not-awaiting'],
+  ['dpo on a gate for approvers only', decision('dora', ['dpo']), waiting, policy, undefined, 'role-not-allowed'],
+  ['auditor', decision('audrey', ['auditor']), waiting, policy, undefined, 'role-not-allowed'],
   ['role not allowed', decision('alice', ['responder']), waiting, policy, undefined, 'role-not-allowed'],
   ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, undefined, 'same-person'],
   ['requester approving own request', decision('bob', ['approver']), waiting, policy, 'bob', 'self-approval'],

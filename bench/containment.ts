@@ -1,0 +1,158 @@
+/**
+ * Containment latency: alert accepted → instance isolated, Cordon (API → Temporal → worker →
+ * local-activity quarantine chain) beside the floor — the same AWS calls, made directly by a
+ * plain loop over the same activity functions, with no API and no Temporal. Runs alternate
+ * (floor, Cordon, floor, …) on fresh members of the demo group, so both see the same moto.
+ * "Isolated" is the instant the isolateNetwork call returns (observed by an activity
+ * interceptor in the worker); the clock starts just before the alert is POSTed.
+ */
+import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
+import { performance } from 'node:perf_hooks';
+import { createActivities } from '../activities';
+import type { Severity } from '../src/domain/incident';
+import { defaultPolicies } from '../src/policy/runbook-policy';
+import { selectKnownGoodImage } from '../src/recovery/known-good-image';
+import type { GatePolicy, RunbookPolicy } from '../workflows/definitions';
+import { activityConfig, BENCH_ACCOUNT, BENCH_REGION, startBenchServers, type BenchServers } from './servers';
+import { mean, percentile, round, type BenchReport } from './stats';
+
+const approve: GatePolicy = { mode: 'approve', approverRoles: ['approver'], forbidSelfApproval: false, timeoutMinutes: 600, onTimeout: 'escalate' };
+/** Contain at once; stop at the replacement gate so no recovery work overlaps the next sample. */
+const benchPolicy: RunbookPolicy = { ...defaultPolicies.critical, replace: approve };
+
+type Mark = 'describe-start' | 'isolated' | 'quarantined';
+/** Wall-clock instants of activity events, per accused instance, with waiters. */
+class ActivityClock {
+  private readonly marks = new Map<string, number>();
+  private readonly waiters = new Map<string, (t: number) => void>();
+  record(instanceId: string, mark: Mark): void {
+    const key = `${instanceId}/${mark}`;
+    const now = performance.now();
+    if (!this.marks.has(key)) this.marks.set(key, now);
+    this.waiters.get(key)?.(now);
+  }
+  at(instanceId: string, mark: Mark): number | undefined { return this.marks.get(`${instanceId}/${mark}`); }
+  wait(instanceId: string, mark: Mark, timeoutMs = 60000): Promise<number> {
+    const key = `${instanceId}/${mark}`;
+    const known = this.marks.get(key);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${mark} for ${instanceId} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.set(key, (t) => { clearTimeout(timer); resolve(t); });
+    });
+  }
+}
+
+function observe(clock: ActivityClock): ActivityInterceptorsFactory {
+  return (ctx) => {
+    const inbound: ActivityInboundCallsInterceptor = {
+      async execute(input, next) {
+        const arg = input.args[0] as { instanceId?: string; status?: string; target?: { instanceId: string } };
+        const type = ctx.info.activityType;
+        if (type === 'describeTarget' && arg.instanceId) clock.record(arg.instanceId, 'describe-start');
+        const result = await next(input);
+        if (type === 'isolateNetwork' && arg.target) clock.record(arg.target.instanceId, 'isolated');
+        if (type === 'markInstance' && arg.status === 'quarantined' && arg.instanceId) clock.record(arg.instanceId, 'quarantined');
+        return result;
+      },
+    };
+    return { inbound };
+  };
+}
+
+/** The floor: the quarantine chain up to isolation, as a plain script over the same activity functions. */
+async function directChain(servers: BenchServers, instanceId: string): Promise<void> {
+  const acts = createActivities({ aws: servers.aws, config: activityConfig });
+  const incidentId = `floor-${instanceId}`;
+  const base = { instanceId, dryRun: false };
+  const target = await acts.describeTarget({ account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId });
+  await acts.markInstance({ ...base, step: 'tag-containing', incidentId, status: 'containing' });
+  await acts.protectEvidence(base);
+  await acts.protectFromScaleIn(base);
+  const group = target.autoScalingGroup!;
+  const gathered = await acts.gatherImageCandidates({ launchTemplateId: group.launchTemplate!.id });
+  const choice = selectKnownGoodImage(gathered.candidates, {
+    verifiedTag: gathered.verifiedImageTag, allowlist: gathered.allowlist, lookbackHours: gathered.lookbackHours,
+    firstSeen: new Date().toISOString(), suspectImageId: target.imageId, trustSuspectImage: false,
+  });
+  if (choice.kind !== 'chosen') throw new Error(`floor: ${choice.reason}`);
+  await acts.pointGroupAtImage({ incidentId, groupName: group.name, launchTemplateId: group.launchTemplate!.id, sourceVersion: group.launchTemplate!.version, imageId: choice.imageId, dryRun: false });
+  await acts.leaveAutoScalingGroup({ ...base, mode: 'detach' });
+  await acts.deregisterFromTargetGroups({ ...base, targetGroupArns: target.targetGroupArns });
+  await acts.isolateNetwork({ incidentId, target, dryRun: false });
+}
+
+/**
+ * The next never-accused instance of the seeded group. Only seeded members run the suspect image:
+ * replacements launch on the known-good one, and an instance running the only verified image
+ * would (rightly) leave the runbook without a known-good candidate.
+ */
+function freshMember(servers: BenchServers, used: Set<string>): string {
+  const member = servers.fleet.instanceIds.find((id) => !used.has(id));
+  if (!member) throw new Error('no fresh member left in the demo group');
+  used.add(member);
+  return member;
+}
+
+interface CordonSample { total: number; accept: number; pickup: number; chain: number }
+
+async function viaCordon(servers: BenchServers, clock: ActivityClock, instanceId: string): Promise<CordonSample> {
+  const t0 = performance.now();
+  const res = await fetch(`${servers.apiUrl}/v1/alerts/generic`, {
+    method: 'POST', headers: { authorization: `Bearer ${servers.sensorToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ instanceId, severity: 'critical', title: 'bench: outbound traffic to known C2' }),
+  });
+  const accepted = performance.now();
+  if (res.status !== 202) throw new Error(`alert refused: HTTP ${res.status} ${await res.text()}`);
+  const isolated = await clock.wait(instanceId, 'isolated');
+  await clock.wait(instanceId, 'quarantined');
+  const started = clock.at(instanceId, 'describe-start')!;
+  return { total: isolated - t0, accept: accepted - t0, pickup: started - accepted, chain: isolated - started };
+}
+
+export interface ContainmentBenchOptions { incidents: number; warmup: number; log?: (line: string) => void }
+
+export async function runContainmentBench(opts: ContainmentBenchOptions): Promise<BenchReport> {
+  const log = opts.log ?? (() => undefined);
+  const clock = new ActivityClock();
+  const servers = await startBenchServers((_s: Severity) => benchPolicy, { interceptors: { activity: [observe(clock)] } }, 2 * (opts.warmup + opts.incidents));
+  const used = new Set<string>();
+  const floor: number[] = [];
+  const cordon: CordonSample[] = [];
+  try {
+    for (let i = 0; i < opts.warmup + opts.incidents; i++) {
+      const counted = i >= opts.warmup;
+      // Alternate which side goes first, so neither always follows the other's background work.
+      const order = i % 2 === 0 ? ['floor', 'cordon'] : ['cordon', 'floor'];
+      for (const side of order) {
+        const instanceId = freshMember(servers, used);
+        if (side === 'floor') {
+          const t0 = performance.now();
+          await directChain(servers, instanceId);
+          if (counted) floor.push(performance.now() - t0);
+        } else {
+          const sample = await viaCordon(servers, clock, instanceId);
+          if (counted) cordon.push(sample);
+        }
+      }
+      if (counted && (i - opts.warmup + 1) % 10 === 0) log(`  containment: ${i - opts.warmup + 1}/${opts.incidents}`);
+    }
+  } finally {
+    await servers.teardown();
+  }
+  const totals = cordon.map((s) => s.total);
+  const part = (k: keyof CordonSample) => round(percentile(cordon.map((s) => s[k]), 50), 1);
+  return {
+    name: 'containment',
+    rows: [
+      { metric: 'alert accepted → isolated p50', unit: 'ms', value: percentile(totals, 50), floor: percentile(floor, 50), goal: '≤ 1.5' },
+      { metric: 'alert accepted → isolated p95', unit: 'ms', value: percentile(totals, 95), floor: percentile(floor, 95) },
+      { metric: 'alert accepted → isolated mean', unit: 'ms', value: mean(totals), floor: mean(floor) },
+    ],
+    notes: [
+      `${opts.incidents} incidents per side (after ${opts.warmup} warm-up each), alternating with the floor on never-accused members of one demo group of ${2 * (opts.warmup + opts.incidents)}`,
+      `Cordon p50 breakdown: POST → 202 ${part('accept')} ms, 202 → first activity ${part('pickup')} ms, quarantine chain ${part('chain')} ms`,
+    ],
+    raw: { floorMs: floor.map((v) => round(v, 2)), cordon: cordon.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v, 2)]))) },
+  };
+}

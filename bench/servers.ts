@@ -1,0 +1,84 @@
+/**
+ * The real components a benchmark runs against, started fresh in a temporary folder: moto
+ * (seeded demo fleet), the Temporal dev server (SQLite), an in-process worker and the API on
+ * a loopback port. Torn down completely, so a benchmark leaves nothing behind.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { OperatorDirectory } from '../src/api/auth/operators';
+import { buildApi } from '../src/api/server';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../src/aws/clients';
+import type { Severity } from '../src/domain/incident';
+import { seedDemoFleet, type DemoFleet } from '../src/local/demo-fleet';
+import { startMoto, type MotoServer } from '../src/local/moto-server';
+import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-dev-server';
+import { toolchainPaths } from '../src/local/toolchain-paths';
+import { IncidentService } from '../src/temporal/incident-service';
+import { createCordonWorker } from '../src/worker/create-worker';
+import { installWorkerRuntime } from '../src/worker/runtime';
+import type { RunbookPolicy } from '../workflows/definitions';
+
+export const BENCH_REGION = 'eu-west-1';
+export const BENCH_ACCOUNT = '123456789012';
+export const activityConfig = { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 };
+
+export interface BenchServers {
+  moto: MotoServer;
+  temporal: TemporalDevServer;
+  aws: AwsClients;
+  fleet: DemoFleet;
+  client: Client;
+  apiUrl: string;
+  /** Bearer token of an operator with the alert-source role. */
+  sensorToken: string;
+  worker: Worker;
+  teardown(): Promise<void>;
+}
+
+export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, workerOptions: Partial<WorkerOptions>, fleetSize = 3): Promise<BenchServers> {
+  installWorkerRuntime();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
+  const tools = toolchainPaths();
+  const [moto, temporal] = await Promise.all([
+    startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
+    startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
+  ]);
+  const aws = createAwsClients({ region: BENCH_REGION, endpoint: moto.endpoint });
+  const fleet = await seedDemoFleet(aws, { verifiedImageTag: activityConfig.verifiedImageTag, dataTagPrefix: activityConfig.dataTagPrefix, size: fleetSize });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const taskQueue = `cordon-bench-${crypto.randomUUID()}`;
+  const workerConnection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createCordonWorker({ connection: workerConnection, namespace: 'default', taskQueue, deps: { aws, config: activityConfig }, extra: workerOptions });
+  const running = worker.run();
+
+  const operators = new OperatorDirectory();
+  const sensorToken = crypto.randomBytes(24).toString('hex');
+  operators.addToken({ name: 'sensor', roles: ['alert-source'] }, sensorToken);
+  const api: FastifyInstance = await buildApi({
+    incidents: new IncidentService(client, taskQueue, policy), operators,
+    alerts: { defaults: { account: BENCH_ACCOUNT, region: BENCH_REGION } }, ready: async () => true,
+  });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  const address = api.server.address();
+  const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    moto, temporal, aws, fleet, client, apiUrl, sensorToken, worker,
+    async teardown() {
+      await api.close();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await workerConnection.close();
+      await connection.close();
+      destroyAwsClients(aws);
+      await Promise.all([moto.stop(), temporal.stop()]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

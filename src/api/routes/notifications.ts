@@ -1,0 +1,90 @@
+/**
+ * Breach notification: an incident's clocks and draft, every open deadline, and the DPO's
+ * decisions (submissions, awareness, "not required"), which go to the breach workflow as updates.
+ * Roles are checked here for a clear 403 and again by the update validators, which also answer
+ * refusals the API cannot see (late without reasons → 400, unknown or closed obligation → 409).
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { isIncidentId } from '../../temporal/incident-id';
+import type { NotificationService } from '../../temporal/notification-service';
+import { hasRole, type Role } from '../auth/operators';
+import { badRequest, forbidden, fromFailureType, notFound, zodIssues } from '../errors';
+import { requireIdentity } from '../server';
+
+const idParams = z.object({ id: z.string().refine(isIncidentId, 'not an incident id (inc-<account>-<region>-<instance>)') });
+const instant = z.iso.datetime({ offset: true });
+const submissionBody = z.object({
+  obligationId: z.string().trim().min(1),
+  reference: z.string().trim().min(1).max(200),
+  phase: z.enum(['initial', 'follow-up', 'final']).default('initial'),
+  submittedAt: instant.optional(),
+  reasonsForDelay: z.string().trim().min(1).max(4000).optional(),
+}).strict();
+const awarenessBody = z.object({ awareAt: instant, reason: z.string().trim().min(1).max(4000) }).strict();
+const notRequiredBody = z.object({
+  reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
+  risk: z.enum(['unlikely', 'risk', 'high']).default('unlikely'),
+  obligationIds: z.array(z.string().trim().min(1)).optional(),
+}).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw badRequest(`invalid ${where}`, zodIssues(parsed.error));
+  return parsed.data;
+}
+
+async function viaUpdate<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(`incident ${id} has no breach notification running`);
+    const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure) throw fromFailureType(cause.type, cause.message) ?? err;
+    throw err;
+  }
+}
+
+export function registerNotificationRoutes(app: FastifyInstance, notifications: NotificationService): void {
+  const allowed = (request: Parameters<typeof requireIdentity>[0], what: string, ...roles: Role[]) => {
+    const identity = requireIdentity(request);
+    if (!hasRole(identity, ...roles)) throw forbidden(`${identity.name} may not ${what} (${roles.join(' or ')} role)`);
+    return identity;
+  };
+
+  app.get('/v1/incidents/:id/notification', async (request) => {
+    requireIdentity(request);
+    const { id } = parse(idParams, request.params, 'path');
+    const found = await notifications.get(id);
+    if (!found) throw notFound(`incident ${id} has no breach notification`);
+    return { incidentId: id, ...found.state, draft: found.draft };
+  });
+
+  app.get('/v1/deadlines', async (request) => {
+    requireIdentity(request);
+    return { now: new Date().toISOString(), deadlines: await notifications.deadlines() };
+  });
+
+  app.post('/v1/incidents/:id/notification/submissions', async (request) => {
+    const operator = allowed(request, 'record submissions', 'dpo');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(submissionBody, request.body, 'body');
+    return viaUpdate(id, () => notifications.submit(id, { ...body, submittedAt: body.submittedAt ?? new Date().toISOString(), operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/awareness', async (request) => {
+    const operator = allowed(request, 'set awareness', 'dpo', 'approver');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(awarenessBody, request.body, 'body');
+    return viaUpdate(id, () => notifications.setAwareness(id, { ...body, operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/not-required', async (request) => {
+    const operator = allowed(request, 'declare a notification not required', 'dpo');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(notRequiredBody, request.body, 'body');
+    return viaUpdate(id, () => notifications.declareNotRequired(id, { ...body, operator }));
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The `cordon` CLI as a user runs it: a separate process (bin/cordon.js) against the API on a
+ * loopback port, with the dev server and moto behind it. Asserts what is printed, the JSON for
+ * scripts, and the exit code for each kind of failure (documented in `--help`).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ExitCode } from '../../src/cli/api-client';
+import { approverGate, autoPolicy, freshFleet, openIncident, settled, stepStatus } from '../helpers/containment';
+import { startStack, type Stack } from '../helpers/stack';
+
+const bin = path.resolve(__dirname, '..', '..', 'bin', 'cordon.js');
+let stack: Stack;
+let baseUrl: string;
+let incidentId: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const fleet = await freshFleet(stack);
+  baseUrl = await stack.api.listen({ host: '127.0.0.1', port: 0 });
+  incidentId = await openIncident(stack, fleet.instanceIds[0]!, { ...autoPolicy, contain: approverGate, replace: approverGate }, { alert: { severity: 'medium' } });
+  await settled(stack, incidentId, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
+}, 180_000);
+afterAll(async () => { await stack?.teardown(); });
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function cordon(args: string[], opts: { token?: string; api?: string } = {}): Promise<Run> {
+  const flags = ['--api', opts.api ?? baseUrl, ...(opts.token === '' ? [] : ['--token', opts.token ?? stack.tokens.bob!])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...flags, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('incidents and show print readable tables, and --json prints the data', async () => {
+  const [list, listJson, show, showJson] = await Promise.all([
+    cordon(['incidents']), cordon(['--json', 'incidents']), cordon(['show', incidentId]), cordon(['--json', 'show', incidentId]),
+  ]);
+  expect(list).toMatchObject({ code: 0, stderr: '' });
+  expect(list.stdout).toMatch(/^INCIDENT\s+STATE\s+SEVERITY\s+RESOURCE\s+APPROVALS\s+AGE/);
+  expect(list.stdout).toContain(incidentId);
+  expect(list.stdout).not.toMatch(/\x1b\[/); // no colour codes when piped
+
+  expect(listJson.code).toBe(0);
+  expect((JSON.parse(listJson.stdout) as { incidentId: string }[]).map((i) => i.incidentId)).toContain(incidentId);
+
+  expect(show.code).toBe(0);
+  expect(show.stdout).toMatch(/^contain\s+awaiting-approval\s+needs 1 approval\(s\) from approver/m);
+  expect(show.stdout).toContain(`cordon approve ${incidentId} contain --reason`);
+  expect(show.stdout).toMatch(/Timeline\n.*incident opened by test/);
+
+  const data = JSON.parse(showJson.stdout) as { incident: { incidentId: string; steps: { name: string; status: string }[] } };
+  expect(data.incident.incidentId).toBe(incidentId);
+  expect(data.incident.steps.find((s) => s.name === 'contain')?.status).toBe('awaiting-approval');
+});
+
+test('each failure has its own exit code and a one-line reason', async () => {
+  const cases = await Promise.all([
+    cordon(['approve', incidentId, 'contain', '--reason', 'looks bad'], { token: stack.tokens.alice }),
+    cordon(['approve', incidentId, 'nope', '--reason', 'x']),
+    cordon(['approve', incidentId, 'contain']),
+    cordon(['show', 'inc-123456789012-eu-west-1-i-00000000000000000']),
+    cordon(['show', 'not-an-incident']),
+    cordon(['incidents'], { token: 'not-a-token' }),
+    cordon(['incidents'], { api: 'http://127.0.0.1:9' }),
+    cordon(['incidents'], { token: '' }),
+  ]);
+  const summary = cases.map((c) => [c.code, c.stderr.trim().split('\n')[0]]);
+  expect(summary).toEqual([
+    [ExitCode.refused, 'cordon: HTTP 403: alice has no approver role'],
+    [ExitCode.refused, 'cordon: HTTP 409: no step named "nope" in this incident'],
+    [ExitCode.usage, "error: required option '--reason <text>' not specified"],
+    [ExitCode.notFound, 'cordon: HTTP 404: no incident inc-123456789012-eu-west-1-i-00000000000000000'],
+    [ExitCode.usage, expect.stringContaining('cordon: HTTP 400: invalid path')],
+    [ExitCode.unauthorized, 'cordon: HTTP 401: missing or invalid credentials'],
+    [ExitCode.unreachable, expect.stringContaining('cordon: cannot reach Cordon at http://127.0.0.1:9')],
+    [ExitCode.usage, expect.stringContaining('cordon: no API token')],
+  ]);
+});
+
+test('approve records the decision as the token\'s operator and exits 0; --help documents the exit codes', async () => {
+  const approved = await cordon(['approve', incidentId, 'contain', '--reason', 'GuardDuty C2 finding confirmed']);
+  expect(approved).toMatchObject({ code: 0, stdout: 'contain: approved (1/1 approvals)\n' });
+  const s = await settled(stack, incidentId, (x) => stepStatus(x, 'isolate') === 'done');
+  expect(s.timeline).toContainEqual(expect.objectContaining({ kind: 'approval', actor: 'bob', message: expect.stringContaining('GuardDuty C2 finding confirmed') }));
+
+  const again = await cordon(['approve', incidentId, 'contain', '--reason', 'again'], { token: stack.tokens.carol });
+  expect([again.code, again.stderr.trim()]).toEqual([ExitCode.refused, 'cordon: HTTP 409: step "contain" is done, not awaiting approval']);
+
+  const help = await cordon(['approve', '--help']);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('Exit codes:');
+  expect(help.stdout).toContain('4  refused by policy');
+});

@@ -1,0 +1,85 @@
+/**
+ * Cordon's container commands as real child processes (`node --import tsx src/main/…`), with
+ * env pointing at a test stack: spawn, wait for the "running"/"listening" log line, SIGTERM,
+ * kill -9. One pre-built workflow bundle per suite, as production images ship one, so a worker
+ * starts in seconds. Output goes to a log file the failure message points at.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../src/local/toolchain-paths';
+import { writeWorkflowBundle } from '../../src/worker/bundle-workflows';
+import type { Stack } from '../helpers/stack';
+
+export interface CordonProcess {
+  pid: number;
+  logFile: string;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The first JSON log line whose `msg` matches. */
+  waitForLog(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  logLines(): Record<string, unknown>[];
+  term(): void;
+  kill9(): Promise<void>;
+}
+
+export async function bundleOnce(dir: string): Promise<string> {
+  const file = path.join(dir, 'workflow-bundle.js');
+  if (!fs.existsSync(file)) await writeWorkflowBundle(file);
+  return file;
+}
+
+/** The env both commands need to reach the test stack's Temporal and moto. */
+export function stackEnv(stack: Stack, bundle: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: stack.taskQueue,
+    AWS_ENDPOINT_URL: stack.moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+    CORDON_WORKFLOW_BUNDLE: bundle, CORDON_LOG_LEVEL: 'info', CORDON_SHUTDOWN_GRACE_SECONDS: '10', ...extra,
+  };
+}
+
+export function spawnCordon(command: 'worker' | 'api', env: Record<string, string>, logFile: string, args: string[] = []): CordonProcess {
+  const entry = path.join(projectRoot, 'src', 'main', `${command}-main.ts`);
+  const out = fs.openSync(logFile, 'a');
+  // Only PATH and HOME from the test process: the child's config comes from `env` alone.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: projectRoot, stdio: ['ignore', out, out], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+  });
+  fs.closeSync(out);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let gone = false;
+  void exited.then(() => { gone = true; });
+  const logLines = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } });
+  return {
+    pid: child.pid!, logFile, exited, logLines,
+    async waitForLog(msg, timeoutMs = 60000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = logLines().find((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg))));
+        if (hit) return hit;
+        if (gone) throw new Error(`cordon ${command} exited before logging "${String(msg)}"; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+        if (Date.now() > deadline) throw new Error(`cordon ${command} did not log "${String(msg)}" within ${timeoutMs} ms; see ${logFile}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    term() { if (!gone) child.kill('SIGTERM'); },
+    async kill9() {
+      if (!gone) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Starts a worker process and waits until it polls; returns it with its metrics URL. */
+export async function startWorkerProcess(env: Record<string, string>, logFile: string): Promise<CordonProcess & { metricsUrl: string }> {
+  const proc = spawnCordon('worker', env, logFile, ['--metrics-port', '0']);
+  const line = await proc.waitForLog('worker running');
+  return Object.assign(proc, { metricsUrl: String(line.metricsUrl) });
+}
+
+/** Starts the API process on a free port and waits until it listens. */
+export async function startApiProcess(env: Record<string, string>, logFile: string, port: number): Promise<CordonProcess & { url: string }> {
+  const proc = spawnCordon('api', { CORDON_API_HOST: '127.0.0.1', CORDON_API_PORT: String(port), ...env }, logFile);
+  await proc.waitForLog('api listening');
+  return Object.assign(proc, { url: `http://127.0.0.1:${port}` });
+}

@@ -1,0 +1,83 @@
+/**
+ * kill -9 of worker processes at random points of 20 concurrent runbooks, each time a new
+ * worker process takes over. Afterwards every incident has finished its runbook exactly once,
+ * with no failed step, and moto shows no duplicate: one isolation group pair, one launch
+ * template version per incident, no snapshot twice, one replacement per quarantined instance.
+ * Kill points come from a seeded generator (printed), so a failing run can be repeated.
+ */
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { launchTemplateVersions } from '../../activities/recovery/image-candidates';
+import path from 'node:path';
+import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
+import { autoPolicy, openIncident, runbookFinished } from '../helpers/containment';
+import { seeded } from '../helpers/fault-proxy';
+import { eventually, startStack, type Stack } from '../helpers/stack';
+import { bundleOnce, stackEnv, startWorkerProcess, type CordonProcess } from './processes';
+
+const INCIDENTS = 20;
+const KILLS = 4;
+const SEED = Number(process.env.CORDON_CRASH_SEED ?? 20261125);
+
+let stack: Stack;
+let fleet: DemoFleet;
+let current: CordonProcess | undefined;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  await stack.moto.reset();
+  fleet = await seedDemoFleet(stack.aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: INCIDENTS });
+});
+afterAll(async () => {
+  await current?.kill9();
+  await stack?.teardown();
+});
+
+test(`${INCIDENTS} runbooks survive ${KILLS} kill -9 of the worker at random points and complete once`, async () => {
+  const random = seeded(SEED);
+  const env = stackEnv(stack, await bundleOnce(stack.dir));
+  const policy = { ...autoPolicy, replacement: { deadlineMinutes: 3, pollSeconds: 1 } };
+  let n = 0;
+  const start = async () => { current = await startWorkerProcess(env, path.join(stack.dir, `worker-${++n}.log`)); };
+  await start();
+  const incidentIds = await Promise.all(fleet.instanceIds.map((id) => openIncident(stack, id, policy)));
+
+  const kills: number[] = [];
+  for (let k = 0; k < KILLS; k++) {
+    const afterMs = Math.round(200 + random() * 2500);
+    kills.push(afterMs);
+    await new Promise((r) => setTimeout(r, afterMs));
+    await current!.kill9();
+    await start();
+  }
+  process.stdout.write(`worker-crash: seed ${SEED}, kills after ${kills.join(', ')} ms of each worker's life\n`);
+
+  const snaps = await eventually(async () => {
+    const all = await Promise.all(incidentIds.map((id) => stack.incidents.get(id)));
+    return all.every((s) => s && runbookFinished(s)) ? all.map((s) => s!) : undefined;
+  }, 240000, 'every runbook to finish');
+  for (const snap of snaps) {
+    expect([snap.incidentId, snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)]).toEqual([snap.incidentId, []]);
+    expect([snap.incidentId, snap.timeline.filter((t) => t.message.startsWith('runbook finished')).length]).toEqual([snap.incidentId, 1]);
+    expect([snap.incidentId, snap.steps.find((s) => s.name === 'verify-replacement')?.status]).toEqual([snap.incidentId, 'done']);
+  }
+
+  const groups = (await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [fleet.vpcId] }] }))).SecurityGroups!;
+  expect(groups.map((g) => g.GroupName).sort()).toEqual([`cordon-isolation-${fleet.vpcId}`, `cordon-untrack-${fleet.vpcId}`, 'default', 'web']);
+  const versions = (await launchTemplateVersions(stack.aws, fleet.launchTemplateId)).sort((a, b) => a.VersionNumber! - b.VersionNumber!);
+  const byIncident = versions.slice(2).map((v) => v.VersionDescription ?? '');
+  process.stdout.write(`DEBUG versions ${versions.map((v) => v.VersionNumber).join(',')}\n${snaps.map((x) => `${x.incidentId} ${x.steps.find((st) => st.name === 'point-group')?.detail}`).join('\n')}\n`);
+  expect(versions).toHaveLength(2 + INCIDENTS);
+  expect(new Set(byIncident).size).toBe(INCIDENTS);
+  for (const id of incidentIds) expect([id, byIncident.filter((d) => d.startsWith(`cordon:${id} `)).length]).toEqual([id, 1]);
+  const snapshots = (await stack.aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots ?? [];
+  const perVolume = new Map<string, number>();
+  for (const s of snapshots) perVolume.set(s.VolumeId!, (perVolume.get(s.VolumeId!) ?? 0) + 1);
+  expect([...perVolume.values()].filter((c) => c > 1)).toEqual([]);
+
+  const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
+  expect(group.DesiredCapacity).toBe(INCIDENTS);
+  expect(group.Instances!.some((i) => fleet.instanceIds.includes(i.InstanceId!))).toBe(false);
+  const running = (await stack.aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }))).Reservations!.flatMap((r) => r.Instances!);
+  expect(running).toHaveLength(2 * INCIDENTS); // each quarantined instance kept as evidence + exactly one replacement each
+});

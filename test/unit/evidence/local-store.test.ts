@@ -1,0 +1,51 @@
+/** The local write-once folder: exclusive create, read-only files, streaming, no escape from the root. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { EvidenceOverwriteError, evidenceKeys, recordArtifact, verifyIncident } from '../../../src/evidence';
+import { sha256Hex } from '../../../src/evidence/hashing';
+import { tempStore } from './tamper-helpers';
+
+let t: ReturnType<typeof tempStore>;
+beforeEach(() => { t = tempStore(); });
+afterEach(() => t.cleanup());
+
+test('refuses to overwrite an existing key and keeps the first bytes', async () => {
+  const key = evidenceKeys.artifact('inc-1', 'a.txt');
+  const first = await t.store.put(key, 'first', { mediaType: 'text/plain' });
+  expect(first.sha256).toBe(sha256Hex('first'));
+  await expect(t.store.put(key, 'second', { mediaType: 'text/plain' })).rejects.toBeInstanceOf(EvidenceOverwriteError);
+  expect(fs.readFileSync(path.join(t.dir, key), 'utf8')).toBe('first');
+  expect(fs.statSync(path.join(t.dir, key)).mode & 0o777).toBe(0o444);
+});
+
+test('concurrent writers of one key: exactly one wins', async () => {
+  const key = evidenceKeys.artifact('inc-1', 'race.txt');
+  const results = await Promise.allSettled(['a', 'b', 'c', 'd'].map((v) => t.store.put(key, v, { mediaType: 'text/plain' })));
+  expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof EvidenceOverwriteError)).toBe(true);
+});
+
+test('streams a body of unknown length and hashes what it stored', async () => {
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const stream = Readable.from((function* () { for (let i = 0; i < 64; i++) yield chunk; })());
+  const stored = await t.store.put(evidenceKeys.artifact('inc-1', 'big.bin'), stream, { mediaType: 'application/octet-stream' });
+  expect(stored.size).toBe(64 * chunk.length);
+  expect(stored.sha256).toBe(sha256Hex(Buffer.concat(Array(64).fill(chunk))));
+  expect(fs.readdirSync(path.join(t.dir, '.tmp'))).toEqual([]);
+});
+
+test('crafted ids and names cannot leave the incident folder', async () => {
+  expect(() => evidenceKeys.artifact('../etc', 'x')).toThrow(/invalid incident id/);
+  expect(() => evidenceKeys.artifact('inc-1', '../../x')).toThrow(/invalid artifact name/);
+  await expect(t.store.put('../outside', 'x', { mediaType: 'text/plain' })).rejects.toThrow(/invalid evidence key/);
+});
+
+test('recording an artifact twice returns the first entry and adds no line', async () => {
+  const input = { name: 'meta.json', body: '{"a":1}', mediaType: 'application/json', source: 'ec2:DescribeInstances', collector: 'w1' };
+  const a = await recordArtifact(t.store, 'inc-1', input);
+  const b = await recordArtifact(t.store, 'inc-1', { ...input, body: '{"a":2}' });
+  expect(b).toEqual(a);
+  const report = await verifyIncident(t.store, 'inc-1');
+  expect(report).toMatchObject({ ok: true, manifest: { entries: 1, artifacts: 1 } });
+});

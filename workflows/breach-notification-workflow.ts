@@ -1,0 +1,67 @@
+/**
+ * The breach-notification workflow: a child of the incident (id `<incidentId>/breach`) that runs
+ * one clock per applicable obligation (REGULATORY.md §1, §2, §5, §17), pages people before and at
+ * each due instant and escalates after it, keeps the Art. 33 draft current, and writes the
+ * Art. 33(5) register entry when every clock that needs a person is resolved.
+ *
+ * Deterministic: time is the workflow clock; pages and the register go through activities. The
+ * main loop sleeps until the next planned event or until a message changes the state, so a
+ * recorded submission stops the reminders at once and a recorded awareness re-plans every clock.
+ * Updates are refused by their validators before they touch history (STYLE.md).
+ */
+import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { CordonActivities } from '../activities';
+import { profiles } from './activity-profiles';
+import {
+  breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, recordSubmissionUpdate, setAwarenessUpdate,
+} from './definitions';
+import { BreachState, type Refusal } from './notification/breach-state';
+import type { BreachNotificationInput, BreachRecord } from './notification/types';
+
+const notifier = proxyActivities<CordonActivities>(profiles.notify);
+const evidence = proxyActivities<CordonActivities>(profiles.awsMutation);
+
+const nowIso = (): string => new Date().toISOString();
+
+function refuse(refusal: Refusal | undefined): void {
+  if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
+}
+
+export async function breachNotificationWorkflow(input: BreachNotificationInput): Promise<BreachRecord> {
+  const state = new BreachState(input, nowIso());
+  const workflowId = workflowInfo().workflowId;
+
+  setHandler(breachStateQuery, () => state.view(nowIso()));
+  setHandler(breachDraftQuery, () => state.draft(nowIso()));
+  setHandler(breachFactsSignal, (facts) => state.applyFacts(facts));
+  setHandler(recordSubmissionUpdate, (s) => state.recordSubmission(s, nowIso()), { validator: (s) => refuse(state.refuseSubmission(s, nowIso())) });
+  setHandler(setAwarenessUpdate, (a) => state.setAwareness(a, nowIso()), { validator: (a) => refuse(state.refuseAwareness(a, nowIso())) });
+  setHandler(declareNotRequiredUpdate, (d) => state.declareNotRequired(d, nowIso()), { validator: (d) => refuse(state.refuseNotRequired(d, nowIso())) });
+
+  for (;;) {
+    for (const req of state.takeDueEvents(nowIso(), workflowId)) {
+      const key = req.idempotencyKey.slice(workflowId.length + 1);
+      try {
+        const r = await notifier.sendDeadlineNotice(req);
+        state.noteSent(req, key, nowIso(), r.delivered.length > 0 ? 'delivered' : 'recorded', r.delivered.join(', ') || undefined);
+      } catch (err) {
+        // A page that cannot be delivered must not stop the clocks; the failure is on record.
+        state.noteSent(req, key, nowIso(), 'failed', (err as Error).message);
+        log.warn('deadline notice failed', { key, error: (err as Error).message });
+      }
+    }
+    if (state.complete(nowIso())) break;
+    const next = state.nextEventAt(nowIso());
+    const seen = state.version;
+    const wait = next === undefined ? undefined : Math.max(1, Date.parse(next) - new Date().getTime());
+    if (wait === undefined) await condition(() => state.version !== seen);
+    else await condition(() => state.version !== seen, wait);
+  }
+
+  await condition(allHandlersFinished);
+  const now = nowIso();
+  const entry = state.registerEntry(now);
+  const written = await evidence.writeBreachRegister({ incidentId: input.incidentId, entry });
+  state.close(nowIso(), { entry, location: written.location });
+  return state.record();
+}

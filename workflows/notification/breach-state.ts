@@ -1,0 +1,247 @@
+/**
+ * The state of one breach notification as a plain class the workflow drives and unit tests can
+ * drive without Temporal: facts, awareness, submissions, "not required" decisions, the pages
+ * sent, the draft and the register entry. "Now" is always a parameter.
+ *
+ * Invariants: `refuse*` never mutate (they back the update validators, STYLE.md); the matching
+ * mutators assume they passed. A late submission of an obligation whose late filing requires
+ * reasons (GDPR 33(1)) is refused without them. Awareness may not lie in the future.
+ */
+import { draftArticle33, draftArticle34 } from '../../src/notification/draft';
+import type { BreachFacts as DraftFacts } from '../../src/notification/facts';
+import { registerEntryFromFacts, type BreachRegisterEntry } from '../../src/notification/register';
+import { renderDraftHtml, renderDraftMarkdown } from '../../src/notification/render';
+import { applicableObligations } from '../../src/regulatory/registry';
+import type { Obligation } from '../../src/regulatory/types';
+import { allResolved, clockViews, dueEvents, nextEventAt, type PlannedEvent } from './clocks';
+import type {
+  BreachFactsUpdate, BreachNotificationInput, BreachRecord, BreachView, DeclareNotRequired, DraftView, NotificationRequest, NotificationSent,
+  RecordSubmission, RiskLevel, SetAwareness,
+} from './types';
+
+export interface Refusal { type: 'Forbidden' | 'InvalidRequest' | 'Conflict' | 'LateWithoutReason'; message: string }
+
+const has = (roles: string[], ...allowed: string[]) => roles.includes('admin') || roles.some((r) => allowed.includes(r));
+const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+/** Clock skew accepted between an operator's "submitted at" and the workflow clock. */
+const SKEW_MS = 5 * 60_000;
+const blank = (s: string | undefined) => s === undefined || s.trim() === '';
+
+function instantProblem(value: string, what: string, now: string): Refusal | undefined {
+  if (!OFFSET_INSTANT.test(value) || Number.isNaN(Date.parse(value))) return { type: 'InvalidRequest', message: `${what} must be an ISO-8601 instant with an offset` };
+  if (Date.parse(value) > Date.parse(now) + SKEW_MS) return { type: 'InvalidRequest', message: `${what} lies in the future` };
+  return undefined;
+}
+
+export function obligationsFor(input: Pick<BreachNotificationInput, 'classification' | 'settings'>, risk: RiskLevel | undefined): Obligation[] {
+  const c = input.classification;
+  const counts = c.subjectRegions.length === 1 && c.approxSubjects !== undefined ? { [c.subjectRegions[0]!]: c.approxSubjects } : undefined;
+  return applicableObligations({
+    jurisdictions: input.settings.jurisdictions, sectors: input.settings.sectors, dataSubjectsRegions: c.subjectRegions,
+    personalData: c.personalData, ...(risk ? { risk } : {}), ...(counts ? { affectedCounts: counts } : {}),
+  });
+}
+
+/** A starting point for Art. 33(3)(c) from the classification (Recital 85 harms); a person confirms or rewrites it. */
+function suggestedConsequences(c: BreachNotificationInput['classification']): string[] {
+  if (!c.personalData) return [];
+  const data = [...c.recordCategories, ...c.specialCategories].join(', ') || 'personal data';
+  return [`Suggested, to be confirmed: loss of confidentiality of ${data}; phishing, fraud or identity theft aimed at the data subjects (Recital 85)`];
+}
+
+export class BreachState {
+  private readonly r: BreachRecord;
+  /** Bumped on every change, so the workflow's wait re-plans its timers. */
+  version = 0;
+
+  constructor(input: BreachNotificationInput, now: string) {
+    this.r = {
+      incidentId: input.incidentId, resource: input.resource, startedAt: now, detectedAt: input.detectedAt, settings: input.settings,
+      ...(input.risk ? { risk: input.risk } : {}),
+      obligations: obligationsFor(input, input.risk),
+      facts: {
+        alerts: input.alerts, classification: input.classification, measuresTaken: input.measuresTaken ?? [],
+        proposedMeasures: ['Forensic analysis of the preserved evidence to establish whether personal data was accessed or exfiltrated', 'Rotate credentials and secrets the instance could reach'],
+        likelyConsequences: suggestedConsequences(input.classification),
+      },
+      factsVersion: 1, submissions: [], notRequired: [], notifications: [], status: 'open',
+    };
+  }
+
+  record(): BreachRecord { return this.r; }
+
+  view(now: string): BreachView {
+    const a = this.r.awareness;
+    return {
+      record: this.r, now, ...clockViews(this.r, now),
+      awareness: a ? { at: a.at, basis: 'recorded', conservative: false, reason: a.reason } : { at: this.r.detectedAt, basis: 'first-alert', conservative: true },
+    };
+  }
+
+  draftFacts(now: string): DraftFacts {
+    const f = this.r.facts;
+    const s = this.r.settings;
+    const late = this.r.submissions.find((x) => x.reasonsForDelay);
+    return {
+      incidentId: this.r.incidentId, resource: this.r.resource, detectedAt: this.r.detectedAt, preparedAt: now, displayZone: s.displayZone,
+      ...(this.r.awareness ? { awareAt: this.r.awareness.at } : {}),
+      ...(s.controllerName ? { controllerName: s.controllerName } : {}),
+      ...(s.supervisoryAuthority ? { supervisoryAuthority: s.supervisoryAuthority } : {}),
+      ...(s.dpo ? { dpo: s.dpo } : {}),
+      ...(this.r.risk ? { risk: this.r.risk } : {}),
+      ...(late?.reasonsForDelay ? { reasonsForDelay: late.reasonsForDelay } : {}),
+      alerts: f.alerts, breachType: ['confidentiality'],
+      classification: {
+        dataSubjectCategories: f.classification.subjectCategories, personalDataCategories: f.classification.recordCategories,
+        specialCategories: f.classification.specialCategories, estimateBasis: f.classification.estimateBasis,
+        ...(f.classification.approxSubjects !== undefined ? { approxSubjects: f.classification.approxSubjects } : {}),
+        ...(f.classification.approxRecords !== undefined ? { approxRecords: f.classification.approxRecords } : {}),
+      },
+      measuresTaken: f.measuresTaken, proposedMeasures: f.proposedMeasures, likelyConsequences: f.likelyConsequences,
+    };
+  }
+
+  draft(now: string): DraftView {
+    const facts = this.draftFacts(now);
+    const art33 = draftArticle33(facts);
+    const art34 = draftArticle34(facts);
+    return {
+      factsVersion: this.r.factsVersion, art33, art34,
+      markdown: [renderDraftMarkdown(art33), ...(art34 ? [renderDraftMarkdown(art34)] : [])].join('\n\n'),
+      html: [renderDraftHtml(art33), ...(art34 ? [renderDraftHtml(art34)] : [])].join('\n'),
+    };
+  }
+
+  applyFacts(u: BreachFactsUpdate): void {
+    const f = this.r.facts;
+    if (u.measuresTaken) f.measuresTaken = u.measuresTaken;
+    if (u.alerts) f.alerts = u.alerts;
+    if (u.proposedMeasures) f.proposedMeasures = u.proposedMeasures;
+    if (u.likelyConsequences) f.likelyConsequences = u.likelyConsequences;
+    this.r.factsVersion += 1;
+    this.version += 1;
+  }
+
+  refuseSubmission(s: RecordSubmission, now: string): Refusal | undefined {
+    if (!has(s.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${s.operator.name} may not record submissions (dpo or admin)` };
+    if (blank(s.reference)) return { type: 'InvalidRequest', message: 'a submission needs the authority\'s reference' };
+    const bad = instantProblem(s.submittedAt, 'submittedAt', now);
+    if (bad) return bad;
+    const clock = clockViews(this.r, now).clocks.find((c) => c.obligationId === s.obligationId);
+    if (!clock) {
+      const known = this.r.obligations.some((o) => o.id === s.obligationId);
+      return { type: 'Conflict', message: known ? `${s.obligationId} has not started: its anchor has not happened` : `${s.obligationId} does not apply to this breach` };
+    }
+    if (clock.state === 'not-required') return { type: 'Conflict', message: `${s.obligationId} was declared not required` };
+    const previous = this.r.submissions.some((x) => x.obligationId === s.obligationId);
+    if (s.phase === 'follow-up' && !previous) return { type: 'Conflict', message: 'a follow-up needs an initial submission first (Art. 33(4))' };
+    if (this.r.submissions.some((x) => x.obligationId === s.obligationId && x.phase === 'final')) return { type: 'Conflict', message: `${s.obligationId} already has its final submission` };
+    // GDPR 33(1): a notification made after the 72 hours is accompanied by the reasons for the delay.
+    const late = clock.dueAt !== undefined && Date.parse(s.submittedAt) > Date.parse(clock.dueAt) && !previous;
+    if (late && clock.lateRequires.includes('reasonsForDelay') && blank(s.reasonsForDelay)) {
+      return { type: 'LateWithoutReason', message: `${s.obligationId} was due ${clock.dueAt}; a late submission must give the reasons for the delay (GDPR Art. 33(1))` };
+    }
+    return undefined;
+  }
+
+  recordSubmission(s: RecordSubmission, now: string): { obligationId: string; state: string; submissions: number } {
+    this.r.submissions.push({
+      obligationId: s.obligationId, phase: s.phase, reference: s.reference.trim(), submittedAt: new Date(Date.parse(s.submittedAt)).toISOString(),
+      by: s.operator.name, recordedAt: now, ...(blank(s.reasonsForDelay) ? {} : { reasonsForDelay: (s.reasonsForDelay as string).trim() }),
+    });
+    this.r.factsVersion += 1;
+    this.version += 1;
+    const c = clockViews(this.r, now).clocks.find((x) => x.obligationId === s.obligationId)!;
+    return { obligationId: s.obligationId, state: c.state, submissions: c.submissions };
+  }
+
+  refuseAwareness(a: SetAwareness, now: string): Refusal | undefined {
+    if (!has(a.operator.roles, 'dpo', 'approver')) return { type: 'Forbidden', message: `${a.operator.name} may not set awareness (dpo, approver or admin)` };
+    if (blank(a.reason)) return { type: 'InvalidRequest', message: 'say how and when the controller became aware (the DPC expects it to be demonstrable)' };
+    return instantProblem(a.awareAt, 'awareAt', now);
+  }
+
+  setAwareness(a: SetAwareness, now: string): { awareAt: string } {
+    const at = new Date(Date.parse(a.awareAt)).toISOString();
+    this.r.awareness = { at, reason: a.reason.trim(), by: a.operator.name, recordedAt: now };
+    this.r.factsVersion += 1;
+    this.version += 1;
+    return { awareAt: at };
+  }
+
+  refuseNotRequired(d: DeclareNotRequired, now: string): Refusal | undefined {
+    if (!has(d.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${d.operator.name} may not declare a notification not required (dpo or admin)` };
+    if (d.reasoning.trim().length < 20) return { type: 'InvalidRequest', message: 'give the risk-assessment reasoning (Art. 33(5): it is recorded in the register)' };
+    const open = clockViews(this.r, now);
+    const ids = new Set([...open.clocks.map((c) => c.obligationId), ...open.awaiting.map((a) => a.obligationId)]);
+    const unknown = (d.obligationIds ?? []).find((id) => !ids.has(id));
+    return unknown ? { type: 'Conflict', message: `${unknown} is not an obligation of this breach` } : undefined;
+  }
+
+  declareNotRequired(d: DeclareNotRequired, now: string): { obligationIds: string[] } {
+    const { clocks, awaiting } = clockViews(this.r, now);
+    const ids = d.obligationIds && d.obligationIds.length > 0
+      ? d.obligationIds
+      : [...clocks.filter((c) => !c.resolved && c.recipient !== 'internal-register').map((c) => c.obligationId), ...awaiting.map((a) => a.obligationId)];
+    this.r.notRequired.push({ obligationIds: ids, reasoning: d.reasoning.trim(), risk: d.risk, by: d.operator.name, at: now });
+    this.r.risk = d.risk;
+    this.r.factsVersion += 1;
+    this.version += 1;
+    return { obligationIds: ids };
+  }
+
+  complete(now: string): boolean { return allResolved(this.r, now); }
+  nextEventAt(now: string): string | undefined { return nextEventAt(this.r, now); }
+
+  /** The pages due now, with their keys already recorded as sent (the caller reports outcomes). */
+  takeDueEvents(now: string, workflowId: string): NotificationRequest[] {
+    const { send, skip } = dueEvents(this.r, now);
+    for (const e of skip) this.r.notifications.push({ key: e.key, obligationId: e.obligationId, kind: e.kind, at: now, contact: null, outcome: 'recorded', detail: 'superseded by a later event of the same clock' });
+    return send.map((e) => this.request(e, workflowId));
+  }
+
+  private request(e: PlannedEvent, workflowId: string): NotificationRequest {
+    const o = this.r.obligations.find((x) => x.id === e.obligationId)!;
+    const contacts = this.r.settings.contacts;
+    const level = e.kind === 'escalation' && contacts.length > 1 ? 1 : 0;
+    const what = e.kind === 'reminder' ? `${Math.round((e.fraction ?? 0) * 100)}% of the window has passed` : e.kind === 'due' ? 'due now' : 'OVERDUE, escalated';
+    return {
+      idempotencyKey: `${workflowId}:${e.key}`, incidentId: this.r.incidentId, obligationId: e.obligationId, title: o.title, kind: e.kind,
+      ...(e.fraction !== undefined ? { fraction: e.fraction } : {}), dueAt: e.dueAt, contact: contacts[level] ?? null, escalationLevel: level,
+      text: `${o.id} ${o.title} for ${this.r.incidentId}: ${what} (due ${e.dueAt}${this.r.awareness ? '' : '; awareness not recorded, clock runs from the first alert'})`,
+    };
+  }
+
+  noteSent(req: NotificationRequest, key: string, at: string, outcome: NotificationSent['outcome'], detail?: string): void {
+    this.r.notifications.push({ key, obligationId: req.obligationId, kind: req.kind, ...(req.fraction !== undefined ? { fraction: req.fraction } : {}), at, contact: req.contact, outcome, ...(detail ? { detail } : {}) });
+  }
+
+  /** The Art. 33(5) entry: facts, effects, remedial action, and the notification decisions with reasons. */
+  registerEntry(now: string): BreachRegisterEntry {
+    const sa = (id: string) => this.r.obligations.find((o) => o.id === id)?.recipient === 'supervisory-authority';
+    const toSa = this.r.submissions.filter((s) => sa(s.obligationId));
+    const toSubjects = this.r.submissions.some((s) => this.r.obligations.find((o) => o.id === s.obligationId)?.recipient === 'data-subjects');
+    const decisions = this.r.notRequired.map((d) => `not required (${d.obligationIds.join(', ')}) by ${d.by}: ${d.reasoning}`);
+    const facts = this.draftFacts(now);
+    const contained = this.r.facts.measuresTaken.find((m) => m.step === 'isolate' || m.step === 'tag-quarantined');
+    return registerEntryFromFacts(facts, {
+      recordedAt: now,
+      cause: `to be completed by the investigation; alerts: ${this.r.facts.alerts.map((a) => a.title).join('; ') || 'none'}`,
+      effects: this.r.facts.likelyConsequences.join('; ') || 'to be assessed',
+      notifiedSupervisoryAuthority: toSa.length > 0,
+      notificationDecisionReason: [...toSa.map((s) => `notified (${s.phase}) ref ${s.reference} by ${s.by}`), ...decisions].join('; ') || 'no decision recorded',
+      ...(toSa[0] ? { notifiedAt: toSa[0].submittedAt } : {}),
+      communicatedToDataSubjects: toSubjects ? 'yes' : 'no',
+      art34DecisionReason: this.r.risk === 'high' ? (toSubjects ? 'high risk: data subjects informed' : 'high risk: communication pending') : `risk assessed as ${this.r.risk ?? 'not yet assessed'}: Art. 34(1) high-risk threshold not met`,
+      ...(contained ? { containedAt: contained.at } : {}),
+      communications: this.r.notifications.filter((n) => n.outcome !== 'recorded' || n.contact).map((n) => `${n.at} ${n.kind} ${n.obligationId} → ${n.contact ?? 'nobody configured'} (${n.outcome})`),
+    });
+  }
+
+  close(now: string, register: { entry: BreachRegisterEntry; location: string | null }): void {
+    this.r.status = 'closed';
+    this.r.closedAt = now;
+    this.r.register = register;
+    this.version += 1;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The incident runbook's "breach assessment" point (DESIGN.md step 5): after the quarantine
+ * chain, if the target's data-classification tags say personal data, start the breach-notification
+ * child workflow (`<incidentId>/breach`); afterwards, signal it the measures taken as later steps
+ * finish (replaced at, evidence sealed), so its draft stays current.
+ *
+ * Parent close policy ABANDON: the regulatory clocks outlive the incident — an incident closed
+ * after containment still owes its 72 h notice, and continue-as-new of the incident must not
+ * cancel them. A breach workflow already running for the same resource (a reopened incident) is
+ * joined, not duplicated. Failures here are logged on the timeline and never fail the runbook.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import type { CordonActivities } from '../../activities';
+import type { TargetDescription } from '../../src/domain/incident';
+import { profiles } from '../activity-profiles';
+import { breachFactsSignal, type IncidentInput } from '../definitions';
+import type { IncidentState } from '../runbook/incident-state';
+import { isMeasureStep, measuresFromSteps } from './classification';
+import { breachWorkflowId } from './ids';
+import type { BreachNotificationInput } from './types';
+
+const assess = proxyActivities<CordonActivities>(profiles.awsRead);
+const nowIso = (): string => new Date().toISOString();
+
+export class BreachHook {
+  private started = false;
+
+  constructor(private readonly input: IncidentInput, private readonly incident: IncidentState) {}
+
+  async afterStep(name: string, target: TargetDescription | undefined): Promise<void> {
+    // patched(): incidents opened before the breach hook existed replay without it.
+    if (this.input.dryRun || !patched('breach-notification-hook')) return;
+    try {
+      if (name === 'tag-quarantined' && !this.started && target) await this.assessAndStart(target);
+      else if (this.started && isMeasureStep(name)) await this.signalMeasures();
+    } catch (err) {
+      this.incident.log({ at: nowIso(), kind: 'notification', message: `breach notification: ${(err as Error).message}` });
+    }
+  }
+
+  private async assessAndStart(target: TargetDescription): Promise<void> {
+    if (Object.keys(target.tags).length === 0) return; // untagged: nothing says personal data
+    const { classification, settings } = await assess.assessBreach({ tags: target.tags });
+    if (!classification.personalData) {
+      this.incident.log({ at: nowIso(), kind: 'notification', message: 'breach assessment: no personal data on the target per its classification tags; no notification clocks' });
+      return;
+    }
+    const snap = this.incident.snapshot();
+    const child: BreachNotificationInput = {
+      incidentId: this.input.incidentId, resource: this.input.resource, detectedAt: this.incident.firstSeen() ?? snap.openedAt,
+      alerts: snap.alerts.map((a) => ({ title: a.title, severity: a.severity })), classification, settings,
+      measuresTaken: measuresFromSteps(snap.steps),
+    };
+    const id = breachWorkflowId(this.input.incidentId);
+    try {
+      await startChild('breachNotificationWorkflow', {
+        workflowId: id, args: [child], parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: personal data (${classification.subjectRegions.join(', ') || 'regions unknown'}); notification clocks started as ${id}` });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: personal data; joining the notification clocks already running as ${id}` });
+    }
+    this.started = true;
+    await this.signalMeasures();
+  }
+
+  private async signalMeasures(): Promise<void> {
+    const snap = this.incident.snapshot();
+    await getExternalWorkflowHandle(breachWorkflowId(this.input.incidentId)).signal(breachFactsSignal, {
+      measuresTaken: measuresFromSteps(snap.steps), alerts: snap.alerts.map((a) => ({ title: a.title, severity: a.severity })),
+    });
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Plain data of the breach-notification workflow: its input, settings, the record it keeps
+ * (returned by its state query and at the end), and the payloads of its messages. Type-only, so
+ * the workflow sandbox, the API and the CLI share it without zod or Node built-ins.
+ *
+ * Invariants: every instant is an ISO-8601 string in UTC; detection and awareness are kept apart
+ * (REGULATORY.md §1.2) — `awareness` is absent until an operator records it, and until then the
+ * clocks run conservatively from detection.
+ */
+import type { ResourceRef, Severity } from '../../src/domain/incident';
+import type { BreachRegisterEntry } from '../../src/notification/register';
+import type { Article33Draft, Article34Draft, MeasureEntry } from '../../src/notification/facts';
+import type { AnchorRef, Obligation, RegimeId } from '../../src/regulatory/types';
+import type { Region, Sector } from '../../src/regulatory/registry';
+import type { OperatorIdentity } from '../definitions';
+
+export type { MeasureEntry };
+export type RiskLevel = 'unlikely' | 'risk' | 'high';
+export type SubmissionPhase = 'initial' | 'follow-up' | 'final';
+
+/** What the target's data-classification tags say (estimates, Art. 33(3)(a)). */
+export interface DataClassification {
+  personalData: boolean;
+  subjectRegions: Region[];
+  subjectCategories: string[];
+  recordCategories: string[];
+  specialCategories: string[];
+  approxSubjects?: number;
+  approxRecords?: number;
+  /** Where the numbers come from, shown in the draft. */
+  estimateBasis: string;
+}
+
+/** Organisation-wide settings (from config, via the assessBreach activity). */
+export interface BreachSettings {
+  jurisdictions: Region[];
+  sectors: Sector[];
+  /** Shares of each window at which to remind (0 < f < 1). */
+  reminderFractions: number[];
+  /** Escalate this long after the due instant while still unsubmitted. */
+  escalateAfterMinutes: number;
+  /** Escalation chain: [0] gets reminders and the due notice, [1] the escalation (else [0]). */
+  contacts: string[];
+  dpo?: { name?: string; email?: string; phone?: string };
+  controllerName?: string;
+  supervisoryAuthority?: string;
+  /** Zone dates are shown in (the SA's). */
+  displayZone: string;
+}
+
+export interface BreachNotificationInput {
+  incidentId: string;
+  resource: ResourceRef;
+  /** First alert: the conservative anchor until awareness is recorded. */
+  detectedAt: string;
+  alerts: { title: string; severity: Severity }[];
+  classification: DataClassification;
+  settings: BreachSettings;
+  risk?: RiskLevel;
+  measuresTaken?: MeasureEntry[];
+}
+
+export interface AwarenessRecord { at: string; reason: string; by: string; recordedAt: string }
+
+export interface Submission {
+  obligationId: string;
+  phase: SubmissionPhase;
+  reference: string;
+  submittedAt: string;
+  by: string;
+  recordedAt: string;
+  reasonsForDelay?: string;
+}
+
+export interface NotRequiredDecision {
+  /** The obligations it covers (all open ones when the declaration named none). */
+  obligationIds: string[];
+  reasoning: string;
+  risk: RiskLevel;
+  by: string;
+  at: string;
+}
+
+export type NotificationKind = 'reminder' | 'due' | 'escalation';
+
+/** One page to a person, sent through the notifier activity. */
+export interface NotificationRequest {
+  /** Deterministic per workflow, clock, event and due instant: a retried send pages nobody twice. */
+  idempotencyKey: string;
+  incidentId: string;
+  obligationId: string;
+  title: string;
+  kind: NotificationKind;
+  fraction?: number;
+  dueAt: string;
+  /** The person paged; null when no contact is configured (the notifier only records). */
+  contact: string | null;
+  /** 0 for the first contact, 1 for the next one. */
+  escalationLevel: number;
+  text: string;
+}
+
+export interface NotificationSent {
+  key: string;
+  obligationId: string;
+  kind: NotificationKind;
+  fraction?: number;
+  at: string;
+  contact: string | null;
+  outcome: 'delivered' | 'recorded' | 'failed';
+  detail?: string;
+}
+
+export interface BreachFacts {
+  alerts: { title: string; severity: Severity }[];
+  classification: DataClassification;
+  measuresTaken: MeasureEntry[];
+  proposedMeasures: string[];
+  likelyConsequences: string[];
+}
+
+/** Everything the workflow keeps; the state query returns it with computed clocks. */
+export interface BreachRecord {
+  incidentId: string;
+  resource: ResourceRef;
+  startedAt: string;
+  detectedAt: string;
+  awareness?: AwarenessRecord;
+  risk?: RiskLevel;
+  settings: BreachSettings;
+  obligations: Obligation[];
+  facts: BreachFacts;
+  /** Bumped on every change of the facts the draft is made from. */
+  factsVersion: number;
+  submissions: Submission[];
+  notRequired: NotRequiredDecision[];
+  notifications: NotificationSent[];
+  status: 'open' | 'closed';
+  closedAt?: string;
+  register?: { entry: BreachRegisterEntry; location: string | null };
+}
+
+export type ClockState = 'open' | 'overdue' | 'met' | 'late' | 'elapsed' | 'not-required';
+
+export interface ClockView {
+  obligationId: string;
+  regime: RegimeId;
+  title: string;
+  recipient: string;
+  phrase: string;
+  standard: 'fixed' | 'qualitative';
+  state: ClockState;
+  /** Submitted or declared not required: no more reminders. */
+  resolved: boolean;
+  startedAt: string;
+  /** Runs from the first alert because awareness is not recorded yet. */
+  conservative: boolean;
+  dueAt?: string;
+  dueDisplay?: string;
+  remainingMs?: number;
+  overdueMs?: number;
+  elapsedMs?: number;
+  guidanceTargetAt?: string;
+  submittedAt?: string;
+  lateRequires: string[];
+  submissions: number;
+}
+
+export interface AwaitingClock { obligationId: string; title: string; missing: AnchorRef[] }
+
+export interface BreachView {
+  record: BreachRecord;
+  now: string;
+  awareness: { at: string; basis: 'recorded' | 'first-alert'; conservative: boolean; reason?: string };
+  clocks: ClockView[];
+  /** Obligations whose anchor has not happened (chained clocks appear when it does). */
+  awaiting: AwaitingClock[];
+}
+
+export interface DraftView {
+  factsVersion: number;
+  art33: Article33Draft;
+  art34: Article34Draft | null;
+  markdown: string;
+  html: string;
+}
+
+export interface RecordSubmission {
+  obligationId: string;
+  phase: SubmissionPhase;
+  reference: string;
+  submittedAt: string;
+  reasonsForDelay?: string;
+  operator: OperatorIdentity;
+}
+
+export interface SetAwareness { awareAt: string; reason: string; operator: OperatorIdentity }
+
+export interface DeclareNotRequired {
+  reasoning: string;
+  risk: RiskLevel;
+  obligationIds?: string[];
+  operator: OperatorIdentity;
+}
+
+/** Facts the incident signals as its runbook progresses; lists replace the previous ones. */
+export interface BreachFactsUpdate {
+  measuresTaken?: MeasureEntry[];
+  alerts?: { title: string; severity: Severity }[];
+  proposedMeasures?: string[];
+  likelyConsequences?: string[];
+}
