@@ -1,7 +1,8 @@
 /**
  * Containment latency: alert accepted → instance isolated, Cordon (API → Temporal → worker →
- * local-activity quarantine chain) beside the floor — the same AWS calls, made directly by a
- * plain loop over the same activity functions, with no API and no Temporal. Runs alternate
+ * the quarantine chain: local activities, plus the two forensics captures that AWS.md §1.2 puts
+ * before isolation) beside the floor — the same AWS calls and evidence writes, made directly by
+ * a plain loop over the same activity functions, with no API and no Temporal. Runs alternate
  * (floor, Cordon, floor, …) on fresh members of the demo group, so both see the same moto.
  * "Isolated" is the instant the isolateNetwork call returns (observed by an activity
  * interceptor in the worker); the clock starts just before the alert is POSTed.
@@ -13,7 +14,7 @@ import type { Severity } from '../src/domain/incident';
 import { defaultPolicies } from '../src/policy/runbook-policy';
 import { selectKnownGoodImage } from '../src/recovery/known-good-image';
 import type { GatePolicy, RunbookPolicy } from '../workflows/definitions';
-import { activityConfig, BENCH_ACCOUNT, BENCH_REGION, startBenchServers, type BenchServers } from './servers';
+import { BENCH_ACCOUNT, BENCH_REGION, startBenchServers, type BenchServers } from './servers';
 import { mean, percentile, round, type BenchReport } from './stats';
 
 const approve: GatePolicy = { mode: 'approve', approverRoles: ['approver'], forbidSelfApproval: false, timeoutMinutes: 600, onTimeout: 'escalate' };
@@ -62,12 +63,13 @@ function observe(clock: ActivityClock): ActivityInterceptorsFactory {
 
 /** The floor: the quarantine chain up to isolation, as a plain script over the same activity functions. */
 async function directChain(servers: BenchServers, instanceId: string): Promise<void> {
-  const acts = createActivities({ aws: servers.aws, config: activityConfig });
+  const acts = createActivities(servers.activityDeps);
   const incidentId = `floor-${instanceId}`;
   const base = { instanceId, dryRun: false };
   const target = await acts.describeTarget({ account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId });
   await acts.markInstance({ ...base, step: 'tag-containing', incidentId, status: 'containing' });
   await acts.protectEvidence(base);
+  await acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor' });
   await acts.protectFromScaleIn(base);
   const group = target.autoScalingGroup!;
   const gathered = await acts.gatherImageCandidates({ launchTemplateId: group.launchTemplate!.id });
@@ -79,6 +81,7 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<v
   await acts.pointGroupAtImage({ incidentId, groupName: group.name, launchTemplateId: group.launchTemplate!.id, sourceVersion: group.launchTemplate!.version, imageId: choice.imageId, dryRun: false });
   await acts.leaveAutoScalingGroup({ ...base, mode: 'detach' });
   await acts.deregisterFromTargetGroups({ ...base, targetGroupArns: target.targetGroupArns });
+  await acts.captureConsoleOutput({ incidentId, instanceId });
   await acts.isolateNetwork({ incidentId, target, dryRun: false });
 }
 

@@ -12,7 +12,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory } from '../src/api/auth/operators';
 import { buildApi } from '../src/api/server';
+import type { ActivityDeps } from '../activities';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../src/aws/clients';
+import { LocalWormStore } from '../src/evidence/local-worm-store';
 import type { Severity } from '../src/domain/incident';
 import { seedDemoFleet, type DemoFleet } from '../src/local/demo-fleet';
 import { startMoto, type MotoServer } from '../src/local/moto-server';
@@ -37,6 +39,8 @@ export interface BenchServers {
   /** Bearer token of an operator with the alert-source role. */
   sensorToken: string;
   worker: Worker;
+  /** What the worker's activities were built from (the floor builds the same). */
+  activityDeps: ActivityDeps;
   teardown(): Promise<void>;
 }
 
@@ -54,7 +58,8 @@ export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, 
   const client = new Client({ connection });
   const taskQueue = `cordon-bench-${crypto.randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createCordonWorker({ connection: workerConnection, namespace: 'default', taskQueue, deps: { aws, config: activityConfig }, extra: workerOptions });
+  const activityDeps: ActivityDeps = { aws, config: activityConfig, evidence: { store: new LocalWormStore(path.join(dir, 'evidence')), collector: 'cordon-bench' } };
+  const worker = await createCordonWorker({ connection: workerConnection, namespace: 'default', taskQueue, deps: activityDeps, extra: workerOptions });
   const running = worker.run();
 
   const operators = new OperatorDirectory();
@@ -69,7 +74,7 @@ export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, 
   const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
   return {
-    moto, temporal, aws, fleet, client, apiUrl, sensorToken, worker,
+    moto, temporal, aws, fleet, client, apiUrl, sensorToken, worker, activityDeps,
     async teardown() {
       await api.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();

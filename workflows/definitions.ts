@@ -94,6 +94,8 @@ export interface StepDecisionResult {
 }
 
 export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived');
+/** Alerts that arrived together during a storm (the API's group commit), recorded in order. */
+export const alertsReceivedSignal = defineSignal<[IncidentAlert[]]>('alertsReceived');
 export const incidentStateQuery = defineQuery<IncidentSnapshot>('incidentState');
 export const decideStepUpdate = defineUpdate<StepDecisionResult, [StepDecision]>('decideStep');
 export const closeIncidentUpdate = defineUpdate<{ closed: boolean }, [{ operator: OperatorIdentity; reason: string }]>('closeIncident');

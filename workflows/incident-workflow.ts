@@ -15,7 +15,7 @@ import type { CordonActivities } from '../activities';
 import { ErrorType } from '../src/domain/errors';
 import type { IncidentAlert, IncidentSnapshot } from '../src/domain/incident';
 import { profiles } from './activity-profiles';
-import { alertReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity, type StepDecision } from './definitions';
+import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity, type StepDecision } from './definitions';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState, type StepDefinition } from './runbook/incident-state';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
@@ -41,7 +41,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   // The starting alert arrives with signal-with-start; its indicators decide the order, so it is held until the state exists.
   const early: IncidentAlert[] = [];
   let state: IncidentState | undefined;
-  setHandler(alertReceivedSignal, (alert) => { if (state) state.recordAlert(alert); else early.push(alert); });
+  const receive = (alert: IncidentAlert) => { if (state) state.recordAlert(alert); else early.push(alert); };
+  setHandler(alertReceivedSignal, receive);
+  setHandler(alertsReceivedSignal, (alerts) => { for (const alert of alerts) receive(alert); });
   const activeThreat = early.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
   const names = runbookStepNames(input.policy, { activeThreat });
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());

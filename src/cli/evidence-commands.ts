@@ -74,11 +74,12 @@ export async function exportCommand(incidentId: string, outDir: string, opts: Ev
   try {
     const result = await exportIncident(opts.store, incidentId, outDir, { by: opts.by, note: opts.note });
     if (opts.json) {
-      write(JSON.stringify({ outDir: result.outDir, artifacts: result.artifacts, files: result.files, custodySeq: result.custody.seq, verified: result.report.ok }, null, 2));
+      write(JSON.stringify({ outDir: result.outDir, archive: result.archive, artifacts: result.artifacts, files: result.files, custodySeq: result.custody.seq, verified: result.report.ok }, null, 2));
     } else {
       write([
         `${paint('green', 'exported')} ${incidentId} → ${result.outDir}`,
         `  ${result.artifacts} artifacts, manifest.jsonl, audit.jsonl, SHA256SUMS, README.md`,
+        `  archive ${result.archive.path} (${result.archive.size} bytes, sha256 ${result.archive.sha256})`,
         `  custody entry seq ${result.custody.seq} recorded (export by ${result.custody.by})`,
         result.report.ok ? '  verification at export: intact' : `  ${paint('red', 'verification at export: BROKEN')} — ${result.report.firstBroken?.message}`,
       ].join('\n'));

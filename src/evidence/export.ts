@@ -1,14 +1,16 @@
 /**
  * Export of one incident for investigators: a folder with every artifact, the manifest and
  * audit trail as JSON lines, SHA256SUMS (`sha256sum -c` compatible) and a README that says
- * how to check it all without Cordon. (No tar library is installed; a folder is archived
- * with any tool the recipient trusts.) The export is itself recorded as a chain-of-custody
- * entry before the copy, so the exported manifest contains the record of its own export.
+ * how to check it all without Cordon, then the same folder as one `<folder>.tar.gz` archive (with
+ * its sha256) to hand over. The export is itself recorded as a chain-of-custody entry before the
+ * copy, so the exported manifest contains the record of its own export.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import { digestStream } from './hashing';
 import { readText } from './chain-log';
 import { recordCustody, type ArtifactEntry, type CustodyEntry } from './manifest';
 import { evidenceKeys, type EvidenceStore } from './store';
@@ -21,11 +23,14 @@ export interface ExportResult {
   custody: CustodyEntry;
   /** Verification at export time (the export proceeds when broken, and says so in the README). */
   report: VerifyReport;
+  /** The folder as one gzipped tar file beside it, and that file's sha256 (give both to the recipient). */
+  archive: { path: string; sha256: string; size: number };
 }
 
 export async function exportIncident(store: EvidenceStore, incidentId: string, outDir: string, opts: { by: string; note?: string }): Promise<ExportResult> {
   const target = path.resolve(outDir);
   if (fs.existsSync(target) && (await fsp.readdir(target)).length) throw new Error(`export folder ${target} is not empty; choose a new one`);
+  if (fs.existsSync(`${target}.tar.gz`)) throw new Error(`archive ${target}.tar.gz already exists; choose a new export folder`);
   const before = await verifyIncident(store, incidentId);
   if (!before.found) throw new Error(`no evidence for incident ${incidentId} in ${store.location}`);
   const custody = await recordCustody(store, incidentId, {
@@ -63,7 +68,10 @@ export async function exportIncident(store: EvidenceStore, incidentId: string, o
   await fsp.writeFile(path.join(target, 'SHA256SUMS'), `${sums.join('\n')}\n`, { flag: 'wx' });
   await fsp.writeFile(path.join(target, 'README.md'), readme(incidentId, store.location, report, custody), { flag: 'wx' });
   files.push('SHA256SUMS', 'README.md');
-  return { outDir: target, artifacts, files, custody, report };
+  const archivePath = `${target}.tar.gz`;
+  await tar.create({ gzip: true, file: archivePath, cwd: path.dirname(target), portable: true }, [path.basename(target)]);
+  const digest = await digestStream(fs.createReadStream(archivePath));
+  return { outDir: target, artifacts, files, custody, report, archive: { path: archivePath, ...digest } };
 }
 
 function readme(incidentId: string, location: string, report: VerifyReport, custody: CustodyEntry): string {

@@ -17,7 +17,7 @@ import { memoryCaptureConfig, openConfiguredEvidenceStore } from '../evidence/fr
 import { temporalFleetSnapshot } from '../observability/fleet-snapshot';
 import { createApiMetrics, createWorkerMetrics } from '../observability/metrics';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server';
-import { policyFor } from '../policy/runbook-policy';
+import { alertIngestSettings } from '../alerts/ingest-config';
 import { IncidentService } from '../temporal/incident-service';
 import { NotificationService } from '../temporal/notification-service';
 import { createCordonWorker } from '../worker/create-worker';
@@ -87,14 +87,19 @@ export interface RunningApi {
 export async function startApiService(config: Config, temporalAddress: string, aws: AwsClients, adminToken?: string): Promise<RunningApi> {
   const connection = await Connection.connect(temporalConnectionOptions(config, temporalAddress));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => policyFor(s));
+  const ingest = alertIngestSettings(config);
+  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => ingest.policies[s]);
   const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
   if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
   const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
   const app = await buildApi({
     incidents, operators, evidence: await openConfiguredEvidenceStore(config, aws),
     notifications: new NotificationService(client),
-    alerts: { defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION } },
+    alerts: {
+      defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION },
+      alertmanagerInstanceLabel: ingest.alertmanagerInstanceLabel, hmacSecrets: ingest.hmacSecrets, replayWindowSeconds: ingest.replayWindowSeconds,
+      rateLimitPerMinute: ingest.rateLimitPerMinute, bodyLimitBytes: ingest.bodyLimitBytes, sns: { certHostPattern: ingest.snsCertHostPattern },
+    },
     ready: async () => { await connection.healthService.check({}); return true; },
     metrics: createApiMetrics(temporalFleetSnapshot(client)),
     logLevel: config.CORDON_LOG_LEVEL,

@@ -8,11 +8,14 @@ import {
   alertReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity,
   type RunbookPolicy, type StepDecision, type StepDecisionResult,
 } from '../../workflows/definitions';
+import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 
 const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 /** The workflow's batch signal (workflows/definitions.ts `alertsReceivedSignal`), by name. */
 export const ALERTS_RECEIVED_SIGNAL = 'alertsReceived';
+/** True once workflows/definitions.ts defines the batch signal, i.e. the workflow handles it. */
+export const workflowAcceptsAlertBatches = 'alertsReceivedSignal' in definitions;
 
 /** What the incidents list shows; phase and the rest come from the workflow's memo. */
 export interface IncidentSummary {

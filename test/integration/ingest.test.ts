@@ -289,10 +289,9 @@ describe('refused requests start nothing', () => {
   test('Temporal unreachable → 503; the identical signed retry is then accepted, not refused as a replay', async () => {
     let down = true;
     const flaky = Object.create(incidents) as IncidentService;
-    flaky.openOrJoin = async (...args) => {
-      if (down) throw new Error('14 UNAVAILABLE: connection refused');
-      return incidents.openOrJoin(...args);
-    };
+    const unavailable = () => { if (down) throw new Error('14 UNAVAILABLE: connection refused'); };
+    flaky.openOrJoin = async (...args) => { unavailable(); return incidents.openOrJoin(...args); };
+    flaky.openOrJoinBatch = async (...args) => { unavailable(); return incidents.openOrJoinBatch(...args); };
     const app = await ingestApi({ incidents: flaky });
     try {
       const id = newInstanceId();

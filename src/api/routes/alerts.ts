@@ -22,7 +22,7 @@ import { SnsSignatureVerifier } from '../../alerts/sns-signature';
 import type { IncidentAlert } from '../../domain/incident';
 import type { ApiMetrics } from '../../observability/metrics';
 import { incidentIdFor } from '../../temporal/incident-id';
-import type { IncidentService } from '../../temporal/incident-service';
+import { workflowAcceptsAlertBatches, type IncidentService } from '../../temporal/incident-service';
 import { AlertAuthenticator, type AlertSender } from '../auth/alert-auth';
 import { alertRateLimiter } from '../auth/alert-rate-limit';
 import { alertSources } from '../../alerts/alert';
@@ -45,7 +45,8 @@ export interface AlertRouteOptions {
   sns?: { certHostPattern?: RegExp; fetchCert?: FetchCert; confirmSubscription?: ConfirmSubscription };
   /**
    * Group commit: alerts for one incident that arrive while its previous signal is in flight go
-   * as one batch signal (alert-batcher.ts). Needs the workflow's `alertsReceived` signal.
+   * as one batch signal (alert-batcher.ts). Default: on when the workflow defines its
+   * `alertsReceived` batch signal.
    */
   batchAlerts?: boolean;
 }
@@ -98,7 +99,7 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
     sns: new SnsSignatureVerifier({ fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate, certHostPattern: opts.sns?.certHostPattern, now }),
   });
   const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
-  const record = recorder(incidents, opts.batchAlerts ?? false);
+  const record = recorder(incidents, opts.batchAlerts ?? workflowAcceptsAlertBatches);
 
   const authenticate: preValidationAsyncHookHandler = async (request) => {
     const source = (request.params as { source: string }).source;

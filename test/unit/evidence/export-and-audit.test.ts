@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as tar from 'tar';
 import { appendAudit, readAudit, readManifest, recordArtifact } from '../../../src/evidence';
 import { exportCommand, ExitCode } from '../../../src/cli/evidence-commands';
 import { auditEntries } from '../../../workflows/runbook/audit-flush';
@@ -27,6 +28,11 @@ test('export writes artifacts, manifest, audit, SHA256SUMS and README, and recor
   expect(manifest[1]!.by).toBe('audrey');
   expect((await readManifest(t.store, ID)).at(-1)).toMatchObject({ kind: 'custody', action: 'export', by: 'audrey', note: 'for the DPA' });
   expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toContain('INTACT');
+  // The same folder as one archive beside it, with the sha256 printed for the recipient.
+  const archived: string[] = [];
+  await tar.list({ file: `${out}.tar.gz`, onReadEntry: (e) => { archived.push(e.path); } });
+  expect(archived).toEqual(expect.arrayContaining(['out/README.md', 'out/SHA256SUMS', 'out/manifest.jsonl', 'out/audit.jsonl', 'out/artifacts/console.txt']));
+  expect(lines.join('\n')).toContain(`sha256 ${crypto.createHash('sha256').update(fs.readFileSync(`${out}.tar.gz`)).digest('hex')}`);
   // A second export into the same folder is refused (nothing is overwritten).
   expect(await exportCommand(ID, out, { store: t.store, by: 'audrey', write: () => undefined })).toBe(ExitCode.unusable);
 });

@@ -1,0 +1,88 @@
+/**
+ * A fault-injecting proxy between the worker's AWS clients and moto. Transient faults
+ * (throttling in each protocol's error shape, 503, dropped connections, added latency) on a
+ * seeded 20% of calls, absorbed by the SDK's own attempts, plus a burst of throttling that
+ * exhausts them and needs Temporal's activity retry: the runbook completes. A permanent error
+ * (UnauthorizedOperation) ends its step at once, with a reason an operator can act on, and the
+ * runbook still finishes and says what was not done.
+ */
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import path from 'node:path';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
+import { LocalWormStore } from '../../src/evidence/local-worm-store';
+import type { DemoFleet } from '../../src/local/demo-fleet';
+import { createCordonWorker } from '../../src/worker/create-worker';
+import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
+import { seeded, startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy';
+import { REGION, startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+let fleet: DemoFleet;
+let proxy: FaultProxy;
+let aws: AwsClients;
+let connection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  fleet = await freshFleet(stack);
+  proxy = await startFaultProxy(stack.moto.endpoint);
+  aws = createAwsClients({ region: REGION, endpoint: proxy.endpoint });
+  connection = await NativeConnection.connect({ address: stack.temporal.address });
+  worker = await createCordonWorker({
+    connection, namespace: 'default', taskQueue: stack.taskQueue,
+    deps: {
+      aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
+      evidence: { store: new LocalWormStore(path.join(stack.dir, 'evidence')) },
+    },
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  destroyAwsClients(aws);
+  await proxy?.close();
+  await stack?.teardown();
+});
+
+test('throttling, 5xx, dropped connections and latency on 20% of calls, and a throttling burst: the runbook completes through retries', async () => {
+  const random = seeded(8);
+  const kinds: Fault[] = [{ kind: 'throttle' }, { kind: 'server-error' }, { kind: 'drop' }, { kind: 'latency', ms: 400 }];
+  // Random faults never hit one action more than twice in a row, so the SDK's own three attempts absorb them;
+  // the first three ModifyNetworkInterfaceAttribute calls are throttled, which exhausts the SDK and needs Temporal's retry.
+  const streak = new Map<string, number>();
+  proxy.setRule((action, n) => {
+    if (action === 'ModifyNetworkInterfaceAttribute' && n <= 3) return { kind: 'throttle' };
+    const s = streak.get(action) ?? 0;
+    const fault = s < 2 && random() < 0.2 ? kinds[Math.floor(random() * kinds.length)] : undefined;
+    streak.set(action, fault && fault.kind !== 'latency' ? s + 1 : 0);
+    return fault;
+  });
+  const incidentId = await openIncident(stack, fleet.instanceIds[0]!, autoPolicy);
+  const snap = await settled(stack, incidentId, runbookFinished, 110000);
+  expect(snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)).toEqual([]);
+  for (const step of ['protect-evidence', 'leave-group', 'isolate', 'cut-credentials', 'verify-replacement']) expect([step, stepStatus(snap, step)]).toEqual([step, 'done']);
+  const injected = new Set(proxy.log.map((l) => l.fault).filter(Boolean));
+  expect([...injected].sort()).toEqual(['drop', 'latency', 'server-error', 'throttle']);
+  expect(proxy.log.filter((l) => l.action === 'ModifyNetworkInterfaceAttribute').slice(0, 3).map((l) => l.fault)).toEqual(['throttle', 'throttle', 'throttle']);
+  expect(snap.timeline.filter((t) => t.message.startsWith('runbook finished'))).toHaveLength(1);
+}, 150000);
+
+test('a permanent error ends its step with an operator-readable reason; the runbook finishes and lists it', async () => {
+  proxy.setRule((action) => (action === 'DisassociateIamInstanceProfile' ? { kind: 'permanent', code: 'UnauthorizedOperation' } : undefined));
+  const seen = proxy.log.length;
+  const incidentId = await openIncident(stack, fleet.instanceIds[1]!, autoPolicy);
+  const snap = await settled(stack, incidentId, runbookFinished, 90000);
+  const cut = snap.steps.find((s) => s.name === 'cut-credentials')!;
+  expect(cut.status).toBe('failed');
+  expect(cut.error).toMatch(/UnauthorizedOperation/);
+  expect(cut.error).toMatch(/lacks permission; grant it and retry the step/);
+  // Not retried: a permanent error is not worth a second call.
+  expect(proxy.log.slice(seen).filter((l) => l.action === 'DisassociateIamInstanceProfile')).toEqual([{ action: 'DisassociateIamInstanceProfile', fault: 'permanent' }]);
+  expect(stepStatus(snap, 'isolate')).toBe('done');
+  const finished = snap.timeline.find((t) => t.message.startsWith('runbook finished'))!;
+  expect(finished.message).toMatch(/not done .*cut-credentials \(failed: .*UnauthorizedOperation/);
+});
