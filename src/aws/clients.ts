@@ -30,6 +30,8 @@ export interface AwsClientOptions {
 }
 
 export function createAwsClients(opts: AwsClientOptions): AwsClients {
+  // The SDK is pinned here; its notice that *future* releases need Node 22 is noise on every start and CLI call.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const credentials = opts.credentials ?? (opts.endpoint ? { accessKeyId: 'testing', secretAccessKey: 'testing' } : undefined);
   const base = { region: opts.region, endpoint: opts.endpoint, credentials, maxAttempts: opts.maxAttempts ?? 3 };
   return {
