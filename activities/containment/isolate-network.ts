@@ -8,7 +8,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeAddressesCommand, DescribeNetworkInterfacesCommand,
   DescribeSecurityGroupsCommand, DisassociateAddressCommand, ModifyInstanceAttributeCommand, ModifyNetworkInterfaceAttributeCommand,
-  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupEgressCommand, type IpPermission,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../src/aws/clients';
 import type { PlannedCall, TargetDescription } from '../../src/domain/incident';
@@ -66,6 +66,8 @@ export async function ensureIsolationGroups(aws: AwsClients, vpcId: string, dryR
     const found = byName.get(name);
     if (found?.GroupId) {
       if (kind === 'isolation' && (found.IpPermissionsEgress?.length ?? 0) > 0) await revokeEgress(aws, found.GroupId, dryRun, calls);
+      // A crash between create and authorize leaves the untrack group without its rule: finish the job.
+      if (kind === 'untrack' && !hasAllowAll(found.IpPermissions)) await authorizeAllowAll(aws, found.GroupId, dryRun, calls);
       return found.GroupId;
     }
     const description = kind === 'untrack'
@@ -75,15 +77,28 @@ export async function ensureIsolationGroups(aws: AwsClients, vpcId: string, dryR
     if (dryRun) return `<${name}>`;
     const created = await createGroup(aws, name, vpcId, description, kind);
     if (kind === 'untrack') {
-      const params = { GroupId: created, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
-      calls.push({ step: 'isolate', service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', input: params });
-      await awsCall('AuthorizeSecurityGroupIngress', () => aws.ec2.send(new AuthorizeSecurityGroupIngressCommand(params)));
+      await authorizeAllowAll(aws, created, dryRun, calls);
     } else {
       await revokeEgress(aws, created, dryRun, calls);
     }
     return created;
   };
   return { untrackGroupId: await ensure(untrackGroupName(vpcId), 'untrack'), isolationGroupId: await ensure(isolationGroupName(vpcId), 'isolation') };
+}
+
+const hasAllowAll = (permissions: IpPermission[] | undefined): boolean =>
+  (permissions ?? []).some((p) => p.IpProtocol === '-1' && (p.IpRanges ?? []).some((r) => r.CidrIp === '0.0.0.0/0'));
+
+/** The untrack group's single allow-all ingress rule; a concurrent incident adding it first is success. */
+async function authorizeAllowAll(aws: AwsClients, groupId: string, dryRun: boolean, calls: PlannedCall[]): Promise<void> {
+  const params = { GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
+  calls.push({ step: 'isolate', service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', input: params });
+  if (dryRun) return;
+  try {
+    await aws.ec2.send(new AuthorizeSecurityGroupIngressCommand(params));
+  } catch (err) {
+    if (errorCode(err) !== 'InvalidPermission.Duplicate') await awsCall('AuthorizeSecurityGroupIngress', () => Promise.reject(err));
+  }
 }
 
 async function createGroup(aws: AwsClients, name: string, vpcId: string, description: string, kind: string): Promise<string> {

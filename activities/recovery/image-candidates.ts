@@ -18,15 +18,27 @@ export interface GatheredCandidates {
   lookbackHours: number;
 }
 
+/**
+ * Every version of a launch template. Pages by NextToken, then asks once more from the highest
+ * version seen: moto returns at most MaxResults versions and no NextToken, and a missed newer
+ * version would let a re-run create a duplicate.
+ */
 export async function launchTemplateVersions(aws: AwsClients, launchTemplateId: string): Promise<LaunchTemplateVersion[]> {
-  const versions: LaunchTemplateVersion[] = [];
+  const byNumber = new Map<number, LaunchTemplateVersion>();
   let NextToken: string | undefined;
-  do {
-    const page = await awsCall('DescribeLaunchTemplateVersions', () => aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: launchTemplateId, NextToken })));
-    versions.push(...(page.LaunchTemplateVersions ?? []));
+  let MinVersion: string | undefined;
+  for (;;) {
+    const page = await awsCall('DescribeLaunchTemplateVersions', () => aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({
+      LaunchTemplateId: launchTemplateId, NextToken, MinVersion: NextToken ? undefined : MinVersion, MaxResults: 200,
+    })));
+    const before = byNumber.size;
+    for (const v of page.LaunchTemplateVersions ?? []) byNumber.set(v.VersionNumber ?? 0, v);
     NextToken = page.NextToken;
-  } while (NextToken);
-  return versions;
+    if (NextToken) continue;
+    if (byNumber.size === before) break;
+    MinVersion = String(Math.max(...byNumber.keys()) + 1);
+  }
+  return [...byNumber.values()].sort((a, b) => (a.VersionNumber ?? 0) - (b.VersionNumber ?? 0));
 }
 
 export async function gatherImageCandidates(

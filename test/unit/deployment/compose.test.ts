@@ -84,3 +84,16 @@ test('the Dockerfile is multi-stage, bundles workflows at build time and runs as
   expect(dockerfile).toMatch(/^USER node$/m);
   expect(fs.existsSync(path.join(root, 'src/worker/bundle-workflows.ts'))).toBe(true);
 });
+
+test('the API and every worker share one evidence store (the same named volume at the configured folder)', () => {
+  const mounts = cordonServices.map((name) => {
+    const service = compose.services[name]!;
+    const dir = resolve(service.environment?.CORDON_EVIDENCE_DIR ?? '');
+    const mount = (service.volumes ?? []).find((v) => v.endsWith(`:${dir}`));
+    return { store: resolve(service.environment?.CORDON_EVIDENCE_STORE ?? ''), dir, volume: mount?.split(':')[0] };
+  });
+  expect(mounts[0]!.dir).not.toBe('');
+  expect(mounts[0]!.volume).toBeDefined();
+  expect(Object.keys(compose.volumes)).toContain(mounts[0]!.volume);
+  expect(mounts[1]).toEqual(mounts[0]);
+});
