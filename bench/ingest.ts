@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseSeverityModes, severityPolicies } from '../src/alerts/ingest-config';
 import { OperatorDirectory } from '../src/api/auth/operators';
 import { buildApi } from '../src/api/server';
+import { LocalWormStore } from '../src/evidence/local-worm-store';
 import { createAwsClients, destroyAwsClients } from '../src/aws/clients';
 import { startMoto } from '../src/local/moto-server';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
@@ -157,7 +158,7 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const token = crypto.randomBytes(24).toString('hex');
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'bench-sensor', roles: ['alert-source'] }, token);
-  const api = await buildApi({ incidents, operators, ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
+  const api = await buildApi({ incidents, operators, evidence: new LocalWormStore(path.join(dir, 'evidence')), ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const floor = await startFloorServer();
   const cordon = sender(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}`, '/v1/alerts/generic', token);

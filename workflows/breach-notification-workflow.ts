@@ -6,14 +6,17 @@
  *
  * Deterministic: time is the workflow clock; pages and the register go through activities. The
  * main loop sleeps until the next planned event or until a message changes the state, so a
- * recorded submission stops the reminders at once and a recorded awareness re-plans every clock.
+ * recorded submission stops the reminders at once, a recorded awareness re-plans every clock, a
+ * recorded anchor event (DORA classification, SEC materiality, …) starts the clocks waiting for
+ * it, and a risk assessment adds Art. 34 (high) or shows it as not required (lowered).
  * Updates are refused by their validators before they touch history (STYLE.md).
  */
 import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
 import { profiles } from './activity-profiles';
 import {
-  breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, recordSubmissionUpdate, setAwarenessUpdate,
+  assessRiskUpdate, breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, recordAnchorUpdate, recordSubmissionUpdate,
+  setAwarenessUpdate,
 } from './definitions';
 import { BreachState, type Refusal } from './notification/breach-state';
 import type { BreachNotificationInput, BreachRecord } from './notification/types';
@@ -37,6 +40,8 @@ export async function breachNotificationWorkflow(input: BreachNotificationInput)
   setHandler(recordSubmissionUpdate, (s) => state.recordSubmission(s, nowIso()), { validator: (s) => refuse(state.refuseSubmission(s, nowIso())) });
   setHandler(setAwarenessUpdate, (a) => state.setAwareness(a, nowIso()), { validator: (a) => refuse(state.refuseAwareness(a, nowIso())) });
   setHandler(declareNotRequiredUpdate, (d) => state.declareNotRequired(d, nowIso()), { validator: (d) => refuse(state.refuseNotRequired(d, nowIso())) });
+  setHandler(recordAnchorUpdate, (a) => state.recordAnchor(a, nowIso()), { validator: (a) => refuse(state.refuseAnchor(a, nowIso())) });
+  setHandler(assessRiskUpdate, (a) => state.assessRisk(a, nowIso()), { validator: (a) => refuse(state.refuseRiskAssessment(a)) });
 
   for (;;) {
     for (const req of state.takeDueEvents(nowIso(), workflowId)) {

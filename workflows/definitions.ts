@@ -107,5 +107,9 @@ export const breachFactsSignal = defineSignal<[BreachFactsUpdate]>('breachFacts'
 export const recordSubmissionUpdate = defineUpdate<{ obligationId: string; state: string; submissions: number }, [RecordSubmission]>('recordSubmission');
 export const setAwarenessUpdate = defineUpdate<{ awareAt: string }, [SetAwareness]>('setAwareness');
 export const declareNotRequiredUpdate = defineUpdate<{ obligationIds: string[] }, [DeclareNotRequired]>('declareNotRequired');
-export type { BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, RecordSubmission, SetAwareness } from './notification/types';
-import type { BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, RecordSubmission, SetAwareness } from './notification/types';
+/** An anchor event (DORA classification, SEC materiality, an authority's request, …): the clocks waiting for it start. */
+export const recordAnchorUpdate = defineUpdate<{ anchor: string; at: string; started: string[] }, [RecordAnchor]>('recordAnchor');
+/** The DPO's risk assessment (low/medium/high + reasoning): Art. 34 appears on high, shows as not required when lowered. */
+export const assessRiskUpdate = defineUpdate<AssessRiskResult, [AssessRisk]>('assessRisk');
+export type { AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, RecordAnchor, RecordSubmission, SetAwareness } from './notification/types';
+import type { AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, RecordAnchor, RecordSubmission, SetAwareness } from './notification/types';

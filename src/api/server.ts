@@ -66,7 +66,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(app, deps.incidents);
   if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
   if (deps.evidence) registerEvidenceRoutes(app, deps.evidence);
-  registerAlertRoutes(app, deps.incidents, { ...deps.alerts, metrics: deps.metrics });
+  registerAlertRoutes(app, deps.incidents, { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics });
   return app;
 }
 

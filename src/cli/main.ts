@@ -8,7 +8,7 @@ import { cliSettings } from './cli-config';
 import { closeIncident, decideStep, listIncidents, showIncident, type Output } from './incident-commands';
 import { registerTriggerCommand } from './trigger-command';
 import { CliExit, registerEvidenceCommands } from './evidence-commands';
-import { listDeadlines, submitNotification, type SubmitOptions } from './notification-commands';
+import { listDeadlines, registerNotificationCommands, submitNotification, type SubmitOptions } from './notification-commands';
 
 interface Globals { api?: string; token?: string; json?: boolean }
 
@@ -62,6 +62,7 @@ export function buildProgram(): Command {
       const { api, out } = context(cmd);
       await submitNotification(api, id, obligation, o, out);
     });
+  registerNotificationCommands(program, context);
   registerTriggerCommand(program, context);
   registerEvidenceCommands(program, process.env);
   return program;

@@ -1,9 +1,14 @@
 /**
- * `cordon deadlines` and `cordon submit`: every open regulatory clock across incidents, and
- * recording a submission to an authority (the API checks the role; the breach workflow refuses
- * a late submission without reasons for the delay, GDPR Art. 33(1)).
+ * `cordon deadlines`, `cordon submit`, `cordon clocks`, `cordon anchor` and `cordon risk`: every
+ * open regulatory clock across incidents; recording a submission to an authority (the breach
+ * workflow refuses a late submission without reasons for the delay, GDPR Art. 33(1)); one
+ * incident's clocks with what each waiting clock needs recorded; recording an anchor event (DORA
+ * classification, SEC materiality, …) that starts waiting clocks; and the DPO's risk assessment.
+ * The API checks roles; the workflow's validators answer every other refusal.
  */
+import type { Command } from 'commander';
 import type { OpenDeadline } from '../temporal/notification-service';
+import type { AssessRiskResult, BreachView } from '../../workflows/notification/types';
 import type { CordonApi } from './api-client';
 import { countdown, status, table, when } from './format';
 import type { Output } from './incident-commands';
@@ -14,12 +19,19 @@ function hours(ms: number | undefined): string {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2))}…`;
+}
+
 export function deadlineRows(deadlines: OpenDeadline[], now = Date.now()): string[][] {
   return deadlines.map((d) => [
     d.incidentId, d.obligationId, d.recipient, status(d.state),
-    d.dueAt ? when(d.dueAt) : `(${d.phrase.slice(0, 40)})`,
+    // Qualitative standards ("without undue delay") have no due time: elapsed time, and the standard itself in NOTE.
+    d.dueAt ? when(d.dueAt) : 'no fixed time',
     d.dueAt ? countdown(d.dueAt, now) : `${hours(d.elapsedMs)} elapsed`,
-    d.conservative ? 'from first alert' : '',
+    [d.conservative ? 'from first alert' : '', d.dueAt ? '' : shorten(d.phrase, 48)].filter(Boolean).join('; '),
   ]);
 }
 
@@ -39,4 +51,66 @@ export async function submitNotification(api: CordonApi, incidentId: string, obl
   };
   const r = await api.request<{ obligationId: string; state: string; submissions: number }>('POST', `/v1/incidents/${encodeURIComponent(incidentId)}/notification/submissions`, body);
   out.write(out.json ? JSON.stringify(r) : `${r.obligationId}: ${status(r.state)} (${r.submissions} submission(s) recorded)`);
+}
+
+const path = (incidentId: string, rest: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/notification${rest}`;
+
+/** One incident's clocks, then the waiting ones with the command that starts each. */
+export function clockReport(incidentId: string, v: BreachView, now = Date.now()): string {
+  const rows = v.clocks.map((c) => [
+    c.obligationId, c.recipient, status(c.state),
+    c.dueAt ? when(c.dueAt) : `(${c.phrase.slice(0, 40)})`,
+    c.state === 'not-required' ? `${c.notRequired?.basis ?? 'declared'}: ${(c.notRequired?.reasoning ?? '').slice(0, 50)}` : c.resolved ? 'resolved' : c.dueAt ? countdown(c.dueAt, now) : `${hours(c.elapsedMs)} elapsed`,
+  ]);
+  const lines = [table(['OBLIGATION', 'RECIPIENT', 'STATE', 'DUE', 'NOTE'], rows)];
+  if (v.awaiting.length > 0) {
+    lines.push('', 'Waiting for an anchor');
+    for (const w of v.awaiting) {
+      const needs = (w.waitingFor ?? []).map((n) => (n.recordWith === 'anchor'
+        ? `${n.description}: cordon anchor ${incidentId} ${n.anchor} --at <iso> --reason <text>`
+        : n.recordWith === 'awareness' ? `${n.description}: record awareness` : n.description));
+      lines.push(`  ${w.obligationId} ${w.title} — waits until ${needs.join('; ') || w.missing.join(', ')}`);
+    }
+  }
+  if (v.riskAssessment) lines.push('', `Risk: ${v.riskAssessment.level} (${v.riskAssessment.by}): ${v.riskAssessment.reasoning}`);
+  return lines.join('\n');
+}
+
+export async function showClocks(api: CordonApi, incidentId: string, out: Output): Promise<void> {
+  const v = await api.request<BreachView & { incidentId: string }>('GET', path(incidentId, ''));
+  if (out.json) return out.write(JSON.stringify({ clocks: v.clocks, awaiting: v.awaiting, anchors: v.anchors, riskAssessment: v.riskAssessment ?? null }, null, 2));
+  out.write(clockReport(incidentId, v, Date.parse(v.now)));
+}
+
+export async function recordAnchor(api: CordonApi, incidentId: string, anchor: string, o: { at: string; reason: string }, out: Output): Promise<void> {
+  const r = await api.request<{ anchor: string; at: string; started: string[] }>('POST', path(incidentId, '/events'), { anchor, at: o.at, reason: o.reason });
+  out.write(out.json ? JSON.stringify(r) : `${r.anchor} recorded at ${when(r.at)}; ${r.started.length ? `clocks started: ${r.started.join(', ')}` : 'no waiting clock started'}`);
+}
+
+export async function assessRisk(api: CordonApi, incidentId: string, level: string, reasoning: string, out: Output): Promise<void> {
+  const r = await api.request<AssessRiskResult>('POST', path(incidentId, '/risk'), { level, reasoning });
+  const parts = [`risk ${r.level} recorded`, ...(r.added.length ? [`now applies: ${r.added.join(', ')}`] : []), ...(r.notRequired.length ? [`not required: ${r.notRequired.join(', ')}`] : [])];
+  out.write(out.json ? JSON.stringify(r) : parts.join('; '));
+}
+
+/** `clocks`, `anchor` and `risk`, wired with the CLI's API context. */
+export function registerNotificationCommands(program: Command, context: (cmd: Command) => { api: CordonApi; out: Output }): void {
+  program.command('clocks <incident>').description("one incident's regulatory clocks, and what each waiting clock needs recorded")
+    .action(async (id: string, _o, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await showClocks(api, id, out);
+    });
+  program.command('anchor <incident> <anchor>').description('record an anchor event (e.g. classification, materiality, determination, request): the clocks waiting for it start')
+    .requiredOption('--at <iso>', 'when it happened (ISO-8601 with offset, not in the future)')
+    .requiredOption('--reason <text>', 'how it was established (recorded for the Art. 33(5) register)')
+    .action(async (id: string, anchor: string, o: { at: string; reason: string }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await recordAnchor(api, id, anchor, o, out);
+    });
+  program.command('risk <incident> <level>').description('record the DPO\'s risk assessment: low, medium or high (high adds the Art. 34 communication)')
+    .requiredOption('--reason <text>', 'the risk-assessment reasoning (at least 20 characters; kept in the register)')
+    .action(async (id: string, level: string, o: { reason: string }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await assessRisk(api, id, level, o.reason, out);
+    });
 }

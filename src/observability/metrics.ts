@@ -13,6 +13,8 @@ import { clockUrgencies, incidentPhases, type FleetSnapshot } from './fleet-snap
 export interface ApiMetrics {
   registry: Registry;
   alerts: Counter<'source' | 'outcome'>;
+  /** Raw alert requests kept as evidence, by source and outcome (stored, duplicate, failed). */
+  alertEvidence?: Counter<'source' | 'outcome'>;
 }
 
 /** `snapshot` reads Temporal once per scrape (it caches); a failed read shows as `cordon_metrics_read_errors_total`. */
@@ -20,6 +22,7 @@ export function createApiMetrics(snapshot: () => Promise<FleetSnapshot>): ApiMet
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cordon_api_' });
   const alerts = new Counter({ name: 'cordon_alerts_total', help: 'Alerts received, by source and outcome (accepted or refused:<http status>)', labelNames: ['source', 'outcome'], registers: [registry] });
+  const alertEvidence = new Counter({ name: 'cordon_alert_evidence_total', help: 'Raw alert requests written to the evidence store, by source and outcome (stored, duplicate, failed)', labelNames: ['source', 'outcome'], registers: [registry] });
   const readErrors = new Counter({ name: 'cordon_metrics_read_errors_total', help: 'Scrapes that could not read incidents or clocks from Temporal', registers: [registry] });
   const read = async (): Promise<FleetSnapshot | undefined> => snapshot().catch(() => { readErrors.inc(); return undefined; });
   new Gauge({
@@ -40,7 +43,7 @@ export function createApiMetrics(snapshot: () => Promise<FleetSnapshot>): ApiMet
       for (const urgency of clockUrgencies) this.set({ urgency }, snap?.clocksByUrgency[urgency] ?? 0);
     },
   });
-  return { registry, alerts };
+  return { registry, alerts, alertEvidence };
 }
 
 export interface WorkerMetrics {

@@ -1,16 +1,17 @@
 /**
  * The API's and CLI's door to breach-notification workflows (`<incidentId>/breach`): read the
  * clocks and the draft by query, list every open clock across incidents (visibility listing of
- * running breach workflows, then one query each), and forward submissions, awareness and
- * "not required" decisions as updates (their validators answer refusals).
+ * running breach workflows, then one query each), and forward submissions, awareness, anchor
+ * events, risk assessments and "not required" decisions as updates (their validators answer
+ * refusals).
  *
  * Clock states are recomputed with the caller's "now" (the query's own "now" is the workflow's
  * last task time, which can be hours old while a clock sleeps).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
-  breachDraftQuery, breachStateQuery, declareNotRequiredUpdate, recordSubmissionUpdate, setAwarenessUpdate,
-  type DeclareNotRequired, type RecordSubmission, type SetAwareness,
+  assessRiskUpdate, breachDraftQuery, breachStateQuery, declareNotRequiredUpdate, recordAnchorUpdate, recordSubmissionUpdate, setAwarenessUpdate,
+  type AssessRisk, type DeclareNotRequired, type RecordAnchor, type RecordSubmission, type SetAwareness,
 } from '../../workflows/definitions';
 import { clockViews } from '../../workflows/notification/clocks';
 import { breachWorkflowId } from '../../workflows/notification/ids';
@@ -61,6 +62,14 @@ export class NotificationService {
 
   async declareNotRequired(incidentId: string, decision: DeclareNotRequired) {
     return this.handle(incidentId).executeUpdate(declareNotRequiredUpdate, { args: [decision] });
+  }
+
+  async recordAnchor(incidentId: string, event: RecordAnchor) {
+    return this.handle(incidentId).executeUpdate(recordAnchorUpdate, { args: [event] });
+  }
+
+  async assessRisk(incidentId: string, assessment: AssessRisk) {
+    return this.handle(incidentId).executeUpdate(assessRiskUpdate, { args: [assessment] });
   }
 }
 

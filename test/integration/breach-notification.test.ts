@@ -4,10 +4,14 @@
  * draft read over HTTP carries every Art. 33(3) item, with measures taken at the timeline's
  * times; the DPO's decisions go through the API to the workflow's update validators (a late
  * submission without reasons is refused; "not required" needs the dpo role and reasoning); the
- * register entry lands in the evidence store when every clock is resolved.
+ * register entry lands in the evidence store when every clock is resolved. Anchor events and
+ * risk assessments go through HTTP and the `cordon` CLI: waiting clocks start when their anchor
+ * is recorded, Art. 34 follows the risk, and refusals answer 400/403/409.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createActivities } from '../../activities';
@@ -15,7 +19,9 @@ import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import type { IncidentSnapshot } from '../../src/domain/incident';
 import type { DemoFleet } from '../../src/local/demo-fleet';
+import { computeDue } from '../../src/regulatory/deadlines';
 import { NotificationService } from '../../src/temporal/notification-service';
+import type { BreachNotificationInput } from '../../workflows/definitions';
 import type { BreachView, DraftView } from '../../workflows/notification/types';
 import { approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled } from '../helpers/containment';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
@@ -158,4 +164,134 @@ test('"not required" needs the dpo role and reasoning, is recorded, and the regi
   expect(register.entries[0]).toMatchObject({ notifiedSupervisoryAuthority: false });
   expect(register.entries[0]!.notificationDecisionReason).toContain(reasoning);
   expect(result.register?.location).toContain('breach-register/entry.json');
+}, 120_000);
+
+const HOUR = 3_600_000;
+const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+
+/** A breach workflow started directly (an EU financial entity that is an SEC registrant), so DORA and SEC clocks wait for anchors. */
+async function startFinancialBreach(): Promise<string> {
+  const instanceId = `i-${crypto.randomBytes(8).toString('hex')}`;
+  const id = `inc-${ACCOUNT}-${REGION}-${instanceId}`;
+  const input: BreachNotificationInput = {
+    incidentId: id, resource: { account: ACCOUNT, region: REGION, instanceId }, detectedAt: iso(2 * HOUR),
+    alerts: [{ title: 'Ransomware note on the payments host', severity: 'critical' }],
+    classification: { personalData: true, subjectRegions: ['EU'], subjectCategories: ['customers'], recordCategories: ['payment references'], specialCategories: [], approxSubjects: 4000, estimateBasis: 'tags' },
+    settings: { jurisdictions: ['EU'], sectors: ['financial', 'sec-registrant'], reminderFractions: [0.5, 0.9], escalateAfterMinutes: 0, contacts: ['dpo@example.eu'], dpo, displayZone: 'Europe/Brussels' },
+  };
+  await stack.client.workflow.start('breachNotificationWorkflow', { taskQueue: stack.taskQueue, workflowId: `${id}/breach`, args: [input] });
+  await eventually(() => notification(id), 30_000, 'the breach workflow');
+  return id;
+}
+
+function cordon(baseUrl: string, who: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const bin = path.resolve(__dirname, '..', '..', 'bin', 'cordon.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, '--api', baseUrl, '--token', tokens[who]!, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const clockOf = (n: NotificationBody | undefined, obligationId: string) => n?.clocks.find((c) => c.obligationId === obligationId);
+const waiting = (n: NotificationBody | undefined, obligationId: string) => n?.awaiting.find((a) => a.obligationId === obligationId);
+
+test('anchor events over HTTP: waiting clocks say what they wait for and start when it is recorded; refusals answer 400, 403 and 409', async () => {
+  const id = await startFinancialBreach();
+  const events = `/v1/incidents/${id}/notification/events`;
+  const before = await notification(id);
+  expect(clockOf(before, 'gdpr.33.1')).toMatchObject({ state: 'open', conservative: true });
+  expect(clockOf(before, 'dora.5.1.a')).toBeUndefined();
+  expect(waiting(before, 'dora.5.1.a')?.waitingFor).toEqual([expect.objectContaining({ anchor: 'classification', recordWith: 'anchor', description: 'the incident was classified as major' })]);
+  expect(waiting(before, 'sec.8k.1.05')?.waitingFor).toEqual([expect.objectContaining({ anchor: 'materiality', recordWith: 'anchor' })]);
+  expect(before!.anchors.find((a) => a.anchor === 'classification')).toMatchObject({ basis: 'missing', waiting: ['dora.5.1.a'] });
+
+  const classifiedAt = iso(HOUR);
+  const reason = 'classified major under RTS 2024/1772: payment services down for clients';
+  expect((await call('alice', 'POST', events, { anchor: 'classification', at: classifiedAt, reason })).statusCode).toBe(403);
+  const bad = await call('bob', 'POST', events, { anchor: 'nope', at: 'yesterday' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['anchor', 'at', 'reason']);
+  const unused = await call('bob', 'POST', events, { anchor: 'handled', at: classifiedAt, reason });
+  expect(unused.statusCode).toBe(409);
+  expect(unused.json().error.message).toMatch(/no obligation of this breach starts at handled; recordable here: .*classification/);
+  const future = await call('bob', 'POST', events, { anchor: 'classification', at: new Date(Date.now() + HOUR).toISOString(), reason });
+  expect(future.statusCode).toBe(400);
+  expect(future.json().error.message).toMatch(/future/);
+  // SEC materiality is a legal determination: the dpo's, not an approver's.
+  expect((await call('bob', 'POST', events, { anchor: 'materiality', at: classifiedAt, reason })).statusCode).toBe(403);
+  expect(waiting(await notification(id), 'dora.5.1.a')).toBeDefined();
+
+  const ok = await call('bob', 'POST', events, { anchor: 'classification', at: classifiedAt, reason });
+  expect(ok.statusCode).toBe(200);
+  expect(ok.json()).toEqual({ anchor: 'classification', at: classifiedAt, started: ['dora.5.1.a'] });
+  const after = await notification(id);
+  const dora = after!.record.obligations.find((o) => o.id === 'dora.5.1.a')!;
+  expect(clockOf(after, 'dora.5.1.a')).toMatchObject({ state: 'open', startedAt: classifiedAt, dueAt: computeDue(dora, { classification: classifiedAt, awareness: after!.record.detectedAt }) });
+  expect(waiting(after, 'dora.5.1.a')).toBeUndefined();
+  expect(after!.record.anchorEvents).toEqual([expect.objectContaining({ anchor: 'classification', at: classifiedAt, reason, by: 'bob' })]);
+  const twice = await call('bob', 'POST', events, { anchor: 'classification', at: classifiedAt, reason });
+  expect(twice.statusCode).toBe(409);
+  expect(twice.json().error.message).toMatch(/already recorded/);
+
+  const material = await call('dora', 'POST', events, { anchor: 'materiality', at: iso(30 * 60_000), reason: 'disclosure committee minute 2026-17' });
+  expect(material.statusCode).toBe(200);
+  expect(clockOf(await notification(id), 'sec.8k.1.05')).toMatchObject({ state: 'open', startedAt: material.json().at });
+}, 120_000);
+
+test('risk assessments over HTTP and the CLI: high adds Art. 34 and its draft, lowered shows it not required with the reasoning, kept in the register', async () => {
+  const id = await startFinancialBreach();
+  const risk = `/v1/incidents/${id}/notification/risk`;
+  const high = 'Payment references and names readable by the attacker; fraud against customers is likely.';
+  expect((await call('bob', 'POST', risk, { level: 'high', reasoning: high })).statusCode).toBe(403);
+  const bad = await call('dora', 'POST', risk, { level: 'severe', reasoning: 'short' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['level', 'reasoning']);
+  expect(clockOf(await notification(id), 'gdpr.34.1')).toBeUndefined();
+
+  const raised = await call('dora', 'POST', risk, { level: 'high', reasoning: high });
+  expect(raised.statusCode).toBe(200);
+  expect(raised.json()).toEqual({ level: 'high', risk: 'high', added: ['gdpr.34.1'], notRequired: [] });
+  const n1 = await notification(id);
+  expect(clockOf(n1, 'gdpr.34.1')).toMatchObject({ state: 'elapsed', recipient: 'data-subjects', resolved: false });
+  expect(n1!.draft.art34).toMatchObject({ kind: 'gdpr-art34' });
+  expect(n1!.riskAssessment).toMatchObject({ level: 'high', by: 'dora', reasoning: high });
+
+  const medium = 'Payment references were tokenised; the tokens cannot be used outside our processor, so no high risk.';
+  const lowered = await call('dora', 'POST', risk, { level: 'medium', reasoning: medium });
+  expect(lowered.json()).toMatchObject({ level: 'medium', notRequired: ['gdpr.34.1'] });
+  const n2 = await notification(id);
+  expect(clockOf(n2, 'gdpr.34.1')).toMatchObject({ state: 'not-required', resolved: true, notRequired: { basis: 'risk-assessment', reasoning: medium, by: 'dora' } });
+  expect(n2!.draft.art34).toBeNull();
+  expect(clockOf(n2, 'gdpr.33.1')).toMatchObject({ state: 'open', resolved: false });
+
+  // The CLI: same routes, exit codes from the HTTP answer, and `clocks` says what to record next.
+  const baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+  const recovered = await cordon(baseUrl, 'bob', ['anchor', id, 'recovery', '--at', iso(10 * 60_000), '--reason', 'payments back to normal per the service desk']);
+  expect(recovered).toMatchObject({ code: 0, stderr: '' });
+  expect(recovered.stdout).toMatch(/^recovery recorded at .*; clocks started: dora\.5\.1\.b-upd$/m);
+  expect((await cordon(baseUrl, 'bob', ['risk', id, 'low', '--reason', 'an approver may not decide this'])).code).toBe(4);
+  const low = 'Forensics: the host only held synthetic test data; unlikely to result in a risk to natural persons.';
+  const cliLow = await cordon(baseUrl, 'dora', ['risk', id, 'low', '--reason', low]);
+  expect(cliLow).toMatchObject({ code: 0, stderr: '' });
+  expect(cliLow.stdout.trim()).toBe('risk low recorded; not required: gdpr.33.1, gdpr.33.4, gdpr.34.1');
+  const clocks = await cordon(baseUrl, 'alice', ['clocks', id]);
+  expect(clocks.code).toBe(0);
+  expect(clocks.stdout).toMatch(/^gdpr\.33\.1\s+supervisory-authority\s+not-required\s+.*risk-assessment: Forensics/m);
+  expect(clocks.stdout).toContain(`dora.5.1.a Initial notification of a major ICT-related incident — waits until the incident was classified as major: cordon anchor ${id} classification --at <iso> --reason <text>`);
+
+  // DORA and SEC do not depend on the GDPR risk; declaring them not required closes the breach and writes the register.
+  const rest = 'No major ICT incident under RTS 2024/1772 and not material for the registrant: no DORA or SEC report.';
+  expect((await call('dora', 'POST', `/v1/incidents/${id}/notification/not-required`, { reasoning: rest })).statusCode).toBe(200);
+  const result = await stack.client.workflow.getHandle(`${id}/breach`).result();
+  expect(result.status).toBe('closed');
+  expect(result.riskAssessments.map((a: { level: string }) => a.level)).toEqual(['high', 'medium', 'low']);
+  const entry = result.register!.entry;
+  expect(entry.notifiedSupervisoryAuthority).toBe(false);
+  expect(entry.notificationDecisionReason).toContain(`risk assessed low by dora (unlikely to result in a risk: Art. 33(1) notification not required): ${low}`);
+  expect(entry.art34DecisionReason).toContain(low);
 }, 120_000);

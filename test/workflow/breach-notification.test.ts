@@ -2,7 +2,9 @@
  * Regulatory clocks on the time-skipping test server, with the real breachNotificationWorkflow
  * and a recording fake notifier (the clock logic is the unit): a 72-hour GDPR clock sends its
  * reminders, its due notice and its overdue escalation in seconds of wall time; a recorded
- * submission stops them; NIS2's final-report clock appears only once the 72 h notice is recorded.
+ * submission stops them; NIS2's final-report clock appears only once the 72 h notice is recorded;
+ * a DORA clock waiting for its anchor starts when the classification is recorded, and its
+ * reminders, due notice and escalation follow.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -14,7 +16,7 @@ import { toolchainPaths } from '../../src/local/toolchain-paths';
 import { computeDue } from '../../src/regulatory/deadlines';
 import { nis2Final } from '../../src/regulatory/nis2';
 import { workflowsPath } from '../../src/worker/create-worker';
-import { breachStateQuery, recordSubmissionUpdate, type BreachNotificationInput, type BreachView } from '../../workflows/definitions';
+import { breachStateQuery, recordAnchorUpdate, recordSubmissionUpdate, type BreachNotificationInput, type BreachView } from '../../workflows/definitions';
 import type { BreachSettings, NotificationRequest } from '../../workflows/notification/types';
 
 let env: TestWorkflowEnvironment;
@@ -60,7 +62,12 @@ async function withBreach<T>(sent: NotificationRequest[], inp: BreachNotificatio
   return worker.runUntil(async () => {
     const id = `${inp.incidentId}/breach`;
     const handle = await env.client.workflow.start('breachNotificationWorkflow', { taskQueue, workflowId: id, args: [inp] });
-    return fn({ id, view: () => handle.query(breachStateQuery) });
+    try {
+      return await fn({ id, view: () => handle.query(breachStateQuery) });
+    } finally {
+      // A clock left running would fire on a queue with no worker, and its pending task stops the server skipping time for later tests.
+      await handle.terminate('test finished').catch(() => undefined);
+    }
   });
 }
 
@@ -149,7 +156,7 @@ test("NIS2's final-report clock appears only after the 72 h notification is reco
     const before = await view();
     expect(clock(before, 'nis2.23.4.b')?.state).toBe('open');
     expect(clock(before, 'nis2.23.4.d')).toBeUndefined();
-    expect(before.awaiting).toContainEqual({ obligationId: 'nis2.23.4.d', title: nis2Final.title, missing: ['submitted:nis2.23.4.b'] });
+    expect(before.awaiting).toContainEqual(expect.objectContaining({ obligationId: 'nis2.23.4.d', title: nis2Final.title, missing: ['submitted:nis2.23.4.b'] }));
 
     await advance(30, async () => sent.some((s) => s.obligationId === 'nis2.23.4.a'));
     const submittedAt = new Date(await env.currentTimeMs()).toISOString();
@@ -159,5 +166,47 @@ test("NIS2's final-report clock appears only after the 72 h notification is reco
     const after = await view();
     expect(clock(after, 'nis2.23.4.d')).toMatchObject({ state: 'open', dueAt: computeDue(nis2Final, { submitted: { 'nis2.23.4.b': submittedAt } }) });
     expect(after.awaiting.map((a) => a.obligationId)).not.toContain('nis2.23.4.d');
+  });
+});
+
+test('a DORA clock waits for the classification as major; recording it starts the clock, and its reminders, due notice and escalation follow', async () => {
+  const sent: NotificationRequest[] = [];
+  const t0 = await env.currentTimeMs();
+  await withBreach(sent, input(new Date(t0).toISOString(), { sectors: ['financial'] }), async ({ id, view }) => {
+    const dora = () => sent.filter((s) => s.obligationId === 'dora.5.1.a');
+    const before = await view();
+    expect(clock(before, 'dora.5.1.a')).toBeUndefined();
+    expect(before.awaiting.find((a) => a.obligationId === 'dora.5.1.a')?.waitingFor).toEqual([expect.objectContaining({ anchor: 'classification', recordWith: 'anchor' })]);
+
+    // Nothing is sent for a clock whose anchor has not happened, however long it waits.
+    await advance(3, async () => true);
+    expect(dora()).toEqual([]);
+    const classifiedAt = new Date(await env.currentTimeMs()).toISOString();
+    const handle = env.client.workflow.getHandle(id);
+    const refused = handle.executeUpdate(recordAnchorUpdate, { args: [{ anchor: 'materiality', at: classifiedAt, reason: 'not an SEC registrant', operator: dpo }] });
+    await expect(refused).rejects.toMatchObject({ cause: { type: 'Conflict' } });
+    const r = await handle.executeUpdate(recordAnchorUpdate, {
+      args: [{ anchor: 'classification', at: classifiedAt, reason: 'classified major under RTS 2024/1772: critical services affected', operator: { name: 'Ivan Incident', roles: ['approver'] } }],
+    });
+    expect(r).toEqual({ anchor: 'classification', at: classifiedAt, started: ['dora.5.1.a'] });
+
+    const started = await view();
+    const obligation = started.record.obligations.find((o) => o.id === 'dora.5.1.a')!;
+    // min(classification + 4 h, awareness + 24 h), moved to noon of the next working day when it falls on a weekend (RTS 2025/301 Art. 5).
+    const dueAt = computeDue(obligation, { classification: classifiedAt, awareness: new Date(t0).toISOString() })!;
+    expect(clock(started, 'dora.5.1.a')).toMatchObject({ state: 'open', startedAt: classifiedAt, dueAt });
+    expect(started.anchors.find((a) => a.anchor === 'classification')).toMatchObject({ basis: 'recorded', at: classifiedAt, record: { by: 'Ivan Incident' } });
+
+    const window = Date.parse(dueAt) - Date.parse(classifiedAt);
+    await advance((window * 0.5 + 60_000) / HOUR, async () => dora().length >= 1);
+    expect(dora().map((s) => [s.kind, s.fraction ?? null])).toEqual([['reminder', 0.5]]);
+    await advance((window * 0.4) / HOUR, async () => dora().length >= 2);
+    await advance((window * 0.1) / HOUR, async () => dora().length >= 3);
+    expect(clock(await view(), 'dora.5.1.a')?.state).toBe('overdue');
+    await advance(1, async () => dora().length >= 4);
+    expect(dora().map((s) => [s.kind, s.fraction ?? null, s.contact])).toEqual([
+      ['reminder', 0.5, 'dpo@example.com'], ['reminder', 0.9, 'dpo@example.com'], ['due', null, 'dpo@example.com'], ['escalation', null, 'ciso@example.com'],
+    ]);
+    expect(dora().every((s) => s.dueAt === dueAt)).toBe(true);
   });
 });

@@ -5,7 +5,9 @@
  *
  * Invariants: `refuse*` never mutate (they back the update validators, STYLE.md); the matching
  * mutators assume they passed. A late submission of an obligation whose late filing requires
- * reasons (GDPR 33(1)) is refused without them. Awareness may not lie in the future.
+ * reasons (GDPR 33(1)) is refused without them. Awareness and anchor events may not lie in the
+ * future. Recording an anchor event or a risk assessment changes which clocks run (anchors.ts,
+ * risk.ts); every decision stays in the record for the Art. 33(5) register.
  */
 import { draftArticle33, draftArticle34 } from '../../src/notification/draft';
 import type { BreachFacts as DraftFacts } from '../../src/notification/facts';
@@ -13,25 +15,16 @@ import { registerEntryFromFacts, type BreachRegisterEntry } from '../../src/noti
 import { renderDraftHtml, renderDraftMarkdown } from '../../src/notification/render';
 import { applicableObligations } from '../../src/regulatory/registry';
 import type { Obligation } from '../../src/regulatory/types';
-import { allResolved, clockViews, dueEvents, nextEventAt, type PlannedEvent } from './clocks';
+import { refuseAnchor } from './anchors';
+import { allResolved, clockViews, dueEvents, governingAssessment, nextEventAt, type PlannedEvent } from './clocks';
+import { blank, hasRole, instantProblem, utc, type Refusal } from './refusals';
+import { RISK_OF, refuseRiskAssessment, riskDecisionText, riskEffect } from './risk';
 import type {
-  BreachFactsUpdate, BreachNotificationInput, BreachRecord, BreachView, DeclareNotRequired, DraftView, NotificationRequest, NotificationSent,
-  RecordSubmission, RiskLevel, SetAwareness,
+  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachRecord, BreachView, DeclareNotRequired, DraftView, NotificationRequest,
+  NotificationSent, RecordAnchor, RecordSubmission, RiskLevel, SetAwareness,
 } from './types';
 
-export interface Refusal { type: 'Forbidden' | 'InvalidRequest' | 'Conflict' | 'LateWithoutReason'; message: string }
-
-const has = (roles: string[], ...allowed: string[]) => roles.includes('admin') || roles.some((r) => allowed.includes(r));
-const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-/** Clock skew accepted between an operator's "submitted at" and the workflow clock. */
-const SKEW_MS = 5 * 60_000;
-const blank = (s: string | undefined) => s === undefined || s.trim() === '';
-
-function instantProblem(value: string, what: string, now: string): Refusal | undefined {
-  if (!OFFSET_INSTANT.test(value) || Number.isNaN(Date.parse(value))) return { type: 'InvalidRequest', message: `${what} must be an ISO-8601 instant with an offset` };
-  if (Date.parse(value) > Date.parse(now) + SKEW_MS) return { type: 'InvalidRequest', message: `${what} lies in the future` };
-  return undefined;
-}
+export type { Refusal };
 
 export function obligationsFor(input: Pick<BreachNotificationInput, 'classification' | 'settings'>, risk: RiskLevel | undefined): Obligation[] {
   const c = input.classification;
@@ -57,6 +50,7 @@ export class BreachState {
   constructor(input: BreachNotificationInput, now: string) {
     this.r = {
       incidentId: input.incidentId, resource: input.resource, startedAt: now, detectedAt: input.detectedAt, settings: input.settings,
+      anchorEvents: [], riskAssessments: [],
       ...(input.risk ? { risk: input.risk } : {}),
       obligations: obligationsFor(input, input.risk),
       facts: {
@@ -72,8 +66,9 @@ export class BreachState {
 
   view(now: string): BreachView {
     const a = this.r.awareness;
+    const assessment = governingAssessment(this.r);
     return {
-      record: this.r, now, ...clockViews(this.r, now),
+      record: this.r, now, ...clockViews(this.r, now), ...(assessment ? { riskAssessment: assessment } : {}),
       awareness: a ? { at: a.at, basis: 'recorded', conservative: false, reason: a.reason } : { at: this.r.detectedAt, basis: 'first-alert', conservative: true },
     };
   }
@@ -123,7 +118,7 @@ export class BreachState {
   }
 
   refuseSubmission(s: RecordSubmission, now: string): Refusal | undefined {
-    if (!has(s.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${s.operator.name} may not record submissions (dpo or admin)` };
+    if (!hasRole(s.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${s.operator.name} may not record submissions (dpo or admin)` };
     if (blank(s.reference)) return { type: 'InvalidRequest', message: 'a submission needs the authority\'s reference' };
     const bad = instantProblem(s.submittedAt, 'submittedAt', now);
     if (bad) return bad;
@@ -156,21 +151,48 @@ export class BreachState {
   }
 
   refuseAwareness(a: SetAwareness, now: string): Refusal | undefined {
-    if (!has(a.operator.roles, 'dpo', 'approver')) return { type: 'Forbidden', message: `${a.operator.name} may not set awareness (dpo, approver or admin)` };
+    if (!hasRole(a.operator.roles, 'dpo', 'approver')) return { type: 'Forbidden', message: `${a.operator.name} may not set awareness (dpo, approver or admin)` };
     if (blank(a.reason)) return { type: 'InvalidRequest', message: 'say how and when the controller became aware (the DPC expects it to be demonstrable)' };
     return instantProblem(a.awareAt, 'awareAt', now);
   }
 
   setAwareness(a: SetAwareness, now: string): { awareAt: string } {
-    const at = new Date(Date.parse(a.awareAt)).toISOString();
+    const at = utc(a.awareAt);
     this.r.awareness = { at, reason: a.reason.trim(), by: a.operator.name, recordedAt: now };
     this.r.factsVersion += 1;
     this.version += 1;
     return { awareAt: at };
   }
 
+  refuseAnchor(a: RecordAnchor, now: string): Refusal | undefined { return refuseAnchor(this.r, a, now); }
+
+  /** Records an anchor event; the clocks waiting for it start (and with them, their reminders). */
+  recordAnchor(a: RecordAnchor, now: string): { anchor: string; at: string; started: string[] } {
+    const waiting = clockViews(this.r, now).awaiting.map((w) => w.obligationId);
+    const at = utc(a.at);
+    this.r.anchorEvents.push({ anchor: a.anchor, at, reason: a.reason.trim(), by: a.operator.name, recordedAt: now });
+    this.version += 1;
+    const running = new Set(clockViews(this.r, now).clocks.map((c) => c.obligationId));
+    return { anchor: a.anchor, at, started: waiting.filter((id) => running.has(id)) };
+  }
+
+  refuseRiskAssessment(a: AssessRisk): Refusal | undefined { return refuseRiskAssessment(a); }
+
+  /** Records the DPO's assessment: Art. 34 appears on high risk; what no longer applies shows as not required, with the reasoning. */
+  assessRisk(a: AssessRisk, now: string): AssessRiskResult {
+    const risk = RISK_OF[a.level];
+    const { added, notRequired } = riskEffect(this.r, obligationsFor({ classification: this.r.facts.classification, settings: this.r.settings }, risk));
+    this.r.obligations.push(...added);
+    const reasoning = a.reasoning.trim();
+    this.r.riskAssessments.push({ level: a.level, risk, reasoning, by: a.operator.name, at: now, added: added.map((o) => o.id), notRequired });
+    this.r.risk = risk;
+    this.r.factsVersion += 1;
+    this.version += 1;
+    return { level: a.level, risk, added: added.map((o) => o.id), notRequired };
+  }
+
   refuseNotRequired(d: DeclareNotRequired, now: string): Refusal | undefined {
-    if (!has(d.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${d.operator.name} may not declare a notification not required (dpo or admin)` };
+    if (!hasRole(d.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${d.operator.name} may not declare a notification not required (dpo or admin)` };
     if (d.reasoning.trim().length < 20) return { type: 'InvalidRequest', message: 'give the risk-assessment reasoning (Art. 33(5): it is recorded in the register)' };
     const open = clockViews(this.r, now);
     const ids = new Set([...open.clocks.map((c) => c.obligationId), ...open.awaiting.map((a) => a.obligationId)]);
@@ -222,6 +244,8 @@ export class BreachState {
     const toSa = this.r.submissions.filter((s) => sa(s.obligationId));
     const toSubjects = this.r.submissions.some((s) => this.r.obligations.find((o) => o.id === s.obligationId)?.recipient === 'data-subjects');
     const decisions = this.r.notRequired.map((d) => `not required (${d.obligationIds.join(', ')}) by ${d.by}: ${d.reasoning}`);
+    const assessments = this.r.riskAssessments.map((x) => `${x.at} ${riskDecisionText(x.level, x.by, x.reasoning)}`);
+    const governing = governingAssessment(this.r);
     const facts = this.draftFacts(now);
     const contained = this.r.facts.measuresTaken.find((m) => m.step === 'isolate' || m.step === 'tag-quarantined');
     return registerEntryFromFacts(facts, {
@@ -229,10 +253,13 @@ export class BreachState {
       cause: `to be completed by the investigation; alerts: ${this.r.facts.alerts.map((a) => a.title).join('; ') || 'none'}`,
       effects: this.r.facts.likelyConsequences.join('; ') || 'to be assessed',
       notifiedSupervisoryAuthority: toSa.length > 0,
-      notificationDecisionReason: [...toSa.map((s) => `notified (${s.phase}) ref ${s.reference} by ${s.by}`), ...decisions].join('; ') || 'no decision recorded',
+      notificationDecisionReason: [...toSa.map((s) => `notified (${s.phase}) ref ${s.reference} by ${s.by}`), ...decisions, ...assessments].join('; ') || 'no decision recorded',
       ...(toSa[0] ? { notifiedAt: toSa[0].submittedAt } : {}),
       communicatedToDataSubjects: toSubjects ? 'yes' : 'no',
-      art34DecisionReason: this.r.risk === 'high' ? (toSubjects ? 'high risk: data subjects informed' : 'high risk: communication pending') : `risk assessed as ${this.r.risk ?? 'not yet assessed'}: Art. 34(1) high-risk threshold not met`,
+      art34DecisionReason: [
+        this.r.risk === 'high' ? (toSubjects ? 'high risk: data subjects informed' : 'high risk: communication pending') : `risk assessed as ${this.r.risk ?? 'not yet assessed'}: Art. 34(1) high-risk threshold not met`,
+        ...(governing ? [`reasoning (${governing.by}, ${governing.at}): ${governing.reasoning}`] : []),
+      ].join('; '),
       ...(contained ? { containedAt: contained.at } : {}),
       communications: this.r.notifications.filter((n) => n.outcome !== 'recorded' || n.contact).map((n) => `${n.at} ${n.kind} ${n.obligationId} → ${n.contact ?? 'nobody configured'} (${n.outcome})`),
     });

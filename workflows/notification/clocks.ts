@@ -4,37 +4,56 @@
  * reminder/due/escalation events still to send. Pure: the workflow, the API and the CLI share it.
  *
  * Invariants:
- * - Anchors: detection is the first alert; awareness (and discovery) is the recorded instant, or
- *   else detection, flagged `conservative` (WP250; REGULATORY.md §1.2). Chained anchors come from
- *   the first submission of the obligation they follow (§17.6).
- * - Resolved = declared not required, or a `final` submission, or any submission to an
+ * - Anchors: detection is the first alert; awareness is the recorded instant, or else detection,
+ *   flagged `conservative` (WP250; REGULATORY.md §1.2); discovery is its recorded instant, or else
+ *   awareness. Every other event (DORA classification, SEC materiality, …) exists only once an
+ *   operator records it: until then its clocks wait. Chained anchors come from the first
+ *   submission of the obligation they follow (§17.6).
+ * - Not required = named in a "not required" declaration, or by the governing (latest) risk
+ *   assessment, or chained on an obligation that is not required; the reasoning travels along.
+ * - Resolved = not required, or a `final` submission, or any submission to an
  *   obligation that is not a phased continuation (GDPR 33(4) stays open until a final phase).
  *   A `final` submission also resolves the qualitative continuation chained on it, and a clock
  *   chained on an obligation declared not required is not required either.
  * - Qualitative standards are elapsed time only (§17.8): they never produce events.
+ * - Records from older workers may lack `anchorEvents`/`riskAssessments`; they read as empty.
  */
 import { computeDueDetail, renderInZone } from '../../src/regulatory/deadlines';
 import { planClock } from '../../src/regulatory/clock-plan';
 import { obligationStatus } from '../../src/regulatory/status';
 import type { AnchorInstants, Obligation } from '../../src/regulatory/types';
-import type { AwaitingClock, BreachRecord, ClockView, NotificationKind } from './types';
+import { anchorStatuses, recordedAnchors, waitsFor } from './anchors';
+import type { AnchorStatus, AwaitingClock, BreachRecord, ClockView, NotificationKind, NotRequiredReason, RiskAssessmentRecord } from './types';
+/** The risk assessment that governs: the latest recorded. */
+export const governingAssessment = (r: BreachRecord): RiskAssessmentRecord | undefined => {
+  const all = r.riskAssessments ?? [];
+  return all[all.length - 1];
+};
 
 export function anchorsOf(r: BreachRecord): AnchorInstants {
   const aware = r.awareness?.at ?? r.detectedAt;
+  const recorded: AnchorInstants = {};
+  for (const e of recordedAnchors(r)) recorded[e.anchor] = e.at;
   const submitted: Record<string, string> = {};
   for (const s of r.submissions) if (submitted[s.obligationId] === undefined) submitted[s.obligationId] = s.submittedAt;
-  return { detection: r.detectedAt, awareness: aware, discovery: aware, submitted };
+  return { ...recorded, detection: r.detectedAt, awareness: aware, discovery: recorded.discovery ?? aware, submitted };
 }
 
 const chainedOn = (o: Obligation): string | undefined => (typeof o.anchor === 'string' && o.anchor.startsWith('submitted:') ? o.anchor.slice('submitted:'.length) : undefined);
 const isPhasedContinuation = (o: Obligation) => chainedOn(o) !== undefined && o.standard === 'qualitative';
 
-export function notRequiredFor(r: BreachRecord, o: Obligation): boolean {
-  if (r.notRequired.some((d) => d.obligationIds.includes(o.id))) return true;
+/** Why an obligation is not required, or undefined while it is (GDPR 33(5): the reasoning is kept). */
+export function notRequiredReason(r: BreachRecord, o: Obligation): NotRequiredReason | undefined {
+  const d = r.notRequired.find((x) => x.obligationIds.includes(o.id));
+  if (d) return { basis: 'declaration', reasoning: d.reasoning, by: d.by, at: d.at, risk: d.risk };
+  const a = governingAssessment(r);
+  if (a?.notRequired.includes(o.id)) return { basis: 'risk-assessment', reasoning: a.reasoning, by: a.by, at: a.at, risk: a.risk };
   const parent = chainedOn(o);
   const p = parent ? r.obligations.find((x) => x.id === parent) : undefined;
-  return p !== undefined && notRequiredFor(r, p);
+  return p === undefined ? undefined : notRequiredReason(r, p);
 }
+
+export const notRequiredFor = (r: BreachRecord, o: Obligation): boolean => notRequiredReason(r, o) !== undefined;
 
 export function isResolved(r: BreachRecord, o: Obligation): boolean {
   if (notRequiredFor(r, o)) return true;
@@ -48,22 +67,24 @@ export function isResolved(r: BreachRecord, o: Obligation): boolean {
 /** Anchored on awareness (or discovery) while awareness is not recorded. */
 function conservative(r: BreachRecord, o: Obligation): boolean {
   if (r.awareness) return false;
+  const discovered = recordedAnchors(r).some((e) => e.anchor === 'discovery');
   const refs = typeof o.anchor === 'string' ? [o.anchor] : o.anchor.earliestOf.map((t) => t.anchor);
-  return refs.some((a) => a === 'awareness' || a === 'discovery');
+  return refs.some((a) => a === 'awareness' || ((a === 'discovery' || a === 'yearEnd:discovery') && !discovered));
 }
 
 function safeRender(at: string, zone: string): string {
   try { return renderInZone(at, zone); } catch { return at; }
 }
 
-export function clockViews(r: BreachRecord, now: string): { clocks: ClockView[]; awaiting: AwaitingClock[] } {
+export function clockViews(r: BreachRecord, now: string): { clocks: ClockView[]; awaiting: AwaitingClock[]; anchors: AnchorStatus[] } {
   const anchors = anchorsOf(r);
   const clocks: ClockView[] = [];
   const awaiting: AwaitingClock[] = [];
   for (const o of r.obligations) {
     const st = obligationStatus(o, anchors, now);
+    const nr = notRequiredReason(r, o);
     if (st.state === 'awaiting-anchor') {
-      if (!notRequiredFor(r, o)) awaiting.push({ obligationId: o.id, title: o.title, missing: st.missing });
+      if (!nr) awaiting.push({ obligationId: o.id, title: o.title, missing: st.missing, waitingFor: waitsFor(st.missing) });
       continue;
     }
     const detail = computeDueDetail(o, anchors);
@@ -81,10 +102,10 @@ export function clockViews(r: BreachRecord, now: string): { clocks: ClockView[];
     else if (st.state === 'met') view = { ...base, ...due, ...submittedAt, state: 'met' };
     else if (st.state === 'late') view = { ...base, ...due, ...submittedAt, state: 'late', overdueMs: st.lateMs };
     else view = { ...base, ...submittedAt, state: 'elapsed', elapsedMs: st.elapsedMs, ...(st.guidanceTargetAt ? { guidanceTargetAt: st.guidanceTargetAt } : {}) };
-    if (notRequiredFor(r, o)) view = { ...view, state: 'not-required' };
+    if (nr) view = { ...view, state: 'not-required', notRequired: nr };
     clocks.push(view);
   }
-  return { clocks, awaiting };
+  return { clocks, awaiting, anchors: anchorStatuses(r, anchors, awaiting) };
 }
 
 export interface PlannedEvent {

@@ -10,7 +10,7 @@
 import type { ResourceRef, Severity } from '../../src/domain/incident';
 import type { BreachRegisterEntry } from '../../src/notification/register';
 import type { Article33Draft, Article34Draft, MeasureEntry } from '../../src/notification/facts';
-import type { AnchorRef, Obligation, RegimeId } from '../../src/regulatory/types';
+import type { AnchorEvent, AnchorRef, Obligation, RegimeId } from '../../src/regulatory/types';
 import type { Region, Sector } from '../../src/regulatory/registry';
 import type { OperatorIdentity } from '../definitions';
 
@@ -61,6 +61,24 @@ export interface BreachNotificationInput {
 }
 
 export interface AwarenessRecord { at: string; reason: string; by: string; recordedAt: string }
+
+/** An anchor event an operator recorded (DORA classification, SEC materiality, …): it starts the clocks waiting for it. */
+export interface AnchorEventRecord { anchor: AnchorEvent; at: string; reason: string; by: string; recordedAt: string }
+
+/** The DPO's scale; mapped onto the GDPR thresholds (`RiskLevel`) as low → unlikely, medium → risk, high → high. */
+export type RiskAssessmentLevel = 'low' | 'medium' | 'high';
+
+export interface RiskAssessmentRecord {
+  level: RiskAssessmentLevel;
+  risk: RiskLevel;
+  reasoning: string;
+  by: string;
+  at: string;
+  /** Obligations this assessment made applicable (e.g. Art. 34 on high risk). */
+  added: string[];
+  /** Obligations this assessment made not required (kept, with this reasoning: Art. 33(5)). */
+  notRequired: string[];
+}
 
 export interface Submission {
   obligationId: string;
@@ -126,7 +144,11 @@ export interface BreachRecord {
   startedAt: string;
   detectedAt: string;
   awareness?: AwarenessRecord;
+  /** Anchor events recorded by operators, in the order recorded; one per anchor. */
+  anchorEvents: AnchorEventRecord[];
   risk?: RiskLevel;
+  /** Risk assessments in the order recorded; the last one governs. */
+  riskAssessments: RiskAssessmentRecord[];
   settings: BreachSettings;
   obligations: Obligation[];
   facts: BreachFacts;
@@ -164,9 +186,43 @@ export interface ClockView {
   submittedAt?: string;
   lateRequires: string[];
   submissions: number;
+  /** Why the clock is not required (explicit declaration or risk assessment). */
+  notRequired?: NotRequiredReason;
 }
 
-export interface AwaitingClock { obligationId: string; title: string; missing: AnchorRef[] }
+export interface NotRequiredReason { basis: 'declaration' | 'risk-assessment'; reasoning: string; by: string; at: string; risk: RiskLevel }
+
+/** One thing a waiting clock needs: an anchor event to record, awareness, or a prior submission. */
+export interface AnchorWait {
+  anchor: AnchorRef;
+  /** 'anchor': record it as an anchor event; 'awareness': set awareness; 'submission': submit the prior obligation. */
+  recordWith: 'anchor' | 'awareness' | 'submission';
+  /** "the incident was classified as major". */
+  description: string;
+  citation?: string;
+}
+
+export interface AwaitingClock {
+  obligationId: string;
+  title: string;
+  missing: AnchorRef[];
+  /** The same anchors as `missing`, explained, with how to record each. */
+  waitingFor: AnchorWait[];
+}
+
+/** One anchor event this breach's obligations refer to, and whether it has happened. */
+export interface AnchorStatus {
+  anchor: AnchorEvent;
+  description: string;
+  citation: string;
+  recordable: boolean;
+  /** 'recorded' by an operator, 'default' (detection, or discovery from awareness), or 'missing'. */
+  basis: 'recorded' | 'default' | 'missing';
+  at?: string;
+  record?: AnchorEventRecord;
+  /** Obligations still waiting for this anchor. */
+  waiting: string[];
+}
 
 export interface BreachView {
   record: BreachRecord;
@@ -175,6 +231,10 @@ export interface BreachView {
   clocks: ClockView[];
   /** Obligations whose anchor has not happened (chained clocks appear when it does). */
   awaiting: AwaitingClock[];
+  /** Every anchor event the obligations refer to, with its instant once it happened. */
+  anchors: AnchorStatus[];
+  /** The governing risk assessment, if any; `record.riskAssessments` has the history. */
+  riskAssessment?: RiskAssessmentRecord;
 }
 
 export interface DraftView {
@@ -195,6 +255,12 @@ export interface RecordSubmission {
 }
 
 export interface SetAwareness { awareAt: string; reason: string; operator: OperatorIdentity }
+
+export interface RecordAnchor { anchor: AnchorEvent; at: string; reason: string; operator: OperatorIdentity }
+
+export interface AssessRisk { level: RiskAssessmentLevel; reasoning: string; operator: OperatorIdentity }
+
+export interface AssessRiskResult { level: RiskAssessmentLevel; risk: RiskLevel; added: string[]; notRequired: string[] }
 
 export interface DeclareNotRequired {
   reasoning: string;

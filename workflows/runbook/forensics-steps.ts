@@ -102,6 +102,8 @@ export const forensicsSteps: RunbookStep[] = [
     const alerts = alertsOf(ctx);
     if (ctx.input.dryRun) return planned(`would store ${alerts.length} alert(s)`, []);
     const kept = await afterChain.storeAlerts({ incidentId: ctx.input.incidentId, alerts });
-    return done(`${kept.length} alert(s) stored: ${kept.map((a) => `${a.name} (sha256 ${short(a.sha256)})`).join(', ')}`);
+    const alertArtifacts = kept.filter((a) => !a.name.startsWith('alerts/raw-requests-'));
+    const refs = kept.length - alertArtifacts.length;
+    return done(`${alertArtifacts.length} alert(s) stored: ${kept.map((a) => `${a.name} (sha256 ${short(a.sha256)})`).join(', ')}${refs ? '; raw requests referenced' : ''}`);
   }),
 ];

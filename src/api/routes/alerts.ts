@@ -4,22 +4,26 @@
  *   unknown source 404 → oversize 413 / wrong media type 415 (parser) → authenticate 401/403
  *   (preValidation, alert-auth.ts) → per-source rate limit 429 (preHandler) → JSON and
  *   normalise 400 (field paths) / 422 (nothing accused is an instance) / 200 (SNS control
- *   message, INSUFFICIENT_DATA, repeated SNS delivery) → open or join 202.
+ *   message, INSUFFICIENT_DATA, repeated SNS delivery) → keep the exact request bytes as
+ *   evidence of each incident it accuses (alert-evidence.ts; not in plan mode) → open or join 202.
  * Invariants: nothing reaches Temporal before authentication and validation have passed; 202
  * means every alert of the payload is in its incident's history (signal-with-start returned)
  * — the runbook itself is never awaited; an incident is per resource, so an alert for a
  * resource with an open incident joins it and repeats of one dedup key are tallied there;
- * when Temporal cannot be reached the answer is 503 and the sender's retry is not a replay.
+ * when Temporal cannot be reached the answer is 503 and the sender's retry is not a replay; a
+ * refused request (4xx) stores no evidence, and a failed evidence write never refuses an alert.
  */
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { isAlertSource, normaliseAlert, type AlertSource } from '../../alerts';
 import type { Alert, AlertResource } from '../../alerts/alert';
 import { AlertBatcher } from '../../alerts/alert-batcher';
+import { AlertEvidence, type AlertEvidenceOptions } from '../../alerts/alert-evidence';
 import { DEFAULT_WINDOW_SECONDS } from '../../alerts/auth-hmac';
 import { confirmSnsSubscription, fetchSnsCertificate, type ConfirmSubscription, type FetchCert } from '../../alerts/sns-http';
 import { SnsSignatureVerifier } from '../../alerts/sns-signature';
 import type { IncidentAlert } from '../../domain/incident';
+import type { EvidenceStore } from '../../evidence/store';
 import type { ApiMetrics } from '../../observability/metrics';
 import { incidentIdFor } from '../../temporal/incident-id';
 import { workflowAcceptsAlertBatches, type IncidentService } from '../../temporal/incident-service';
@@ -49,9 +53,13 @@ export interface AlertRouteOptions {
    * `alertsReceived` batch signal.
    */
   batchAlerts?: boolean;
+  /** Where each accepted request's exact bytes are kept as evidence (buildApi passes its store); none: not kept. */
+  evidence?: EvidenceStore;
+  /** Collector name, wait budget and join mode of those writes (alert-evidence.ts). */
+  rawEvidence?: Pick<AlertEvidenceOptions, 'collector' | 'waitMs' | 'joins' | 'maxBacklogBytes' | 'shutdownWaitMs'>;
 }
 
-interface IngestState { source: AlertSource; sender: AlertSender; body: () => unknown }
+interface IngestState { source: AlertSource; sender: AlertSender; raw: Buffer; body: () => unknown }
 declare module 'fastify' {
   interface FastifyRequest { alertIngest?: IngestState }
 }
@@ -100,13 +108,16 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
   });
   const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
   const record = recorder(incidents, opts.batchAlerts ?? workflowAcceptsAlertBatches);
+  const evidence = opts.evidence ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence }) : undefined;
+  // Graceful shutdown writes what is still queued (joins answered before their write).
+  if (evidence) app.addHook('onClose', async () => evidence.flush());
 
   const authenticate: preValidationAsyncHookHandler = async (request) => {
     const source = (request.params as { source: string }).source;
     if (!isAlertSource(source)) throw notFound(`unknown alert source "${source}"; known: ${alertSources.join(', ')}`);
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const body = lazyJson(raw);
-    request.alertIngest = { source, body, sender: await auth.authenticate(source, request, raw, body) };
+    request.alertIngest = { source, raw, body, sender: await auth.authenticate(source, request, raw, body) };
   };
 
   void app.register(async (scope) => {
@@ -116,7 +127,7 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
     const limiter = await alertRateLimiter(scope, { max: opts.rateLimitPerMinute ?? 6000 });
 
     scope.post('/v1/alerts/:source', { bodyLimit, preValidation: authenticate, preHandler: limiter }, async (request, reply) => {
-      const { source, sender, body } = request.alertIngest!;
+      const { source, sender, raw, body } = request.alertIngest!;
       const q = query.safeParse(request.query);
       if (!q.success) throw badRequest('invalid query string', q.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })));
       const payload = body();
@@ -132,11 +143,20 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
 
       const receivedAt = now().toISOString();
       const openedBy = `${sender.name} (${source})`;
+      const dryRun = q.data.dryRun === 'true';
+      // Plan mode rehearses without side effects, so it keeps no evidence either.
+      const kept = evidence && !dryRun ? evidence.keep({
+        source, body: raw, mediaType: request.headers['content-type'] ?? 'application/octet-stream', receivedAt,
+        sender: { name: sender.name, kind: sender.kind }, requestId: request.id,
+      }, dedupKeysByIncident(result.alerts), request.log) : undefined;
       try {
-        const accepted = await Promise.all(result.alerts.map(async (alert) => ({
-          incidentId: await record(alert.resource, toIncidentAlert(alert, receivedAt), { dryRun: q.data.dryRun === 'true', openedBy }),
-          dedupKey: alert.dedupKey, instanceId: alert.resource.instanceId, severity: alert.severity, status: alert.status,
-        })));
+        const accepted = await Promise.all(result.alerts.map(async (alert) => {
+          const incidentId = incidentIdFor(alert.resource);
+          await kept?.beforeSignal(incidentId);
+          await record(alert.resource, toIncidentAlert(alert, receivedAt), { dryRun, openedBy });
+          return { incidentId, dedupKey: alert.dedupKey, instanceId: alert.resource.instanceId, severity: alert.severity, status: alert.status };
+        }));
+        await kept?.settled();
         return reply.status(202).send({ accepted, skipped: result.skipped });
       } catch (err) {
         auth.forget(sender);
@@ -145,6 +165,15 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
       }
     });
   });
+}
+
+function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
+  const byIncident = new Map<string, string[]>();
+  for (const alert of alerts) {
+    const id = incidentIdFor(alert.resource);
+    byIncident.set(id, [...(byIncident.get(id) ?? []), alert.dedupKey]);
+  }
+  return byIncident;
 }
 
 type RecordAlert = (resource: AlertResource, alert: IncidentAlert, opts: { dryRun: boolean; openedBy: string }) => Promise<string>;

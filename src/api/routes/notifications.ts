@@ -1,14 +1,19 @@
 /**
- * Breach notification: an incident's clocks and draft, every open deadline, and the DPO's
- * decisions (submissions, awareness, "not required"), which go to the breach workflow as updates.
- * Roles are checked here for a clear 403 and again by the update validators, which also answer
- * refusals the API cannot see (late without reasons → 400, unknown or closed obligation → 409).
+ * Breach notification: an incident's clocks and draft, every open deadline, and the decisions
+ * (submissions, awareness, anchor events, risk assessments, "not required"), which go to the
+ * breach workflow as updates. Roles are checked here for a clear 403 and again by the update
+ * validators, which also answer refusals the API cannot see (late without reasons or an instant
+ * in the future → 400; an unknown or closed obligation, an anchor this breach does not use or one
+ * already recorded → 409).
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ANCHOR_EVENT_NAMES, ANCHOR_EVENTS } from '../../regulatory/anchors';
+import type { AnchorEvent } from '../../regulatory/types';
 import { isIncidentId } from '../../temporal/incident-id';
+import { anchorRoles } from '../../../workflows/notification/anchors';
 import type { NotificationService } from '../../temporal/notification-service';
 import { hasRole, type Role } from '../auth/operators';
 import { badRequest, forbidden, fromFailureType, notFound, zodIssues } from '../errors';
@@ -28,6 +33,17 @@ const notRequiredBody = z.object({
   reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
   risk: z.enum(['unlikely', 'risk', 'high']).default('unlikely'),
   obligationIds: z.array(z.string().trim().min(1)).optional(),
+}).strict();
+
+const RECORDABLE = ANCHOR_EVENT_NAMES.filter((a) => ANCHOR_EVENTS[a].recordable) as [AnchorEvent, ...AnchorEvent[]];
+const anchorBody = z.object({
+  anchor: z.enum(RECORDABLE, { message: `one of ${RECORDABLE.join(', ')} (awareness has its own route)` }),
+  at: instant,
+  reason: z.string().trim().min(1).max(4000),
+}).strict();
+const riskBody = z.object({
+  level: z.enum(['low', 'medium', 'high']),
+  reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
 }).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -79,6 +95,22 @@ export function registerNotificationRoutes(app: FastifyInstance, notifications: 
     const { id } = parse(idParams, request.params, 'path');
     const body = parse(awarenessBody, request.body, 'body');
     return viaUpdate(id, () => notifications.setAwareness(id, { ...body, operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/events', async (request) => {
+    const operator = allowed(request, 'record anchor events', 'dpo', 'approver');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(anchorBody, request.body, 'body');
+    const roles = anchorRoles(body.anchor);
+    if (!hasRole(operator, ...roles)) throw forbidden(`${operator.name} may not record ${body.anchor} (${roles.join(' or ')} role)`);
+    return viaUpdate(id, () => notifications.recordAnchor(id, { ...body, operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/risk', async (request) => {
+    const operator = allowed(request, 'assess the risk of a breach', 'dpo');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(riskBody, request.body, 'body');
+    return viaUpdate(id, () => notifications.assessRisk(id, { ...body, operator }));
   });
 
   app.post('/v1/incidents/:id/notification/not-required', async (request) => {
