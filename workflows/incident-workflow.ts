@@ -19,7 +19,7 @@ import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideS
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState, type StepDefinition } from './runbook/incident-state';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
-import { runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
+import { recoverySteps, runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
 import { stepRegistry } from './runbook/step-registry';
 import { BreachHook } from './notification/incident-hook';
 import { AuditFlusher, registerAuditFlusher } from './runbook/audit-flush';
@@ -84,7 +84,17 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     const ctx: RunContext = { input, state: incident, gates, facts: {}, chain, read, mutate };
     const breach = new BreachHook(input, incident);
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
+    // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they
+    // run beside the quarantine chain instead of delaying isolation; the runbook waits for them before recovery.
+    // patched(): incidents opened when they ran inline replay inline.
+    const alongside = new Set<StepName>(patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console'] : []);
+    const running: Promise<void>[] = [];
     for (const name of names) {
+      if (alongside.has(name)) {
+        running.push(runStep(ctx, stepRegistry.get(name)!).then(() => breach.afterStep(name, ctx.facts.target)));
+        continue;
+      }
+      if (recoverySteps.includes(name)) await Promise.all(running);
       const phase = incident.phase;
       if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase('recovering', nowIso());
       await runStep(ctx, stepRegistry.get(name)!);
@@ -96,6 +106,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
       // Breach assessment after the quarantine chain; later steps feed the notice's measures taken.
       await breach.afterStep(name, ctx.facts.target);
     }
+    await Promise.all(running);
     const outcome = outcomeSummary(incident);
     incident.log({ at: nowIso(), kind: 'note', message: outcome.message, data: { done: outcome.done, notDone: outcome.notDone } });
   }

@@ -38,9 +38,16 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
   const snap = await settled(stack, incidentId, runbookFinished);
   expect(snap.steps.filter((s) => s.status === 'failed')).toEqual([]);
   expect(snap.phase).toBe('monitoring');
-  const order = snap.timeline.filter((t) => t.kind === 'step' && / done/.test(t.message)).map((t) => t.step);
-  expect(order).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'snapshot-volumes', 'scale-in-protection', 'known-good', 'point-group', 'leave-group',
-    'deregister-targets', 'capture-console', 'isolate', 'cut-credentials', 'tag-quarantined', 'capture-metadata', 'capture-alerts', 'replace', 'verify-replacement']);
+  const alongside = ['snapshot-volumes', 'capture-console'];
+  const steps = snap.timeline.filter((t) => t.kind === 'step');
+  const order = steps.filter((t) => / done/.test(t.message)).map((t) => t.step!);
+  expect(order.filter((n) => !alongside.includes(n))).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'scale-in-protection', 'known-good', 'point-group', 'leave-group',
+    'deregister-targets', 'isolate', 'cut-credentials', 'tag-quarantined', 'capture-metadata', 'capture-alerts', 'replace', 'verify-replacement']);
+  // Snapshots and console output start at their §1.2 slots, run beside the chain (they need no network), and finish before recovery.
+  const started = steps.filter((t) => / running/.test(t.message)).map((t) => t.step!);
+  expect(started.indexOf('snapshot-volumes')).toBe(started.indexOf('protect-evidence') + 1);
+  expect(started.indexOf('capture-console')).toBe(started.indexOf('deregister-targets') + 1);
+  for (const n of alongside) expect(order.indexOf(n)).toBeLessThan(order.indexOf('replace'));
   expect(snap.steps.find((s) => s.name === 'known-good')!.detail).toContain(fleet.knownGoodImageId);
 
   // Isolation group only, on every ENI; the instance is still running (evidence).
