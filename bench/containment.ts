@@ -61,15 +61,19 @@ function observe(clock: ActivityClock): ActivityInterceptorsFactory {
   };
 }
 
-/** The floor: the quarantine chain up to isolation, as a plain script over the same activity functions. */
-async function directChain(servers: BenchServers, instanceId: string): Promise<void> {
+/**
+ * The floor: the quarantine chain up to isolation, as a plain script over the same activity
+ * functions, with snapshots and console output started at their slots and run beside the chain,
+ * as the runbook does. Returns when isolated, with the captures still to await.
+ */
+async function directChain(servers: BenchServers, instanceId: string): Promise<{ isolatedAt: number; rest: Promise<unknown> }> {
   const acts = createActivities(servers.activityDeps);
   const incidentId = `floor-${instanceId}`;
   const base = { instanceId, dryRun: false };
   const target = await acts.describeTarget({ account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId });
   await acts.markInstance({ ...base, step: 'tag-containing', incidentId, status: 'containing' });
   await acts.protectEvidence(base);
-  await acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor' });
+  const alongside: Promise<unknown>[] = [acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor' })];
   await acts.protectFromScaleIn(base);
   const group = target.autoScalingGroup!;
   const gathered = await acts.gatherImageCandidates({ launchTemplateId: group.launchTemplate!.id });
@@ -81,8 +85,9 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<v
   await acts.pointGroupAtImage({ incidentId, groupName: group.name, launchTemplateId: group.launchTemplate!.id, sourceVersion: group.launchTemplate!.version, imageId: choice.imageId, dryRun: false });
   await acts.leaveAutoScalingGroup({ ...base, mode: 'detach' });
   await acts.deregisterFromTargetGroups({ ...base, targetGroupArns: target.targetGroupArns });
-  await acts.captureConsoleOutput({ incidentId, instanceId });
+  alongside.push(acts.captureConsoleOutput({ incidentId, instanceId }));
   await acts.isolateNetwork({ incidentId, target, dryRun: false });
+  return { isolatedAt: performance.now(), rest: Promise.all(alongside) };
 }
 
 /**
@@ -131,8 +136,9 @@ export async function runContainmentBench(opts: ContainmentBenchOptions): Promis
         const instanceId = freshMember(servers, used);
         if (side === 'floor') {
           const t0 = performance.now();
-          await directChain(servers, instanceId);
-          if (counted) floor.push(performance.now() - t0);
+          const { isolatedAt, rest } = await directChain(servers, instanceId);
+          if (counted) floor.push(isolatedAt - t0);
+          await rest;
         } else {
           const sample = await viaCordon(servers, clock, instanceId);
           if (counted) cordon.push(sample);
