@@ -104,6 +104,16 @@ function freshMember(servers: BenchServers, used: Set<string>): string {
 
 interface CordonSample { total: number; accept: number; pickup: number; chain: number }
 
+async function atReplaceGate(servers: BenchServers, incidentId: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const r = await fetch(`${servers.apiUrl}/v1/incidents/${incidentId}`, { headers: { authorization: `Bearer ${servers.sensorToken}` } });
+    const body = (await r.json()) as { steps?: { name: string; status: string }[] };
+    if (body.steps?.find((s) => s.name === 'replace')?.status === 'awaiting-approval') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`incident ${incidentId} never reached the replace gate`);
+}
+
 async function viaCordon(servers: BenchServers, clock: ActivityClock, instanceId: string): Promise<CordonSample> {
   const t0 = performance.now();
   const res = await fetch(`${servers.apiUrl}/v1/alerts/generic`, {
@@ -112,8 +122,11 @@ async function viaCordon(servers: BenchServers, clock: ActivityClock, instanceId
   });
   const accepted = performance.now();
   if (res.status !== 202) throw new Error(`alert refused: HTTP ${res.status} ${await res.text()}`);
+  const { accepted: [first] } = (await res.json()) as { accepted: { incidentId: string }[] };
   const isolated = await clock.wait(instanceId, 'isolated');
   await clock.wait(instanceId, 'quarantined');
+  // Let this incident's captures finish (it waits at the replace gate) before the next sample, as the floor awaits its own.
+  await atReplaceGate(servers, first!.incidentId);
   const started = clock.at(instanceId, 'describe-start')!;
   return { total: isolated - t0, accept: accepted - t0, pickup: started - accepted, chain: isolated - started };
 }
