@@ -63,8 +63,10 @@ function observe(clock: ActivityClock): ActivityInterceptorsFactory {
 
 /**
  * The floor: the quarantine chain up to isolation, as a plain script over the same activity
- * functions, with snapshots and console output started at their slots and run beside the chain,
- * as the runbook does. Returns when isolated, with the captures still to await.
+ * functions. The runbook requests snapshots and console output at their §1.2 slots beside the
+ * chain, and the worker's local-activity dispatch runs them just after isolation (measured:
+ * they start once isolateNetwork has returned); the floor makes the same calls in that order.
+ * Returns when isolated, with the captures still to await.
  */
 async function directChain(servers: BenchServers, instanceId: string): Promise<{ isolatedAt: number; rest: Promise<unknown> }> {
   const acts = createActivities(servers.activityDeps);
@@ -73,7 +75,6 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<{
   const target = await acts.describeTarget({ account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId });
   await acts.markInstance({ ...base, step: 'tag-containing', incidentId, status: 'containing' });
   await acts.protectEvidence(base);
-  const alongside: Promise<unknown>[] = [acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor' })];
   await acts.protectFromScaleIn(base);
   const group = target.autoScalingGroup!;
   const gathered = await acts.gatherImageCandidates({ launchTemplateId: group.launchTemplate!.id });
@@ -85,9 +86,9 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<{
   await acts.pointGroupAtImage({ incidentId, groupName: group.name, launchTemplateId: group.launchTemplate!.id, sourceVersion: group.launchTemplate!.version, imageId: choice.imageId, dryRun: false });
   await acts.leaveAutoScalingGroup({ ...base, mode: 'detach' });
   await acts.deregisterFromTargetGroups({ ...base, targetGroupArns: target.targetGroupArns });
-  alongside.push(acts.captureConsoleOutput({ incidentId, instanceId }));
   await acts.isolateNetwork({ incidentId, target, dryRun: false });
-  return { isolatedAt: performance.now(), rest: Promise.all(alongside) };
+  const isolatedAt = performance.now();
+  return { isolatedAt, rest: Promise.all([acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor' }), acts.captureConsoleOutput({ incidentId, instanceId })]) };
 }
 
 /**
