@@ -140,7 +140,10 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const taskQueue = `bench-ingest-${crypto.randomUUID()}`;
   const worker = await createCordonWorker({
     connection: workerConnection, namespace: 'default', taskQueue,
-    deps: { aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 } },
+    deps: {
+      aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
+      evidence: { store: new LocalWormStore(path.join(dir, 'evidence')), collector: 'cordon-bench' },
+    },
     ...(WORKFLOWS_PATH ? { extra: { workflowsPath: path.resolve(WORKFLOWS_PATH) } } : {}),
   });
   const running = worker.run();
