@@ -3,12 +3,15 @@
  * measured in the same run, with the ratio) and writes the full report, raw samples included,
  * to `.bench/<timestamp>.json` and `.bench/latest.json` (git-ignored).
  *   npm run bench -- --incidents 50 --only containment
+ *   npm run bench -- --only scale --scale-incidents 1000;  npm run bench -- --only clocks --clock-workflows 20
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runClockAccuracyBench } from './clock-accuracy';
 import { runContainmentBench } from './containment';
+import { runScaleBench } from './scale';
 import { formatTable, type BenchReport } from './stats';
 
 const { values } = parseArgs({
@@ -16,6 +19,8 @@ const { values } = parseArgs({
     incidents: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
     only: { type: 'string' },
+    'scale-incidents': { type: 'string', default: '1000' },
+    'clock-workflows': { type: 'string', default: '20' },
   },
 });
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -54,6 +59,14 @@ async function main(): Promise<void> {
     reports.push(await runContainmentBench({ incidents, warmup: Number(values.warmup), log }));
   }
   if (wanted('ingest')) reports.push(...(await ingest()));
+  if (wanted('scale')) {
+    log(`scale: ${values['scale-incidents']} open incidents with live clocks on one dev server (SQLite) and one worker…`);
+    reports.push(await runScaleBench({ incidents: Number(values['scale-incidents']), log }));
+  }
+  if (wanted('clocks')) {
+    log(`clocks: ${values['clock-workflows']} breach-notification workflows on the time-skipping server…`);
+    reports.push(await runClockAccuracyBench({ workflows: Number(values['clock-workflows']), log }));
+  }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
   process.stdout.write(`\n${formatTable(reports)}\n\n`);

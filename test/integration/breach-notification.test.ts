@@ -10,7 +10,6 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { computeDue } from '../../src/regulatory/deadlines';
 import { NotificationService } from '../../src/temporal/notification-service';
 import type { BreachNotificationInput } from '../../workflows/definitions';
 import type { BreachView, DraftView } from '../../workflows/notification/types';
+import { runCordon, type CliRun } from '../helpers/cli';
 import { approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled } from '../helpers/containment';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
@@ -184,17 +184,8 @@ async function startFinancialBreach(): Promise<string> {
   return id;
 }
 
-function cordon(baseUrl: string, who: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const bin = path.resolve(__dirname, '..', '..', 'bin', 'cordon.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '--api', baseUrl, '--token', tokens[who]!, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cordon(baseUrl: string, who: string, args: string[]): Promise<CliRun> {
+  return runCordon(['--api', baseUrl, '--token', tokens[who]!, ...args]);
 }
 
 const clockOf = (n: NotificationBody | undefined, obligationId: string) => n?.clocks.find((c) => c.obligationId === obligationId);

@@ -3,13 +3,11 @@
  * loopback port, with the dev server and moto behind it. Asserts what is printed, the JSON for
  * scripts, and the exit code for each kind of failure (documented in `--help`).
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { ExitCode } from '../../src/cli/api-client';
+import { runCordon, type CliRun } from '../helpers/cli';
 import { approverGate, autoPolicy, freshFleet, openIncident, settled, stepStatus } from '../helpers/containment';
 import { startStack, type Stack } from '../helpers/stack';
 
-const bin = path.resolve(__dirname, '..', '..', 'bin', 'cordon.js');
 let stack: Stack;
 let baseUrl: string;
 let incidentId: string;
@@ -23,19 +21,11 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => { await stack?.teardown(); });
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 function cordon(args: string[], opts: { token?: string; api?: string } = {}): Promise<Run> {
   const flags = ['--api', opts.api ?? baseUrl, ...(opts.token === '' ? [] : ['--token', opts.token ?? stack.tokens.bob!])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...flags, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCordon([...flags, ...args]);
 }
 
 test('incidents and show print readable tables, and --json prints the data', async () => {

@@ -8,14 +8,13 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import type { CordonActivities } from '../../activities';
-import { toolchainPaths } from '../../src/local/toolchain-paths';
 import { computeDue } from '../../src/regulatory/deadlines';
 import { nis2Final } from '../../src/regulatory/nis2';
-import { workflowsPath } from '../../src/worker/create-worker';
+import { startTimeSkipping } from '../helpers/time-skipping';
 import { breachStateQuery, recordAnchorUpdate, recordSubmissionUpdate, type BreachNotificationInput, type BreachView } from '../../workflows/definitions';
 import type { BreachSettings, NotificationRequest } from '../../workflows/notification/types';
 
@@ -23,8 +22,7 @@ let env: TestWorkflowEnvironment;
 let workflowBundle: { code: string };
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolchainPaths().temporalTestServer } } });
-  workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
+  ({ env, workflowBundle } = await startTimeSkipping());
 }, 180_000);
 afterAll(async () => { await env?.teardown(); });
 

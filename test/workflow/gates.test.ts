@@ -6,21 +6,19 @@
  * delay the escalation timer.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import type { CordonActivities } from '../../activities';
 import type { IncidentSnapshot, StepOutcome, TargetDescription } from '../../src/domain/incident';
-import { toolchainPaths } from '../../src/local/toolchain-paths';
-import { workflowsPath } from '../../src/worker/create-worker';
+import { startTimeSkipping } from '../helpers/time-skipping';
 import { decideStepUpdate, incidentStateQuery, type GatePolicy, type IncidentInput, type PeopleNotice } from '../../workflows/definitions';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: { code: string };
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolchainPaths().temporalTestServer } } });
-  workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
+  ({ env, workflowBundle } = await startTimeSkipping());
 }, 180_000);
 afterAll(async () => { await env?.teardown(); });
 
@@ -139,6 +137,8 @@ test('on timeout with escalate, it escalates again every period and keeps waitin
     const after = await until(query, (x) => step(x, 'isolate').status === 'done', 'containment after approval');
     expect(step(after, 'contain')).toMatchObject({ status: 'done', approvals: [expect.objectContaining({ by: 'bob', reason: 'C2 confirmed' })] });
     expect(after.timeline.some((t) => t.actor === 'bob' && t.kind === 'approval')).toBe(true);
+    // Let the rest of the runbook settle: terminating with local activities in flight leaves the test server's time-skipping locked for the next test.
+    await until(query, (x) => x.timeline.some((t) => t.message.startsWith('runbook finished')), 'the runbook to settle');
   });
 });
 
