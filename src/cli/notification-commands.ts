@@ -59,8 +59,8 @@ const path = (incidentId: string, rest: string) => `/v1/incidents/${encodeURICom
 export function clockReport(incidentId: string, v: BreachView, now = Date.now()): string {
   const rows = v.clocks.map((c) => [
     c.obligationId, c.recipient, status(c.state),
-    c.dueAt ? when(c.dueAt) : `(${c.phrase.slice(0, 40)})`,
-    c.state === 'not-required' ? `${c.notRequired?.basis ?? 'declared'}: ${(c.notRequired?.reasoning ?? '').slice(0, 50)}` : c.resolved ? 'resolved' : c.dueAt ? countdown(c.dueAt, now) : `${hours(c.elapsedMs)} elapsed`,
+    c.dueAt ? when(c.dueAt) : 'no fixed time',
+    c.state === 'not-required' ? `${c.notRequired?.basis ?? 'declared'}: ${(c.notRequired?.reasoning ?? '').slice(0, 50)}` : c.resolved ? 'resolved' : c.dueAt ? countdown(c.dueAt, now) : `${hours(c.elapsedMs)} elapsed — ${shorten(c.phrase, 48)}`,
   ]);
   const lines = [table(['OBLIGATION', 'RECIPIENT', 'STATE', 'DUE', 'NOTE'], rows)];
   if (v.awaiting.length > 0) {

@@ -5,9 +5,10 @@
  * found in the simulated AWS (moto) of `npm start` when --instance is not given.
  * Invariant: the file's bytes are sent unchanged (signatures inside an SNS message still verify).
  */
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import type { Command } from 'commander';
 import fs from 'node:fs';
+import { createAwsClients, destroyAwsClients } from '../aws/clients';
 import { alertSources } from '../alerts/alert';
 import type { CordonApi } from './api-client';
 import type { Output } from './incident-commands';
@@ -28,7 +29,8 @@ export function inferSource(payload: unknown): (typeof alertSources)[number] | u
 
 /** The first in-service instance of the demo group `web` in the simulated AWS. */
 async function demoInstance(endpoint: string, region: string): Promise<string> {
-  const asg = new AutoScalingClient({ region, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 1 });
+  const aws = createAwsClients({ region, endpoint, maxAttempts: 1 });
+  const asg = aws.autoscaling;
   try {
     const out = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }));
     const id = out.AutoScalingGroups?.[0]?.Instances?.find((i) => i.LifecycleState === 'InService')?.InstanceId;
@@ -37,7 +39,7 @@ async function demoInstance(endpoint: string, region: string): Promise<string> {
   } catch (err) {
     throw new Error(`cannot find a demo instance at ${endpoint} (${(err as Error).message}); pass --instance <id> (npm start prints the demo fleet's instance ids)`);
   } finally {
-    asg.destroy();
+    destroyAwsClients(aws);
   }
 }
 
