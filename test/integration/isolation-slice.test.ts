@@ -50,12 +50,17 @@ test('a generic alert isolates the instance on every ENI, and a second alert joi
   const enis = await stack.aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: instance.NetworkInterfaces!.map((e) => e.NetworkInterfaceId!) }));
   for (const eni of enis.NetworkInterfaces!) expect(eni.Groups!.map((g) => g.GroupId)).toEqual([isolation.GroupId]);
 
-  // Temporal history: the quarantine chain runs as local activities (recorded as markers); isolation ran once, after describe.
+  // Temporal history: the original state is recorded durably first (a regular activity), then the quarantine chain
+  // runs as local activities (recorded as markers); isolation ran once.
   const history = await stack.client.workflow.getHandle(incidentId).fetchHistory();
-  const ran = localActivitiesIn(history.events!);
-  expect(ran.filter((t) => t === 'isolateNetwork')).toHaveLength(1);
-  expect(ran.indexOf('describeTarget')).toBe(0);
-  expect(ran.indexOf('isolateNetwork')).toBeGreaterThan(0);
+  const events = history.events!;
+  const firstActivity = events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes?.activityType?.name;
+  expect(firstActivity).toBe('describeTarget');
+  const describedAt = events.findIndex((e) => e.activityTaskCompletedEventAttributes);
+  const isolatedAt = events.findIndex((e) => localActivitiesIn([e])[0] === 'isolateNetwork');
+  expect(describedAt).toBeGreaterThan(0);
+  expect(isolatedAt).toBeGreaterThan(describedAt);
+  expect(localActivitiesIn(events).filter((t) => t === 'isolateNetwork')).toHaveLength(1);
 
   // A second alert for the same instance joins the open incident instead of starting a twin.
   const again = await post('/v1/alerts/generic', { instanceId, severity: 'critical', title: 'Outbound traffic to known C2' });

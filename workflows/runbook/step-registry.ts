@@ -4,6 +4,7 @@
  * kind `gate` wrapping a GatePolicy; actions call one activity each (idempotent, check-before-act,
  * `dryRun` → calls planned, none made). The order lives in step-order.ts, AWS facts in activities/.
  */
+import { patched } from '@temporalio/workflow';
 import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
 import type { GatePolicy } from '../definitions';
 import { flushAudit } from './audit-flush';
@@ -41,7 +42,11 @@ const Q: StepName[] = ['contain'];
 
 const steps: RunbookStep[] = [
   action('describe', [], async (ctx) => {
-    const t = await ctx.chain.describeTarget(ctx.input.resource);
+    // The original state must be durable before the chain changes anything: as a regular activity its result is in
+    // history at once, so a worker that dies mid-chain cannot re-describe an instance the chain already moved out of
+    // its group (local-activity markers are written only when the workflow task completes). patched(): older incidents replay as before.
+    const describe = patched('durable-describe') ? ctx.read : ctx.chain;
+    const t = await describe.describeTarget(ctx.input.resource);
     ctx.facts.target = t;
     ctx.state.setTarget(t);
     return done(`${t.instanceId} (${t.state}) in ${t.vpcId}, ${t.networkInterfaces.length} ENI(s), ${t.volumes.length} volume(s)${t.autoScalingGroup ? `, group ${t.autoScalingGroup.name}` : ''}`);
