@@ -72,9 +72,15 @@ test(`${INCIDENTS} runbooks survive ${KILLS} kill -9 of the worker at random poi
     versions.push(...(page?.LaunchTemplateVersions ?? []));
   }
   const byIncident = versions.slice(2).map((v) => v.VersionDescription ?? '');
-  expect(versions.map((v) => v.VersionNumber)).toEqual(Array.from({ length: 2 + INCIDENTS }, (_, i) => i + 1));
-  expect(new Set(byIncident).size).toBe(INCIDENTS);
-  for (const id of incidentIds) expect([id, byIncident.filter((d) => d.startsWith(`cordon:${id} `)).length]).toEqual([id, 1]);
+  // At most one new version per incident: an incident that finds the group already on a known-good version (made by
+  // a concurrent incident) reuses it. A crash-and-retry never adds a second one.
+  expect(versions.map((v) => v.VersionNumber)).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
+  expect(versions.length).toBeLessThanOrEqual(2 + INCIDENTS);
+  expect(versions.length).toBeGreaterThan(2);
+  expect(new Set(byIncident).size).toBe(byIncident.length);
+  for (const id of incidentIds) expect([id, byIncident.filter((d) => d.startsWith(`cordon:${id} `)).length <= 1]).toEqual([id, true]);
+  for (const d of byIncident) expect(incidentIds.some((id) => d.startsWith(`cordon:${id} `))).toBe(true);
+  for (const v of versions.slice(2)) expect(v.LaunchTemplateData!.ImageId).toBe(fleet.knownGoodImageId);
   const snapshots = (await stack.aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots ?? [];
   const perVolume = new Map<string, number>();
   for (const s of snapshots) perVolume.set(s.VolumeId!, (perVolume.get(s.VolumeId!) ?? 0) + 1);
