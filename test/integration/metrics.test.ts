@@ -85,7 +85,9 @@ test('after a runbook run, /metrics exposes incidents, approvals, clocks, alerts
 
   const { status, body } = await text(`${worker.metricsUrl}/metrics`);
   expect(status).toBe(200);
-  for (const activity of ['describeTarget', 'protectEvidence', 'leaveAutoScalingGroup', 'isolateNetwork', 'cutCredentials']) {
+  // The original state is recorded by a regular activity; the quarantine chain runs as local activities.
+  expect(sample(body, 'cordon_step_duration_seconds_count{activity="describeTarget",kind="remote",outcome="ok"}')).toBe(1);
+  for (const activity of ['protectEvidence', 'leaveAutoScalingGroup', 'isolateNetwork', 'cutCredentials']) {
     expect([activity, sample(body, `cordon_step_duration_seconds_count{activity="${activity}",kind="local",outcome="ok"}`)]).toEqual([activity, 1]);
   }
   expect(body).toMatch(/^temporal_worker_task_slots_available\{/m);
