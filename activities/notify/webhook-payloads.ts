@@ -17,29 +17,14 @@ export function incidentLink(consoleUrl: string | undefined, incidentId: string)
   return consoleUrl ? `${consoleUrl.replace(/\/$/, '')}/console#/incidents/${encodeURIComponent(incidentId)}` : undefined;
 }
 
-export interface GenericNoticeBody {
+/** The documented webhook body: the notice itself, versioned, with a heading and a console link. */
+export interface GenericNoticeBody extends PeopleNotice {
   type: 'cordon.people-notice';
   version: 1;
-  kind: PeopleNotice['kind'];
   heading: string;
-  idempotencyKey: string;
-  incidentId: string;
-  step: string;
-  stepTitle: string;
-  severity: string;
-  to: string[];
-  message: string;
-  round: number;
-  at: string;
-  approverRoles: string[];
-  approvalsNeeded: number;
   link?: string;
 }
 
 export function genericPayload(notice: PeopleNotice, consoleUrl?: string): GenericNoticeBody {
-  return {
-    type: 'cordon.people-notice', version: 1, kind: notice.kind, heading: noticeHeadings[notice.kind], idempotencyKey: notice.idempotencyKey,
-    incidentId: notice.incidentId, step: notice.step, stepTitle: notice.stepTitle, severity: notice.severity, to: notice.to, message: notice.message,
-    round: notice.round, at: notice.at, approverRoles: notice.approverRoles, approvalsNeeded: notice.approvalsNeeded, link: incidentLink(consoleUrl, notice.incidentId),
-  };
+  return { type: 'cordon.people-notice', version: 1, heading: noticeHeadings[notice.kind], ...notice, link: incidentLink(consoleUrl, notice.incidentId) };
 }
