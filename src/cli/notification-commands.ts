@@ -93,7 +93,17 @@ export async function assessRisk(api: CordonApi, incidentId: string, level: stri
   out.write(out.json ? JSON.stringify(r) : parts.join('; '));
 }
 
-/** `clocks`, `anchor` and `risk`, wired with the CLI's API context. */
+export async function setAwareness(api: CordonApi, incidentId: string, o: { at: string; reason: string }, out: Output): Promise<void> {
+  const r = await api.request<{ awareAt: string }>('POST', path(incidentId, '/awareness'), { awareAt: o.at, reason: o.reason });
+  out.write(out.json ? JSON.stringify(r) : `awareness recorded at ${when(r.awareAt)}; the clocks now run from it`);
+}
+
+export async function declareNotRequired(api: CordonApi, incidentId: string, o: { reason: string; obligation?: string[] }, out: Output): Promise<void> {
+  const r = await api.request<{ obligationIds: string[] }>('POST', path(incidentId, '/not-required'), { reasoning: o.reason, ...(o.obligation?.length ? { obligationIds: o.obligation } : {}) });
+  out.write(out.json ? JSON.stringify(r) : `not required (recorded for the Art. 33(5) register): ${r.obligationIds.join(', ') || 'nothing open'}`);
+}
+
+/** `clocks`, `anchor`, `risk`, `aware` and `not-required`, wired with the CLI's API context. */
 export function registerNotificationCommands(program: Command, context: (cmd: Command) => { api: CordonApi; out: Output }): void {
   program.command('clocks <incident>').description("one incident's regulatory clocks, and what each waiting clock needs recorded")
     .action(async (id: string, _o, cmd: Command) => {
@@ -106,6 +116,20 @@ export function registerNotificationCommands(program: Command, context: (cmd: Co
     .action(async (id: string, anchor: string, o: { at: string; reason: string }, cmd: Command) => {
       const { api, out } = context(cmd);
       await recordAnchor(api, id, anchor, o, out);
+    });
+  program.command('aware <incident>').description('record when the controller became aware of the breach (the GDPR clocks run from it)')
+    .requiredOption('--at <iso>', 'when (ISO-8601 with offset, not in the future)')
+    .requiredOption('--reason <text>', 'what made the breach reasonably certain (recorded)')
+    .action(async (id: string, o: { at: string; reason: string }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await setAwareness(api, id, o, out);
+    });
+  program.command('not-required <incident>').description('declare notification not required (DPO; the reasoning is kept, Art. 33(5))')
+    .requiredOption('--reason <text>', 'the risk-assessment reasoning (at least 20 characters)')
+    .option('--obligation <id...>', 'only these obligations (default: every open one)')
+    .action(async (id: string, o: { reason: string; obligation?: string[] }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await declareNotRequired(api, id, o, out);
     });
   program.command('risk <incident> <level>').description('record the DPO\'s risk assessment: low, medium or high (high adds the Art. 34 communication)')
     .requiredOption('--reason <text>', 'the risk-assessment reasoning (at least 20 characters; kept in the register)')

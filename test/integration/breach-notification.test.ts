@@ -262,6 +262,12 @@ test('risk assessments over HTTP and the CLI: high adds Art. 34 and its draft, l
 
   // The CLI: same routes, exit codes from the HTTP answer, and `clocks` says what to record next.
   const baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
+  const triage = 'forensic triage confirmed payment references were readable from the instance';
+  expect((await cordon(baseUrl, 'alice', ['aware', id, '--at', iso(5 * 60_000), '--reason', triage])).code).toBe(4);
+  const aware = await cordon(baseUrl, 'bob', ['aware', id, '--at', iso(5 * 60_000), '--reason', triage]);
+  expect(aware).toMatchObject({ code: 0, stderr: '' });
+  expect(aware.stdout).toMatch(/^awareness recorded at .*; the clocks now run from it$/m);
+  expect(clockOf(await notification(id), 'gdpr.33.1')).toMatchObject({ state: 'open', conservative: false });
   const recovered = await cordon(baseUrl, 'bob', ['anchor', id, 'recovery', '--at', iso(10 * 60_000), '--reason', 'payments back to normal per the service desk']);
   expect(recovered).toMatchObject({ code: 0, stderr: '' });
   expect(recovered.stdout).toMatch(/^recovery recorded at .*; clocks started: dora\.5\.1\.b-upd$/m);
@@ -277,7 +283,10 @@ test('risk assessments over HTTP and the CLI: high adds Art. 34 and its draft, l
 
   // DORA and SEC do not depend on the GDPR risk; declaring them not required closes the breach and writes the register.
   const rest = 'No major ICT incident under RTS 2024/1772 and not material for the registrant: no DORA or SEC report.';
-  expect((await call('dora', 'POST', `/v1/incidents/${id}/notification/not-required`, { reasoning: rest })).statusCode).toBe(200);
+  expect((await cordon(baseUrl, 'bob', ['not-required', id, '--reason', rest])).code).toBe(4);
+  const declared = await cordon(baseUrl, 'dora', ['not-required', id, '--reason', rest]);
+  expect(declared).toMatchObject({ code: 0, stderr: '' });
+  expect(declared.stdout).toMatch(/^not required \(recorded for the Art\. 33\(5\) register\): .*dora/m);
   const result = await stack.client.workflow.getHandle(`${id}/breach`).result();
   expect(result.status).toBe('closed');
   expect(result.riskAssessments.map((a: { level: string }) => a.level)).toEqual(['high', 'medium', 'low']);
