@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
+import { buildApi } from '../../src/api/server';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore, type EvidenceStore } from '../../src/evidence';
 import { startMoto, type MotoServer } from '../../src/local/moto-server';
@@ -74,7 +75,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     operators.addToken({ name, roles }, tokens[name]!);
   }
   const evidence = new LocalWormStore(path.join(dir, 'evidence'));
-  const api = await loadApi({ incidents, operators, evidence, notifications: new NotificationService(client) });
+  const api = await buildApi({
+    incidents, operators, evidence, notifications: new NotificationService(client),
+    alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true,
+  });
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -109,22 +113,6 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
   if (opts.worker !== false) await stack.startWorker();
   return stack;
-}
-
-/**
- * The in-process API. Loaded lazily so suites that drive IncidentService directly still run
- * while a module the API needs (e.g. src/alerts) is missing; `api.inject` then explains why.
- */
-async function loadApi(deps: { incidents: IncidentService; operators: OperatorDirectory; evidence: EvidenceStore; notifications: NotificationService }): Promise<FastifyInstance> {
-  try {
-    const { buildApi } = await import('../../src/api/server');
-    return await buildApi({ ...deps, alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true });
-  } catch (err) {
-    const reason = `the in-process API could not be built: ${(err as Error).message}`;
-    return new Proxy({} as FastifyInstance, {
-      get: (_t, prop) => (prop === 'close' ? async () => undefined : prop === 'then' ? undefined : () => { throw new Error(reason); }),
-    });
-  }
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after timeoutMs). */
