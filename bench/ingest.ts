@@ -1,16 +1,19 @@
 /**
  * Ingest benchmark: sustained alerts/s and accept latency of POST /v1/alerts/generic through
- * the whole dedup path (bearer auth, rate limit, zod, signal-with-start on the Temporal dev
- * server with a worker tallying), beside a bare Fastify endpoint (the floor) in the same run,
- * with the same client. Two loads each: open loop at a fixed 100 alerts/s (latency measured from
- * the scheduled send time, so a stall is not hidden), then closed loop at full speed with
+ * the whole dedup path (bearer auth, rate limit, zod, raw-alert evidence, signal-with-start on
+ * the Temporal dev server), beside a bare Fastify endpoint (the floor) in the same run, with the
+ * same client. Deployed as compose runs it: the worker is its own process (`worker-main`, on a
+ * pre-built bundle) tallying every alert and exporting the audit trail; the API runs here
+ * beside the load generator. The 10 accused instances exist in moto (a seeded fleet), and the
+ * warm-up opens all 10 incidents, so what is measured is the dedup path (joins: repeats and new
+ * findings), not runbooks starting. Two loads each: open loop at a fixed 100 alerts/s (latency
+ * from the scheduled send time, so a stall is not hidden), then closed loop at full speed with
  * BENCH_CONCURRENCY senders (default 128: a storm comes from many senders at once).
  * Runbooks are record-only, so AWS work does not compete. At the end every accepted alert must
  * be found in its incident's tally. Prints a table with ratios; writes JSON to .bench/.
  * Run: `npx tsx bench/ingest.ts` (or `npm run bench:ingest`).
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -21,13 +24,14 @@ import { parseSeverityModes, severityPolicies } from '../src/alerts/ingest-confi
 import { OperatorDirectory } from '../src/api/auth/operators';
 import { buildApi } from '../src/api/server';
 import { LocalWormStore } from '../src/evidence/local-worm-store';
+import { startWorkerProcess } from '../src/local/cordon-processes';
+import { seedDemoFleet } from '../src/local/demo-fleet';
 import { createAwsClients, destroyAwsClients } from '../src/aws/clients';
 import { startMoto } from '../src/local/moto-server';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { projectRoot, toolchainPaths } from '../src/local/toolchain-paths';
 import { IncidentService, workflowAcceptsAlertBatches } from '../src/temporal/incident-service';
-import { createCordonWorker } from '../src/worker/create-worker';
-import { installWorkerRuntime } from '../src/worker/runtime';
+import { writeWorkflowBundle } from '../src/worker/bundle-workflows';
 import { startFloorServer } from './floor-server';
 
 export interface IngestRow {
@@ -41,11 +45,16 @@ export interface IngestRow {
   maxMs: number;
   /** Signal-with-start calls made to Temporal during the load (cordon only): alerts ÷ signals is the group-commit factor. */
   signals: number;
+  /** Their latency (cordon only): Temporal's share of the accept latency. */
+  signalP50Ms?: number;
+  signalP99Ms?: number;
 }
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
-const INSTANCES = Array.from({ length: 10 }, (_, i) => `i-0${i}be0c4${crypto.randomBytes(5).toString("hex")}`);
+const INSTANCE_COUNT = 10;
+/** The seeded fleet's instances, filled at start. */
+const INSTANCES: string[] = [];
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Group commit per incident: on when the workflow has the batch signal, or forced by BENCH_BATCH=1|0. */
@@ -55,7 +64,7 @@ const WORKFLOWS_PATH = process.env.BENCH_WORKFLOWS_PATH;
 
 /** Alert n: 10 instances × 20 titles, so the stream mixes repeats (same dedup key) and distinct findings. */
 function alertBody(n: number): string {
-  return JSON.stringify({ instanceId: INSTANCES[n % 10], severity: 'high', title: `bench finding ${Math.floor(n / 10) % 20}`, description: 'synthetic load' });
+  return JSON.stringify({ instanceId: INSTANCES[n % INSTANCE_COUNT], severity: 'high', title: `bench finding ${Math.floor(n / 10) % 20}`, description: 'synthetic load' });
 }
 
 type Send = (n: number) => Promise<number>;
@@ -85,6 +94,8 @@ function row(load: string, target: IngestRow['target'], latencies: number[], acc
   return { load, target, sent: latencies.length, accepted, alertsPerSecond: r(accepted / seconds), p50Ms: r(percentile(sorted, 50)), p99Ms: r(percentile(sorted, 99)), maxMs: r(sorted.at(-1) ?? NaN), signals: 0 };
 }
 
+/** Alerts sent to each target before measuring. */
+const WARM_UP = 50;
 let counter = 0;
 
 /** Closed loop: CONCURRENCY senders back to back for `seconds`. */
@@ -126,42 +137,50 @@ async function openLoop(target: IngestRow['target'], send: Send, rate: number, s
 }
 
 export async function runIngestBench(): Promise<IngestRow[]> {
-  installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-ingest-'));
   const tools = toolchainPaths();
+  const bundle = path.join(dir, 'workflow-bundle.js');
   const [moto, temporal] = await Promise.all([
     startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
     startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
+    writeWorkflowBundle(bundle, WORKFLOWS_PATH ? path.resolve(WORKFLOWS_PATH) : undefined),
   ]);
   const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
+  // Real instances, so each record-only runbook describes and records a machine that exists.
+  const fleet = await seedDemoFleet(aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: INSTANCE_COUNT, groupName: 'bench' });
+  INSTANCES.push(...fleet.instanceIds);
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection });
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
   const taskQueue = `bench-ingest-${crypto.randomUUID()}`;
-  const worker = await createCordonWorker({
-    connection: workerConnection, namespace: 'default', taskQueue,
-    deps: {
-      aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
-      evidence: { store: new LocalWormStore(path.join(dir, 'evidence')), collector: 'cordon-bench' },
-    },
-    ...(WORKFLOWS_PATH ? { extra: { workflowsPath: path.resolve(WORKFLOWS_PATH) } } : {}),
-  });
-  const running = worker.run();
+  const evidenceDir = path.join(dir, 'evidence');
+  // The worker is its own process, as compose deploys it: its workflow tasks do not share the API's event loop.
+  const worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: taskQueue,
+    AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+    CORDON_WORKFLOW_BUNDLE: bundle, CORDON_LOG_LEVEL: 'info', CORDON_DATA_DIR: dir, CORDON_EVIDENCE_DIR: evidenceDir,
+  }, path.join(dir, 'worker.log'));
   const policies = severityPolicies(parseSeverityModes('critical=record-only,high=record-only,medium=record-only,low=record-only'));
   const incidents = new IncidentService(client, taskQueue, (s) => policies[s]);
-  let signals = 0;
-  const [one, many] = [incidents.openOrJoin.bind(incidents), incidents.openOrJoinBatch.bind(incidents)];
-  incidents.openOrJoin = (...args) => { signals += 1; return one(...args); };
-  incidents.openOrJoinBatch = (...args) => { signals += 1; return many(...args); };
+  // Every signal-with-start the API makes, timed: alerts ÷ signals is the group-commit factor, and
+  // the signal's own latency is Temporal's share of an accept.
+  const signalMs: number[] = [];
+  const timed = <A extends unknown[]>(call: (...args: A) => Promise<string>) => async (...args: A): Promise<string> => {
+    const t0 = performance.now();
+    try { return await call(...args); } finally { signalMs.push(performance.now() - t0); }
+  };
+  incidents.openOrJoin = timed(incidents.openOrJoin.bind(incidents));
+  incidents.openOrJoinBatch = timed(incidents.openOrJoinBatch.bind(incidents));
   const measured = async (load: Promise<IngestRow>): Promise<IngestRow> => {
-    const before = signals;
+    const before = signalMs.length;
     const result = await load;
-    return { ...result, signals: signals - before };
+    const during = signalMs.slice(before).sort((a, b) => a - b);
+    const r = (x: number) => Math.round(x * 10) / 10;
+    return { ...result, signals: during.length, signalP50Ms: r(percentile(during, 50)), signalP99Ms: r(percentile(during, 99)) };
   };
   const token = crypto.randomBytes(24).toString('hex');
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'bench-sensor', roles: ['alert-source'] }, token);
-  const api = await buildApi({ incidents, operators, evidence: new LocalWormStore(path.join(dir, 'evidence')), ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
+  const api = await buildApi({ incidents, operators, evidence: new LocalWormStore(evidenceDir), ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const floor = await startFloorServer();
   const cordon = sender(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}`, '/v1/alerts/generic', token);
@@ -169,10 +188,11 @@ export async function runIngestBench(): Promise<IngestRow[]> {
 
   const rows: IngestRow[] = [];
   try {
-    // Warm-up: opens the 10 incidents and JIT-compiles both paths.
-    for (let i = 0; i < 50; i += 1) { await cordon.send(counter++); await bare.send(counter++); }
+    // Warm-up: opens the 10 incidents (alerts 0–49 cover every instance) and JIT-compiles both paths.
+    for (let i = 0; i < WARM_UP; i += 1) { await cordon.send(i); await bare.send(i); }
+    counter = WARM_UP;
     // The fixed rate first, so the latency goal is measured on a fresh server, not behind the overload's backlog.
-    const accepted = () => 50 + rows.filter((r) => r.target === 'cordon').reduce((n, r) => n + r.accepted, 0);
+    const accepted = () => WARM_UP + rows.filter((r) => r.target === 'cordon').reduce((n, r) => n + r.accepted, 0);
     rows.push(await openLoop('floor', bare.send, 100, SECONDS));
     rows.push(await measured(openLoop('cordon', cordon.send, 100, SECONDS)));
     // Let the worker catch up (and prove every accepted alert is tallied) before the next load.
@@ -185,9 +205,8 @@ export async function runIngestBench(): Promise<IngestRow[]> {
     bare.close();
     await floor.app.close();
     await api.close();
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
+    worker.term();
+    await worker.exited;
     await connection.close();
     destroyAwsClients(aws);
     await Promise.all([moto.stop(), temporal.stop()]);
@@ -211,11 +230,11 @@ async function accountFor(incidents: IncidentService, accepted: number): Promise
 }
 
 export function formatTable(rows: IngestRow[]): string {
-  const lines = ['| load | floor alerts/s | cordon alerts/s | ratio | floor p50/p99 ms | cordon p50/p99 ms | p99 ratio | alerts per signal |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = ['| load | floor alerts/s | cordon alerts/s | ratio | floor p50/p99 ms | cordon p50/p99 ms | p99 ratio | alerts per signal | signal p50/p99 ms |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const load of [...new Set(rows.map((r) => r.load))]) {
     const f = rows.find((r) => r.load === load && r.target === 'floor')!;
     const c = rows.find((r) => r.load === load && r.target === 'cordon')!;
-    lines.push(`| ${load} | ${f.alertsPerSecond} | ${c.alertsPerSecond} | ${(c.alertsPerSecond / f.alertsPerSecond).toFixed(2)} | ${f.p50Ms}/${f.p99Ms} | ${c.p50Ms}/${c.p99Ms} | ${(c.p99Ms / f.p99Ms).toFixed(1)}× | ${(c.accepted / Math.max(1, c.signals)).toFixed(1)} |`);
+    lines.push(`| ${load} | ${f.alertsPerSecond} | ${c.alertsPerSecond} | ${(c.alertsPerSecond / f.alertsPerSecond).toFixed(2)} | ${f.p50Ms}/${f.p99Ms} | ${c.p50Ms}/${c.p99Ms} | ${(c.p99Ms / f.p99Ms).toFixed(1)}× | ${(c.accepted / Math.max(1, c.signals)).toFixed(1)} | ${c.signalP50Ms}/${c.signalP99Ms} |`);
   }
   return lines.join('\n');
 }

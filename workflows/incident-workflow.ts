@@ -36,6 +36,8 @@ export const incidentSteps: StepDefinition[] = runbookStepNames({ contain: 'reco
 const nowIso = (): string => new Date().toISOString();
 /** Continue-as-new well before Temporal's history limits during an alert storm. */
 const CONTINUE_AFTER_EVENTS = 10_000;
+/** Longest an open incident's new timeline entries wait to reach the audit trail together. */
+const AUDIT_COALESCE_MS = 1000;
 
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSnapshot> {
   // The starting alert arrives with signal-with-start; its indicators decide the order, so it is held until the state exists.
@@ -122,6 +124,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     void audit.flush();
     const seen = incident.timeline.length;
     await condition(() => leaving() || incident.timeline.length > seen);
+    // A storm of new findings would cost one audit write (an activity and a workflow task) per
+    // alert; waiting a quiet second lets one write carry them all. History holds them meanwhile.
+    // patched(): incidents that idled before this change replay flushing at once.
+    if (!leaving() && patched('coalesce-idle-audit-flush')) await condition(leaving, AUDIT_COALESCE_MS);
   }
   await condition(allHandlersFinished);
   if (!closeRequested) {

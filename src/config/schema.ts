@@ -42,6 +42,9 @@ export const configSchema = z.object({
   CORDON_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(20),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Dev server SQLite pragmas (comma-separated `name=value`); `synchronous=full` trades ingest latency for power-loss durability. */
+  CORDON_DEV_SQLITE_PRAGMAS: z.string().default('journal_mode=wal,synchronous=normal').transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(journal_mode|synchronous)=[a-z]+$/i, 'expected journal_mode=… or synchronous=…'))),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   MOTO_SERVER_PATH: optionalString,

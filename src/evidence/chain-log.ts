@@ -4,7 +4,8 @@
  * S3 Object Lock can hold every line. Entry n carries `seq = n`, `prevHash` = hash of
  * entry n-1 (GENESIS_HASH for the first) and `hash` = sha256(canonical entry minus hash).
  * Exclusive create makes concurrent appenders safe: the loser of a race for seq n gets
- * EvidenceOverwriteError, re-reads and tries n+1. Every entry has an `id`; appending an
+ * EvidenceOverwriteError, re-reads and tries n+1 — which is also why an append may start from
+ * this process's cached view without listing the store first. Every entry has an `id`; appending an
  * id already present is a no-op, so an activity retry never duplicates lines.
  */
 import { EvidenceOverwriteError } from './errors';
@@ -45,7 +46,10 @@ export class ChainLog<T extends ChainFields> {
   async append(items: Unchained<T>[]): Promise<T[]> {
     return this.serialised(async () => {
       for (let attempt = 0; ; attempt++) {
-        const state = await this.sync();
+        // First try from this process's cache without listing the store (O(batch), not O(log)): seqs are dense
+        // and write-once, so an entry another writer added since would occupy the very seq this tries next,
+        // and that conflict re-reads the store before going on — an unseen id is never appended twice.
+        const state = (attempt === 0 && this.cached()) || (await this.sync());
         const byId = new Map(state.entries.map((e) => [e.id, e as T]));
         try {
           for (const item of items) {
@@ -67,6 +71,10 @@ export class ChainLog<T extends ChainFields> {
         }
       }
     });
+  }
+
+  private cached(): CacheState | undefined {
+    return caches.get(this.store)?.get(this.prefix);
   }
 
   /** Brings the cache up to the store: reads only keys it has not seen. */

@@ -33,23 +33,44 @@ export class LocalWormStore implements EvidenceStore {
 
   async put(key: string, body: EvidenceBody, _opts: { mediaType: string }): Promise<StoredObject> {
     const target = this.pathOf(key);
-    if (await this.exists(key)) throw new EvidenceOverwriteError(key, this.location);
-    const tmpDir = path.join(this.location, TMP);
-    await fsp.mkdir(tmpDir, { recursive: true, mode: 0o700 });
-    await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
-    const tmp = path.join(tmpDir, crypto.randomUUID());
-    const hashing = new HashingStream();
+    const inMemory = typeof body === 'string' || Buffer.isBuffer(body);
+    // A stream or file is checked first, so a large body is not copied only to be refused; a small in-memory
+    // body (log lines, raw alerts: the storm path) goes straight to link(2), whose EEXIST is the same refusal.
+    if (!inMemory && (await this.exists(key))) throw new EvidenceOverwriteError(key, this.location);
+    await this.ensureDir(path.join(this.location, TMP), 0o700);
+    await this.ensureDir(path.dirname(target), 0o755);
+    const tmp = path.join(this.location, TMP, crypto.randomUUID());
+    let digest: { sha256: string; size: number };
     try {
-      await pipeline(bodyStream(body), hashing, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o444 }));
-      await fsp.chmod(tmp, 0o444);
+      if (inMemory) {
+        const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+        await fsp.writeFile(tmp, bytes, { flag: 'wx', mode: 0o444 });
+        digest = { sha256: crypto.createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+      } else {
+        const hashing = new HashingStream();
+        await pipeline(bodyStream(body), hashing, fs.createWriteStream(tmp, { flags: 'wx', mode: 0o444 }));
+        digest = { sha256: hashing.digest(), size: hashing.size };
+      }
+      // Created 0444 (a umask can only remove bits), so no chmod is needed before publishing.
       await fsp.link(tmp, target);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceOverwriteError(key, this.location);
+      // A folder removed behind our back (e.g. a cleaned temporary folder): forget it, so the next put recreates it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') this.madeDirs.clear();
       throw err;
     } finally {
       await fsp.rm(tmp, { force: true });
     }
-    return { key, sha256: hashing.digest(), size: hashing.size, location: target };
+    return { key, ...digest, location: target };
+  }
+
+  /** Folders this process created or found, so a storm of small puts does not repeat mkdir for each. */
+  private readonly madeDirs = new Set<string>();
+
+  private async ensureDir(dir: string, mode: number): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await fsp.mkdir(dir, { recursive: true, mode });
+    this.madeDirs.add(dir);
   }
 
   async get(key: string): Promise<Readable> {

@@ -47,7 +47,7 @@ async function main(config: Config): Promise<void> {
       step(`starting the Temporal dev server (data: ${path.relative(process.cwd(), dataDir) || '.'}/temporal.sqlite)`);
       const server = await startTemporalDevServer({
         binary: tools.temporalCli, dbFile: path.join(dataDir, 'temporal.sqlite'), port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_UI_PORT, logFile: path.join(dataDir, 'temporal.log'),
+        uiPort: config.TEMPORAL_UI_PORT, logFile: path.join(dataDir, 'temporal.log'), sqlitePragmas: config.CORDON_DEV_SQLITE_PRAGMAS,
       });
       children.push(server);
       temporalAddress = server.address;

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { workflowsPath } from './create-worker';
 
-export async function writeWorkflowBundle(outFile: string): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath });
+/** Bundles Cordon's workflows (or another folder's, e.g. a copy with a patch under evaluation). */
+export async function writeWorkflowBundle(outFile: string, fromPath = workflowsPath): Promise<number> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: fromPath });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
   return code.length;

@@ -130,3 +130,15 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** The env both commands need to reach the test stack's Temporal and moto. */
+export function stackEnv(stack: Stack, bundle: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: stack.taskQueue,
+    AWS_ENDPOINT_URL: stack.moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+    CORDON_WORKFLOW_BUNDLE: bundle, CORDON_LOG_LEVEL: 'info', CORDON_SHUTDOWN_GRACE_SECONDS: '10',
+    // The same write-once folder as the in-process stack, never the repository's .cordon.
+    CORDON_DATA_DIR: stack.dir, CORDON_EVIDENCE_DIR: stack.evidence.location, ...extra,
+  };
+}
+

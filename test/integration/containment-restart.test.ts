@@ -13,8 +13,8 @@ import type { DemoFleet } from '../../src/local/demo-fleet';
 import { alertReceivedSignal } from '../../workflows/definitions';
 import { alertFor, autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { startFaultProxy } from '../helpers/fault-proxy';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { bundleOnce, stackEnv, startWorkerProcess } from '../resilience/processes';
+import { eventually, startStack, type Stack, stackEnv } from '../helpers/stack';
+import { bundleOnce, startWorkerProcess } from '../../src/local/cordon-processes';
 
 let stack: Stack;
 let fleet: DemoFleet;

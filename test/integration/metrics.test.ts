@@ -10,8 +10,8 @@ import path from 'node:path';
 import { freePort } from '../../src/local/free-port';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { freshFleet } from '../helpers/containment';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { bundleOnce, stackEnv, startApiProcess, startWorkerProcess, type CordonProcess } from '../resilience/processes';
+import { eventually, startStack, type Stack, stackEnv } from '../helpers/stack';
+import { bundleOnce, startApiProcess, startWorkerProcess, type CordonProcess } from '../../src/local/cordon-processes';
 
 let stack: Stack;
 let fleet: DemoFleet;

@@ -14,8 +14,8 @@ import type { DemoFleet } from '../../src/local/demo-fleet';
 import { freePort } from '../../src/local/free-port';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { bundleOnce, stackEnv, startApiProcess, startWorkerProcess, type CordonProcess } from '../resilience/processes';
+import { eventually, startStack, type Stack, stackEnv } from '../helpers/stack';
+import { bundleOnce, startApiProcess, startWorkerProcess, type CordonProcess } from '../../src/local/cordon-processes';
 
 let stack: Stack;
 let fleet: DemoFleet;

@@ -7,8 +7,10 @@
 import { temporal } from '@temporalio/proto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
-import { startStack, type Stack } from '../helpers/stack';
+import { readAudit } from '../../src/evidence/audit-trail';
+import { IncidentService } from '../../src/temporal/incident-service';
+import { alertFor, approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
+import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 const outDir = path.join(__dirname, 'histories');
 
@@ -43,6 +45,19 @@ const scenarios: Record<string, Scenario> = {
     await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
     await stack.incidents.decide(id, { step: 'contain', decision: 'approve', reason: 'confirmed', operator: { name: 'bob', roles: ['approver'] } });
     await settled(stack, id, runbookFinished, 90000);
+    return id;
+  },
+  /** Record-only; new findings arrive while the incident idles (their audit export waits a quiet second), then it is closed. */
+  'late-findings-then-close': async (stack, instanceId) => {
+    const id = await openIncident(stack, instanceId, { ...autoPolicy, contain: 'record-only' });
+    await settled(stack, id, runbookFinished, 90000);
+    const service = new IncidentService(stack.client, stack.taskQueue, () => ({ ...autoPolicy, contain: 'record-only' }));
+    for (let i = 0; i < 3; i += 1) {
+      await service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, { dedupKey: `generic:${instanceId}:late-${i}`, title: `late finding ${i}` }));
+    }
+    await eventually(async () => (await readAudit(stack.evidence, id)).some((e) => e.message.includes('late finding 2')), 30000, 'the late findings in the audit trail');
+    await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'false positive');
+    await stack.client.workflow.getHandle(id).result();
     return id;
   },
   /** Plan mode: the full plan, no AWS change, the workflow returns at once. */

@@ -2,8 +2,10 @@
  * kill -9 of the Temporal dev server mid-run, restarted on the same SQLite file and port: an
  * incident waiting for an approval is still waiting (and accepts the approval afterwards), an
  * incident whose approval gate runs on a 30-second clock gets that clock's outcome after the
- * restart (durable timer) and finishes, and no runbook step failed or ran twice.
+ * restart (durable timer) and finishes, and no runbook step failed or ran twice — with the
+ * write-ahead log the dev server runs on by default.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
@@ -31,6 +33,9 @@ test('incidents, a waiting approval and running clocks survive kill -9 of the de
   const clocked = await openIncident(stack, fleet.instanceIds[1]!, { ...autoPolicy, contain: { ...approverGate, timeoutMinutes: 0.5, onTimeout: 'proceed' } });
   for (const id of [waiting, clocked]) await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
 
+  // The dev server runs SQLite in WAL mode (DEV_SQLITE_PRAGMAS): what is committed sits in the -wal file until a
+  // checkpoint, so this kill is the case that mode must survive.
+  expect(fs.existsSync(path.join(stack.dir, 'temporal.sqlite-wal'))).toBe(true);
   await stack.temporal.kill();
   restarted = await startTemporalDevServer({
     binary: toolchainPaths().temporalCli, dbFile: path.join(stack.dir, 'temporal.sqlite'), port: stack.temporal.port, headless: true,

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
 import { autoPolicy, openIncident, runbookFinished } from '../helpers/containment';
 import { seeded } from '../helpers/fault-proxy';
-import { eventually, startStack, type Stack } from '../helpers/stack';
-import { bundleOnce, stackEnv, startWorkerProcess, type CordonProcess } from './processes';
+import { eventually, startStack, type Stack, stackEnv } from '../helpers/stack';
+import { bundleOnce, startWorkerProcess, type CordonProcess } from '../../src/local/cordon-processes';
 
 const INCIDENTS = 20;
 const KILLS = 4;

@@ -22,3 +22,9 @@ test('every invalid setting is reported at once', () => {
   expect(error).toBeInstanceOf(ConfigError);
   expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['AWS_ENDPOINT_URL', 'CORDON_API_PORT', 'CORDON_LOG_LEVEL']);
 });
+
+test('dev server SQLite pragmas: WAL by default, only journal_mode and synchronous accepted', () => {
+  expect(loadConfig({}).CORDON_DEV_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=normal']);
+  expect(loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'journal_mode=wal, synchronous=full' }).CORDON_DEV_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=full']);
+  expect(() => loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'cache_size=100' })).toThrow(/CORDON_DEV_SQLITE_PRAGMAS/);
+});

@@ -1,15 +1,14 @@
 /**
- * Cordon's container commands as real child processes (`node --import tsx src/main/…`), with
- * env pointing at a test stack: spawn, wait for the "running"/"listening" log line, SIGTERM,
+ * Cordon's container commands as real child processes (`node --import tsx src/main/…`), for
+ * tests and benchmarks that run them as compose does: spawn, wait for the "running"/"listening" log line, SIGTERM,
  * kill -9. One pre-built workflow bundle per suite, as production images ship one, so a worker
  * starts in seconds. Output goes to a log file the failure message points at.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../../src/local/toolchain-paths';
-import { writeWorkflowBundle } from '../../src/worker/bundle-workflows';
-import type { Stack } from '../helpers/stack';
+import { writeWorkflowBundle } from '../worker/bundle-workflows';
+import { projectRoot } from './toolchain-paths';
 
 export interface CordonProcess {
   pid: number;
@@ -27,17 +26,6 @@ export async function bundleOnce(dir: string): Promise<string> {
   const file = path.join(dir, 'workflow-bundle.js');
   if (!fs.existsSync(file)) await writeWorkflowBundle(file);
   return file;
-}
-
-/** The env both commands need to reach the test stack's Temporal and moto. */
-export function stackEnv(stack: Stack, bundle: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: stack.taskQueue,
-    AWS_ENDPOINT_URL: stack.moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
-    CORDON_WORKFLOW_BUNDLE: bundle, CORDON_LOG_LEVEL: 'info', CORDON_SHUTDOWN_GRACE_SECONDS: '10',
-    // The same write-once folder as the in-process stack, never the repository's .cordon.
-    CORDON_DATA_DIR: stack.dir, CORDON_EVIDENCE_DIR: stack.evidence.location, ...extra,
-  };
 }
 
 export function spawnCordon(command: 'worker' | 'api', env: Record<string, string>, logFile: string, args: string[] = []): CordonProcess {
