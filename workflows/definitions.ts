@@ -25,7 +25,8 @@ export interface GatePolicy {
 
 /** What the people notifier is asked to deliver; `idempotencyKey` is stable per event, so retries never page twice. */
 export interface PeopleNotice {
-  kind: 'approval-needed' | 'reminder' | 'escalation' | 'overdue';
+  /** `step-failed`: a runbook step ended failed (e.g. a permanent AWS error); `message` says why and what to do. */
+  kind: 'approval-needed' | 'reminder' | 'escalation' | 'overdue' | 'step-failed';
   idempotencyKey: string;
   incidentId: string;
   step: string;

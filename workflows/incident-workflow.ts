@@ -18,6 +18,7 @@ import { profiles } from './activity-profiles';
 import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity, type StepDecision } from './definitions';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState, type StepDefinition } from './runbook/incident-state';
+import { Pager } from './runbook/pager';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
 import { recoverySteps, runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
 import { stepRegistry } from './runbook/step-registry';
@@ -34,6 +35,9 @@ export const incidentSteps: StepDefinition[] = runbookStepNames({ contain: 'reco
   .map((name) => ({ name, title: stepTitles[name] }));
 
 const nowIso = (): string => new Date().toISOString();
+/** Who hears of a failed step: every contact the policy's gates name. */
+const responders = (policy: IncidentInput['policy']): string[] =>
+  [...new Set([policy.contain, policy.replace].flatMap((g) => (g === 'record-only' ? [] : [...(g.notify ?? []), ...(g.escalateTo ?? [])])))];
 /** Continue-as-new well before Temporal's history limits during an alert storm. */
 const CONTINUE_AFTER_EVENTS = 10_000;
 /** Longest an open incident's new timeline entries wait to reach the audit trail together. */
@@ -58,10 +62,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   for (const alert of early) incident.recordAlert(alert);
   if (activeThreat && input.policy.isolateFirstOnActiveThreat && !input.carried) incident.log({ at: nowIso(), kind: 'note', message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)' });
 
-  const gates = new GateKeeper(incident, {
-    incidentId: input.incidentId, requestedBy: input.openedBy, severity: () => incident.snapshot().severity,
+  const pager = new Pager(incident, {
+    incidentId: input.incidentId, severity: () => incident.snapshot().severity,
     notify: input.dryRun ? undefined : (notice) => people.notifyPeople(notice),
   });
+  const gates = new GateKeeper(incident, { requestedBy: input.openedBy, pager });
   let closeRequested = false;
   setHandler(incidentStateQuery, () => incident.snapshot());
   setHandler(decideStepUpdate, (d: StepDecision) => gates.decide(d), {
@@ -83,7 +88,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   });
 
   if (!input.carried) {
-    const ctx: RunContext = { input, state: incident, gates, facts: {}, chain, read, mutate };
+    // A failed step pages the gates' contacts with its reason (e.g. a permanent AWS error and what to grant).
+    // patched(): incidents whose steps failed before this change replay without the page.
+    const onStepFailed = (step: StepName, reason: string) => {
+      if (patched('page-on-step-failure')) pager.page({ step, kind: 'step-failed', round: 0, to: responders(input.policy), message: `${stepTitles[step]} failed: ${reason}` });
+    };
+    const ctx: RunContext = { input, state: incident, gates, facts: {}, chain, read, mutate, onStepFailed };
     const breach = new BreachHook(input, incident);
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
     // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they

@@ -10,6 +10,7 @@ export const noticeHeadings: Record<PeopleNotice['kind'], string> = {
   reminder: 'Reminder',
   escalation: 'Escalation',
   overdue: 'Overdue',
+  'step-failed': 'Runbook step failed',
 };
 
 /** Where an operator acts on the notice (the console's incident page), when a public URL is known. */

@@ -3,18 +3,21 @@
  * (throttling in each protocol's error shape, 503, dropped connections, added latency) on a
  * seeded 20% of calls, absorbed by the SDK's own attempts, plus a burst of throttling that
  * exhausts them and needs Temporal's activity retry: the runbook completes. A permanent error
- * (UnauthorizedOperation) ends its step at once, with a reason an operator can act on, and the
- * runbook still finishes and says what was not done.
+ * (UnauthorizedOperation) ends its step at once, with a reason an operator can act on, pages
+ * the policy's contacts through the configured webhook, and the runbook still finishes and says
+ * what was not done.
  */
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import path from 'node:path';
+import type { GatePolicy } from '../../workflows/definitions';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore } from '../../src/evidence/local-worm-store';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { createCordonWorker } from '../../src/worker/create-worker';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { seeded, startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy';
-import { REGION, startStack, type Stack } from '../helpers/stack';
+import { REGION, eventually, startStack, type Stack } from '../helpers/stack';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -23,11 +26,13 @@ let aws: AwsClients;
 let connection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
+let hook: WebhookReceiver;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
   fleet = await freshFleet(stack);
   proxy = await startFaultProxy(stack.moto.endpoint);
+  hook = await startWebhookReceiver();
   aws = createAwsClients({ region: REGION, endpoint: proxy.endpoint });
   connection = await NativeConnection.connect({ address: stack.temporal.address });
   worker = await createCordonWorker({
@@ -35,6 +40,7 @@ beforeAll(async () => {
     deps: {
       aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
       evidence: { store: new LocalWormStore(path.join(stack.dir, 'evidence')) },
+      people: { targets: [{ name: 'ops-webhook', url: hook.url, format: 'json' }] },
     },
   });
   running = worker.run();
@@ -45,6 +51,7 @@ afterAll(async () => {
   await connection?.close();
   destroyAwsClients(aws);
   await proxy?.close();
+  await hook?.close();
   await stack?.teardown();
 });
 
@@ -71,10 +78,10 @@ test('throttling, 5xx, dropped connections and latency on 20% of calls, and a th
   expect(snap.timeline.filter((t) => t.message.startsWith('runbook finished'))).toHaveLength(1);
 }, 150000);
 
-test('a permanent error ends its step with an operator-readable reason; the runbook finishes and lists it', async () => {
+test('a permanent error ends its step with an operator-readable reason, pages the contacts; the runbook finishes and lists it', async () => {
   proxy.setRule((action) => (action === 'DisassociateIamInstanceProfile' ? { kind: 'permanent', code: 'UnauthorizedOperation' } : undefined));
   const seen = proxy.log.length;
-  const incidentId = await openIncident(stack, fleet.instanceIds[1]!, autoPolicy);
+  const incidentId = await openIncident(stack, fleet.instanceIds[1]!, { ...autoPolicy, contain: { ...autoPolicy.contain as GatePolicy, notify: ['oncall-secops'] } });
   const snap = await settled(stack, incidentId, runbookFinished, 90000);
   const cut = snap.steps.find((s) => s.name === 'cut-credentials')!;
   expect(cut.status).toBe('failed');
@@ -85,4 +92,18 @@ test('a permanent error ends its step with an operator-readable reason; the runb
   expect(stepStatus(snap, 'isolate')).toBe('done');
   const finished = snap.timeline.find((t) => t.message.startsWith('runbook finished'))!;
   expect(finished.message).toMatch(/not done .*cut-credentials \(failed: .*UnauthorizedOperation/);
+
+  // The page: one step-failed notice for this incident, with the reason and an idempotency key, and its delivery in the timeline.
+  const pages = await eventually(async () => {
+    const p = hook.received.filter((r) => r.body.incidentId === incidentId && r.body.kind === 'step-failed');
+    return p.length ? p : undefined;
+  }, 30000, 'the step-failed page');
+  expect(pages).toHaveLength(1);
+  expect(pages[0]!.body).toMatchObject({ type: 'cordon.people-notice', heading: 'Runbook step failed', step: 'cut-credentials', to: ['oncall-secops'] });
+  expect(String(pages[0]!.body.message)).toMatch(/UnauthorizedOperation.*lacks permission; grant it and retry the step/);
+  expect(pages[0]!.headers['idempotency-key']).toBe(`${incidentId}/cut-credentials/step-failed/0`);
+  const after = await settled(stack, incidentId, (s) => s.timeline.some((t) => t.kind === 'notification' && t.step === 'cut-credentials'));
+  expect(after.timeline.find((t) => t.kind === 'notification' && t.step === 'cut-credentials')!.message).toBe('notified oncall-secops via ops-webhook: step failed');
+  // Nothing failed in the first test, so nothing else was paged as failed.
+  expect(hook.received.filter((r) => r.body.kind === 'step-failed')).toHaveLength(1);
 });

@@ -1,36 +1,25 @@
 /**
  * Gates inside the workflow: waits (durably, with `condition` timeouts) for operator decisions
- * under a GatePolicy, applies timeout outcomes, pages people, and answers the decide update.
+ * under a GatePolicy, applies timeout outcomes, pages people (pager.ts: fire-and-record, one
+ * idempotency key per incident, step, kind and round), and answers the decide update.
  * The refusal rules are the pure `refuseDecision` in gate.ts; this class only holds which gates
- * are open. Paging goes through a callback the workflow passes in (an activity there), so this
- * module stays free of activity proxies and unit-testable.
- * Invariants: a decision counts only for a gate that is awaiting approval; a page never blocks
- * the gate's timer (a notifier outage must not delay an escalation) and a failed page is
- * recorded in the timeline, never thrown; every page carries an idempotency key that is stable
- * per (incident, step, kind, round), so activity retries never page anyone twice.
+ * are open.
+ * Invariant: a decision counts only for a gate that is awaiting approval.
  */
 import { condition } from '@temporalio/workflow';
 import type { GatePolicy, PeopleNotice, StepDecision, StepDecisionResult } from '../definitions';
-import type { Severity } from '../../src/domain/incident';
 import { refuseDecision, requiredApprovals, type GateRefusal } from './gate';
 import type { IncidentState } from './incident-state';
+import type { Pager } from './pager';
 
 const nowIso = (): string => new Date().toISOString();
-/** The activity's own message, not the wrapper's "Activity task failed". */
-const causeText = (err: unknown): string => {
-  const e = err as { message?: string; cause?: { message?: string } };
-  return e.cause?.message ?? e.message ?? String(err);
-};
 
 export interface GateResult { passed: boolean; status: 'done' | 'skipped'; detail: string }
 
 export interface GateKeeperOptions {
-  incidentId: string;
-  severity: () => Severity;
   /** Who asked for the gated actions (the incident opener): four-eyes forbids them approving. */
   requestedBy: string;
-  /** Delivers a notice to people (the workflow passes an activity). */
-  notify?: (notice: PeopleNotice) => Promise<{ delivered: string[]; skipped: string[] }>;
+  pager: Pager;
 }
 
 export class GateKeeper {
@@ -91,23 +80,8 @@ export class GateKeeper {
 
   private title(name: string): string { return this.state.step(name).title; }
 
-  /** Fire-and-record: the gate's timer keeps running while the notifier retries. */
   private page(step: string, policy: GatePolicy, kind: PeopleNotice['kind'], round: number, to: string[], message: string): void {
-    const { notify, incidentId } = this.opts;
-    if (!notify) return;
-    const at = nowIso();
-    const notice: PeopleNotice = {
-      kind, idempotencyKey: `${incidentId}/${step}/${kind}/${round}`, incidentId, step, stepTitle: this.title(step), severity: this.opts.severity(),
-      to, message, round, at, approverRoles: policy.approverRoles,
-      approvalsNeeded: Math.max(0, requiredApprovals(policy) - (this.state.step(step).approvals?.length ?? 0)),
-    };
-    notify(notice).then(
-      (r) => {
-        const via = [...r.skipped, ...r.delivered];
-        const message = via.length ? `notified${to.length ? ` ${to.join(', ')}` : ''} via ${via.join(', ')}: ${kind.replace('-', ' ')}` : `${kind.replace('-', ' ')} recorded (no notifier configured)${to.length ? ` for ${to.join(', ')}` : ''}`;
-        this.state.log({ at: nowIso(), kind: 'notification', step, message, data: { idempotencyKey: notice.idempotencyKey } });
-      },
-      (err: unknown) => this.state.log({ at: nowIso(), kind: 'notification', step, message: `could not notify (${kind}): ${causeText(err)}`, data: { idempotencyKey: notice.idempotencyKey } }),
-    );
+    const approvalsNeeded = Math.max(0, requiredApprovals(policy) - (this.state.step(step).approvals?.length ?? 0));
+    this.opts.pager.page({ step, kind, round, to, message, approverRoles: policy.approverRoles, approvalsNeeded });
   }
 }

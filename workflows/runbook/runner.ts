@@ -1,7 +1,8 @@
 /**
  * Runs registry steps in order: checks each step's prerequisites, records every transition in
  * the incident's timeline, adds the step's AWS calls to the plan, and turns a thrown failure
- * into a failed step (a failure ends the step, not the incident). Gate steps make their own
+ * into a failed step (a failure ends the step, not the incident, and is reported through
+ * `onStepFailed`). Gate steps make their own
  * awaiting-approval transition. `outcomeSummary` lists what was done and what was not.
  */
 import type { PlannedCall, StepStatus, TargetDescription, KnownGoodChoice, GroupTemplateChange } from '../../src/domain/incident';
@@ -31,6 +32,8 @@ export interface RunContext {
   chain: CordonActivities;
   read: CordonActivities;
   mutate: CordonActivities;
+  /** Told of every step that ends failed, with the operator-readable reason (the workflow pages people). */
+  onStepFailed?: (step: StepName, reason: string) => void;
 }
 
 export interface RunbookStep {
@@ -67,6 +70,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepS
   }
   if (result.calls?.length) state.addPlannedCalls(result.calls);
   state.transition(step.name, result.status, nowIso(), result.detail);
+  if (result.status === 'failed') ctx.onStepFailed?.(step.name, result.detail);
   return result.status;
 }
 
