@@ -34,8 +34,23 @@ export interface DevServerOptions {
   sqlitePragmas?: readonly string[];
 }
 
+/** Tries when the ports are ours to choose: another process can take a free port between our check and the bind. */
+const START_ATTEMPTS = 3;
+
 export async function startTemporalDevServer(opts: DevServerOptions): Promise<TemporalDevServer> {
   fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  const ownPorts = opts.port === undefined && (opts.headless || opts.uiPort === undefined);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      // Only an early exit is retried (a lost port race); a missing binary or a timeout is not.
+      if (!ownPorts || attempt >= START_ATTEMPTS || !/exited during start/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const args = [
     'server', 'start-dev',
