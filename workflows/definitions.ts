@@ -96,7 +96,12 @@ export interface StepDecisionResult {
 
 export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived');
 /** Alerts that arrived together during a storm (the API's group commit), recorded in order. */
-export const alertsReceivedSignal = defineSignal<[IncidentAlert[]]>('alertsReceived');
+/**
+ * The API's policy for the batch's highest severity rides along (optional: older senders omit it),
+ * so an alert more severe than the one that opened the incident can tighten its runbook.
+ */
+export interface AlertsPolicyHint { severity: Severity; policy: RunbookPolicy }
+export const alertsReceivedSignal = defineSignal<[IncidentAlert[], AlertsPolicyHint?]>('alertsReceived');
 export const incidentStateQuery = defineQuery<IncidentSnapshot>('incidentState');
 export const decideStepUpdate = defineUpdate<StepDecisionResult, [StepDecision]>('decideStep');
 export const closeIncidentUpdate = defineUpdate<{ closed: boolean }, [{ operator: OperatorIdentity; reason: string }]>('closeIncident');

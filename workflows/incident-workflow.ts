@@ -18,6 +18,7 @@ import { profiles } from './activity-profiles';
 import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity, type StepDecision } from './definitions';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState, type StepDefinition } from './runbook/incident-state';
+import { SeverityEscalation } from './runbook/escalation';
 import { Pager } from './runbook/pager';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
 import { recoverySteps, runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
@@ -49,7 +50,13 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   let state: IncidentState | undefined;
   const receive = (alert: IncidentAlert) => { if (state) state.recordAlert(alert); else early.push(alert); };
   setHandler(alertReceivedSignal, receive);
-  setHandler(alertsReceivedSignal, (alerts) => { for (const alert of alerts) receive(alert); });
+  // The runbook reads its policy from `live`: a later, more severe alert may tighten it (runbook/escalation.ts).
+  const live: IncidentInput = { ...input };
+  const escalation = new SeverityEscalation(live);
+  setHandler(alertsReceivedSignal, (alerts, hint) => {
+    for (const alert of alerts) receive(alert);
+    escalation.offer(hint);
+  });
   const activeThreat = early.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
   const names = runbookStepNames(input.policy, { activeThreat });
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
@@ -67,6 +74,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     notify: input.dryRun ? undefined : (notice) => people.notifyPeople(notice),
   });
   const gates = new GateKeeper(incident, { requestedBy: input.openedBy, pager });
+  escalation.attach(incident, gates);
   let closeRequested = false;
   setHandler(incidentStateQuery, () => incident.snapshot());
   setHandler(decideStepUpdate, (d: StepDecision) => gates.decide(d), {
@@ -87,14 +95,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     },
   });
 
-  if (!input.carried) {
+  const breach = new BreachHook(input, incident);
+  /** One pass over the runbook's steps (a second one only after an escalation from record-only). */
+  const runRunbook = async (): Promise<void> => {
     // A failed step pages the gates' contacts with its reason (e.g. a permanent AWS error and what to grant).
     // patched(): incidents whose steps failed before this change replay without the page.
     const onStepFailed = (step: StepName, reason: string) => {
-      if (patched('page-on-step-failure')) pager.page({ step, kind: 'step-failed', round: 0, to: responders(input.policy), message: `${stepTitles[step]} failed: ${reason}` });
+      if (patched('page-on-step-failure')) pager.page({ step, kind: 'step-failed', round: 0, to: responders(live.policy), message: `${stepTitles[step]} failed: ${reason}` });
     };
-    const ctx: RunContext = { input, state: incident, gates, facts: {}, chain, read, mutate, onStepFailed };
-    const breach = new BreachHook(input, incident);
+    const ctx: RunContext = { input: live, state: incident, gates, facts: {}, chain, read, mutate, onStepFailed };
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
     // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they
     // run beside the quarantine chain instead of delaying isolation; the runbook waits for them before recovery.
@@ -121,7 +130,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     await Promise.all(running);
     const outcome = outcomeSummary(incident);
     incident.log({ at: nowIso(), kind: 'note', message: outcome.message, data: { done: outcome.done, notDone: outcome.notDone } });
-  }
+  };
+  if (!input.carried) await runRunbook();
 
   // Plan mode returns the plan at once: the incident id is per resource, so a lingering dry run would capture real alerts.
   if (input.dryRun) {
@@ -131,6 +141,13 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   // The incident stays open for late alerts and operators until someone closes it; new timeline entries reach the audit trail as they come.
   const leaving = () => closeRequested || workflowInfo().historyLength > CONTINUE_AFTER_EVENTS;
   while (!leaving()) {
+    if (escalation.needsRerun()) {
+      escalation.markRerun();
+      for (const name of names) incident.resetStep(name);
+      incident.log({ at: nowIso(), kind: 'note', message: 'running the runbook again under the raised severity\'s policy' });
+      await runRunbook();
+      continue;
+    }
     void audit.flush();
     const seen = incident.timeline.length;
     await condition(() => leaving() || incident.timeline.length > seen);
@@ -143,7 +160,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   if (!closeRequested) {
     await audit.flush();
     log.info('continuing as new to keep history small', { incidentId: input.incidentId });
-    await continueAsNew<typeof incidentWorkflow>({ ...input, carried: incident.snapshot() });
+    await continueAsNew<typeof incidentWorkflow>({ ...live, carried: incident.snapshot() });
   }
   incident.setPhase('closed', nowIso());
   await audit.flush();

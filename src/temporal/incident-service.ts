@@ -39,27 +39,11 @@ export class IncidentService {
   ) {}
 
   /** Opens an incident for the alert's resource, or joins the open one. Returns its id. */
+  /** Opens the resource's incident or joins it with one alert (a batch of one). */
   async openOrJoin(resource: ResourceRef, alert: IncidentAlert, opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
-    const incidentId = incidentIdFor(resource);
-    const input: IncidentInput = {
-      incidentId, resource, severity: alert.severity, openedBy: opts.openedBy ?? `${alert.source} alert`,
-      policy: this.policyFor(alert.severity), dryRun: opts.dryRun ?? false,
-    };
-    await this.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentId,
-      taskQueue: this.taskQueue,
-      args: [input],
-      signal: alertReceivedSignal,
-      signalArgs: [alert],
-      memo: { phase: 'open', severity: alert.severity, ...resource, pendingApprovals: 0 },
-    });
-    return incidentId;
+    return this.openOrJoinBatch(resource, [alert], opts);
   }
 
-  /**
-   * Several alerts for one resource in one signal-with-start (the API's group commit): one
-   * history event for a burst. Needs the workflow's `alertsReceived` batch signal.
-   */
   async openOrJoinBatch(resource: ResourceRef, alerts: IncidentAlert[], opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
     const incidentId = incidentIdFor(resource);
     const first = alerts[0]!;
@@ -68,7 +52,7 @@ export class IncidentService {
       incidentId, resource, severity, openedBy: opts.openedBy ?? `${first.source} alert`, policy: this.policyFor(severity), dryRun: opts.dryRun ?? false,
     };
     await this.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentId, taskQueue: this.taskQueue, args: [input], signal: ALERTS_RECEIVED_SIGNAL, signalArgs: [alerts],
+      workflowId: incidentId, taskQueue: this.taskQueue, args: [input], signal: ALERTS_RECEIVED_SIGNAL, signalArgs: [alerts, { severity, policy: input.policy }],
       memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
     });
     return incidentId;

@@ -60,6 +60,17 @@ const scenarios: Record<string, Scenario> = {
     await stack.client.workflow.getHandle(id).result();
     return id;
   },
+  /** Opened by a low alert (record only); a critical alert for the same instance escalates it and the runbook runs again. */
+  'record-only-then-escalated': async (stack, instanceId) => {
+    const policyFor = (s: string) => (s === 'critical' ? autoPolicy : { ...autoPolicy, contain: 'record-only' as const });
+    const service = new IncidentService(stack.client, stack.taskQueue, policyFor);
+    const resource = { account: ACCOUNT, region: REGION, instanceId };
+    const id = await service.openOrJoin(resource, alertFor(instanceId, { severity: 'low', dedupKey: `generic:${instanceId}:low` }));
+    await settled(stack, id, runbookFinished, 90000);
+    await service.openOrJoin(resource, alertFor(instanceId, { severity: 'critical' }));
+    await settled(stack, id, (s) => s.timeline.filter((t) => t.message.startsWith('runbook finished')).length === 2, 90000);
+    return id;
+  },
   /** Plan mode: the full plan, no AWS change, the workflow returns at once. */
   'plan-mode': async (stack, instanceId) => {
     const id = await openIncident(stack, instanceId, autoPolicy, { dryRun: true });

@@ -25,6 +25,7 @@ export interface GateKeeperOptions {
 export class GateKeeper {
   private readonly policies = new Map<string, GatePolicy>();
   private readonly decisions = new Map<string, 'approve' | 'reject'>();
+  private readonly autoReasons = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly state: IncidentState, private readonly opts: GateKeeperOptions) {}
@@ -70,7 +71,18 @@ export class GateKeeper {
     }
     if (!this.decisions.has(name)) return { passed: false, status: 'skipped', detail: 'the incident was closed before a decision' };
     const approved = this.decisions.get(name) === 'approve';
-    return { passed: approved, status: approved ? 'done' : 'skipped', detail: approved ? 'approved' : 'rejected by an operator' };
+    return { passed: approved, status: approved ? 'done' : 'skipped', detail: approved ? (this.autoReasons.get(name) ?? 'approved') : 'rejected by an operator' };
+  }
+
+  /**
+   * A more severe alert made this gate's policy automatic: an open gate passes at once, with the
+   * reason on the timeline. False when the gate is not waiting (nothing to relax).
+   */
+  relax(name: string, reason: string): boolean {
+    if (!this.policies.has(name) || this.decisions.has(name) || this.state.step(name).status !== 'awaiting-approval') return false;
+    this.autoReasons.set(name, reason);
+    this.decisions.set(name, 'approve');
+    return true;
   }
 
   /** Closing the incident ends every open gate without a decision. */

@@ -127,6 +127,18 @@ export class IncidentState {
     this.summaryMayHaveChanged();
   }
 
+  /** Back to pending for a second pass of the runbook (an escalation re-runs what the first pass skipped). */
+  resetStep(name: string): void {
+    const step = this.step(name);
+    step.status = 'pending';
+    delete step.startedAt;
+    delete step.endedAt;
+    delete step.error;
+    delete step.detail;
+    delete step.approvals;
+    this.summaryMayHaveChanged();
+  }
+
   recordApproval(name: string, by: string, reason: string, at: string): number {
     const step = this.step(name);
     step.approvals = [...(step.approvals ?? []), { by, at, reason }];

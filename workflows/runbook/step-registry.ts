@@ -4,6 +4,7 @@
  * kind `gate` wrapping a GatePolicy; actions call one activity each (idempotent, check-before-act,
  * `dryRun` → calls planned, none made). The order lives in step-order.ts, AWS facts in activities/.
  */
+import { RECORD_ONLY } from './escalation';
 import { patched } from '@temporalio/workflow';
 import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
 import type { GatePolicy } from '../definitions';
@@ -51,7 +52,7 @@ const steps: RunbookStep[] = [
     ctx.state.setTarget(t);
     return done(`${t.instanceId} (${t.state}) in ${t.vpcId}, ${t.networkInterfaces.length} ENI(s), ${t.volumes.length} volume(s)${t.autoScalingGroup ? `, group ${t.autoScalingGroup.name}` : ''}`);
   }),
-  gate('contain', ['describe'], (ctx) => (ctx.input.policy.contain === 'record-only' ? 'severity policy records only' : ctx.input.policy.contain)),
+  gate('contain', ['describe'], (ctx) => (ctx.input.policy.contain === 'record-only' ? RECORD_ONLY : ctx.input.policy.contain)),
   action('tag-containing', Q, async (ctx) => {
     const r = await ctx.chain.markInstance({ ...base(ctx), step: 'tag-containing', incidentId: ctx.input.incidentId, status: 'containing' });
     return done(r.summary, r.calls);
