@@ -50,8 +50,9 @@ test('a burst of new findings on an idle incident reaches the audit trail in one
   expect(new Set(final.exported.map((e) => e.id)).size).toBe(final.exported.length);
   const burstWrites = (await auditWrites(incidentId)) - writesBefore;
   expect(burstWrites).toBeGreaterThanOrEqual(1);
-  // One per quiet second: the burst lasts under a second, so it spans one or two windows (three on a slow machine).
-  expect(burstWrites).toBeLessThanOrEqual(3);
+  // One per quiet second: the burst lasts about a second, so it spans one to three windows (more on a loaded
+  // machine); without coalescing the same burst took 14 writes.
+  expect(burstWrites).toBeLessThanOrEqual(5);
 });
 
 /** appendAudit activities scheduled so far, from the incident's history. */
