@@ -27,6 +27,7 @@ import { LocalWormStore } from '../src/evidence/local-worm-store';
 import { startWorkerProcess } from '../src/local/cordon-processes';
 import { seedDemoFleet } from '../src/local/demo-fleet';
 import { createAwsClients, destroyAwsClients } from '../src/aws/clients';
+import { startAllOrNone } from '../src/local/child-server';
 import { startMoto } from '../src/local/moto-server';
 import { startTemporalDevServer } from '../src/local/temporal-dev-server';
 import { projectRoot, toolchainPaths } from '../src/local/toolchain-paths';
@@ -140,11 +141,11 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-ingest-'));
   const tools = toolchainPaths();
   const bundle = path.join(dir, 'workflow-bundle.js');
-  const [moto, temporal] = await Promise.all([
+  await writeWorkflowBundle(bundle, WORKFLOWS_PATH ? path.resolve(WORKFLOWS_PATH) : undefined);
+  const [moto, temporal] = await startAllOrNone([
     startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
     startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
-    writeWorkflowBundle(bundle, WORKFLOWS_PATH ? path.resolve(WORKFLOWS_PATH) : undefined),
-  ]);
+  ] as const);
   const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
   // Real instances, so each record-only runbook describes and records a machine that exists.
   const fleet = await seedDemoFleet(aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: INSTANCE_COUNT, groupName: 'bench' });

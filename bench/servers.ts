@@ -17,6 +17,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../src/aws
 import { LocalWormStore } from '../src/evidence/local-worm-store';
 import type { Severity } from '../src/domain/incident';
 import { seedDemoFleet, type DemoFleet } from '../src/local/demo-fleet';
+import { startAllOrNone } from '../src/local/child-server';
 import { startMoto, type MotoServer } from '../src/local/moto-server';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-dev-server';
 import { toolchainPaths } from '../src/local/toolchain-paths';
@@ -48,10 +49,10 @@ export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, 
   installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
   const tools = toolchainPaths();
-  const [moto, temporal] = await Promise.all([
+  const [moto, temporal] = await startAllOrNone([
     startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
     startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
-  ]);
+  ] as const);
   const aws = createAwsClients({ region: BENCH_REGION, endpoint: moto.endpoint });
   const fleet = await seedDemoFleet(aws, { verifiedImageTag: activityConfig.verifiedImageTag, dataTagPrefix: activityConfig.dataTagPrefix, size: fleetSize });
   const connection = await Connection.connect({ address: temporal.address });

@@ -59,3 +59,17 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
     },
   };
 }
+
+/**
+ * Starts servers side by side; if any fails, stops the ones that started before rethrowing, so
+ * a failed start (e.g. a lost port race) leaves no orphan process behind.
+ */
+export async function startAllOrNone<T extends readonly Promise<ChildServer>[]>(starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(results.map(async (r) => { if (r.status === 'fulfilled') await r.value.stop().catch(() => undefined); }));
+    throw failed.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<ChildServer>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}

@@ -13,6 +13,7 @@ import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore, type EvidenceStore } from '../../src/evidence';
+import { startAllOrNone } from '../../src/local/child-server';
 import { startMoto, type MotoServer } from '../../src/local/moto-server';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
 import { toolchainPaths } from '../../src/local/toolchain-paths';
@@ -58,10 +59,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-it-'));
   const tools = toolchainPaths();
-  const [moto, temporal] = await Promise.all([
+  const [moto, temporal] = await startAllOrNone([
     startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
     startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
-  ]);
+  ] as const);
   const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
   const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
   const connection = await Connection.connect({ address: temporal.address });
