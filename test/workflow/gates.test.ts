@@ -70,6 +70,10 @@ async function withIncident(policy: GatePolicy, pages: PeopleNotice[], body: (h:
     try {
       await body({ id: args.incidentId, query: () => handle.query(incidentStateQuery) });
     } finally {
+      // Terminating with an activity in flight (e.g. a page still being delivered) leaves the test server's
+      // time-skipping locked for the next test: let pending activities finish first.
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && ((await handle.describe()).raw.pendingActivities?.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 100));
       await handle.terminate('test done');
     }
   });
