@@ -91,14 +91,7 @@ const hasAllowAll = (permissions: IpPermission[] | undefined): boolean =>
 
 /** The untrack group's single allow-all ingress rule; a concurrent incident adding it first is success. */
 async function authorizeAllowAll(aws: AwsClients, groupId: string, dryRun: boolean, calls: PlannedCall[]): Promise<void> {
-  const params = { GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
-  calls.push({ step: 'isolate', service: 'ec2', operation: 'AuthorizeSecurityGroupIngress', input: params });
-  if (dryRun) return;
-  try {
-    await aws.ec2.send(new AuthorizeSecurityGroupIngressCommand(params));
-  } catch (err) {
-    if (errorCode(err) !== 'InvalidPermission.Duplicate') await awsCall('AuthorizeSecurityGroupIngress', () => Promise.reject(err));
-  }
+  await allTrafficRule('AuthorizeSecurityGroupIngress', 'InvalidPermission.Duplicate', (p) => aws.ec2.send(new AuthorizeSecurityGroupIngressCommand(p)), groupId, dryRun, calls);
 }
 
 async function createGroup(aws: AwsClients, name: string, vpcId: string, description: string, kind: string): Promise<string> {
@@ -117,12 +110,20 @@ async function createGroup(aws: AwsClients, name: string, vpcId: string, descrip
 }
 
 async function revokeEgress(aws: AwsClients, groupId: string, dryRun: boolean, calls: PlannedCall[]): Promise<void> {
+  await allTrafficRule('RevokeSecurityGroupEgress', 'InvalidPermission.NotFound', (p) => aws.ec2.send(new RevokeSecurityGroupEgressCommand(p)), groupId, dryRun, calls);
+}
+
+/** Adds or removes the all-traffic rule (planned, then made); `alreadyCode` means the group is already as wanted. */
+async function allTrafficRule(
+  operation: string, alreadyCode: string, send: (params: { GroupId: string; IpPermissions: IpPermission[] }) => Promise<unknown>,
+  groupId: string, dryRun: boolean, calls: PlannedCall[],
+): Promise<void> {
   const params = { GroupId: groupId, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
-  calls.push({ step: 'isolate', service: 'ec2', operation: 'RevokeSecurityGroupEgress', input: params });
+  calls.push({ step: 'isolate', service: 'ec2', operation, input: params });
   if (dryRun) return;
   try {
-    await aws.ec2.send(new RevokeSecurityGroupEgressCommand(params));
+    await send(params);
   } catch (err) {
-    if (errorCode(err) !== 'InvalidPermission.NotFound') await awsCall('RevokeSecurityGroupEgress', () => Promise.reject(err));
+    if (errorCode(err) !== alreadyCode) await awsCall(operation, () => Promise.reject(err));
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Plain data types of an incident, shared by workflows, activities, the API and the CLI.
- * Type-only and dependency-free so the workflow sandbox can import them.
+ * Plain data types of an incident, shared by workflows, activities, the API and the CLI, and
+ * the severity order. Dependency-free so the workflow sandbox can import them.
  */
 
 export interface ResourceRef {
@@ -10,6 +10,8 @@ export interface ResourceRef {
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
+/** Higher is more severe: an incident's severity is its most severe alert's. */
+export const severityRank: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 
 /** What an incident keeps of one alert (the full raw payload goes to the evidence store). */
 export interface IncidentAlert {

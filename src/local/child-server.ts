@@ -25,6 +25,14 @@ export interface ChildServerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The server process ended before it listened (its log says why). */
+export class EarlyExitError extends Error {
+  constructor(name: string, logFile: string | undefined) {
+    super(`${name} exited during start (see ${logFile ?? 'its output'})`);
+    this.name = 'EarlyExitError';
+  }
+}
+
 export async function startChildServer(opts: ChildServerOptions): Promise<ChildServer> {
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child: ChildProcess = spawn(opts.command, opts.args, {
@@ -36,7 +44,7 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`${opts.name}: cannot start ${opts.command}: ${e.message}`))));
-  const earlyExit = exit.then(() => { throw new Error(`${opts.name} exited during start (see ${opts.logFile ?? 'its output'})`); });
+  const earlyExit = exit.then(() => { throw new EarlyExitError(opts.name, opts.logFile); });
   await Promise.race([waitForPort(opts.port, opts.startTimeoutMs ?? 60000), spawnError, earlyExit]);
   const signalGroup = (signal: NodeJS.Signals): void => {
     try { process.kill(-(child.pid as number), signal); } catch { /* already gone */ }

@@ -28,6 +28,18 @@ export async function bundleOnce(dir: string): Promise<string> {
   return file;
 }
 
+/** The env both commands need to run against a local Temporal and an AWS endpoint (moto), writing to `dataDir`. */
+export function localProcessEnv(o: {
+  temporalAddress: string; taskQueue: string; awsEndpoint: string; region: string; bundle: string; dataDir: string; evidenceDir: string;
+}): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: o.taskQueue,
+    AWS_ENDPOINT_URL: o.awsEndpoint, AWS_REGION: o.region, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+    CORDON_WORKFLOW_BUNDLE: o.bundle, CORDON_LOG_LEVEL: 'info', CORDON_SHUTDOWN_GRACE_SECONDS: '10',
+    CORDON_DATA_DIR: o.dataDir, CORDON_EVIDENCE_DIR: o.evidenceDir,
+  };
+}
+
 export function spawnCordon(command: 'worker' | 'api', env: Record<string, string>, logFile: string, args: string[] = []): CordonProcess {
   const entry = path.join(projectRoot, 'src', 'main', `${command}-main.ts`);
   const out = fs.openSync(logFile, 'a');

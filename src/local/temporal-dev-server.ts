@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startChildServer, type ChildServer } from './child-server';
+import { EarlyExitError, startChildServer, type ChildServer } from './child-server';
 import { freePort } from './free-port';
 
 export interface TemporalDevServer extends ChildServer {
@@ -45,7 +45,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Te
       return await startOnce(opts);
     } catch (err) {
       // Only an early exit is retried (a lost port race); a missing binary or a timeout is not.
-      if (!ownPorts || attempt >= START_ATTEMPTS || !/exited during start/.test((err as Error).message)) throw err;
+      if (!ownPorts || attempt >= START_ATTEMPTS || !(err instanceof EarlyExitError)) throw err;
     }
   }
 }

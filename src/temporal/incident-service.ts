@@ -3,15 +3,14 @@
  * on the resource-derived id), read state by query, forward operator decisions as updates.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import type { IncidentAlert, IncidentSnapshot, ResourceRef, Severity } from '../domain/incident';
+import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceRef, type Severity } from '../domain/incident';
 import {
-  alertReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity,
+  closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity,
   type RunbookPolicy, type StepDecision, type StepDecisionResult,
 } from '../../workflows/definitions';
 import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 
-const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 /** The workflow's batch signal (workflows/definitions.ts `alertsReceivedSignal`), by name. */
 export const ALERTS_RECEIVED_SIGNAL = 'alertsReceived';
 /** True once workflows/definitions.ts defines the batch signal, i.e. the workflow handles it. */
@@ -47,7 +46,7 @@ export class IncidentService {
   async openOrJoinBatch(resource: ResourceRef, alerts: IncidentAlert[], opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
     const incidentId = incidentIdFor(resource);
     const first = alerts[0]!;
-    const severity = alerts.reduce<Severity>((s, a) => (rank[a.severity] > rank[s] ? a.severity : s), first.severity);
+    const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
     const input: IncidentInput = {
       incidentId, resource, severity, openedBy: opts.openedBy ?? `${first.source} alert`, policy: this.policyFor(severity), dryRun: opts.dryRun ?? false,
     };

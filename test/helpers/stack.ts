@@ -14,6 +14,7 @@ import { buildApi } from '../../src/api/server';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore, type EvidenceStore } from '../../src/evidence';
 import { startAllOrNone } from '../../src/local/child-server';
+import { localProcessEnv } from '../../src/local/cordon-processes';
 import { startMoto, type MotoServer } from '../../src/local/moto-server';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
 import { toolchainPaths } from '../../src/local/toolchain-paths';
@@ -65,7 +66,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   ] as const);
   const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
   const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
-  const connection = await Connection.connect({ address: temporal.address });
+  // The frontend can accept TCP before it serves gRPC; with a full suite on two cores that gap passed the default 10 s once.
+  const connection = await Connection.connect({ address: temporal.address, connectTimeout: '30s' });
   const client = new Client({ connection });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
   const incidents = new IncidentService(client, taskQueue, (s) => policyFor(s));
@@ -134,12 +136,13 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
 
 /** The env both commands need to reach the test stack's Temporal and moto. */
 export function stackEnv(stack: Stack, bundle: string, extra: Record<string, string> = {}): Record<string, string> {
+  // The same write-once folder as the in-process stack, never the repository's .cordon.
   return {
-    TEMPORAL_ADDRESS: stack.temporal.address, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: stack.taskQueue,
-    AWS_ENDPOINT_URL: stack.moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
-    CORDON_WORKFLOW_BUNDLE: bundle, CORDON_LOG_LEVEL: 'info', CORDON_SHUTDOWN_GRACE_SECONDS: '10',
-    // The same write-once folder as the in-process stack, never the repository's .cordon.
-    CORDON_DATA_DIR: stack.dir, CORDON_EVIDENCE_DIR: stack.evidence.location, ...extra,
+    ...localProcessEnv({
+      temporalAddress: stack.temporal.address, taskQueue: stack.taskQueue, awsEndpoint: stack.moto.endpoint, region: REGION, bundle,
+      dataDir: stack.dir, evidenceDir: stack.evidence.location,
+    }),
+    ...extra,
   };
 }
 

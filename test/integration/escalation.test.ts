@@ -36,6 +36,13 @@ afterAll(async () => stack?.teardown());
 const send = (instanceId: string, severity: Severity, extra: Partial<IncidentAlert> = {}) =>
   service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, { severity, dedupKey: `generic:${instanceId}:${severity}`, title: `${severity} finding`, ...extra }), { openedBy: 'test' });
 
+/** A medium alert opens the incident; its containment gate then waits for an approver. */
+async function openAwaitingApproval(instanceId: string): Promise<string> {
+  const id = await send(instanceId, 'medium');
+  await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
+  return id;
+}
+
 async function securityGroupsOf(instanceId: string): Promise<string[]> {
   const out = await stack.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
   return out.Reservations![0]!.Instances![0]!.SecurityGroups!.map((g) => g.GroupName!);
@@ -67,8 +74,7 @@ test('a record-only incident is contained when a critical alert for the same ins
 
 test('a gate waiting for approval passes at once when a critical alert makes containment automatic', async () => {
   const instanceId = fleet.instanceIds[1]!;
-  const id = await send(instanceId, 'medium');
-  await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
+  const id = await openAwaitingApproval(instanceId);
   await send(instanceId, 'critical');
   const contained = await settled(stack, id, (s) => stepStatus(s, 'isolate') === 'done', 90000);
   const contain = contained.steps.find((s) => s.name === 'contain')!;
@@ -79,8 +85,7 @@ test('a gate waiting for approval passes at once when a critical alert makes con
 
 test('a less severe alert changes nothing', async () => {
   const instanceId = fleet.instanceIds[2]!;
-  const id = await send(instanceId, 'medium');
-  await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
+  const id = await openAwaitingApproval(instanceId);
   await send(instanceId, 'low');
   const after = await settled(stack, id, (s) => s.alerts.some((a) => a.severity === 'low'));
   expect(stepStatus(after, 'contain')).toBe('awaiting-approval');

@@ -11,12 +11,11 @@
  * patched(): incidents that received escalating alerts before this change replay without it.
  */
 import { patched } from '@temporalio/workflow';
-import type { Severity } from '../../src/domain/incident';
+import { severityRank, type Severity } from '../../src/domain/incident';
 import type { AlertsPolicyHint, GatePolicy, IncidentInput } from '../definitions';
 import type { GateKeeper } from './gate-keeper';
 import type { IncidentState } from './incident-state';
 
-const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 const nowIso = (): string => new Date().toISOString();
 const mode = (g: GatePolicy | 'record-only') => (g === 'record-only' ? 'record only' : g.mode === 'auto' ? 'automatic' : `after ${g.mode === 'two-person' ? 'two approvals' : 'approval'}`);
 
@@ -33,7 +32,7 @@ export class SeverityEscalation {
 
   /** From the alerts signal handler (possibly before the state exists). */
   offer(hint: AlertsPolicyHint | undefined): void {
-    if (!hint || this.live.dryRun || rank[hint.severity] <= rank[this.pending?.severity ?? this.inForce]) return;
+    if (!hint || this.live.dryRun || severityRank[hint.severity] <= severityRank[this.pending?.severity ?? this.inForce]) return;
     this.pending = hint;
     if (this.target) this.apply();
   }

@@ -76,13 +76,12 @@ export class GateKeeper {
 
   /**
    * A more severe alert made this gate's policy automatic: an open gate passes at once, with the
-   * reason on the timeline. False when the gate is not waiting (nothing to relax).
+   * reason as its detail. A gate not waiting is left alone.
    */
-  relax(name: string, reason: string): boolean {
-    if (!this.policies.has(name) || this.decisions.has(name) || this.state.step(name).status !== 'awaiting-approval') return false;
+  relax(name: string, reason: string): void {
+    if (!this.policies.has(name) || this.decisions.has(name) || this.state.step(name).status !== 'awaiting-approval') return;
     this.autoReasons.set(name, reason);
     this.decisions.set(name, 'approve');
-    return true;
   }
 
   /** Closing the incident ends every open gate without a decision. */

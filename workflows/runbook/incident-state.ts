@@ -3,8 +3,9 @@
  * Temporal. Invariants: steps keep their declared order; every transition appends one
  * timeline entry; repeated alerts with the same dedup key are tallied, not listed again.
  */
-import type {
-  AlertTally, IncidentAlert, IncidentPhase, IncidentSnapshot, PlannedCall, StepState, StepStatus, TargetDescription, TimelineEntry,
+import {
+  severityRank, type AlertTally, type IncidentAlert, type IncidentPhase, type IncidentSnapshot, type PlannedCall, type StepState, type StepStatus,
+  type TargetDescription, type TimelineEntry,
 } from '../../src/domain/incident';
 import type { IncidentInput } from '../definitions';
 
@@ -13,7 +14,6 @@ export interface StepDefinition { name: string; title: string }
 /** What the incidents list shows without querying each workflow (kept in the workflow's memo). */
 export interface IncidentSummary { phase: IncidentPhase; severity: IncidentSnapshot['severity']; pendingApprovals: number }
 
-const severityRank = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 export class IncidentState {
   private readonly snap: IncidentSnapshot;
