@@ -67,7 +67,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
   const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
   // The frontend can accept TCP before it serves gRPC; with a full suite on two cores that gap passed the default 10 s once.
-  const connection = await Connection.connect({ address: temporal.address, connectTimeout: '30s' });
+  // Until the stack exists nobody can tear it down: a failed connect stops the servers here instead of orphaning them.
+  const connection = await Connection.connect({ address: temporal.address, connectTimeout: '30s' })
+    .catch(async (err: unknown) => { await Promise.all([moto.stop(), temporal.stop()]); throw err; });
   const client = new Client({ connection });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
   const incidents = new IncidentService(client, taskQueue, (s) => policyFor(s));
