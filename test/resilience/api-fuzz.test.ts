@@ -14,7 +14,7 @@ import { signedHeaders } from '../../src/alerts/auth-hmac';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import { NotificationService } from '../../src/temporal/notification-service';
-import { ACCOUNT, REGION, startStack, type Stack } from '../helpers/stack';
+import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let api: FastifyInstance;
@@ -118,6 +118,10 @@ test('a replayed signed request is refused; only the original starts an incident
   const headers = { ...signedHeaders(secret, body, new Date()), 'content-type': 'application/json' };
   expect((await api.inject({ method: 'POST', url: '/v1/alerts/generic', payload: body, headers })).statusCode).toBe(202);
   expect((await api.inject({ method: 'POST', url: '/v1/alerts/generic', payload: body, headers })).statusCode).toBe(401);
+  // 202 means the alert is in the incident's history (read at once); visibility's count catches up later.
+  const { events } = await stack.client.workflow.getHandle(`inc-${ACCOUNT}-${REGION}-i-0f0220000000000a1`).fetchHistory();
+  expect(events?.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(1);
+  await eventually(async () => (await workflowsStarted()) >= 1, 15000, 'the incident to reach visibility');
   expect(await workflowsStarted()).toBe(1);
 });
 
