@@ -8,7 +8,7 @@
  */
 import { readText, seqOfKey } from './chain-log';
 import { digestStream, entryHash, GENESIS_HASH } from './hashing';
-import type { ArtifactEntry } from './manifest';
+import { readManifest, type ArtifactEntry } from './manifest';
 import { evidenceKeys, type EvidenceStore, type LogName } from './store';
 
 export type VerifyCheck = 'parse' | 'seq' | 'prevHash' | 'hash' | 'sha256' | 'size' | 'missing' | 'unlisted';
@@ -44,7 +44,45 @@ export interface VerifyReport {
 
 interface ParsedLine { key: string; line: number; raw: string; entry?: Record<string, unknown> }
 
-export async function verifyIncident(store: EvidenceStore, incidentId: string): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /**
+   * How long an object found in the store but in no manifest entry may stay so before it is
+   * reported as unaccounted. A step writes its artifact, then its manifest line a few
+   * milliseconds later; verifying a live incident in between must not call that evidence stray.
+   */
+  settleMs?: number;
+}
+
+export const DEFAULT_SETTLE_MS = 2000;
+
+export async function verifyIncident(store: EvidenceStore, incidentId: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const deadline = Date.now() + (opts.settleMs ?? DEFAULT_SETTLE_MS);
+  let report = await verifyOnce(store, incidentId);
+  // Wait (reading only the manifest) until every unlisted object has its line, then check everything again:
+  // the late lines' artifacts get their hashes checked too. What is still unlisted at the deadline is reported.
+  while (unlistedKeys(report).length > 0 && Date.now() < deadline) {
+    await settle(store, incidentId, unlistedKeys(report), deadline);
+    report = await verifyOnce(store, incidentId);
+  }
+  return report;
+}
+
+const unlistedKeys = (report: VerifyReport) => report.problems.filter((p) => p.check === 'unlisted').map((p) => p.key);
+
+async function settle(store: EvidenceStore, incidentId: string, keys: string[], deadline: number): Promise<void> {
+  for (;;) {
+    let listed: Set<string>;
+    try {
+      listed = new Set((await readManifest(store, incidentId)).flatMap((e) => (e.kind === 'artifact' ? [evidenceKeys.artifact(incidentId, e.name)] : [])));
+    } catch {
+      return; // a manifest that does not parse will not settle; verifyOnce reports it
+    }
+    if (keys.every((k) => listed.has(k)) || Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, Math.min(100, Math.max(0, deadline - Date.now()))));
+  }
+}
+
+async function verifyOnce(store: EvidenceStore, incidentId: string): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const manifest = await verifyLog(store, incidentId, 'manifest', problems);
   const artifacts = manifest.lines.map((l) => l.entry).filter((e): e is ArtifactEntry & Record<string, unknown> => e?.kind === 'artifact');

@@ -75,3 +75,23 @@ test('a file slipped into the artifacts folder is reported as unaccounted', asyn
   const report = await verifyIncident(t.store, ID);
   expect(report.firstBroken).toMatchObject({ file: 'artifact', check: 'unlisted' });
 });
+
+test('an artifact stored but not yet in the manifest (a step mid-write) is not called stray if its line follows', async () => {
+  // The state a live step is in between its store write and its manifest line.
+  await t.store.put(`incidents/${ID}/artifacts/late.txt`, 'written first', { mediaType: 'text/plain' });
+  const started = Date.now();
+  const verifying = verifyIncident(t.store, ID, { settleMs: 5000 });
+  await new Promise((r) => setTimeout(r, 300));
+  await recordArtifact(t.store, ID, { name: 'late.txt', body: 'written first', mediaType: 'text/plain', source: 'test', collector: 'unit' });
+  const report = await verifying;
+  expect(report).toMatchObject({ ok: true, problems: [], manifest: { artifacts: 4 } });
+  expect(Date.now() - started).toBeLessThan(5000);
+});
+
+test('a stray object is still reported once the settle window has passed', async () => {
+  fs.writeFileSync(artifactFile(t.dir, ID, 'stray.bin'), 'x');
+  const started = Date.now();
+  const report = await verifyIncident(t.store, ID, { settleMs: 400 });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  expect(report.problems).toEqual([expect.objectContaining({ file: 'artifact', check: 'unlisted', key: `incidents/${ID}/artifacts/stray.bin` })]);
+});
