@@ -13,7 +13,6 @@
  * be found in its incident's tally. Prints a table with ratios; writes JSON to .bench/.
  * Run: `npx tsx bench/ingest.ts` (or `npm run bench:ingest`).
  */
-import { Client, Connection } from '@temporalio/client';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,11 +25,8 @@ import { buildApi } from '../src/api/server';
 import { LocalWormStore } from '../src/evidence/local-worm-store';
 import { localProcessEnv, startWorkerProcess } from '../src/local/cordon-processes';
 import { seedDemoFleet } from '../src/local/demo-fleet';
-import { createAwsClients, destroyAwsClients } from '../src/aws/clients';
-import { startAllOrNone } from '../src/local/child-server';
-import { startMoto } from '../src/local/moto-server';
-import { startTemporalDevServer } from '../src/local/temporal-dev-server';
-import { projectRoot, toolchainPaths } from '../src/local/toolchain-paths';
+import { startLocalBackends } from '../src/local/local-backends';
+import { projectRoot } from '../src/local/toolchain-paths';
 import { IncidentService, workflowAcceptsAlertBatches } from '../src/temporal/incident-service';
 import { writeWorkflowBundle } from '../src/worker/bundle-workflows';
 import { startFloorServer } from './floor-server';
@@ -139,19 +135,13 @@ async function openLoop(target: IngestRow['target'], send: Send, rate: number, s
 
 export async function runIngestBench(): Promise<IngestRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-ingest-'));
-  const tools = toolchainPaths();
   const bundle = path.join(dir, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, WORKFLOWS_PATH ? path.resolve(WORKFLOWS_PATH) : undefined);
-  const [moto, temporal] = await startAllOrNone([
-    startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
-    startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
-  ] as const);
-  const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
+  const backends = await startLocalBackends(dir, REGION);
+  const { moto, temporal, aws, client } = backends;
   // Real instances, so each record-only runbook describes and records a machine that exists.
   const fleet = await seedDemoFleet(aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: INSTANCE_COUNT, groupName: 'bench' });
   INSTANCES.push(...fleet.instanceIds);
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
   const taskQueue = `bench-ingest-${crypto.randomUUID()}`;
   const evidenceDir = path.join(dir, 'evidence');
   // The worker is its own process, as compose deploys it: its workflow tasks do not share the API's event loop.
@@ -205,9 +195,7 @@ export async function runIngestBench(): Promise<IngestRow[]> {
     await api.close();
     worker.term();
     await worker.exited;
-    await connection.close();
-    destroyAwsClients(aws);
-    await Promise.all([moto.stop(), temporal.stop()]);
+    await backends.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return rows;

@@ -3,7 +3,7 @@
  * (seeded demo fleet), the Temporal dev server (SQLite), an in-process worker and the API on
  * a loopback port. Torn down completely, so a benchmark leaves nothing behind.
  */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,14 +13,13 @@ import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory } from '../src/api/auth/operators';
 import { buildApi } from '../src/api/server';
 import type { ActivityDeps } from '../activities';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../src/aws/clients';
+import type { AwsClients } from '../src/aws/clients';
 import { LocalWormStore } from '../src/evidence/local-worm-store';
 import type { Severity } from '../src/domain/incident';
 import { seedDemoFleet, type DemoFleet } from '../src/local/demo-fleet';
-import { startAllOrNone } from '../src/local/child-server';
-import { startMoto, type MotoServer } from '../src/local/moto-server';
-import { startTemporalDevServer, type TemporalDevServer } from '../src/local/temporal-dev-server';
-import { toolchainPaths } from '../src/local/toolchain-paths';
+import { startLocalBackends } from '../src/local/local-backends';
+import type { MotoServer } from '../src/local/moto-server';
+import type { TemporalDevServer } from '../src/local/temporal-dev-server';
 import { IncidentService } from '../src/temporal/incident-service';
 import { createCordonWorker } from '../src/worker/create-worker';
 import { installWorkerRuntime } from '../src/worker/runtime';
@@ -48,15 +47,9 @@ export interface BenchServers {
 export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, workerOptions: Partial<WorkerOptions>, fleetSize = 3): Promise<BenchServers> {
   installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
-  const tools = toolchainPaths();
-  const [moto, temporal] = await startAllOrNone([
-    startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
-    startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
-  ] as const);
-  const aws = createAwsClients({ region: BENCH_REGION, endpoint: moto.endpoint });
+  const backends = await startLocalBackends(dir, BENCH_REGION);
+  const { moto, temporal, aws, client } = backends;
   const fleet = await seedDemoFleet(aws, { verifiedImageTag: activityConfig.verifiedImageTag, dataTagPrefix: activityConfig.dataTagPrefix, size: fleetSize });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
   const taskQueue = `cordon-bench-${crypto.randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporal.address });
   const activityDeps: ActivityDeps = { aws, config: activityConfig, evidence: { store: new LocalWormStore(path.join(dir, 'evidence')), collector: 'cordon-bench' } };
@@ -81,9 +74,7 @@ export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, 
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       await workerConnection.close();
-      await connection.close();
-      destroyAwsClients(aws);
-      await Promise.all([moto.stop(), temporal.stop()]);
+      await backends.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,7 @@
  * A real stack for integration tests: moto and the Temporal dev server on free loopback
  * ports (each test file its own), a worker, the API in process. Torn down completely.
  */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -13,11 +13,10 @@ import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore, type EvidenceStore } from '../../src/evidence';
-import { startAllOrNone } from '../../src/local/child-server';
 import { localProcessEnv } from '../../src/local/cordon-processes';
-import { startMoto, type MotoServer } from '../../src/local/moto-server';
-import { startTemporalDevServer, type TemporalDevServer } from '../../src/local/temporal-dev-server';
-import { toolchainPaths } from '../../src/local/toolchain-paths';
+import { startLocalBackends } from '../../src/local/local-backends';
+import type { MotoServer } from '../../src/local/moto-server';
+import type { TemporalDevServer } from '../../src/local/temporal-dev-server';
 import { policyFor } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
 import { NotificationService } from '../../src/temporal/notification-service';
@@ -59,18 +58,9 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-it-'));
-  const tools = toolchainPaths();
-  const [moto, temporal] = await startAllOrNone([
-    startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
-    startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
-  ] as const);
-  const aws = createAwsClients({ region: REGION, endpoint: moto.endpoint });
+  const backends = await startLocalBackends(dir, REGION);
+  const { moto, temporal, aws, client } = backends;
   const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
-  // The frontend can accept TCP before it serves gRPC; with a full suite on two cores that gap passed the default 10 s once.
-  // Until the stack exists nobody can tear it down: a failed connect stops the servers here instead of orphaning them.
-  const connection = await Connection.connect({ address: temporal.address, connectTimeout: '30s' })
-    .catch(async (err: unknown) => { await Promise.all([moto.stop(), temporal.stop()]); throw err; });
-  const client = new Client({ connection });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
   const incidents = new IncidentService(client, taskQueue, (s) => policyFor(s));
   const operators = new OperatorDirectory();
@@ -109,10 +99,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stack.stopWorker();
       await api.close();
       await workerConnection?.close();
-      await connection.close();
-      destroyAwsClients(aws);
       if (workerAws !== aws) destroyAwsClients(workerAws);
-      await Promise.all([moto.stop(), temporal.stop()]);
+      await backends.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

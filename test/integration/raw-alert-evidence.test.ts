@@ -181,7 +181,7 @@ test('a failing or hanging evidence store still accepts the alert, and failures 
     const hungId = newInstanceId();
     const t0 = Date.now();
     expect((await post('generic', generic(hungId), undefined, hanging)).statusCode).toBe(202);
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // answered after the 300 ms wait budget, not held by the hung store
     await eventually(async () => (await stack.incidents.get(incidentOf(hungId)))?.alertCount === 1, 30_000, 'the alert in its incident');
   } finally {
     await failing.close();
