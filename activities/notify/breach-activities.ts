@@ -2,7 +2,7 @@
  * Activities of the breach-notification workflow: `assessBreach` (reads the target's
  * data-classification tags with the configured prefix and hands over the organisation's
  * settings), `sendDeadlineNotice` (pages one person about one regulatory clock through the
- * same webhook targets as every notice to people) and `writeBreachRegister` (the Art. 33(5)
+ * deadline webhooks, else the people webhooks, and the people email target) and `writeBreachRegister` (the Art. 33(5)
  * entry as JSON and CSV in the evidence store).
  *
  * Invariants: nobody is paged twice for one clock event — each target gets the notice's
@@ -10,12 +10,14 @@
  * the retry) are not posted again; with no target the notice is only recorded. The register is
  * write-once: a retry finds the object already there and returns it.
  */
-import { Context } from '@temporalio/activity';
 import type { EvidenceStore } from '../../src/evidence/store';
 import { recordArtifact } from '../../src/evidence/manifest';
 import { registerToCsv, registerToJson, type BreachRegisterEntry } from '../../src/notification/register';
 import { classifyTags } from '../../workflows/notification/classification';
 import type { BreachSettings, DataClassification, NotificationRequest } from '../../workflows/notification/types';
+import { deliverToAll, type NoticeTarget } from './deliver';
+import { sendEmail, type EmailTarget } from './email-notifier';
+import { deadlineEmail } from './email-payloads';
 import { postWebhook, type WebhookDeliveryDeps, type WebhookTarget } from './webhook-notifier';
 
 export interface BreachActivityDeps {
@@ -53,20 +55,8 @@ export function deadlinePayload(req: NotificationRequest): DeadlineNoticeBody {
   };
 }
 
-function deliveredBefore(): string[] {
-  try {
-    return (Context.current().info.heartbeatDetails as { delivered?: string[] } | undefined)?.delivered ?? [];
-  } catch {
-    return []; // outside an activity (unit tests)
-  }
-}
-
-function recordDelivered(delivered: string[]): void {
-  try { Context.current().heartbeat({ delivered }); } catch { /* outside an activity */ }
-}
-
 export function createBreachActivities(
-  breach: BreachActivityDeps | undefined, people: (WebhookDeliveryDeps & { targets: WebhookTarget[] }) | undefined, dataTagPrefix: string, evidenceStore?: EvidenceStore,
+  breach: BreachActivityDeps | undefined, people: (WebhookDeliveryDeps & { targets: NoticeTarget[]; consoleUrl?: string }) | undefined, dataTagPrefix: string, evidenceStore?: EvidenceStore,
 ) {
   const settings = breach?.settings ?? DEFAULT_BREACH_SETTINGS;
   const registerStore = breach?.store ?? evidenceStore;
@@ -75,14 +65,16 @@ export function createBreachActivities(
       return { classification: classifyTags(input.tags, dataTagPrefix), settings };
     },
     async sendDeadlineNotice(req: NotificationRequest): Promise<{ delivered: string[] }> {
-      const before = deliveredBefore();
-      const delivered = [...before];
-      for (const target of breach?.targets ?? people?.targets ?? []) {
-        if (delivered.includes(target.name)) continue;
+      // Deadline webhooks when configured (else the people webhooks), and the people email always: a DPO's mailbox
+      // is where a 72-hour clock must not be missed.
+      const peopleTargets = people?.targets ?? [];
+      const webhooks = breach?.targets ?? peopleTargets.filter((t): t is WebhookTarget => t.format !== 'email');
+      const emails = peopleTargets.filter((t): t is EmailTarget => t.format === 'email');
+      const { delivered } = await deliverToAll([...webhooks, ...emails], async (target) => {
+        if (target.format === 'email') return (await sendEmail(target, deadlineEmail(req, people?.consoleUrl), people?.timeoutMs)).length > 0;
         await postWebhook(people ?? {}, target, deadlinePayload(req), req.idempotencyKey);
-        delivered.push(target.name);
-        recordDelivered(delivered);
-      }
+        return true;
+      });
       return { delivered };
     },
     async writeBreachRegister(input: { incidentId: string; entry: BreachRegisterEntry }): Promise<{ location: string | null }> {

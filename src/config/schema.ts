@@ -91,6 +91,13 @@ export const configSchema = z.object({
   CORDON_NOTIFY_WEBHOOK_URL: z.url().optional(),
   CORDON_NOTIFY_WEBHOOK_SECRET: optionalString,
   CORDON_NOTIFY_SLACK_URL: z.url().optional(),
+  /** Email to people (and deadline notices): smtp://[user:pass@]host:587 (STARTTLS when offered) or smtps://…:465. */
+  CORDON_NOTIFY_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:pass@]host:port or smtps://…' }).optional(),
+  /** The From of those emails: `cordon@example.com` or `Cordon <cordon@example.com>`. */
+  CORDON_NOTIFY_EMAIL_FROM: z.string().trim().regex(/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'expected an email address, optionally as Name <address>').optional(),
+  /** Always written to (comma-separated addresses: a team mailbox, the DPO); contacts that are addresses are added per notice. */
+  CORDON_NOTIFY_EMAIL_TO: z.string().default('')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((a) => /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(a)), 'expected comma-separated email addresses'),
   /** Where operators reach the console; links in notices point here. */
   CORDON_PUBLIC_URL: z.url().optional(),
   CORDON_DEADLINE_WEBHOOK_URLS: z.string().default('')
@@ -145,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
   }
+  if (c.CORDON_NOTIFY_SMTP_URL && !c.CORDON_NOTIFY_EMAIL_FROM) throw new ConfigError(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
   if (c.CORDON_EVIDENCE_STORE === 's3' && !c.CORDON_EVIDENCE_BUCKET) throw new ConfigError(['CORDON_EVIDENCE_BUCKET: required when CORDON_EVIDENCE_STORE=s3']);
   return c;
 }

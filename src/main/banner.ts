@@ -10,6 +10,8 @@ export interface BannerInfo {
   fleet?: DemoFleet;
   endpoint?: string;
   simulated: boolean;
+  /** Names of the configured notice targets (webhook, slack, email); none: notices are only recorded. */
+  notifiers: string[];
 }
 
 export function printBanner(info: BannerInfo): void {
@@ -22,6 +24,7 @@ export function printBanner(info: BannerInfo): void {
     `  Console        ${info.apiUrl}/console`,
     `  Temporal       ${info.temporalAddress}${info.temporalUi ? `   UI ${info.temporalUi}` : ''}`,
     `  AWS            ${info.simulated ? `simulated (moto at ${info.endpoint}), demo fleet: group "web" = ${info.fleet?.instanceIds.join(', ')}` : info.endpoint ?? 'default credential chain'}`,
+    `  Notices        ${info.notifiers.length ? info.notifiers.join(', ') : 'recorded in each incident\'s timeline only (set CORDON_NOTIFY_* to page people)'}`,
     `  Admin token    ${info.adminToken}${info.generatedToken ? '   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)' : ''}`,
     '',
     '  Trigger a demo alert:',

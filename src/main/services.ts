@@ -5,6 +5,7 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { breachDepsFromConfig } from '../../activities/notify/breach-config';
+import { peopleTargetsFromConfig } from '../../activities/notify/people-config';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -53,10 +54,7 @@ export async function startWorkerService(config: Config, temporalAddress: string
       breach: breachDepsFromConfig(config),
       people: {
         consoleUrl: config.CORDON_PUBLIC_URL,
-        targets: [
-          ...(config.CORDON_NOTIFY_WEBHOOK_URL ? [{ name: 'webhook', url: config.CORDON_NOTIFY_WEBHOOK_URL, format: 'json' as const, secret: config.CORDON_NOTIFY_WEBHOOK_SECRET }] : []),
-          ...(config.CORDON_NOTIFY_SLACK_URL ? [{ name: 'slack', url: config.CORDON_NOTIFY_SLACK_URL, format: 'slack' as const }] : []),
-        ],
+        targets: peopleTargetsFromConfig(config),
       },
     },
     extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s` },

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { peopleTargetsFromConfig } from '../../activities/notify/people-config';
 import { ConfigError, loadConfig, usesSimulatedAws, type Config } from '../config/schema';
 import type { ChildServer } from '../local/child-server';
 import { seedDemoFleet, type DemoFleet } from '../local/demo-fleet';
@@ -71,7 +72,7 @@ async function main(config: Config): Promise<void> {
     const adminToken = config.CORDON_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
     const api = await startApiService(config, temporalAddress!, aws, adminToken);
     cleanups.push(() => api.close());
-    printBanner({ apiUrl: api.url, temporalAddress: temporalAddress!, temporalUi, adminToken, generatedToken: !config.CORDON_ADMIN_TOKEN, fleet, endpoint, simulated });
+    printBanner({ apiUrl: api.url, temporalAddress: temporalAddress!, temporalUi, adminToken, generatedToken: !config.CORDON_ADMIN_TOKEN, fleet, endpoint, simulated, notifiers: peopleTargetsFromConfig(config).map((t) => t.name) });
     await worker.done;
   } catch (err) {
     process.stderr.write(`\ncordon: ${(err as Error).message}\n`);

@@ -17,6 +17,7 @@ import { createCordonWorker } from '../../src/worker/create-worker';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { seeded, startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy';
 import { REGION, eventually, startStack, type Stack } from '../helpers/stack';
+import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 let stack: Stack;
@@ -27,12 +28,14 @@ let connection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
 let hook: WebhookReceiver;
+let smtp: SmtpReceiver;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
   fleet = await freshFleet(stack);
   proxy = await startFaultProxy(stack.moto.endpoint);
   hook = await startWebhookReceiver();
+  smtp = await startSmtpReceiver();
   aws = createAwsClients({ region: REGION, endpoint: proxy.endpoint });
   connection = await NativeConnection.connect({ address: stack.temporal.address });
   worker = await createCordonWorker({
@@ -40,7 +43,7 @@ beforeAll(async () => {
     deps: {
       aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
       evidence: { store: new LocalWormStore(path.join(stack.dir, 'evidence')) },
-      people: { targets: [{ name: 'ops-webhook', url: hook.url, format: 'json' }] },
+      people: { targets: [{ name: 'ops-webhook', url: hook.url, format: 'json' }, { name: 'email', format: 'email', smtpUrl: smtp.url, from: 'cordon@example.com', to: ['secops@example.com'] }] },
     },
   });
   running = worker.run();
@@ -52,6 +55,7 @@ afterAll(async () => {
   destroyAwsClients(aws);
   await proxy?.close();
   await hook?.close();
+  await smtp?.close();
   await stack?.teardown();
 });
 
@@ -103,7 +107,14 @@ test('a permanent error ends its step with an operator-readable reason, pages th
   expect(String(pages[0]!.body.message)).toMatch(/UnauthorizedOperation.*lacks permission; grant it and retry the step/);
   expect(pages[0]!.headers['idempotency-key']).toBe(`${incidentId}/cut-credentials/step-failed/0`);
   const after = await settled(stack, incidentId, (s) => s.timeline.some((t) => t.kind === 'notification' && t.step === 'cut-credentials'));
-  expect(after.timeline.find((t) => t.kind === 'notification' && t.step === 'cut-credentials')!.message).toBe('notified oncall-secops via ops-webhook: step failed');
+  expect(after.timeline.find((t) => t.kind === 'notification' && t.step === 'cut-credentials')!.message).toBe('notified oncall-secops via ops-webhook, email: step failed');
+  // The same page by email, once, to the team mailbox (the policy contact is a team name, not an address).
+  const mails = smtp.received.filter((m) => m.headers.subject?.includes(incidentId));
+  expect(mails).toHaveLength(1);
+  expect(mails[0]!.to).toEqual(['secops@example.com']);
+  expect(mails[0]!.headers.subject).toBe(`[Cordon] Runbook step failed: ${pages[0]!.body.stepTitle as string} — ${incidentId}`);
+  expect(mails[0]!.headers['x-cordon-idempotency-key']).toBe(`${incidentId}/cut-credentials/step-failed/0`);
+  expect(mails[0]!.body).toMatch(/UnauthorizedOperation/);
   // Nothing failed in the first test, so nothing else was paged as failed.
   expect(hook.received.filter((r) => r.body.kind === 'step-failed')).toHaveLength(1);
 });

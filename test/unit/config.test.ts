@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, usesSimulatedAws } from '../../src/config/schema';
+import { peopleTargetsFromConfig } from '../../activities/notify/people-config';
 
 test('defaults run everything embedded', () => {
   const config = loadConfig({});
@@ -27,4 +28,17 @@ test('dev server SQLite pragmas: WAL by default, only journal_mode and synchrono
   expect(loadConfig({}).CORDON_DEV_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=normal']);
   expect(loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'journal_mode=wal, synchronous=full' }).CORDON_DEV_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=full']);
   expect(() => loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'cache_size=100' })).toThrow(/CORDON_DEV_SQLITE_PRAGMAS/);
+});
+
+test('email notices: an smtp(s) URL needs a From; recipients must be addresses; the password is never echoed', () => {
+  const base = { CORDON_NOTIFY_SMTP_URL: 'smtp://cordon:s3cret-pw@mail.example.com:587', CORDON_NOTIFY_EMAIL_FROM: 'Cordon <cordon@example.com>', CORDON_NOTIFY_EMAIL_TO: 'secops@example.com, dpo@example.com' };
+  expect(peopleTargetsFromConfig(loadConfig(base))).toEqual([
+    { name: 'email', format: 'email', smtpUrl: base.CORDON_NOTIFY_SMTP_URL, from: 'Cordon <cordon@example.com>', to: ['secops@example.com', 'dpo@example.com'] },
+  ]);
+  expect(peopleTargetsFromConfig(loadConfig({}))).toEqual([]);
+  const problems = (env: Record<string, string>) => { try { loadConfig(env); return []; } catch (err) { return (err as ConfigError).problems; } };
+  expect(problems({ CORDON_NOTIFY_SMTP_URL: base.CORDON_NOTIFY_SMTP_URL })).toEqual(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
+  const bad = problems({ CORDON_NOTIFY_SMTP_URL: 'https://cordon:s3cret-pw@mail.example.com', CORDON_NOTIFY_EMAIL_FROM: 'not an address', CORDON_NOTIFY_EMAIL_TO: 'secops' });
+  expect(bad.map((p) => p.split(':')[0]).sort()).toEqual(['CORDON_NOTIFY_EMAIL_FROM', 'CORDON_NOTIFY_EMAIL_TO', 'CORDON_NOTIFY_SMTP_URL']);
+  expect(bad.join('\n')).not.toContain('s3cret-pw');
 });
