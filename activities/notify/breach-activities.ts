@@ -71,7 +71,12 @@ export function createBreachActivities(
       const webhooks = breach?.targets ?? peopleTargets.filter((t): t is WebhookTarget => t.format !== 'email');
       const emails = peopleTargets.filter((t): t is EmailTarget => t.format === 'email');
       const { delivered } = await deliverToAll([...webhooks, ...emails], async (target) => {
-        if (target.format === 'email') return (await sendEmail(target, deadlineEmail(req, people?.consoleUrl), people?.timeoutMs)).length > 0;
+        if (target.format === 'email') {
+          // The DPO owns the Art. 33 notification: their address (CORDON_DPO_EMAIL) gets every deadline email too.
+          const message = deadlineEmail(req, people?.consoleUrl);
+          const dpo = settings.dpo?.email ? [settings.dpo.email] : [];
+          return (await sendEmail(target, { ...message, contacts: [...message.contacts, ...dpo] }, people?.timeoutMs)).length > 0;
+        }
         await postWebhook(people ?? {}, target, deadlinePayload(req), req.idempotencyKey);
         return true;
       });

@@ -105,19 +105,20 @@ test('a retry after the webhook got the notice writes only the email', async () 
   expect(smtp.received).toHaveLength(1);
 });
 
-test('a deadline notice goes to email beside the deadline webhooks, addressed to the contact when it is an address', async () => {
+test('a deadline notice goes to email beside the deadline webhooks, to the contact (an address) and the DPO', async () => {
   const req: NotificationRequest = {
     idempotencyKey: 'inc-1/breach:gdpr-art33:reminder:0.75', incidentId: 'inc-1', obligationId: 'gdpr-art33', title: 'GDPR Art. 33 notification to the supervisory authority',
-    kind: 'reminder', fraction: 0.75, dueAt: '2026-01-04T00:00:00.000Z', contact: 'dpo@example.com', escalationLevel: 0,
+    kind: 'reminder', fraction: 0.75, dueAt: '2026-01-04T00:00:00.000Z', contact: 'lead@example.com', escalationLevel: 0,
     text: 'gdpr-art33 GDPR Art. 33 notification for inc-1: 75% of the window has passed (due 2026-01-04T00:00:00.000Z)',
   };
   const deadlineHook = { name: 'deadline-webhook-1', url: hook.url, format: 'json' as const };
-  const activities = createBreachActivities({ settings: { jurisdictions: ['EU'], sectors: [], reminderFractions: [0.75], escalateAfterMinutes: 0, contacts: ['dpo@example.com'], displayZone: 'UTC' }, targets: [deadlineHook] },
+  const settings = { jurisdictions: ['EU' as const], sectors: [], reminderFractions: [0.75], escalateAfterMinutes: 0, contacts: ['lead@example.com'], displayZone: 'UTC', dpo: { name: 'Dana', email: 'dpo@example.com' } };
+  const activities = createBreachActivities({ settings, targets: [deadlineHook] },
     { targets: [{ name: 'slack', url: `${hook.url}/slack`, format: 'slack' }, email], consoleUrl: 'https://cordon.example.internal' }, 'data:');
   expect(await activities.sendDeadlineNotice(req)).toEqual({ delivered: ['deadline-webhook-1', 'email'] });
   expect(hook.received.map((r) => r.path)).toEqual(['/hook']);
   const mail = smtp.received[0]!;
-  expect(mail.to.sort()).toEqual(['dpo@example.com', 'secops@example.com']);
+  expect(mail.to.sort()).toEqual(['dpo@example.com', 'lead@example.com', 'secops@example.com']);
   expect(mail.headers.subject).toBe('[Cordon] Deadline reminder: GDPR Art. 33 notification to the supervisory authority — inc-1');
   expect(mail.body).toContain('Due: 2026-01-04T00:00:00.000Z');
   expect(mail.body).toContain('75% of the window has passed');
