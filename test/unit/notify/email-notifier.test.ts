@@ -84,6 +84,17 @@ test('an unreachable server is retried, without the URL or its password in the m
   expect(err.message).not.toContain('smtp-secret-for-tests');
 });
 
+test('?requireTLS=true in the URL never sends in plain text to a server without STARTTLS', async () => {
+  const strict = { ...email, smtpUrl: `${smtp.url}?requireTLS=true` };
+  const err = (await notifyPeople({ targets: [strict] }, notice).catch((e: unknown) => e)) as ApplicationFailure;
+  // The server refuses STARTTLS (500): a configuration mismatch that retrying cannot mend.
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  expect(err.nonRetryable).toBe(true);
+  expect(err.message).toMatch(/^email email: the mail server refused the notice \(500\)/);
+  expect(err.message).not.toContain('smtp-secret-for-tests');
+  expect(smtp.received).toHaveLength(0);
+});
+
 test('nobody to write to (no fixed recipients, no contact is an address) is not counted as delivered', async () => {
   const result = await notifyPeople({ targets: [{ ...email, to: [] }] }, { ...notice, to: ['oncall-secops'] });
   expect(result.delivered).toEqual([]);
