@@ -57,6 +57,8 @@ export const configSchema = z.object({
   AWS_PROFILE: optionalString,
   /** Evidence (write-once): a local folder (default, under the data dir) or S3 with Object Lock. */
   CORDON_EVIDENCE_STORE: z.enum(['local', 's3']).default('local'),
+  /** Local store: fsync each object and its folder before it counts as stored (survives power loss; costs ingest latency). */
+  CORDON_EVIDENCE_FSYNC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   CORDON_EVIDENCE_DIR: optionalString,
   CORDON_EVIDENCE_BUCKET: optionalString,
   CORDON_EVIDENCE_PREFIX: optionalString,

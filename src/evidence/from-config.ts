@@ -11,7 +11,7 @@ import { openEvidenceStore, type EvidenceStoreConfig } from './index';
 import type { EvidenceStore } from './store';
 
 type EvidenceSettings = Pick<Config, 'CORDON_DATA_DIR' | 'CORDON_EVIDENCE_STORE' | 'CORDON_EVIDENCE_DIR' | 'CORDON_EVIDENCE_BUCKET' | 'CORDON_EVIDENCE_PREFIX'
-  | 'CORDON_EVIDENCE_RETENTION_DAYS' | 'CORDON_EVIDENCE_LOCK_MODE' | 'AWS_REGION'>;
+  | 'CORDON_EVIDENCE_RETENTION_DAYS' | 'CORDON_EVIDENCE_LOCK_MODE' | 'CORDON_EVIDENCE_FSYNC' | 'AWS_REGION'>;
 
 export function evidenceStoreConfig(config: EvidenceSettings, aws: Pick<AwsClients, 's3'>): EvidenceStoreConfig {
   if (config.CORDON_EVIDENCE_STORE === 's3') {
@@ -21,7 +21,7 @@ export function evidenceStoreConfig(config: EvidenceSettings, aws: Pick<AwsClien
       retentionDays: config.CORDON_EVIDENCE_RETENTION_DAYS, mode: config.CORDON_EVIDENCE_LOCK_MODE,
     };
   }
-  return { kind: 'local', dir: path.resolve(config.CORDON_EVIDENCE_DIR ?? path.join(config.CORDON_DATA_DIR, 'evidence')) };
+  return { kind: 'local', dir: path.resolve(config.CORDON_EVIDENCE_DIR ?? path.join(config.CORDON_DATA_DIR, 'evidence')), fsync: config.CORDON_EVIDENCE_FSYNC };
 }
 
 export function openConfiguredEvidenceStore(config: EvidenceSettings, aws: Pick<AwsClients, 's3'>): Promise<EvidenceStore> {

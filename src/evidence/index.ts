@@ -18,12 +18,12 @@ export * from './verify';
 export * from './export';
 
 export type EvidenceStoreConfig =
-  | { kind: 'local'; dir: string }
+  | { kind: 'local'; dir: string; fsync?: boolean }
   | { kind: 's3'; s3: S3Client; bucket: string; region: string; retentionDays: number; mode?: 'COMPLIANCE' | 'GOVERNANCE'; prefix?: string };
 
 /** Builds the configured store; S3 buckets are created/checked at once so misconfiguration fails at start. */
 export async function openEvidenceStore(config: EvidenceStoreConfig): Promise<EvidenceStore> {
-  if (config.kind === 'local') return new LocalWormStore(config.dir);
+  if (config.kind === 'local') return new LocalWormStore(config.dir, { fsync: config.fsync });
   const store = new S3ObjectLockStore(config);
   await store.ensureBucket();
   return store;

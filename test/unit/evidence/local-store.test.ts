@@ -1,8 +1,9 @@
 /** The local write-once folder: exclusive create, read-only files, streaming, no escape from the root. */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { EvidenceOverwriteError, evidenceKeys, recordArtifact, verifyIncident } from '../../../src/evidence';
+import { EvidenceOverwriteError, evidenceKeys, LocalWormStore, recordArtifact, verifyIncident } from '../../../src/evidence';
 import { sha256Hex } from '../../../src/evidence/hashing';
 import { tempStore } from './tamper-helpers';
 
@@ -48,4 +49,42 @@ test('recording an artifact twice returns the first entry and adds no line', asy
   expect(b).toEqual(a);
   const report = await verifyIncident(t.store, 'inc-1');
   expect(report).toMatchObject({ ok: true, manifest: { entries: 1, artifacts: 1 } });
+});
+
+describe('fsync (CORDON_EVIDENCE_FSYNC)', () => {
+  // Power loss cannot be staged in a unit test; the order of the system calls is what makes it survivable.
+  const calls: string[] = [];
+  beforeEach(() => {
+    calls.length = 0;
+    const open = fsp.open.bind(fsp);
+    jest.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+      const fh = await open(...args);
+      const sync = fh.sync.bind(fh);
+      fh.sync = async () => { calls.push(`sync ${path.relative(t.dir, String(args[0]))}`); return sync(); };
+      return fh;
+    });
+    const link = fsp.link.bind(fsp);
+    jest.spyOn(fsp, 'link').mockImplementation(async (from, to) => { calls.push(`link ${path.relative(t.dir, String(to))}`); return link(from, to); });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('on: the bytes are synced before the name is published, the folder entry before put returns, new folders once', async () => {
+    const store = new LocalWormStore(t.dir, { fsync: true });
+    for (const body of ['in memory', Readable.from([Buffer.from('streamed')])]) {
+      calls.length = 0;
+      const key = evidenceKeys.artifact('inc-9', typeof body === 'string' ? 'a.txt' : 'b.txt');
+      await store.put(key, body, { mediaType: 'text/plain' });
+      const linked = calls.indexOf(`link ${key}`);
+      expect(calls[linked - 1]).toMatch(/^sync \.tmp\/[0-9a-f-]{36}$/);
+      expect(calls[linked + 1]).toBe(`sync ${path.dirname(key)}`);
+      if (typeof body === 'string') expect(calls.slice(0, linked - 1)).toEqual(expect.arrayContaining(['sync incidents/inc-9', 'sync incidents', 'sync ']));
+      else expect(calls).toHaveLength(3); // the folders exist now: no more syncs for them
+    }
+  });
+
+  test('off (the default): nothing is synced', async () => {
+    await new LocalWormStore(t.dir).put(evidenceKeys.artifact('inc-9', 'a.txt'), 'x', { mediaType: 'text/plain' });
+    expect(calls.filter((c) => c.startsWith('sync'))).toEqual([]);
+    expect(calls).toHaveLength(1);
+  });
 });
