@@ -25,8 +25,11 @@ export interface GatePolicy {
 
 /** What the people notifier is asked to deliver; `idempotencyKey` is stable per event, so retries never page twice. */
 export interface PeopleNotice {
-  /** `step-failed`: a runbook step ended failed (e.g. a permanent AWS error); `message` says why and what to do. */
-  kind: 'approval-needed' | 'reminder' | 'escalation' | 'overdue' | 'step-failed';
+  /**
+   * `step-failed`: a runbook step ended failed (e.g. a permanent AWS error); `message` says why and what to do.
+   * `test`: sent by `cordon test-notifiers` only, never by a workflow.
+   */
+  kind: 'approval-needed' | 'reminder' | 'escalation' | 'overdue' | 'step-failed' | 'test';
   idempotencyKey: string;
   incidentId: string;
   step: string;

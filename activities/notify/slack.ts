@@ -11,7 +11,7 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const icons: Record<PeopleNotice['kind'], string> = { 'approval-needed': ':raised_hand:', reminder: ':alarm_clock:', escalation: ':rotating_light:', overdue: ':red_circle:', 'step-failed': ':x:' };
+const icons: Record<PeopleNotice['kind'], string> = { 'approval-needed': ':raised_hand:', reminder: ':alarm_clock:', escalation: ':rotating_light:', overdue: ':red_circle:', 'step-failed': ':x:', test: ':white_check_mark:' };
 
 export interface SlackBody {
   text: string;

@@ -45,7 +45,10 @@ export async function postWebhook(deps: WebhookDeliveryDeps, target: WebhookTarg
   try {
     res = await doFetch(target.url, { method: 'POST', headers, body: text, signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000) });
   } catch (err) {
-    throw new Error(`webhook ${target.name} unreachable: ${(err as Error).message}`);
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a timeout) is its cause.
+    const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message;
+    throw new Error(`webhook ${target.name} unreachable: ${(err as Error).message}${why ? ` (${why})` : ''}`);
   }
   if (res.status >= 200 && res.status < 300) return res.status;
   const detail = (await res.text().catch(() => '')).slice(0, 200);

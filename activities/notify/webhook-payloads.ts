@@ -11,6 +11,7 @@ export const noticeHeadings: Record<PeopleNotice['kind'], string> = {
   escalation: 'Escalation',
   overdue: 'Overdue',
   'step-failed': 'Runbook step failed',
+  test: 'Test notice',
 };
 
 /** Where an operator acts on the notice (the console's incident page), when a public URL is known. */

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { CordonApi, exitCodeFor, exitCodeHelp } from './api-client';
 import { cliSettings } from './cli-config';
 import { closeIncident, decideStep, listIncidents, showIncident, type Output } from './incident-commands';
+import { registerTestNotifiersCommand } from './test-notifiers-command';
 import { registerTriggerCommand } from './trigger-command';
 import { CliExit, registerEvidenceCommands } from './evidence-commands';
 import { listDeadlines, registerNotificationCommands, submitNotification, type SubmitOptions } from './notification-commands';
@@ -65,6 +66,7 @@ export function buildProgram(): Command {
   registerNotificationCommands(program, context);
   registerTriggerCommand(program, context);
   registerEvidenceCommands(program, process.env);
+  registerTestNotifiersCommand(program, process.env);
   return program;
 }
 

@@ -6,9 +6,10 @@ export interface CliRun { code: number | null; stdout: string; stderr: string }
 
 export const cordonBin = path.resolve(__dirname, '..', '..', 'bin', 'cordon.js');
 
-export function runCordon(args: string[]): Promise<CliRun> {
+/** `env` adds variables to the clean environment (e.g. CORDON_NOTIFY_* for `test-notifiers`). */
+export function runCordon(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cordonBin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cordonBin, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
