@@ -78,7 +78,8 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof CliExit) return err.code;
-    process.stderr.write(`cordon: ${(err as Error).message}\n`);
+    // One line, whatever the error (a ConfigError lists each bad variable on its own line).
+    process.stderr.write(`cordon: ${(err as Error).message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}\n`);
     return exitCodeFor(err);
   }
 }

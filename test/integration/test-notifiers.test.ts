@@ -50,7 +50,7 @@ test('nothing configured, or a bad configuration: exit 2 with the reason, nothin
   expect(none.stdout).toMatch(/^no notice targets configured: set CORDON_NOTIFY_WEBHOOK_URL/);
   const bad = await runCordon(['test-notifiers'], { CORDON_NOTIFY_SMTP_URL: smtp.url });
   expect(bad.code).toBe(2);
-  expect(bad.stderr).toContain('CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set');
+  expect(bad.stderr).toBe('cordon: invalid configuration: - CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set\n');
   expect(bad.stderr).not.toContain('smtp-secret-for-tests');
   expect(smtp.received).toHaveLength(0);
 });
