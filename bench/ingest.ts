@@ -56,6 +56,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Group commit per incident: on when the workflow has the batch signal, or forced by BENCH_BATCH=1|0. */
 const BATCH = process.env.BENCH_BATCH ? process.env.BENCH_BATCH === '1' : workflowAcceptsAlertBatches;
+/** BENCH_EVIDENCE_FSYNC=1: the local evidence store fsyncs every object (CORDON_EVIDENCE_FSYNC, compose's setting). */
+const FSYNC = process.env.BENCH_EVIDENCE_FSYNC === '1';
 /** Another workflows folder to bundle (e.g. a copy with a patch under evaluation). */
 const WORKFLOWS_PATH = process.env.BENCH_WORKFLOWS_PATH;
 
@@ -145,9 +147,10 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const taskQueue = `bench-ingest-${crypto.randomUUID()}`;
   const evidenceDir = path.join(dir, 'evidence');
   // The worker is its own process, as compose deploys it: its workflow tasks do not share the API's event loop.
-  const worker = await startWorkerProcess(localProcessEnv({
-    temporalAddress: temporal.address, taskQueue, awsEndpoint: moto.endpoint, region: REGION, bundle, dataDir: dir, evidenceDir,
-  }), path.join(dir, 'worker.log'));
+  const worker = await startWorkerProcess({
+    ...localProcessEnv({ temporalAddress: temporal.address, taskQueue, awsEndpoint: moto.endpoint, region: REGION, bundle, dataDir: dir, evidenceDir }),
+    CORDON_EVIDENCE_FSYNC: String(FSYNC),
+  }, path.join(dir, 'worker.log'));
   const policies = severityPolicies(parseSeverityModes('critical=record-only,high=record-only,medium=record-only,low=record-only'));
   const incidents = new IncidentService(client, taskQueue, (s) => policies[s]);
   // Every signal-with-start the API makes, timed: alerts ÷ signals is the group-commit factor, and
@@ -168,7 +171,7 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const token = crypto.randomBytes(24).toString('hex');
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'bench-sensor', roles: ['alert-source'] }, token);
-  const api = await buildApi({ incidents, operators, evidence: new LocalWormStore(evidenceDir), ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
+  const api = await buildApi({ incidents, operators, evidence: new LocalWormStore(evidenceDir, { fsync: FSYNC }), ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const floor = await startFloorServer();
   const cordon = sender(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}`, '/v1/alerts/generic', token);
@@ -227,11 +230,11 @@ export function formatTable(rows: IngestRow[]): string {
 
 if (require.main === module) {
   runIngestBench().then((rows) => {
-    process.stdout.write(`\nalert ingest (${os.cpus().length} cores, ${SECONDS} s per load, ${BATCH ? 'group commit per incident' : 'one signal per alert'})\n${formatTable(rows)}\n`);
+    process.stdout.write(`\nalert ingest (${os.cpus().length} cores, ${SECONDS} s per load, ${BATCH ? 'group commit per incident' : 'one signal per alert'}, evidence fsync ${FSYNC ? 'on' : 'off'})\n${formatTable(rows)}\n`);
     const out = path.join(projectRoot, '.bench');
     fs.mkdirSync(out, { recursive: true });
     const file = path.join(out, `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, concurrency: CONCURRENCY, seconds: SECONDS, batch: BATCH, rows }, null, 2)}\n`);
+    fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, concurrency: CONCURRENCY, seconds: SECONDS, batch: BATCH, evidenceFsync: FSYNC, rows }, null, 2)}\n`);
     process.stdout.write(`written ${path.relative(projectRoot, file)}\n`);
     process.exit(0);
   }, (err: unknown) => {
