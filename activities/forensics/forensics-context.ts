@@ -3,6 +3,7 @@
  * names it introduces, and a heartbeat that is a no-op outside an activity (unit tests, CLI).
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ErrorType } from '../../src/domain/errors';
 import type { AwsClients } from '../../src/aws/clients';
 import { EvidenceStoreMisconfigured, type EvidenceStore } from '../../src/evidence';
 
@@ -25,12 +26,6 @@ export interface ForensicsDeps {
   collector: string;
   memory?: MemoryCaptureConfig;
 }
-
-/** Error types introduced here (non-retryable; the lead may add them to src/domain/errors.ts). */
-export const ForensicsErrorType = {
-  MemoryCaptureFailed: 'MemoryCaptureFailed',
-  EvidenceStoreMisconfigured: 'EvidenceStoreMisconfigured',
-} as const;
 
 /** Tags that tie an EBS snapshot to its incident and record its custody (AWS.md S1, S2). */
 export const EvidenceTag = {
@@ -62,7 +57,7 @@ export async function evidenceCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof EvidenceStoreMisconfigured) throw ApplicationFailure.nonRetryable(err.message, ForensicsErrorType.EvidenceStoreMisconfigured);
+    if (err instanceof EvidenceStoreMisconfigured) throw ApplicationFailure.nonRetryable(err.message, ErrorType.EvidenceStoreMisconfigured);
     throw err;
   }
 }

@@ -10,16 +10,17 @@
  * non-retryably, with a sentence saying so.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import { ErrorType } from '../../src/domain/errors';
 import { appendAudit, type AuditInput } from '../../src/evidence';
 import { storeAlerts, type StoreAlertsInput } from './alerts-evidence';
 import { captureConsoleOutput } from './console-output';
-import { evidenceCall, ForensicsErrorType, type CaptureInput, type ForensicsDeps } from './forensics-context';
+import { evidenceCall, type CaptureInput, type ForensicsDeps } from './forensics-context';
 import { captureInstanceMetadata, type CaptureMetadataInput } from './instance-metadata';
 import { checkMemoryCapture, startMemoryCapture, type StartMemoryCaptureInput } from './memory-capture';
 import { captureSnapshots, type CaptureSnapshotsInput } from './snapshots';
 
 export type { ForensicsDeps, MemoryCaptureConfig, CaptureInput } from './forensics-context';
-export { ForensicsErrorType, EvidenceTag } from './forensics-context';
+export { EvidenceTag } from './forensics-context';
 export type { CaptureSnapshotsInput, CaptureSnapshotsResult, EvidenceSnapshot } from './snapshots';
 export type { ConsoleCaptureResult, ScreenshotOutcome } from './console-output';
 export type { MemoryCaptureStart, MemoryCaptureCheck, MemoryCaptureFailure, StartMemoryCaptureInput } from './memory-capture';
@@ -32,7 +33,7 @@ export interface AppendAuditResult { entries: number; lastSeq: number; head: str
 
 export function createForensicsActivities(deps: ForensicsDeps | undefined) {
   const need = (): ForensicsDeps => {
-    if (!deps) throw ApplicationFailure.nonRetryable('no evidence store is configured on this worker; evidence cannot be kept', ForensicsErrorType.EvidenceStoreMisconfigured);
+    if (!deps) throw ApplicationFailure.nonRetryable('no evidence store is configured on this worker; evidence cannot be kept', ErrorType.EvidenceStoreMisconfigured);
     return deps;
   };
   return {

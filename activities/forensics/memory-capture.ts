@@ -12,11 +12,12 @@ import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand, t
 import { ApplicationFailure } from '@temporalio/activity';
 import { findArtifact, recordArtifact, type ArtifactEntry } from '../../src/evidence';
 import { errorCode, rethrowAws } from '../aws-errors';
-import { evidenceCall, ForensicsErrorType, plain, type CaptureInput, type ForensicsDeps } from './forensics-context';
+import { ErrorType } from '../../src/domain/errors';
+import { evidenceCall, plain, type CaptureInput, type ForensicsDeps } from './forensics-context';
 
 export interface MemoryCaptureFailure {
   status: 'failed';
-  errorType: typeof ForensicsErrorType.MemoryCaptureFailed;
+  errorType: typeof ErrorType.MemoryCaptureFailed;
   /** AWS error code or SSM command status. */
   code: string;
   reason: string;
@@ -45,7 +46,7 @@ async function permanentAsFailure<T>(what: string, fn: () => Promise<T>): Promis
       rethrowAws(err, what);
     } catch (classified) {
       if (classified instanceof ApplicationFailure && classified.nonRetryable) {
-        return { status: 'failed', errorType: ForensicsErrorType.MemoryCaptureFailed, code: errorCode(err), reason: classified.message };
+        return { status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: errorCode(err), reason: classified.message };
       }
       throw classified;
     }
@@ -64,7 +65,7 @@ export async function startMemoryCapture(deps: ForensicsDeps, input: StartMemory
   const cfg = { ...deps.memory, documentName: input.documentName ?? deps.memory?.documentName };
   const { incidentId, instanceId } = input;
   if (!cfg.documentName) {
-    return { status: 'failed', errorType: ForensicsErrorType.MemoryCaptureFailed, code: 'NoDocument', reason: 'no SSM document for memory capture: set forensics.memoryDocument in the policy or CORDON_MEMORY_DOCUMENT' };
+    return { status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: 'NoDocument', reason: 'no SSM document for memory capture: set forensics.memoryDocument in the policy or CORDON_MEMORY_DOCUMENT' };
   }
   const documentName = cfg.documentName;
   const comment = commentFor(incidentId);
@@ -86,7 +87,7 @@ export async function startMemoryCapture(deps: ForensicsDeps, input: StartMemory
   })));
   if (isFailure(sent)) return sent;
   const commandId = sent.Command?.CommandId;
-  if (!commandId) return { status: 'failed', errorType: ForensicsErrorType.MemoryCaptureFailed, code: 'NoCommandId', reason: 'SSM SendCommand returned no command id' };
+  if (!commandId) return { status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: 'NoCommandId', reason: 'SSM SendCommand returned no command id' };
   return { status: 'started', commandId, documentName, resumed: false };
 }
 
@@ -119,7 +120,7 @@ function outcomeOf(artifact: ArtifactEntry): MemoryCaptureCheck {
   const d = (artifact.detail ?? {}) as { commandId?: string; status?: string; statusDetails?: string | null; outputUrl?: string | null };
   if (d.status === 'Success') return { status: 'succeeded', commandId: d.commandId ?? '', artifact, outputUrl: d.outputUrl ?? undefined };
   return {
-    status: 'failed', errorType: ForensicsErrorType.MemoryCaptureFailed, code: d.status ?? 'Unknown', commandId: d.commandId, artifact,
+    status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: d.status ?? 'Unknown', commandId: d.commandId, artifact,
     reason: `memory capture command ${d.commandId} ended ${d.status}${d.statusDetails && d.statusDetails !== d.status ? ` (${d.statusDetails})` : ''}`,
   };
 }

@@ -12,6 +12,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import crypto from 'node:crypto';
 import nodemailer from 'nodemailer';
+import { ErrorType } from '../../src/domain/errors';
 
 export interface EmailTarget {
   /** Shown in the timeline and logs; never the SMTP URL. */
@@ -31,8 +32,6 @@ export interface EmailMessage {
   /** The notice's contacts; only those that are email addresses are added. */
   contacts: string[];
 }
-
-export const EmailErrorType = { EmailRejected: 'EmailRejected' } as const;
 
 const looksLikeAddress = (s: string) => /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(s);
 
@@ -64,7 +63,7 @@ export async function sendEmail(target: EmailTarget, message: EmailMessage, time
     const { responseCode, response } = err as { responseCode?: number; response?: string };
     const reply = response ? `: ${String(response).slice(0, 200)}` : '';
     if (isPermanent(responseCode)) {
-      throw ApplicationFailure.create({ type: EmailErrorType.EmailRejected, nonRetryable: true, message: `email ${target.name}: the mail server refused the notice (${responseCode})${reply}` });
+      throw ApplicationFailure.create({ type: ErrorType.EmailRejected, nonRetryable: true, message: `email ${target.name}: the mail server refused the notice (${responseCode})${reply}` });
     }
     // nodemailer's own message names host and port at most, never the URL's credentials.
     throw new Error(`email ${target.name} not sent${responseCode ? ` (${responseCode})${reply}` : `: ${(err as Error).message}`}`);

@@ -8,6 +8,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import crypto from 'node:crypto';
+import { ErrorType } from '../../src/domain/errors';
 
 export interface FetchResponseLike { status: number; text(): Promise<string> }
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<FetchResponseLike>;
@@ -26,8 +27,6 @@ export interface WebhookDeliveryDeps {
   fetch?: FetchLike;
   timeoutMs?: number;
 }
-
-export const NotifyErrorType = { WebhookRejected: 'WebhookRejected' } as const;
 
 const transientStatuses = new Set([408, 425, 429]);
 
@@ -53,5 +52,5 @@ export async function postWebhook(deps: WebhookDeliveryDeps, target: WebhookTarg
   if (res.status >= 200 && res.status < 300) return res.status;
   const detail = (await res.text().catch(() => '')).slice(0, 200);
   if (res.status >= 500 || transientStatuses.has(res.status)) throw new Error(`webhook ${target.name} answered ${res.status}: ${detail}`);
-  throw ApplicationFailure.create({ type: NotifyErrorType.WebhookRejected, nonRetryable: true, message: `webhook ${target.name} refused the notice (${res.status}): ${detail}` });
+  throw ApplicationFailure.create({ type: ErrorType.WebhookRejected, nonRetryable: true, message: `webhook ${target.name} refused the notice (${res.status}): ${detail}` });
 }

@@ -14,6 +14,12 @@ export const ErrorType = {
   Forbidden: 'Forbidden',
   EvidenceConflict: 'EvidenceConflict',
   LateWithoutReason: 'LateWithoutReason',
+  /** Forensics: a memory capture that ended failed (recorded on its step), no evidence store on the worker. */
+  MemoryCaptureFailed: 'MemoryCaptureFailed',
+  EvidenceStoreMisconfigured: 'EvidenceStoreMisconfigured',
+  /** Notices: a webhook answered a permanent 4xx; a mail server refused with a permanent 5yz reply. */
+  WebhookRejected: 'WebhookRejected',
+  EmailRejected: 'EmailRejected',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
