@@ -4,9 +4,10 @@
  * fails when the name exists: creation is exclusive and atomic, an existing object is never
  * replaced (EvidenceOverwriteError), and a crash leaves no half-written evidence behind. With
  * `fsync` (CORDON_EVIDENCE_FSYNC, on in the compose deployment) each object and its folder entry
- * reach the disk before put returns, so evidence survives power loss too; off, a power loss may
- * drop the last objects (never corrupt one). Off by default: on one disk shared with the dev
- * server's SQLite, every alert's fsync roughly doubled the ingest p99 (README, Performance).
+ * reach the disk before put returns, so evidence survives power loss too (concurrent puts into
+ * one folder share its fsync: group-sync.ts); off, a power loss may drop the last objects (never
+ * corrupt one). Off by default: on one disk shared with the dev server's SQLite, the fsyncs
+ * raised the ingest p99 past its 100 ms goal in half the runs (README, Performance).
  * Read-only modes stop accidents, not root; the hash chains make tampering detectable.
  */
 import crypto from 'node:crypto';
@@ -16,6 +17,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EvidenceNotFoundError, EvidenceOverwriteError } from './errors';
+import { GroupSync } from './group-sync';
 import { bodyStream, HashingStream } from './hashing';
 import type { EvidenceBody, EvidenceStore, StoredObject } from './store';
 
@@ -36,6 +38,7 @@ export class LocalWormStore implements EvidenceStore {
   readonly location: string;
 
   private readonly fsync: boolean;
+  private readonly folderSync = new GroupSync(syncPath);
 
   constructor(root: string, opts: { fsync?: boolean } = {}) {
     this.location = path.resolve(root);
@@ -77,7 +80,7 @@ export class LocalWormStore implements EvidenceStore {
       await this.sync(tmp);
       // Created 0444 (a umask can only remove bits), so no chmod is needed before publishing.
       await fsp.link(tmp, target);
-      await this.sync(path.dirname(target));
+      if (this.fsync) await this.folderSync.sync(path.dirname(target));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceOverwriteError(key, this.location);
       // A folder removed behind our back (e.g. a cleaned temporary folder): forget it, so the next put recreates it.

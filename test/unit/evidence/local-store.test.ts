@@ -82,6 +82,21 @@ describe('fsync (CORDON_EVIDENCE_FSYNC)', () => {
     }
   });
 
+  test('on, with 30 puts into one folder at once: they share folder syncs, each linked before a sync of its folder starts', async () => {
+    const store = new LocalWormStore(t.dir, { fsync: true });
+    await store.put(evidenceKeys.artifact('inc-9', 'first.txt'), 'makes the folders', { mediaType: 'text/plain' });
+    calls.length = 0;
+    const keys = Array.from({ length: 30 }, (_, i) => evidenceKeys.artifact('inc-9', `burst-${i}.txt`));
+    await Promise.all(keys.map((k, i) => store.put(k, `body ${i}`, { mediaType: 'text/plain' })));
+    const folder = `sync ${path.dirname(keys[0]!)}`;
+    const folderSyncs = calls.filter((c) => c === folder).length;
+    expect(folderSyncs).toBeGreaterThanOrEqual(1);
+    expect(folderSyncs).toBeLessThan(30);
+    const lastSync = calls.lastIndexOf(folder);
+    for (const k of keys) expect([k, calls.indexOf(`link ${k}`) < lastSync]).toEqual([k, true]);
+    expect(calls.filter((c) => c.startsWith('sync .tmp/'))).toHaveLength(30); // every object's bytes, each
+  });
+
   test('off (the default): nothing is synced', async () => {
     await new LocalWormStore(t.dir).put(evidenceKeys.artifact('inc-9', 'a.txt'), 'x', { mediaType: 'text/plain' });
     expect(calls.filter((c) => c.startsWith('sync'))).toEqual([]);
