@@ -15,10 +15,11 @@ import { recordArtifact } from '../../src/evidence/manifest';
 import { registerToCsv, registerToJson, type BreachRegisterEntry } from '../../src/notification/register';
 import { classifyTags } from '../../workflows/notification/classification';
 import type { BreachSettings, DataClassification, NotificationRequest } from '../../workflows/notification/types';
-import { deliverToAll, type NoticeTarget } from './deliver';
-import { sendEmail, type EmailTarget } from './email-notifier';
+import { deliverToAll, sendNotice } from './deliver';
+import type { EmailTarget } from './email-notifier';
 import { deadlineEmail } from './email-payloads';
-import { postWebhook, type WebhookDeliveryDeps, type WebhookTarget } from './webhook-notifier';
+import type { PeopleNotifierDeps } from './people-notifier';
+import type { WebhookTarget } from './webhook-notifier';
 
 export interface BreachActivityDeps {
   settings: BreachSettings;
@@ -56,7 +57,7 @@ export function deadlinePayload(req: NotificationRequest): DeadlineNoticeBody {
 }
 
 export function createBreachActivities(
-  breach: BreachActivityDeps | undefined, people: (WebhookDeliveryDeps & { targets: NoticeTarget[]; consoleUrl?: string }) | undefined, dataTagPrefix: string, evidenceStore?: EvidenceStore,
+  breach: BreachActivityDeps | undefined, people: PeopleNotifierDeps | undefined, dataTagPrefix: string, evidenceStore?: EvidenceStore,
 ) {
   const settings = breach?.settings ?? DEFAULT_BREACH_SETTINGS;
   const registerStore = breach?.store ?? evidenceStore;
@@ -70,16 +71,13 @@ export function createBreachActivities(
       const peopleTargets = people?.targets ?? [];
       const webhooks = breach?.targets ?? peopleTargets.filter((t): t is WebhookTarget => t.format !== 'email');
       const emails = peopleTargets.filter((t): t is EmailTarget => t.format === 'email');
-      const { delivered } = await deliverToAll([...webhooks, ...emails], async (target) => {
-        if (target.format === 'email') {
-          // The DPO owns the Art. 33 notification: their address (CORDON_DPO_EMAIL) gets every deadline email too.
-          const message = deadlineEmail(req, people?.consoleUrl);
-          const dpo = settings.dpo?.email ? [settings.dpo.email] : [];
-          return (await sendEmail(target, { ...message, contacts: [...message.contacts, ...dpo] }, people?.timeoutMs)).length > 0;
-        }
-        await postWebhook(people ?? {}, target, deadlinePayload(req), req.idempotencyKey);
-        return true;
-      });
+      // The DPO owns the Art. 33 notification: their address (CORDON_DPO_EMAIL) gets every deadline email too.
+      const dpo = settings.dpo?.email ? [settings.dpo.email] : [];
+      const { delivered } = await deliverToAll([...webhooks, ...emails], (target) => sendNotice(people ?? {}, target, {
+        idempotencyKey: req.idempotencyKey,
+        email: () => { const m = deadlineEmail(req, people?.consoleUrl); return { ...m, contacts: [...m.contacts, ...dpo] }; },
+        webhookBody: () => deadlinePayload(req),
+      }));
       return { delivered };
     },
     async writeBreachRegister(input: { incidentId: string; entry: BreachRegisterEntry }): Promise<{ location: string | null }> {

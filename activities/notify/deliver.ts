@@ -5,8 +5,8 @@
  * which survive into Temporal's retry, and are skipped.
  */
 import { Context } from '@temporalio/activity';
-import type { EmailTarget } from './email-notifier';
-import type { WebhookTarget } from './webhook-notifier';
+import { sendEmail, type EmailMessage, type EmailTarget } from './email-notifier';
+import { postWebhook, type WebhookDeliveryDeps, type WebhookTarget } from './webhook-notifier';
 
 export type NoticeTarget = WebhookTarget | EmailTarget;
 
@@ -26,6 +26,20 @@ function recordDelivered(delivered: string[]): void {
 }
 
 /** `send` resolves false when the target had nobody to reach for this notice (not counted as delivered). */
+/** One notice in the forms its targets take: an email message, a webhook body per target format. */
+export interface NoticeForms {
+  idempotencyKey: string;
+  email: () => EmailMessage;
+  webhookBody: (target: WebhookTarget) => unknown;
+}
+
+/** Sends the notice to one target in its form; false when an email target had nobody to write to. */
+export async function sendNotice(deps: WebhookDeliveryDeps, target: NoticeTarget, forms: NoticeForms): Promise<boolean> {
+  if (target.format === 'email') return (await sendEmail(target, forms.email(), deps.timeoutMs)).length > 0;
+  await postWebhook(deps, target, forms.webhookBody(target), forms.idempotencyKey);
+  return true;
+}
+
 export async function deliverToAll(targets: NoticeTarget[], send: (target: NoticeTarget) => Promise<boolean>): Promise<Delivery> {
   const before = deliveredBefore();
   const delivered = [...before];

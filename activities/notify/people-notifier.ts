@@ -6,11 +6,10 @@
  * configured the notice is only recorded (the workflow timeline shows it), which is the local default.
  */
 import type { PeopleNotice } from '../../workflows/definitions';
-import { deliverToAll, type NoticeTarget } from './deliver';
-import { sendEmail } from './email-notifier';
+import { deliverToAll, sendNotice, type NoticeTarget } from './deliver';
 import { peopleEmail } from './email-payloads';
 import { slackPayload } from './slack';
-import { postWebhook, type WebhookDeliveryDeps } from './webhook-notifier';
+import type { WebhookDeliveryDeps } from './webhook-notifier';
 import { genericPayload } from './webhook-payloads';
 
 export interface PeopleNotifierDeps extends WebhookDeliveryDeps {
@@ -22,11 +21,10 @@ export interface PeopleNotifierDeps extends WebhookDeliveryDeps {
 export interface PeopleNoticeResult { delivered: string[]; skipped: string[] }
 
 export async function notifyPeople(deps: PeopleNotifierDeps | undefined, notice: PeopleNotice): Promise<PeopleNoticeResult> {
-  const { delivered, before } = await deliverToAll(deps?.targets ?? [], async (target) => {
-    if (target.format === 'email') return (await sendEmail(target, peopleEmail(notice, deps?.consoleUrl), deps?.timeoutMs)).length > 0;
-    const body = target.format === 'slack' ? slackPayload(notice, deps?.consoleUrl) : genericPayload(notice, deps?.consoleUrl);
-    await postWebhook(deps ?? {}, target, body, notice.idempotencyKey);
-    return true;
-  });
+  const { delivered, before } = await deliverToAll(deps?.targets ?? [], (target) => sendNotice(deps ?? {}, target, {
+    idempotencyKey: notice.idempotencyKey,
+    email: () => peopleEmail(notice, deps?.consoleUrl),
+    webhookBody: (t) => (t.format === 'slack' ? slackPayload(notice, deps?.consoleUrl) : genericPayload(notice, deps?.consoleUrl)),
+  }));
   return { delivered: delivered.filter((d) => !before.includes(d)), skipped: before };
 }

@@ -45,8 +45,9 @@ export class LocalWormStore implements EvidenceStore {
     this.fsync = opts.fsync ?? false;
   }
 
-  private async sync(p: string): Promise<void> {
-    if (this.fsync) await syncPath(p);
+  /** Folders through the group sync (concurrent puts share one), only when fsync is on. */
+  private async syncFolder(dir: string): Promise<void> {
+    if (this.fsync) await this.folderSync.sync(dir);
   }
 
   private pathOf(key: string): string {
@@ -77,10 +78,10 @@ export class LocalWormStore implements EvidenceStore {
       }
       // Durable before visible (fsync on): the bytes reach the disk before the name is published, and the name before
       // put returns, so after a power loss a manifest line (written after its artifact's put) never names missing bytes.
-      await this.sync(tmp);
+      if (this.fsync) await syncPath(tmp);
       // Created 0444 (a umask can only remove bits), so no chmod is needed before publishing.
       await fsp.link(tmp, target);
-      if (this.fsync) await this.folderSync.sync(path.dirname(target));
+      await this.syncFolder(path.dirname(target));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceOverwriteError(key, this.location);
       // A folder removed behind our back (e.g. a cleaned temporary folder): forget it, so the next put recreates it.
@@ -100,7 +101,7 @@ export class LocalWormStore implements EvidenceStore {
     const created = await fsp.mkdir(dir, { recursive: true, mode });
     // A folder made now is durable only once its parent's entry is: sync each new level's parent (once per folder).
     if (created) {
-      for (let d = dir; d.length >= created.length && d !== path.dirname(d); d = path.dirname(d)) await this.sync(path.dirname(d));
+      for (let d = dir; d.length >= created.length && d !== path.dirname(d); d = path.dirname(d)) await this.syncFolder(path.dirname(d));
     }
     this.madeDirs.add(dir);
   }

@@ -37,12 +37,15 @@ export class IncidentService {
     private readonly policyFor: (severity: Severity) => RunbookPolicy,
   ) {}
 
-  /** Opens an incident for the alert's resource, or joins the open one. Returns its id. */
-  /** Opens the resource's incident or joins it with one alert (a batch of one). */
+  /** Opens the resource's incident or joins it with one alert (a batch of one). Returns its id. */
   async openOrJoin(resource: ResourceRef, alert: IncidentAlert, opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
     return this.openOrJoinBatch(resource, [alert], opts);
   }
 
+  /**
+   * Opens the resource's incident or joins it with several alerts in one signal-with-start (the
+   * API's group commit: one history event for a burst), carrying the policy of their highest severity.
+   */
   async openOrJoinBatch(resource: ResourceRef, alerts: IncidentAlert[], opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
     const incidentId = incidentIdFor(resource);
     const first = alerts[0]!;

@@ -11,7 +11,7 @@
  * patched(): incidents that received escalating alerts before this change replay without it.
  */
 import { patched } from '@temporalio/workflow';
-import { severityRank, type Severity } from '../../src/domain/incident';
+import { severityRank } from '../../src/domain/incident';
 import type { AlertsPolicyHint, GatePolicy, IncidentInput } from '../definitions';
 import type { GateKeeper } from './gate-keeper';
 import type { IncidentState } from './incident-state';
@@ -20,19 +20,16 @@ const nowIso = (): string => new Date().toISOString();
 const mode = (g: GatePolicy | 'record-only') => (g === 'record-only' ? 'record only' : g.mode === 'auto' ? 'automatic' : `after ${g.mode === 'two-person' ? 'two approvals' : 'approval'}`);
 
 export class SeverityEscalation {
-  private inForce: Severity;
   private pending: AlertsPolicyHint | undefined;
   private target?: { state: IncidentState; gates: GateKeeper };
   private rerunStarted = false;
 
   /** `live` is the input the runbook reads; its policy is replaced on escalation. */
-  constructor(private readonly live: IncidentInput) {
-    this.inForce = live.severity;
-  }
+  constructor(private readonly live: IncidentInput) {}
 
   /** From the alerts signal handler (possibly before the state exists). */
   offer(hint: AlertsPolicyHint | undefined): void {
-    if (!hint || this.live.dryRun || severityRank[hint.severity] <= severityRank[this.pending?.severity ?? this.inForce]) return;
+    if (!hint || this.live.dryRun || severityRank[hint.severity] <= severityRank[this.pending?.severity ?? this.live.severity]) return;
     this.pending = hint;
     if (this.target) this.apply();
   }
@@ -59,8 +56,7 @@ export class SeverityEscalation {
     const { state, gates } = this.target!;
     this.pending = undefined;
     if (!patched('escalate-on-severity')) return;
-    const from = this.inForce;
-    this.inForce = hint.severity;
+    const from = this.live.severity;
     this.live.policy = hint.policy;
     this.live.severity = hint.severity;
     state.log({

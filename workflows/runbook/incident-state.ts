@@ -14,7 +14,6 @@ export interface StepDefinition { name: string; title: string }
 /** What the incidents list shows without querying each workflow (kept in the workflow's memo). */
 export interface IncidentSummary { phase: IncidentPhase; severity: IncidentSnapshot['severity']; pendingApprovals: number }
 
-
 export class IncidentState {
   private readonly snap: IncidentSnapshot;
   private readonly tallies = new Map<string, AlertTally>();
