@@ -22,7 +22,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-RUN mkdir -p /var/lib/cordon/evidence && chown -R node:node /var/lib/cordon
+RUN mkdir -p /var/lib/cordon/evidence /var/lib/cordon/api && chown -R node:node /var/lib/cordon
 USER node
 EXPOSE 8787 9464
 ENTRYPOINT ["node"]

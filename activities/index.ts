@@ -1,8 +1,10 @@
 /**
  * Builds every activity from its dependencies: clients come in, nothing is constructed at
  * import. Workflows see this only through `import type { CordonActivities }`.
- * Containment (AWS.md §1.2 steps 0–11) lives in ./containment, recovery (§1.4) in ./recovery.
- * Every mutating activity takes `dryRun` and returns the calls it made or would make.
+ * Containment (AWS.md §1.2 steps 0–11) lives in ./containment, recovery (§1.4) in ./recovery,
+ * the fleet guard's reservations (a Temporal client, not AWS) in ./fleet-guard.ts.
+ * Every mutating AWS activity takes `dryRun` and returns the calls it made or would make; the
+ * fleet guard's are never called in plan mode.
  */
 import type { AwsClients } from '../src/aws/clients';
 import type { ResourceRef } from '../src/domain/incident';
@@ -23,6 +25,7 @@ import { describeReplacement, type ReplacementStatusInput } from './recovery/rep
 import os from 'node:os';
 import type { EvidenceStore } from '../src/evidence/store';
 import { createForensicsActivities, type MemoryCaptureConfig } from './forensics';
+import { overrideContainment, releaseContainment, reserveContainment, type FleetGuardDeps, type FleetRequestBase, type OverrideInput, type ReserveInput } from './fleet-guard';
 
 export { describeTarget } from './containment/describe-target';
 export { isolateNetwork, isolationGroupName, untrackGroupName, type IsolateNetworkInput } from './containment/isolate-network';
@@ -47,6 +50,8 @@ export interface ActivityDeps {
     collector?: string;
     memory?: MemoryCaptureConfig;
   };
+  /** The fleet guard: a Temporal client, the task queue the guard runs on, the budget (createCordonWorker wires it). */
+  fleetGuard?: FleetGuardDeps;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -67,6 +72,9 @@ export function createActivities(deps: ActivityDeps) {
     async restoreGroupLaunchTemplate(input: RestoreGroupInput) { return restoreGroupLaunchTemplate(aws, input); },
     async startInstanceRefresh(input: InstanceRefreshInput) { return startInstanceRefresh(aws, input); },
     async notifyPeople(notice: PeopleNotice) { return notifyPeople(deps.people, notice); },
+    async reserveContainment(input: ReserveInput) { return reserveContainment(deps.fleetGuard, input); },
+    async overrideContainment(input: OverrideInput) { return overrideContainment(deps.fleetGuard, input); },
+    async releaseContainment(input: FleetRequestBase) { return releaseContainment(deps.fleetGuard, input); },
     ...createBreachActivities(deps.breach, deps.people, config.dataTagPrefix, deps.evidence?.store),
     ...createForensicsActivities(deps.evidence && {
       aws, store: deps.evidence.store, memory: deps.evidence.memory,

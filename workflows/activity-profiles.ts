@@ -21,6 +21,11 @@ export const profiles = {
   awsMutation: { startToCloseTimeout: '60s', retry: retryTransient },
   /** Long captures (snapshots, memory, uploads) heartbeat to show progress. */
   capture: { startToCloseTimeout: '15m', heartbeatTimeout: '60s', retry: { ...retryTransient, maximumAttempts: 5 } },
+  /**
+   * The fleet guard's reservations (an update on another workflow): idempotent per incident, so
+   * retried for a long while — a worker restart or a busy guard must not fail containment.
+   */
+  fleetGuard: { startToCloseTimeout: '30s', retry: { ...retryTransient, maximumAttempts: 60 } },
   /** Notifying people: retried, deduplicated by the notifier's idempotency key. */
   notify: { startToCloseTimeout: '30s', retry: { ...retryTransient, maximumAttempts: 20 } },
 } satisfies Record<string, ActivityOptions>;

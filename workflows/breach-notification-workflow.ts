@@ -7,16 +7,18 @@
  * Deterministic: time is the workflow clock; pages and the register go through activities. The
  * main loop sleeps until the next planned event or until a message changes the state, so a
  * recorded submission stops the reminders at once, a recorded awareness re-plans every clock, a
- * recorded anchor event (DORA classification, SEC materiality, …) starts the clocks waiting for
- * it, and a risk assessment adds Art. 34 (high) or shows it as not required (lowered).
+ * recorded anchor event or classification (NIS2 significant, DORA major, SEC material, NYDFS
+ * incident) starts the clocks waiting for it — personal data or not — a law-enforcement delay
+ * pauses the clocks it names until its time box ends or it is lifted, and a risk assessment adds
+ * Art. 34 (high) or shows it as not required (lowered).
  * Updates are refused by their validators before they touch history (STYLE.md).
  */
-import { ApplicationFailure, allHandlersFinished, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
 import { profiles } from './activity-profiles';
 import {
-  assessRiskUpdate, breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, recordAnchorUpdate, recordSubmissionUpdate,
-  setAwarenessUpdate,
+  assessRiskUpdate, breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, endDelayUpdate, recordAnchorUpdate, recordClassificationUpdate,
+  recordSubmissionUpdate, setAwarenessUpdate, startDelayUpdate,
 } from './definitions';
 import { BreachState, type Refusal } from './notification/breach-state';
 import type { BreachNotificationInput, BreachRecord } from './notification/types';
@@ -31,7 +33,8 @@ function refuse(refusal: Refusal | undefined): void {
 }
 
 export async function breachNotificationWorkflow(input: BreachNotificationInput): Promise<BreachRecord> {
-  const state = new BreachState(input, nowIso());
+  // patched(): breach workflows started before anchors per regime replay with the rules they planned their timers by.
+  const state = new BreachState(input, nowIso(), patched('entity-profile-clocks') ? 2 : 1);
   const workflowId = workflowInfo().workflowId;
 
   setHandler(breachStateQuery, () => state.view(nowIso()));
@@ -42,6 +45,9 @@ export async function breachNotificationWorkflow(input: BreachNotificationInput)
   setHandler(declareNotRequiredUpdate, (d) => state.declareNotRequired(d, nowIso()), { validator: (d) => refuse(state.refuseNotRequired(d, nowIso())) });
   setHandler(recordAnchorUpdate, (a) => state.recordAnchor(a, nowIso()), { validator: (a) => refuse(state.refuseAnchor(a, nowIso())) });
   setHandler(assessRiskUpdate, (a) => state.assessRisk(a, nowIso()), { validator: (a) => refuse(state.refuseRiskAssessment(a)) });
+  setHandler(recordClassificationUpdate, (c) => state.recordClassification(c, nowIso()), { validator: (c) => refuse(state.refuseClassification(c, nowIso())) });
+  setHandler(startDelayUpdate, (d) => state.startDelay(d, nowIso()), { validator: (d) => refuse(state.refuseStartDelay(d, nowIso())) });
+  setHandler(endDelayUpdate, (e) => state.endDelay(e), { validator: (e) => refuse(state.refuseEndDelay(e, nowIso())) });
 
   for (;;) {
     for (const req of state.takeDueEvents(nowIso(), workflowId)) {

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IncidentAlert, IncidentSnapshot, ResourceRef, Severity } from '../src/domain/incident';
+import type { Provenance, Requester } from '../src/domain/provenance';
 
 export type GateMode = 'auto' | 'approve' | 'two-person';
 export type GateTimeoutOutcome = 'proceed' | 'abort' | 'escalate';
@@ -70,12 +71,17 @@ export interface IncidentInput {
   incidentId: string;
   resource: ResourceRef;
   severity: Severity;
-  /** Who or what opened the incident (an alert source, or an operator). */
+  /** Who or what opened the incident, for display; gates read `provenance`, never this. */
   openedBy: string;
+  /** Who asked, as an identity (absent in incidents opened before provenance existed). */
+  provenance?: Provenance;
   policy: RunbookPolicy;
+  /** True only in plan mode (`planWorkflow`, and plan-mode incidents recorded before it existed). */
   dryRun: boolean;
   /** Carried across continue-as-new. */
   carried?: Partial<IncidentSnapshot>;
+  /** Identities of everyone who sent an alert so far (carried across continue-as-new for four-eyes). */
+  requesters?: string[];
 }
 
 export interface OperatorIdentity {
@@ -103,7 +109,16 @@ export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived'
  * The API's policy for the batch's highest severity rides along (optional: older senders omit it),
  * so an alert more severe than the one that opened the incident can tighten its runbook.
  */
-export interface AlertsPolicyHint { severity: Severity; policy: RunbookPolicy }
+export interface AlertsPolicyHint {
+  severity: Severity;
+  policy: RunbookPolicy;
+  /** Who sent these alerts: a four-eyes gate refuses their approval. */
+  requestedBy?: Requester;
+  /** False when the sender's source may not raise an open incident's policy (CORDON_SOURCE_MAY_TIGHTEN). */
+  mayTighten?: boolean;
+  /** What the API decided about the sender's claims (e.g. a severity capped at its source's ceiling), for the timeline. */
+  notes?: string[];
+}
 export const alertsReceivedSignal = defineSignal<[IncidentAlert[], AlertsPolicyHint?]>('alertsReceived');
 export const incidentStateQuery = defineQuery<IncidentSnapshot>('incidentState');
 export const decideStepUpdate = defineUpdate<StepDecisionResult, [StepDecision]>('decideStep');
@@ -120,5 +135,33 @@ export const declareNotRequiredUpdate = defineUpdate<{ obligationIds: string[] }
 export const recordAnchorUpdate = defineUpdate<{ anchor: string; at: string; started: string[] }, [RecordAnchor]>('recordAnchor');
 /** The DPO's risk assessment (low/medium/high + reasoning): Art. 34 appears on high, shows as not required when lowered. */
 export const assessRiskUpdate = defineUpdate<AssessRiskResult, [AssessRisk]>('assessRisk');
-export type { AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, RecordAnchor, RecordSubmission, SetAwareness } from './notification/types';
-import type { AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, RecordAnchor, RecordSubmission, SetAwareness } from './notification/types';
+/** An operator's classification (NIS2 significant, DORA major, SEC material, NYDFS incident), yes or no: starts or closes that regime's clocks. */
+export const recordClassificationUpdate = defineUpdate<{ kind: string; outcome: string; started: string[]; notRequired: string[] }, [RecordClassification]>('recordClassification');
+/** A law-enforcement / national-security delay: a documented, time-boxed pause of named clocks. */
+export const startDelayUpdate = defineUpdate<{ delayId: string; obligationIds: string[] }, [StartDelay]>('startDelay');
+/** A delay lifted before its time box: the paused clocks run again. */
+export const endDelayUpdate = defineUpdate<{ delayId: string; endedAt: string }, [EndDelay]>('endDelay');
+export type {
+  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, EndDelay, RecordAnchor, RecordClassification,
+  RecordSubmission, SetAwareness, StartDelay,
+} from './notification/types';
+import type {
+  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, EndDelay, RecordAnchor, RecordClassification, RecordSubmission, SetAwareness,
+  StartDelay,
+} from './notification/types';
+
+// ── Fleet guard (workflows/fleet-guard-workflow.ts): containment reservations per Auto Scaling group ──
+/** Reserve before the first step that takes capacity away: granted, or queued with the over-budget reason. */
+export const reserveContainmentUpdate = defineUpdate<ReserveAnswer, [ReserveContainment]>('reserveContainment');
+/** An operator approved the incident's fleet-budget step: an override reservation past the budget. */
+export const overrideContainmentUpdate = defineUpdate<OverrideAnswer, [OverrideContainment]>('overrideContainment');
+/** The incident's containment ended (or it stopped waiting): its reservation or queue place is returned. */
+export const releaseContainmentUpdate = defineUpdate<ReleaseAnswer, [ReleaseContainment]>('releaseContainment');
+export const fleetGuardStateQuery = defineQuery<FleetGuardView>('fleetGuardState');
+/** The guard to a queued incident: a freed slot is now its reservation. */
+export const fleetReservationGrantedSignal = defineSignal<[FleetGrant]>('fleetReservationGranted');
+export type {
+  FleetGrant, FleetGuardInput, FleetGuardView, FleetLimits, OverrideAnswer, OverrideContainment, ReleaseAnswer, ReleaseContainment, ReserveAnswer, ReserveContainment,
+} from './fleet/types';
+import type { FleetGrant, FleetGuardView, OverrideAnswer, OverrideContainment, ReleaseAnswer, ReleaseContainment, ReserveAnswer, ReserveContainment } from './fleet/types';
+// ── end of fleet guard ──

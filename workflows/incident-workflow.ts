@@ -6,7 +6,8 @@
  * alerts, until an operator closes it. Plan mode (`dryRun`) returns the full plan at once.
  * Deterministic: all side effects are activities; time comes from the workflow clock. The
  * quarantine chain runs as local activities: it is latency-critical and every step is idempotent,
- * so re-running a step after a lost workflow task is safe.
+ * so re-running a step after a lost workflow task is safe. The chain runs inside a reservation
+ * from the group's fleet guard (runbook/fleet-steps.ts, regular activities: they call Temporal).
  */
 import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, patched, setHandler, upsertMemo, workflowInfo,
@@ -14,6 +15,7 @@ import {
 import type { CordonActivities } from '../activities';
 import { ErrorType } from '../src/domain/errors';
 import type { IncidentAlert, IncidentSnapshot } from '../src/domain/incident';
+import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
 import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity, type StepDecision } from './definitions';
 import { GateKeeper } from './runbook/gate-keeper';
@@ -53,12 +55,24 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   // The runbook reads its policy from `live`: a later, more severe alert may tighten it (runbook/escalation.ts).
   const live: IncidentInput = { ...input };
   const escalation = new SeverityEscalation(live);
+  // Every sender of an alert for this incident asked for its actions: four-eyes refuses their approval.
+  const requesters: string[] = input.requesters ? [...input.requesters] : [input.provenance ? requesterIdentity(input.provenance.requestedBy) : input.openedBy];
+  const notes: string[] = [];
+  let onSender: ((identity: string) => void) | undefined;
   setHandler(alertsReceivedSignal, (alerts, hint) => {
     for (const alert of alerts) receive(alert);
+    if (hint?.requestedBy) (onSender ?? ((id: string) => { if (!requesters.includes(id)) requesters.push(id); }))(requesterIdentity(hint.requestedBy));
+    for (const message of hint?.notes ?? []) {
+      if (state) state.log({ at: nowIso(), kind: 'note', message });
+      else notes.push(message);
+    }
     escalation.offer(hint);
   });
   const activeThreat = early.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
-  const names = runbookStepNames(input.policy, { activeThreat });
+  // After continue-as-new the carried steps are the runbook (their order and the steps that existed when it opened);
+  // a second pass after an escalation must walk those, not today's list. patched(): older incidents replay as before.
+  const carriedNames = input.carried?.steps?.map((s) => s.name as StepName);
+  const names = carriedNames && patched('carried-step-names') ? carriedNames : runbookStepNames(input.policy, { activeThreat });
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
   state = incident;
   // The timeline's hash-chained export to the evidence store (runbook/audit-flush.ts).
@@ -67,13 +81,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   // patched(): incidents opened before this change replay without memo updates.
   if (patched('incident-summary-memo')) incident.onSummaryChange((summary) => upsertMemo({ ...summary }));
   for (const alert of early) incident.recordAlert(alert);
+  for (const message of notes) incident.log({ at: nowIso(), kind: 'note', message });
   if (activeThreat && input.policy.isolateFirstOnActiveThreat && !input.carried) incident.log({ at: nowIso(), kind: 'note', message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)' });
 
   const pager = new Pager(incident, {
     incidentId: input.incidentId, severity: () => incident.snapshot().severity,
     notify: input.dryRun ? undefined : (notice) => people.notifyPeople(notice),
   });
-  const gates = new GateKeeper(incident, { requestedBy: input.openedBy, pager });
+  const gates = new GateKeeper(incident, { requesters, pager, rehearse: false });
+  onSender = (identity) => gates.addRequester(identity);
   escalation.attach(incident, gates);
   let closeRequested = false;
   setHandler(incidentStateQuery, () => incident.snapshot());
@@ -160,7 +176,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   if (!closeRequested) {
     await audit.flush();
     log.info('continuing as new to keep history small', { incidentId: input.incidentId });
-    await continueAsNew<typeof incidentWorkflow>({ ...live, carried: incident.snapshot() });
+    await continueAsNew<typeof incidentWorkflow>({ ...live, requesters: gates.requesterIdentities, carried: incident.snapshot() });
   }
   incident.setPhase('closed', nowIso());
   await audit.flush();

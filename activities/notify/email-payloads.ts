@@ -6,10 +6,9 @@
 import type { PeopleNotice } from '../../workflows/definitions';
 import type { NotificationRequest } from '../../workflows/notification/types';
 import type { EmailMessage } from './email-notifier';
-import { incidentLink, noticeHeadings } from './webhook-payloads';
+import { asksForDecision, incidentLink, noticeHeadings, noticeLink } from './webhook-payloads';
 
 const oneLine = (s: string) => s.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
-const actOn = (incidentId: string, consoleUrl?: string) => incidentLink(consoleUrl, incidentId) ?? `cordon show ${incidentId}`;
 
 export function peopleEmail(notice: PeopleNotice, consoleUrl?: string): EmailMessage {
   const lines = [
@@ -20,7 +19,9 @@ export function peopleEmail(notice: PeopleNotice, consoleUrl?: string): EmailMes
     ...(notice.approvalsNeeded > 0 ? [`Needs ${notice.approvalsNeeded} more approval(s) from: ${notice.approverRoles.join(', ')}`] : []),
     ...(notice.to.length ? [`For: ${notice.to.join(', ')}`] : []),
     `Incident: ${notice.incidentId}`,
-    `Act on it: ${actOn(notice.incidentId, consoleUrl)}`,
+    asksForDecision(notice)
+      ? `Approve or reject: ${noticeLink(consoleUrl, notice) ?? `cordon approve ${notice.incidentId} ${notice.step} --reason "…"`}`
+      : `Act on it: ${noticeLink(consoleUrl, notice) ?? `cordon show ${notice.incidentId}`}`,
     '',
     `-- Cordon, ${notice.at} (event ${notice.idempotencyKey})`,
   ];
@@ -40,7 +41,7 @@ export function deadlineEmail(req: NotificationRequest, consoleUrl?: string): Em
     '',
     `Due: ${req.dueAt}`,
     `Incident: ${req.incidentId}`,
-    `Record the submission: ${actOn(req.incidentId, consoleUrl)}`,
+    `Record the submission: ${incidentLink(consoleUrl, req.incidentId, ['clocks', req.obligationId]) ?? `cordon show ${req.incidentId}`}`,
     '',
     `-- Cordon (event ${req.idempotencyKey})`,
   ];

@@ -5,7 +5,7 @@
  * Slack's link/mention syntax: an alert must not be able to ping @channel or plant a link.
  */
 import type { PeopleNotice } from '../../workflows/definitions';
-import { incidentLink, noticeHeadings } from './webhook-payloads';
+import { asksForDecision, noticeHeadings, noticeLink } from './webhook-payloads';
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -21,13 +21,14 @@ export interface SlackBody {
 export function slackPayload(notice: PeopleNotice, consoleUrl?: string): SlackBody {
   const e = escapeMrkdwn;
   const heading = `${icons[notice.kind]} *${noticeHeadings[notice.kind]}* — ${e(notice.stepTitle)} (${e(notice.severity)})`;
-  const link = incidentLink(consoleUrl, notice.incidentId);
+  const link = noticeLink(consoleUrl, notice);
+  const label = asksForDecision(notice) ? `Approve or reject in the console (incident ${e(notice.incidentId)})` : `Open incident ${e(notice.incidentId)}`;
   const lines = [
     heading,
     e(notice.message),
     notice.approvalsNeeded > 0 ? `Needs ${notice.approvalsNeeded} more approval(s) from: ${e(notice.approverRoles.join(', '))}` : '',
     notice.to.length ? `For: ${e(notice.to.join(', '))}` : '',
-    link ? `<${link}|Open incident ${e(notice.incidentId)}>` : `Incident \`${e(notice.incidentId)}\` — \`cordon show ${e(notice.incidentId)}\``,
+    link ? `<${link}|${label}>` : `Incident \`${e(notice.incidentId)}\` — \`cordon show ${e(notice.incidentId)}\``,
   ].filter(Boolean);
   return {
     text: `${noticeHeadings[notice.kind]}: ${e(notice.stepTitle)} — ${e(notice.incidentId)}`,

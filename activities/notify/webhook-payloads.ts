@@ -14,12 +14,28 @@ export const noticeHeadings: Record<PeopleNotice['kind'], string> = {
   test: 'Test notice',
 };
 
-/** Where an operator acts on the notice (the console's incident page), when a public URL is known. */
-export function incidentLink(consoleUrl: string | undefined, incidentId: string): string | undefined {
-  return consoleUrl ? `${consoleUrl.replace(/\/$/, '')}/console#/incidents/${encodeURIComponent(incidentId)}` : undefined;
+/**
+ * A console address, when a public URL (CORDON_PUBLIC_URL) is known: the incident page, or a
+ * view inside it (`approve/<step>` opens on the gate's decision, `clocks/<obligation>` on a
+ * regulatory clock). The console keeps the address through sign-in, so one tap from a notice
+ * lands on the decision.
+ */
+export function incidentLink(consoleUrl: string | undefined, incidentId: string, view?: ['approve' | 'clocks', string]): string | undefined {
+  if (!consoleUrl) return undefined;
+  const tail = view ? `/${view[0]}/${encodeURIComponent(view[1])}` : '';
+  return `${consoleUrl.replace(/\/$/, '')}/console#/incidents/${encodeURIComponent(incidentId)}${tail}`;
 }
 
-/** The documented webhook body: the notice itself, versioned, with a heading and a console link. */
+/** Notices about a gate that still needs a decision: their link opens that decision. */
+export const asksForDecision = (notice: PeopleNotice): boolean =>
+  notice.approvalsNeeded > 0 && ['approval-needed', 'reminder', 'escalation', 'overdue'].includes(notice.kind);
+
+/** Where an operator acts on a notice to people: the gate's decision, else the incident. */
+export function noticeLink(consoleUrl: string | undefined, notice: PeopleNotice): string | undefined {
+  return incidentLink(consoleUrl, notice.incidentId, asksForDecision(notice) ? ['approve', notice.step] : undefined);
+}
+
+/** The documented webhook body: the notice itself, versioned, with a heading and a console link (to the decision when one is asked for). */
 export interface GenericNoticeBody extends PeopleNotice {
   type: 'cordon.people-notice';
   version: 1;
@@ -28,5 +44,5 @@ export interface GenericNoticeBody extends PeopleNotice {
 }
 
 export function genericPayload(notice: PeopleNotice, consoleUrl?: string): GenericNoticeBody {
-  return { type: 'cordon.people-notice', version: 1, heading: noticeHeadings[notice.kind], ...notice, link: incidentLink(consoleUrl, notice.incidentId) };
+  return { type: 'cordon.people-notice', version: 1, heading: noticeHeadings[notice.kind], ...notice, link: noticeLink(consoleUrl, notice) };
 }

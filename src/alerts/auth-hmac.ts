@@ -1,13 +1,19 @@
 /**
  * HMAC request signing for alert sources that cannot hold a bearer token (webhooks):
  *   X-Cordon-Timestamp: <unix seconds>
- *   X-Cordon-Signature: sha256=<hex of HMAC-SHA256(secret, `${timestamp}.${rawBody}`)>
- * Invariants: the signature covers the exact raw bytes of the body and the timestamp, so
- * neither can be changed; a timestamp more than `windowSeconds` from `now` (either way) is
- * stale; comparison is constant-time; a request is remembered in the ReplayCache only once its
- * signature has verified (forged requests cannot fill the cache), and a remembered signature
- * is refused until its timestamp leaves the window. Checks run in a fixed order: missing →
+ *   X-Cordon-Signature: sha256=<hex of HMAC-SHA256(secret, `${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}`)>
+ * where METHOD is the upper-case HTTP method and pathWithQuery the request target exactly as
+ * sent (`/v1/alerts/generic?dryRun=true`), so a captured request cannot be replayed to another
+ * source or with another query string (`?dryRun=true`). The route accepts only a known source
+ * and `dryRun=true|false`, so no two requests it would act on share a signed string.
+ * Invariants: the signature covers the method, path, query, timestamp and exact raw bytes of the
+ * body, so none can be changed; a timestamp more than `windowSeconds` from `now` (either way) is
+ * stale; comparison is constant-time; a request is remembered in the replay memory only once
+ * its signature has verified (forged requests cannot fill it), and a remembered signature is
+ * refused until its timestamp leaves the window. Checks run in a fixed order: missing →
  * malformed → stale → bad-signature → replayed. Several secrets may be given (rotation).
+ * `legacyBodyOnly` also accepts the older `${timestamp}.${rawBody}` form (a compatibility
+ * switch while senders migrate; it reopens cross-path replay for those senders).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -16,11 +22,25 @@ export const SIGNATURE_HEADER = 'x-cordon-signature';
 export const DEFAULT_WINDOW_SECONDS = 300;
 
 export type HmacFailure = 'missing' | 'malformed' | 'stale' | 'bad-signature' | 'replayed';
-export type HmacResult = { ok: true; timestamp: number } | { ok: false; reason: HmacFailure };
+/** `form` says which signed string matched: the request form, or the legacy body-only one. */
+export type HmacResult = { ok: true; timestamp: number; form: 'request' | 'body-only' } | { ok: false; reason: HmacFailure };
 
 type HeaderValue = string | string[] | undefined;
 
-export interface HmacVerifyInput {
+/** What a signature is bound to besides the body: the method and the path with its query string, as sent. */
+export interface SignedTarget {
+  method: string;
+  /** Path and query string exactly as on the request line, e.g. `/v1/alerts/generic?dryRun=true`. */
+  url: string;
+}
+
+/** Remembers verified keys until they expire; `remember` is false for a key already held. */
+export interface ReplayMemory {
+  remember(key: string, expiresAt: number, now: number): boolean;
+  forget(key: string): void;
+}
+
+export interface HmacVerifyInput extends SignedTarget {
   /** One secret, or several while rotating (any one may have signed). */
   secret: string | Buffer | readonly (string | Buffer)[];
   timestamp: HeaderValue;
@@ -28,23 +48,27 @@ export interface HmacVerifyInput {
   rawBody: string | Buffer;
   now: Date;
   windowSeconds?: number;
-  /** Without a cache, replays inside the window are not detected. */
-  replayCache?: ReplayCache;
+  /** Without one, replays inside the window are not detected. */
+  replayCache?: ReplayMemory;
+  /** Also accept `${timestamp}.${rawBody}` (compatibility; off unless configured). */
+  legacyBodyOnly?: boolean;
 }
 
-function mac(secret: string | Buffer, timestamp: string, body: string | Buffer): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
+function mac(secret: string | Buffer, timestamp: string, target: SignedTarget | undefined, body: string | Buffer): Buffer {
+  const hmac = createHmac('sha256', secret).update(`${timestamp}.`);
+  if (target) hmac.update(`${target.method.toUpperCase()}.${target.url}.`);
+  return hmac.update(body).digest();
 }
 
-/** The X-Cordon-Signature value for a body, for clients and tests. */
-export function signHmac(secret: string | Buffer, timestamp: number | string, body: string | Buffer): string {
-  return `sha256=${mac(secret, String(timestamp), body).toString('hex')}`;
+/** The X-Cordon-Signature value for a request, for clients and tests. */
+export function signHmac(secret: string | Buffer, timestamp: number | string, target: SignedTarget, body: string | Buffer): string {
+  return `sha256=${mac(secret, String(timestamp), target, body).toString('hex')}`;
 }
 
-/** Both X-Cordon headers, ready to send. */
-export function signedHeaders(secret: string | Buffer, body: string | Buffer, now: Date): Record<string, string> {
+/** Both X-Cordon headers for a request, ready to send. */
+export function signedHeaders(secret: string | Buffer, target: SignedTarget, body: string | Buffer, now: Date): Record<string, string> {
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signHmac(secret, timestamp, body) };
+  return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signHmac(secret, timestamp, target, body) };
 }
 
 export function verifyHmac(input: HmacVerifyInput): HmacResult {
@@ -63,32 +87,37 @@ export function verifyHmac(input: HmacVerifyInput): HmacResult {
 
   const given = Buffer.from(sig[1]!, 'hex');
   const secrets = Array.isArray(input.secret) ? input.secret : [input.secret as string | Buffer];
-  // Compare against every secret, so timing does not reveal which one matched.
-  let matched = false;
+  const target = { method: input.method, url: input.url };
+  // Compare against every secret and form, so timing does not reveal which one matched.
+  let form: 'request' | 'body-only' | undefined;
   for (const secret of secrets) {
-    const expected = mac(secret, timestamp, input.rawBody);
-    if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
+    if (matches(mac(secret, timestamp, target, input.rawBody), given)) form = 'request';
+    if (input.legacyBodyOnly && matches(mac(secret, timestamp, undefined, input.rawBody), given)) form ??= 'body-only';
   }
-  if (!matched) return { ok: false, reason: 'bad-signature' };
+  if (!form) return { ok: false, reason: 'bad-signature' };
 
   if (input.replayCache && !input.replayCache.remember(sig[1]!.toLowerCase(), seconds + window, nowSeconds)) {
     return { ok: false, reason: 'replayed' };
   }
-  return { ok: true, timestamp: seconds };
+  return { ok: true, timestamp: seconds, form };
+}
+
+function matches(expected: Buffer, given: Buffer): boolean {
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 export interface ReplayCacheOptions {
-  /** Most signatures kept at once (default 10 000). */
+  /** Most keys kept at once (default 10 000). */
   maxEntries?: number;
 }
 
 /**
- * Signatures seen inside the replay window. Bounded: when full it first drops expired entries,
- * then the oldest. Dropping a live entry reopens a replay of that one request; we accept that
- * over refusing all alerts during a burst, since a replayed alert carries the same dedup key
- * and joins its incident rather than starting another.
+ * Keys (signatures, SNS MessageIds) seen inside their window, in memory. Bounded: when full it
+ * first drops expired entries, then the oldest. Dropping a live entry reopens a replay of that
+ * one request; we accept that over refusing all alerts during a burst, since a replayed alert
+ * carries the same dedup key and joins its incident rather than starting another.
  */
-export class ReplayCache {
+export class ReplayCache implements ReplayMemory {
   private readonly expiries = new Map<string, number>();
   private readonly maxEntries: number;
 
@@ -105,15 +134,25 @@ export class ReplayCache {
   remember(key: string, expiresAt: number, now: number): boolean {
     const seen = this.expiries.get(key);
     if (seen !== undefined && seen >= now) return false;
+    this.set(key, expiresAt, now);
+    return true;
+  }
+
+  /** Holds a key until `expiresAt` whether or not it was held (loading a persisted memory). */
+  set(key: string, expiresAt: number, now: number): void {
     this.expiries.delete(key);
     if (this.expiries.size >= this.maxEntries) this.evict(now);
     this.expiries.set(key, expiresAt);
-    return true;
   }
 
   /** Drops a key, so the same request is accepted again (its processing failed on our side). */
   forget(key: string): void {
     this.expiries.delete(key);
+  }
+
+  /** The live entries, oldest first (for compacting a persisted memory). */
+  *entries(now: number): IterableIterator<[string, number]> {
+    for (const [key, expiresAt] of this.expiries) if (expiresAt >= now) yield [key, expiresAt];
   }
 
   private evict(now: number): void {

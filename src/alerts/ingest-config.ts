@@ -8,6 +8,7 @@
 import type { Config } from '../config/schema';
 import type { Severity } from '../domain/incident';
 import { defaultPolicies } from '../policy/runbook-policy';
+import { parseSourceTrust, type SourceTrust } from '../policy/source-trust';
 import type { GateMode, RunbookPolicy } from '../../workflows/definitions';
 import type { AlertSource } from './alert';
 
@@ -42,9 +43,13 @@ export interface AlertIngestSettings {
   snsCertHostPattern: RegExp;
   alertmanagerInstanceLabel: string;
   policies: Record<Severity, RunbookPolicy>;
+  /** What each source's alerts may claim (severity ceilings over these policies, who may tighten). */
+  trust: SourceTrust;
+  maxInstancesPerPayload: number;
 }
 
 export function alertIngestSettings(config: Config): AlertIngestSettings {
+  const policies = severityPolicies(parseSeverityModes(config.CORDON_SEVERITY_POLICY));
   return {
     hmacSecrets: {
       guardduty: config.CORDON_ALERT_HMAC_GUARDDUTY,
@@ -57,6 +62,8 @@ export function alertIngestSettings(config: Config): AlertIngestSettings {
     bodyLimitBytes: config.CORDON_ALERT_BODY_LIMIT_BYTES,
     snsCertHostPattern: new RegExp(config.CORDON_SNS_CERT_HOST_PATTERN),
     alertmanagerInstanceLabel: config.CORDON_ALERTMANAGER_INSTANCE_LABEL,
-    policies: severityPolicies(parseSeverityModes(config.CORDON_SEVERITY_POLICY)),
+    policies,
+    trust: parseSourceTrust(config.CORDON_SOURCE_SEVERITY_CEILING, config.CORDON_SOURCE_MAY_TIGHTEN, policies),
+    maxInstancesPerPayload: config.CORDON_ALERT_MAX_INSTANCES,
   };
 }

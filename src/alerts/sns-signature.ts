@@ -11,15 +11,21 @@
  *     visits it.
  * Invariants: no network here — certificates come through the injected `fetchCert`, and
  * are cached per URL (a failed fetch is not cached); a certificate outside its validity
- * period is refused.
+ * period is refused; a message whose signed `Timestamp` (the publish time, which SNS keeps
+ * across redeliveries) is more than `maxAgeSeconds` old (default 1 h) or more than
+ * `maxFutureSkewSeconds` ahead (default 5 min) is refused once its signature has verified, so
+ * a captured message cannot be replayed after the window that the route's MessageId memory covers.
  */
 import { verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { snsMessageSchema, type SnsMessage } from './normalise-cloudwatch-sns';
 
 export const DEFAULT_SNS_CERT_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+export const DEFAULT_SNS_MAX_AGE_SECONDS = 3600;
+export const DEFAULT_SNS_FUTURE_SKEW_SECONDS = 300;
 
 export type SnsSignatureFailure =
-  | 'malformed' | 'untrusted-cert-url' | 'untrusted-subscribe-url' | 'cert-unavailable' | 'untrusted-cert' | 'bad-signature';
+  | 'malformed' | 'untrusted-cert-url' | 'untrusted-subscribe-url' | 'cert-unavailable' | 'untrusted-cert' | 'bad-signature'
+  | 'stale' | 'future-timestamp';
 export type SnsSignatureResult = { ok: true; message: SnsMessage } | { ok: false; reason: SnsSignatureFailure; detail?: string };
 
 export interface SnsVerifierOptions {
@@ -30,6 +36,10 @@ export interface SnsVerifierOptions {
   now?: () => Date;
   /** Most certificates cached (SNS rotates them rarely; default 32). */
   maxCachedCerts?: number;
+  /** Oldest signed Timestamp accepted, in seconds before now (default 3600). */
+  maxAgeSeconds?: number;
+  /** Furthest signed Timestamp accepted ahead of now, for clock skew (default 300). */
+  maxFutureSkewSeconds?: number;
 }
 
 const NOTIFICATION_FIELDS = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] as const;
@@ -63,11 +73,15 @@ export class SnsSignatureVerifier {
   private readonly hostPattern: RegExp;
   private readonly now: () => Date;
   private readonly maxCached: number;
+  readonly maxAgeSeconds: number;
+  private readonly maxSkewSeconds: number;
 
   constructor(private readonly opts: SnsVerifierOptions) {
     this.hostPattern = opts.certHostPattern ?? DEFAULT_SNS_CERT_HOST;
     this.now = opts.now ?? (() => new Date());
     this.maxCached = opts.maxCachedCerts ?? 32;
+    this.maxAgeSeconds = opts.maxAgeSeconds ?? DEFAULT_SNS_MAX_AGE_SECONDS;
+    this.maxSkewSeconds = opts.maxFutureSkewSeconds ?? DEFAULT_SNS_FUTURE_SKEW_SECONDS;
   }
 
   /** Verifies a parsed SNS body (the JSON SNS POSTed). */
@@ -99,7 +113,16 @@ export class SnsSignatureVerifier {
     } catch {
       valid = false;
     }
-    return valid ? { ok: true, message } : { ok: false, reason: 'bad-signature' };
+    if (!valid) return { ok: false, reason: 'bad-signature' };
+    // Only a verified Timestamp is worth judging: SNS signed it, so its age is the message's.
+    const ageSeconds = (now - Date.parse(message.Timestamp)) / 1000;
+    if (ageSeconds > this.maxAgeSeconds) {
+      return { ok: false, reason: 'stale', detail: `Timestamp ${message.Timestamp} is ${Math.round(ageSeconds)} s old; the limit is ${this.maxAgeSeconds} s` };
+    }
+    if (-ageSeconds > this.maxSkewSeconds) {
+      return { ok: false, reason: 'future-timestamp', detail: `Timestamp ${message.Timestamp} is ${Math.round(-ageSeconds)} s ahead of this server's clock; the limit is ${this.maxSkewSeconds} s` };
+    }
+    return { ok: true, message };
   }
 
   private certificate(url: string): Promise<{ key: KeyObject; cert: X509Certificate }> {

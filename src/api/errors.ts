@@ -3,6 +3,8 @@
  * error types in one place. zod failures name the path of each bad field.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ZodError } from 'zod';
 
 export interface FieldIssue { path: string; message: string }
@@ -43,12 +45,46 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: Htt
   return reply.status(err.status).send({ error: { code: err.code, message: err.message, requestId: request.id, ...(err.issues ? { issues: err.issues } : {}) } });
 }
 
-/** Fastify's own errors (bad JSON, body too large, unsupported media type) in the same envelope. */
-export function fromFastifyError(err: FastifyError): HttpError {
+/**
+ * Fastify's own errors (router, parser, limits) in the same envelope, by code and then by
+ * status: a request Fastify could not route or parse is a 4xx like any other bad input, and
+ * only an error Fastify marks 5xx (or one without a status) is answered 500 `internal`.
+ */
+export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message'> & { statusCode?: number }): HttpError {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL': return badRequest('the URL has an invalid %-escape', [{ path: '(url)', message: 'not a valid URL component' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH': return new HttpError(414, 'uri_too_long', 'a path segment is longer than the limit (100 characters)');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return badRequest('the request body is empty', [{ path: '(body)', message: err.message }]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY': return badRequest(`malformed JSON: ${err.message}`, [{ path: '(body)', message: err.message }]);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return badRequest('the body size does not match Content-Length', [{ path: '(body)', message: err.message }]);
+    default: break;
+  }
   const status = err.statusCode ?? 500;
+  if (status === 404) return notFound('no such resource');
   if (status === 413) return new HttpError(413, 'payload_too_large', 'request body is larger than the limit');
+  if (status === 414) return new HttpError(414, 'uri_too_long', 'the request URL is too long');
   if (status === 415) return new HttpError(415, 'unsupported_media_type', 'send application/json');
   if (status === 429) return new HttpError(429, 'rate_limited', err.message);
-  if (status >= 400 && status < 500) return badRequest(err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the request body is empty' : `malformed JSON: ${err.message}`, [{ path: '(body)', message: err.message }]);
+  if (status === 431) return new HttpError(431, 'headers_too_large', 'the request headers are too large');
+  if (status >= 400 && status < 500) return badRequest(`invalid request: ${err.message}`);
+  if (status === 503) return new HttpError(503, 'unavailable', 'temporarily unavailable; retry');
   return new HttpError(500, 'internal', 'internal error; see the server log with this requestId');
+}
+
+/**
+ * Node's HTTP parser refusals (a request line or headers that are not HTTP: no request was
+ * formed, so no route, hook or handler ran) written to the socket in the same envelope.
+ */
+export function writeClientError(err: NodeJS.ErrnoException, socket: Duplex, requestId: string): void {
+  // A reset connection has no one to answer (Node's own client-error behaviour).
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const mapped = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new HttpError(408, 'request_timeout', 'the request did not arrive in time')
+    : err.code === 'HPE_HEADER_OVERFLOW' ? new HttpError(431, 'headers_too_large', 'the request headers are too large')
+      : badRequest('the request is not valid HTTP');
+  const body = JSON.stringify({ error: { code: mapped.code, message: mapped.message, requestId } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
+      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }

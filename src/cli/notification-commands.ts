@@ -1,10 +1,13 @@
 /**
- * `cordon deadlines`, `cordon submit`, `cordon clocks`, `cordon anchor` and `cordon risk`: every
+ * `cordon deadlines`, `cordon submit`, `cordon clocks`, `cordon anchor`, `cordon classify`,
+ * `cordon delay`/`end-delay`, `cordon risk` (and `cordon profile`, profile-command.ts): every
  * open regulatory clock across incidents; recording a submission to an authority (the breach
  * workflow refuses a late submission without reasons for the delay, GDPR Art. 33(1)); one
- * incident's clocks with what each waiting clock needs recorded; recording an anchor event (DORA
- * classification, SEC materiality, …) that starts waiting clocks; and the DPO's risk assessment.
- * The API checks roles; the workflow's validators answer every other refusal.
+ * incident's clocks with what each waiting clock needs recorded, the defaults a clock runs from
+ * and the questions of law beside it; recording an anchor event or a classification (NIS2
+ * significant, DORA major, SEC material, NYDFS incident) that starts waiting clocks; a
+ * law-enforcement delay that pauses named clocks; and the DPO's risk assessment. The API checks
+ * roles; the workflow's validators answer every other refusal.
  */
 import type { Command } from 'commander';
 import type { OpenDeadline } from '../temporal/notification-service';
@@ -12,6 +15,7 @@ import type { AssessRiskResult, BreachView } from '../../workflows/notification/
 import type { CordonApi } from './api-client';
 import { countdown, status, table, when } from './format';
 import type { Output } from './incident-commands';
+import { registerProfileCommand } from './profile-command';
 
 function hours(ms: number | undefined): string {
   if (ms === undefined) return '-';
@@ -55,6 +59,9 @@ export async function submitNotification(api: CordonApi, incidentId: string, obl
 
 const path = (incidentId: string, rest: string) => `/v1/incidents/${encodeURIComponent(incidentId)}/notification${rest}`;
 
+/** Anchors set by a classification decision rather than a generic anchor event. */
+const CLASSIFIED_BY: Record<string, string> = { nis2Awareness: 'nis2-significant', classification: 'dora-major', materiality: 'sec-material', nydfsDetermination: 'nydfs-cybersecurity-incident' };
+
 /** One incident's clocks, then the waiting ones with the command that starts each. */
 export function clockReport(incidentId: string, v: BreachView, now = Date.now()): string {
   const rows = v.clocks.map((c) => [
@@ -66,12 +73,23 @@ export function clockReport(incidentId: string, v: BreachView, now = Date.now())
   if (v.awaiting.length > 0) {
     lines.push('', 'Waiting for an anchor');
     for (const w of v.awaiting) {
-      const needs = (w.waitingFor ?? []).map((n) => (n.recordWith === 'anchor'
+      const kind = CLASSIFIED_BY[w.missing[0] ?? ''];
+      const needs = (w.waitingFor ?? []).map((n) => (kind && n.anchor === w.missing[0]
+        ? `${n.description}: cordon classify ${incidentId} ${kind} --at <iso> --reason <text>`
+        : n.recordWith === 'anchor'
         ? `${n.description}: cordon anchor ${incidentId} ${n.anchor} --at <iso> --reason <text>`
         : n.recordWith === 'awareness' ? `${n.description}: record awareness` : n.description));
       lines.push(`  ${w.obligationId} ${w.title} — waits until ${needs.join('; ') || w.missing.join(', ')}`);
     }
   }
+  const notes = v.clocks.flatMap((c) => [
+    ...(c.anchorNotes ?? []).map((n) => `  ${c.obligationId}: ${n}`),
+    ...(c.delays ?? []).map((d) => `  ${c.obligationId}: ${d.active ? 'PAUSED' : 'was paused'} by ${d.id} (${when(d.from)} → ${when(d.endedAt ?? d.until)})`),
+    ...(c.openQuestions ?? []).map((q) => `  ${c.obligationId}: open question — ${q}`),
+  ]);
+  if (notes.length) lines.push('', 'Defaults, delays and open questions', ...notes);
+  const decided = v.record.classifications ?? [];
+  if (decided.length) lines.push('', 'Classifications', ...decided.map((c) => `  ${c.kind}: ${c.outcome} at ${when(c.at)} by ${c.by} — ${c.reason}`));
   if (v.riskAssessment) lines.push('', `Risk: ${v.riskAssessment.level} (${v.riskAssessment.by}): ${v.riskAssessment.reasoning}`);
   return lines.join('\n');
 }
@@ -103,8 +121,58 @@ export async function declareNotRequired(api: CordonApi, incidentId: string, o: 
   out.write(out.json ? JSON.stringify(r) : `not required (recorded for the Art. 33(5) register): ${r.obligationIds.join(', ') || 'nothing open'}`);
 }
 
-/** `clocks`, `anchor`, `risk`, `aware` and `not-required`, wired with the CLI's API context. */
+export async function classify(api: CordonApi, incidentId: string, kind: string, o: { at: string; awareAt?: string; reason: string; no?: boolean }, out: Output): Promise<void> {
+  const body = { kind, outcome: o.no ? 'no' : 'yes', at: o.at, reason: o.reason, ...(o.awareAt ? { awareAt: o.awareAt } : {}) };
+  const r = await api.request<{ kind: string; outcome: string; started: string[]; notRequired: string[] }>('POST', path(incidentId, '/classifications'), body);
+  const parts = [`${r.kind}: ${r.outcome} recorded`, ...(r.started.length ? [`clocks started: ${r.started.join(', ')}`] : []), ...(r.notRequired.length ? [`not required: ${r.notRequired.join(', ')}`] : [])];
+  out.write(out.json ? JSON.stringify(r) : parts.join('; '));
+}
+
+export interface DelayOptions { obligation: string[]; basis: string; agency: string; official: string; from: string; until: string; reason: string }
+
+export async function startDelay(api: CordonApi, incidentId: string, o: DelayOptions, out: Output): Promise<void> {
+  const r = await api.request<{ delayId: string; obligationIds: string[] }>('POST', path(incidentId, '/delays'), {
+    obligationIds: o.obligation, basis: o.basis, agency: o.agency, official: o.official, from: o.from, until: o.until, reason: o.reason,
+  });
+  out.write(out.json ? JSON.stringify(r) : `${r.delayId}: paused ${r.obligationIds.join(', ')} until ${when(o.until)} at the latest`);
+}
+
+export async function endDelay(api: CordonApi, incidentId: string, delayId: string, o: { at?: string; reason: string }, out: Output): Promise<void> {
+  const r = await api.request<{ delayId: string; endedAt: string }>('POST', path(incidentId, `/delays/${encodeURIComponent(delayId)}/end`), { reason: o.reason, ...(o.at ? { at: o.at } : {}) });
+  out.write(out.json ? JSON.stringify(r) : `${r.delayId} ended at ${when(r.endedAt)}; the paused clocks run again`);
+}
+
+/** `clocks`, `anchor`, `classify`, `delay`, `end-delay`, `risk`, `aware`, `not-required` and `profile`, wired with the CLI's API context. */
 export function registerNotificationCommands(program: Command, context: (cmd: Command) => { api: CordonApi; out: Output }): void {
+  registerProfileCommand(program, context);
+  program.command('classify <incident> <kind>').description('record a classification: nis2-significant, dora-major, sec-material or nydfs-cybersecurity-incident (starts that regime\'s clocks; --no closes them)')
+    .requiredOption('--at <iso>', 'when the classification / determination was made (ISO-8601 with offset)')
+    .option('--aware-at <iso>', 'NIS2/DORA: when the entity became aware of the (significant / ICT-related) incident; default: the first alert')
+    .option('--no-classified', 'record that the incident is NOT so classified (its clocks become not required)')
+    .requiredOption('--reason <text>', 'why (recorded with your name)')
+    .action(async (id: string, kind: string, o: { at: string; awareAt?: string; reason: string; classified: boolean }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await classify(api, id, kind, { at: o.at, reason: o.reason, no: !o.classified, ...(o.awareAt ? { awareAt: o.awareAt } : {}) }, out);
+    });
+  program.command('delay <incident>').description('record a law-enforcement / national-security delay: a time-boxed pause of named clocks (45 CFR 164.412, 8-K 1.05(c))')
+    .requiredOption('--obligation <id...>', 'the clocks to pause')
+    .requiredOption('--basis <basis>', 'written or oral')
+    .requiredOption('--agency <name>', 'the agency that asked')
+    .requiredOption('--official <name>', "the official's identity")
+    .requiredOption('--from <iso>', 'when the statement was made')
+    .requiredOption('--until <iso>', 'the end of the delay period (the time box)')
+    .requiredOption('--reason <text>', 'what the agency stated')
+    .action(async (id: string, o: DelayOptions, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await startDelay(api, id, o, out);
+    });
+  program.command('end-delay <incident> <delay>').description('a delay lifted before its time box ends: the paused clocks run again')
+    .option('--at <iso>', 'when it was lifted (default: now)')
+    .requiredOption('--reason <text>', 'why it ends')
+    .action(async (id: string, delayId: string, o: { at?: string; reason: string }, cmd: Command) => {
+      const { api, out } = context(cmd);
+      await endDelay(api, id, delayId, o, out);
+    });
   program.command('clocks <incident>').description("one incident's regulatory clocks, and what each waiting clock needs recorded")
     .action(async (id: string, _o, cmd: Command) => {
       const { api, out } = context(cmd);

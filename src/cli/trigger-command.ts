@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { createAwsClients, destroyAwsClients } from '../aws/clients';
 import { alertSources } from '../alerts/alert';
 import type { CordonApi } from './api-client';
+import { table } from './format';
 import type { Output } from './incident-commands';
 
 type Json = Record<string, unknown>;
@@ -65,12 +66,30 @@ export async function trigger(api: CordonApi, file: string | undefined, o: Trigg
     if (!inferred) throw new Error(`cannot tell which source sent ${file}; pass --source (${alertSources.join(', ')})`);
     source = inferred;
   }
-  const r = await api.request<{ accepted: { incidentId: string; dedupKey: string; instanceId: string }[]; ignored?: string }>(
-    'POST', `/v1/alerts/${encodeURIComponent(source)}${o.dryRun ? '?dryRun=true' : ''}`, body,
-  );
+  const path = `/v1/alerts/${encodeURIComponent(source)}${o.dryRun ? '?dryRun=true' : ''}`;
+  if (o.dryRun) return showPlans(api, source, await api.request<PlanAccepted>('POST', path, body), out);
+  const r = await api.request<{ accepted: { incidentId: string; dedupKey: string; instanceId: string }[]; ignored?: string }>('POST', path, body);
   if (out.json) return out.write(JSON.stringify(r));
   if (r.accepted.length === 0) return out.write(`not an alert: ${r.ignored ?? 'nothing accepted'}`);
   out.write(r.accepted.map((a) => `${source}: ${a.instanceId} → ${a.incidentId} (${a.dedupKey})`).join('\n'));
+}
+
+interface PlanAccepted { plans?: { planId: string; instanceId: string }[]; ignored?: string }
+interface PlanView { planId: string; status: string; result?: { steps: { name: string; status: string; detail?: string }[]; plan?: { step: string; service: string; operation: string }[] } }
+
+/** Plan mode: waits for each plan (its own workflow, never an incident) and prints its steps and calls. */
+async function showPlans(api: CordonApi, source: string, r: PlanAccepted, out: Output): Promise<void> {
+  const plans = r.plans ?? [];
+  if (plans.length === 0) return out.write(out.json ? JSON.stringify(r) : `not an alert: ${r.ignored ?? 'nothing accepted'}`);
+  const views = await Promise.all(plans.map((p) => api.request<PlanView>('GET', `/v1/plans/${p.planId}?waitSeconds=30`)));
+  if (out.json) return out.write(JSON.stringify(views));
+  out.write(views.map((v, i) => {
+    const head = `${source}: plan for ${plans[i]!.instanceId} → ${v.planId} (${v.status.toLowerCase()}; nothing was changed)`;
+    if (!v.result) return head;
+    const steps = table(['step', 'would', 'detail'], v.result.steps.map((s) => [s.name, s.status, s.detail ?? '']));
+    const calls = table(['step', 'call'], (v.result.plan ?? []).map((c) => [c.step, `${c.service}:${c.operation}`]));
+    return `${head}\n\n${steps}\n\nAWS calls it would make\n${calls}`;
+  }).join('\n\n'));
 }
 
 export function registerTriggerCommand(program: Command, context: (cmd: Command) => { api: CordonApi; out: Output }): void {
@@ -79,7 +98,7 @@ export function registerTriggerCommand(program: Command, context: (cmd: Command)
     .option('--demo', 'send a demo alert about an instance of the demo fleet')
     .option('--instance <id>', 'with --demo: the instance to accuse')
     .option('--aws-endpoint <url>', 'with --demo and no --instance: the simulated AWS to look in (default AWS_ENDPOINT_URL or http://127.0.0.1:5055)')
-    .option('--dry-run', 'open the incident in plan mode (no AWS changes)')
+    .option('--dry-run', 'plan mode: print what the runbook would do (its own plan, no AWS changes, no incident touched)')
     .action(async (file: string | undefined, o: TriggerOptions, cmd: Command) => {
       const { api, out } = context(cmd);
       await trigger(api, file, o, out);

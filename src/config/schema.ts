@@ -3,6 +3,7 @@
  * Nothing else reads process.env. Every invalid setting is reported at once.
  */
 import { z } from 'zod';
+import { readEntityProfileFile } from './entity-profile';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -111,6 +112,8 @@ export const configSchema = z.object({
   CORDON_CONTROLLER_NAME: optionalString,
   CORDON_SUPERVISORY_AUTHORITY: optionalString,
   CORDON_BREACH_DISPLAY_ZONE: z.string().default('Europe/Brussels'),
+  /** Entity profile (README "Breach notification"): JSON or YAML file of roles per regime, NIS2 class, DORA entity type, authorities; validated here. Unset → built from CORDON_BREACH_JURISDICTIONS/SECTORS. */
+  CORDON_ENTITY_PROFILE_FILE: z.string().trim().optional().transform(readEntityProfileFile),
   /** Alert ingestion: per-source HMAC secrets (comma-separated while rotating, each ≥ 32 chars). */
   CORDON_ALERT_HMAC_GUARDDUTY: hmacSecrets,
   CORDON_ALERT_HMAC_SECURITYHUB: hmacSecrets,
@@ -118,6 +121,12 @@ export const configSchema = z.object({
   CORDON_ALERT_HMAC_GENERIC: hmacSecrets,
   /** How far X-Cordon-Timestamp may be from now, either way; signatures are remembered this long. */
   CORDON_ALERT_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Also accept the legacy HMAC form `${timestamp}.${rawBody}` (replayable to another path or query; a warning is logged at start). */
+  CORDON_ALERT_HMAC_LEGACY_BODY_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Oldest SNS message accepted, by its signed Timestamp (401 beyond); its MessageId is remembered this long. */
+  CORDON_SNS_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Failed authentications per client address per minute; beyond, that address's requests without a valid token get 429. */
+  CORDON_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   /** Alert requests accepted per source per minute (429 beyond). */
   CORDON_ALERT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Largest alert body; SNS and EventBridge cap messages at 256 KB, and SNS escapes them into its envelope. */
@@ -130,6 +139,25 @@ export const configSchema = z.object({
   /** Severity → containment mode: `severity=mode` pairs; modes auto | approve | two-person | record-only. */
   CORDON_SEVERITY_POLICY: z.string().default('critical=auto,high=auto,medium=approve,low=record-only')
     .refine((v) => v.split(',').every((pair) => /^\s*(low|medium|high|critical)\s*=\s*(auto|approve|two-person|record-only)\s*$/.test(pair)), 'expected severity=mode pairs, e.g. high=auto,medium=approve,low=record-only'),
+  /**
+   * Trust per alert source (README "Trust model"). The highest severity whose policy a source's alert may invoke:
+   * `approval` = the highest severity whose containment still waits for a person; `none` = uncapped. Sources left
+   * out are uncapped. Generic, Alertmanager and CloudWatch severities are chosen by whoever writes the alert rule.
+   */
+  CORDON_SOURCE_SEVERITY_CEILING: z.string().default('generic=approval,alertmanager=approval,cloudwatch-sns=approval')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((pair) => /^(guardduty|securityhub|cloudwatch-sns|alertmanager|generic)\s*=\s*(low|medium|high|critical|approval|none)$/.test(pair)), 'expected source=severity pairs (severity: low, medium, high, critical, approval or none), e.g. generic=approval'),
+  /** Sources whose later alerts may raise an open incident's policy (operators always may); others are refused in the timeline. */
+  CORDON_SOURCE_MAY_TIGHTEN: z.string().default('guardduty,securityhub')
+    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((s) => ['guardduty', 'securityhub', 'cloudwatch-sns', 'alertmanager', 'generic'].includes(s)), 'expected a comma-separated list of alert sources'),
+  /** Blast radius of one request: distinct instances one alert payload may accuse (422 beyond, nothing started). */
+  CORDON_ALERT_MAX_INSTANCES: z.coerce.number().int().min(1).max(1000).default(10),
+  // ── Fleet guard (README "Fleet guard"): the containment budget per Auto Scaling group ──
+  /** At most this many containment reservations held at once per group. */
+  CORDON_FLEET_MAX_CONCURRENT: z.coerce.number().int().min(1).default(3),
+  /** At most this % of a group's desired capacity (rounded down, at least 1) granted within the window. */
+  CORDON_FLEET_MAX_PERCENT: z.coerce.number().gt(0).max(100).default(34),
+  /** The sliding window, in minutes, of CORDON_FLEET_MAX_PERCENT (0: no window limit). */
+  CORDON_FLEET_WINDOW_MINUTES: z.coerce.number().min(0).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -20,6 +20,8 @@ export const ErrorType = {
   /** Notices: a webhook answered a permanent 4xx; a mail server refused with a permanent 5yz reply. */
   WebhookRejected: 'WebhookRejected',
   EmailRejected: 'EmailRejected',
+  /** Fleet guard: the worker has no Temporal client to reach its group's guard. */
+  FleetGuardUnavailable: 'FleetGuardUnavailable',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];

@@ -18,7 +18,10 @@ export interface IncidentAlert {
   source: string;
   sourceId: string;
   dedupKey: string;
+  /** The severity whose policy applies: what the alert claimed, capped at its source's ceiling (source-trust.ts). */
   severity: Severity;
+  /** What the alert claimed, when its source's ceiling capped it. */
+  claimedSeverity?: Severity;
   title: string;
   status: 'firing' | 'resolved';
   firstSeen: string;

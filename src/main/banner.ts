@@ -1,4 +1,9 @@
-/** The banner `npm start` prints once everything is up: where things are and how to try it. */
+/**
+ * The banner `npm start` prints once everything is up: where things are and how to try it.
+ * Invariant: the admin token appears only when this run generated it; a configured
+ * CORDON_ADMIN_TOKEN is named, never printed (terminal scrollback and CI logs keep what is printed),
+ * and the example commands read it from the environment.
+ */
 import type { DemoFleet } from '../local/demo-fleet';
 
 export interface BannerInfo {
@@ -14,9 +19,12 @@ export interface BannerInfo {
   notifiers: string[];
 }
 
-export function printBanner(info: BannerInfo): void {
+export function bannerLines(info: BannerInfo): string[] {
   const demoInstance = info.fleet?.instanceIds[0] ?? 'i-0123456789abcdef0';
-  const lines = [
+  const token = info.generatedToken ? info.adminToken : '$CORDON_ADMIN_TOKEN';
+  // Double quotes where the shell must expand the variable.
+  const auth = info.generatedToken ? `'Authorization: Bearer ${token}'` : `"Authorization: Bearer ${token}"`;
+  return [
     '',
     '  Cordon is running',
     '',
@@ -25,18 +33,21 @@ export function printBanner(info: BannerInfo): void {
     `  Temporal       ${info.temporalAddress}${info.temporalUi ? `   UI ${info.temporalUi}` : ''}`,
     `  AWS            ${info.simulated ? `simulated (moto at ${info.endpoint}), demo fleet: group "web" = ${info.fleet?.instanceIds.join(', ')}` : info.endpoint ?? 'default credential chain'}`,
     `  Notices        ${info.notifiers.length ? info.notifiers.join(', ') : 'recorded in each incident\'s timeline only (set CORDON_NOTIFY_* to page people)'}`,
-    `  Admin token    ${info.adminToken}${info.generatedToken ? '   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)' : ''}`,
+    `  Admin token    ${info.generatedToken ? `${info.adminToken}   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)` : '(from CORDON_ADMIN_TOKEN)'}`,
     '',
     '  Trigger a demo alert:',
     `    curl -s -X POST ${info.apiUrl}/v1/alerts/generic \\`,
-    `      -H 'Authorization: Bearer ${info.adminToken}' -H 'Content-Type: application/json' \\`,
+    `      -H ${auth} -H 'Content-Type: application/json' \\`,
     `      -d '{"instanceId":"${demoInstance}","severity":"high","title":"Demo: SSH brute force, then outbound C2"}'`,
     '',
     '  Then watch it:',
-    `    curl -s -H 'Authorization: Bearer ${info.adminToken}' ${info.apiUrl}/v1/incidents`,
+    `    curl -s -H ${auth} ${info.apiUrl}/v1/incidents`,
     '',
     '  Ctrl-C stops everything; incidents stay in the SQLite file for the next start.',
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function printBanner(info: BannerInfo): void {
+  process.stdout.write(`${bannerLines(info).join('\n')}\n`);
 }

@@ -4,12 +4,13 @@
  * them so development and production run the same code.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { breachDepsFromConfig } from '../../activities/notify/breach-config';
+import { breachDepsFromConfig, entityProfileFromConfig } from '../../activities/notify/breach-config';
 import { peopleTargetsFromConfig } from '../../activities/notify/people-config';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import os from 'node:os';
+import path from 'node:path';
 import { OperatorDirectory } from '../api/auth/operators';
 import { buildApi } from '../api/server';
 import { createAwsClients, type AwsClients } from '../aws/clients';
@@ -48,6 +49,7 @@ export async function startWorkerService(config: Config, temporalAddress: string
     connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, metrics,
     identity: `cordon-worker@${os.hostname()}:${process.pid}`,
     workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
+    fleet: { limits: { maxConcurrent: config.CORDON_FLEET_MAX_CONCURRENT, maxPercent: config.CORDON_FLEET_MAX_PERCENT, windowMinutes: config.CORDON_FLEET_WINDOW_MINUTES } },
     deps: {
       aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS },
       evidence: { store: await openConfiguredEvidenceStore(config, aws), collector: `cordon-worker@${os.hostname()}:${process.pid}`, memory: memoryCaptureConfig(config) },
@@ -92,15 +94,21 @@ export async function startApiService(config: Config, temporalAddress: string, a
   const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
   const app = await buildApi({
     incidents, operators, evidence: await openConfiguredEvidenceStore(config, aws),
-    notifications: new NotificationService(client),
+    notifications: new NotificationService(client, entityProfileFromConfig(config)),
     alerts: {
       defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION },
       alertmanagerInstanceLabel: ingest.alertmanagerInstanceLabel, hmacSecrets: ingest.hmacSecrets, replayWindowSeconds: ingest.replayWindowSeconds,
-      rateLimitPerMinute: ingest.rateLimitPerMinute, bodyLimitBytes: ingest.bodyLimitBytes, sns: { certHostPattern: ingest.snsCertHostPattern },
+      rateLimitPerMinute: ingest.rateLimitPerMinute, bodyLimitBytes: ingest.bodyLimitBytes,
+      sns: { certHostPattern: ingest.snsCertHostPattern, maxAgeSeconds: config.CORDON_SNS_MAX_AGE_SECONDS },
+      hmacLegacyBodyOnly: config.CORDON_ALERT_HMAC_LEGACY_BODY_ONLY,
+      // Replicas that should share SNS/HMAC dedup share this folder (alert-auth.ts).
+      replayStoreDir: path.resolve(config.CORDON_DATA_DIR, 'replay'),
+      trust: ingest.trust, maxInstancesPerPayload: ingest.maxInstancesPerPayload,
     },
     ready: async () => { await connection.healthService.check({}); return true; },
     metrics: createApiMetrics(temporalFleetSnapshot(client)),
     logLevel: config.CORDON_LOG_LEVEL,
+    unauthenticatedRateLimitPerMinute: config.CORDON_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
   });
   await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
   return {

@@ -15,7 +15,8 @@
  *   end of that day (Reg. 1182/71 Art. 3(2)(c), §17.2); no next-working-day extension.
  * - Day-based periods end at `calendar.dayEnd` ('HH:mm') or else 23:59:59.999 local time.
  * - DORA weekend relief: a limit on a weekend/holiday moves to 12:00 of the next working day.
- * - A missing anchor yields no due instant, never an invented one (§16 design note, §17.6).
+ * - A missing anchor (or a missing `requires` anchor) yields no due instant, never an invented
+ *   one (§16 design note, §17.6); conservative defaults are the caller's choice, stated there.
  */
 import { DateTime } from 'luxon';
 import { holidayCalendars, isCoveredYear } from './holidays';
@@ -113,6 +114,11 @@ export function resolveAnchor(ref: AnchorRef, anchors: AnchorInstants, calendar:
     const at = anchors.submitted?.[ref.slice('submitted:'.length)];
     return at === undefined ? undefined : parseInstant(at, ref);
   }
+  if (ref.startsWith('latestSubmitted:')) {
+    const id = ref.slice('latestSubmitted:'.length);
+    const at = anchors.latestSubmitted?.[id] ?? anchors.submitted?.[id];
+    return at === undefined ? undefined : parseInstant(at, ref);
+  }
   if (ref.startsWith('yearEnd:')) {
     const at = anchors[ref.slice('yearEnd:'.length) as AnchorEvent];
     return at === undefined ? undefined : inZone(parseInstant(at, ref), calendar.timeZone).endOf('year').toUTC();
@@ -121,16 +127,16 @@ export function resolveAnchor(ref: AnchorRef, anchors: AnchorInstants, calendar:
   return at === undefined ? undefined : parseInstant(at, ref);
 }
 
-/** Every anchor reference a spec depends on. */
-export function anchorRefs(spec: AnchorSpec): AnchorRef[] {
-  if (typeof spec === 'string') return [spec];
-  const refs = spec.earliestOf.map((t) => t.anchor);
-  return refs.includes(spec.trigger) ? refs : [...refs, spec.trigger];
+/** Every anchor reference a spec depends on, plus the obligation's `requires`. */
+export function anchorRefs(spec: AnchorSpec, requires: readonly AnchorRef[] = []): AnchorRef[] {
+  const own = typeof spec === 'string' ? [spec] : spec.earliestOf.map((t) => t.anchor);
+  if (typeof spec !== 'string' && !own.includes(spec.trigger)) own.push(spec.trigger);
+  return [...own, ...requires.filter((r) => !own.includes(r))];
 }
 
 function nominal(ob: Obligation, anchors: AnchorInstants, warnings: string[]): { limit: DateTime; startedAt: DateTime } | AnchorRef[] {
   const spec = ob.anchor;
-  const missing = anchorRefs(spec).filter((r) => resolveAnchor(r, anchors, ob.calendar) === undefined);
+  const missing = anchorRefs(spec, ob.requires).filter((r) => resolveAnchor(r, anchors, ob.calendar) === undefined);
   if (missing.length > 0) return missing;
   const at = (r: AnchorRef) => resolveAnchor(r, anchors, ob.calendar) as DateTime;
   if (typeof spec === 'string') {
@@ -152,7 +158,8 @@ export function computeDueDetail(ob: Obligation, anchors: AnchorInstants): DueRe
   if (ob.standard === 'qualitative') {
     const ref = typeof ob.anchor === 'string' ? ob.anchor : ob.anchor.trigger;
     const started = resolveAnchor(ref, anchors, ob.calendar);
-    return { status: 'qualitative', phrase: ob.phrase, startedAt: started ? isoUtc(started) : null, missing: started ? [] : [ref] };
+    const missing = [ref, ...(ob.requires ?? [])].filter((r) => resolveAnchor(r, anchors, ob.calendar) === undefined);
+    return { status: 'qualitative', phrase: ob.phrase, startedAt: started && missing.length === 0 ? isoUtc(started) : null, missing };
   }
   const warnings: string[] = [];
   const n = nominal(ob, anchors, warnings);

@@ -3,16 +3,20 @@
  * RTS (EU) 2025/301 Art. 5 (REGULATORY.md §6). Recipient: the competent authority (Art. 46).
  *
  * Invariants:
- * - Initial notification = min(classification + 4 h, awareness + 24 h); when classification comes
- *   after the 24 h window, classification + 4 h (Art. 5(1)(a), 5(2)) — the `earliestOf` anchor.
- * - Intermediate runs from the submission of the initial notification; final from the submission
- *   of the (latest updated) intermediate report: record each update under 'dora.5.1.b'.
- * - Weekend/bank-holiday relief (noon next working day, Art. 5(4)) is on by default and removed
- *   for initial and intermediate reports of the entity types in Art. 5(5) (`doraObligations`).
+ * - Initial notification = min(classification + 4 h, awareness of the ICT-related incident + 24 h);
+ *   when classification comes after the 24 h window, classification + 4 h (Art. 5(1)(a), 5(2)).
+ *   The awareness here is DORA's own (`doraAwareness`), not GDPR's.
+ * - Intermediate runs from the submission of the initial notification; the final report from the
+ *   *latest* (updated) intermediate report (Art. 5(1)(c)): `latestSubmitted:dora.5.1.b`, and
+ *   updated intermediate reports (`dora.5.1.b-upd`) count as updates of `dora.5.1.b`.
+ * - Weekend/bank-holiday relief (noon next working day, Art. 5(4)) on the competent authority's
+ *   Member State calendar; removed for initial and intermediate reports of the entity types in
+ *   Art. 5(5), of NIS2 entities, where the authority withdrew it (5(6)), and while the entity type
+ *   is not configured (the earlier deadline is the safe one). Final reports keep it.
  */
 import type { HolidayCalendarId, Obligation, ObligationCalendar, Regime } from './types';
 
-/** Default relief calendar: BaFin's FAQ is the [V] source; which Member State applies is [U]. */
+/** Relief calendar when no competent authority is configured: BaFin's FAQ is the [V] source. */
 export const DORA_DEFAULT_CALENDAR: ObligationCalendar = {
   timeZone: 'Europe/Berlin', holidays: 'de-national', weekendRelief: 'noonNextWorkingDay',
 };
@@ -28,7 +32,7 @@ export const doraInitial: Obligation = {
   anchor: {
     earliestOf: [
       { anchor: 'classification', offset: { amount: 4, unit: 'hours' } },
-      { anchor: 'awareness', offset: { amount: 24, unit: 'hours' } },
+      { anchor: 'doraAwareness', offset: { amount: 24, unit: 'hours' } },
     ],
     trigger: 'classification',
   },
@@ -42,6 +46,7 @@ export const doraInitial: Obligation = {
   certainty: 'V',
   sources: [...rts('5(1)(a)'), ...rts('5(2)', 'S'), ...rts('2')],
   effectiveFrom: '2025-01-17',
+  classification: 'dora-major',
 };
 
 export const doraIntermediate: Obligation = {
@@ -59,6 +64,7 @@ export const doraIntermediate: Obligation = {
   certainty: 'V',
   sources: [...rts('5(1)(b)'), ...rts('3', 'S')],
   effectiveFrom: '2025-01-17',
+  classification: 'dora-major',
 };
 
 export const doraIntermediateUpdate: Obligation = {
@@ -74,6 +80,8 @@ export const doraIntermediateUpdate: Obligation = {
   content: [...ALL_REPORTS, 'recoveryStatus'],
   certainty: 'V',
   sources: rts('5(1)(b)'),
+  classification: 'dora-major',
+  updatesOf: 'dora.5.1.b',
 };
 
 export const doraFinal: Obligation = {
@@ -81,7 +89,7 @@ export const doraFinal: Obligation = {
   regime: 'dora',
   title: 'Final report',
   recipient: 'competent-authority',
-  anchor: 'submitted:dora.5.1.b',
+  anchor: 'latestSubmitted:dora.5.1.b',
   offset: { amount: 1, unit: 'calendarMonths' },
   standard: 'fixed',
   phrase: 'no later than one month from the submission of the intermediate report or the latest updated intermediate report',
@@ -91,6 +99,8 @@ export const doraFinal: Obligation = {
   certainty: 'V',
   sources: [...rts('5(1)(c)'), ...rts('4')],
   effectiveFrom: '2025-01-17',
+  classification: 'dora-major',
+  openQuestions: ['Whether an updated intermediate report made before recovery restarts the month is read from Art. 5(1)(c) "latest updated intermediate report": Cordon restarts it from every update recorded.'],
 };
 
 export const doraRegime: Regime = {
@@ -101,23 +111,57 @@ export const doraRegime: Regime = {
   obligations: [doraInitial, doraIntermediate, doraIntermediateUpdate, doraFinal],
 };
 
+/**
+ * Financial entities of DORA Art. 2(1)(a)–(t) (not in REGULATORY.md: taken from the regulation's
+ * scope article, [U] until checked), plus 'unspecified' while the profile does not say.
+ */
+export const DORA_ENTITY_TYPES = [
+  'credit-institution', 'payment-institution', 'account-information-service-provider', 'electronic-money-institution',
+  'investment-firm', 'crypto-asset-service-provider', 'issuer-of-asset-referenced-tokens', 'central-securities-depository',
+  'ccp', 'trading-venue', 'trade-repository', 'aifm', 'ucits-management-company', 'data-reporting-service-provider',
+  'insurance-undertaking', 'reinsurance-undertaking', 'insurance-intermediary', 'iorp', 'credit-rating-agency',
+  'critical-benchmark-administrator', 'crowdfunding-service-provider', 'securitisation-repository', 'unspecified',
+] as const;
+export type DoraEntityType = (typeof DORA_ENTITY_TYPES)[number];
+
 /** Art. 5(5) [V existence, S list]: no relief for initial + intermediate reports of these. */
-export type DoraEntityType = 'credit-institution' | 'ccp' | 'trading-venue' | 'nis2-entity' | 'other';
-const NO_RELIEF: readonly DoraEntityType[] = ['credit-institution', 'ccp', 'trading-venue', 'nis2-entity'];
+export const DORA_NO_RELIEF: readonly DoraEntityType[] = ['credit-institution', 'ccp', 'trading-venue'];
+
+export interface DoraOptions {
+  entityType?: DoraEntityType;
+  /** Also an essential or important entity under NIS2 (Art. 5(5)). */
+  nis2Entity?: boolean;
+  /** The competent authority withdrew the relief by notice (Art. 5(6), [S]). */
+  reliefWithdrawn?: boolean;
+  timeZone?: string;
+  holidays?: HolidayCalendarId;
+}
+
+/** Why the initial/intermediate reports get no weekend relief, or undefined when they do. */
+export function doraNoReliefReason(o: DoraOptions): string | undefined {
+  const type = o.entityType ?? 'unspecified';
+  if (DORA_NO_RELIEF.includes(type)) return `${type}: no relief for initial and intermediate reports (RTS 2025/301 Art. 5(5))`;
+  if (o.nis2Entity) return 'also a NIS2 essential or important entity: no relief (RTS 2025/301 Art. 5(5))';
+  if (o.reliefWithdrawn) return 'relief withdrawn by the competent authority (RTS 2025/301 Art. 5(6))';
+  if (type === 'unspecified') return 'DORA entity type not configured: relief not applied (the earlier deadline is the safe one)';
+  return undefined;
+}
 
 /**
  * The DORA obligations for one entity. `timeZone`/`holidays` select the competent authority's
  * bank-holiday calendar; the final report keeps the relief for every entity type.
  */
-export function doraObligations(opts: { entityType?: DoraEntityType; timeZone?: string; holidays?: HolidayCalendarId } = {}): Obligation[] {
-  const noRelief = NO_RELIEF.includes(opts.entityType ?? 'other');
+export function doraObligations(opts: DoraOptions = {}): Obligation[] {
+  const noRelief = doraNoReliefReason(opts);
   return doraRegime.obligations.map((o) => {
-    const calendar: ObligationCalendar = {
-      ...o.calendar,
-      ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
-      ...(opts.holidays ? { holidays: opts.holidays } : {}),
-    };
-    if (noRelief && (o.id === doraInitial.id || o.id === doraIntermediate.id)) delete calendar.weekendRelief;
+    const calendar: ObligationCalendar = { ...o.calendar, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) };
+    // An authority's zone without a calendar Cordon holds: weekends only (a holiday missed moves no limit later).
+    if (opts.holidays) calendar.holidays = opts.holidays;
+    else if (opts.timeZone) delete calendar.holidays;
+    if (noRelief && (o.id === doraInitial.id || o.id === doraIntermediate.id)) {
+      delete calendar.weekendRelief;
+      return { ...o, calendar, notes: noRelief };
+    }
     return { ...o, calendar };
   });
 }

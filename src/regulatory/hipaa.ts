@@ -3,15 +3,18 @@
  * unsecured protected health information, clock from discovery (164.404(a)(2)).
  *
  * Invariants: all periods are calendar days, counted from the local date of discovery and ending
- * at the end of day 60 in America/New_York (the easternmost mainland zone, so the earliest end of
- * day — conservative). "Without unreasonable delay" applies inside the 60-day outer limit.
- * Thresholds differ: HHS contemporaneous notice at 500 *or more* individuals, media notice at
- * *more than* 500 residents of one State (§17.10).
+ * at the end of day 60 in the covered entity's (or business associate's) own zone, which the
+ * entity profile sets (America/New_York is only the stated default: no single zone is always
+ * the earlier one). "Without unreasonable delay" applies inside the 60-day outer limit.
+ * Thresholds differ: HHS contemporaneous notice at 500 *or more* individuals in total, media
+ * notice at *more than* 500 residents of one State (§17.10). A law-enforcement statement pauses
+ * the clocks (164.412): written, for the period it specifies; oral, at most 30 days.
  */
 import type { Obligation, Regime } from './types';
 
 const cal = { timeZone: 'America/New_York' };
 const days60 = { amount: 60, unit: 'calendarDays' as const };
+const delay = { oralMaxDays: 30, source: { ref: '45 CFR 164.412', tag: 'V' as const } };
 const NOTICE_CONTENT = ['whatHappenedWithDates', 'typesOfPhi', 'stepsIndividualsShouldTake', 'whatEntityIsDoing', 'contactProcedures'];
 
 export const hipaaIndividuals: Obligation = {
@@ -28,6 +31,7 @@ export const hipaaIndividuals: Obligation = {
   condition: 'covered entity',
   certainty: 'V',
   sources: [{ ref: '45 CFR 164.404(b), (c)', tag: 'V' }],
+  lawEnforcementDelay: delay,
 };
 
 export const hipaaMedia: Obligation = {
@@ -44,6 +48,7 @@ export const hipaaMedia: Obligation = {
   condition: 'more than 500 residents of a State or jurisdiction',
   certainty: 'V',
   sources: [{ ref: '45 CFR 164.406', tag: 'V' }],
+  lawEnforcementDelay: delay,
 };
 
 export const hipaaHhsLarge: Obligation = {
@@ -60,6 +65,7 @@ export const hipaaHhsLarge: Obligation = {
   condition: '500 or more individuals',
   certainty: 'V',
   sources: [{ ref: '45 CFR 164.408(b)', tag: 'V' }],
+  lawEnforcementDelay: delay,
 };
 
 export const hipaaHhsAnnual: Obligation = {
@@ -92,7 +98,13 @@ export const hipaaBusinessAssociate: Obligation = {
   condition: 'acting as business associate',
   certainty: 'S',
   sources: [{ ref: '45 CFR 164.410', tag: 'S' }],
+  lawEnforcementDelay: delay,
 };
+
+/** The HIPAA obligations with their period ending in the entity's own zone. */
+export function hipaaInZone(obligations: readonly Obligation[], timeZone: string): Obligation[] {
+  return obligations.map((o) => ({ ...o, calendar: { ...o.calendar, timeZone } }));
+}
 
 export const hipaaRegime: Regime = {
   id: 'hipaa',

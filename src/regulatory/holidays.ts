@@ -98,11 +98,54 @@ const deNational: HolidayCalendar = {
   ])),
 };
 
+/** Easter Sunday 2025–2028 (Gregorian computus; the tests recompute it). */
+const EASTER: Readonly<Record<number, string>> = { 2025: '2025-04-20', 2026: '2026-04-05', 2027: '2027-03-28', 2028: '2028-04-16' };
+
+function easterPlus(year: number, days: number): string {
+  const [y, m, d] = EASTER[year]!.split('-').map(Number);
+  const ms = Date.UTC(y!, m! - 1, d! + days);
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A Member State calendar from fixed 'MM-DD' dates and Easter offsets, 2025–2028. */
+function memberState(id: HolidayCalendarId, name: string, source: string, fixed: readonly [string, string][], easter: readonly [number, string][]): HolidayCalendar {
+  const dates: Record<string, string> = {};
+  for (const y of [2025, 2026, 2027, 2028]) {
+    for (const [md, label] of fixed) dates[`${y}-${md}`] = label;
+    for (const [off, label] of easter) dates[easterPlus(y, off)] = label;
+  }
+  return { id, name, coveredYears: [2025, 2028], source, dates };
+}
+
+/**
+ * France: the public holidays of Code du travail L3133-1 except Whit Monday (the "journée de
+ * solidarité" may be worked, so it is not a certain closing day and is left out).
+ */
+const frNational = memberState('fr-national', 'France public holidays', 'Code du travail art. L3133-1 (Whit Monday left out: may be worked)', [
+  ['01-01', "Jour de l'an"], ['05-01', 'Fête du Travail'], ['05-08', 'Victoire 1945'], ['07-14', 'Fête nationale'],
+  ['08-15', 'Assomption'], ['11-01', 'Toussaint'], ['11-11', 'Armistice'], ['12-25', 'Noël'],
+], [[1, 'Lundi de Pâques'], [39, 'Ascension']]);
+
+/**
+ * Netherlands: the general holidays of the Algemene termijnenwet art. 3 except Liberation Day
+ * (5 May; a day off only in lustrum years by collective agreement). King's Day moves to 26 April
+ * when 27 April is a Sunday (2025).
+ */
+const nlNational = memberState('nl-national', 'Netherlands general holidays', 'Algemene termijnenwet art. 3 (5 May left out)', [
+  ['01-01', 'Nieuwjaarsdag'], ['12-25', 'Eerste Kerstdag'], ['12-26', 'Tweede Kerstdag'],
+], [[1, 'Tweede Paasdag'], [39, 'Hemelvaartsdag'], [50, 'Tweede Pinksterdag']]);
+Object.assign(nlNational.dates, { '2025-04-26': 'Koningsdag', '2026-04-27': 'Koningsdag', '2027-04-27': 'Koningsdag', '2028-04-27': 'Koningsdag' });
+
 export const holidayCalendars: Readonly<Record<HolidayCalendarId, HolidayCalendar>> = {
   'us-federal': usFederal,
   'br-national': brNational,
   'de-national': deNational,
+  'fr-national': frNational,
+  'nl-national': nlNational,
 };
+
+/** The national calendar Cordon holds for an EU/EEA Member State (ISO 3166-1 alpha-2), if any. */
+export const MEMBER_STATE_CALENDARS: Readonly<Partial<Record<string, HolidayCalendarId>>> = { DE: 'de-national', FR: 'fr-national', NL: 'nl-national' };
 
 /** The holiday's name when `isoDate` ('YYYY-MM-DD') is a listed holiday, else undefined. */
 export function holidayName(calendar: HolidayCalendarId, isoDate: string): string | undefined {

@@ -2,16 +2,20 @@
  * EU NIS2 Directive (2022/2555) Art. 23 incident reporting (REGULATORY.md §5), for essential and
  * important entities, to the national CSIRT or competent authority.
  *
- * Invariants: the final report runs from the *submission* of the 72 h incident notification
- * (chained anchor `submitted:nis2.23.4.b`), so it has no due instant before that submission; its
- * "one month" is calendar-month arithmetic, not 30 days (§17.6). Trust service providers use the
- * 24 h notification variant instead of the 72 h one; `nis2Obligations` picks it.
+ * Invariants: every NIS2 duty waits for the incident to be classified significant (Art. 23(3));
+ * the 24 h / 72 h clocks run from `nis2Awareness`, the entity's awareness of the *significant*
+ * incident, never from GDPR's awareness. The final report runs from the *submission* of the 72 h
+ * incident notification (`submitted:nis2.23.4.b`); its "one month" is calendar-month arithmetic
+ * ending in the CSIRT's zone (§17.6). A progress report may stand in for the final report while
+ * the incident is ongoing; the final report is then due one month after handling (23(4)(e)).
+ * Trust service providers use the 24 h notification variant; `nis2Obligations` picks it.
  */
 import { EU_DEFAULT_ZONE } from './gdpr';
 import type { Obligation, Regime } from './types';
 
 const cal = { timeZone: EU_DEFAULT_ZONE };
 const src = (ref: string) => [{ ref: `NIS2 Art. 23(${ref})`, tag: 'V' as const }];
+const AWARE_QUESTION = 'Whether the entity "becomes aware of the significant incident" at detection or only once it assesses the incident as significant is not settled (Art. 23(4)); until an awareness instant is recorded with the classification, Cordon counts from the first alert.';
 const FINAL_CONTENT = ['detailedDescription', 'severityAndImpact', 'threatTypeOrRootCause', 'mitigationMeasures', 'crossBorderImpact'];
 
 export const nis2EarlyWarning: Obligation = {
@@ -19,7 +23,7 @@ export const nis2EarlyWarning: Obligation = {
   regime: 'nis2',
   title: 'Early warning to the CSIRT / competent authority',
   recipient: 'csirt',
-  anchor: 'awareness',
+  anchor: 'nis2Awareness',
   offset: { amount: 24, unit: 'hours' },
   standard: 'fixed',
   phrase: 'without undue delay and in any event within 24 hours of becoming aware of the significant incident',
@@ -27,6 +31,8 @@ export const nis2EarlyWarning: Obligation = {
   content: ['suspectedUnlawfulOrMalicious', 'possibleCrossBorderImpact'],
   certainty: 'V',
   sources: src('4)(a'),
+  classification: 'nis2-significant',
+  openQuestions: [AWARE_QUESTION],
 };
 
 export const nis2Notification: Obligation = {
@@ -34,7 +40,7 @@ export const nis2Notification: Obligation = {
   regime: 'nis2',
   title: 'Incident notification',
   recipient: 'csirt',
-  anchor: 'awareness',
+  anchor: 'nis2Awareness',
   offset: { amount: 72, unit: 'hours' },
   standard: 'fixed',
   phrase: 'without undue delay and in any event within 72 hours of becoming aware of the significant incident',
@@ -42,6 +48,8 @@ export const nis2Notification: Obligation = {
   content: ['earlyWarningUpdate', 'initialAssessment', 'severityAndImpact', 'indicatorsOfCompromise'],
   certainty: 'V',
   sources: src('4)(b'),
+  classification: 'nis2-significant',
+  openQuestions: [AWARE_QUESTION],
 };
 
 /** Art. 23(4) second subparagraph: trust service providers notify within 24 h. Same id on purpose. */
@@ -67,6 +75,7 @@ export const nis2Intermediate: Obligation = {
   condition: 'only when requested',
   certainty: 'V',
   sources: src('4)(c'),
+  classification: 'nis2-significant',
 };
 
 export const nis2Final: Obligation = {
@@ -80,9 +89,11 @@ export const nis2Final: Obligation = {
   phrase: 'not later than one month after the submission of the incident notification',
   calendar: cal,
   content: FINAL_CONTENT,
-  condition: 'if the incident is still ongoing then, a progress report is due instead (23(4)(e))',
+  condition: 'if the incident is still ongoing then, submit a progress report instead (phase "progress", 23(4)(e))',
   certainty: 'V',
   sources: src('4)(d'),
+  classification: 'nis2-significant',
+  acceptsProgressReport: true,
 };
 
 export const nis2FinalAfterHandling: Obligation = {
@@ -91,6 +102,7 @@ export const nis2FinalAfterHandling: Obligation = {
   title: 'Final report after a progress report (incident was ongoing)',
   recipient: 'csirt',
   anchor: 'handled',
+  requires: ['progressReported'],
   offset: { amount: 1, unit: 'calendarMonths' },
   standard: 'fixed',
   phrase: 'within one month of their handling of the incident',
@@ -99,6 +111,7 @@ export const nis2FinalAfterHandling: Obligation = {
   condition: 'a progress report replaced the final report because the incident was ongoing',
   certainty: 'V',
   sources: src('4)(e'),
+  classification: 'nis2-significant',
 };
 
 export const nis2ServiceRecipients: Obligation = {
@@ -106,7 +119,7 @@ export const nis2ServiceRecipients: Obligation = {
   regime: 'nis2',
   title: 'Notify recipients of the services',
   recipient: 'service-recipients',
-  anchor: 'awareness',
+  anchor: 'nis2Awareness',
   offset: null,
   standard: 'qualitative',
   phrase: 'without undue delay, where appropriate',
@@ -115,6 +128,7 @@ export const nis2ServiceRecipients: Obligation = {
   condition: 'significant incident likely to adversely affect the provision of the services',
   certainty: 'V',
   sources: [...src('1'), ...src('2')],
+  classification: 'nis2-significant',
 };
 
 export const nis2Regime: Regime = {

@@ -5,8 +5,10 @@
  * calendar (US federal holidays) in America/New_York; an event on a weekend/holiday starts the
  * count on the next business day (General Instruction B.1, handled by deadlines.ts). The last day
  * ends at 17:30 ET because later EDGAR submissions are generally dated the next business day
- * ([S], single source) — the conservative reading. National-security delays (1.05(c)) are not
- * modelled as clocks here.
+ * ([S], single source) — the conservative reading. The filing duty arises from the registrant's
+ * materiality determination (classification `sec-material`); recording that determination, yes
+ * or no, fulfils the duty to determine. A national-security / public-safety delay (1.05(c)) is a
+ * documented, time-boxed pause of the 8-K clock (≤ 30 days per Attorney General notice).
  */
 import type { Obligation, ObligationCalendar, Regime } from './types';
 
@@ -25,6 +27,7 @@ export const secMateriality: Obligation = {
   content: ['materialityAssessment'],
   certainty: 'S',
   sources: [{ ref: 'Form 8-K Item 1.05 Instruction 1; Release 33-11216', tag: 'S' }],
+  decidedBy: 'sec-material',
 };
 
 export const sec8k: Obligation = {
@@ -42,6 +45,8 @@ export const sec8k: Obligation = {
   certainty: 'S',
   sources: [{ ref: 'Form 8-K Item 1.05(a)', tag: 'S' }, { ref: 'Form 8-K General Instruction B.1', tag: 'V' }],
   effectiveFrom: '2023-12-18',
+  classification: 'sec-material',
+  lawEnforcementDelay: { maxDays: 30, source: { ref: 'Form 8-K Item 1.05(c) (Attorney General determination; extensions of 30 and, exceptionally, 60 days are further notices)', tag: 'S' } },
 };
 
 export const sec8kAmendment: Obligation = {
@@ -58,6 +63,7 @@ export const sec8kAmendment: Obligation = {
   condition: 'the original 8-K stated that information was not determined or unavailable',
   certainty: 'S',
   sources: [{ ref: 'Form 8-K Item 1.05 Instruction 2', tag: 'S' }],
+  classification: 'sec-material',
 };
 
 export const secRegime: Regime = {

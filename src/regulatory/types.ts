@@ -18,8 +18,13 @@ export type RegimeId =
 
 /** Instants an incident records once they happen (all ISO-8601 instants, stored in UTC). */
 export type AnchorEvent =
-  | 'awareness'            // GDPR/NIS2/DORA/LGPD: reasonable certainty a (personal-data) breach occurred
+  | 'awareness'            // GDPR/LGPD: reasonable certainty that personal data was compromised
   | 'detection'            // first alert; never a legal anchor by itself, used as a conservative default
+  | 'nis2Awareness'        // NIS2 23(4): the entity became aware of the *significant* incident
+  | 'doraAwareness'        // DORA RTS 2025/301 5(1)(a): the entity became aware of the ICT-related incident
+  | 'nydfsDetermination'   // 23 NYCRR 500.17(a): determination that a cybersecurity incident occurred
+  | 'extortionPayment'     // 23 NYCRR 500.17(c): an extortion payment was made
+  | 'progressReported'     // NIS2 23(4)(e): a progress report replaced the final report
   | 'discovery'            // HIPAA 164.404(a)(2), US states: known or knowable by reasonable diligence
   | 'determination'        // US states, NYDFS: determination that a breach/incident occurred
   | 'classification'       // DORA: incident classified as major (Art. 18, RTS 2024/1772)
@@ -33,10 +38,17 @@ export type AnchorEvent =
   | 'handled';             // NIS2 23(4)(e): incident handling completed
 
 /**
- * Where a clock starts: an event, the submission of another obligation (chained, §17.6), or the
- * end of the calendar year in which an event happened (HIPAA 164.408(c)).
+ * Where a clock starts: an event, the first (`submitted:`) or latest (`latestSubmitted:`)
+ * submission of another obligation (chained, §17.6), or the end of the calendar year in which an
+ * event happened (HIPAA 164.408(c)).
  */
-export type AnchorRef = AnchorEvent | `submitted:${string}` | `yearEnd:${AnchorEvent}`;
+export type AnchorRef = AnchorEvent | `submitted:${string}` | `latestSubmitted:${string}` | `yearEnd:${AnchorEvent}`;
+
+/**
+ * Operator decisions that make a regime's duty arise, separate from personal data (NIS2 Art.
+ * 23(3), DORA Art. 18, Form 8-K Item 1.05, 23 NYCRR 500.17(a)).
+ */
+export type ClassificationKind = 'nis2-significant' | 'dora-major' | 'sec-material' | 'nydfs-cybersecurity-incident';
 
 export type OffsetUnit = 'hours' | 'calendarDays' | 'businessDays' | 'calendarMonths';
 
@@ -63,7 +75,7 @@ export interface EarliestOf {
 
 export type AnchorSpec = AnchorRef | EarliestOf;
 
-export type HolidayCalendarId = 'us-federal' | 'br-national' | 'de-national';
+export type HolidayCalendarId = 'us-federal' | 'br-national' | 'de-national' | 'fr-national' | 'nl-national';
 
 export interface ObligationCalendar {
   /** IANA zone in which day-based periods are counted and end (the recipient's zone). */
@@ -111,6 +123,20 @@ export interface Obligation {
   sources: readonly SourceRef[];
   notes?: string;
   effectiveFrom?: string;
+  /** Anchors that must have happened besides the governing one; they add nothing to the period. */
+  requires?: readonly AnchorRef[];
+  /** The duty arises only once the incident is so classified; a "no" makes it not required. */
+  classification?: ClassificationKind;
+  /** An internal duty to decide, fulfilled by recording that classification (yes or no). */
+  decidedBy?: ClassificationKind;
+  /** Submissions here count as updated versions of that obligation (`latestSubmitted:`). */
+  updatesOf?: string;
+  /** A progress report may stand in for this report while the incident is ongoing (NIS2 23(4)(e)). */
+  acceptsProgressReport?: boolean;
+  /** The law lets law enforcement delay this notice: a documented, time-boxed pause of its clock. */
+  lawEnforcementDelay?: { maxDays?: number; oralMaxDays?: number; source: SourceRef };
+  /** Questions of law this obligation's modelling could not settle; shown beside the clock. */
+  openQuestions?: readonly string[];
 }
 
 export interface Regime {
@@ -127,4 +153,6 @@ export interface Regime {
 /** Instants recorded for an incident; `submitted` maps obligation id → submission instant. */
 export type AnchorInstants = Partial<Record<AnchorEvent, string>> & {
   submitted?: Readonly<Record<string, string>>;
+  /** Obligation id → its latest submission (including `updatesOf` submissions). */
+  latestSubmitted?: Readonly<Record<string, string>>;
 };

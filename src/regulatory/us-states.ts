@@ -5,7 +5,9 @@
  * Invariants: state periods are calendar days counted from the local date of the anchor in the
  * state's zone, ending at the end of the last day; they apply by residence of the affected people.
  * Regulator copies chained to the individual notice (California AG) have no due instant until
- * that notice is recorded as submitted. Law-enforcement delays are not modelled as clocks.
+ * that notice is recorded as submitted. Where the statute allows a law-enforcement delay, it is a
+ * documented, time-boxed pause of the clock. NYDFS clocks run from the covered entity's own
+ * determination (classification `nydfs-cybersecurity-incident`) and from an extortion payment.
  */
 import type { Obligation, Regime } from './types';
 
@@ -26,6 +28,7 @@ export const caIndividuals: Obligation = {
   calendar: ca,
   content: INDIVIDUAL_NOTICE,
   condition: 'delay allowed for law enforcement or to determine scope/restore integrity',
+  lawEnforcementDelay: { source: { ref: 'Cal. Civ. Code §1798.82 (law-enforcement delay; REGULATORY.md §9)', tag: 'S' } },
   certainty: 'S',
   sources: [{ ref: 'Cal. Civ. Code §1798.82 as amended by SB 446', tag: 'S' }],
   effectiveFrom: '2026-01-01',
@@ -91,6 +94,7 @@ export const nyIndividuals: Obligation = {
   calendar: ny,
   content: INDIVIDUAL_NOTICE,
   condition: 'delay allowed only for law enforcement',
+  lawEnforcementDelay: { source: { ref: 'N.Y. Gen. Bus. Law §899-aa (law-enforcement delay retained; REGULATORY.md §9)', tag: 'S' } },
   certainty: 'S',
   sources: [{ ref: 'N.Y. Gen. Bus. Law §899-aa(2) (amended Dec 2024)', tag: 'S' }],
 };
@@ -115,15 +119,52 @@ export const nydfs: Obligation = {
   regime: 'us-ny',
   title: 'Notify the NY DFS Superintendent',
   recipient: 'nydfs',
-  anchor: 'determination',
+  anchor: 'nydfsDetermination',
   offset: { amount: 72, unit: 'hours' },
   standard: 'fixed',
   phrase: 'as promptly as possible but in no event later than 72 hours after determining that a cybersecurity incident has occurred',
   calendar: ny,
   content: ['incidentInformation'],
-  condition: 'DFS-regulated covered entity (financial sector)',
+  condition: 'DFS-regulated covered entity; incident at the entity, an affiliate or a third-party service provider',
   certainty: 'V',
   sources: [{ ref: '23 NYCRR 500.17(a)', tag: 'V' }],
+  classification: 'nydfs-cybersecurity-incident',
+};
+
+const EXTORTION_TEXT = 'exact current text of 500.17(c) [U] (REGULATORY.md §9)';
+
+export const nydfsExtortionNotice: Obligation = {
+  id: 'us-ny.nydfs.500.17.c.notice',
+  regime: 'us-ny',
+  title: 'Notify the NY DFS Superintendent of an extortion payment',
+  recipient: 'nydfs',
+  anchor: 'extortionPayment',
+  offset: { amount: 24, unit: 'hours' },
+  standard: 'fixed',
+  phrase: 'within 24 hours of the extortion payment',
+  calendar: ny,
+  content: ['paymentMade'],
+  condition: 'DFS-regulated covered entity made an extortion payment in connection with a cybersecurity event',
+  certainty: 'S',
+  sources: [{ ref: '23 NYCRR 500.17(c) (securit360 summary of the 2023 amendment)', tag: 'S' }],
+  notes: EXTORTION_TEXT,
+};
+
+export const nydfsExtortionJustification: Obligation = {
+  id: 'us-ny.nydfs.500.17.c.justification',
+  regime: 'us-ny',
+  title: 'Written justification of the extortion payment',
+  recipient: 'nydfs',
+  anchor: 'extortionPayment',
+  offset: { amount: 30, unit: 'calendarDays' },
+  standard: 'fixed',
+  phrase: 'a written justification within 30 days of the extortion payment',
+  calendar: ny,
+  content: ['justification'],
+  condition: 'an extortion payment was made',
+  certainty: 'S',
+  sources: [{ ref: '23 NYCRR 500.17(c) (securit360 summary of the 2023 amendment)', tag: 'S' }],
+  notes: EXTORTION_TEXT,
 };
 
 export const californiaRegime: Regime = {
@@ -141,5 +182,5 @@ export const texasRegime: Regime = {
 export const newYorkRegime: Regime = {
   id: 'us-ny', name: 'New York GBL §899-aa and 23 NYCRR 500.17', jurisdiction: 'US-NY',
   trigger: 'breach of private information of New York residents; cybersecurity incident at a DFS covered entity',
-  obligations: [nyIndividuals, nyRegulators, nydfs],
+  obligations: [nyIndividuals, nyRegulators, nydfs, nydfsExtortionNotice, nydfsExtortionJustification],
 };

@@ -1,15 +1,35 @@
 /**
  * The API's and CLI's door to incident workflows: open-or-join on an alert (signal-with-start
- * on the resource-derived id), read state by query, forward operator decisions as updates.
+ * on the resource-derived id), read state by query, forward operator decisions as updates; and
+ * plans: a rehearsal runs as its own `planWorkflow` under `plan-<uuid>`, never under the
+ * resource's incident id, so it can neither join nor be joined by a live incident.
+ * Invariant: every start and every alert signal carries who sent it (provenance.ts).
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceRef, type Severity } from '../domain/incident';
 import {
-  closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity,
+  closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type AlertsPolicyHint, type IncidentInput, type OperatorIdentity,
   type RunbookPolicy, type StepDecision, type StepDecisionResult,
 } from '../../workflows/definitions';
 import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
+import { describeRequester, type Requester } from '../domain/provenance';
+import type { PlanInput } from '../../workflows/plan-workflow';
+import crypto from 'node:crypto';
+
+/** Who sent the alerts and what the API decided about their claims (source-trust.ts). */
+export interface AlertOrigin {
+  requestedBy?: Requester;
+  /** Shown instead of the requester when given (tests and benches that open incidents directly). */
+  openedBy?: string;
+  /** False: these alerts may not raise the open incident's policy. */
+  mayTighten?: boolean;
+  /** Notes for the incident's timeline (e.g. a capped severity). */
+  notes?: string[];
+}
+
+/** What `GET /v1/plans/:id` shows. */
+export interface PlanView { planId: string; status: string; result?: IncidentSnapshot }
 
 /** The workflow's batch signal (workflows/definitions.ts `alertsReceivedSignal`), by name. */
 export const ALERTS_RECEIVED_SIGNAL = 'alertsReceived';
@@ -38,26 +58,67 @@ export class IncidentService {
   ) {}
 
   /** Opens the resource's incident or joins it with one alert (a batch of one). Returns its id. */
-  async openOrJoin(resource: ResourceRef, alert: IncidentAlert, opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
-    return this.openOrJoinBatch(resource, [alert], opts);
+  async openOrJoin(resource: ResourceRef, alert: IncidentAlert, origin: AlertOrigin = {}): Promise<string> {
+    return this.openOrJoinBatch(resource, [alert], origin);
   }
 
   /**
    * Opens the resource's incident or joins it with several alerts in one signal-with-start (the
    * API's group commit: one history event for a burst), carrying the policy of their highest severity.
    */
-  async openOrJoinBatch(resource: ResourceRef, alerts: IncidentAlert[], opts: { dryRun?: boolean; openedBy?: string } = {}): Promise<string> {
+  async openOrJoinBatch(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): Promise<string> {
     const incidentId = incidentIdFor(resource);
-    const first = alerts[0]!;
-    const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
-    const input: IncidentInput = {
-      incidentId, resource, severity, openedBy: opts.openedBy ?? `${first.source} alert`, policy: this.policyFor(severity), dryRun: opts.dryRun ?? false,
+    const { input, severity } = this.inputFor(incidentId, resource, alerts, origin);
+    const hint: AlertsPolicyHint = {
+      severity, policy: input.policy,
+      ...(origin.requestedBy ? { requestedBy: origin.requestedBy } : {}),
+      ...(origin.mayTighten === false ? { mayTighten: false } : {}),
+      ...(origin.notes?.length ? { notes: origin.notes } : {}),
     };
     await this.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentId, taskQueue: this.taskQueue, args: [input], signal: ALERTS_RECEIVED_SIGNAL, signalArgs: [alerts, { severity, policy: input.policy }],
+      workflowId: incidentId, taskQueue: this.taskQueue, args: [input], signal: ALERTS_RECEIVED_SIGNAL, signalArgs: [alerts, hint],
       memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
     });
     return incidentId;
+  }
+
+  /** Starts a plan of what the runbook would do for these alerts; returns its id (`plan-<uuid>`). */
+  async plan(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): Promise<string> {
+    const planId = `plan-${crypto.randomUUID()}`;
+    const { input } = this.inputFor(planId, resource, alerts, origin);
+    const { incidentId: _id, dryRun: _dry, ...incident } = input;
+    const plan: PlanInput = { planId, incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } }, alerts };
+    await this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] });
+    return planId;
+  }
+
+  /** A plan's status and, once it finished, the plan (waits up to `waitMs` for it). */
+  async getPlan(planId: string, waitMs = 0): Promise<PlanView | undefined> {
+    const handle = this.client.workflow.getHandle<(p: PlanInput) => Promise<IncidentSnapshot>>(planId);
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    if (status === 'RUNNING' && waitMs > 0) {
+      const done = await Promise.race([handle.result().then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), waitMs))]);
+      if (done) status = (await handle.describe()).status.name;
+    }
+    if (status === 'COMPLETED') return { planId, status, result: await handle.result() };
+    return { planId, status };
+  }
+
+  private inputFor(id: string, resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin): { input: IncidentInput; severity: Severity } {
+    const first = alerts[0]!;
+    const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
+    const requestedBy: Requester = origin.requestedBy ?? { kind: 'source', source: first.source, name: origin.openedBy ?? `${first.source} alert` };
+    const input: IncidentInput = {
+      incidentId: id, resource, severity, openedBy: origin.openedBy ?? describeRequester(requestedBy),
+      provenance: { requestedBy, mode: 'live' }, policy: this.policyFor(severity), dryRun: false,
+    };
+    return { input, severity };
   }
 
   async get(incidentId: string): Promise<IncidentSnapshot | undefined> {

@@ -1,18 +1,21 @@
 /**
  * The API's and CLI's door to breach-notification workflows (`<incidentId>/breach`): read the
  * clocks and the draft by query, list every open clock across incidents (visibility listing of
- * running breach workflows, then one query each), and forward submissions, awareness, anchor
- * events, risk assessments and "not required" decisions as updates (their validators answer
- * refusals).
+ * running breach workflows, then one query each), show the entity profile, and forward
+ * submissions, awareness, anchor events, classifications, law-enforcement delays, risk
+ * assessments and "not required" decisions as updates (their validators answer refusals).
  *
  * Clock states are recomputed with the caller's "now" (the query's own "now" is the workflow's
  * last task time, which can be hours old while a clock sleeps).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
-  assessRiskUpdate, breachDraftQuery, breachStateQuery, declareNotRequiredUpdate, recordAnchorUpdate, recordSubmissionUpdate, setAwarenessUpdate,
-  type AssessRisk, type DeclareNotRequired, type RecordAnchor, type RecordSubmission, type SetAwareness,
+  assessRiskUpdate, breachDraftQuery, breachStateQuery, declareNotRequiredUpdate, endDelayUpdate, recordAnchorUpdate, recordClassificationUpdate, recordSubmissionUpdate,
+  setAwarenessUpdate, startDelayUpdate,
+  type AssessRisk, type DeclareNotRequired, type EndDelay, type RecordAnchor, type RecordClassification, type RecordSubmission, type SetAwareness, type StartDelay,
 } from '../../workflows/definitions';
+import { profileView, type ProfileView } from '../regulatory/profile-view';
+import { profileFromShorthand, type EntityProfile } from '../regulatory/profile';
 import { clockViews } from '../../workflows/notification/clocks';
 import { breachWorkflowId } from '../../workflows/notification/ids';
 import type { BreachView, ClockView, DraftView } from '../../workflows/notification/types';
@@ -20,7 +23,17 @@ import type { BreachView, ClockView, DraftView } from '../../workflows/notificat
 export interface OpenDeadline extends ClockView { incidentId: string }
 
 export class NotificationService {
-  constructor(private readonly client: Client) {}
+  private readonly entity: EntityProfile;
+
+  /** `profile`: the configured entity profile (default: an EU controller, the shorthand's default). */
+  constructor(private readonly client: Client, profile?: EntityProfile) {
+    this.entity = profile ?? profileFromShorthand(['EU'], []);
+  }
+
+  /** The entity profile, what it makes apply, and the defaults in use. */
+  profile(): ProfileView {
+    return profileView(this.entity);
+  }
 
   private handle(incidentId: string) {
     return this.client.workflow.getHandle(breachWorkflowId(incidentId));
@@ -70,6 +83,18 @@ export class NotificationService {
 
   async assessRisk(incidentId: string, assessment: AssessRisk) {
     return this.handle(incidentId).executeUpdate(assessRiskUpdate, { args: [assessment] });
+  }
+
+  async classify(incidentId: string, classification: RecordClassification) {
+    return this.handle(incidentId).executeUpdate(recordClassificationUpdate, { args: [classification] });
+  }
+
+  async startDelay(incidentId: string, delay: StartDelay) {
+    return this.handle(incidentId).executeUpdate(startDelayUpdate, { args: [delay] });
+  }
+
+  async endDelay(incidentId: string, end: EndDelay) {
+    return this.handle(incidentId).executeUpdate(endDelayUpdate, { args: [end] });
   }
 }
 

@@ -7,9 +7,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
-import path from 'node:path';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
-import { artifactsDir, launchChromium } from '../helpers/browser';
+import { launchChromium, screenshot, signIn } from '../helpers/browser';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -27,12 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.teardown();
 });
-
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.fill('#token', token);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('#signout:not([hidden])');
-}
 
 const text = async (page: Page, selector: string) => (await page.textContent(selector)) ?? '';
 
@@ -66,7 +59,7 @@ test('an approver signs in, approves the waiting containment and watches it comp
 
   await page.click(`a[href="#/incidents/${incidentId}"]`);
   await page.waitForSelector('#approvals [data-gate="contain"]');
-  await page.waitForFunction(() => document.querySelector('tr[data-step="contain"]')?.textContent?.includes('awaiting-approval'));
+  await page.waitForFunction(() => document.querySelector('li[data-step="contain"]')?.textContent?.includes('awaiting-approval'));
   expect(await text(page, '#approvals')).toContain('needs 1 approval(s) from approver');
   // The attacker-controlled title is shown as text, never parsed as HTML.
   expect(await text(page, 'main')).toContain('<img src=x onerror=alert(1)><script>alert(2)</script>');
@@ -74,14 +67,14 @@ test('an approver signs in, approves the waiting containment and watches it comp
 
   // A decision needs a reason: nothing is sent without one.
   await page.click('#approvals button[data-action="approve"]');
-  expect(await text(page, '.toast')).toContain('A reason is required');
-  expect(await text(page, 'tr[data-step="contain"]')).toContain('awaiting-approval');
+  expect(await text(page, '.gate[data-gate="contain"] .error')).toContain('A reason is required');
+  expect(await text(page, 'li[data-step="contain"]')).toContain('awaiting-approval');
 
   await page.fill('input[data-step="contain"]', 'GuardDuty confirms C2 traffic');
   await page.click('#approvals button[data-action="approve"]');
-  await page.waitForFunction(() => document.querySelector('tr[data-step="isolate"]')?.textContent?.includes('done'), undefined, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('li[data-step="isolate"]')?.textContent?.includes('done'), undefined, { timeout: 60000 });
   await page.waitForFunction(() => document.querySelector('h1')?.textContent?.includes('contained'), undefined, { timeout: 30000 });
-  expect(await text(page, 'tr[data-step="contain"]')).toContain('done');
+  expect(await text(page, 'li[data-step="contain"]')).toContain('done');
   expect(await text(page, '.timeline')).toContain('bob approved Approve containment: GuardDuty confirms C2 traffic');
   // The replacement gate is next: it waits for an approver, as the medium-severity policy says.
   await page.waitForSelector('#approvals [data-gate="replace"]', { timeout: 30000 });
@@ -94,9 +87,7 @@ test('an approver signs in, approves the waiting containment and watches it comp
   await page.waitForFunction((b) => document.querySelector('#clocks .countdown')?.textContent !== b, first, { timeout: 5000 });
   expect(await text(page, '#draft')).toContain('Personal data breach notification (GDPR Art. 33)');
 
-  fs.mkdirSync(artifactsDir, { recursive: true });
-  const shot = path.join(artifactsDir, 'console-incident.png');
-  await page.screenshot({ path: shot, fullPage: true });
+  const shot = await screenshot(page, 'console-approved-desk.png');
   expect(fs.statSync(shot).size).toBeGreaterThan(10000);
 
   // bob's role may not read evidence: the console says so instead of failing.
@@ -108,8 +99,8 @@ test('an approver signs in, approves the waiting containment and watches it comp
   await page.click('#signout');
   await signIn(page, stack.tokens.dora!);
   await page.goto(`${baseUrl}/console#/incidents/${incidentId}`);
-  await page.waitForSelector('#evidence td.hash');
-  expect(await page.getAttribute('#evidence td.hash', 'title')).toMatch(/^[0-9a-f]{64}$/);
+  await page.waitForSelector('#evidence .copyable.hash code');
+  expect(await page.getAttribute('#evidence .copyable.hash code', 'title')).toMatch(/^[0-9a-f]{64}$/);
   await page.click('#evidence button[data-action="verify"]');
   await page.waitForFunction(() => /intact|broken/.test(document.querySelector('#verify-result')?.textContent ?? ''));
   expect(await text(page, '#verify-result')).toMatch(/^✓ intact: \d+ manifest entries, \d+ audit entries verified$/);

@@ -35,9 +35,15 @@ export function alertFor(instanceId: string, extra: Partial<IncidentAlert> = {})
   };
 }
 
-export async function openIncident(stack: Stack, instanceId: string, policy: RunbookPolicy, opts: { dryRun?: boolean; alert?: Partial<IncidentAlert> } = {}): Promise<string> {
+export async function openIncident(stack: Stack, instanceId: string, policy: RunbookPolicy, opts: { alert?: Partial<IncidentAlert> } = {}): Promise<string> {
   const service = new IncidentService(stack.client, stack.taskQueue, () => policy);
-  return service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, opts.alert), { dryRun: opts.dryRun, openedBy: 'test' });
+  return service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, opts.alert), { openedBy: 'test' });
+}
+
+/** Starts a plan (its own `plan-<uuid>` workflow) under an explicit policy; returns its id. */
+export async function startPlan(stack: Stack, instanceId: string, policy: RunbookPolicy, opts: { alert?: Partial<IncidentAlert> } = {}): Promise<string> {
+  const service = new IncidentService(stack.client, stack.taskQueue, () => policy);
+  return service.plan({ account: ACCOUNT, region: REGION, instanceId }, [alertFor(instanceId, opts.alert)], { openedBy: 'test' });
 }
 
 export const stepStatus = (s: IncidentSnapshot, name: string) => s.steps.find((x) => x.name === name)?.status;

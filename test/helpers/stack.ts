@@ -22,9 +22,16 @@ import { IncidentService } from '../../src/temporal/incident-service';
 import { NotificationService } from '../../src/temporal/notification-service';
 import { createCordonWorker } from '../../src/worker/create-worker';
 import { installWorkerRuntime } from '../../src/worker/runtime';
+import type { FleetLimits } from '../../workflows/fleet/types';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
+/**
+ * The fleet guard's budget for suites that are not about it: every test file contains members
+ * of the same `web` group many times within an hour, which the production default (3 at once,
+ * 34 % per hour) would hold for an approver. The guard is still asked and released every time.
+ */
+export const UNBOUNDED_FLEET: FleetLimits = { maxConcurrent: 1000, maxPercent: 100, windowMinutes: 0 };
 
 export interface Stack {
   dir: string;
@@ -47,12 +54,16 @@ export interface Stack {
 const people: [string, Role[]][] = [
   ['alice', ['responder']], ['bob', ['approver']], ['carol', ['approver']], ['dora', ['dpo']],
   ['audrey', ['auditor']], ['admin', ['admin']], ['sensor', ['alert-source']],
+  // An approver whose token also sends alerts (a chat-ops bot account, say): four-eyes must still recognise her.
+  ['erin', ['approver', 'alert-source']],
 ];
 
 export interface StackOptions {
   worker?: boolean;
   /** The endpoint the worker's AWS clients use instead of moto's (e.g. a recording proxy in front of moto). */
   workerAwsEndpoint?: (motoEndpoint: string) => Promise<string>;
+  /** The in-process worker's fleet budget (default UNBOUNDED_FLEET) and guard continue-as-new threshold. */
+  fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number };
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -85,6 +96,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       worker = await createCordonWorker({
         connection: workerConnection, namespace: 'default', taskQueue,
         deps: { aws: workerAws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker' } },
+        fleet: { limits: opts.fleet?.limits ?? UNBOUNDED_FLEET, continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents },
         extra,
       });
       running = worker.run();
@@ -124,7 +136,7 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
   }
 }
 
-/** The env both commands need to reach the test stack's Temporal and moto. */
+/** The env both commands need to reach the test stack's Temporal and moto (fleet budget: UNBOUNDED_FLEET unless `extra` says). */
 export function stackEnv(stack: Stack, bundle: string, extra: Record<string, string> = {}): Record<string, string> {
   // The same write-once folder as the in-process stack, never the repository's .cordon.
   return {
@@ -132,7 +144,15 @@ export function stackEnv(stack: Stack, bundle: string, extra: Record<string, str
       temporalAddress: stack.temporal.address, taskQueue: stack.taskQueue, awsEndpoint: stack.moto.endpoint, region: REGION, bundle,
       dataDir: stack.dir, evidenceDir: stack.evidence.location,
     }),
+    ...fleetEnv(UNBOUNDED_FLEET),
     ...extra,
+  };
+}
+
+/** A fleet budget as the worker process's configuration. */
+export function fleetEnv(limits: FleetLimits): Record<string, string> {
+  return {
+    CORDON_FLEET_MAX_CONCURRENT: String(limits.maxConcurrent), CORDON_FLEET_MAX_PERCENT: String(limits.maxPercent), CORDON_FLEET_WINDOW_MINUTES: String(limits.windowMinutes),
   };
 }
 

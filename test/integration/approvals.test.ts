@@ -109,7 +109,7 @@ test('two approvers: one approval keeps it waiting, the same person twice is ref
 test('four-eyes: the requester may not approve their own request; someone else may', async () => {
   const id = await open(fleet.instanceIds[2]!, 'approve', 'bob');
   const own = await decide(id, 'bob', { step: 'contain' });
-  expect([own.status, own.body.error?.code, own.body.error?.message]).toEqual([403, 'forbidden', 'bob requested "contain" and may not approve it (four-eyes policy)']);
+  expect([own.status, own.body.error?.code, own.body.error?.message]).toEqual([403, 'forbidden', 'bob raised an alert for this incident and may not approve "contain" (four-eyes policy)']);
   expect(await acceptedDecisions(id)).toEqual([]);
 
   const other = await decide(id, 'carol', { step: 'contain' });

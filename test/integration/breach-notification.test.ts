@@ -24,7 +24,7 @@ import type { BreachNotificationInput } from '../../workflows/definitions';
 import type { BreachView, DraftView } from '../../workflows/notification/types';
 import { runCordon, type CliRun } from '../helpers/cli';
 import { approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled } from '../helpers/containment';
-import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
+import { ACCOUNT, REGION, UNBOUNDED_FLEET, eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -45,6 +45,7 @@ beforeAll(async () => {
     activities: createActivities({
       aws: stack.aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
       breach: { settings }, evidence: { store: stack.evidence, collector: 'breach-it-worker' },
+      fleetGuard: { client: stack.client, taskQueue: stack.taskQueue, limits: UNBOUNDED_FLEET },
     }),
   });
   const operators = new OperatorDirectory();
@@ -222,7 +223,7 @@ test('anchor events over HTTP: waiting clocks say what they wait for and start w
   expect(ok.json()).toEqual({ anchor: 'classification', at: classifiedAt, started: ['dora.5.1.a'] });
   const after = await notification(id);
   const dora = after!.record.obligations.find((o) => o.id === 'dora.5.1.a')!;
-  expect(clockOf(after, 'dora.5.1.a')).toMatchObject({ state: 'open', startedAt: classifiedAt, dueAt: computeDue(dora, { classification: classifiedAt, awareness: after!.record.detectedAt }) });
+  expect(clockOf(after, 'dora.5.1.a')).toMatchObject({ state: 'open', startedAt: classifiedAt, dueAt: computeDue(dora, { classification: classifiedAt, doraAwareness: after!.record.detectedAt }) });
   expect(waiting(after, 'dora.5.1.a')).toBeUndefined();
   expect(after!.record.anchorEvents).toEqual([expect.objectContaining({ anchor: 'classification', at: classifiedAt, reason, by: 'bob' })]);
   const twice = await call('bob', 'POST', events, { anchor: 'classification', at: classifiedAt, reason });
@@ -279,7 +280,7 @@ test('risk assessments over HTTP and the CLI: high adds Art. 34 and its draft, l
   const clocks = await cordon(baseUrl, 'alice', ['clocks', id]);
   expect(clocks.code).toBe(0);
   expect(clocks.stdout).toMatch(/^gdpr\.33\.1\s+supervisory-authority\s+not-required\s+.*risk-assessment: Forensics/m);
-  expect(clocks.stdout).toContain(`dora.5.1.a Initial notification of a major ICT-related incident — waits until the incident was classified as major: cordon anchor ${id} classification --at <iso> --reason <text>`);
+  expect(clocks.stdout).toContain(`dora.5.1.a Initial notification of a major ICT-related incident — waits until the incident was classified as major: cordon classify ${id} dora-major --at <iso> --reason <text>`);
 
   // DORA and SEC do not depend on the GDPR risk; declaring them not required closes the breach and writes the register.
   const rest = 'No major ICT incident under RTS 2024/1772 and not material for the registrant: no DORA or SEC report.';

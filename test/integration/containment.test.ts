@@ -12,7 +12,7 @@ import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balanc
 import type { IncidentSnapshot } from '../../src/domain/incident';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { incidentStateQuery } from '../../workflows/definitions';
-import { approverGate, autoPolicy, freshFleet, motoState, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
+import { approverGate, autoPolicy, freshFleet, motoState, openIncident, startPlan, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -41,8 +41,8 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
   const alongside = ['snapshot-volumes', 'capture-console'];
   const steps = snap.timeline.filter((t) => t.kind === 'step');
   const order = steps.filter((t) => / done/.test(t.message)).map((t) => t.step!);
-  expect(order.filter((n) => !alongside.includes(n))).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'scale-in-protection', 'known-good', 'point-group', 'leave-group',
-    'deregister-targets', 'isolate', 'cut-credentials', 'tag-quarantined', 'capture-metadata', 'capture-alerts', 'replace', 'verify-replacement']);
+  expect(order.filter((n) => !alongside.includes(n))).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'scale-in-protection', 'known-good', 'point-group', 'fleet-budget', 'leave-group',
+    'deregister-targets', 'isolate', 'cut-credentials', 'tag-quarantined', 'fleet-release', 'capture-metadata', 'capture-alerts', 'replace', 'verify-replacement']);
   // Snapshots and console output start at their §1.2 slots, run beside the chain (they need no network), and finish before recovery.
   const started = steps.filter((t) => / running/.test(t.message)).map((t) => t.step!);
   expect(started.indexOf('snapshot-volumes')).toBe(started.indexOf('protect-evidence') + 1);
@@ -94,8 +94,9 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
 
 test('plan mode returns every call it would make and leaves moto byte-for-byte unchanged', async () => {
   const before = await motoState(stack, fleet);
-  const incidentId = await openIncident(stack, fleet.instanceIds[1]!, autoPolicy, { dryRun: true });
-  const result: IncidentSnapshot = await stack.client.workflow.getHandle(incidentId).result();
+  const planId = await startPlan(stack, fleet.instanceIds[1]!, autoPolicy);
+  expect(planId).toMatch(/^plan-[0-9a-f-]{36}$/);
+  const result: IncidentSnapshot = await stack.client.workflow.getHandle(planId).result();
   expect(await motoState(stack, fleet)).toBe(before);
   const ops = result.plan!.map((c) => `${c.step}:${c.operation}`);
   expect(ops).toEqual(expect.arrayContaining([

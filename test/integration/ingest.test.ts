@@ -35,6 +35,8 @@ let incidents: IncidentService;
 let api: FastifyInstance;
 let sns: { server: http.Server; base: string; key: crypto.KeyObject; confirmed: string[]; certFetches: number };
 
+/** What an HMAC signature is bound to besides the body: `POST /v1/alerts/<source>`. */
+const target = (source: string) => ({ method: 'POST', url: `/v1/alerts/${source}` });
 const newInstanceId = () => `i-${crypto.randomBytes(9).toString('hex').slice(0, 17)}`;
 /** A fixture as text with its instance ids replaced, so each test owns its incidents. */
 function fixtureText(name: string, ids: string[]): string {
@@ -80,8 +82,9 @@ async function startSnsDouble(): Promise<typeof sns> {
   return Object.assign(state, { server, base, key: privateKey });
 }
 
-function snsSigned(message: Record<string, unknown>, key = sns.key): string {
-  const m: Record<string, unknown> = { ...message, SignatureVersion: '2' };
+/** Signed as SNS signs, published at `at` (default now: the verifier refuses messages over an hour old). */
+function snsSigned(message: Record<string, unknown>, key = sns.key, at = new Date()): string {
+  const m: Record<string, unknown> = { ...message, Timestamp: at.toISOString(), SignatureVersion: '2' };
   m.Signature = crypto.sign('sha256', Buffer.from(snsStringToSign(m as never), 'utf8'), key).toString('base64');
   return JSON.stringify(m);
 }
@@ -135,7 +138,7 @@ describe('every source, as it sends it', () => {
   test('guardduty GetFindings shape, HMAC-signed: region and account from the finding', async () => {
     const id = newInstanceId();
     const body = fixtureText('guardduty-getfindings.json', ['', id]);
-    const res = await post('guardduty', body, signedHeaders(GD_SECRET, body, new Date()));
+    const res = await post('guardduty', body, signedHeaders(GD_SECRET, target('guardduty'), body, new Date()));
     expect(res.statusCode).toBe(202);
     const [accepted] = res.json().accepted;
     expect(accepted.incidentId).toBe(incidentIdFor({ account: ACCOUNT, region: 'eu-central-1', instanceId: id }));
@@ -167,7 +170,7 @@ describe('every source, as it sends it', () => {
     const id = newInstanceId();
     const send = (title: string) => {
       const body = JSON.stringify({ instanceId: id, severity: 'high', title });
-      return post('generic', body, signedHeaders(SECRET, body, new Date()));
+      return post('generic', body, signedHeaders(SECRET, target('generic'), body, new Date()));
     };
     const first = await send('EDR: reverse shell from nginx');
     await new Promise((r) => setTimeout(r, 1100)); // a new timestamp, so the repeat is a new signed request, not a replay
@@ -188,7 +191,8 @@ describe('every source, as it sends it', () => {
     const res = await post('cloudwatch-sns', body, headers);
     expect(res.statusCode).toBe(202);
     const [accepted] = res.json().accepted;
-    expect(accepted).toEqual(expect.objectContaining({ instanceId: id, severity: 'high' }));
+    // The alarm's description says high; a CloudWatch severity is written by whoever writes the alarm, so its policy is capped (source-trust.ts).
+    expect(accepted).toEqual(expect.objectContaining({ instanceId: id, severity: 'medium', claimedSeverity: 'high' }));
     const again = await post('cloudwatch-sns', body, headers);
     expect(again.statusCode).toBe(200);
     expect(again.json().ignored).toMatch(/already received/);
@@ -238,9 +242,12 @@ describe('refused requests start nothing', () => {
     { name: 'unknown bearer token', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), { authorization: 'Bearer not-a-token' }) },
     { name: 'identity without the alert-source role', status: 403, code: 'forbidden', send: (id) => post('generic', generic(id), { authorization: `Bearer ${TOKENS.auditor}` }) },
     { name: 'missing signature', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), { 'x-cordon-timestamp': String(Math.floor(Date.now() / 1000)) }) },
-    { name: 'bad signature', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders('another-secret-of-enough-length-000000', generic(id), new Date())) },
-    { name: 'body changed after signing', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders(SECRET, generic(id, { severity: 'low' }), new Date())) },
-    { name: 'stale timestamp', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders(SECRET, generic(id), new Date(Date.now() - 301_000))) },
+    { name: 'bad signature', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders('another-secret-of-enough-length-000000', target('generic'), generic(id), new Date())) },
+    { name: 'body changed after signing', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders(SECRET, target('generic'), generic(id, { severity: 'low' }), new Date())) },
+    { name: 'signed for the same source without ?dryRun=true', status: 401, code: 'unauthorized', send: (id) => post('generic?dryRun=true', generic(id), signedHeaders(SECRET, target('generic'), generic(id), new Date())) },
+    { name: 'signed for another source', status: 401, code: 'unauthorized', send: (id) => post('guardduty', generic(id), signedHeaders(GD_SECRET, target('generic'), generic(id), new Date())) },
+    { name: 'SNS message published more than an hour ago', status: 401, code: 'unauthorized', send: (id) => post('cloudwatch-sns', snsSigned(JSON.parse(fixtureText('cloudwatch-sns-alarm.json', [id])), sns.key, new Date(Date.now() - 3_660_000)), { 'content-type': 'text/plain' }) },
+    { name: 'stale timestamp', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders(SECRET, target('generic'), generic(id), new Date(Date.now() - 301_000))) },
     { name: 'unknown source', status: 404, code: 'not_found', send: (id) => post('splunk', generic(id)) },
     { name: 'unsupported media type', status: 415, code: 'unsupported_media_type', send: (id) => post('generic', generic(id), { authorization: `Bearer ${TOKENS.sensor}`, 'content-type': 'application/x-www-form-urlencoded' }) },
   ];
@@ -258,7 +265,7 @@ describe('refused requests start nothing', () => {
   test('a replayed signed request is refused (401), and the original counted once', async () => {
     const id = newInstanceId();
     const body = generic(id);
-    const headers = signedHeaders(SECRET, body, new Date());
+    const headers = signedHeaders(SECRET, target('generic'), body, new Date());
     const first = await post('generic', body, headers);
     const replay = await post('generic', body, headers);
     expect([first.statusCode, replay.statusCode]).toEqual([202, 401]);
@@ -296,7 +303,7 @@ describe('refused requests start nothing', () => {
     try {
       const id = newInstanceId();
       const body = generic(id);
-      const headers = signedHeaders(SECRET, body, new Date());
+      const headers = signedHeaders(SECRET, target('generic'), body, new Date());
       const refused = await post('generic', body, headers, app);
       expect([refused.statusCode, refused.json().error.code]).toEqual([503, 'unavailable']);
       await expectNoWorkflow(id);
@@ -314,7 +321,7 @@ describe('refused requests start nothing', () => {
     const compact = generic(id);
     const spaced = JSON.stringify(JSON.parse(compact), null, 2);
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await post('generic', spaced, { 'x-cordon-timestamp': ts, 'x-cordon-signature': signHmac(SECRET, ts, compact) });
+    const res = await post('generic', spaced, { 'x-cordon-timestamp': ts, 'x-cordon-signature': signHmac(SECRET, ts, target('generic'), compact) });
     expect(res.statusCode).toBe(401);
     await expectNoWorkflow(id);
   });

@@ -1,6 +1,8 @@
 /**
  * End to end through the real parts: HTTP API → Temporal dev server → worker → moto.
  * Asserts state read back from moto (security groups) and from Temporal (history, query).
+ * Alerts are sent by a responder (an operator: uncapped); a sensor's generic alert would stop at
+ * the approval gate by source trust (trust-boundaries.test.ts).
  */
 import { DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import type { temporal } from '@temporalio/proto';
@@ -17,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.teardown());
 
-const post = (url: string, body: unknown, token = stack.tokens.sensor) =>
+const post = (url: string, body: unknown, token = stack.tokens.alice) =>
   stack.api.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
 const get = (url: string, token = stack.tokens.alice) => stack.api.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 

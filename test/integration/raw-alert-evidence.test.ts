@@ -127,7 +127,7 @@ test('a signed request records the signer, never the signature or secret; refuse
   try {
     const signedId = newInstanceId();
     const body = generic(signedId);
-    const headers = signedHeaders(SECRET, body, new Date());
+    const headers = signedHeaders(SECRET, { method: 'POST', url: '/v1/alerts/generic' }, body, new Date());
     expect((await post('generic', body, headers, api)).statusCode).toBe(202);
     const [raw] = rawOnes(await listed(incidentOf(signedId)));
     expect(raw).toMatchObject({ sha256: sha256(body), detail: { sender: 'generic (signed)', authenticatedBy: 'hmac' } });
@@ -140,7 +140,7 @@ test('a signed request records the signer, never the signature or secret; refuse
       { status: 401, send: () => post('generic', generic(refusedId), {}, api) },
       { status: 401, send: () => post('generic', generic(refusedId), { authorization: 'Bearer not-a-known-token' }, api) },
       { status: 401, send: () => post('generic', body, headers, api) }, // replayed signed request
-      { status: 401, send: () => post('generic', generic(refusedId), signedHeaders('another-secret-0123456789abcdef', generic(refusedId), new Date()), api) },
+      { status: 401, send: () => post('generic', generic(refusedId), signedHeaders('another-secret-0123456789abcdef', { method: 'POST', url: '/v1/alerts/generic' }, generic(refusedId), new Date()), api) },
       { status: 400, send: () => post('generic', JSON.stringify({ instanceId: refusedId, severity: 'severe', title: 'x' }), undefined, api) },
       { status: 400, send: () => post('guardduty', '{"detail-type": ', undefined, api) },
       { status: 422, send: () => post('guardduty', fs.readFileSync(path.join(FIXTURES, 'guardduty-s3bucket.json'), 'utf8'), undefined, api) },

@@ -2,14 +2,19 @@
  * Records histories of real runbook runs (dev server + moto + the current workflow code) into
  * test/replay/histories/<scenario>.json. Run after an intentional, compatible workflow change
  * that the committed histories no longer cover — never to make a failing replay pass:
- *   npx tsx test/replay/capture.ts
+ *   npx tsx test/replay/capture.ts [scenario …]
+ * Committed histories are add-only: a scenario whose file exists is written beside it under a
+ * dated name, never over it.
  */
+import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { temporal } from '@temporalio/proto';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readAudit } from '../../src/evidence/audit-trail';
 import { IncidentService } from '../../src/temporal/incident-service';
-import { alertFor, approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
+import { alertFor, approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled, startPlan, stepStatus } from '../helpers/containment';
+import { webGuardId } from '../helpers/fleet-guard';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 const outDir = path.join(__dirname, 'histories');
@@ -71,19 +76,37 @@ const scenarios: Record<string, Scenario> = {
     await settled(stack, id, (s) => s.timeline.filter((t) => t.message.startsWith('runbook finished')).length === 2, 90000);
     return id;
   },
-  /** Plan mode: the full plan, no AWS change, the workflow returns at once. */
-  'plan-mode': async (stack, instanceId) => {
-    const id = await openIncident(stack, instanceId, autoPolicy, { dryRun: true });
+  /** Two incidents in one group with room for one containment: the second waits on the fleet budget until an approver releases it. */
+  'fleet-budget-override': async (stack, instanceId) => {
+    const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
+    const other = group.Instances!.map((i) => i.InstanceId!).find((id) => id !== instanceId)!;
+    const policy = { ...autoPolicy, replace: approverGate };
+    // The first holds the group's only reservation while it waits at a gate inside the containment.
+    const first = await openIncident(stack, other, { ...policy, revokeSessions: approverGate });
+    await settled(stack, first, (s) => stepStatus(s, 'approve-revoke-sessions') === 'awaiting-approval');
+    const id = await openIncident(stack, instanceId, policy);
+    await settled(stack, id, (s) => stepStatus(s, 'fleet-budget') === 'awaiting-approval');
+    await stack.incidents.decide(id, { step: 'fleet-budget', decision: 'approve', reason: 'both hosts are compromised', operator: { name: 'bob', roles: ['approver'] } });
+    await settled(stack, id, (s) => stepStatus(s, 'replace') === 'awaiting-approval', 90000);
+    return id;
+  },
+  /** The group's fleet guard after the scenarios above (grants, an override, releases): its own history. */
+  'fleet-guard': async () => webGuardId,
+  /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
+  'plan-workflow': async (stack, instanceId) => {
+    const id = await startPlan(stack, instanceId, { ...autoPolicy, replace: approverGate });
     await stack.client.workflow.getHandle(id).result();
     return id;
   },
 };
 
 async function main(): Promise<void> {
-  const stack = await startStack();
+  // Room for one containment per group, so the fleet-budget scenario waits for a person.
+  const stack = await startStack({ fleet: { limits: { maxConcurrent: 1, maxPercent: 100, windowMinutes: 0 } } });
   try {
     fs.mkdirSync(outDir, { recursive: true });
-    for (const [name, run] of Object.entries(scenarios)) {
+    const chosen = process.argv.slice(2);
+    for (const [name, run] of Object.entries(scenarios).filter(([n]) => chosen.length === 0 || chosen.includes(n))) {
       const fleet = await freshFleet(stack);
       const id = await run(stack, fleet.instanceIds[0]!);
       const history = await stack.client.workflow.getHandle(id).fetchHistory();
@@ -93,8 +116,13 @@ async function main(): Promise<void> {
         eventTypes: events.map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)),
         history: Buffer.from(temporal.api.history.v1.History.encode(history).finish()).toString('base64'),
       };
-      const file = path.join(outDir, `${name}.json`);
+      const taken = fs.existsSync(path.join(outDir, `${name}.json`));
+      const file = path.join(outDir, taken ? `${name}-${new Date().toISOString().slice(0, 10)}.json` : `${name}.json`);
+      if (fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} exists; committed histories are add-only`);
       fs.writeFileSync(file, `${JSON.stringify(record, null, 1)}\n`);
+      // The add-only list (add-only.test.ts): a new line per new history, never an edited one.
+      const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      fs.appendFileSync(path.join(outDir, 'SHA256SUMS'), `${hash}  ${path.basename(file)}\n`);
       process.stdout.write(`${name}: ${events.length} events → ${path.relative(process.cwd(), file)}\n`);
       // Incidents are per instance; a fresh fleet has fresh ids, so the next scenario never joins this one.
     }

@@ -16,7 +16,7 @@ import type { DemoFleet } from '../../src/local/demo-fleet';
 import { createCordonWorker } from '../../src/worker/create-worker';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { seeded, startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy';
-import { REGION, eventually, startStack, type Stack } from '../helpers/stack';
+import { REGION, UNBOUNDED_FLEET, eventually, startStack, type Stack } from '../helpers/stack';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
@@ -45,6 +45,7 @@ beforeAll(async () => {
       evidence: { store: new LocalWormStore(path.join(stack.dir, 'evidence')) },
       people: { targets: [{ name: 'ops-webhook', url: hook.url, format: 'json' }, { name: 'email', format: 'email', smtpUrl: smtp.url, from: 'cordon@example.com', to: ['secops@example.com'] }] },
     },
+    fleet: { limits: UNBOUNDED_FLEET },
   });
   running = worker.run();
 });

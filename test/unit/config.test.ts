@@ -42,3 +42,16 @@ test('email notices: an smtp(s) URL needs a From; recipients must be addresses; 
   expect(bad.map((p) => p.split(':')[0]).sort()).toEqual(['CORDON_NOTIFY_EMAIL_FROM', 'CORDON_NOTIFY_EMAIL_TO', 'CORDON_NOTIFY_SMTP_URL']);
   expect(bad.join('\n')).not.toContain('s3cret-pw');
 });
+
+test('fleet guard budget: 3 at once, 34 % per 60 min by default; window 0 allowed, nonsense refused', () => {
+  const c = loadConfig({});
+  expect([c.CORDON_FLEET_MAX_CONCURRENT, c.CORDON_FLEET_MAX_PERCENT, c.CORDON_FLEET_WINDOW_MINUTES]).toEqual([3, 34, 60]);
+  expect(loadConfig({ CORDON_FLEET_WINDOW_MINUTES: '0', CORDON_FLEET_MAX_PERCENT: '100' })).toMatchObject({ CORDON_FLEET_WINDOW_MINUTES: 0, CORDON_FLEET_MAX_PERCENT: 100 });
+  let error: ConfigError | undefined;
+  try {
+    loadConfig({ CORDON_FLEET_MAX_CONCURRENT: '0', CORDON_FLEET_MAX_PERCENT: '150', CORDON_FLEET_WINDOW_MINUTES: '-5' });
+  } catch (err) {
+    error = err as ConfigError;
+  }
+  expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['CORDON_FLEET_MAX_CONCURRENT', 'CORDON_FLEET_MAX_PERCENT', 'CORDON_FLEET_WINDOW_MINUTES']);
+});

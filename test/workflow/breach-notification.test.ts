@@ -2,7 +2,8 @@
  * Regulatory clocks on the time-skipping test server, with the real breachNotificationWorkflow
  * and a recording fake notifier (the clock logic is the unit): a 72-hour GDPR clock sends its
  * reminders, its due notice and its overdue escalation in seconds of wall time; a recorded
- * submission stops them; NIS2's final-report clock appears only once the 72 h notice is recorded;
+ * submission stops them; NIS2's clocks start when the incident is classified significant (an
+ * update) and the final-report clock only once the 72 h notice is recorded;
  * a DORA clock waiting for its anchor starts when the classification is recorded, and its
  * reminders, due notice and escalation follow.
  */
@@ -15,7 +16,7 @@ import type { CordonActivities } from '../../activities';
 import { computeDue } from '../../src/regulatory/deadlines';
 import { nis2Final } from '../../src/regulatory/nis2';
 import { startTimeSkipping } from '../helpers/time-skipping';
-import { breachStateQuery, recordAnchorUpdate, recordSubmissionUpdate, type BreachNotificationInput, type BreachView } from '../../workflows/definitions';
+import { breachStateQuery, recordAnchorUpdate, recordClassificationUpdate, recordSubmissionUpdate, type BreachNotificationInput, type BreachView } from '../../workflows/definitions';
 import type { BreachSettings, NotificationRequest } from '../../workflows/notification/types';
 
 let env: TestWorkflowEnvironment;
@@ -151,8 +152,17 @@ test("NIS2's final-report clock appears only after the 72 h notification is reco
   const sent: NotificationRequest[] = [];
   const t0 = await env.currentTimeMs();
   await withBreach(sent, input(new Date(t0).toISOString(), { sectors: ['essential-entity'] }), async ({ id, view }) => {
+    // NIS2 Art. 23(3)-(4): nothing runs until the incident is classified significant; the clocks then run from the awareness given with it.
+    const waiting = await view();
+    expect(clock(waiting, 'nis2.23.4.b')).toBeUndefined();
+    expect(waiting.awaiting.find((a) => a.obligationId === 'nis2.23.4.b')?.missing).toEqual(['nis2Awareness']);
+    const awareAt = new Date(t0).toISOString();
+    const classified = await env.client.workflow.getHandle(id).executeUpdate(recordClassificationUpdate, {
+      args: [{ kind: 'nis2-significant', outcome: 'yes', at: new Date(await env.currentTimeMs()).toISOString(), awareAt, reason: 'severe operational disruption', operator: { name: 'Ivan Incident', roles: ['approver'] } }],
+    });
+    expect(classified.started).toEqual(expect.arrayContaining(['nis2.23.4.a', 'nis2.23.4.b']));
     const before = await view();
-    expect(clock(before, 'nis2.23.4.b')?.state).toBe('open');
+    expect(clock(before, 'nis2.23.4.b')).toMatchObject({ state: 'open', dueAt: new Date(t0 + 72 * HOUR).toISOString() });
     expect(clock(before, 'nis2.23.4.d')).toBeUndefined();
     expect(before.awaiting).toContainEqual(expect.objectContaining({ obligationId: 'nis2.23.4.d', title: nis2Final.title, missing: ['submitted:nis2.23.4.b'] }));
 
@@ -191,7 +201,7 @@ test('a DORA clock waits for the classification as major; recording it starts th
     const started = await view();
     const obligation = started.record.obligations.find((o) => o.id === 'dora.5.1.a')!;
     // min(classification + 4 h, awareness + 24 h), moved to noon of the next working day when it falls on a weekend (RTS 2025/301 Art. 5).
-    const dueAt = computeDue(obligation, { classification: classifiedAt, awareness: new Date(t0).toISOString() })!;
+    const dueAt = computeDue(obligation, { classification: classifiedAt, doraAwareness: new Date(t0).toISOString() })!;
     expect(clock(started, 'dora.5.1.a')).toMatchObject({ state: 'open', startedAt: classifiedAt, dueAt });
     expect(started.anchors.find((a) => a.anchor === 'classification')).toMatchObject({ basis: 'recorded', at: classifiedAt, record: { by: 'Ivan Incident' } });
 

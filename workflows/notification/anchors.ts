@@ -5,7 +5,8 @@
  *
  * Invariants:
  * - Only events some obligation of this breach refers to can be recorded ("known anchors"), each
- *   once: a second record of the same event is refused (the clocks it started stay put).
+ *   once: a second record of the same event is refused (the clocks it started stay put), and so
+ *   is a DORA classification or SEC materiality already decided by a classification record.
  * - Detection (the first alert) and awareness (its own update, GDPR 33(1)) are never recorded here.
  * - Legal determinations (SEC materiality, a US state's determination, Singapore's assessment,
  *   Australia's belief, …) need the dpo role; operational facts the incident manager knows
@@ -15,11 +16,12 @@
 import { ANCHOR_EVENTS, eventOf } from '../../src/regulatory/anchors';
 import { anchorRefs } from '../../src/regulatory/deadlines';
 import type { AnchorEvent, AnchorInstants, AnchorRef, Obligation } from '../../src/regulatory/types';
+import { anchorDefaults, latestClassification } from './anchor-defaults';
 import { blank, hasRole, instantProblem, type Refusal } from './refusals';
 import type { AnchorEventRecord, AnchorStatus, AnchorWait, AwaitingClock, BreachRecord, RecordAnchor } from './types';
 
 /** Events an approver may record besides the dpo: facts of incident handling, not legal determinations. */
-export const OPERATIONAL_ANCHORS: readonly AnchorEvent[] = ['discovery', 'suspicion', 'classification', 'request', 'recovery', 'handled'];
+export const OPERATIONAL_ANCHORS: readonly AnchorEvent[] = ['discovery', 'suspicion', 'classification', 'request', 'recovery', 'handled', 'doraAwareness', 'extortionPayment'];
 
 export function anchorRoles(anchor: AnchorEvent): ('dpo' | 'approver')[] {
   return OPERATIONAL_ANCHORS.includes(anchor) ? ['dpo', 'approver'] : ['dpo'];
@@ -31,7 +33,7 @@ export const recordedAnchors = (r: BreachRecord): AnchorEventRecord[] => r.ancho
 export function knownAnchors(obligations: readonly Obligation[]): AnchorEvent[] {
   const out: AnchorEvent[] = [];
   for (const o of obligations) {
-    for (const ref of anchorRefs(o.anchor)) {
+    for (const ref of anchorRefs(o.anchor, o.requires)) {
       const e = eventOf(ref);
       if (e && !out.includes(e)) out.push(e);
     }
@@ -42,9 +44,10 @@ export function knownAnchors(obligations: readonly Obligation[]): AnchorEvent[] 
 /** What each missing anchor reference needs, in words, with the way to record it. */
 export function waitsFor(missing: readonly AnchorRef[]): AnchorWait[] {
   return missing.map((ref) => {
-    if (ref.startsWith('submitted:')) {
-      const prior = ref.slice('submitted:'.length);
-      return { anchor: ref, recordWith: 'submission', description: `the submission of ${prior} is recorded` };
+    const chained = /^(submitted|latestSubmitted):(.+)$/.exec(ref);
+    if (chained) {
+      const what = chained[1] === 'submitted' ? 'the submission' : 'the (latest updated) submission';
+      return { anchor: ref, recordWith: 'submission', description: `${what} of ${chained[2]} is recorded` };
     }
     const e = eventOf(ref);
     if (!e) return { anchor: ref, recordWith: 'anchor', description: ref };
@@ -57,11 +60,12 @@ export function waitsFor(missing: readonly AnchorRef[]): AnchorWait[] {
 /** One line per known anchor event: happened (recorded or by default) or missing, and who waits for it. */
 export function anchorStatuses(r: BreachRecord, instants: AnchorInstants, awaiting: readonly AwaitingClock[]): AnchorStatus[] {
   const recorded = recordedAnchors(r);
+  const defaults = anchorDefaults(r);
   return knownAnchors(r.obligations).map((anchor) => {
     const info = ANCHOR_EVENTS[anchor];
     const record = recorded.find((e) => e.anchor === anchor);
     const at = instants[anchor];
-    const explicit = record !== undefined || (anchor === 'awareness' && r.awareness !== undefined);
+    const explicit = defaults[anchor] === undefined;
     const waiting = awaiting.filter((w) => w.missing.some((m) => eventOf(m) === anchor)).map((w) => w.obligationId);
     return {
       anchor, description: info.description, citation: info.citation, recordable: info.recordable,
@@ -90,5 +94,8 @@ export function refuseAnchor(r: BreachRecord, a: RecordAnchor, now: string): Ref
   }
   const previous = recordedAnchors(r).find((e) => e.anchor === a.anchor);
   if (previous) return { type: 'Conflict', message: `${a.anchor} was already recorded at ${previous.at} by ${previous.by}` };
+  const kind = a.anchor === 'classification' ? 'dora-major' : a.anchor === 'materiality' ? 'sec-material' : undefined;
+  const decided = kind ? latestClassification(r, kind) : undefined;
+  if (decided) return { type: 'Conflict', message: `${a.anchor} follows from the ${kind} classification recorded by ${decided.by}; record a new classification instead` };
   return undefined;
 }

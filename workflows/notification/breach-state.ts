@@ -1,58 +1,50 @@
 /**
  * The state of one breach notification as a plain class the workflow drives and unit tests can
- * drive without Temporal: facts, awareness, submissions, "not required" decisions, the pages
- * sent, the draft and the register entry. "Now" is always a parameter.
+ * drive without Temporal: facts, awareness, anchor events, classifications, law-enforcement
+ * delays, submissions, "not required" decisions, the pages sent, the draft and the register
+ * entry. "Now" is always a parameter.
  *
  * Invariants: `refuse*` never mutate (they back the update validators, STYLE.md); the matching
  * mutators assume they passed. A late submission of an obligation whose late filing requires
- * reasons (GDPR 33(1)) is refused without them. Awareness and anchor events may not lie in the
- * future. Recording an anchor event or a risk assessment changes which clocks run (anchors.ts,
- * risk.ts); every decision stays in the record for the Art. 33(5) register.
+ * reasons (GDPR 33(1)) is refused without them; a progress report only where the law takes one
+ * (NIS2 23(4)(e)). Awareness, anchor events and classifications may not lie in the future.
+ * Recording an anchor event, a classification, a delay or a risk assessment changes which clocks
+ * run and when (anchors.ts, classify.ts, delays.ts, risk.ts); every decision stays in the record.
  */
 import { draftArticle33, draftArticle34 } from '../../src/notification/draft';
 import type { BreachFacts as DraftFacts } from '../../src/notification/facts';
-import { registerEntryFromFacts, type BreachRegisterEntry } from '../../src/notification/register';
+import type { BreachRegisterEntry } from '../../src/notification/register';
 import { renderDraftHtml, renderDraftMarkdown } from '../../src/notification/render';
-import { applicableObligations } from '../../src/regulatory/registry';
-import type { Obligation } from '../../src/regulatory/types';
 import { refuseAnchor } from './anchors';
+import { refuseClassification } from './classify';
 import { allResolved, clockViews, dueEvents, governingAssessment, nextEventAt, type PlannedEvent } from './clocks';
+import { refuseEndDelay, refuseStartDelay } from './delays';
+import { obligationsFor, suggestedConsequences } from './obligations';
+import { legacyObligations } from './legacy-rules';
+import { breachRegisterEntry } from './register-entry';
 import { blank, hasRole, instantProblem, utc, type Refusal } from './refusals';
-import { RISK_OF, refuseRiskAssessment, riskDecisionText, riskEffect } from './risk';
+import { RISK_OF, refuseRiskAssessment, riskEffect } from './risk';
 import type {
-  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachRecord, BreachView, DeclareNotRequired, DraftView, NotificationRequest,
-  NotificationSent, RecordAnchor, RecordSubmission, RiskLevel, SetAwareness,
+  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachRecord, BreachView, DeclareNotRequired, DraftView, EndDelay,
+  NotificationRequest, NotificationSent, RecordAnchor, RecordClassification, RecordSubmission, SetAwareness, StartDelay,
 } from './types';
 
 export type { Refusal };
-
-export function obligationsFor(input: Pick<BreachNotificationInput, 'classification' | 'settings'>, risk: RiskLevel | undefined): Obligation[] {
-  const c = input.classification;
-  const counts = c.subjectRegions.length === 1 && c.approxSubjects !== undefined ? { [c.subjectRegions[0]!]: c.approxSubjects } : undefined;
-  return applicableObligations({
-    jurisdictions: input.settings.jurisdictions, sectors: input.settings.sectors, dataSubjectsRegions: c.subjectRegions,
-    personalData: c.personalData, ...(risk ? { risk } : {}), ...(counts ? { affectedCounts: counts } : {}),
-  });
-}
-
-/** A starting point for Art. 33(3)(c) from the classification (Recital 85 harms); a person confirms or rewrites it. */
-function suggestedConsequences(c: BreachNotificationInput['classification']): string[] {
-  if (!c.personalData) return [];
-  const data = [...c.recordCategories, ...c.specialCategories].join(', ') || 'personal data';
-  return [`Suggested, to be confirmed: loss of confidentiality of ${data}; phishing, fraud or identity theft aimed at the data subjects (Recital 85)`];
-}
+export { obligationsFor, profileOf } from './obligations';
 
 export class BreachState {
   private readonly r: BreachRecord;
   /** Bumped on every change, so the workflow's wait re-plans its timers. */
   version = 0;
 
-  constructor(input: BreachNotificationInput, now: string) {
+  /** `rules`: 1 for a workflow started before anchors per regime (its replay keeps the old timers, legacy-rules.ts). */
+  constructor(input: BreachNotificationInput, now: string, rules: 1 | 2 = 2) {
+    const obligations = obligationsFor(input, input.risk);
     this.r = {
       incidentId: input.incidentId, resource: input.resource, startedAt: now, detectedAt: input.detectedAt, settings: input.settings,
-      anchorEvents: [], riskAssessments: [],
+      anchorEvents: [], riskAssessments: [], classifications: [], delays: [], ...(rules === 2 ? { rules } : {}),
       ...(input.risk ? { risk: input.risk } : {}),
-      obligations: obligationsFor(input, input.risk),
+      obligations: rules === 2 ? obligations : legacyObligations(obligations, input.settings),
       facts: {
         alerts: input.alerts, classification: input.classification, measuresTaken: input.measuresTaken ?? [],
         proposedMeasures: ['Forensic analysis of the preserved evidence to establish whether personal data was accessed or exfiltrated', 'Rotate credentials and secrets the instance could reach'],
@@ -130,6 +122,8 @@ export class BreachState {
     if (clock.state === 'not-required') return { type: 'Conflict', message: `${s.obligationId} was declared not required` };
     const previous = this.r.submissions.some((x) => x.obligationId === s.obligationId);
     if (s.phase === 'follow-up' && !previous) return { type: 'Conflict', message: 'a follow-up needs an initial submission first (Art. 33(4))' };
+    const ob = this.r.obligations.find((o) => o.id === s.obligationId);
+    if (s.phase === 'progress' && !ob?.acceptsProgressReport) return { type: 'InvalidRequest', message: `${s.obligationId} takes no progress report (only the NIS2 final report, Art. 23(4)(e))` };
     if (this.r.submissions.some((x) => x.obligationId === s.obligationId && x.phase === 'final')) return { type: 'Conflict', message: `${s.obligationId} already has its final submission` };
     // GDPR 33(1): a notification made after the 72 hours is accompanied by the reasons for the delay.
     const late = clock.dueAt !== undefined && Date.parse(s.submittedAt) > Date.parse(clock.dueAt) && !previous;
@@ -176,12 +170,58 @@ export class BreachState {
     return { anchor: a.anchor, at, started: waiting.filter((id) => running.has(id)) };
   }
 
+  refuseClassification(c: RecordClassification, now: string): Refusal | undefined { return refuseClassification(this.r, c, now); }
+
+  /** Records a classification decision: "yes" starts the regime's clocks, "no" makes them not required. */
+  recordClassification(c: RecordClassification, now: string): { kind: string; outcome: string; started: string[]; notRequired: string[] } {
+    const waiting = clockViews(this.r, now).awaiting.map((w) => w.obligationId);
+    (this.r.classifications ??= []).push({
+      kind: c.kind, outcome: c.outcome, at: utc(c.at), ...(c.awareAt ? { awareAt: utc(c.awareAt) } : {}), reason: c.reason.trim(), by: c.operator.name, recordedAt: now,
+    });
+    this.r.factsVersion += 1;
+    this.version += 1;
+    const views = clockViews(this.r, now).clocks;
+    const started = waiting.filter((id) => views.some((v) => v.obligationId === id && v.state !== 'not-required'));
+    const submitted = new Set(this.r.submissions.map((x) => x.obligationId));
+    const notRequired = c.outcome === 'no' ? this.r.obligations.filter((o) => o.classification === c.kind && !submitted.has(o.id)).map((o) => o.id) : [];
+    return { kind: c.kind, outcome: c.outcome, started, notRequired };
+  }
+
+  refuseStartDelay(d: StartDelay, now: string): Refusal | undefined { return refuseStartDelay(this.r, d, now); }
+
+  /** Pauses the named clocks until `until` (or until ended): law-enforcement delay, documented. */
+  startDelay(d: StartDelay, now: string): { delayId: string; obligationIds: string[] } {
+    const delays = (this.r.delays ??= []);
+    const id = `delay-${delays.length + 1}`;
+    delays.push({
+      id, obligationIds: [...d.obligationIds], basis: d.basis, agency: d.agency.trim(), official: d.official.trim(), from: utc(d.from), until: utc(d.until),
+      reason: d.reason.trim(), by: d.operator.name, recordedAt: now,
+    });
+    this.r.factsVersion += 1;
+    this.version += 1;
+    return { delayId: id, obligationIds: [...d.obligationIds] };
+  }
+
+  refuseEndDelay(e: EndDelay, now: string): Refusal | undefined { return refuseEndDelay(this.r, e, now); }
+
+  /** Ends a delay early: the paused clocks run again, their due instants moved by the time paused. */
+  endDelay(e: EndDelay): { delayId: string; endedAt: string } {
+    const d = (this.r.delays ?? []).find((x) => x.id === e.delayId)!;
+    d.endedAt = utc(e.at);
+    d.endReason = e.reason.trim();
+    d.endedBy = e.operator.name;
+    this.r.factsVersion += 1;
+    this.version += 1;
+    return { delayId: d.id, endedAt: d.endedAt };
+  }
+
   refuseRiskAssessment(a: AssessRisk): Refusal | undefined { return refuseRiskAssessment(a); }
 
   /** Records the DPO's assessment: Art. 34 appears on high risk; what no longer applies shows as not required, with the reasoning. */
   assessRisk(a: AssessRisk, now: string): AssessRiskResult {
     const risk = RISK_OF[a.level];
-    const { added, notRequired } = riskEffect(this.r, obligationsFor({ classification: this.r.facts.classification, settings: this.r.settings }, risk));
+    const applicable = obligationsFor({ classification: this.r.facts.classification, settings: this.r.settings }, risk);
+    const { added, notRequired } = riskEffect(this.r, this.r.rules === 2 ? applicable : legacyObligations(applicable, this.r.settings));
     this.r.obligations.push(...added);
     const reasoning = a.reasoning.trim();
     this.r.riskAssessments.push({ level: a.level, risk, reasoning, by: a.operator.name, at: now, added: added.map((o) => o.id), notRequired });
@@ -219,10 +259,11 @@ export class BreachState {
   takeDueEvents(now: string, workflowId: string): NotificationRequest[] {
     const { send, skip } = dueEvents(this.r, now);
     for (const e of skip) this.r.notifications.push({ key: e.key, obligationId: e.obligationId, kind: e.kind, at: now, contact: null, outcome: 'recorded', detail: 'superseded by a later event of the same clock' });
-    return send.map((e) => this.request(e, workflowId));
+    const notes = send.length ? new Map(clockViews(this.r, now).clocks.map((c) => [c.obligationId, c.anchorNotes ?? []])) : new Map<string, string[]>();
+    return send.map((e) => this.request(e, workflowId, notes.get(e.obligationId) ?? []));
   }
 
-  private request(e: PlannedEvent, workflowId: string): NotificationRequest {
+  private request(e: PlannedEvent, workflowId: string, anchorNotes: string[]): NotificationRequest {
     const o = this.r.obligations.find((x) => x.id === e.obligationId)!;
     const contacts = this.r.settings.contacts;
     const level = e.kind === 'escalation' && contacts.length > 1 ? 1 : 0;
@@ -230,7 +271,7 @@ export class BreachState {
     return {
       idempotencyKey: `${workflowId}:${e.key}`, incidentId: this.r.incidentId, obligationId: e.obligationId, title: o.title, kind: e.kind,
       ...(e.fraction !== undefined ? { fraction: e.fraction } : {}), dueAt: e.dueAt, contact: contacts[level] ?? null, escalationLevel: level,
-      text: `${o.id} ${o.title} for ${this.r.incidentId}: ${what} (due ${e.dueAt}${this.r.awareness ? '' : '; awareness not recorded, clock runs from the first alert'})`,
+      text: `${o.id} ${o.title} for ${this.r.incidentId}: ${what} (due ${e.dueAt}${anchorNotes.map((n) => `; ${n}`).join('')})`,
     };
   }
 
@@ -239,31 +280,7 @@ export class BreachState {
   }
 
   /** The Art. 33(5) entry: facts, effects, remedial action, and the notification decisions with reasons. */
-  registerEntry(now: string): BreachRegisterEntry {
-    const sa = (id: string) => this.r.obligations.find((o) => o.id === id)?.recipient === 'supervisory-authority';
-    const toSa = this.r.submissions.filter((s) => sa(s.obligationId));
-    const toSubjects = this.r.submissions.some((s) => this.r.obligations.find((o) => o.id === s.obligationId)?.recipient === 'data-subjects');
-    const decisions = this.r.notRequired.map((d) => `not required (${d.obligationIds.join(', ')}) by ${d.by}: ${d.reasoning}`);
-    const assessments = this.r.riskAssessments.map((x) => `${x.at} ${riskDecisionText(x.level, x.by, x.reasoning)}`);
-    const governing = governingAssessment(this.r);
-    const facts = this.draftFacts(now);
-    const contained = this.r.facts.measuresTaken.find((m) => m.step === 'isolate' || m.step === 'tag-quarantined');
-    return registerEntryFromFacts(facts, {
-      recordedAt: now,
-      cause: `to be completed by the investigation; alerts: ${this.r.facts.alerts.map((a) => a.title).join('; ') || 'none'}`,
-      effects: this.r.facts.likelyConsequences.join('; ') || 'to be assessed',
-      notifiedSupervisoryAuthority: toSa.length > 0,
-      notificationDecisionReason: [...toSa.map((s) => `notified (${s.phase}) ref ${s.reference} by ${s.by}`), ...decisions, ...assessments].join('; ') || 'no decision recorded',
-      ...(toSa[0] ? { notifiedAt: toSa[0].submittedAt } : {}),
-      communicatedToDataSubjects: toSubjects ? 'yes' : 'no',
-      art34DecisionReason: [
-        this.r.risk === 'high' ? (toSubjects ? 'high risk: data subjects informed' : 'high risk: communication pending') : `risk assessed as ${this.r.risk ?? 'not yet assessed'}: Art. 34(1) high-risk threshold not met`,
-        ...(governing ? [`reasoning (${governing.by}, ${governing.at}): ${governing.reasoning}`] : []),
-      ].join('; '),
-      ...(contained ? { containedAt: contained.at } : {}),
-      communications: this.r.notifications.filter((n) => n.outcome !== 'recorded' || n.contact).map((n) => `${n.at} ${n.kind} ${n.obligationId} → ${n.contact ?? 'nobody configured'} (${n.outcome})`),
-    });
-  }
+  registerEntry(now: string): BreachRegisterEntry { return breachRegisterEntry(this.r, this.draftFacts(now), now); }
 
   close(now: string, register: { entry: BreachRegisterEntry; location: string | null }): void {
     this.r.status = 'closed';

@@ -7,7 +7,7 @@
  * step ended — the same instant as its timeline entry, so the draft matches the timeline.
  */
 import type { StepState } from '../../src/domain/incident';
-import type { Region } from '../../src/regulatory/registry';
+import type { Region } from '../../src/regulatory/profile';
 import type { DataClassification, MeasureEntry } from './types';
 
 const REGIONS: readonly Region[] = ['EU', 'UK', 'US', 'US-CA', 'US-TX', 'US-NY', 'SG', 'BR', 'AU'];
@@ -17,7 +17,20 @@ function count(v: string | undefined): number | undefined {
   return v !== undefined && v.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-/** Reads `<prefix>personal`, `subject-regions`, `subject-categories`, `record-categories`, `special-categories`, `subject-count`, `record-count`. */
+/** `CA=600;TX=20` (or `US-CA=600`) → { CA: 600, TX: 20 }; malformed entries are dropped. */
+function stateCounts(v: string | undefined): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const item of list(v)) {
+    const m = /^(?:US-)?([A-Za-z]{2})\s*=\s*(\d+)$/.exec(item);
+    if (m) out[m[1]!.toUpperCase()] = Number(m[2]);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * Reads `<prefix>personal`, `subject-regions`, `subject-categories`, `record-categories`,
+ * `special-categories`, `subject-count`, `record-count`, `subject-counts` (US residents per State).
+ */
 export function classifyTags(tags: Record<string, string>, prefix: string): DataClassification {
   const tag = (k: string) => tags[`${prefix}${k}`];
   const special = list(tag('special-categories'));
@@ -29,6 +42,7 @@ export function classifyTags(tags: Record<string, string>, prefix: string): Data
     specialCategories: special,
     ...(count(tag('subject-count')) !== undefined ? { approxSubjects: count(tag('subject-count')) } : {}),
     ...(count(tag('record-count')) !== undefined ? { approxRecords: count(tag('record-count')) } : {}),
+    ...(stateCounts(tag('subject-counts')) ? { stateCounts: stateCounts(tag('subject-counts')) } : {}),
     estimateBasis: `data-classification tags (${prefix}subject-count, ${prefix}record-count) on the instance`,
   };
 }

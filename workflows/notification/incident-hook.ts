@@ -1,8 +1,10 @@
 /**
  * The incident runbook's "breach assessment" point (DESIGN.md step 5): after the quarantine
- * chain, if the target's data-classification tags say personal data, start the breach-notification
- * child workflow (`<incidentId>/breach`); afterwards, signal it the measures taken as later steps
- * finish (replaced at, evidence sealed), so its draft stays current.
+ * chain, start the breach-notification child workflow (`<incidentId>/breach`) when the target's
+ * data-classification tags say personal data, or when the entity profile makes a regime apply
+ * without personal data (NIS2, DORA, SEC, NYDFS: their clocks then wait for the operator's
+ * classification); afterwards, signal it the measures taken as later steps finish (replaced at,
+ * evidence sealed), so its draft stays current.
  *
  * Parent close policy ABANDON: the regulatory clocks outlive the incident — an incident closed
  * after containment still owes its 72 h notice, and continue-as-new of the incident must not
@@ -18,6 +20,8 @@ import { breachFactsSignal, type IncidentInput } from '../definitions';
 import type { IncidentState } from '../runbook/incident-state';
 import { isMeasureStep, measuresFromSteps } from './classification';
 import { breachWorkflowId } from './ids';
+import { nonPersonalDataRegimes } from '../../src/regulatory/registry';
+import { profileOf } from './obligations';
 import type { BreachNotificationInput } from './types';
 
 const assess = proxyActivities<CordonActivities>(profiles.awsRead);
@@ -40,9 +44,12 @@ export class BreachHook {
   }
 
   private async assessAndStart(target: TargetDescription): Promise<void> {
-    if (Object.keys(target.tags).length === 0) return; // untagged: nothing says personal data
+    // patched(): incidents assessed before classifications existed skipped untagged targets and never started clocks without personal data.
+    const classifications = patched('breach-classification-clocks');
+    if (!classifications && Object.keys(target.tags).length === 0) return; // untagged: nothing says personal data
     const { classification, settings } = await assess.assessBreach({ tags: target.tags });
-    if (!classification.personalData) {
+    const withoutPersonalData = classifications && !classification.personalData ? nonPersonalDataRegimes(profileOf(settings)) : [];
+    if (!classification.personalData && withoutPersonalData.length === 0) {
       this.incident.log({ at: nowIso(), kind: 'notification', message: 'breach assessment: no personal data on the target per its classification tags; no notification clocks' });
       return;
     }
@@ -57,7 +64,10 @@ export class BreachHook {
       await startChild('breachNotificationWorkflow', {
         workflowId: id, args: [child], parentClosePolicy: ParentClosePolicy.ABANDON,
       });
-      this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: personal data (${classification.subjectRegions.join(', ') || 'regions unknown'}); notification clocks started as ${id}` });
+      const why = classification.personalData
+        ? `personal data (${classification.subjectRegions.join(', ') || 'regions unknown'})`
+        : `no personal data; ${withoutPersonalData.join(', ')} apply to the entity and wait for the incident's classification`;
+      this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: ${why}; notification clocks started as ${id}` });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: personal data; joining the notification clocks already running as ${id}` });

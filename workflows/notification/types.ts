@@ -11,12 +11,16 @@ import type { ResourceRef, Severity } from '../../src/domain/incident';
 import type { BreachRegisterEntry } from '../../src/notification/register';
 import type { Article33Draft, Article34Draft, MeasureEntry } from '../../src/notification/facts';
 import type { AnchorEvent, AnchorRef, Obligation, RegimeId } from '../../src/regulatory/types';
-import type { Region, Sector } from '../../src/regulatory/registry';
+import type { EntityProfile, Region, Sector } from '../../src/regulatory/profile';
 import type { OperatorIdentity } from '../definitions';
+import type { ClassificationRecord, DelayRecord } from './decision-types';
+
+export type { ClassificationRecord, DelayRecord, EndDelay, RecordClassification, StartDelay } from './decision-types';
 
 export type { MeasureEntry };
 export type RiskLevel = 'unlikely' | 'risk' | 'high';
-export type SubmissionPhase = 'initial' | 'follow-up' | 'final';
+/** `progress`: NIS2 23(4)(e) progress report in place of a final report while the incident is ongoing. */
+export type SubmissionPhase = 'initial' | 'follow-up' | 'final' | 'progress';
 
 /** What the target's data-classification tags say (estimates, Art. 33(3)(a)). */
 export interface DataClassification {
@@ -27,14 +31,19 @@ export interface DataClassification {
   specialCategories: string[];
   approxSubjects?: number;
   approxRecords?: number;
+  /** Affected residents per US State (two-letter code), for HIPAA's per-State media rule. */
+  stateCounts?: Record<string, number>;
   /** Where the numbers come from, shown in the draft. */
   estimateBasis: string;
 }
 
 /** Organisation-wide settings (from config, via the assessBreach activity). */
 export interface BreachSettings {
+  /** The env shorthand; used to build a profile when `profile` is absent. */
   jurisdictions: Region[];
   sectors: Sector[];
+  /** The entity profile (roles, NIS2 class, DORA entity type, authorities); see src/regulatory/profile.ts. */
+  profile?: EntityProfile;
   /** Shares of each window at which to remind (0 < f < 1). */
   reminderFractions: number[];
   /** Escalate this long after the due instant while still unsubmitted. */
@@ -146,6 +155,12 @@ export interface BreachRecord {
   awareness?: AwarenessRecord;
   /** Anchor events recorded by operators, in the order recorded; one per anchor. */
   anchorEvents: AnchorEventRecord[];
+  /** Classification decisions in the order recorded (absent in records of older workers). */
+  classifications?: ClassificationRecord[];
+  /** Law-enforcement delays in the order recorded (absent in records of older workers). */
+  delays?: DelayRecord[];
+  /** 2: anchors per regime and the entity profile; absent: a workflow started before them (legacy-rules.ts). */
+  rules?: 2;
   risk?: RiskLevel;
   /** Risk assessments in the order recorded; the last one governs. */
   riskAssessments: RiskAssessmentRecord[];
@@ -162,7 +177,7 @@ export interface BreachRecord {
   register?: { entry: BreachRegisterEntry; location: string | null };
 }
 
-export type ClockState = 'open' | 'overdue' | 'met' | 'late' | 'elapsed' | 'not-required';
+export type ClockState = 'open' | 'overdue' | 'met' | 'late' | 'elapsed' | 'not-required' | 'paused';
 
 export interface ClockView {
   obligationId: string;
@@ -175,8 +190,15 @@ export interface ClockView {
   /** Submitted or declared not required: no more reminders. */
   resolved: boolean;
   startedAt: string;
-  /** Runs from the first alert because awareness is not recorded yet. */
+  /** Runs from a default anchor (the first alert) because its own anchor is not recorded yet. */
   conservative: boolean;
+  /** Which anchors are defaults and what they default to, in words (shown beside the clock). */
+  anchorNotes?: string[];
+  /** Questions of law the modelling could not settle (shown beside the clock). */
+  openQuestions?: string[];
+  /** Law-enforcement delays that moved this clock; `pausedMs` is the time they added. */
+  delays?: { id: string; from: string; until: string; endedAt?: string; active: boolean }[];
+  pausedMs?: number;
   dueAt?: string;
   dueDisplay?: string;
   remainingMs?: number;
@@ -190,7 +212,7 @@ export interface ClockView {
   notRequired?: NotRequiredReason;
 }
 
-export interface NotRequiredReason { basis: 'declaration' | 'risk-assessment'; reasoning: string; by: string; at: string; risk: RiskLevel }
+export interface NotRequiredReason { basis: 'declaration' | 'risk-assessment' | 'classification'; reasoning: string; by: string; at: string; risk?: RiskLevel }
 
 /** One thing a waiting clock needs: an anchor event to record, awareness, or a prior submission. */
 export interface AnchorWait {

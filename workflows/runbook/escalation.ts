@@ -7,7 +7,9 @@
  *   - passes an open gate at once when the new policy makes that gate automatic;
  *   - asks for a second pass of the runbook when the first one only recorded (contain skipped
  *     because the old policy records only) — `needsRerun`, which the workflow acts on.
- * Never loosens: a less severe alert changes nothing. Plan mode ignores it.
+ * Never loosens: a less severe alert changes nothing. Plan mode ignores it. A sender whose source
+ * may not tighten policy (the hint's `mayTighten: false`) changes nothing either, and the refusal
+ * is written to the timeline.
  * patched(): incidents that received escalating alerts before this change replay without it.
  */
 import { patched } from '@temporalio/workflow';
@@ -21,6 +23,7 @@ const mode = (g: GatePolicy | 'record-only') => (g === 'record-only' ? 'record o
 
 export class SeverityEscalation {
   private pending: AlertsPolicyHint | undefined;
+  private readonly refusals: string[] = [];
   private target?: { state: IncidentState; gates: GateKeeper };
   private rerunStarted = false;
 
@@ -30,6 +33,12 @@ export class SeverityEscalation {
   /** From the alerts signal handler (possibly before the state exists). */
   offer(hint: AlertsPolicyHint | undefined): void {
     if (!hint || this.live.dryRun || severityRank[hint.severity] <= severityRank[this.pending?.severity ?? this.live.severity]) return;
+    if (hint.mayTighten === false) {
+      const who = hint.requestedBy ? `${hint.requestedBy.name}${hint.requestedBy.kind === 'source' ? ` via ${hint.requestedBy.source}` : ''}` : 'its sender';
+      this.refusals.push(`a ${hint.severity} alert from ${who} did not raise the policy: that source may not tighten an open incident's policy (CORDON_SOURCE_MAY_TIGHTEN); an operator's alert can`);
+      if (this.target) this.logRefusals();
+      return;
+    }
     this.pending = hint;
     if (this.target) this.apply();
   }
@@ -37,7 +46,12 @@ export class SeverityEscalation {
   /** Once the state and gates exist: applies what arrived before. */
   attach(state: IncidentState, gates: GateKeeper): void {
     this.target = { state, gates };
+    this.logRefusals();
     if (this.pending) this.apply();
+  }
+
+  private logRefusals(): void {
+    for (const message of this.refusals.splice(0)) this.target!.state.log({ at: nowIso(), kind: 'note', message });
   }
 
   /** The first pass only recorded, and the policy now in force contains. */

@@ -17,21 +17,33 @@ const nowIso = (): string => new Date().toISOString();
 export interface GateResult { passed: boolean; status: 'done' | 'skipped'; detail: string }
 
 export interface GateKeeperOptions {
-  /** Who asked for the gated actions (the incident opener): four-eyes forbids them approving. */
-  requestedBy: string;
+  /** Identities that asked for the gated actions (the opener); four-eyes forbids them approving. */
+  requesters: string[];
   pager: Pager;
+  /** Plan mode: a gate never waits; it records who it would wait for and the plan goes on. */
+  rehearse?: boolean;
 }
 
 export class GateKeeper {
   private readonly policies = new Map<string, GatePolicy>();
   private readonly decisions = new Map<string, 'approve' | 'reject'>();
   private readonly autoReasons = new Map<string, string>();
+  private readonly requesters: string[];
   private closed = false;
 
-  constructor(private readonly state: IncidentState, private readonly opts: GateKeeperOptions) {}
+  constructor(private readonly state: IncidentState, private readonly opts: GateKeeperOptions) {
+    this.requesters = [...opts.requesters];
+  }
+
+  /** A later alert's sender also asked for these actions. */
+  addRequester(identity: string): void {
+    if (!this.requesters.includes(identity)) this.requesters.push(identity);
+  }
+
+  get requesterIdentities(): string[] { return [...this.requesters]; }
 
   refuse(d: StepDecision): GateRefusal | undefined {
-    return refuseDecision(d, this.state.hasStep(d.step) ? this.state.step(d.step) : undefined, this.policies.get(d.step), this.opts.requestedBy);
+    return refuseDecision(d, this.state.hasStep(d.step) ? this.state.step(d.step) : undefined, this.policies.get(d.step), this.requesters);
   }
 
   /** Applies a decision the validator accepted. */
@@ -52,6 +64,10 @@ export class GateKeeper {
   async pass(name: string, policy: GatePolicy): Promise<GateResult> {
     if (policy.mode === 'auto') return { passed: true, status: 'done', detail: 'approved automatically by policy' };
     const required = requiredApprovals(policy);
+    if (this.opts.rehearse) {
+      const fourEyes = policy.forbidSelfApproval && this.requesters.length ? `, not by ${this.requesters.join(' or ')}` : '';
+      return { passed: true, status: 'done', detail: `plan: would wait for ${required} approval(s) from ${policy.approverRoles.join('/')}${fourEyes}, up to ${policy.timeoutMinutes} min (then ${policy.onTimeout}); planned as approved` };
+    }
     this.policies.set(name, policy);
     this.state.transition(name, 'awaiting-approval', nowIso(), `needs ${required} approval(s) from ${policy.approverRoles.join('/')}; on no decision within ${policy.timeoutMinutes} min: ${policy.onTimeout}`);
     this.page(name, policy, 'approval-needed', 0, policy.notify ?? [], `${this.title(name)} needs ${required} approval(s) from ${policy.approverRoles.join('/')}`);

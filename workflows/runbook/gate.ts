@@ -3,6 +3,8 @@
  * an update validator gives before anything enters history. Pure, so unit tests cover every
  * refusal without Temporal. Order of checks: the step, then its gate, then the reason, then
  * the person (role, same person twice, four-eyes) — so the answer names the first real problem.
+ * Four-eyes compares identities: `requesters` holds the identity name of everyone who asked for
+ * this incident's actions (its opener and every later alert's sender, provenance.ts).
  */
 import type { StepState } from '../../src/domain/incident';
 import type { GatePolicy, StepDecision } from '../definitions';
@@ -24,7 +26,7 @@ export function refuseDecision(
   decision: StepDecision,
   step: StepState | undefined,
   policy: GatePolicy | undefined,
-  requestedBy: string | undefined,
+  requesters: readonly string[],
 ): GateRefusal | undefined {
   if (!step) return { code: 'unknown-step', message: `no step named "${decision.step}" in this incident` };
   // A step that exists but whose gate is not open (an action, a gate not reached yet or already decided).
@@ -38,8 +40,8 @@ export function refuseDecision(
     if ((step.approvals ?? []).some((a) => a.by === decision.operator.name)) {
       return { code: 'same-person', message: `${decision.operator.name} already approved "${decision.step}"; a second, different approver is required` };
     }
-    if (policy.forbidSelfApproval && requestedBy === decision.operator.name) {
-      return { code: 'self-approval', message: `${decision.operator.name} requested "${decision.step}" and may not approve it (four-eyes policy)` };
+    if (policy.forbidSelfApproval && requesters.includes(decision.operator.name)) {
+      return { code: 'self-approval', message: `${decision.operator.name} raised an alert for this incident and may not approve "${decision.step}" (four-eyes policy)` };
     }
   }
   return undefined;

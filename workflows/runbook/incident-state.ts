@@ -37,7 +37,7 @@ export class IncidentState {
       plan: carried.plan,
     };
     for (const tally of carried.alerts ?? []) this.tallies.set(tally.dedupKey, tally);
-    if (!input.carried) this.log({ at: now, kind: 'note', message: `incident opened by ${input.openedBy}${input.dryRun ? ' (plan mode: no AWS changes)' : ''}` });
+    if (!input.carried) this.log({ at: now, kind: 'note', message: input.dryRun ? `plan requested by ${input.openedBy} (plan mode: no AWS changes)` : `incident opened by ${input.openedBy}` });
   }
 
   /** Called whenever phase, severity or the number of steps awaiting approval changes. */

@@ -2,12 +2,14 @@
  * Runs registry steps in order: checks each step's prerequisites, records every transition in
  * the incident's timeline, adds the step's AWS calls to the plan, and turns a thrown failure
  * into a failed step (a failure ends the step, not the incident, and is reported through
- * `onStepFailed`). Gate steps make their own
+ * `onStepFailed`). A step skipped for want of a prerequisite says why that one was not done
+ * (its error, or the reason it was skipped, back to the root cause). Gate steps make their own
  * awaiting-approval transition. `outcomeSummary` lists what was done and what was not.
  */
 import type { PlannedCall, StepStatus, TargetDescription, KnownGoodChoice, GroupTemplateChange } from '../../src/domain/incident';
 import type { CordonActivities } from '../../activities';
 import type { IncidentInput } from '../definitions';
+import type { FleetHold } from './fleet-steps';
 import type { GateKeeper } from './gate-keeper';
 import type { IncidentState } from './incident-state';
 import type { StepName } from './step-order';
@@ -21,6 +23,8 @@ export interface RunFacts {
   target?: TargetDescription;
   knownGood?: Extract<KnownGoodChoice, { kind: 'chosen' }>;
   change?: GroupTemplateChange;
+  /** The containment reservation this pass holds at its group's fleet guard (fleet-steps.ts). */
+  fleet?: FleetHold;
 }
 
 export interface RunContext {
@@ -58,7 +62,10 @@ export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepS
   const blocker = step.requires.find((r) => state.hasStep(r) && state.step(r).status !== 'done');
   if (blocker) {
     const b = state.step(blocker);
-    state.transition(step.name, 'skipped', nowIso(), `not done: needs "${blocker}", which is ${b.status}${b.status === 'failed' ? ` (${b.error})` : ''}`);
+    const why = b.status === 'failed' ? b.error : b.status === 'skipped' ? b.detail : undefined;
+    // A prerequisite skipped for want of its own names the root cause, not a chain of "needs".
+    const detail = b.status === 'skipped' && why?.startsWith('not done: needs ') ? why : `not done: needs "${blocker}", which is ${b.status}${why ? ` (${why})` : ''}`;
+    state.transition(step.name, 'skipped', nowIso(), detail);
     return 'skipped';
   }
   if (step.kind === 'action') state.transition(step.name, 'running', nowIso());

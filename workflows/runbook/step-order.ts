@@ -1,9 +1,13 @@
 /**
  * The default runbook as an ordered list of step names (AWS.md §1.2, synthesised order):
  * record state → gate → tag → protect evidence → scale-in protection → known-good image →
- * point the group at it → leave the group → leave target groups → isolate → cut credentials
- * (→ gated revoke of older sessions) → final tags; then recovery: gate → verify the replacement
- * (→ gated instance refresh when the image is suspect).
+ * point the group at it → reserve capacity from the fleet guard → leave the group → leave target
+ * groups → isolate → cut credentials (→ gated revoke of older sessions) → final tags → return the
+ * fleet reservation; then recovery: gate → verify the replacement (→ gated instance refresh when
+ * the image is suspect).
+ * Fleet guard (fleet-steps.ts): the reservation is asked for just before the first step that takes
+ * capacity away — leave the group, or isolate when isolation goes first — and returned after the
+ * final tags, so every step that takes capacity away runs inside it.
  * Forensics slots: snapshots start right after evidence protection (§1.2 step 8: no network
  * needed, so the earliest point-in-time copy); console output and, when the policy switches it
  * on, memory through SSM sit just before isolation (step 7: volatile, the agent still reaches
@@ -21,6 +25,7 @@ export const stepTitles = {
   'snapshot-volumes': 'Snapshot every attached volume (crash-consistent, tagged with the incident)',
   'scale-in-protection': 'Protect from scale-in',
   'known-good': 'Pick the last known-good image',
+  'fleet-budget': 'Reserve containment capacity from the group\'s fleet guard (over budget: wait, or an approver releases it)',
   'point-group': 'Point the group at a new launch template version with the known-good image',
   'leave-group': 'Leave the Auto Scaling group without decrementing desired capacity',
   'deregister-targets': 'Deregister from every load balancer target group',
@@ -31,6 +36,7 @@ export const stepTitles = {
   'approve-revoke-sessions': 'Approve denying older sessions of the instance role',
   'revoke-sessions': 'Deny sessions issued before now on the instance role (AWSRevokeOlderSessions)',
   'tag-quarantined': 'Tag ir:status=quarantined',
+  'fleet-release': 'Return the containment reservation to the fleet guard',
   'capture-metadata': 'Store the instance metadata as evidence',
   'capture-alerts': 'Store the alerts as evidence',
   replace: 'Approve replacement',
@@ -49,9 +55,12 @@ export function runbookStepNames(policy: RunbookPolicy, threat: { activeThreat: 
     'capture-console', ...(policy.forensics?.memory ? ['capture-memory' as const] : []), 'isolate', 'cut-credentials',
   ];
   if (policy.revokeSessions && policy.revokeSessions !== 'off') chain.push('approve-revoke-sessions', 'revoke-sessions');
-  chain.push('tag-quarantined');
+  chain.push('tag-quarantined', 'fleet-release');
   // AWS.md §1.2 step 7 note: with active exfiltration or C2, cut the network first and accept the cost.
   const ordered: StepName[] = threat.activeThreat && policy.isolateFirstOnActiveThreat ? ['isolate', ...chain.filter((s) => s !== 'isolate')] : chain;
+  // The fleet guard's reservation comes before whichever of leave-group and isolate runs first.
+  const first = ordered.findIndex((s) => s === 'leave-group' || s === 'isolate');
+  if (first >= 0) ordered.splice(first, 0, 'fleet-budget');
   const evidence: StepName[] = ['capture-metadata', 'capture-alerts'];
   const recovery: StepName[] = ['replace', 'verify-replacement'];
   if (policy.imageSuspect) recovery.push('approve-refresh', 'instance-refresh');

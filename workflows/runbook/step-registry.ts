@@ -3,12 +3,15 @@
  * run), so user-defined runbooks can later be composed from the same blocks. Gates are steps of
  * kind `gate` wrapping a GatePolicy; actions call one activity each (idempotent, check-before-act,
  * `dryRun` → calls planned, none made). The order lives in step-order.ts, AWS facts in activities/.
+ * Every step that takes capacity away (or acts on an instance that may still serve) requires
+ * `fleet-budget`, the group's fleet-guard reservation (fleet-steps.ts): rejected there, they skip.
  */
 import { RECORD_ONLY } from './escalation';
 import { patched } from '@temporalio/workflow';
 import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
 import type { GatePolicy } from '../definitions';
 import { flushAudit } from './audit-flush';
+import { fleetBudgetStep, fleetReleaseStep } from './fleet-steps';
 import { forensicsSteps } from './forensics-steps';
 import { waitForReplacement } from './replacement-wait';
 import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';
@@ -40,6 +43,8 @@ export function gate(name: StepName, requires: StepName[], policyOf: (ctx: RunCo
 }
 
 const Q: StepName[] = ['contain'];
+/** Steps that take capacity away (or act on an instance that may still serve): they run inside a fleet reservation. */
+const QF: StepName[] = ['contain', 'fleet-budget'];
 
 const steps: RunbookStep[] = [
   action('describe', [], async (ctx) => {
@@ -88,25 +93,26 @@ const steps: RunbookStep[] = [
     ctx.facts.change = r.change;
     return done(r.summary, r.calls);
   }),
-  action('leave-group', Q, async (ctx) => {
+  fleetBudgetStep,
+  action('leave-group', QF, async (ctx) => {
     if (!target(ctx).autoScalingGroup) return notInGroup;
     const r = await ctx.chain.leaveAutoScalingGroup({ ...base(ctx), mode: ctx.input.policy.leaveGroup ?? 'detach' });
     return done(r.summary, r.calls);
   }),
-  action('deregister-targets', Q, async (ctx) => {
+  action('deregister-targets', QF, async (ctx) => {
     const r = await ctx.chain.deregisterFromTargetGroups({ ...base(ctx), targetGroupArns: target(ctx).targetGroupArns });
     return done(r.summary, r.calls);
   }),
-  action('isolate', Q, async (ctx) => {
+  action('isolate', QF, async (ctx) => {
     const t = target(ctx);
     const r = await ctx.chain.isolateNetwork({ incidentId: ctx.input.incidentId, target: t, dryRun: ctx.input.dryRun });
     return done(`${ctx.input.dryRun ? 'would move' : 'moved'} ${t.networkInterfaces.length} ENI(s) to ${r.isolationGroupId}${r.alreadyIsolated ? ' (already isolated)' : ''}`, r.calls);
   }),
-  action('cut-credentials', Q, async (ctx) => {
+  action('cut-credentials', QF, async (ctx) => {
     const r = await ctx.chain.cutCredentials(base(ctx));
     return done(r.summary, r.calls);
   }),
-  gate('approve-revoke-sessions', Q, (ctx) => {
+  gate('approve-revoke-sessions', QF, (ctx) => {
     const p = ctx.input.policy.revokeSessions;
     return !p || p === 'off' ? 'off by policy' : !target(ctx).instanceProfile ? 'no instance profile at describe time' : p;
   }),
@@ -118,6 +124,7 @@ const steps: RunbookStep[] = [
     const r = await ctx.chain.markInstance({ ...base(ctx), step: 'tag-quarantined', incidentId: ctx.input.incidentId, status: 'quarantined' });
     return done(r.summary, r.calls);
   }),
+  fleetReleaseStep,
   gate('replace', ['point-group', 'leave-group'], (ctx) => ctx.input.policy.replace),
   action('verify-replacement', ['replace'], (ctx) => {
     flushAudit(ctx.state);

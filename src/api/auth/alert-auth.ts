@@ -1,18 +1,26 @@
 /**
  * Who sent an alert. Three ways in, tried in this order:
- *   1. HMAC (X-Cordon-Timestamp + X-Cordon-Signature over `${timestamp}.${rawBody}`) when the
- *      request carries either header — for webhooks that cannot hold a bearer token;
+ *   1. HMAC (X-Cordon-Timestamp + X-Cordon-Signature over
+ *      `${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}`, auth-hmac.ts) when the request
+ *      carries either header — for webhooks that cannot hold a bearer token;
  *   2. a bearer token whose identity has the `alert-source` role (or responder/admin);
- *   3. for `cloudwatch-sns` only, with neither of the above: Amazon SNS's own message signature.
+ *   3. for `cloudwatch-sns` only, with neither of the above: Amazon SNS's own message signature,
+ *      whose signed Timestamp must be inside the age window (sns-signature.ts).
  * Invariants: 401 for no or invalid credentials (bad, stale or replayed HMAC, unknown token,
- * bad SNS signature), 403 only for a known identity without the role; HMAC secrets are per
- * source, so a secret leaked from one sender cannot forge another's alerts; an HMAC signature
+ * bad or stale SNS signature), 403 only for a known identity without the role; HMAC secrets are
+ * per source, so a secret leaked from one sender cannot forge another's alerts; an HMAC signature
  * or SNS MessageId is remembered only after it verified, and `forget` lets the route release it
  * when Cordon itself failed (5xx) so the sender's identical retry is not refused as a replay.
+ * An SNS MessageId is remembered until its message's Timestamp leaves the age window, after which
+ * the verifier refuses the message as stale, so no redelivery is counted twice.
+ * With `replayStoreDir`, both memories are files there (replay-store.ts) and survive a restart;
+ * API replicas that should share dedup must share that folder. Without it they are in memory.
  */
-import type { FastifyRequest } from 'fastify';
-import { ReplayCache, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHmac } from '../../alerts/auth-hmac';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import path from 'node:path';
+import { ReplayCache, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHmac, type ReplayMemory } from '../../alerts/auth-hmac';
 import type { AlertSource } from '../../alerts';
+import { FileReplayStore } from '../../alerts/replay-store';
 import type { SnsSignatureVerifier } from '../../alerts/sns-signature';
 import type { SnsMessage } from '../../alerts/normalise-cloudwatch-sns';
 import { badRequest, forbidden, HttpError, unauthorized } from '../errors';
@@ -27,25 +35,38 @@ export interface AlertAuthOptions {
   /** Secrets per source; several while rotating. A source without one refuses HMAC. */
   hmacSecrets: Partial<Record<AlertSource, readonly string[]>>;
   replayWindowSeconds: number;
+  /** Also accept the legacy body-only HMAC form (CORDON_ALERT_HMAC_LEGACY_BODY_ONLY); warned about once. */
+  hmacLegacyBodyOnly?: boolean;
   now: () => Date;
   sns: SnsSignatureVerifier;
-  /** How long an SNS MessageId is remembered (SNS retries a delivery for up to an hour by default). */
-  snsDedupSeconds?: number;
+  /** Folder of the persistent replay memories (`<CORDON_DATA_DIR>/replay`); none: in memory. */
+  replayStoreDir?: string;
+  log?: Pick<FastifyBaseLogger, 'warn'>;
 }
 
 const HMAC_REASONS = {
   missing: 'both X-Cordon-Timestamp and X-Cordon-Signature are required',
   malformed: 'X-Cordon-Timestamp must be unix seconds and X-Cordon-Signature sha256=<64 hex digits>',
   stale: 'X-Cordon-Timestamp is outside the replay window',
-  'bad-signature': 'the signature does not match the body',
+  'bad-signature': 'the signature does not match the timestamp, method, path with query and body (`${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}`)',
   replayed: 'this signed request was already received',
 } as const;
 
 export class AlertAuthenticator {
-  private readonly replay = new ReplayCache({ maxEntries: 100_000 });
-  private readonly snsSeen = new ReplayCache({ maxEntries: 100_000 });
+  private readonly replay: ReplayMemory;
+  private readonly snsSeen: ReplayMemory;
 
-  constructor(private readonly opts: AlertAuthOptions) {}
+  constructor(private readonly opts: AlertAuthOptions) {
+    const nowSeconds = () => opts.now().getTime() / 1000;
+    const memory = (file: string): ReplayMemory => (opts.replayStoreDir
+      ? FileReplayStore.open(path.join(opts.replayStoreDir, file), { maxEntries: 100_000, now: nowSeconds })
+      : new ReplayCache({ maxEntries: 100_000 }));
+    this.replay = memory('hmac-signatures.jsonl');
+    this.snsSeen = memory('sns-message-ids.jsonl');
+    if (opts.hmacLegacyBodyOnly) {
+      opts.log?.warn('CORDON_ALERT_HMAC_LEGACY_BODY_ONLY is on: HMAC signatures over `${timestamp}.${rawBody}` are accepted, so a captured signed request can be replayed to another path or query string inside the replay window; move senders to `${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}` and turn it off');
+    }
+  }
 
   /**
    * Authenticates one request; throws the 401/403 HttpError otherwise. `body` parses the raw
@@ -74,7 +95,8 @@ export class AlertAuthenticator {
   firstDelivery(sender: AlertSender): boolean {
     if (sender.kind !== 'sns') return true;
     const now = this.opts.now().getTime() / 1000;
-    return this.snsSeen.remember(sender.replayKey, now + (this.opts.snsDedupSeconds ?? 3600), now);
+    const leavesWindow = Date.parse(sender.message.Timestamp) / 1000 + this.opts.sns.maxAgeSeconds;
+    return this.snsSeen.remember(sender.replayKey, Math.max(leavesWindow, now), now);
   }
 
   private hmac(source: AlertSource, request: FastifyRequest, rawBody: Buffer): AlertSender {
@@ -82,11 +104,12 @@ export class AlertAuthenticator {
     if (!secrets?.length) throw unauthorized(`HMAC signing is not configured for ${source}; use a bearer token`);
     const result = verifyHmac({
       secret: secrets, timestamp: request.headers[TIMESTAMP_HEADER], signature: request.headers[SIGNATURE_HEADER],
-      rawBody, now: this.opts.now(), windowSeconds: this.opts.replayWindowSeconds, replayCache: this.replay,
+      method: request.method, url: request.url, rawBody, legacyBodyOnly: this.opts.hmacLegacyBodyOnly,
+      now: this.opts.now(), windowSeconds: this.opts.replayWindowSeconds, replayCache: this.replay,
     });
     if (!result.ok) throw unauthorized(`HMAC ${result.reason}: ${HMAC_REASONS[result.reason]}`);
     const signature = String(request.headers[SIGNATURE_HEADER]).trim().slice('sha256='.length).toLowerCase();
-    return { kind: 'hmac', name: `${source} (signed)`, replayKey: signature };
+    return { kind: 'hmac', name: `${source} (signed${result.form === 'body-only' ? ', legacy body-only' : ''})`, replayKey: signature };
   }
 
   private async sns(body: unknown): Promise<AlertSender> {
@@ -98,6 +121,9 @@ export class AlertAuthenticator {
     }
     // The certificate could not be fetched: transient, so ask SNS to retry (it retries 5xx).
     if (verified.reason === 'cert-unavailable') throw new HttpError(503, 'unavailable', `SNS signing certificate unavailable: ${verified.detail ?? ''}`);
+    if (verified.reason === 'stale' || verified.reason === 'future-timestamp') {
+      throw unauthorized(`SNS message refused: ${verified.reason} (${verified.detail ?? ''})`);
+    }
     throw unauthorized(`SNS signature refused: ${verified.reason}${verified.detail ? ` (${verified.detail})` : ''}`);
   }
 }

@@ -3,7 +3,8 @@
  * Invariants: the counter key is the source, not the client address (EventBridge and SNS send
  * from many addresses); the limiter runs as a preHandler, after authentication, so forged
  * requests cannot use up a real source's budget; a refusal is the 429 of the error envelope
- * with Retry-After.
+ * with Retry-After. Failed authentication is limited separately, per client address and
+ * before any signature work (unauthenticated-rate-limit.ts).
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';

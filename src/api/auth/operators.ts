@@ -13,7 +13,8 @@ export type Role = (typeof roles)[number];
 export interface Identity { name: string; roles: Role[] }
 
 const operatorFile = z.array(z.object({
-  name: z.string().min(1),
+  // No `:` — HMAC and SNS credentials are named `hmac:<source>` / `sns:<topic>`, so no operator can share their identity.
+  name: z.string().regex(/^[^:\s][^:]*$/, 'a name without ":" (reserved for signed alert sources)'),
   roles: z.array(z.enum(roles)).min(1),
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
 }).strict());

@@ -4,8 +4,11 @@
  *   unknown source 404 → oversize 413 / wrong media type 415 (parser) → authenticate 401/403
  *   (preValidation, alert-auth.ts) → per-source rate limit 429 (preHandler) → JSON and
  *   normalise 400 (field paths) / 422 (nothing accused is an instance) / 200 (SNS control
- *   message, INSUFFICIENT_DATA, repeated SNS delivery) → keep the exact request bytes as
- *   evidence of each incident it accuses (alert-evidence.ts; not in plan mode) → open or join 202.
+ *   message, INSUFFICIENT_DATA, repeated SNS delivery) → 422 when one payload accuses more
+ *   instances than CORDON_ALERT_MAX_INSTANCES → provenance and source trust (alert-origin.ts:
+ *   who sent it, severity capped at the source's ceiling) → plan mode (`?dryRun=true`): one
+ *   `plan-<uuid>` workflow per instance, 202 with their ids, nothing else → keep the exact request
+ *   bytes as evidence of each incident it accuses (alert-evidence.ts) → open or join 202.
  * Invariants: nothing reaches Temporal before authentication and validation have passed; 202
  * means every alert of the payload is in its incident's history (signal-with-start returned)
  * — the runbook itself is never awaited; an incident is per resource, so an alert for a
@@ -22,11 +25,15 @@ import { AlertEvidence, type AlertEvidenceOptions } from '../../alerts/alert-evi
 import { DEFAULT_WINDOW_SECONDS } from '../../alerts/auth-hmac';
 import { confirmSnsSubscription, fetchSnsCertificate, type ConfirmSubscription, type FetchCert } from '../../alerts/sns-http';
 import { SnsSignatureVerifier } from '../../alerts/sns-signature';
-import type { IncidentAlert } from '../../domain/incident';
 import type { EvidenceStore } from '../../evidence/store';
 import type { ApiMetrics } from '../../observability/metrics';
 import { incidentIdFor } from '../../temporal/incident-id';
-import { workflowAcceptsAlertBatches, type IncidentService } from '../../temporal/incident-service';
+import { workflowAcceptsAlertBatches, type AlertOrigin, type IncidentService } from '../../temporal/incident-service';
+import { severityRank, type IncidentAlert } from '../../domain/incident';
+import type { Requester } from '../../domain/provenance';
+import { defaultPolicies } from '../../policy/runbook-policy';
+import { parseSourceTrust, type SourceTrust } from '../../policy/source-trust';
+import { judgedAlert, requesterFor } from './alert-origin';
 import { AlertAuthenticator, type AlertSender } from '../auth/alert-auth';
 import { alertRateLimiter } from '../auth/alert-rate-limit';
 import { alertSources } from '../../alerts/alert';
@@ -41,12 +48,16 @@ export interface AlertRouteOptions {
   /** Per-source HMAC secrets (several while rotating); a source without one accepts bearer tokens only. */
   hmacSecrets?: Partial<Record<AlertSource, readonly string[]>>;
   replayWindowSeconds?: number;
+  /** Also accept the legacy body-only HMAC form (compatibility; default off). */
+  hmacLegacyBodyOnly?: boolean;
+  /** Folder of the persistent replay memories (HMAC signatures, SNS MessageIds); none: in memory. */
+  replayStoreDir?: string;
   /** Requests per source per minute (default 6000). */
   rateLimitPerMinute?: number;
   /** Largest accepted body (default 512 KiB). */
   bodyLimitBytes?: number;
-  /** SNS: trusted certificate/SubscribeURL hosts and the two HTTP calls (injectable for tests). */
-  sns?: { certHostPattern?: RegExp; fetchCert?: FetchCert; confirmSubscription?: ConfirmSubscription };
+  /** SNS: trusted certificate/SubscribeURL hosts, oldest signed Timestamp accepted, and the two HTTP calls (injectable for tests). */
+  sns?: { certHostPattern?: RegExp; maxAgeSeconds?: number; fetchCert?: FetchCert; confirmSubscription?: ConfirmSubscription };
   /**
    * Group commit: alerts for one incident that arrive while its previous signal is in flight go
    * as one batch signal (alert-batcher.ts). Default: on when the workflow defines its
@@ -55,6 +66,10 @@ export interface AlertRouteOptions {
   batchAlerts?: boolean;
   /** Where each accepted request's exact bytes are kept as evidence (buildApi passes its store); none: not kept. */
   evidence?: EvidenceStore;
+  /** What each source may claim (severity ceiling, may tighten); default: CORDON_SOURCE_* defaults over the default policies. */
+  trust?: SourceTrust;
+  /** Distinct instances one payload may accuse (default 10). */
+  maxInstancesPerPayload?: number;
   /** Collector name, wait budget and join mode of those writes (alert-evidence.ts). */
   rawEvidence?: Pick<AlertEvidenceOptions, 'collector' | 'waitMs' | 'joins' | 'maxBacklogBytes' | 'shutdownWaitMs'>;
 }
@@ -64,14 +79,10 @@ declare module 'fastify' {
   interface FastifyRequest { alertIngest?: IngestState }
 }
 
-const query = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
+/** The configuration defaults (schema.ts) over the default policies, for callers that pass no trust. */
+const DEFAULT_TRUST = parseSourceTrust('generic=approval,alertmanager=approval,cloudwatch-sns=approval', 'guardduty,securityhub', defaultPolicies);
 
-export function toIncidentAlert(alert: Alert, receivedAt: string): IncidentAlert {
-  return {
-    source: alert.source, sourceId: alert.sourceId, dedupKey: alert.dedupKey, severity: alert.severity, title: alert.title,
-    status: alert.status, firstSeen: alert.firstSeen, lastSeen: alert.lastSeen, receivedAt, indicators: alert.indicators,
-  };
-}
+const query = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
 
 /** Parses the raw body once, on first use; a 400 names `(body)` when it is not JSON. */
 function lazyJson(raw: unknown): () => unknown {
@@ -103,11 +114,14 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
   const auth = new AlertAuthenticator({
     hmacSecrets: opts.hmacSecrets ?? {},
     replayWindowSeconds: opts.replayWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
+    hmacLegacyBodyOnly: opts.hmacLegacyBodyOnly, replayStoreDir: opts.replayStoreDir, log: app.log,
     now,
-    sns: new SnsSignatureVerifier({ fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate, certHostPattern: opts.sns?.certHostPattern, now }),
+    sns: new SnsSignatureVerifier({ fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate, certHostPattern: opts.sns?.certHostPattern, maxAgeSeconds: opts.sns?.maxAgeSeconds, now }),
   });
   const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
   const record = recorder(incidents, opts.batchAlerts ?? workflowAcceptsAlertBatches);
+  const trust = opts.trust ?? DEFAULT_TRUST;
+  const maxInstances = opts.maxInstancesPerPayload ?? 10;
   const evidence = opts.evidence ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence }) : undefined;
   // Graceful shutdown writes what is still queued (joins answered before their write).
   if (evidence) app.addHook('onClose', async () => evidence.flush());
@@ -141,20 +155,33 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
         return reply.status(200).send(await controlMessage(request, sender, result.reason, result.control, confirm));
       }
 
+      const requester = requesterFor(source, sender, request.identity);
+      const accused = dedupKeysByIncident(result.alerts);
+      // Blast radius: one request (one leaked secret, one bad rule) may accuse only so many instances.
+      if (accused.size > maxInstances) {
+        throw unprocessable(`one alert payload may accuse at most ${maxInstances} instances (CORDON_ALERT_MAX_INSTANCES); this one accuses ${accused.size}; nothing was started`, [{ path: '(body)', message: `${accused.size} distinct instances` }]);
+      }
       const receivedAt = now().toISOString();
-      const openedBy = `${sender.name} (${source})`;
-      const dryRun = q.data.dryRun === 'true';
-      // Plan mode rehearses without side effects, so it keeps no evidence either.
-      const kept = evidence && !dryRun ? evidence.keep({
+      const judged = result.alerts.map((alert) => ({ resource: alert.resource, ...judgedAlert(alert, receivedAt, requester, trust) }));
+      if (q.data.dryRun === 'true') {
+        // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
+        const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
+          request.log.error({ err }, 'could not start a plan in Temporal');
+          throw new HttpError(503, 'unavailable', 'could not start the plan; retry');
+        });
+        return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
+      }
+
+      const kept = evidence ? evidence.keep({
         source, body: raw, mediaType: request.headers['content-type'] ?? 'application/octet-stream', receivedAt,
         sender: { name: sender.name, kind: sender.kind }, requestId: request.id,
-      }, dedupKeysByIncident(result.alerts), request.log) : undefined;
+      }, accused, request.log) : undefined;
       try {
-        const accepted = await Promise.all(result.alerts.map(async (alert) => {
-          const incidentId = incidentIdFor(alert.resource);
+        const accepted = await Promise.all(judged.map(async ({ resource, alert, mayTighten, notes }) => {
+          const incidentId = incidentIdFor(resource);
           await kept?.beforeSignal(incidentId);
-          await record(alert.resource, toIncidentAlert(alert, receivedAt), { dryRun, openedBy });
-          return { incidentId, dedupKey: alert.dedupKey, instanceId: alert.resource.instanceId, severity: alert.severity, status: alert.status };
+          await record(resource, alert, { requestedBy: requester, mayTighten, notes });
+          return { incidentId, dedupKey: alert.dedupKey, instanceId: resource.instanceId, severity: alert.severity, ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}), status: alert.status };
         }));
         await kept?.settled();
         return reply.status(202).send({ accepted, skipped: result.skipped });
@@ -176,21 +203,40 @@ function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
   return byIncident;
 }
 
-type RecordAlert = (resource: AlertResource, alert: IncidentAlert, opts: { dryRun: boolean; openedBy: string }) => Promise<string>;
+type RecordAlert = (resource: AlertResource, alert: IncidentAlert, origin: Required<Pick<AlertOrigin, 'requestedBy' | 'mayTighten' | 'notes'>>) => Promise<string>;
 
-/** One signal per alert, or (batchAlerts) group commit per incident and plan mode. */
+/** One signal per alert, or (batchAlerts) group commit per incident and sender. */
 function recorder(incidents: IncidentService, batch: boolean): RecordAlert {
   if (!batch) return (resource, alert, o) => incidents.openOrJoin(resource, alert, o);
-  interface Item { resource: AlertResource; alert: IncidentAlert; openedBy: string; dryRun: boolean }
+  interface Item { resource: AlertResource; alert: IncidentAlert; origin: Parameters<RecordAlert>[2] }
   const batcher = new AlertBatcher<Item>(async (_key, items) => {
-    const { resource, dryRun, openedBy } = items[0]!;
-    await incidents.openOrJoinBatch(resource, items.map((i) => i.alert), { dryRun, openedBy });
+    const { resource, origin } = items[0]!;
+    await incidents.openOrJoinBatch(resource, items.map((i) => i.alert), { ...origin, notes: items.flatMap((i) => i.origin.notes) });
   });
-  return async (resource, alert, o) => {
+  return async (resource, alert, origin) => {
     const incidentId = incidentIdFor(resource);
-    await batcher.submit(`${incidentId}|${o.dryRun}`, { resource, alert, ...o });
+    // One batch carries one sender: its provenance and trust ride in the batch's single hint.
+    await batcher.submit(`${incidentId}|${origin.requestedBy.kind}|${origin.requestedBy.name}|${origin.mayTighten}`, { resource, alert, origin });
     return incidentId;
   };
+}
+
+/** Plan mode: one plan workflow per accused instance, each under its own `plan-<uuid>`; no incident is touched. */
+async function startPlans(
+  incidents: IncidentService, judged: { resource: AlertResource; alert: IncidentAlert }[], requester: Requester,
+): Promise<{ planId: string; instanceId: string; severity: string; dedupKeys: string[] }[]> {
+  const byInstance = new Map<string, { resource: AlertResource; alerts: IncidentAlert[] }>();
+  for (const { resource, alert } of judged) {
+    const key = incidentIdFor(resource);
+    const group = byInstance.get(key) ?? { resource, alerts: [] };
+    group.alerts.push(alert);
+    byInstance.set(key, group);
+  }
+  return Promise.all([...byInstance.values()].map(async ({ resource, alerts }) => {
+    const planId = await incidents.plan(resource, alerts, { requestedBy: requester });
+    const top = alerts.reduce((a, b) => (severityRank[b.severity] > severityRank[a.severity] ? b : a));
+    return { planId, instanceId: resource.instanceId, severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
+  }));
 }
 
 /** SNS subscription handshake (only for SNS-signed messages) and other well-formed non-alerts. */

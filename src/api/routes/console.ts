@@ -3,27 +3,33 @@
  * air-gapped) under a strict Content-Security-Policy (no inline script, no other origin, no
  * framing), plus GET /v1/me so the page can show who is signed in. The token lives in the
  * tab's sessionStorage and travels only as a bearer header, so there is no cookie to forge.
+ * Invariant: only the listed asset names are served (a Map, so `toString`, `__proto__` and
+ * other built-in member names are unknown assets, 404 like any other).
  */
 import type { FastifyInstance } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
+import { notFound } from '../errors';
 import { requireIdentity } from '../server';
 
 const assetsDir = path.resolve(__dirname, '..', '..', 'console', 'assets');
-const assets: Record<string, string> = { 'index.html': 'text/html', 'console.css': 'text/css', 'console-lib.js': 'text/javascript', 'console.js': 'text/javascript' };
+const assets = new Map<string, string>([
+  ['index.html', 'text/html'], ['console.css', 'text/css'], ['console-charts.css', 'text/css'],
+  ['console-lib.js', 'text/javascript'], ['console-charts.js', 'text/javascript'], ['console-incident.js', 'text/javascript'], ['console.js', 'text/javascript'],
+]);
 
 export function registerConsoleRoutes(app: FastifyInstance): void {
-  const files = Object.fromEntries(Object.keys(assets).map((name) => [name, fs.readFileSync(path.join(assetsDir, name))]));
+  const files = new Map([...assets.keys()].map((name) => [name, fs.readFileSync(path.join(assetsDir, name))]));
   const headers = {
     'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache',
   };
   app.get('/', async (_req, reply) => reply.redirect('/console'));
-  app.get('/console', async (_req, reply) => reply.headers(headers).type(assets['index.html']!).send(files['index.html']));
+  app.get('/console', async (_req, reply) => reply.headers(headers).type(assets.get('index.html')!).send(files.get('index.html')));
   app.get<{ Params: { file: string } }>('/console/:file', async (req, reply) => {
-    const type = assets[req.params.file];
-    if (!type) return reply.status(404).send({ error: { code: 'not_found', message: 'no such asset', requestId: req.id } });
-    return reply.headers(headers).type(type).send(files[req.params.file]);
+    const type = assets.get(req.params.file);
+    if (!type) throw notFound('no such asset');
+    return reply.headers(headers).type(type).send(files.get(req.params.file));
   });
   app.get('/v1/me', async (request) => requireIdentity(request));
 }

@@ -1,19 +1,21 @@
 /**
- * Breach notification: an incident's clocks and draft, every open deadline, and the decisions
- * (submissions, awareness, anchor events, risk assessments, "not required"), which go to the
- * breach workflow as updates. Roles are checked here for a clear 403 and again by the update
- * validators, which also answer refusals the API cannot see (late without reasons or an instant
- * in the future → 400; an unknown or closed obligation, an anchor this breach does not use or one
- * already recorded → 409).
+ * Breach notification: the entity profile (any operator), an incident's clocks and draft, every
+ * open deadline, and the decisions (submissions, awareness, anchor events, classifications,
+ * law-enforcement delays, risk assessments, "not required"), which go to the breach workflow as
+ * updates. Roles are checked here for a clear 403 and again by the update validators, which also
+ * answer refusals the API cannot see (late without reasons or an instant in the future → 400; an
+ * unknown or closed obligation, an anchor or classification this breach does not use or one
+ * already recorded, a delay the law does not provide for → 409).
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ANCHOR_EVENT_NAMES, ANCHOR_EVENTS } from '../../regulatory/anchors';
-import type { AnchorEvent } from '../../regulatory/types';
+import type { AnchorEvent, ClassificationKind } from '../../regulatory/types';
 import { isIncidentId } from '../../temporal/incident-id';
 import { anchorRoles } from '../../../workflows/notification/anchors';
+import { CLASSIFICATION_KINDS, CLASSIFICATIONS } from '../../../workflows/notification/classify';
 import type { NotificationService } from '../../temporal/notification-service';
 import { hasRole, type Role } from '../auth/operators';
 import { badRequest, forbidden, fromFailureType, notFound, zodIssues } from '../errors';
@@ -24,7 +26,7 @@ const instant = z.iso.datetime({ offset: true });
 const submissionBody = z.object({
   obligationId: z.string().trim().min(1),
   reference: z.string().trim().min(1).max(200),
-  phase: z.enum(['initial', 'follow-up', 'final']).default('initial'),
+  phase: z.enum(['initial', 'follow-up', 'final', 'progress']).default('initial'),
   submittedAt: instant.optional(),
   reasonsForDelay: z.string().trim().min(1).max(4000).optional(),
 }).strict();
@@ -45,6 +47,25 @@ const riskBody = z.object({
   level: z.enum(['low', 'medium', 'high']),
   reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
 }).strict();
+
+const classificationBody = z.object({
+  kind: z.enum(CLASSIFICATION_KINDS as [ClassificationKind, ...ClassificationKind[]], { message: `one of ${CLASSIFICATION_KINDS.join(', ')}` }),
+  outcome: z.enum(['yes', 'no']).default('yes'),
+  at: instant,
+  awareAt: instant.optional(),
+  reason: z.string().trim().min(1).max(4000),
+}).strict();
+const delayBody = z.object({
+  obligationIds: z.array(z.string().trim().min(1)).min(1),
+  basis: z.enum(['written', 'oral']),
+  agency: z.string().trim().min(1).max(200),
+  official: z.string().trim().min(1).max(200),
+  from: instant,
+  until: instant,
+  reason: z.string().trim().min(1).max(4000),
+}).strict();
+const endDelayParams = z.object({ id: idParams.shape.id, delayId: z.string().regex(/^delay-\d+$/, 'a delay id (delay-<n>)') });
+const endDelayBody = z.object({ at: instant.optional(), reason: z.string().trim().min(1).max(4000) }).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const parsed = schema.safeParse(value);
@@ -69,6 +90,11 @@ export function registerNotificationRoutes(app: FastifyInstance, notifications: 
     if (!hasRole(identity, ...roles)) throw forbidden(`${identity.name} may not ${what} (${roles.join(' or ')} role)`);
     return identity;
   };
+
+  app.get('/v1/profile', async (request) => {
+    requireIdentity(request);
+    return notifications.profile();
+  });
 
   app.get('/v1/incidents/:id/notification', async (request) => {
     requireIdentity(request);
@@ -104,6 +130,29 @@ export function registerNotificationRoutes(app: FastifyInstance, notifications: 
     const roles = anchorRoles(body.anchor);
     if (!hasRole(operator, ...roles)) throw forbidden(`${operator.name} may not record ${body.anchor} (${roles.join(' or ')} role)`);
     return viaUpdate(id, () => notifications.recordAnchor(id, { ...body, operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/classifications', async (request) => {
+    const operator = allowed(request, 'classify incidents', 'dpo', 'approver');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(classificationBody, request.body, 'body');
+    const roles = CLASSIFICATIONS[body.kind].roles;
+    if (!hasRole(operator, ...roles)) throw forbidden(`${operator.name} may not classify ${body.kind} (${roles.join(' or ')} role)`);
+    return viaUpdate(id, () => notifications.classify(id, { ...body, operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/delays', async (request) => {
+    const operator = allowed(request, 'record a law-enforcement delay', 'dpo');
+    const { id } = parse(idParams, request.params, 'path');
+    const body = parse(delayBody, request.body, 'body');
+    return viaUpdate(id, () => notifications.startDelay(id, { ...body, operator }));
+  });
+
+  app.post('/v1/incidents/:id/notification/delays/:delayId/end', async (request) => {
+    const operator = allowed(request, 'end a law-enforcement delay', 'dpo');
+    const { id, delayId } = parse(endDelayParams, request.params, 'path');
+    const body = parse(endDelayBody, request.body, 'body');
+    return viaUpdate(id, () => notifications.endDelay(id, { delayId, at: body.at ?? new Date().toISOString(), reason: body.reason, operator }));
   });
 
   app.post('/v1/incidents/:id/notification/risk', async (request) => {

@@ -1,20 +1,36 @@
-// Cordon operator console: plain JavaScript, no external assets (works air-gapped). Pages:
-// incidents, one incident (approvals, runbook, timeline, evidence, clocks, draft), deadlines.
-// Live: state refreshes every 3 s (not while a reason is being typed), countdowns every second.
+// Cordon operator console: plain JavaScript, no external assets (works air-gapped). Routes:
+// #/incidents, #/incidents/<id> (also /approve/<step> and /clocks/<obligation>, the links notices
+// carry; the address survives sign-in), #/deadlines. Live: the page polls every 3 s with ETags
+// (a 304 changes nothing) and patches only the cards whose data changed, so typing, focus and
+// scroll survive; countdowns and clock bars tick every second; the header says when the data was
+// last fetched and whether the connection is live.
 'use strict';
 (() => {
-  const { h, pill, when, age, countdownEl, tick, toast, api, optional, token, tokenKey, clocksOf, draftOf, artifactsOf, verdictOf } = window.Cordon;
+  const C = window.Cordon;
+  const { h, pill, when, age, countdownEl, api, optional, token, tokenKey, clocksOf, patch, card, clockTime } = C;
   const app = document.getElementById('app');
-  let timer;
+  const updated = document.getElementById('updated');
+  const POLL_MS = 3000;
+  let timer, poll, ticks = 0, lastOk = 0, failing = false, rendering = false, again = false, focusedFor = '';
   const me = () => JSON.parse(sessionStorage.getItem('cordon.me') || 'null');
+
+  function parseRoute() {
+    const hash = location.hash || '#/incidents';
+    const m = hash.match(/^#\/incidents\/([\w.-]+)(?:\/(approve|clocks)\/([^/]+))?$/);
+    if (m) return { page: 'incident', id: m[1], approve: m[2] === 'approve' ? decodeURIComponent(m[3]) : undefined, clock: m[2] === 'clocks' ? decodeURIComponent(m[3]) : undefined, key: hash };
+    return { page: hash.startsWith('#/deadlines') ? 'deadlines' : 'incidents', key: hash };
+  }
 
   function signOut() {
     sessionStorage.removeItem(tokenKey);
     sessionStorage.removeItem('cordon.me');
+    C.forget();
     route();
   }
   function showSignIn() {
+    const r = parseRoute();
     app.replaceChildren(document.getElementById('signin').content.cloneNode(true));
+    if (r.approve) document.getElementById('signin-why').textContent = `Sign in to decide “${r.approve}” on ${r.id}: the decision opens right after.`;
     document.getElementById('signin-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       sessionStorage.setItem(tokenKey, document.getElementById('token').value.trim());
@@ -28,159 +44,160 @@
         document.getElementById('signin-error').textContent = 'That token was not accepted.';
       }
     });
+    document.getElementById('token').focus();
   }
 
   async function incidentsPage() {
     const { incidents } = await api('GET', '/v1/incidents');
-    const rows = incidents.map((i) => h('tr', { class: 'row', onclick: () => { location.hash = `#/incidents/${i.incidentId}`; } },
-      h('td', {}, h('a', { href: `#/incidents/${i.incidentId}` }, i.instanceId || i.incidentId)),
-      h('td', {}, i.severity ? pill(i.severity, 'sev') : '—'),
-      h('td', {}, pill(i.status === 'RUNNING' ? i.phase || 'open' : i.status.toLowerCase())),
-      h('td', {}, i.pendingApprovals ? h('span', { class: 's-awaiting-approval' }, `${i.pendingApprovals} waiting`) : ''),
-      h('td', { class: 'muted' }, i.account && i.region ? `${i.account} · ${i.region}` : ''),
-      h('td', { class: 'muted', title: i.startTime || '' }, age(i.startTime))));
-    return [h('h1', {}, 'Incidents'), h('div', { class: 'card' }, incidents.length
-      ? h('table', { id: 'incidents' }, h('thead', {}, h('tr', {}, ['Resource', 'Severity', 'State', 'Approvals', 'Account · region', 'Age'].map((t) => h('th', {}, t)))), h('tbody', {}, rows))
+    const rows = incidents.map((i) => h('tr', { class: 'row', 'data-incident': i.incidentId },
+      h('td', { 'data-label': 'Instance' }, h('a', { href: `#/incidents/${i.incidentId}`, class: 'wrap' }, i.instanceId || i.incidentId)),
+      h('td', { 'data-label': 'Severity' }, i.severity ? pill(i.severity, 'sev') : '—'),
+      h('td', { 'data-label': 'Status' }, pill(i.status === 'RUNNING' ? i.phase || 'open' : i.status.toLowerCase())),
+      h('td', { 'data-label': 'Approvals' }, i.pendingApprovals ? h('a', { class: 's-awaiting-approval', href: `#/incidents/${i.incidentId}` }, `‖ ${i.pendingApprovals} waiting`) : h('span', { class: 'muted' }, 'none')),
+      h('td', { 'data-label': 'Where', class: 'muted' }, i.account && i.region ? `${i.account} · ${i.region}` : ''),
+      h('td', { 'data-label': 'Opened', class: 'muted', title: i.startTime || '' }, `${age(i.startTime)} ago`)));
+    return [h('h1', { 'data-key': 'title', 'data-sig': 'incidents' }, 'Incidents'), card('incidents-card', incidents, { id: 'incidents-card' }, incidents.length
+      ? h('table', { id: 'incidents', class: 'stack' }, h('caption', { class: 'sr-only' }, 'Open and recent incidents'),
+        h('thead', {}, h('tr', {}, ['Instance', 'Severity', 'Status', 'Approvals', 'Where', 'Opened'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows))
       : h('p', { class: 'muted' }, 'No incidents. Trigger one with the command npm start printed.'))];
-  }
-
-  function approvalsCard(s) {
-    const waiting = s.steps.filter((st) => st.status === 'awaiting-approval');
-    if (!waiting.length) return undefined;
-    const self = me();
-    return h('div', { class: 'card attention', id: 'approvals' }, h('h2', {}, 'Waiting for approval'), waiting.map((st) => {
-      const mine = self && (st.approvals || []).some((a) => a.by === self.name);
-      const reason = h('input', { placeholder: 'Reason (recorded in the audit trail)', 'aria-label': `reason for ${st.name}`, 'data-step': st.name, maxlength: 2000 });
-      const decide = (decision) => async (ev) => {
-        if (!reason.value.trim()) { reason.focus(); toast('A reason is required.'); return; }
-        ev.target.disabled = true;
-        try {
-          const r = await api('POST', `/v1/incidents/${encodeURIComponent(s.incidentId)}/decisions`, { step: st.name, decision, reason: reason.value });
-          reason.value = '';
-          toast(`${st.title}: ${r.status} (${r.approvals}/${r.required})`);
-          void render();
-        } catch (e) { toast(e.message); ev.target.disabled = false; }
-      };
-      return h('div', { class: 'approval', 'data-gate': st.name }, h('strong', {}, st.title), h('span', { class: 'muted' }, st.detail || ''),
-        (st.approvals || []).map((a) => h('span', { class: 's-done' }, `✓ ${a.by} · ${when(a.at)}: ${a.reason}`)),
-        mine ? h('span', { class: 'muted' }, 'You approved this; a second, different approver is needed.') : [reason,
-          h('div', { class: 'actions' }, h('button', { onclick: decide('approve'), 'data-action': 'approve' }, 'Approve'),
-            h('button', { class: 'reject', onclick: decide('reject'), 'data-action': 'reject' }, 'Reject'))]);
-    }));
-  }
-
-  function clocksCard(notification) {
-    if (notification && notification.forbidden) return h('div', { class: 'card', id: 'clocks' }, h('h2', {}, 'Regulatory clocks'), h('p', { class: 'muted' }, notification.forbidden));
-    const clocks = clocksOf(notification);
-    const body = !notification ? h('p', { class: 'muted' }, 'No breach assessment yet.') : !clocks.length ? h('p', { class: 'muted' }, 'No regulatory clock is running.')
-      : clocks.map((c) => h('div', { class: 'clock', 'data-clock': c.obligationId || c.title },
-        h('div', {}, h('strong', {}, c.title), h('div', { class: 'muted' }, [c.regime.toUpperCase(), c.recipient, c.dueAt ? `due ${when(c.dueAt)}` : c.phrase].filter(Boolean).join(' · ')),
-          c.conservative ? h('div', { class: 'muted small' }, 'counting from the first alert until awareness is recorded') : ''),
-        c.resolved || ['met', 'late', 'submitted', 'not-required'].includes(c.state) ? pill(c.state)
-          : c.dueAt ? countdownEl(c.dueAt, c.windowHours)
-            : h('span', { class: 'muted' }, typeof c.elapsedMs === 'number' ? `${Math.floor(c.elapsedMs / 3600000)} h elapsed (without undue delay)` : 'waiting for its anchor')));
-    return h('div', { class: 'card', id: 'clocks' }, h('h2', {}, 'Regulatory clocks'), body);
-  }
-
-  function draftCard(notification) {
-    const markdown = draftOf(notification);
-    if (!markdown) return undefined;
-    const copy = () => navigator.clipboard.writeText(markdown).then(() => toast('Draft copied'), () => toast('Copy failed: select the text instead'));
-    const download = () => {
-      const url = URL.createObjectURL(new Blob([markdown], { type: 'text/markdown' }));
-      h('a', { href: url, download: 'article-33-draft.md' }).click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    };
-    return h('div', { class: 'card', id: 'draft' }, h('h2', {}, 'Article 33 notification draft'),
-      h('div', { class: 'actions' }, h('button', { class: 'ghost', onclick: copy }, 'Copy'), h('button', { class: 'ghost', onclick: download, 'data-action': 'download' }, 'Download .md')),
-      h('pre', { class: 'draft' }, markdown));
-  }
-
-  function evidenceCard(s, evidence) {
-    if (!evidence) return undefined;
-    if (evidence.forbidden) return h('div', { class: 'card', id: 'evidence' }, h('h2', {}, 'Evidence'), h('p', { class: 'muted' }, evidence.forbidden));
-    const artifacts = artifactsOf(evidence);
-    const result = h('span', { class: 'muted', id: 'verify-result' });
-    const verify = async (ev) => {
-      ev.target.disabled = true;
-      result.textContent = 'verifying…';
-      try {
-        const v = verdictOf(await api('POST', `/v1/incidents/${encodeURIComponent(s.incidentId)}/evidence/verify`));
-        result.textContent = v.text;
-        result.className = v.ok ? 's-done' : 's-failed';
-      } catch (e) { result.textContent = e.message; result.className = 's-failed'; }
-      ev.target.disabled = false;
-    };
-    return h('div', { class: 'card', id: 'evidence' }, h('h2', {}, `Evidence (${artifacts.length})`),
-      artifacts.length ? h('table', {}, h('tbody', {}, artifacts.map((a) => h('tr', {},
-        h('td', {}, a.name, a.source ? h('div', { class: 'muted small' }, a.source) : ''),
-        h('td', { class: 'mono muted hash', title: a.sha256 }, a.sha256 ? `${a.sha256.slice(0, 12)}…${a.sha256.slice(-6)}` : '—'),
-        h('td', { class: 'muted' }, typeof a.size === 'number' ? `${a.size.toLocaleString()} B` : ''))))) : h('p', { class: 'muted' }, 'Nothing collected yet.'),
-      h('p', {}, h('button', { class: 'ghost', onclick: verify, 'data-action': 'verify' }, 'Verify chain'), ' ', result));
-  }
-
-  async function incidentPage(id) {
-    const base = `/v1/incidents/${encodeURIComponent(id)}`;
-    const [s, notification, evidence] = await Promise.all([api('GET', base), optional(api('GET', `${base}/notification`)), optional(api('GET', `${base}/evidence`))]);
-    const steps = h('table', { id: 'steps' }, h('tbody', {}, s.steps.map((st) => h('tr', { 'data-step': st.name },
-      h('td', {}, st.title), h('td', {}, pill(st.status)), h('td', { class: 'muted' }, st.error || st.detail || '')))));
-    const timeline = h('ul', { class: 'timeline' }, [...s.timeline].reverse().map((t) => h('li', { class: `k-${t.kind}` }, h('time', { datetime: t.at }, when(t.at)), t.actor ? h('strong', {}, `${t.actor} `) : '', t.message)));
-    return [
-      h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, '← Incidents')),
-      h('h1', {}, `${s.resource.instanceId} `, pill(s.phase), ' ', pill(s.severity, 'sev')),
-      h('p', { class: 'muted' }, `${s.incidentId} · opened ${when(s.openedAt)} (${age(s.openedAt)} ago) · ${s.alertCount} alert(s), ${s.alerts.length} distinct${s.dryRun ? ' · plan mode' : ''}`),
-      h('div', { class: 'grid' },
-        h('div', {}, approvalsCard(s), h('div', { class: 'card' }, h('h2', {}, 'Runbook'), steps), h('div', { class: 'card' }, h('h2', {}, 'Timeline'), timeline), draftCard(notification)),
-        h('div', {}, clocksCard(notification), evidenceCard(s, evidence), h('div', { class: 'card' }, h('h2', {}, 'Alerts'),
-          s.alerts.map((a) => h('div', { class: 'clock' }, h('span', {}, pill(a.severity, 'sev'), ' ', a.title), h('span', { class: 'muted' }, `×${a.count}`)))))),
-    ];
   }
 
   async function deadlinesPage() {
     const data = await optional(api('GET', '/v1/deadlines'));
-    if (data && data.forbidden) return [h('h1', {}, 'Deadlines'), h('div', { class: 'card' }, h('p', { class: 'muted' }, data.forbidden))];
+    const title = h('h1', { 'data-key': 'title', 'data-sig': 'deadlines' }, 'Deadlines');
+    if (data && data.forbidden) return [title, card('deadlines-card', data, {}, h('p', { class: 'muted' }, data.forbidden))];
     const rows = clocksOf(data).sort((a, b) => (a.dueAt || '9').localeCompare(b.dueAt || '9'));
-    return [h('h1', {}, 'Deadlines'), h('div', { class: 'card' }, rows.length
-      ? h('table', { id: 'deadlines' }, h('thead', {}, h('tr', {}, ['Obligation', 'Incident', 'Due', 'Left'].map((t) => h('th', {}, t)))),
-        h('tbody', {}, rows.map((d) => h('tr', { class: 'row', onclick: () => { if (d.incidentId) location.hash = `#/incidents/${d.incidentId}`; } },
-          h('td', {}, d.title, h('div', { class: 'muted small' }, [d.regime.toUpperCase(), d.recipient].filter(Boolean).join(' · '))), h('td', { class: 'muted mono' }, d.incidentId || '—'), h('td', {}, when(d.dueAt)),
-          h('td', {}, !d.resolved && d.dueAt && ['open', 'overdue', 'pending'].includes(d.state) ? countdownEl(d.dueAt, d.windowHours) : pill(d.state))))))
-      : h('p', { class: 'muted' }, data ? 'No regulatory clocks are running.' : 'The deadlines service is not available on this server.'))];
+    const chart = h('figure', { class: 'chart', 'data-chart': 'deadlines', 'data-live': 'yes' });
+    chart.draw = (width) => window.CordonCharts.deadlineChart(rows, Date.now(), width);
+    const digest = rows.map((d) => [d.incidentId, d.obligationId, d.state, d.dueAt]);
+    return [title, rows.length ? card('deadlines-chart', digest, { 'aria-labelledby': 'chart-h' }, h('h2', { id: 'chart-h' }, 'Every open clock on one time axis'), chart,
+      h('p', { class: 'legend small muted', 'aria-hidden': 'true' }, h('span', { class: 'sw g-u-calm' }), ' elapsed (colour and text say how urgent) ', h('span', { class: 'sw g-track' }), ' time left ',
+        h('span', { class: 'sw g-failed' }), ' ! overdue (hatched) · times in UTC')) : undefined,
+    card('deadlines-card', digest, {}, rows.length
+      ? h('table', { id: 'deadlines', class: 'stack' }, h('caption', { class: 'sr-only' }, 'Open regulatory deadlines, soonest first'),
+        h('thead', {}, h('tr', {}, ['Obligation', 'Incident', 'Due', 'Left'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rows.map((d) => h('tr', { class: 'row' },
+          h('td', { 'data-label': 'Obligation' }, d.title, h('div', { class: 'muted small' }, [d.regime.toUpperCase(), d.recipient].filter(Boolean).join(' · '))),
+          h('td', { 'data-label': 'Incident' }, d.incidentId ? h('a', { href: `#/incidents/${d.incidentId}/clocks/${encodeURIComponent(d.obligationId || '')}`, class: 'wrap mono' }, d.incidentId) : '—'),
+          h('td', { 'data-label': 'Due' }, when(d.dueAt)),
+          h('td', { 'data-label': 'Left' }, !d.resolved && d.dueAt && ['open', 'overdue', 'pending'].includes(d.state) ? countdownEl(d.dueAt, d.windowHours) : pill(d.state))))))
+      : h('p', { class: 'muted' }, data ? 'No regulatory clocks are running.' : 'The deadlines service is not available on this server.'))].filter(Boolean);
+  }
+
+  /** Draws every chart whose width changed (new cards, a resize) and, with `live`, those still moving; untouched cards keep their drawing. */
+  function drawCharts(live) {
+    app.querySelectorAll('figure.chart').forEach((f) => {
+      const width = Math.floor(f.clientWidth);
+      if (!width || !f.draw || (Number(f.dataset.width) === width && !(live && f.dataset.live))) return;
+      f.dataset.width = String(width);
+      f.replaceChildren(f.draw(width));
+    });
+  }
+
+  function afterRender(r) {
+    drawCharts(false);
+    if (focusedFor === r.key) return;
+    focusedFor = r.key;
+    const target = r.approve ? app.querySelector(`[data-gate="${CSS.escape(r.approve)}"]`) || app.querySelector('#approvals')
+      : r.clock ? app.querySelector(`[data-clock="${CSS.escape(r.clock)}"]`) : undefined;
+    if (!target) return;
+    target.scrollIntoView({ block: 'center' });
+    const input = target.querySelector('input');
+    (input || target).focus({ preventScroll: true });
   }
 
   async function render() {
-    const hash = location.hash || '#/incidents';
-    document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('active', hash.startsWith(`#/${a.dataset.nav}`)));
+    if (rendering) { again = true; return; }
+    rendering = true;
+    const r = parseRoute();
+    document.querySelectorAll('[data-nav]').forEach((a) => {
+      const on = r.page === a.dataset.nav || (r.page === 'incident' && a.dataset.nav === 'incidents');
+      a.classList.toggle('active', on);
+      if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    });
     try {
-      const m = hash.match(/^#\/incidents\/([\w-]+)$/);
-      const view = m ? await incidentPage(m[1]) : hash.startsWith('#/deadlines') ? await deadlinesPage() : await incidentsPage();
-      const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.step : undefined;
-      const typed = focused ? document.activeElement.value : undefined;
-      app.replaceChildren(...view.filter(Boolean));
-      if (focused) { const again = app.querySelector(`input[data-step="${CSS.escape(focused)}"]`); if (again) { again.value = typed; again.focus(); } }
+      const ctx = { route: r, me, refresh: () => { setTimeout(render, 0); } };
+      const view = r.page === 'incident' ? await window.CordonIncident.page(ctx) : r.page === 'deadlines' ? await deadlinesPage() : await incidentsPage();
+      if (parseRoute().key !== r.key) return;
+      const typed = [...app.querySelectorAll('input[data-step]')].map((i) => [i.dataset.step, i.value, i === document.activeElement]);
+      patch(app, view.filter(Boolean));
+      for (const [step, value, focused] of typed) {
+        const again = app.querySelector(`input[data-step="${CSS.escape(step)}"]`);
+        if (again && !again.value) again.value = value;
+        if (again && focused && document.activeElement !== again) again.focus();
+      }
+      afterRender(r);
+      markUpdated(true);
     } catch (e) {
-      if (e.status !== 401) app.replaceChildren(h('div', { class: 'card error', role: 'alert' }, e.message));
+      if (e.status === 401) return;
+      markUpdated(false, e);
+      if (e.status) patch(app, [h('div', { class: 'card error', role: 'alert', 'data-key': 'error', 'data-sig': e.message }, e.message)]);
+    } finally {
+      rendering = false;
+      if (again) { again = false; void render(); }
     }
+  }
+
+  function markUpdated(ok, err) {
+    if (ok) lastOk = Date.now();
+    const wasFailing = failing;
+    failing = !ok;
+    updated.classList.toggle('offline', failing);
+    updated.querySelector('.state').textContent = failing ? '⚠ Offline — retrying' : '● Live';
+    updated.querySelector('time').textContent = lastOk ? clockTime(lastOk) : '—';
+    if (lastOk) updated.querySelector('time').setAttribute('datetime', new Date(lastOk).toISOString());
+    if (wasFailing !== failing) C.toast(failing ? `Connection lost (${err && err.message}); retrying every ${POLL_MS / 1000} s` : 'Connection back: live again');
+  }
+
+  function tick() {
+    document.querySelectorAll('.countdown[data-due]').forEach((el) => {
+      el.textContent = C.countdown(el.dataset.due);
+      el.className = `countdown ${C.urgency(el.dataset.due, Number(el.dataset.window) || 0)}`;
+    });
+    document.querySelectorAll('[data-since]').forEach((el) => { el.textContent = C.duration(Number(el.dataset.base) + Date.now() - Date.parse(el.dataset.since)); });
+    window.CordonCharts.tickBars();
+    if (++ticks % 15 === 0) drawCharts(true);
+    if (lastOk) updated.querySelector('.ago').textContent = `(${Math.round((Date.now() - lastOk) / 1000)} s ago)`;
   }
 
   function route() {
     clearInterval(timer);
+    clearInterval(poll);
     const signedIn = Boolean(token());
     document.getElementById('signout').hidden = !signedIn;
+    updated.hidden = !signedIn;
     const who = me();
     document.getElementById('who').textContent = signedIn && who ? `${who.name} · ${who.roles.join(', ')}` : '';
     if (!signedIn) return showSignIn();
+    if (app.querySelector('#signin-form')) app.replaceChildren();
     void render();
-    let n = 0;
-    timer = setInterval(() => {
-      tick();
-      const typing = document.activeElement && document.activeElement.tagName === 'INPUT' && document.activeElement.value;
-      if (++n % 3 === 0 && !typing && !document.hidden) void render();
-    }, 1000);
+    timer = setInterval(tick, 1000);
+    poll = setInterval(() => { if (!document.hidden) void render(); }, POLL_MS);
+  }
+
+  /** Desktop shortcuts; never while typing (the reason field has its own: Ctrl+Enter approves). */
+  function shortcuts(ev) {
+    const t = ev.target;
+    if (ev.key === 'Escape') { const help = document.getElementById('shortcuts'); if (!help.hidden) { help.hidden = true; document.getElementById('keys').focus(); } else if (t.blur) t.blur(); return; }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName) || !token()) return;
+    const go = { i: '#/incidents', d: '#/deadlines' }[ev.key];
+    if (go) { location.hash = go; return; }
+    if (ev.key === 'a') { const reason = app.querySelector('.gate input[data-step]'); if (reason) { ev.preventDefault(); reason.scrollIntoView({ block: 'center' }); reason.focus(); } return; }
+    if (ev.key === 'r') { void render(); return; }
+    if (ev.key === '?') toggleHelp();
+  }
+  function toggleHelp() {
+    const help = document.getElementById('shortcuts');
+    help.hidden = !help.hidden;
+    if (!help.hidden) help.focus();
   }
 
   document.getElementById('signout').addEventListener('click', signOut);
+  document.getElementById('keys').addEventListener('click', toggleHelp);
   window.addEventListener('cordon:signed-out', signOut);
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => { focusedFor = ''; route(); });
+  window.addEventListener('keydown', shortcuts);
+  let resizing;
+  window.addEventListener('resize', () => { clearTimeout(resizing); resizing = setTimeout(() => drawCharts(false), 120); });
   route();
 })();

@@ -108,3 +108,10 @@ test('a risk assessment never turns a submitted obligation into "not required"',
   expect(r.notRequired).toEqual(['gdpr.33.4']);
   expect(clock(s, at(6), 'gdpr.33.1')).toMatchObject({ state: 'met', resolved: true });
 });
+
+test('a clock chained on the latest submission says it waits for a submission, not an anchor event', () => {
+  const v = financial().view(at(1));
+  expect(v.awaiting.find((w) => w.obligationId === 'dora.5.1.c')?.waitingFor).toEqual([
+    { anchor: 'latestSubmitted:dora.5.1.b', recordWith: 'submission', description: 'the (latest updated) submission of dora.5.1.b is recorded' },
+  ]);
+});

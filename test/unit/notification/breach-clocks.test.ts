@@ -76,3 +76,8 @@ test('awareness moves the clock; an initial then final submission resolves 33.1 
   expect(s.complete(at(30))).toBe(true);
   expect(s.registerEntry(at(31))).toMatchObject({ notifiedSupervisoryAuthority: true, notifiedAt: at(20), awareAt: at(10) });
 });
+
+test('subject-counts tags give US residents per State (HIPAA 164.406 media rule); malformed entries are dropped', () => {
+  expect(classifyTags({ 'data:personal': 'true', 'data:subject-counts': 'CA=600; US-TX=20; mars=3; NY=x' }, 'data:').stateCounts).toEqual({ CA: 600, TX: 20 });
+  expect(classifyTags({ 'data:personal': 'true' }, 'data:').stateCounts).toBeUndefined();
+});

@@ -45,7 +45,7 @@ test('a people notice is written once to the fixed recipients and the contacts t
   expect(mail.headers['message-id']).toMatch(/^<cordon\.[0-9a-f]{32}@example\.com>$/);
   expect(mail.headers.bcc).toBeUndefined();
   expect(mail.body).toContain('Needs 1 more approval(s) from: approver');
-  expect(mail.body).toContain('https://cordon.example.internal/console#/incidents/inc-1');
+  expect(mail.body).toMatch(/^Approve or reject: https:\/\/cordon\.example\.internal\/console#\/incidents\/inc-1\/approve\/contain\r?$/m);
 
   // The same event again (a retry that lost its heartbeat) carries the same Message-ID, so a mail client folds it.
   await notifyPeople({ targets: [email] }, notice);

@@ -49,12 +49,12 @@ test('delivers the generic and the Slack body with the idempotency key and a val
   const [generic, slack] = received;
   expect(generic!.headers['idempotency-key']).toBe('inc-1/contain/escalation/2');
   expect(generic!.headers['x-cordon-signature']).toBe(signBody('s3cret', generic!.body));
-  expect(JSON.parse(generic!.body)).toMatchObject({ type: 'cordon.people-notice', kind: 'escalation', round: 2, to: ['security-lead'], link: 'https://cordon.internal/console#/incidents/inc-1' });
+  expect(JSON.parse(generic!.body)).toMatchObject({ type: 'cordon.people-notice', kind: 'escalation', round: 2, to: ['security-lead'], link: 'https://cordon.internal/console#/incidents/inc-1/approve/contain' });
   expect(slack!.headers['idempotency-key']).toBe('inc-1/contain/escalation/2');
   const text = (JSON.parse(slack!.body) as { blocks: { text?: { text: string } }[] }).blocks[0]!.text!.text;
   expect(text).toContain('&lt;!channel&gt; &lt;https://evil.example|click&gt;');
   expect(text).not.toContain('<!channel>');
-  expect(text).toContain('<https://cordon.internal/console#/incidents/inc-1|Open incident inc-1>');
+  expect(text).toContain('<https://cordon.internal/console#/incidents/inc-1/approve/contain|Approve or reject in the console (incident inc-1)>');
 });
 
 test('5xx and 429 are transient (retried), other 4xx are permanent (never retried)', async () => {

@@ -44,7 +44,7 @@ test('planObligationClock: from the obligation and its anchors', () => {
 });
 
 test('planObligationClock: the DORA clock starts at the governing term of the min()', () => {
-  const plan = planObligationClock(doraInitial, { awareness: '2026-03-03T08:00:00Z', classification: '2026-03-03T10:00:00Z' });
+  const plan = planObligationClock(doraInitial, { doraAwareness: '2026-03-03T08:00:00Z', classification: '2026-03-03T10:00:00Z' });
   expect(plan?.[0]).toEqual({ kind: 'reminder', at: '2026-03-03T12:00:00.000Z', fraction: 0.5 });
 });
 

@@ -67,3 +67,24 @@ test('coverage is 2025–2028 for every calendar', () => {
     expect([isCoveredYear(id, 2024), isCoveredYear(id, 2025), isCoveredYear(id, 2028), isCoveredYear(id, 2029)]).toEqual([false, true, true, false]);
   }
 });
+
+test('France: Code du travail L3133-1 days (without Whit Monday) incl. Easter Monday and Ascension by computus', () => {
+  const expected = new Set<string>();
+  for (const y of YEARS) {
+    for (const [m, day] of [[1, 1], [5, 1], [5, 8], [7, 14], [8, 15], [11, 1], [11, 11], [12, 25]]) expected.add(iso(d(y, m, day)));
+    for (const off of [1, 39]) expected.add(iso(easter(y).plus({ days: off })));
+  }
+  expect(new Set(Object.keys(holidayCalendars['fr-national'].dates))).toEqual(expected);
+});
+
+test('Netherlands: general holidays incl. King\'s Day (26 April when 27 April is a Sunday)', () => {
+  const expected = new Set<string>();
+  for (const y of YEARS) {
+    for (const [m, day] of [[1, 1], [12, 25], [12, 26]]) expected.add(iso(d(y, m, day)));
+    for (const off of [1, 39, 50]) expected.add(iso(easter(y).plus({ days: off })));
+    const kings = d(y, 4, 27);
+    expected.add(iso(kings.weekday === 7 ? kings.minus({ days: 1 }) : kings));
+  }
+  expect(new Set(Object.keys(holidayCalendars['nl-national'].dates))).toEqual(expected);
+  expect(isCoveredYear('fr-national', 2029)).toBe(false);
+});

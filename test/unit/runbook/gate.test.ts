@@ -9,24 +9,25 @@ const decision = (name: string, roles: string[], extra: Partial<StepDecision> = 
 });
 
 test.each([
-  ['unknown step', decision('bob', ['approver']), undefined, policy, undefined, 'unknown-step'],
-  ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, undefined, 'not-awaiting'],
-  ['a step whose gate never opened', decision('bob', ['approver']), { ...waiting, status: 'pending' as const }, undefined, undefined, 'not-awaiting'],
-  ['dpo on a gate for approvers only', decision('dora', ['dpo']), waiting, policy, undefined, 'role-not-allowed'],
-  ['auditor', decision('audrey', ['auditor']), waiting, policy, undefined, 'role-not-allowed'],
-  ['role not allowed', decision('alice', ['responder']), waiting, policy, undefined, 'role-not-allowed'],
-  ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, undefined, 'same-person'],
-  ['requester approving own request', decision('bob', ['approver']), waiting, policy, 'bob', 'self-approval'],
-  ['empty reason', decision('bob', ['approver'], { reason: '  ' }), waiting, policy, undefined, 'missing-reason'],
+  ['unknown step', decision('bob', ['approver']), undefined, policy, [], 'unknown-step'],
+  ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, [], 'not-awaiting'],
+  ['a step whose gate never opened', decision('bob', ['approver']), { ...waiting, status: 'pending' as const }, undefined, [], 'not-awaiting'],
+  ['dpo on a gate for approvers only', decision('dora', ['dpo']), waiting, policy, [], 'role-not-allowed'],
+  ['auditor', decision('audrey', ['auditor']), waiting, policy, [], 'role-not-allowed'],
+  ['role not allowed', decision('alice', ['responder']), waiting, policy, [], 'role-not-allowed'],
+  ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, [], 'same-person'],
+  ['requester approving own request', decision('bob', ['approver']), waiting, policy, ['bob'], 'self-approval'],
+  ['a later alert\'s sender approving', decision('bob', ['approver']), waiting, policy, ['hmac:generic', 'bob'], 'self-approval'],
+  ['empty reason', decision('bob', ['approver'], { reason: '  ' }), waiting, policy, [], 'missing-reason'],
 ] as const)('refuses: %s', (_name, d, step, p, requestedBy, code) => {
   expect(refuseDecision(d, step as StepState | undefined, p, requestedBy)?.code).toBe(code);
 });
 
 test('accepts a distinct approver, an admin, and a rejection by the requester', () => {
   const once = { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] };
-  expect(refuseDecision(decision('carol', ['approver']), once, policy, 'alice')).toBeUndefined();
-  expect(refuseDecision(decision('root', ['admin']), waiting, policy, 'alice')).toBeUndefined();
-  expect(refuseDecision(decision('bob', ['approver'], { decision: 'reject' }), waiting, policy, 'bob')).toBeUndefined();
+  expect(refuseDecision(decision('carol', ['approver']), once, policy, ['alice'])).toBeUndefined();
+  expect(refuseDecision(decision('root', ['admin']), waiting, policy, ['alice'])).toBeUndefined();
+  expect(refuseDecision(decision('bob', ['approver'], { decision: 'reject' }), waiting, policy, ['bob'])).toBeUndefined();
 });
 
 test('approvals required per mode', () => {

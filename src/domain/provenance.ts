@@ -1,0 +1,31 @@
+/**
+ * Provenance: who asked for an incident's actions and whether they are meant to happen.
+ * A value, not a display string: gates compare `requestedBy.name` with an approver's identity
+ * name (both come from the operator directory or from a credential that no operator can hold),
+ * and plan mode is a mode of its own, never a flag on a live incident.
+ * Dependency-free so the workflow sandbox can import it.
+ */
+
+/** A person using the API/CLI/console, or an alert source authenticated by one credential. */
+export type Requester =
+  | { kind: 'operator'; name: string }
+  | { kind: 'source'; source: string; name: string };
+
+/** `live` acts; `plan` rehearses in its own workflow (`plan-<uuid>`) and never touches an incident. */
+export type RunMode = 'live' | 'plan';
+
+export interface Provenance {
+  requestedBy: Requester;
+  mode: RunMode;
+}
+
+/**
+ * The identity a four-eyes check compares: an operator's or bearer sender's directory name, or a
+ * credential name with a `:` (`hmac:generic`, `sns:arn:…`), which operator names cannot contain.
+ */
+export const requesterIdentity = (r: Requester): string => r.name;
+
+/** How the timeline and the console show a requester. */
+export function describeRequester(r: Requester): string {
+  return r.kind === 'operator' ? r.name : `${r.name} via ${r.source}`;
+}

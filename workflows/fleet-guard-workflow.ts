@@ -1,0 +1,122 @@
+/**
+ * The fleet guard: one long-lived workflow per account, region and Auto Scaling group
+ * (`fleet-guard-<account>-<region>-<group>`) that limits how much of the group containment
+ * takes away at once (DESIGN.md, "Fleet guard"). Incidents reach it only through activities
+ * (activities/fleet-guard.ts: update-with-start), since a workflow cannot call another's update.
+ * Invariants:
+ *   - its state is the reservations (runbook/../fleet/budget.ts): every change happens in an
+ *     update handler whose validator refused bad calls before they reached history, so a worker
+ *     killed at any moment replays to exactly the same reservations;
+ *   - one reservation per incident id: a retried activity or a replayed incident gets the
+ *     answer it already has, never a second reservation;
+ *   - queued incidents are granted in arrival order when a slot frees (a release, or a grant
+ *     leaving the sliding window — a durable timer wakes the guard for that), and each is told by
+ *     one signal; a grant whose incident no longer exists is returned at once;
+ *   - continue-as-new after `continueAsNewAfterEvents` events (or when Temporal suggests it),
+ *     only after every handler finished and every grant was signalled, carrying the state;
+ *   - with nothing held, queued or in the window for a day, the guard ends (the next
+ *     update-with-start starts a fresh one).
+ * The limits come with each reservation request (the worker's config), never from the environment.
+ */
+import {
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
+} from '@temporalio/workflow';
+import { ErrorType } from '../src/domain/errors';
+import {
+  fleetGuardStateQuery, fleetReservationGrantedSignal, overrideContainmentUpdate, releaseContainmentUpdate, reserveContainmentUpdate,
+} from './definitions';
+import { FleetBudget, limitsProblem } from './fleet/budget';
+import type { FleetGuardInput, FleetGuardView, FleetReservation, OverrideContainment, ReleaseContainment, ReserveContainment } from './fleet/types';
+
+const DEFAULT_CONTINUE_AFTER_EVENTS = 2000;
+/** The workflow clock (deterministic: the time of the current workflow task). */
+const clock = (): number => new Date().getTime();
+/** An empty guard waits this long for work before it ends. */
+const IDLE_BEFORE_END = '24h';
+
+const invalid = (message: string) => ApplicationFailure.create({ message, type: ErrorType.InvalidRequest, nonRetryable: true });
+const needIncident = (incidentId: unknown) => {
+  if (typeof incidentId !== 'string' || !incidentId.trim()) throw invalid('incidentId is required');
+};
+
+export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetGuardView> {
+  const budget = new FleetBudget(input.group, input.limits, input.desiredCapacity, input.carried?.state);
+  const run = (input.carried?.run ?? 0) + 1;
+  const continueAfter = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AFTER_EVENTS;
+  /** Set by every handler: the main loop looks for waiters to grant. */
+  let changed = true;
+  const view = (): FleetGuardView => {
+    const now = clock();
+    return { ...budget.snapshot(now), usage: budget.usage(now), run };
+  };
+
+  setHandler(reserveContainmentUpdate, (req: ReserveContainment) => {
+    changed = true;
+    return budget.reserve(req, clock());
+  }, {
+    validator: (req: ReserveContainment) => {
+      needIncident(req.incidentId);
+      if (!Number.isInteger(req.desiredCapacity) || req.desiredCapacity < 0) throw invalid(`desiredCapacity must be a whole number ≥ 0, got ${req.desiredCapacity}`);
+      const problem = req.limits ? limitsProblem(req.limits) : 'limits are required';
+      if (problem) throw invalid(problem);
+    },
+  });
+  setHandler(overrideContainmentUpdate, (req: OverrideContainment) => {
+    changed = true;
+    return budget.override(req, clock());
+  }, {
+    validator: (req: OverrideContainment) => {
+      needIncident(req.incidentId);
+      if (!req.by?.trim() || !req.reason?.trim()) throw invalid('an override names the operator who approved it and their reason');
+    },
+  });
+  setHandler(releaseContainmentUpdate, (req: ReleaseContainment) => {
+    changed = true;
+    return budget.release(req.incidentId, clock());
+  }, { validator: (req: ReleaseContainment) => needIncident(req.incidentId) });
+  setHandler(fleetGuardStateQuery, view);
+
+  /** Tells the incident; one that is gone (closed, terminated) returns its reservation at once. */
+  const tell = async (reservation: FleetReservation): Promise<void> => {
+    try {
+      await getExternalWorkflowHandle(reservation.incidentId).signal(fleetReservationGrantedSignal, { guardId: input.guardId, reservation, usage: budget.usage(clock()) });
+    } catch (err) {
+      log.warn('granted incident is gone; returning its reservation', { incidentId: reservation.incidentId, error: String(err) });
+      budget.release(reservation.incidentId, clock());
+      changed = true;
+    }
+  };
+  const grantWaiters = async (): Promise<void> => {
+    while (changed) {
+      changed = false;
+      const granted = budget.promote(clock());
+      await Promise.all(granted.map(tell));
+    }
+  };
+  const tooLong = () => workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested;
+
+  for (;;) {
+    await grantWaiters();
+    if (tooLong()) break;
+    const now = clock();
+    if (budget.isEmpty(now)) {
+      if (!(await condition(() => changed, IDLE_BEFORE_END))) {
+        await condition(allHandlersFinished);
+        if (!changed && budget.isEmpty(clock())) return view();
+      }
+      continue;
+    }
+    // A grant leaving the window may let the head of the queue in (or leave the guard empty): a durable timer wakes it then.
+    const expiry = budget.nextWindowExpiry(now) ?? budget.windowDrainsAt(now);
+    if (expiry !== undefined) {
+      if (!(await condition(() => changed || tooLong(), Math.max(1, expiry - now)))) changed = true;
+    } else {
+      await condition(() => changed || tooLong());
+    }
+  }
+  // Every handler finished and every grant told before the state moves to the next run.
+  await condition(allHandlersFinished);
+  await grantWaiters();
+  log.info('fleet guard continuing as new to keep history small', { guardId: input.guardId, run });
+  return continueAsNew<typeof fleetGuardWorkflow>({ ...input, carried: { state: budget.snapshot(clock()), run } });
+}
