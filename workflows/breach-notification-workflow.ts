@@ -11,7 +11,9 @@
  * incident) starts the clocks waiting for it — personal data or not — a law-enforcement delay
  * pauses the clocks it names until its time box ends or it is lifted, and a risk assessment adds
  * Art. 34 (high) or shows it as not required (lowered).
- * Updates are refused by their validators before they touch history (STYLE.md).
+ * Updates are refused by their validators before they touch history (STYLE.md). A workflow whose
+ * history lacks the `entity-profile-clocks` marker (started before anchors per regime) keeps the
+ * rules it planned its timers by (notification/legacy-rules.ts).
  */
 import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';

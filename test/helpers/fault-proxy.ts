@@ -11,8 +11,12 @@ export type Fault = { kind: 'throttle' } | { kind: 'server-error' } | { kind: 'l
 
 export interface FaultProxy {
   endpoint: string;
-  /** Every request seen: the AWS action (or method + path) and the fault applied. */
-  log: { action: string; fault?: Fault['kind'] }[];
+  /**
+   * Every request seen: the AWS action (or method + path), the fault applied, the query-protocol
+   * parameters (EC2, Auto Scaling, ELBv2, IAM), and the HTTP status answered (set once known; a
+   * dropped connection has none) — so a test can count Cordon's own successful mutations.
+   */
+  log: ProxyLogEntry[];
   setRule(rule: (action: string, n: number) => Fault | undefined): void;
   close(): Promise<void>;
 }
@@ -37,6 +41,8 @@ function errorBody(action: string, code: string, message: string): string {
     : `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
 }
 
+export interface ProxyLogEntry { action: string; fault?: Fault['kind']; params: Record<string, string>; status?: number }
+
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let rule: (action: string, n: number) => Fault | undefined = () => undefined;
@@ -48,13 +54,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? `${req.method} ${req.url?.split('?')[0]}`;
+      const form = new URLSearchParams(body.toString('utf8'));
+      const action = form.get('Action') ?? `${req.method} ${req.url?.split('?')[0]}`;
       const n = (counts.get(action) ?? 0) + 1;
       counts.set(action, n);
       const fault = rule(action, n);
-      log.push({ action, fault: fault?.kind });
+      const entry: ProxyLogEntry = { action, fault: fault?.kind, params: form.has('Action') ? Object.fromEntries(form) : {} };
+      log.push(entry);
       const forward = () => {
         const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          entry.status = up.statusCode ?? 502;
           res.writeHead(up.statusCode ?? 502, up.headers);
           up.pipe(res);
         });
@@ -65,9 +74,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       switch (fault.kind) {
         case 'latency': return void setTimeout(forward, fault.ms);
         case 'drop': return void req.socket.destroy();
-        case 'throttle': return void res.writeHead(400, { 'content-type': 'text/xml' }).end(errorBody(action, action.includes('Instance') && !action.includes('AutoScaling') ? 'RequestLimitExceeded' : 'Throttling', 'Rate exceeded'));
-        case 'server-error': return void res.writeHead(503, { 'content-type': 'text/xml' }).end(errorBody(action, 'ServiceUnavailable', 'Service is unavailable, try again'));
-        case 'permanent': return void res.writeHead(403, { 'content-type': 'text/xml' }).end(errorBody(action, fault.code, `You are not authorized to perform ${action}`));
+        case 'throttle': entry.status = 400; return void res.writeHead(400, { 'content-type': 'text/xml' }).end(errorBody(action, action.includes('Instance') && !action.includes('AutoScaling') ? 'RequestLimitExceeded' : 'Throttling', 'Rate exceeded'));
+        case 'server-error': entry.status = 503; return void res.writeHead(503, { 'content-type': 'text/xml' }).end(errorBody(action, 'ServiceUnavailable', 'Service is unavailable, try again'));
+        case 'permanent': entry.status = 403; return void res.writeHead(403, { 'content-type': 'text/xml' }).end(errorBody(action, fault.code, `You are not authorized to perform ${action}`));
       }
     });
   });

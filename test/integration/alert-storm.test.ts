@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseSeverityModes, severityPolicies } from '../../src/alerts/ingest-config';
+import { alertIngestSettings } from '../../src/alerts/ingest-config';
+import { loadConfig } from '../../src/config/schema';
 import { OperatorDirectory } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import { IncidentService } from '../../src/temporal/incident-service';
@@ -25,11 +26,13 @@ let api: FastifyInstance;
 
 beforeAll(async () => {
   stack = await startStack();
-  const policies = severityPolicies(parseSeverityModes('critical=record-only,high=record-only,medium=record-only,low=record-only'));
+  // As the API is configured in production: the policies and the source trust derived from them (every severity
+  // records only, so no severity needs capping).
+  const { policies, trust } = alertIngestSettings(loadConfig({ CORDON_SEVERITY_POLICY: 'critical=record-only,high=record-only,medium=record-only,low=record-only' }));
   incidents = new IncidentService(stack.client, stack.taskQueue, (s) => policies[s]);
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, TOKEN);
-  api = await buildApi({ incidents, operators, ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 100_000 } });
+  api = await buildApi({ incidents, operators, ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 100_000, trust } });
 });
 afterAll(async () => {
   await api?.close();

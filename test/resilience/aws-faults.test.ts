@@ -93,7 +93,7 @@ test('a permanent error ends its step with an operator-readable reason, pages th
   expect(cut.error).toMatch(/UnauthorizedOperation/);
   expect(cut.error).toMatch(/lacks permission; grant it and retry the step/);
   // Not retried: a permanent error is not worth a second call.
-  expect(proxy.log.slice(seen).filter((l) => l.action === 'DisassociateIamInstanceProfile')).toEqual([{ action: 'DisassociateIamInstanceProfile', fault: 'permanent' }]);
+  expect(proxy.log.slice(seen).filter((l) => l.action === 'DisassociateIamInstanceProfile').map((l) => ({ action: l.action, fault: l.fault, status: l.status }))).toEqual([{ action: 'DisassociateIamInstanceProfile', fault: 'permanent', status: 403 }]);
   expect(stepStatus(snap, 'isolate')).toBe('done');
   const finished = snap.timeline.find((t) => t.message.startsWith('runbook finished'))!;
   expect(finished.message).toMatch(/not done .*cut-credentials \(failed: .*UnauthorizedOperation/);

@@ -12,6 +12,7 @@
  * run and when (anchors.ts, classify.ts, delays.ts, risk.ts); every decision stays in the record.
  */
 import { draftArticle33, draftArticle34 } from '../../src/notification/draft';
+import { edpbTemplate } from '../../src/notification/edpb-template';
 import type { BreachFacts as DraftFacts } from '../../src/notification/facts';
 import type { BreachRegisterEntry } from '../../src/notification/register';
 import { renderDraftHtml, renderDraftMarkdown } from '../../src/notification/render';
@@ -92,8 +93,15 @@ export class BreachState {
     const facts = this.draftFacts(now);
     const art33 = draftArticle33(facts);
     const art34 = draftArticle34(facts);
+    const recipient = (id: string) => this.r.obligations.find((o) => o.id === id)?.recipient ?? '';
+    const assessment = governingAssessment(this.r);
+    const edpb = edpbTemplate(art33, {
+      submissions: this.r.submissions.map((x) => ({ phase: x.phase, reference: x.reference, recipient: recipient(x.obligationId) })),
+      awarenessRecorded: this.r.awareness !== undefined, subjectRegions: this.r.facts.classification.subjectRegions,
+      ...(assessment ? { riskAssessment: { level: assessment.level, reasoning: assessment.reasoning } } : {}),
+    });
     return {
-      factsVersion: this.r.factsVersion, art33, art34,
+      factsVersion: this.r.factsVersion, art33, art34, edpb,
       markdown: [renderDraftMarkdown(art33), ...(art34 ? [renderDraftMarkdown(art34)] : [])].join('\n\n'),
       html: [renderDraftHtml(art33), ...(art34 ? [renderDraftHtml(art34)] : [])].join('\n'),
     };

@@ -9,6 +9,7 @@
  */
 import type { ResourceRef, Severity } from '../../src/domain/incident';
 import type { BreachRegisterEntry } from '../../src/notification/register';
+import type { EdpbTemplateView } from '../../src/notification/edpb-template';
 import type { Article33Draft, Article34Draft, MeasureEntry } from '../../src/notification/facts';
 import type { AnchorEvent, AnchorRef, Obligation, RegimeId } from '../../src/regulatory/types';
 import type { EntityProfile, Region, Sector } from '../../src/regulatory/profile';
@@ -262,6 +263,8 @@ export interface BreachView {
 export interface DraftView {
   factsVersion: number;
   art33: Article33Draft;
+  /** The Art. 33 draft on the EDPB template's sections, with who filled each field. */
+  edpb?: EdpbTemplateView;
   art34: Article34Draft | null;
   markdown: string;
   html: string;

@@ -222,3 +222,20 @@ test('Form 8-K Item 1.05: the materiality determination starts the 8-K clock and
   s.startDelay({ obligationIds: ['sec.8k.1.05'], basis: 'written', agency: 'US Department of Justice', official: 'Deputy AG', from: at('2026-11-06T09:00', NY), until: at('2026-12-06T09:00', NY), reason: 'substantial risk to national security', operator: dpo }, at('2026-11-06T10:00', NY));
   expect(clock(s, at('2026-12-07T00:00', NY), 'sec.8k.1.05')).toMatchObject({ state: 'open', dueAt: at('2026-12-12T17:30', NY) });
 });
+
+test('a breach workflow started before anchors per regime keeps its old rules on replay (legacy-rules.ts; replayed in test/replay)', () => {
+  const T0 = at('2026-06-01T08:00:00Z');
+  const input: BreachNotificationInput = {
+    incidentId: 'inc-123456789012-eu-west-1-i-0123456789abcdef0', resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0123456789abcdef0' },
+    detectedAt: T0, alerts: [{ title: 'C2', severity: 'high' }], classification: PD_EU,
+    settings: { jurisdictions: ['EU'], sectors: ['financial', 'essential-entity'], reminderFractions: [0.5], escalateAfterMinutes: 0, contacts: ['a'], displayZone: 'Europe/Berlin' },
+  };
+  const legacy = new BreachState(input, T0, 1);
+  expect(legacy.record().rules).toBeUndefined();
+  // NIS2 ran from the one awareness (here the first alert) without a classification; DORA's final from the first intermediate report.
+  expect(clock(legacy, at('2026-06-01T09:00:00Z'), 'nis2.23.4.a')).toMatchObject({ state: 'open', dueAt: at('2026-06-02T08:00:00Z') });
+  expect(legacy.record().obligations.find((o) => o.id === 'dora.5.1.c')?.anchor).toBe('submitted:dora.5.1.b');
+  const current = new BreachState(input, T0);
+  expect(current.record().rules).toBe(2);
+  expect(clock(current, at('2026-06-01T09:00:00Z'), 'nis2.23.4.a')).toBeUndefined();
+});
