@@ -29,12 +29,13 @@ const nowIso = (): string => new Date().toISOString();
 export interface PlanInput {
   /** `plan-<uuid>`: also the workflow id. */
   planId: string;
-  incident: Omit<IncidentInput, 'incidentId' | 'dryRun' | 'carried' | 'requesters'>;
+  /** The incident the plan is for: `incidentId` is the id a real alert would open (tags and calls name it; nothing is started under it). */
+  incident: Omit<IncidentInput, 'incidentId' | 'dryRun' | 'carried' | 'requesters'> & { incidentId?: string };
   alerts: IncidentAlert[];
 }
 
 export async function planWorkflow(plan: PlanInput): Promise<IncidentSnapshot> {
-  const input: IncidentInput = { ...plan.incident, incidentId: plan.planId, dryRun: true };
+  const input: IncidentInput = { ...plan.incident, incidentId: plan.incident.incidentId ?? plan.planId, dryRun: true };
   const activeThreat = plan.alerts.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
   const names = runbookStepNames(input.policy, { activeThreat });
   const state = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());

@@ -60,6 +60,9 @@ test('a rehearsal runs as its own plan; the real alert that follows contains the
   const view = plan.json() as { status: string; result: IncidentSnapshot };
   expect(view.status).toBe('COMPLETED');
   expect(view.result.dryRun).toBe(true);
+  // The plan names the incident a real alert would open (its tags, its calls), and starts nothing under that id.
+  expect(view.result.incidentId).toBe(idOf(target));
+  expect(JSON.stringify(view.result.plan!.find((c) => c.step === 'tag-containing')!.input)).toContain(idOf(target));
   // The gate is described, never waited for; the calls are listed, none made.
   expect(view.result.steps.find((s) => s.name === 'contain')!.detail).toMatch(/^plan: would wait for 1 approval\(s\) from approver, not by sensor/);
   expect(view.result.plan!.map((c) => `${c.step}:${c.operation}`)).toEqual(expect.arrayContaining(['leave-group:DetachInstances', 'isolate:ModifyNetworkInterfaceAttribute']));
