@@ -15,7 +15,7 @@ import { requireIdentity } from '../server';
 const assetsDir = path.resolve(__dirname, '..', '..', 'console', 'assets');
 const assets = new Map<string, string>([
   ['index.html', 'text/html'], ['console.css', 'text/css'], ['console-charts.css', 'text/css'],
-  ['console-lib.js', 'text/javascript'], ['console-charts.js', 'text/javascript'], ['console-incident.js', 'text/javascript'], ['console.js', 'text/javascript'],
+  ['console-lib.js', 'text/javascript'], ['console-charts.js', 'text/javascript'], ['console-incident.js', 'text/javascript'], ['console-profile.js', 'text/javascript'], ['console.js', 'text/javascript'],
 ]);
 
 export function registerConsoleRoutes(app: FastifyInstance): void {

@@ -1,6 +1,6 @@
 // Cordon operator console: plain JavaScript, no external assets (works air-gapped). Routes:
 // #/incidents, #/incidents/<id> (also /approve/<step> and /clocks/<obligation>, the links notices
-// carry; the address survives sign-in), #/deadlines. Live: the page polls every 3 s with ETags
+// carry; the address survives sign-in), #/deadlines, #/profile. Live: the page polls every 3 s with ETags
 // (a 304 changes nothing) and patches only the cards whose data changed, so typing, focus and
 // scroll survive; countdowns and clock bars tick every second; the header says when the data was
 // last fetched and whether the connection is live.
@@ -18,7 +18,7 @@
     const hash = location.hash || '#/incidents';
     const m = hash.match(/^#\/incidents\/([\w.-]+)(?:\/(approve|clocks)\/([^/]+))?$/);
     if (m) return { page: 'incident', id: m[1], approve: m[2] === 'approve' ? decodeURIComponent(m[3]) : undefined, clock: m[2] === 'clocks' ? decodeURIComponent(m[3]) : undefined, key: hash };
-    return { page: hash.startsWith('#/deadlines') ? 'deadlines' : 'incidents', key: hash };
+    return { page: hash.startsWith('#/deadlines') ? 'deadlines' : hash.startsWith('#/profile') ? 'profile' : 'incidents', key: hash };
   }
 
   function signOut() {
@@ -117,7 +117,8 @@
     });
     try {
       const ctx = { route: r, me, refresh: () => { setTimeout(render, 0); } };
-      const view = r.page === 'incident' ? await window.CordonIncident.page(ctx) : r.page === 'deadlines' ? await deadlinesPage() : await incidentsPage();
+      const view = r.page === 'incident' ? await window.CordonIncident.page(ctx) : r.page === 'deadlines' ? await deadlinesPage()
+        : r.page === 'profile' ? await window.CordonProfile.page() : await incidentsPage();
       if (parseRoute().key !== r.key) return;
       const typed = [...app.querySelectorAll('input[data-step]')].map((i) => [i.dataset.step, i.value, i === document.activeElement]);
       patch(app, view.filter(Boolean));
@@ -180,7 +181,7 @@
     const t = ev.target;
     if (ev.key === 'Escape') { const help = document.getElementById('shortcuts'); if (!help.hidden) { help.hidden = true; document.getElementById('keys').focus(); } else if (t.blur) t.blur(); return; }
     if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName) || !token()) return;
-    const go = { i: '#/incidents', d: '#/deadlines' }[ev.key];
+    const go = { i: '#/incidents', d: '#/deadlines', p: '#/profile' }[ev.key];
     if (go) { location.hash = go; return; }
     if (ev.key === 'a') { const reason = app.querySelector('.gate input[data-step]'); if (reason) { ev.preventDefault(); reason.scrollIntoView({ block: 'center' }); reason.focus(); } return; }
     if (ev.key === 'r') { void render(); return; }
