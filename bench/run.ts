@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs every benchmark, prints one table (each figure beside the floor
- * measured in the same run, with the ratio) and writes the full report, raw samples included,
- * to `.bench/<timestamp>.json` and `.bench/latest.json` (git-ignored).
+ * measured in the same run, with the ratio), writes each benchmark's result to
+ * `bench/results/<name>.json` (committed; `npm run bench:readme` regenerates the README's table
+ * from them) and the whole run to `.bench/<timestamp>.json` and `.bench/latest.json` (git-ignored).
  *   npm run bench -- --incidents 50 --only containment
  *   npm run bench -- --only scale --scale-incidents 1000;  npm run bench -- --only clocks --clock-workflows 20
  */
@@ -12,6 +13,9 @@ import { parseArgs } from 'node:util';
 import { runClockAccuracyBench } from './clock-accuracy';
 import { runContainmentBench } from './containment';
 import { runScaleBench } from './scale';
+import { formatTable as formatIngestTable, runIngestBench } from './ingest';
+import { ingestReport } from './ingest-report';
+import { writeResult, type BenchResultFile } from './results-file';
 import { formatTable, type BenchReport } from './stats';
 
 const { values } = parseArgs({
@@ -25,28 +29,11 @@ const { values } = parseArgs({
 });
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function isReport(value: unknown): value is BenchReport {
-  return typeof value === 'object' && value !== null && Array.isArray((value as BenchReport).rows) && typeof (value as BenchReport).name === 'string';
-}
-
-/** The ingest benchmark is its own module; it is run when present and its absence is said at run time. */
-async function ingest(): Promise<BenchReport[]> {
-  const file = ['ingest.ts', 'ingest.js'].map((f) => path.join(__dirname, f)).find((f) => fs.existsSync(f));
-  if (!file) {
-    log('ingest: skipped (bench/ingest.ts is not in this checkout)');
-    return [];
-  }
-  const mod = (await import(file)) as { runIngestBench?: () => Promise<unknown>; formatTable?: (rows: never) => string };
-  if (typeof mod.runIngestBench !== 'function') {
-    log('ingest: skipped (bench/ingest.ts exports no runIngestBench)');
-    return [];
-  }
+/** The ingest benchmark (bench/ingest.ts) as a report; it also prints its own table (each load beside the bare endpoint). */
+async function ingest(): Promise<BenchReport> {
   log('ingest: running bench/ingest.ts…');
-  const result = await mod.runIngestBench();
-  if (isReport(result)) return [result];
-  // The ingest benchmark prints its own table (each load beside the bare endpoint); its rows go to the JSON.
-  const table = typeof mod.formatTable === 'function' ? mod.formatTable(result as never) : JSON.stringify(result, null, 1);
-  return [{ name: 'ingest', rows: [], notes: [`\n${table}`], raw: { rows: result } }];
+  const rows = await runIngestBench();
+  return ingestReport(rows, formatIngestTable(rows));
 }
 
 async function main(): Promise<void> {
@@ -54,18 +41,30 @@ async function main(): Promise<void> {
   if (!Number.isInteger(incidents) || incidents < 1) throw new Error('--incidents must be a positive integer');
   const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
   const reports: BenchReport[] = [];
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  /** Each benchmark's result is committed under bench/results/ (the README's table is generated from those files). */
+  const keep = (file: string, report: BenchReport, config: BenchResultFile['config']) => {
+    reports.push(report);
+    log(`${report.name}: result written to ${path.relative(process.cwd(), writeResult(file, report, command, config))}`);
+  };
   if (wanted('containment')) {
     log(`containment: ${incidents} incidents against moto + the Temporal dev server…`);
-    reports.push(await runContainmentBench({ incidents, warmup: Number(values.warmup), log }));
+    keep('containment', await runContainmentBench({ incidents, warmup: Number(values.warmup), log }), { incidents, warmup: Number(values.warmup) });
   }
-  if (wanted('ingest')) reports.push(...(await ingest()));
+  if (wanted('ingest')) {
+    // The evidence fsync decides the p99 (compose runs with it on): each setting keeps its own result file.
+    const fsync = process.env.BENCH_EVIDENCE_FSYNC === '1';
+    keep(fsync ? 'ingest-fsync' : 'ingest', await ingest(), {
+      evidenceFsync: fsync, seconds: Number(process.env.BENCH_SECONDS ?? 10), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 128),
+    });
+  }
   if (wanted('scale')) {
     log(`scale: ${values['scale-incidents']} open incidents with live clocks on one dev server (SQLite) and one worker…`);
-    reports.push(await runScaleBench({ incidents: Number(values['scale-incidents']), log }));
+    keep('scale', await runScaleBench({ incidents: Number(values['scale-incidents']), log }), { incidents: Number(values['scale-incidents']), backend: 'dev server (SQLite)' });
   }
   if (wanted('clocks')) {
     log(`clocks: ${values['clock-workflows']} breach-notification workflows on the time-skipping server…`);
-    reports.push(await runClockAccuracyBench({ workflows: Number(values['clock-workflows']), log }));
+    keep('clocks', await runClockAccuracyBench({ workflows: Number(values['clock-workflows']), log }), { workflows: Number(values['clock-workflows']) });
   }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -75,7 +74,7 @@ async function main(): Promise<void> {
 
   const dir = path.resolve(__dirname, '..', '.bench');
   fs.mkdirSync(dir, { recursive: true });
-  const report = { at: new Date().toISOString(), machine, command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), reports };
+  const report = { at: new Date().toISOString(), machine, command, reports };
   const file = path.join(dir, `${report.at.replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(report, null, 2));
   fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(report, null, 2));
