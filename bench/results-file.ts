@@ -15,7 +15,11 @@ import type { BenchReport } from './stats';
 
 export const resultsDir = path.resolve(__dirname, 'results');
 
-export interface BenchMachine { cores: number; cpu: string; memoryGiB: number; node: string; temporalCli?: string; moto?: string }
+export interface BenchMachine {
+  cores: number; cpu: string; memoryGiB: number; node: string; temporalCli?: string; moto?: string;
+  /** 1-minute load average when the result was written: above the core count, other work shared the machine. */
+  loadAverage?: number;
+}
 
 export interface BenchResultFile extends BenchReport {
   at: string;
@@ -41,6 +45,7 @@ export function benchMachine(): BenchMachine {
   const moto = quiet(path.join(path.dirname(tools.motoServer), 'python'), ['-c', 'import moto; print(moto.__version__)']);
   return {
     cores: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() ?? 'cpu', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
     ...(temporalCli ? { temporalCli } : {}), ...(moto ? { moto } : {}),
   };
 }
