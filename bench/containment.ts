@@ -63,9 +63,10 @@ function observe(clock: ActivityClock): ActivityInterceptorsFactory {
 
 /**
  * The floor: the quarantine chain up to isolation, as a plain script over the same activity
- * functions. The runbook requests snapshots and console output at their §1.2 slots beside the
- * chain, and the worker's local-activity dispatch runs them just after isolation (measured:
- * they start once isolateNetwork has returned); the floor makes the same calls in that order.
+ * functions. The runbook issues CreateSnapshots inside the chain right after evidence protection
+ * (startSnapshots, §1.2), and requests the snapshot completion and console output beside the
+ * chain, which the worker's local-activity dispatch runs just after isolation (measured: they
+ * start once isolateNetwork has returned); the floor makes the same calls in that order.
  * Returns when isolated, with the captures still to await.
  */
 async function directChain(servers: BenchServers, instanceId: string): Promise<{ isolatedAt: number; rest: Promise<unknown> }> {
@@ -75,6 +76,7 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<{
   const target = await acts.describeTarget({ account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId });
   await acts.markInstance({ ...base, step: 'tag-containing', incidentId, status: 'containing' });
   await acts.protectEvidence(base);
+  const started = await acts.startSnapshots({ incidentId, instanceId, requestedBy: 'floor', volumes: target.volumes.map((v) => ({ volumeId: v.volumeId, deviceName: v.deviceName })) });
   await acts.protectFromScaleIn(base);
   const group = target.autoScalingGroup!;
   const gathered = await acts.gatherImageCandidates({ launchTemplateId: group.launchTemplate!.id });
@@ -88,7 +90,7 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<{
   await acts.deregisterFromTargetGroups({ ...base, targetGroupArns: target.targetGroupArns });
   await acts.isolateNetwork({ incidentId, target, dryRun: false });
   const isolatedAt = performance.now();
-  return { isolatedAt, rest: Promise.all([acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor' }), acts.captureConsoleOutput({ incidentId, instanceId })]) };
+  return { isolatedAt, rest: Promise.all([acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor', started }), acts.captureConsoleOutput({ incidentId, instanceId })]) };
 }
 
 /**

@@ -165,3 +165,15 @@ export type {
 } from './fleet/types';
 import type { FleetGrant, FleetGuardView, OverrideAnswer, OverrideContainment, ReleaseAnswer, ReleaseContainment, ReserveAnswer, ReserveContainment } from './fleet/types';
 // ── end of fleet guard ──
+
+// ── Evidence anchors (src/evidence/verify.ts): chain heads Cordon wrote, kept in the incident's history ──
+/** One head of the manifest or audit chain: the entry at `seq` had hash `hash` when Cordon wrote or read it. */
+export interface EvidenceHead { seq: number; hash: string; at: string; via: string }
+/** Every anchored head per chain, oldest first (bounded: runbook/evidence-anchors.ts). */
+export interface EvidenceHeads { manifest: EvidenceHead[]; audit: EvidenceHead[] }
+/** The API wrote a chain entry (custody of a verify or export): anchor its head. */
+export const evidenceHeadSignal = defineSignal<[{ log: 'manifest' | 'audit'; seq: number; hash: string; via: string }]>('evidenceHead');
+export const evidenceHeadsQuery = defineQuery<EvidenceHeads>('evidenceHeads');
+/** Carried through continue-as-new so the new run's history holds the anchors too. */
+export interface EvidenceAnchorCarry { evidenceAnchors?: EvidenceHeads }
+// ── end of evidence anchors ──

@@ -8,6 +8,10 @@
  * quarantine chain runs as local activities: it is latency-critical and every step is idempotent,
  * so re-running a step after a lost workflow task is safe. The chain runs inside a reservation
  * from the group's fleet guard (runbook/fleet-steps.ts, regular activities: they call Temporal).
+ * Snapshots and memory start inside the chain (before isolation) and finish beside it
+ * (runbook/forensics-steps.ts `startInChain`). Every evidence chain head an activity returns or
+ * the API signals is kept as an anchor (runbook/evidence-anchors.ts, `evidenceHeadsQuery`) and
+ * carried through continue-as-new.
  */
 import {
   ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, patched, setHandler, upsertMemo, workflowInfo,
@@ -17,7 +21,13 @@ import { ErrorType } from '../src/domain/errors';
 import type { IncidentAlert, IncidentSnapshot } from '../src/domain/incident';
 import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
-import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type IncidentInput, type OperatorIdentity, type StepDecision } from './definitions';
+import {
+  alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery,
+  type EvidenceAnchorCarry, type IncidentInput, type OperatorIdentity, type StepDecision,
+} from './definitions';
+import { EvidenceAnchors, registerEvidenceAnchors } from './runbook/evidence-anchors';
+import { startInChain } from './runbook/forensics-steps';
+import { askFleetEarly } from './runbook/fleet-steps';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState, type StepDefinition } from './runbook/incident-state';
 import { SeverityEscalation } from './runbook/escalation';
@@ -46,7 +56,7 @@ const CONTINUE_AFTER_EVENTS = 10_000;
 /** Longest an open incident's new timeline entries wait to reach the audit trail together. */
 const AUDIT_COALESCE_MS = 1000;
 
-export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSnapshot> {
+export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarry): Promise<IncidentSnapshot> {
   // The starting alert arrives with signal-with-start; its indicators decide the order, so it is held until the state exists.
   const early: IncidentAlert[] = [];
   let state: IncidentState | undefined;
@@ -77,6 +87,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   state = incident;
   // The timeline's hash-chained export to the evidence store (runbook/audit-flush.ts).
   const audit = registerAuditFlusher(incident, new AuditFlusher(input.incidentId, incident, !input.dryRun, input.carried));
+  const anchors = registerEvidenceAnchors(incident, new EvidenceAnchors(input.evidenceAnchors));
+  setHandler(evidenceHeadsQuery, () => anchors.snapshot());
+  setHandler(evidenceHeadSignal, (head) => anchors.note(head.log, head, head.via, nowIso()));
   // The incidents list reads phase, severity and pending approvals from the memo, not by querying every workflow.
   // patched(): incidents opened before this change replay without memo updates.
   if (patched('incident-summary-memo')) incident.onSummaryChange((summary) => upsertMemo({ ...summary }));
@@ -124,10 +137,14 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
     // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they
     // run beside the quarantine chain instead of delaying isolation; the runbook waits for them before recovery.
     // patched(): incidents opened when they ran inline replay inline.
-    const alongside = new Set<StepName>(patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console'] : []);
+    // Snapshots and memory start in the chain and finish beside it (AWS.md §1.2: CreateSnapshots right after evidence
+    // protection, memory within its budget before isolation). patched(): older incidents replay without the chain half.
+    const startFirst = patched('evidence-start-in-chain');
+    const alongside = new Set<StepName>(patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console', ...(startFirst ? ['capture-memory' as const] : [])] : []);
     const running: Promise<void>[] = [];
     for (const name of names) {
       if (alongside.has(name)) {
+        if (startFirst) await startInChain(name, ctx);
         running.push(runStep(ctx, stepRegistry.get(name)!).then(() => breach.afterStep(name, ctx.facts.target)));
         continue;
       }
@@ -136,7 +153,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
       if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase('recovering', nowIso());
       await runStep(ctx, stepRegistry.get(name)!);
       if (name === 'describe' && status('describe') !== 'done') incident.setPhase('failed', nowIso());
-      if (name === 'contain' && status('contain') === 'done') incident.setPhase('containing', nowIso());
+      if (name === 'contain' && status('contain') === 'done') {
+        incident.setPhase('containing', nowIso());
+        askFleetEarly(ctx);
+      }
       if (name === 'tag-quarantined' && status('contain') === 'done') incident.setPhase(status('isolate') === 'done' ? 'contained' : 'failed', nowIso());
       if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase(status('verify-replacement') === 'done' ? 'monitoring' : 'contained', nowIso());
       if (incident.phase !== phase) void audit.flush();
@@ -176,7 +196,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentSn
   if (!closeRequested) {
     await audit.flush();
     log.info('continuing as new to keep history small', { incidentId: input.incidentId });
-    await continueAsNew<typeof incidentWorkflow>({ ...live, requesters: gates.requesterIdentities, carried: incident.snapshot() });
+    await continueAsNew<typeof incidentWorkflow>({ ...live, requesters: gates.requesterIdentities, carried: incident.snapshot(), evidenceAnchors: anchors.snapshot() });
   }
   incident.setPhase('closed', nowIso());
   await audit.flush();

@@ -14,7 +14,10 @@ export interface MemoryCaptureConfig {
   /** Document parameters; `{incidentId}` and `{instanceId}` in values are substituted. */
   parameters?: Record<string, string[]>;
   timeoutSeconds?: number;
-  /** Where SSM writes command output (the dump itself is written by the document). */
+  /**
+   * Where SSM writes command output and the document writes the image (under `{outputPrefix}` =
+   * `<outputS3KeyPrefix>incidents/<incident>/memory/`); every object there is copied into the evidence store.
+   */
   outputS3Bucket?: string;
   outputS3KeyPrefix?: string;
 }

@@ -1,8 +1,9 @@
 /**
  * Forensics activities, built from their dependencies like every activity (STYLE.md). Slots
- * in the runbook (AWS.md §1.2, workflows/runbook/step-order.ts): captureSnapshots right after
- * evidence protection (no network needed); captureConsoleOutput and start/checkMemoryCapture
- * before network isolation (volatile, memory needs SSM); captureInstanceMetadata and
+ * in the runbook (AWS.md §1.2, workflows/runbook/step-order.ts): startSnapshots in the chain right
+ * after evidence protection (no network needed), captureSnapshots beside it (completion and the
+ * artifact); captureConsoleOutput and start/checkMemoryCapture before network isolation
+ * (volatile, memory needs SSM), collectMemoryOutput beside the chain; captureInstanceMetadata and
  * storeAlerts after the quarantine chain, while the group replaces the instance; appendAudit
  * whenever the workflow flushes its timeline. All are idempotent and safe to retry; none of
  * their failures blocks containment (the workflow records them as failed steps).
@@ -11,25 +12,30 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { ErrorType } from '../../src/domain/errors';
-import { appendAudit, type AuditInput } from '../../src/evidence';
+import { appendAudit, readManifest, type AuditInput } from '../../src/evidence';
 import { storeAlerts, type StoreAlertsInput } from './alerts-evidence';
 import { captureConsoleOutput } from './console-output';
 import { evidenceCall, type CaptureInput, type ForensicsDeps } from './forensics-context';
 import { captureInstanceMetadata, type CaptureMetadataInput } from './instance-metadata';
-import { checkMemoryCapture, startMemoryCapture, type StartMemoryCaptureInput } from './memory-capture';
-import { captureSnapshots, type CaptureSnapshotsInput } from './snapshots';
+import { checkMemoryCapture, collectMemoryOutput, startMemoryCapture, type StartMemoryCaptureInput } from './memory-capture';
+import { captureSnapshots, startSnapshots, type CaptureSnapshotsInput } from './snapshots';
 
 export type { ForensicsDeps, MemoryCaptureConfig, CaptureInput } from './forensics-context';
 export { EvidenceTag } from './forensics-context';
-export type { CaptureSnapshotsInput, CaptureSnapshotsResult, EvidenceSnapshot } from './snapshots';
+export type { CaptureSnapshotsInput, CaptureSnapshotsResult, EvidenceSnapshot, StartSnapshotsResult } from './snapshots';
 export type { ConsoleCaptureResult, ScreenshotOutcome } from './console-output';
-export type { MemoryCaptureStart, MemoryCaptureCheck, MemoryCaptureFailure, StartMemoryCaptureInput } from './memory-capture';
+export type { MemoryCaptureStart, MemoryCaptureCheck, MemoryCaptureFailure, MemoryCollectResult, StartMemoryCaptureInput } from './memory-capture';
 export type { CaptureMetadataInput } from './instance-metadata';
 export type { RawAlert, StoreAlertsInput } from './alerts-evidence';
 
 /** One flush of the incident timeline; ids are stable per timeline position, so a replayed flush adds nothing. */
 export interface AppendAuditInput { incidentId: string; entries: AuditInput[] }
-export interface AppendAuditResult { entries: number; lastSeq: number; head: string }
+/**
+ * `lastSeq`/`head`: the audit chain's head after this flush; `manifestSeq`/`manifestHead`: the
+ * manifest's head as read then (it also holds entries the API wrote: raw alerts, custody). Both
+ * land in history and become the incident's evidence anchors.
+ */
+export interface AppendAuditResult { entries: number; lastSeq: number; head: string; manifestSeq?: number; manifestHead?: string }
 
 export function createForensicsActivities(deps: ForensicsDeps | undefined) {
   const need = (): ForensicsDeps => {
@@ -37,17 +43,20 @@ export function createForensicsActivities(deps: ForensicsDeps | undefined) {
     return deps;
   };
   return {
+    async startSnapshots(input: CaptureSnapshotsInput & { volumes: { volumeId: string; deviceName: string }[] }) { return startSnapshots(need(), input); },
     async captureSnapshots(input: CaptureSnapshotsInput) { return captureSnapshots(need(), input); },
     async captureInstanceMetadata(input: CaptureMetadataInput) { return captureInstanceMetadata(need(), input); },
     async captureConsoleOutput(input: CaptureInput) { return captureConsoleOutput(need(), input); },
     async startMemoryCapture(input: StartMemoryCaptureInput) { return startMemoryCapture(need(), input); },
     async checkMemoryCapture(input: CaptureInput & { commandId: string }) { return checkMemoryCapture(need(), input); },
+    async collectMemoryOutput(input: CaptureInput & { commandId: string }) { return collectMemoryOutput(need(), input); },
     async storeAlerts(input: StoreAlertsInput) { return storeAlerts(need(), input); },
     /** Small result on purpose: it lands in workflow history. */
     async appendAudit(input: AppendAuditInput): Promise<AppendAuditResult> {
       const chained = await evidenceCall(() => appendAudit(need().store, input.incidentId, input.entries));
       const last = chained[chained.length - 1];
-      return { entries: chained.length, lastSeq: last?.seq ?? 0, head: last?.hash ?? '' };
+      const manifest = (await evidenceCall(() => readManifest(need().store, input.incidentId))).at(-1);
+      return { entries: chained.length, lastSeq: last?.seq ?? 0, head: last?.hash ?? '', manifestSeq: manifest?.seq, manifestHead: manifest?.hash };
     },
   };
 }

@@ -1,19 +1,28 @@
 /**
  * Optional memory capture through SSM Run Command (AWS.md §1.2 step 7, S2): behind a policy
- * switch, with a configurable Command document (e.g. AVML or LiME). Split into start and
- * check so the workflow owns the polling (durable timers, its own deadline) and memory runs
- * before network isolation cuts the agent off. Always targets explicit InstanceIds, never
- * `Targets`: moto would otherwise add every instance in the region (G11). A permanent
- * failure (bad document, unknown or unmanaged instance, no permission, command Failed or
- * TimedOut) is returned as a typed `failed` outcome — recorded as evidence of the attempt —
- * so the workflow shows it and carries on; transient errors throw and Temporal retries.
+ * switch, with a configurable Command document (e.g. AVML or LiME). Split into start, check and
+ * collect so the workflow owns the polling (durable timers, the policy's budget before
+ * isolation) and memory runs before network isolation cuts the agent off; the copy into the
+ * evidence store needs no instance, so it runs beside the chain. Always targets explicit
+ * InstanceIds, never `Targets`: moto would otherwise add every instance in the region (G11).
+ * The document writes the image under the command's output prefix
+ * (`<CORDON_MEMORY_OUTPUT_PREFIX>incidents/<incident>/memory/`, passed as OutputS3KeyPrefix and
+ * as `{outputPrefix}` in its parameters); `collectMemoryOutput` copies every object there into
+ * the evidence store (content-addressed, one manifest entry each with size, sha256, source and
+ * collector) and checks each copy against the source's own digest: a `<file>.sha256` sidecar the
+ * document wrote, and S3's ChecksumSHA256 when the upload carried one. A permanent failure (bad
+ * document, unknown or unmanaged instance, no permission, command Failed or TimedOut, output
+ * missing, hash mismatch) is returned as a typed `failed` outcome — recorded as evidence of the
+ * attempt — so the workflow shows it and carries on; transient errors throw and Temporal retries.
  */
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand, type GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
+import type { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/activity';
 import { findArtifact, recordArtifact, type ArtifactEntry } from '../../src/evidence';
 import { errorCode, rethrowAws } from '../aws-errors';
 import { ErrorType } from '../../src/domain/errors';
-import { evidenceCall, plain, type CaptureInput, type ForensicsDeps } from './forensics-context';
+import { evidenceCall, heartbeat, plain, type CaptureInput, type ForensicsDeps } from './forensics-context';
 
 export interface MemoryCaptureFailure {
   status: 'failed';
@@ -77,13 +86,13 @@ export async function startMemoryCapture(deps: ForensicsDeps, input: StartMemory
   } catch {
     // Listing is an optimisation; without it a retry may send a second command, which is harmless.
   }
-  const substitute = (v: string) => v.replaceAll('{incidentId}', incidentId).replaceAll('{instanceId}', instanceId);
+  const substitute = (v: string) => v.replaceAll('{incidentId}', incidentId).replaceAll('{instanceId}', instanceId).replaceAll('{outputPrefix}', outputPrefix(deps, incidentId));
   const parameters = Object.fromEntries(Object.entries(cfg.parameters ?? {}).map(([k, vs]) => [k, vs.map(substitute)]));
   const sent = await permanentAsFailure('SSM SendCommand', () => deps.aws.ssm.send(new SendCommandCommand({
     DocumentName: documentName, InstanceIds: [instanceId], Parameters: parameters, Comment: comment,
     TimeoutSeconds: cfg.timeoutSeconds,
     OutputS3BucketName: cfg.outputS3Bucket,
-    OutputS3KeyPrefix: cfg.outputS3Bucket ? `${cfg.outputS3KeyPrefix ?? ''}incidents/${incidentId}/memory` : undefined,
+    OutputS3KeyPrefix: cfg.outputS3Bucket ? outputPrefix(deps, incidentId).replace(/\/$/, '') : undefined,
   })));
   if (isFailure(sent)) return sent;
   const commandId = sent.Command?.CommandId;
@@ -123,4 +132,80 @@ function outcomeOf(artifact: ArtifactEntry): MemoryCaptureCheck {
     status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: d.status ?? 'Unknown', commandId: d.commandId, artifact,
     reason: `memory capture command ${d.commandId} ended ${d.status}${d.statusDetails && d.statusDetails !== d.status ? ` (${d.statusDetails})` : ''}`,
   };
+}
+
+/** Where the document writes for this incident (SSM appends `<commandId>/<instanceId>/…` to its own output). */
+export function outputPrefix(deps: Pick<ForensicsDeps, 'memory'>, incidentId: string): string {
+  return `${deps.memory?.outputS3KeyPrefix ?? ''}incidents/${incidentId}/memory/`;
+}
+
+export type MemoryCollectResult =
+  | { status: 'collected'; artifacts: ArtifactEntry[]; bucket: string; prefix: string }
+  | MemoryCaptureFailure;
+
+const fail = (code: string, reason: string, commandId?: string): MemoryCaptureFailure => ({ status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code, reason, commandId });
+
+/** Artifact name for an output object: `memory/<instance>/<path under the prefix, flattened>` (safeName allows three segments). */
+function outputName(instanceId: string, relative: string): string {
+  const flat = relative.replace(/[^A-Za-z0-9._:-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200) || 'output';
+  return `memory/${instanceId}/${flat}`;
+}
+
+async function readAll(body: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as string));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * After SSM reported success: copies every output object into the evidence store, each checked
+ * against its sidecar digest and S3 checksum; idempotent by artifact name (a retry re-reads
+ * nothing already recorded). Failure outcomes: no output bucket configured, OutputMissing,
+ * HashMismatch (the stored copy is left, listed, and the mismatch named).
+ */
+export async function collectMemoryOutput(deps: ForensicsDeps, input: CaptureInput & { commandId: string }): Promise<MemoryCollectResult> {
+  const { incidentId, instanceId, commandId } = input;
+  const bucket = deps.memory?.outputS3Bucket;
+  if (!bucket) return fail('NoOutputBucket', 'no output bucket for memory capture: set CORDON_MEMORY_OUTPUT_BUCKET so the image can be copied into the evidence store', commandId);
+  const prefix = outputPrefix(deps, incidentId);
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await deps.aws.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) keys.push(o.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const sidecars = new Set(keys.filter((k) => k.endsWith('.sha256')));
+  const images = keys.filter((k) => !sidecars.has(k));
+  if (!images.length) return fail('OutputMissing', `SSM reported success but s3://${bucket}/${prefix} holds no output object; the document wrote nothing where Cordon collects it`, commandId);
+
+  const artifacts: ArtifactEntry[] = [];
+  for (const key of images) {
+    const name = outputName(instanceId, key.slice(prefix.length));
+    const expected = sidecars.has(`${key}.sha256`)
+      ? (await readAll((await deps.aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.sha256` }))).Body as Readable)).trim().split(/\s+/)[0]?.toLowerCase()
+      : undefined;
+    let entry = await evidenceCall(() => findArtifact(deps.store, incidentId, name));
+    if (!entry) {
+      const object = await deps.aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      const s3Checksum = object.ChecksumSHA256 && !object.ChecksumSHA256.includes('-') ? Buffer.from(object.ChecksumSHA256, 'base64').toString('hex') : undefined;
+      entry = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
+        name, mediaType: 'application/octet-stream', body: object.Body as Readable, collector: deps.collector,
+        source: `ssm:SendCommand(${commandId}) → s3:GetObject s3://${bucket}/${key}`,
+        detail: {
+          commandId, sourceBucket: bucket, sourceKey: key, sourceVersionId: object.VersionId ?? null, sourceETag: object.ETag ?? null,
+          sourceSha256: expected ?? null, sourceChecksumSha256: s3Checksum ?? null,
+        },
+      }));
+    }
+    heartbeat({ memoryCopied: artifacts.length + 1 });
+    const d = entry.detail ?? {};
+    for (const [what, want] of [['sidecar', d.sourceSha256], ['S3 ChecksumSHA256', d.sourceChecksumSha256]] as const) {
+      if (typeof want === 'string' && want !== entry.sha256) {
+        return { ...fail('HashMismatch', `memory output ${key}: the copy in the evidence store hashes to ${entry.sha256}, the source's ${what} says ${want}; the copy is kept (manifest seq ${entry.seq}) but is not the image the document wrote`, commandId), artifact: entry };
+      }
+    }
+    artifacts.push(entry);
+  }
+  return { status: 'collected', artifacts, bucket, prefix };
 }

@@ -2,10 +2,13 @@
  * Crash-consistent snapshots of every attached EBS volume (AWS.md §1.2 step 8, S10):
  * CreateSnapshots with the instance specification (boot volume included) and the incident's
  * custody tags, falling back to one CreateSnapshot per volume when the multi-volume call is
- * refused. Idempotent: snapshots already tagged with the incident and instance are found
- * first and only missing volumes are snapshotted. Needs no network from the instance, so it
- * can run right after evidence protection. moto: snapshots complete at once, CreateSnapshots
- * returns no State and does not copy volume tags (G14), so states are read back afterwards.
+ * refused. Split in two because CreateSnapshots is asynchronous in AWS (it returns ids at once):
+ * `startSnapshots` only issues the call — inside the quarantine chain, right after evidence
+ * protection, so the point-in-time copy predates isolation — and `captureSnapshots`, beside the
+ * chain, waits for completion, names each snapshot's volume and records the artifact.
+ * Idempotent: snapshots already tagged with the incident and instance are found first and only
+ * missing volumes are snapshotted. moto: snapshots complete at once, CreateSnapshots returns no
+ * State and does not copy volume tags (G14), so states are read back afterwards.
  */
 import { CreateSnapshotCommand, CreateSnapshotsCommand, CreateTagsCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, type Snapshot, type Tag } from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -17,6 +20,17 @@ import { evidenceCall, EvidenceTag, heartbeat, type CaptureInput, type Forensics
 export interface CaptureSnapshotsInput extends CaptureInput {
   /** Who asked (operator or policy), recorded as a tag. */
   requestedBy?: string;
+  /** What startSnapshots issued in the chain (recorded in the artifact). */
+  started?: StartSnapshotsResult;
+  /** Longest wait for `completed` before recording the states as they are (default 10). */
+  waitMinutes?: number;
+}
+
+export interface StartSnapshotsResult {
+  method: 'CreateSnapshots' | 'CreateSnapshot' | 'existing';
+  snapshotIds: string[];
+  /** When the call returned (the snapshots' point in time is at or before it). */
+  issuedAt: string;
 }
 
 export interface EvidenceSnapshot { snapshotId: string; volumeId: string; deviceName: string; state: string; startTime?: string }
@@ -27,31 +41,40 @@ export interface CaptureSnapshotsResult {
   artifact: ArtifactEntry;
 }
 
-export async function captureSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput): Promise<CaptureSnapshotsResult> {
-  const { aws, collector } = deps;
-  const { incidentId, instanceId } = input;
-  const found = await awsCall('DescribeInstances', () => aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
-  const instance = found.Reservations?.[0]?.Instances?.[0];
-  if (!instance) throw ApplicationFailure.nonRetryable(`instance ${instanceId} does not exist; nothing to snapshot`, ErrorType.TargetNotFound);
-  const volumes = (instance.BlockDeviceMappings ?? []).filter((b) => b.Ebs?.VolumeId).map((b) => ({ volumeId: b.Ebs!.VolumeId!, deviceName: b.DeviceName ?? '' }));
-
-  const tags: Tag[] = [
-    { Key: EvidenceTag.incident, Value: incidentId }, { Key: EvidenceTag.evidence, Value: 'true' },
-    { Key: EvidenceTag.sourceInstance, Value: instanceId }, { Key: EvidenceTag.collector, Value: collector },
+function custodyTags(deps: ForensicsDeps, input: CaptureSnapshotsInput): Tag[] {
+  return [
+    { Key: EvidenceTag.incident, Value: input.incidentId }, { Key: EvidenceTag.evidence, Value: 'true' },
+    { Key: EvidenceTag.sourceInstance, Value: input.instanceId }, { Key: EvidenceTag.collector, Value: deps.collector },
     { Key: EvidenceTag.collectedAt, Value: new Date().toISOString() },
     ...(input.requestedBy ? [{ Key: EvidenceTag.requestedBy, Value: input.requestedBy }] : []),
   ];
+}
+
+async function volumesOf(deps: ForensicsDeps, instanceId: string): Promise<{ volumeId: string; deviceName: string }[]> {
+  const found = await awsCall('DescribeInstances', () => deps.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+  const instance = found.Reservations?.[0]?.Instances?.[0];
+  if (!instance) throw ApplicationFailure.nonRetryable(`instance ${instanceId} does not exist; nothing to snapshot`, ErrorType.TargetNotFound);
+  return (instance.BlockDeviceMappings ?? []).filter((b) => b.Ebs?.VolumeId).map((b) => ({ volumeId: b.Ebs!.VolumeId!, deviceName: b.DeviceName ?? '' }));
+}
+
+/** Issues the snapshots of the volumes not yet snapshotted for this incident; returns at once (no waiting, no store write). */
+async function issueSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput, volumes: { volumeId: string; deviceName: string }[]): Promise<StartSnapshotsResult> {
+  const { aws } = deps;
+  const { incidentId, instanceId } = input;
+  const tags = custodyTags(deps, input);
   const description = `Cordon evidence for ${incidentId} (${instanceId})`;
   const existing = await taggedSnapshots(deps, incidentId, instanceId);
   const missing = volumes.filter((v) => !existing.some((s) => s.VolumeId === v.volumeId));
-  let method: CaptureSnapshotsResult['method'] = 'existing';
+  let method: StartSnapshotsResult['method'] = 'existing';
+  const ids = existing.flatMap((s) => (s.SnapshotId ? [s.SnapshotId] : []));
 
   if (missing.length && missing.length === volumes.length) {
     try {
-      await aws.ec2.send(new CreateSnapshotsCommand({
+      const out = await aws.ec2.send(new CreateSnapshotsCommand({
         InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false }, Description: description,
         TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
       }));
+      ids.push(...(out.Snapshots ?? []).flatMap((x) => (x.SnapshotId ? [x.SnapshotId] : [])));
       method = 'CreateSnapshots';
     } catch (err) {
       // Multi-volume snapshots refused (permissions, unsupported): fall back to one per volume.
@@ -61,13 +84,34 @@ export async function captureSnapshots(deps: ForensicsDeps, input: CaptureSnapsh
   if (method !== 'CreateSnapshots') {
     for (const v of missing) {
       heartbeat({ snapshotting: v.volumeId });
-      await awsCall('CreateSnapshot', () => aws.ec2.send(new CreateSnapshotCommand({
+      const out = await awsCall('CreateSnapshot', () => aws.ec2.send(new CreateSnapshotCommand({
         VolumeId: v.volumeId, Description: `${description} ${v.deviceName}`,
         TagSpecifications: [{ ResourceType: 'snapshot', Tags: [...tags, { Key: EvidenceTag.sourceVolume, Value: v.volumeId }, { Key: EvidenceTag.sourceDevice, Value: v.deviceName }] }],
       })));
+      if (out.SnapshotId) ids.push(out.SnapshotId);
       method = 'CreateSnapshot';
     }
   }
+  return { method, snapshotIds: ids, issuedAt: new Date().toISOString() };
+}
+
+/**
+ * The chain's half: CreateSnapshots for the volumes the runbook described (no DescribeInstances: the chain
+ * already knows them), so isolation waits for one DescribeSnapshots and one CreateSnapshots call only.
+ */
+export async function startSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput & { volumes: { volumeId: string; deviceName: string }[] }): Promise<StartSnapshotsResult> {
+  return issueSnapshots(deps, input, input.volumes);
+}
+
+/** Beside the chain: issues what is still missing, waits for completion, names volumes and records the artifact. */
+export async function captureSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput): Promise<CaptureSnapshotsResult> {
+  const { aws, collector } = deps;
+  const { incidentId, instanceId } = input;
+  const volumes = await volumesOf(deps, instanceId);
+  const tags = custodyTags(deps, input);
+  const issued = await issueSnapshots(deps, input, volumes);
+  const method = issued.method === 'existing' && input.started ? input.started.method : issued.method;
+  await waitForCompletion(deps, incidentId, instanceId, input.waitMinutes ?? 10);
 
   const all = await taggedSnapshots(deps, incidentId, instanceId);
   const snapshots: EvidenceSnapshot[] = [];
@@ -85,10 +129,21 @@ export async function captureSnapshots(deps: ForensicsDeps, input: CaptureSnapsh
   const artifact = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
     name: `snapshots-${instanceId}.json`, mediaType: 'application/json', collector,
     source: `ec2:${method === 'existing' ? 'DescribeSnapshots' : method}`,
-    body: JSON.stringify({ incidentId, instanceId, region: aws.region, method, snapshots, tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) }, null, 2),
-    detail: { snapshotIds: snapshots.map((s) => s.snapshotId) },
+    body: JSON.stringify({ incidentId, instanceId, region: aws.region, method, issuedAt: input.started?.issuedAt ?? issued.issuedAt, snapshots, tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) }, null, 2),
+    detail: { snapshotIds: snapshots.map((s) => s.snapshotId), issuedAt: input.started?.issuedAt ?? issued.issuedAt, states: [...new Set(snapshots.map((s) => s.state))] },
   }));
   return { method, snapshots, artifact };
+}
+
+/** Polls until every snapshot of the incident's instance is completed or in error, or `minutes` pass (the states are recorded as they are). */
+async function waitForCompletion(deps: ForensicsDeps, incidentId: string, instanceId: string, minutes: number): Promise<void> {
+  const deadline = Date.now() + minutes * 60_000;
+  for (;;) {
+    const states = (await taggedSnapshots(deps, incidentId, instanceId)).map((s) => s.State ?? 'unknown');
+    heartbeat({ snapshotStates: states });
+    if (states.every((st) => st === 'completed' || st === 'error' || st === 'unknown') || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
 }
 
 async function taggedSnapshots(deps: ForensicsDeps, incidentId: string, instanceId: string): Promise<Snapshot[]> {

@@ -89,7 +89,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerIncidentRoutes(app, deps.incidents);
   registerPlanRoutes(app, deps.incidents);
   if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
-  if (deps.evidence) registerEvidenceRoutes(app, deps.evidence);
+  if (deps.evidence) registerEvidenceRoutes(app, deps.evidence, deps.incidents);
   registerAlertRoutes(app, deps.incidents, { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics });
   return app;
 }

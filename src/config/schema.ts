@@ -65,6 +65,9 @@ export const configSchema = z.object({
   CORDON_EVIDENCE_PREFIX: optionalString,
   CORDON_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   CORDON_EVIDENCE_LOCK_MODE: z.enum(['COMPLIANCE', 'GOVERNANCE']).default('COMPLIANCE'),
+  // Evidence that holds up (issue 14): the bucket policy Cordon applies to an evidence bucket it creates, and where memory images land.
+  CORDON_EVIDENCE_BUCKET_POLICY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  CORDON_MEMORY_OUTPUT_PREFIX: optionalString,
   /** Memory capture (when a runbook policy switches it on): SSM Command document, its parameters as JSON, output bucket. */
   CORDON_MEMORY_DOCUMENT: optionalString,
   CORDON_MEMORY_PARAMETERS: z.string().optional().transform((v, ctx) => {

@@ -28,3 +28,11 @@ export class EvidenceStoreMisconfigured extends Error {
     this.name = 'EvidenceStoreMisconfigured';
   }
 }
+
+/** Bytes read back (or stored) do not hash to what was expected: never recorded as evidence. */
+export class EvidenceIntegrityError extends Error {
+  constructor(readonly key: string, readonly expected: string, readonly actual: string) {
+    super(`evidence ${key}: sha256 ${actual} where ${expected} was expected`);
+    this.name = 'EvidenceIntegrityError';
+  }
+}

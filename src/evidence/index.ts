@@ -1,6 +1,7 @@
 /**
  * The evidence store and what is built on it: write-once stores (local folder, S3 Object
- * Lock), the hash-chained manifest with chain of custody, the audit trail, verify and export.
+ * Lock), content-addressed artifact bytes, the hash-chained manifest with chain of custody, the
+ * audit trail, verify (against the heads anchored in the incident's history) and export.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { LocalWormStore } from './local-worm-store';
@@ -11,7 +12,8 @@ export * from './store';
 export * from './errors';
 export { GENESIS_HASH, canonicalJson, entryHash } from './hashing';
 export { LocalWormStore } from './local-worm-store';
-export { S3ObjectLockStore, type S3ObjectLockStoreOptions } from './s3-object-lock-store';
+export { S3ObjectLockStore, evidenceBucketPolicy, type S3ObjectLockStoreOptions } from './s3-object-lock-store';
+export { putContent, type StoredContent } from './content-store';
 export * from './manifest';
 export * from './audit-trail';
 export * from './verify';
@@ -19,7 +21,7 @@ export * from './export';
 
 export type EvidenceStoreConfig =
   | { kind: 'local'; dir: string; fsync?: boolean }
-  | { kind: 's3'; s3: S3Client; bucket: string; region: string; retentionDays: number; mode?: 'COMPLIANCE' | 'GOVERNANCE'; prefix?: string };
+  | { kind: 's3'; s3: S3Client; bucket: string; region: string; retentionDays: number; mode?: 'COMPLIANCE' | 'GOVERNANCE'; prefix?: string; bucketPolicy?: boolean };
 
 /** Builds the configured store; S3 buckets are created/checked at once so misconfiguration fails at start. */
 export async function openEvidenceStore(config: EvidenceStoreConfig): Promise<EvidenceStore> {

@@ -106,7 +106,8 @@ export class LocalWormStore implements EvidenceStore {
     this.madeDirs.add(dir);
   }
 
-  async get(key: string): Promise<Readable> {
+  /** A folder has one version of each key: `versionId` is not used. */
+  async get(key: string, _opts?: { versionId?: string }): Promise<Readable> {
     const file = this.pathOf(key);
     if (!(await this.exists(key))) throw new EvidenceNotFoundError(key, this.location);
     return fs.createReadStream(file);

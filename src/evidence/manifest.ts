@@ -1,14 +1,17 @@
 /**
  * The manifest of one incident: a hash-chained log of artifact entries (what was collected,
  * its sha256 and size, the AWS call it came from, which worker collected it, when) and
- * chain-of-custody entries (every later access, export or transfer). Recording an artifact
- * is idempotent by name: a retry returns the first entry, and an object stored by an
- * attempt that crashed before its entry was written is adopted with its stored digest.
+ * chain-of-custody entries (every later access, export or transfer). The bytes live under their
+ * sha256 (content-store.ts); the entry holds the name and the store `key` (and, in S3, the
+ * `versionId` and S3's `checksumSha256`), so nothing sitting at a predictable name can become
+ * evidence. Recording an artifact is idempotent by name: a retry returns the first entry, and
+ * bytes stored by an attempt that crashed before its entry are adopted only if they hash to
+ * their address. Entries written before content addressing have no `key`: their bytes are at
+ * `artifacts/<name>` (artifactKey).
  */
 import crypto from 'node:crypto';
 import { ChainLog, type ChainFields } from './chain-log';
-import { EvidenceOverwriteError } from './errors';
-import { digestStream } from './hashing';
+import { putContent } from './content-store';
 import { evidenceKeys, type EvidenceBody, type EvidenceStore } from './store';
 
 export interface ArtifactEntry extends ChainFields {
@@ -24,6 +27,12 @@ export interface ArtifactEntry extends ChainFields {
   collectedAt: string;
   /** Where the bytes live (file path or s3:// URL). */
   location: string;
+  /** Store key of the bytes (`incidents/<id>/objects/<sha256>`). */
+  key?: string;
+  /** S3: the version written (reads and verify name it). */
+  versionId?: string;
+  /** S3: ChecksumSHA256 as S3 returned it (base64 of the same digest). */
+  checksumSha256?: string;
   /** Extra facts, e.g. snapshot ids. */
   detail?: Record<string, unknown>;
 }
@@ -64,24 +73,23 @@ export async function findArtifact(store: EvidenceStore, incidentId: string, nam
   return (await readManifest(store, incidentId)).find((e): e is ArtifactEntry => e.kind === 'artifact' && e.name === name);
 }
 
-/** Stores the body write-once and appends its manifest entry. Idempotent by artifact name. */
+/** Where an entry's bytes are: its content address, or the named key of an entry from before content addressing. */
+export function artifactKey(incidentId: string, entry: Pick<ArtifactEntry, 'name' | 'key'>): string {
+  return entry.key ?? evidenceKeys.artifact(incidentId, entry.name);
+}
+
+/** Stores the body under its sha256 and appends its manifest entry. Idempotent by artifact name. */
 export async function recordArtifact(store: EvidenceStore, incidentId: string, input: ArtifactInput): Promise<ArtifactEntry> {
   const existing = await findArtifact(store, incidentId, input.name);
   if (existing) return existing;
-  const key = evidenceKeys.artifact(incidentId, input.name);
-  let stored: { sha256: string; size: number; location: string };
-  try {
-    stored = await store.put(key, input.body, { mediaType: input.mediaType });
-  } catch (err) {
-    if (!(err instanceof EvidenceOverwriteError)) throw err;
-    // A previous attempt stored the bytes but died before the manifest entry: the first capture stands.
-    const digest = await digestStream(await store.get(key));
-    stored = { ...digest, location: `${store.location}${store.kind === 'local' ? '/' : ''}${key}` };
-  }
+  evidenceKeys.artifact(incidentId, input.name); // the name is checked even though the bytes are not stored under it
+  const stored = await putContent(store, incidentId, input.body, input.mediaType);
+  const detail = stored.displaced.length ? { ...input.detail, displacedObjects: stored.displaced } : input.detail;
   const [entry] = await manifestLog(store, incidentId).append([{
     id: `artifact:${input.name}`, kind: 'artifact', name: input.name, sha256: stored.sha256, size: stored.size,
     mediaType: input.mediaType, source: input.source, collector: input.collector,
-    collectedAt: input.collectedAt ?? new Date().toISOString(), location: stored.location, detail: input.detail,
+    collectedAt: input.collectedAt ?? new Date().toISOString(), location: stored.location, key: stored.key,
+    versionId: stored.versionId, checksumSha256: stored.checksumSha256, detail,
   }]);
   return entry as ArtifactEntry;
 }

@@ -2,9 +2,10 @@
  * The exact bytes of every accepted alert request as evidence (issue 4 "the alerts
  * themselves", issue 6 "raw payload kept as evidence"). A request body becomes one artifact of
  * each incident it opened or joined, named by its source and the sha256 of the bytes —
- * `alerts/raw/<source>-<sha256>.json` (`.txt` when sent as text/plain, as SNS does) — so a
- * retried identical request is the same write-once artifact (idempotent by name like
- * recordArtifact, and concurrent identical writes share one promise here). Writes are grouped
+ * `alerts/raw/<source>-<sha256>.json` (`.txt` when sent as text/plain, as SNS does) — and stored
+ * under that sha256 like every artifact (content-store.ts), so a retried identical request is the
+ * same write-once artifact (idempotent by name like recordArtifact, and concurrent identical
+ * writes share one promise here). Writes are grouped
  * per incident (RawAlertRecorder), so a storm does not pay two manifest reads per request.
  * Invariants: the stored bytes are exactly the request body, so the sha256 in the manifest is
  * the sha256 of what the sender sent; the entry's detail holds the receipt time, the
@@ -15,10 +16,9 @@
  * segments.)
  */
 import crypto from 'node:crypto';
-import { EvidenceOverwriteError } from './errors';
-import { digestStream } from './hashing';
+import { putContent } from './content-store';
 import { manifestLog, readManifest, type ArtifactEntry } from './manifest';
-import { evidenceKeys, type EvidenceStore } from './store';
+import type { EvidenceStore, StoredObject } from './store';
 
 export const RAW_ALERTS_FOLDER = 'alerts/raw/';
 
@@ -153,6 +153,7 @@ export class RawAlertRecorder {
         return [{
           id: `artifact:${r.name}`, kind: 'artifact' as const, name: r.name, sha256: digest.sha256, size: digest.size, mediaType: r.mediaType,
           source: `http:POST /v1/alerts/${r.source}`, collector: this.opts.collector, collectedAt: r.receivedAt, location: digest.location,
+          key: digest.key, versionId: digest.versionId, checksumSha256: digest.checksumSha256,
           detail: { receivedAt: r.receivedAt, sender: r.sender.name, authenticatedBy: r.sender.kind, requestId: r.requestId, dedupKeys: [...dedupKeys[i]!] },
         }];
       });
@@ -169,17 +170,9 @@ export class RawAlertRecorder {
     }
   }
 
-  /** Write-once put; bytes left by an attempt that died before its manifest entry are adopted. */
-  private async put(incidentId: string, r: PreparedRawAlert): Promise<{ sha256: string; size: number; location: string }> {
-    const { store } = this.opts;
-    const key = evidenceKeys.artifact(incidentId, r.name);
-    try {
-      return await store.put(key, r.body, { mediaType: r.mediaType });
-    } catch (err) {
-      if (!(err instanceof EvidenceOverwriteError)) throw err;
-      const digest = await digestStream(await store.get(key));
-      return { ...digest, location: `${store.location}${store.kind === 'local' ? '/' : ''}${key}` };
-    }
+  /** Content-addressed put; bytes already at the address are adopted only when they hash to it. */
+  private async put(incidentId: string, r: PreparedRawAlert): Promise<StoredObject> {
+    return putContent(this.opts.store, incidentId, r.body, r.mediaType);
   }
 
   private remember(key: string, seq: number): void {

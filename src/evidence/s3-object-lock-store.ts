@@ -5,11 +5,18 @@
  * retain-until date plus a SHA-256 checksum (Object Lock uploads need one). Writes are
  * exclusive (`If-None-Match: *`) so a key is never overwritten. Bodies stream with a known
  * length: inline values directly, files from disk, unknown-length streams spooled to a
- * temporary file first (no @aws-sdk/lib-storage in this project).
+ * temporary file first (no @aws-sdk/lib-storage in this project). Each put returns the VersionId
+ * and S3's ChecksumSHA256, and reads name the version, so a newer version written on top (which
+ * Object Lock does not prevent) is never what is read; `versions` lets verify see it. A bucket
+ * Cordon creates also gets `evidenceBucketPolicy` (unless `bucketPolicy: false`): PutObject
+ * without If-None-Match and DeleteObjectVersion are denied to every principal. moto 5.2 evaluates
+ * the Deny but not the `s3:if-none-match` condition, so on moto the policy refuses Cordon's own
+ * conditional writes too: the moto-backed tests that write switch it off
+ * (CORDON_EVIDENCE_BUCKET_POLICY=false).
  */
 import {
   CreateBucketCommand, GetObjectCommand, GetObjectLockConfigurationCommand, HeadBucketCommand, HeadObjectCommand,
-  ListObjectsV2Command, PutObjectCommand, PutObjectLockConfigurationCommand, type S3Client,
+  ListObjectsV2Command, ListObjectVersionsCommand, PutBucketPolicyCommand, PutObjectCommand, PutObjectLockConfigurationCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -20,7 +27,23 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EvidenceNotFoundError, EvidenceOverwriteError, EvidenceStoreMisconfigured } from './errors';
 import { digestStream } from './hashing';
-import type { EvidenceBody, EvidenceStore, StoredObject } from './store';
+import type { EvidenceBody, EvidenceStore, ObjectVersion, StoredObject } from './store';
+
+/**
+ * The evidence bucket's policy: no PutObject without `If-None-Match` (so no write can replace a
+ * key: S3 conditional writes, condition key `s3:if-none-match`), and no DeleteObjectVersion for
+ * anyone (Object Lock refuses it while retention lasts; this holds after retention too, until an
+ * account root removes the policy).
+ */
+export function evidenceBucketPolicy(bucket: string, prefix = ''): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'CordonDenyPutWithoutIfNoneMatch', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/${prefix}*`, Condition: { Null: { 's3:if-none-match': 'true' } } },
+      { Sid: 'CordonDenyDeleteObjectVersion', Effect: 'Deny', Principal: '*', Action: 's3:DeleteObjectVersion', Resource: `arn:aws:s3:::${bucket}/*` },
+    ],
+  };
+}
 
 export interface S3ObjectLockStoreOptions {
   s3: S3Client;
@@ -31,6 +54,8 @@ export interface S3ObjectLockStoreOptions {
   mode?: 'COMPLIANCE' | 'GOVERNANCE';
   /** Key prefix inside the bucket (no leading slash), e.g. "cordon/". */
   prefix?: string;
+  /** Apply evidenceBucketPolicy to a bucket this store creates (default true). */
+  bucketPolicy?: boolean;
 }
 
 interface SdkError { name?: string; $metadata?: { httpStatusCode?: number } }
@@ -69,6 +94,7 @@ export class S3ObjectLockStore implements EvidenceStore {
         CreateBucketConfiguration: region === 'us-east-1' ? undefined : { LocationConstraint: region as never },
       }));
       created = true;
+      if (this.opts.bucketPolicy !== false) await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(evidenceBucketPolicy(bucket, this.opts.prefix)) }));
     }
     let current: number | undefined;
     try {
@@ -98,8 +124,9 @@ export class S3ObjectLockStore implements EvidenceStore {
     try {
       const digest = inline ? { sha256: crypto.createHash('sha256').update(inline).digest('hex'), size: inline.length } : await digestStream(fs.createReadStream(file!));
       const retainUntil = new Date(Date.now() + this.opts.retentionDays * 86400_000);
+      let out: { VersionId?: string; ChecksumSHA256?: string };
       try {
-        await this.opts.s3.send(new PutObjectCommand({
+        out = await this.opts.s3.send(new PutObjectCommand({
           Bucket: this.opts.bucket, Key: this.keyOf(key),
           Body: inline ?? fs.createReadStream(file!), ContentLength: digest.size, ContentType: opts.mediaType,
           // Object Lock uploads need the algorithm header as well (moto: MissingUploadObjectWithObjectLockHeaders); S3 checks the digest we computed.
@@ -112,7 +139,7 @@ export class S3ObjectLockStore implements EvidenceStore {
         if (statusOf(err) === 412 || nameOf(err) === 'PreconditionFailed') throw new EvidenceOverwriteError(key, this.location);
         throw err;
       }
-      return { key, sha256: digest.sha256, size: digest.size, location: `s3://${this.opts.bucket}/${this.keyOf(key)}` };
+      return { key, sha256: digest.sha256, size: digest.size, location: `s3://${this.opts.bucket}/${this.keyOf(key)}`, versionId: out.VersionId, checksumSha256: out.ChecksumSHA256 };
     } finally {
       await cleanup();
     }
@@ -129,10 +156,10 @@ export class S3ObjectLockStore implements EvidenceStore {
     return { file, cleanup: () => fsp.rm(dir, { recursive: true, force: true }) };
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, opts: { versionId?: string } = {}): Promise<Readable> {
     await this.ensureBucket();
     try {
-      const out = await this.opts.s3.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(key) }));
+      const out = await this.opts.s3.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(key), VersionId: opts.versionId }));
       return out.Body as Readable;
     } catch (err) {
       if (statusOf(err) === 404) throw new EvidenceNotFoundError(key, this.location);
@@ -162,5 +189,23 @@ export class S3ObjectLockStore implements EvidenceStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys.sort();
+  }
+
+  async versions(prefix: string): Promise<ObjectVersion[]> {
+    await this.ensureBucket();
+    const out: (ObjectVersion & { at: number })[] = [];
+    const strip = (this.opts.prefix ?? '').length;
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    do {
+      const page = await this.opts.s3.send(new ListObjectVersionsCommand({ Bucket: this.opts.bucket, Prefix: this.keyOf(prefix), KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
+      for (const v of page.Versions ?? []) if (v.Key && v.VersionId) out.push({ key: v.Key.slice(strip), versionId: v.VersionId, isLatest: v.IsLatest ?? false, at: v.LastModified?.getTime() ?? 0 });
+      for (const d of page.DeleteMarkers ?? []) if (d.Key && d.VersionId) out.push({ key: d.Key.slice(strip), versionId: d.VersionId, isLatest: d.IsLatest ?? false, deleteMarker: true, at: d.LastModified?.getTime() ?? 0 });
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker);
+    // Per key newest first: the latest flag first, then by time (versions and delete markers come in two lists).
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : Number(b.isLatest) - Number(a.isLatest) || b.at - a.at));
+    return out.map(({ at: _at, ...v }) => v);
   }
 }

@@ -2,7 +2,9 @@
  * The evidence store contract: a flat, write-once key space. Implementations must refuse to
  * overwrite an existing key (EvidenceOverwriteError), publish objects atomically (a reader
  * never sees half an object), and stream bodies (nothing large is held whole in memory).
- * Manifests and audit trails are built on top of it as one object per log entry.
+ * Manifests and audit trails are built on top of it as one object per log entry; artifact
+ * bytes live under their sha256 (`objects/<sha256>`, content-store.ts) and their names only in
+ * the manifest. A versioned store (S3) reports the version it wrote and reads by version.
  */
 import type { Readable } from 'node:stream';
 
@@ -15,7 +17,14 @@ export interface StoredObject {
   size: number;
   /** Where it lives, for people: a file path or an s3:// URL. */
   location: string;
+  /** S3: the version this put created (reads name it, so a newer version on top is not what is read). */
+  versionId?: string;
+  /** S3: the ChecksumSHA256 S3 computed and returned (base64), recorded beside Cordon's own sha256. */
+  checksumSha256?: string;
 }
+
+/** One stored version of a key (versioned stores only). */
+export interface ObjectVersion { key: string; versionId: string; isLatest: boolean; deleteMarker?: boolean }
 
 export interface EvidenceStore {
   readonly kind: 'local' | 's3';
@@ -23,8 +32,10 @@ export interface EvidenceStore {
   readonly location: string;
   /** Creates `key` once; EvidenceOverwriteError when it exists. Returns the digest of what was stored. */
   put(key: string, body: EvidenceBody, opts: { mediaType: string }): Promise<StoredObject>;
-  /** Streams the stored bytes; EvidenceNotFoundError when missing. */
-  get(key: string): Promise<Readable>;
+  /** Streams the stored bytes (of `versionId` when given); EvidenceNotFoundError when missing. */
+  get(key: string, opts?: { versionId?: string }): Promise<Readable>;
+  /** Versioned stores: every version of every key under `prefix`, each key's newest first (delete markers included). */
+  versions?(prefix: string): Promise<ObjectVersion[]>;
   exists(key: string): Promise<boolean>;
   /** Keys under `prefix`, sorted ascending. */
   list(prefix: string): Promise<string[]>;
@@ -35,6 +46,11 @@ export const evidenceKeys = {
   incident: (incidentId: string) => `incidents/${safeSegment(incidentId, 'incident id')}/`,
   artifact: (incidentId: string, name: string) => `${evidenceKeys.incident(incidentId)}artifacts/${safeName(name)}`,
   artifacts: (incidentId: string) => `${evidenceKeys.incident(incidentId)}artifacts/`,
+  /** Content-addressed bytes: `objects/<sha256>` (`.<n>` when something else already sat at the address). */
+  object: (incidentId: string, address: string) => {
+    if (!/^[0-9a-f]{64}(\.[1-9])?$/.test(address)) throw new Error(`invalid content address "${address}"`);
+    return `${evidenceKeys.incident(incidentId)}objects/${address}`;
+  },
   log: (incidentId: string, log: LogName) => `${evidenceKeys.incident(incidentId)}${log}/`,
   logEntry: (incidentId: string, log: LogName, seq: number) => `${evidenceKeys.log(incidentId, log)}${String(seq).padStart(8, '0')}.json`,
 };

@@ -8,8 +8,8 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceRef, type Severity } from '../domain/incident';
 import {
-  closeIncidentUpdate, decideStepUpdate, incidentStateQuery, type AlertsPolicyHint, type IncidentInput, type OperatorIdentity,
-  type RunbookPolicy, type StepDecision, type StepDecisionResult,
+  closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type AlertsPolicyHint, type EvidenceHeads, type IncidentInput,
+  type OperatorIdentity, type RunbookPolicy, type StepDecision, type StepDecisionResult,
 } from '../../workflows/definitions';
 import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
@@ -85,8 +85,8 @@ export class IncidentService {
   /** Starts a plan of what the runbook would do for these alerts; returns its id (`plan-<uuid>`). */
   async plan(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): Promise<string> {
     const planId = `plan-${crypto.randomUUID()}`;
-    const { input } = this.inputFor(planId, resource, alerts, origin);
-    const { incidentId: _id, dryRun: _dry, ...incident } = input;
+    const { input } = this.inputFor(incidentIdFor(resource), resource, alerts, origin);
+    const { dryRun: _dry, ...incident } = input;
     const plan: PlanInput = { planId, incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } }, alerts };
     await this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] });
     return planId;
@@ -145,6 +145,26 @@ export class IncidentService {
 
   async close(incidentId: string, operator: OperatorIdentity, reason: string): Promise<{ closed: boolean }> {
     return this.client.workflow.getHandle(incidentId).executeUpdate(closeIncidentUpdate, { args: [{ operator, reason }] });
+  }
+
+  /** The evidence chain heads anchored in the incident's history; undefined when there is no such workflow. */
+  async evidenceHeads(incidentId: string): Promise<EvidenceHeads | undefined> {
+    try {
+      return await this.client.workflow.getHandle(incidentId).query(evidenceHeadsQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Anchors a head the API wrote (a custody entry); false when the incident's workflow no longer takes signals. */
+  async anchorEvidence(incidentId: string, head: { log: 'manifest' | 'audit'; seq: number; hash: string; via: string }): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(incidentId).signal(evidenceHeadSignal, head);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 

@@ -23,6 +23,7 @@ import { NotificationService } from '../../src/temporal/notification-service';
 import { createCordonWorker } from '../../src/worker/create-worker';
 import { installWorkerRuntime } from '../../src/worker/runtime';
 import type { FleetLimits } from '../../workflows/fleet/types';
+import type { MemoryCaptureConfig } from '../../activities/forensics';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -64,6 +65,8 @@ export interface StackOptions {
   workerAwsEndpoint?: (motoEndpoint: string) => Promise<string>;
   /** The in-process worker's fleet budget (default UNBOUNDED_FLEET) and guard continue-as-new threshold. */
   fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number };
+  /** The in-process worker's memory-capture settings (output bucket, document). */
+  memory?: MemoryCaptureConfig;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -95,7 +98,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       workerConnection ??= await NativeConnection.connect({ address: temporal.address });
       worker = await createCordonWorker({
         connection: workerConnection, namespace: 'default', taskQueue,
-        deps: { aws: workerAws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker' } },
+        deps: { aws: workerAws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker', memory: opts.memory } },
         fleet: { limits: opts.fleet?.limits ?? UNBOUNDED_FLEET, continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents },
         extra,
       });

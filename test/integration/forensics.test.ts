@@ -1,25 +1,31 @@
 /**
  * Forensics end to end: IncidentService → Temporal dev server → worker → moto, evidence in the
  * stack's write-once folder. Every assertion reads back moto state, stored bytes or the API.
- * moto's SSM always reports `Success` and runs nothing (AWS.md G11), so a failing memory
- * capture is made by a proxy in front of moto that answers the worker's GetCommandInvocation
- * the way SSM reports a command that failed on the instance (Status Failed, exit code 1).
+ * moto's SSM always reports `Success` and runs nothing (AWS.md G11): the memory image is
+ * seeded in the output bucket where the document would have written it, and a failing or
+ * timed-out capture is made by a proxy in front of moto that answers the worker's
+ * GetCommandInvocation the way SSM reports a command that failed on the instance (Status
+ * Failed or TimedOut).
  */
 import { DescribeSnapshotsCommand, DescribeVolumesCommand, GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ListCommandsCommand } from '@aws-sdk/client-ssm';
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readAudit, readManifest, verifyIncident, type ArtifactEntry, type EvidenceStore } from '../../src/evidence';
+import { artifactKey, readAudit, readManifest, verifyIncident, type ArtifactEntry, type EvidenceStore } from '../../src/evidence';
+import { incidentIdFor } from '../../src/temporal/incident-id';
 import { digestStream } from '../../src/evidence/hashing';
 import { readText } from '../../src/evidence/chain-log';
 import type { IncidentSnapshot } from '../../src/domain/incident';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
-import { startStack, type Stack } from '../helpers/stack';
+import { ACCOUNT, REGION, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let fleet: DemoFleet;
-let failMemory = false;
+let failMemory: false | 'Failed' | 'TimedOut' | 'InProgress' = false;
+const OUTPUT_BUCKET = 'cordon-ssm-output';
 let proxy: http.Server | undefined;
 
 /** Forwards to moto; with `failMemory`, GetCommandInvocation says the command failed on the instance. */
@@ -39,7 +45,7 @@ async function ssmFailureProxy(moto: string): Promise<string> {
         up.on('data', (c: Buffer) => body.push(c));
         up.on('end', () => {
           const invocation = JSON.parse(Buffer.concat(body).toString('utf8')) as Record<string, unknown>;
-          const failed = JSON.stringify({ ...invocation, Status: 'Failed', StatusDetails: 'Failed', ResponseCode: 1, StandardErrorContent: 'avml: failed to open /dev/crash' });
+          const failed = JSON.stringify({ ...invocation, Status: failMemory, StatusDetails: failMemory, ResponseCode: failMemory === 'Failed' ? 1 : -1, StandardErrorContent: 'avml: failed to open /dev/crash' });
           res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(failed) }).end(failed);
         });
       });
@@ -53,8 +59,24 @@ async function ssmFailureProxy(moto: string): Promise<string> {
 
 const memoryPolicy = { ...autoPolicy, forensics: { memory: true, memoryDocument: 'Cordon-AVML-Capture', memoryTimeoutMinutes: 1 } };
 
-beforeAll(async () => { stack = await startStack({ workerAwsEndpoint: ssmFailureProxy }); });
-beforeEach(async () => { failMemory = false; fleet = await freshFleet(stack); });
+beforeAll(async () => { stack = await startStack({ workerAwsEndpoint: ssmFailureProxy, memory: { outputS3Bucket: OUTPUT_BUCKET } }); });
+beforeEach(async () => {
+  failMemory = false;
+  fleet = await freshFleet(stack);
+  await stack.aws.s3.send(new CreateBucketCommand({ Bucket: OUTPUT_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+});
+
+/**
+ * What the memory document would have written: moto's SSM runs nothing, so the image (and the
+ * digest the document computes on the instance) is put where collectMemoryOutput looks.
+ */
+async function seedMemoryImage(instanceId: string, image: Buffer, sidecar = crypto.createHash('sha256').update(image).digest('hex')): Promise<string> {
+  const incidentId = incidentIdFor({ account: ACCOUNT, region: REGION, instanceId });
+  const key = `incidents/${incidentId}/memory/${instanceId}/memory.lime`;
+  await stack.aws.s3.send(new PutObjectCommand({ Bucket: OUTPUT_BUCKET, Key: key, Body: image }));
+  await stack.aws.s3.send(new PutObjectCommand({ Bucket: OUTPUT_BUCKET, Key: `${key}.sha256`, Body: `${sidecar}  memory.lime\n` }));
+  return key;
+}
 afterAll(async () => {
   await stack?.teardown();
   proxy?.closeAllConnections();
@@ -69,13 +91,17 @@ async function artifacts(store: EvidenceStore, incidentId: string): Promise<Map<
 /** The stored bytes hash to what the manifest says. */
 async function expectIntact(store: EvidenceStore, incidentId: string, entry: ArtifactEntry | undefined): Promise<void> {
   expect(entry).toBeDefined();
-  const digest = await digestStream(await store.get(`incidents/${incidentId}/artifacts/${entry!.name}`));
+  const digest = await digestStream(await store.get(artifactKey(incidentId, entry!)));
   expect(digest).toEqual({ sha256: entry!.sha256, size: entry!.size });
   expect(entry!.collector).toBe('cordon-it-worker');
 }
 
-test('snapshots every volume with incident tags, stores metadata, console, memory result and alerts, and exports the audit trail', async () => {
+const textOf = (incidentId: string, entry: ArtifactEntry | undefined) => readText(stack.evidence, artifactKey(incidentId, entry!));
+
+test('snapshots every volume with incident tags, stores metadata, console, the memory image and alerts, and exports the audit trail', async () => {
   const accused = fleet.instanceIds[0]!;
+  const image = crypto.randomBytes(256 * 1024);
+  const imageKey = await seedMemoryImage(accused, image);
   const incidentId = await openIncident(stack, accused, memoryPolicy);
   const snap = await settled(stack, incidentId, runbookFinished);
   expect(snap.steps.filter((s) => s.status === 'failed')).toEqual([]);
@@ -103,8 +129,8 @@ test('snapshots every volume with incident tags, stores metadata, console, memor
     await expectIntact(stack.evidence, incidentId, stored.get(name));
   }
   const console = await stack.aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: accused, Latest: true }));
-  expect(await readText(stack.evidence, `incidents/${incidentId}/artifacts/console-output-${accused}.txt`)).toBe(Buffer.from(console.Output!, 'base64').toString('utf8'));
-  const metadata = JSON.parse(await readText(stack.evidence, `incidents/${incidentId}/artifacts/instance-metadata-${accused}.json`)) as {
+  expect(await textOf(incidentId, stored.get(`console-output-${accused}.txt`))).toBe(Buffer.from(console.Output!, 'base64').toString('utf8'));
+  const metadata = JSON.parse(await textOf(incidentId, stored.get(`instance-metadata-${accused}.json`))) as {
     calls: Record<string, { Reservations?: { Instances?: { InstanceId?: string }[] }[] }>; describedBefore: { instanceId: string; autoScalingGroup?: { name: string } };
   };
   expect(metadata.calls['ec2:DescribeInstances']!.Reservations![0]!.Instances![0]!.InstanceId).toBe(accused);
@@ -113,6 +139,12 @@ test('snapshots every volume with incident tags, stores metadata, console, memor
   expect(alerts).toHaveLength(1);
   await expectIntact(stack.evidence, incidentId, alerts[0]);
   expect(stored.get(`memory-capture-${accused}.json`)!.detail).toMatchObject({ status: 'Success' });
+  // The memory image itself: copied from the output bucket into the store, hashed, with its source and collector.
+  const memory = stored.get(`memory/${accused}/${accused}-memory.lime`)!;
+  await expectIntact(stack.evidence, incidentId, memory);
+  expect(memory).toMatchObject({ sha256: crypto.createHash('sha256').update(image).digest('hex'), size: image.length, source: expect.stringContaining(`s3:GetObject s3://${OUTPUT_BUCKET}/${imageKey}`) });
+  expect(memory.detail).toMatchObject({ sourceBucket: OUTPUT_BUCKET, sourceKey: imageKey, sourceSha256: memory.sha256 });
+  expect(snap.steps.find((s) => s.name === 'capture-memory')!.detail).toMatch(/copied from s3:\/\/cordon-ssm-output\//);
   const commands = await stack.aws.ssm.send(new ListCommandsCommand({ InstanceId: accused }));
   expect(commands.Commands!.filter((c) => c.DocumentName === 'Cordon-AVML-Capture')).toHaveLength(1);
 
@@ -143,7 +175,7 @@ test('snapshots every volume with incident tags, stores metadata, console, memor
 });
 
 test('a failed memory capture leaves containment and the rest of the evidence intact and shows in the timeline', async () => {
-  failMemory = true;
+  failMemory = 'Failed';
   const accused = fleet.instanceIds[1]!;
   const incidentId = await openIncident(stack, accused, memoryPolicy);
   const snap = await settled(stack, incidentId, runbookFinished);
@@ -161,6 +193,49 @@ test('a failed memory capture leaves containment and the rest of the evidence in
   const attempt = stored.get(`memory-capture-${accused}.json`)!;
   await expectIntact(stack.evidence, incidentId, attempt);
   expect(attempt.detail).toMatchObject({ status: 'Failed' });
-  expect(await readText(stack.evidence, `incidents/${incidentId}/artifacts/${attempt.name}`)).toContain('avml: failed to open /dev/crash');
+  expect(await textOf(incidentId, attempt)).toContain('avml: failed to open /dev/crash');
   expect((await verifyIncident(stack.evidence, incidentId)).ok).toBe(true);
+});
+
+test('memory capture failure paths: timed out, output missing, hash mismatch — each named, containment unaffected', async () => {
+  // Timed out on the instance (SSM status TimedOut).
+  failMemory = 'TimedOut';
+  let accused = fleet.instanceIds[2]!;
+  let snap = await settled(stack, await openIncident(stack, accused, memoryPolicy), runbookFinished);
+  expect(snap.steps.find((s) => s.name === 'capture-memory')!.error).toMatch(/memory capture failed \(TimedOut\): memory capture command .* ended TimedOut/);
+  expect(stepStatus(snap, 'isolate')).toBe('done');
+
+  // Success reported, but nothing where the document should have written.
+  failMemory = false;
+  fleet = await freshFleet(stack);
+  await stack.aws.s3.send(new CreateBucketCommand({ Bucket: OUTPUT_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+  accused = fleet.instanceIds[0]!;
+  let incidentId = await openIncident(stack, accused, memoryPolicy);
+  snap = await settled(stack, incidentId, runbookFinished);
+  expect(snap.steps.find((s) => s.name === 'capture-memory')!.error).toMatch(/succeeded but its image is not evidence \(OutputMissing\): .*holds no output object/);
+  expect(stepStatus(snap, 'isolate')).toBe('done');
+
+  // The image does not hash to the digest the document computed on the instance.
+  accused = fleet.instanceIds[1]!;
+  await seedMemoryImage(accused, Buffer.from('image bytes'), 'a'.repeat(64));
+  incidentId = await openIncident(stack, accused, memoryPolicy);
+  snap = await settled(stack, incidentId, runbookFinished);
+  expect(snap.steps.find((s) => s.name === 'capture-memory')!.error).toMatch(/\(HashMismatch\): memory output .*memory\.lime: the copy in the evidence store hashes to [0-9a-f]{64}, the source's sidecar says a{64}/);
+  expect(stepStatus(snap, 'isolate')).toBe('done');
+});
+
+test('a capture still running when its budget before isolation ends: isolation proceeds, the capture is marked incomplete with the reason', async () => {
+  failMemory = 'InProgress';
+  const accused = fleet.instanceIds[0]!;
+  // A budget of 6 s (the policy's setting; the default is 3 min).
+  const incidentId = await openIncident(stack, accused, { ...memoryPolicy, forensics: { ...memoryPolicy.forensics, memoryTimeoutMinutes: 0.1 } });
+  const snap = await settled(stack, incidentId, runbookFinished);
+  const memory = snap.steps.find((s) => s.name === 'capture-memory')!;
+  expect(memory.status).toBe('failed');
+  expect(memory.error).toMatch(/memory capture incomplete: the command .* did not finish within the 0\.1-minute budget before isolation \(SSM status InProgress\); isolation went ahead/);
+  expect(stepStatus(snap, 'isolate')).toBe('done');
+  const at = (pred: (t: IncidentSnapshot['timeline'][number]) => boolean) => Date.parse(snap.timeline.find(pred)!.at);
+  const gaveUp = at((t) => t.step === 'capture-memory' && t.message.startsWith('memory capture incomplete'));
+  const isolated = at((t) => t.step === 'isolate' && /: done/.test(t.message));
+  expect(isolated).toBeGreaterThanOrEqual(gaveUp);
 });

@@ -15,7 +15,7 @@ import { Counter, Registry } from 'prom-client';
 import { signedHeaders } from '../../src/alerts/auth-hmac';
 import { OperatorDirectory } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
-import type { EvidenceStore } from '../../src/evidence';
+import { artifactKey, type EvidenceStore } from '../../src/evidence';
 import { readText } from '../../src/evidence/chain-log';
 import { incidentIdFor } from '../../src/temporal/incident-id';
 import { freshFleet, settled, stepStatus } from '../helpers/containment';
@@ -33,7 +33,7 @@ const newInstanceId = () => `i-${crypto.randomBytes(9).toString('hex').slice(0, 
 const incidentOf = (instanceId: string) => incidentIdFor({ account: ACCOUNT, region: REGION, instanceId });
 const generic = (instanceId: string, title = 'raw evidence probe') => JSON.stringify({ instanceId, severity: 'low', title });
 
-interface Listed { name: string; sha256: string; size: number; mediaType: string; source: string; collector: string; detail?: Record<string, unknown> }
+interface Listed { name: string; key?: string; sha256: string; size: number; mediaType: string; source: string; collector: string; detail?: Record<string, unknown> }
 
 function post(source: string, body: string, headers: Record<string, string> = { authorization: `Bearer ${stack.tokens.sensor}` }, api = stack.api, query = '') {
   return api.inject({ method: 'POST', url: `/v1/alerts/${source}${query}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
@@ -52,8 +52,16 @@ async function verified(incidentId: string): Promise<{ ok: boolean; problems: un
   return res.json();
 }
 
-/** Every raw-request artifact key in the evidence store (audit lines of running incidents come and go). */
-const rawKeys = async () => (await stack.evidence.list('incidents/')).filter((k) => k.includes('/artifacts/alerts/raw/'));
+/** Every raw-request artifact in the evidence store, as its incident's manifest names it (bytes live under their sha256). */
+const rawKeys = async () => {
+  const out: string[] = [];
+  for (const key of (await stack.evidence.list('incidents/')).filter((k) => k.includes('/manifest/'))) {
+    const e = JSON.parse(await readText(stack.evidence, key)) as { kind: string; name?: string; key?: string };
+    if (e.kind === 'artifact' && e.name?.startsWith('alerts/raw/')) out.push(`${key.split('/manifest/')[0]} ${e.name} ${e.key}`);
+  }
+  return out.sort();
+};
+const bytesOf = (incidentId: string, a: Listed) => readText(stack.evidence, artifactKey(incidentId, a));
 
 test('a GuardDuty finding is kept byte for byte, once, and capture-alerts lists it', async () => {
   const fleet = await freshFleet(stack);
@@ -73,7 +81,8 @@ test('a GuardDuty finding is kept byte for byte, once, and capture-alerts lists 
     detail: { sender: 'sensor', authenticatedBy: 'bearer', requestId: expect.stringMatching(/^req_/), dedupKeys: ['guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60'] },
   });
   expect(Date.parse(String(raw!.detail!.receivedAt))).toBeGreaterThan(Date.now() - 60_000);
-  expect(await readText(stack.evidence, `incidents/${incidentId}/artifacts/${raw!.name}`)).toBe(body);
+  expect(raw!.key).toBe(`incidents/${incidentId}/objects/${sha256(body)}`);
+  expect(await bytesOf(incidentId, raw!)).toBe(body);
   expect(JSON.stringify(raw)).not.toContain(stack.tokens.sensor!);
 
   // The sender retries the identical request: counted in the incident, stored once.
@@ -92,7 +101,7 @@ test('a GuardDuty finding is kept byte for byte, once, and capture-alerts lists 
   const ref = { name: raw!.name, sha256: sha256(body) };
   const index = after.find((a) => a.name.startsWith('alerts/raw-requests-'));
   expect(index?.detail).toMatchObject({ rawRequestCount: 1, rawRequests: [ref] });
-  const list = JSON.parse(await readText(stack.evidence, `incidents/${incidentId}/artifacts/${index!.name}`)) as { rawRequests: { name: string; sha256: string }[] };
+  const list = JSON.parse(await bytesOf(incidentId, index!)) as { rawRequests: { name: string; sha256: string }[] };
   expect(list.rawRequests).toEqual([expect.objectContaining(ref)]);
   const tally = after.find((a) => a.name.startsWith('alerts/guardduty-'));
   expect(tally?.detail).toMatchObject({ dedupKey: 'guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60', rawRequests: [ref] });

@@ -7,6 +7,7 @@
  * dated name, never over it.
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { temporal } from '@temporalio/proto';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +19,8 @@ import { webGuardId } from '../helpers/fleet-guard';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 const outDir = path.join(__dirname, 'histories');
+/** Where the memory scenario's SSM document would write (the worker collects the image from here). */
+const MEMORY_BUCKET = 'cordon-ssm-output';
 
 /**
  * One history file. The history itself is the binary protobuf (base64): the SDK's JSON reader
@@ -92,6 +95,23 @@ const scenarios: Record<string, Scenario> = {
   },
   /** The group's fleet guard after the scenarios above (grants, an override, releases): its own history. */
   'fleet-guard': async () => webGuardId,
+  /**
+   * Memory on: CreateSnapshots and the memory command start in the chain, completion and the image copy run beside it (the
+   * image seeded where the document would write it: moto runs no SSM command); an auditor verifies through the API, whose
+   * custody head is signalled to the workflow and anchored; then closed.
+   */
+  'evidence-start-in-chain': async (stack, instanceId) => {
+    const id = `inc-${ACCOUNT}-${REGION}-${instanceId}`;
+    await stack.aws.s3.send(new CreateBucketCommand({ Bucket: MEMORY_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } })).catch(() => undefined);
+    await stack.aws.s3.send(new PutObjectCommand({ Bucket: MEMORY_BUCKET, Key: `incidents/${id}/memory/${instanceId}/memory.lime`, Body: crypto.randomBytes(4096) }));
+    await openIncident(stack, instanceId, { ...autoPolicy, forensics: { memory: true, memoryDocument: 'Cordon-AVML-Capture' } });
+    await settled(stack, id, runbookFinished, 90000);
+    const verified = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${id}/evidence/verify`, headers: { authorization: `Bearer ${stack.tokens.audrey}` }, payload: {} });
+    if (verified.statusCode !== 200 || !verified.json<{ ok: boolean }>().ok) throw new Error(`verify: ${verified.body}`);
+    await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'evidence secured');
+    await stack.client.workflow.getHandle(id).result();
+    return id;
+  },
   /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
   'plan-workflow': async (stack, instanceId) => {
     const id = await startPlan(stack, instanceId, { ...autoPolicy, replace: approverGate });
@@ -102,7 +122,7 @@ const scenarios: Record<string, Scenario> = {
 
 async function main(): Promise<void> {
   // Room for one containment per group, so the fleet-budget scenario waits for a person.
-  const stack = await startStack({ fleet: { limits: { maxConcurrent: 1, maxPercent: 100, windowMinutes: 0 } } });
+  const stack = await startStack({ fleet: { limits: { maxConcurrent: 1, maxPercent: 100, windowMinutes: 0 } }, memory: { outputS3Bucket: MEMORY_BUCKET } });
   try {
     fs.mkdirSync(outDir, { recursive: true });
     const chosen = process.argv.slice(2);

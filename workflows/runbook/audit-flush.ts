@@ -15,6 +15,7 @@ import type { CordonActivities } from '../../activities';
 import type { AuditInput } from '../../src/evidence/audit-trail';
 import type { PlannedCall, TimelineEntry } from '../../src/domain/incident';
 import { profiles } from '../activity-profiles';
+import { anchorHead } from './evidence-anchors';
 import type { IncidentState } from './incident-state';
 
 const store = proxyActivities<CordonActivities>({ ...profiles.awsMutation, retry: { ...profiles.awsMutation.retry, maximumAttempts: 5 } });
@@ -69,7 +70,10 @@ export class AuditFlusher {
     if (upTo.entries === this.entries && upTo.calls === this.calls) return;
     const batch = auditEntries(snap.timeline.slice(0, upTo.entries), this.entries, (snap.plan ?? []).slice(0, upTo.calls), this.calls);
     try {
-      await store.appendAudit({ incidentId: this.incidentId, entries: batch });
+      const written = await store.appendAudit({ incidentId: this.incidentId, entries: batch });
+      // The heads this flush wrote (and the manifest's as read) are in history now: anchor them (runbook/evidence-anchors.ts).
+      anchorHead(this.state, 'audit', { seq: written.lastSeq, hash: written.head }, 'appendAudit');
+      anchorHead(this.state, 'manifest', { seq: written.manifestSeq, hash: written.manifestHead }, 'appendAudit (read)');
       this.entries = upTo.entries;
       this.calls = upTo.calls;
       this.failing = false;

@@ -13,12 +13,15 @@
  * Invariants: plan mode (`dryRun`) and instances outside a group never reach the guard; the
  * guard keys reservations by incident id, so a retried activity or a replayed workflow never
  * takes two; a grant signal counts only for the ticket this pass was given.
- * patched('fleet-guard'): incidents opened before the guard replay without asking it.
+ * The request is sent as soon as containment is approved (`askFleetEarly`), so the guard's answer
+ * travels while the chain's first steps run and `fleet-budget` usually finds it waiting.
+ * patched('fleet-guard'): incidents opened before the guard replay without asking it;
+ * patched('fleet-ask-early'): those that asked at the step replay asking there.
  */
 import { patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { CordonActivities } from '../../activities';
 import { profiles } from '../activity-profiles';
-import { fleetReservationGrantedSignal, type FleetGrant, type GatePolicy, type RunbookPolicy } from '../definitions';
+import { fleetReservationGrantedSignal, type FleetGrant, type GatePolicy, type ReserveAnswer, type RunbookPolicy } from '../definitions';
 import { fleetGuardId, type FleetGroupRef, type FleetUsage } from '../fleet/types';
 import { flushAudit } from './audit-flush';
 import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';
@@ -30,6 +33,8 @@ const STEP = 'fleet-budget';
 /** What one pass of the runbook holds at its group's guard. */
 export interface FleetHold {
   group: FleetGroupRef;
+  /** The reservation request sent early (askFleetEarly), awaited by the step. */
+  asked?: Promise<ReserveAnswer>;
   /** The ticket the guard gave this pass's request (a grant signal must name it). */
   ticket?: number;
   held: boolean;
@@ -103,6 +108,23 @@ async function waitForPerson(ctx: RunContext, hold: FleetHold, reason: string): 
   return skipped(`${rejection(ctx) ?? result.detail}: the steps that take capacity away are skipped${left}`);
 }
 
+/** The group this incident would ask, or undefined when it needs no reservation (plan mode, no group). */
+function groupOf(ctx: RunContext): FleetGroupRef | undefined {
+  const group = ctx.facts.target?.autoScalingGroup;
+  if (!group || ctx.input.dryRun) return undefined;
+  return { account: ctx.input.resource.account, region: ctx.input.resource.region, groupName: group.name };
+}
+
+/** Right after containment is approved: send the reservation request, so its answer overlaps the chain's first steps. */
+export function askFleetEarly(ctx: RunContext): void {
+  const ref = groupOf(ctx);
+  if (!ref || ctx.facts.fleet?.asked || !patched('fleet-ask-early') || !patched('fleet-guard')) return;
+  const hold = listen(ctx, ref);
+  hold.asked = guard.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: ctx.facts.target!.autoScalingGroup!.desiredCapacity });
+  // Awaited by the step; a failure is handled there, never as an unhandled rejection.
+  hold.asked.catch(() => undefined);
+}
+
 export const fleetBudgetStep: RunbookStep = {
   name: STEP, kind: 'action', requires: ['contain'],
   async run(ctx) {
@@ -111,20 +133,21 @@ export const fleetBudgetStep: RunbookStep = {
     const ref: FleetGroupRef = { account: ctx.input.resource.account, region: ctx.input.resource.region, groupName: group.name };
     const guardId = fleetGuardId(ref);
     if (ctx.input.dryRun) return done(`plan: would ask the fleet guard ${guardId} for a reservation (desired capacity ${group.desiredCapacity})`);
-    if (!patched('fleet-guard')) return done('incident opened before the fleet guard: no reservation asked for');
-    const hold = listen(ctx, ref);
+    const early = ctx.facts.fleet?.asked ? ctx.facts.fleet : undefined;
+    if (!early && !patched('fleet-guard')) return done('incident opened before the fleet guard: no reservation asked for');
+    const hold = early ?? listen(ctx, ref);
     try {
-      const answer = await guard.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: group.desiredCapacity });
+      const answer = await (early?.asked ?? guard.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: group.desiredCapacity }));
       hold.ticket = answer.ticket;
       if (answer.status === 'granted') {
         hold.held = true;
         return done(`reservation ${answer.ticket} granted by ${guardId} (${usageText(answer.usage)})`);
       }
       // The guard may have granted (and signalled) before this answer was processed.
-      const early = hold.grants.get(answer.ticket);
-      if (early) {
+      const granted = hold.grants.get(answer.ticket);
+      if (granted) {
         hold.held = true;
-        return done(`granted by ${guardId} when a slot was freed (${usageText(early.usage)})`);
+        return done(`granted by ${guardId} when a slot was freed (${usageText(granted.usage)})`);
       }
       return await waitForPerson(ctx, hold, `${answer.reason}; #${answer.position} in the queue`);
     } catch (err) {

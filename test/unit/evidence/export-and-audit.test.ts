@@ -1,10 +1,16 @@
-/** Export for investigators, and the workflow's timeline → audit-trail mapping (ids fixed by position, calls beside their step). */
+/**
+ * Export for investigators — including its offline check: the bundled verify.sh (bash, sha256sum,
+ * jq) and verify.mjs (plain Node) run on a copy outside the repository with an empty environment
+ * (no Cordon, no credentials) — and the workflow's timeline → audit-trail mapping (ids fixed by
+ * position, calls beside their step).
+ */
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
-import { appendAudit, readAudit, readManifest, recordArtifact } from '../../../src/evidence';
-import { exportCommand, ExitCode } from '../../../src/cli/evidence-commands';
+import { appendAudit, exportIncident, readAudit, readManifest, recordArtifact, type EvidenceAnchors } from '../../../src/evidence';
 import { auditEntries } from '../../../workflows/runbook/audit-flush';
 import type { PlannedCall, TimelineEntry } from '../../../src/domain/incident';
 import { tempStore } from './tamper-helpers';
@@ -14,13 +20,17 @@ let t: ReturnType<typeof tempStore>;
 beforeEach(() => { t = tempStore(); });
 afterEach(() => t.cleanup());
 
-test('export writes artifacts, manifest, audit, SHA256SUMS and README, and records itself as custody', async () => {
+async function anchors(): Promise<EvidenceAnchors> {
+  return { manifest: (await readManifest(t.store, ID)).map((e) => ({ seq: e.seq, hash: e.hash })), audit: (await readAudit(t.store, ID)).map((e) => ({ seq: e.seq, hash: e.hash })) };
+}
+
+test('export writes artifacts, manifest, audit, anchors, scripts, SHA256SUMS and README, and records itself as custody', async () => {
   await recordArtifact(t.store, ID, { name: 'console.txt', body: 'boot\n', mediaType: 'text/plain', source: 'ec2:GetConsoleOutput', collector: 'w1' });
   await appendAudit(t.store, ID, [{ id: 't:0', at: '2026-01-01T00:00:00Z', kind: 'note', message: 'opened' }]);
   const out = path.join(t.dir, 'out');
-  const lines: string[] = [];
-  expect(await exportCommand(ID, out, { store: t.store, by: 'audrey', note: 'for the DPA', write: (s) => lines.push(s) })).toBe(ExitCode.ok);
-  expect(fs.readdirSync(out).sort()).toEqual(['README.md', 'SHA256SUMS', 'artifacts', 'audit.jsonl', 'manifest.jsonl']);
+  const result = await exportIncident(t.store, ID, out, { by: 'audrey', note: 'for the DPA', anchors: await anchors() });
+  expect(result.report).toMatchObject({ ok: true, anchors: { checked: true } });
+  expect(fs.readdirSync(out).sort()).toEqual(['README.md', 'SHA256SUMS', 'anchors.json', 'artifacts', 'audit.jsonl', 'manifest.jsonl', 'verify.mjs', 'verify.sh']);
   const body = fs.readFileSync(path.join(out, 'artifacts', 'console.txt'));
   expect(fs.readFileSync(path.join(out, 'SHA256SUMS'), 'utf8')).toBe(`${crypto.createHash('sha256').update(body).digest('hex')}  artifacts/console.txt\n`);
   const manifest = fs.readFileSync(path.join(out, 'manifest.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; by?: string });
@@ -32,9 +42,68 @@ test('export writes artifacts, manifest, audit, SHA256SUMS and README, and recor
   const archived: string[] = [];
   await tar.list({ file: `${out}.tar.gz`, onReadEntry: (e) => { archived.push(e.path); } });
   expect(archived).toEqual(expect.arrayContaining(['out/README.md', 'out/SHA256SUMS', 'out/manifest.jsonl', 'out/audit.jsonl', 'out/artifacts/console.txt']));
-  expect(lines.join('\n')).toContain(`sha256 ${crypto.createHash('sha256').update(fs.readFileSync(`${out}.tar.gz`)).digest('hex')}`);
+  expect(result.archive.sha256).toBe(crypto.createHash('sha256').update(fs.readFileSync(`${out}.tar.gz`)).digest('hex'));
   // A second export into the same folder is refused (nothing is overwritten).
-  expect(await exportCommand(ID, out, { store: t.store, by: 'audrey', write: () => undefined })).toBe(ExitCode.unusable);
+  await expect(exportIncident(t.store, ID, out, { by: 'audrey' })).rejects.toThrow(/not empty/);
+});
+
+describe('offline verification of an export (no Cordon, no credentials)', () => {
+  let copy: string;
+  const run = (cmd: string, args: string[]) => {
+    // An empty environment but PATH to the system tools and node: nothing of Cordon's, no AWS settings, no tokens.
+    const r = spawnSync(cmd, args, { cwd: copy, env: { PATH: `/usr/bin:/bin:${path.dirname(process.execPath)}` }, encoding: 'utf8' });
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+  const sh = () => run('bash', ['verify.sh']);
+  const mjs = () => run(process.execPath, ['verify.mjs']);
+
+  beforeEach(async () => {
+    await recordArtifact(t.store, ID, { name: 'console.txt', body: 'boot\nline 2 — ünïcode\n', mediaType: 'text/plain', source: 'ec2:GetConsoleOutput', collector: 'w1' });
+    await recordArtifact(t.store, ID, { name: 'alerts/generic-1.json', body: '{"title":"c2"}', mediaType: 'application/json', source: 'alert:generic', collector: 'w1', detail: { nested: { b: 1, a: [true, null, 'x'] } } });
+    await appendAudit(t.store, ID, [1, 2, 3].map((n) => ({ id: `t:${n}`, at: `2026-01-01T00:00:0${n}Z`, kind: 'step' as const, message: `step ${n}: done "quoted"`, actor: 'bob' })));
+    const out = path.join(t.dir, 'case');
+    await exportIncident(t.store, ID, out, { by: 'audrey', anchors: await anchors() });
+    // The archive unpacked elsewhere, as the recipient would.
+    copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-recipient-'));
+    await tar.extract({ file: `${out}.tar.gz`, cwd: copy, strip: 1 });
+  });
+  afterEach(() => fs.rmSync(copy, { recursive: true, force: true }));
+
+  test('an intact export verifies with verify.sh and verify.mjs', () => {
+    for (const r of [sh(), mjs()]) {
+      expect(r.out).toMatch(/anchors: checked/);
+      expect(r.out).toMatch(/INTACT\n$/);
+      expect(r.code).toBe(0);
+    }
+  });
+
+  test('a changed artifact, a cut chain and a rewritten anchor are each named by both scripts', () => {
+    const file = path.join(copy, 'artifacts', 'console.txt');
+    const original = fs.readFileSync(file);
+    fs.writeFileSync(file, 'forged\n');
+    for (const r of [sh(), mjs()]) {
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/BROKEN: artifact console\.txt: sha256/);
+    }
+    fs.writeFileSync(file, original);
+    // Cut the manifest after its first line (the anchors still name the later heads).
+    const manifest = path.join(copy, 'manifest.jsonl');
+    const lines = fs.readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
+    fs.writeFileSync(manifest, `${lines[0]}\n`);
+    for (const r of [sh(), mjs()]) {
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/manifest: the history anchored seq 2 but the chain has no such entry \(cut\)/);
+    }
+    fs.writeFileSync(manifest, `${lines.join('\n')}\n`);
+    expect(sh().code).toBe(0);
+    const a = JSON.parse(fs.readFileSync(path.join(copy, 'anchors.json'), 'utf8')) as { audit: { seq: number; hash: string }[] };
+    a.audit[1]!.hash = 'f'.repeat(64);
+    fs.writeFileSync(path.join(copy, 'anchors.json'), JSON.stringify(a));
+    for (const r of [sh(), mjs()]) {
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(/audit seq 2: hash [0-9a-f]{64}, the history anchored f{64} \(rewritten\)/);
+    }
+  });
 });
 
 const step = (i: number, name: string, status: string): TimelineEntry => ({ at: `2026-01-01T00:00:0${i}Z`, kind: 'step', step: name, message: `Title: ${status}${status === 'done' ? ' — ok' : ''}` });

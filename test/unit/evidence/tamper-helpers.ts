@@ -33,6 +33,20 @@ export function logFile(dir: string, incidentId: string, log: 'manifest' | 'audi
   return path.join(dir, 'incidents', incidentId, log, `${String(seq).padStart(8, '0')}.json`);
 }
 
+/** The file holding an artifact's bytes: its content address, as the manifest names it. */
 export function artifactFile(dir: string, incidentId: string, name: string): string {
-  return path.join(dir, 'incidents', incidentId, 'artifacts', name);
+  const folder = path.join(dir, 'incidents', incidentId, 'manifest');
+  for (const f of fs.readdirSync(folder).sort()) {
+    const entry = JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8')) as { kind: string; name?: string; key?: string };
+    if (entry.kind === 'artifact' && entry.name === name) return path.join(dir, entry.key!);
+  }
+  throw new Error(`no manifest entry names ${name}`);
+}
+
+/** A file at a path under the incident's folder, as anyone with write access to the store could leave it. */
+export function plant(dir: string, incidentId: string, relative: string, data: string | Buffer): string {
+  const file = path.join(dir, 'incidents', incidentId, relative);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, data);
+  return file;
 }
