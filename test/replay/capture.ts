@@ -136,9 +136,12 @@ async function main(): Promise<void> {
         eventTypes: events.map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)),
         history: Buffer.from(temporal.api.history.v1.History.encode(history).finish()).toString('base64'),
       };
-      const taken = fs.existsSync(path.join(outDir, `${name}.json`));
-      const file = path.join(outDir, taken ? `${name}-${new Date().toISOString().slice(0, 10)}.json` : `${name}.json`);
-      if (fs.existsSync(file)) throw new Error(`${path.relative(process.cwd(), file)} exists; committed histories are add-only`);
+      // Never over a committed history: the first free of <name>, <name>-<date>, <name>-<date>-2, …
+      const day = new Date().toISOString().slice(0, 10);
+      const candidates = [`${name}.json`, `${name}-${day}.json`, ...Array.from({ length: 50 }, (_, i) => `${name}-${day}-${i + 2}.json`)];
+      const free = candidates.find((c) => !fs.existsSync(path.join(outDir, c)));
+      if (!free) throw new Error(`no free file name for ${name}; committed histories are add-only`);
+      const file = path.join(outDir, free);
       fs.writeFileSync(file, `${JSON.stringify(record, null, 1)}\n`);
       // The add-only list (add-only.test.ts): a new line per new history, never an edited one.
       const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
