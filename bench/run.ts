@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(incidents) || incidents < 1) throw new Error('--incidents must be a positive integer');
   const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
   const reports: BenchReport[] = [];
-  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  // The BENCH_* settings decide figures too (e.g. the evidence fsync): they are part of the command.
+  const env = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`).sort();
+  const command = [...env, `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()].join(' ');
   /** Each benchmark's result is committed under bench/results/ (the README's table is generated from those files). */
   const keep = (file: string, report: BenchReport, config: BenchResultFile['config']) => {
     reports.push(report);
