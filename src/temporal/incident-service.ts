@@ -95,15 +95,13 @@ export class IncidentService {
   /** A plan's status and, once it finished, the plan (waits up to `waitMs` for it). */
   async getPlan(planId: string, waitMs = 0): Promise<PlanView | undefined> {
     const handle = this.client.workflow.getHandle<(p: PlanInput) => Promise<IncidentSnapshot>>(planId);
-    let status: string;
-    try {
-      status = (await handle.describe()).status.name;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    const described = await unlessNotFound(handle.describe());
+    if (!described) return undefined;
+    let status = described.status.name;
     if (status === 'RUNNING' && waitMs > 0) {
-      const done = await Promise.race([handle.result().then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), waitMs))]);
+      let timer: NodeJS.Timeout | undefined;
+      const done = await Promise.race([handle.result().then(() => true, () => true), new Promise<false>((r) => { timer = setTimeout(() => r(false), waitMs); })]);
+      clearTimeout(timer);
       if (done) status = (await handle.describe()).status.name;
     }
     if (status === 'COMPLETED') return { planId, status, result: await handle.result() };
@@ -122,12 +120,7 @@ export class IncidentService {
   }
 
   async get(incidentId: string): Promise<IncidentSnapshot | undefined> {
-    try {
-      return await this.client.workflow.getHandle(incidentId).query(incidentStateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    return unlessNotFound(this.client.workflow.getHandle(incidentId).query(incidentStateQuery));
   }
 
   async list(limit = 200): Promise<IncidentSummary[]> {
@@ -149,12 +142,7 @@ export class IncidentService {
 
   /** The evidence chain heads anchored in the incident's history; undefined when there is no such workflow. */
   async evidenceHeads(incidentId: string): Promise<EvidenceHeads | undefined> {
-    try {
-      return await this.client.workflow.getHandle(incidentId).query(evidenceHeadsQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    return unlessNotFound(this.client.workflow.getHandle(incidentId).query(evidenceHeadsQuery));
   }
 
   /** Anchors a head the API wrote (a custody entry); false when the incident's workflow no longer takes signals. */
@@ -165,6 +153,16 @@ export class IncidentService {
     } catch {
       return false;
     }
+  }
+}
+
+/** The call's answer, or undefined when there is no such workflow. */
+async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
   }
 }
 
