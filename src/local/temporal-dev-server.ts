@@ -1,11 +1,14 @@
 /**
  * The Temporal CLI dev server (`temporal server start-dev`) with a SQLite file, so incidents
- * survive a restart. Search attributes Cordon queries by are registered at start.
+ * survive a restart. Started means serving: the frontend accepts TCP before its health check
+ * passes (it answers "Frontend is not healthy yet" meanwhile), so the start waits until the
+ * `default` namespace is served, within a deadline, and a start that fails is stopped and tried again.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { EarlyExitError, startChildServer, type ChildServer } from './child-server';
 import { freePort } from './free-port';
+import { waitForTemporal } from './temporal-health';
 
 export interface TemporalDevServer extends ChildServer {
   readonly address: string;
@@ -34,19 +37,43 @@ export interface DevServerOptions {
   sqlitePragmas?: readonly string[];
 }
 
-/** Tries when the ports are ours to choose: another process can take a free port between our check and the bind. */
+/** Tries of one start: another process can take a free port between our check and the bind; a frontend can stall. */
 const START_ATTEMPTS = 3;
 
-export async function startTemporalDevServer(opts: DevServerOptions): Promise<TemporalDevServer> {
+/** The dev server listened but did not serve the namespace within the deadline (it has been stopped). */
+export class NotServingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotServingError';
+  }
+}
+
+export async function startTemporalDevServer(opts: DevServerOptions & { healthTimeoutMs?: number }): Promise<TemporalDevServer> {
   fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   const ownPorts = opts.port === undefined && (opts.headless || opts.uiPort === undefined);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startOnce(opts);
+      return await startServing(opts);
     } catch (err) {
-      // Only an early exit is retried (a lost port race); a missing binary or a timeout is not.
-      if (!ownPorts || attempt >= START_ATTEMPTS || !(err instanceof EarlyExitError)) throw err;
+      // Safe to retry: an early exit on ports we chose (a lost port race), or a server that never served (stopped by now).
+      // Not retried: a missing binary, an early exit on ports the user chose (it will exit again), a timeout to listen.
+      const retry = (err instanceof EarlyExitError && ownPorts) || err instanceof NotServingError;
+      if (!retry || attempt >= START_ATTEMPTS) throw err;
     }
+  }
+}
+
+async function startServing(opts: DevServerOptions & { healthTimeoutMs?: number }): Promise<TemporalDevServer> {
+  const server = await startOnce(opts);
+  try {
+    await Promise.race([
+      waitForTemporal({ address: server.address, namespace: 'default', timeoutMs: opts.healthTimeoutMs ?? 60000 }),
+      server.exited!.then(() => { throw new EarlyExitError(server.name, opts.logFile); }),
+    ]);
+    return server;
+  } catch (err) {
+    await server.stop();
+    throw err instanceof EarlyExitError ? err : new NotServingError(`the Temporal dev server listened but did not serve: ${(err as Error).message}`);
   }
 }
 

@@ -17,6 +17,12 @@ export interface BannerInfo {
   simulated: boolean;
   /** Names of the configured notice targets (webhook, slack, email); none: notices are only recorded. */
   notifiers: string[];
+  /** Where incidents are kept; default: the dev server's SQLite file. */
+  persistence?: string;
+  /** `name pid` of each process the start runs (the cluster's, so one can be killed alone). */
+  processes?: string[];
+  /** The folder holding each process's log file. */
+  logs?: string;
 }
 
 export function bannerLines(info: BannerInfo): string[] {
@@ -34,6 +40,9 @@ export function bannerLines(info: BannerInfo): string[] {
     `  AWS            ${info.simulated ? `simulated (moto at ${info.endpoint}), demo fleet: group "web" = ${info.fleet?.instanceIds.join(', ')}` : info.endpoint ?? 'default credential chain'}`,
     `  Notices        ${info.notifiers.length ? info.notifiers.join(', ') : 'recorded in each incident\'s timeline only (set CORDON_NOTIFY_* to page people)'}`,
     `  Admin token    ${info.generatedToken ? `${info.adminToken}   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)` : '(from CORDON_ADMIN_TOKEN)'}`,
+    ...(info.persistence ? [`  Incidents      ${info.persistence}`] : []),
+    ...(info.processes ? [`  Processes      ${info.processes.join(', ')}`] : []),
+    ...(info.logs ? [`  Logs           ${info.logs}/*.log`] : []),
     '',
     '  Trigger a demo alert:',
     `    curl -s -X POST ${info.apiUrl}/v1/alerts/generic \\`,
@@ -43,7 +52,7 @@ export function bannerLines(info: BannerInfo): string[] {
     '  Then watch it:',
     `    curl -s -H ${auth} ${info.apiUrl}/v1/incidents`,
     '',
-    '  Ctrl-C stops everything; incidents stay in the SQLite file for the next start.',
+    `  Ctrl-C stops everything; incidents stay in ${info.persistence ? 'PostgreSQL' : 'the SQLite file'} for the next start.`,
     '',
   ];
 }

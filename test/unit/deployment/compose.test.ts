@@ -1,6 +1,7 @@
 /**
  * No Docker engine runs here, so the deployment is checked by reading it: services, health
- * checks, ports and env wiring against the config schema, secrets only by reference.
+ * checks, ports and env wiring against the config schema, secrets only by reference. One-shot
+ * jobs (schema, namespace) have no health check: what waits on them waits for their success.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,22 +16,26 @@ const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'ut
 interface Service {
   image?: string; build?: unknown; command?: string[]; environment?: Record<string, string | number>; env_file?: string;
   ports?: string[]; expose?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>;
-  deploy?: { replicas?: number }; volumes?: string[];
+  deploy?: { replicas?: number }; volumes?: string[]; restart?: string;
 }
+const jobs = ['temporal-schema', 'temporal-namespace'];
 const cordonServices = ['cordon-api', 'cordon-worker'];
 /** `${VAR:-default}` → default, `${VAR:?msg}` → a placeholder, as compose would with an .env. */
 const resolve = (value: string | number) => String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, _name, def) => def ?? 'from-env-file-value');
 
-test('every service the deployment needs is there, and each has a health check', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['cordon-api', 'cordon-worker', 'postgresql', 'temporal', 'temporal-ui']);
+test('every service the deployment needs is there; each long-running one has a health check, each job runs once', () => {
+  expect(Object.keys(compose.services).sort()).toEqual(['cordon-api', 'cordon-worker', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui']);
   for (const [name, service] of Object.entries(compose.services)) {
-    expect([name, (service.healthcheck?.test?.length ?? 0) > 1]).toEqual([name, true]);
+    if (jobs.includes(name)) expect([name, service.restart]).toEqual([name, 'no']);
+    else expect([name, (service.healthcheck?.test?.length ?? 0) > 1]).toEqual([name, true]);
   }
 });
 
-test('start order follows health: Temporal waits for PostgreSQL, Cordon for Temporal', () => {
-  expect(compose.services.temporal!.depends_on?.postgresql?.condition).toBe('service_healthy');
-  for (const name of cordonServices) expect(compose.services[name]!.depends_on?.temporal?.condition).toBe('service_healthy');
+test('start order follows health: schemas after PostgreSQL, Temporal after the schemas, Cordon after the namespace', () => {
+  expect(compose.services['temporal-schema']!.depends_on?.postgresql?.condition).toBe('service_healthy');
+  expect(compose.services.temporal!.depends_on?.['temporal-schema']?.condition).toBe('service_completed_successfully');
+  expect(compose.services['temporal-namespace']!.depends_on?.temporal?.condition).toBe('service_healthy');
+  for (const name of cordonServices) expect(compose.services[name]!.depends_on?.['temporal-namespace']?.condition).toBe('service_completed_successfully');
   expect(compose.services['temporal-ui']!.depends_on?.temporal?.condition).toBe('service_healthy');
 });
 
