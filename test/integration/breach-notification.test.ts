@@ -12,6 +12,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { artifactKey, findArtifact } from '../../src/evidence/manifest';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
@@ -160,11 +161,14 @@ test('"not required" needs the dpo role and reasoning, is recorded, and the regi
   const result = await stack.client.workflow.getHandle(`${id}/breach`).result();
   expect(result.status).toBe('closed');
   expect(result.notRequired[0]).toMatchObject({ by: 'dora', reasoning, risk: 'unlikely' });
-  const file = path.join(evidenceDir, 'incidents', id, 'artifacts', 'breach-register', 'entry.json');
+  // The register entry is an artifact like any other: named in the manifest, its bytes at their content address.
+  const listed = (await findArtifact(stack.evidence, id, 'breach-register/entry.json'))!;
+  expect(listed).toMatchObject({ source: 'cordon:breach-register', mediaType: 'application/json' });
+  const file = path.join(evidenceDir, artifactKey(id, listed));
   const register = JSON.parse(fs.readFileSync(file, 'utf8')) as { entries: { notifiedSupervisoryAuthority: boolean; notificationDecisionReason: string }[] };
   expect(register.entries[0]).toMatchObject({ notifiedSupervisoryAuthority: false });
   expect(register.entries[0]!.notificationDecisionReason).toContain(reasoning);
-  expect(result.register?.location).toContain('breach-register/entry.json');
+  expect(result.register?.location).toBe(listed.location);
 }, 120_000);
 
 const HOUR = 3_600_000;
