@@ -24,7 +24,7 @@ export interface BenchMachine {
 export interface BenchResultFile extends BenchReport {
   at: string;
   commit: string;
-  /** True when the measured tree had uncommitted changes. */
+  /** True when the measured tree had uncommitted changes (bench/results/ aside). */
   dirty: boolean;
   machine: BenchMachine;
   command: string;
@@ -54,7 +54,9 @@ export function benchMachine(): BenchMachine {
 export function writeResult(file: string, report: BenchReport, command: string, config: BenchResultFile['config']): string {
   const result: BenchResultFile = {
     ...report, at: new Date().toISOString(),
-    commit: quiet('git', ['rev-parse', 'HEAD']) ?? 'unknown', dirty: (quiet('git', ['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
+    commit: quiet('git', ['rev-parse', 'HEAD']) ?? 'unknown',
+    // Uncommitted changes to what was measured; the result files themselves (this module's output) do not count.
+    dirty: (quiet('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']) ?? '') !== '',
     machine: benchMachine(), command, config,
   };
   fs.mkdirSync(resultsDir, { recursive: true });
