@@ -10,7 +10,7 @@ COPY activities ./activities
 COPY src ./src
 RUN npx tsc -p tsconfig.build.json \
  && cp -r src/console/assets dist/src/console/assets \
- && npx tsx src/worker/bundle-workflows.ts dist/workflow-bundle.js \
+ && npx tsx src/bootstrap/bundle-workflows.ts dist/workflow-bundle.js \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
@@ -26,5 +26,5 @@ RUN mkdir -p /var/lib/cordon/evidence /var/lib/cordon/api && chown -R node:node 
 USER node
 EXPOSE 8787 9464
 ENTRYPOINT ["node"]
-# API by default; the worker runs `dist/src/main/worker-main.js` (see docker-compose.yml).
-CMD ["dist/src/main/api-main.js"]
+# API by default; the worker runs `dist/src/bootstrap/worker-main.js` (see docker-compose.yml).
+CMD ["dist/src/bootstrap/api-main.js"]

@@ -8,15 +8,15 @@
  */
 import type { AwsClients } from '../src/aws/clients';
 import type { ResourceRef } from '../src/domain/incident';
-import type { PeopleNotice } from '../workflows/definitions';
+import type { PeopleNotice } from '../src/domain/people-notice';
 import { leaveAutoScalingGroup, protectFromScaleIn, type GroupMemberInput, type LeaveGroupInput } from './containment/auto-scaling';
 import { cutCredentials, revokeOlderSessions, type CutCredentialsInput, type RevokeSessionsInput } from './containment/credentials';
 import { describeTarget } from './containment/describe-target';
 import { isolateNetwork, type IsolateNetworkInput } from './containment/isolate-network';
 import { deregisterFromTargetGroups, type DeregisterTargetsInput } from './containment/load-balancers';
 import { markInstance, type MarkInstanceInput } from './containment/mark-instance';
-import { notifyPeople, type PeopleNotifierDeps } from './notify/people-notifier';
-import { createBreachActivities, type BreachActivityDeps } from './notify/breach-activities';
+import { notifyPeople, type PeopleNotifierDeps } from './people-notices/people-notifier';
+import { createBreachActivities, type BreachActivityDeps } from './regulator-notification/breach-activities';
 import { protectEvidence, type ProtectEvidenceInput } from './containment/protect-evidence';
 import { gatherImageCandidates, type GatherCandidatesInput } from './recovery/image-candidates';
 import { startInstanceRefresh, type InstanceRefreshInput } from './recovery/instance-refresh';

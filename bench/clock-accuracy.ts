@@ -19,10 +19,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Region, Sector } from '../src/regulatory/registry';
 import { toolchainPaths } from '../src/local/toolchain-paths';
-import { installWorkerRuntime } from '../src/worker/runtime';
+import { installWorkerRuntime } from '../src/bootstrap/runtime';
 import { breachStateQuery, type BreachNotificationInput } from '../workflows/definitions';
-import { unsentEvents } from '../workflows/notification/clocks';
-import type { NotificationRequest } from '../workflows/notification/types';
+import { unsentEvents } from '../workflows/regulator-notification/clocks';
+import type { NotificationRequest } from '../workflows/regulator-notification/types';
 import { percentile, round, type BenchReport } from './stats';
 
 const HOUR = 3_600_000;

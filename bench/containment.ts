@@ -13,7 +13,8 @@ import { createActivities } from '../activities';
 import type { Severity } from '../src/domain/incident';
 import { defaultPolicies } from '../src/policy/runbook-policy';
 import { selectKnownGoodImage } from '../src/recovery/known-good-image';
-import type { GatePolicy, RunbookPolicy } from '../workflows/definitions';
+import type { GatePolicy } from '../src/domain/gate';
+import type { RunbookPolicy } from '../src/domain/runbook-policy';
 import { BENCH_ACCOUNT, BENCH_REGION, startBenchServers, type BenchServers } from './servers';
 import { mean, percentile, round, type BenchReport } from './stats';
 

@@ -28,7 +28,7 @@ import { seedDemoFleet } from '../src/local/demo-fleet';
 import { startLocalBackends } from '../src/local/local-backends';
 import { projectRoot } from '../src/local/toolchain-paths';
 import { IncidentService, workflowAcceptsAlertBatches } from '../src/temporal/incident-service';
-import { writeWorkflowBundle } from '../src/worker/bundle-workflows';
+import { writeWorkflowBundle } from '../src/bootstrap/bundle-workflows';
 import { startFloorServer } from './floor-server';
 
 export interface IngestRow {

@@ -18,7 +18,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { IncidentAlert } from '../src/domain/incident';
 import { defaultPolicies } from '../src/policy/runbook-policy';
 import { IncidentService } from '../src/temporal/incident-service';
-import { incidentStateQuery, type RunbookPolicy } from '../workflows/definitions';
+import { incidentStateQuery } from '../workflows/definitions';
+import { type RunbookPolicy } from '../src/domain/runbook-policy';
 import { activityConfig, BENCH_ACCOUNT, BENCH_REGION, startBenchServers, type BenchServers } from './servers';
 import { percentile, round, type BenchReport, type BenchRow } from './stats';
 

@@ -21,9 +21,9 @@ import { startLocalBackends } from '../src/local/local-backends';
 import type { MotoServer } from '../src/local/moto-server';
 import type { TemporalDevServer } from '../src/local/temporal-dev-server';
 import { IncidentService } from '../src/temporal/incident-service';
-import { createCordonWorker } from '../src/worker/create-worker';
-import { installWorkerRuntime } from '../src/worker/runtime';
-import type { RunbookPolicy } from '../workflows/definitions';
+import { createCordonWorker } from '../src/bootstrap/create-worker';
+import { installWorkerRuntime } from '../src/bootstrap/runtime';
+import type { RunbookPolicy } from '../src/domain/runbook-policy';
 
 export const BENCH_REGION = 'eu-west-1';
 export const BENCH_ACCOUNT = '123456789012';

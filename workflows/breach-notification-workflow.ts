@@ -22,8 +22,8 @@ import {
   assessRiskUpdate, breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, endDelayUpdate, recordAnchorUpdate, recordClassificationUpdate,
   recordSubmissionUpdate, setAwarenessUpdate, startDelayUpdate,
 } from './definitions';
-import { BreachState, type Refusal } from './notification/breach-state';
-import type { BreachNotificationInput, BreachRecord } from './notification/types';
+import { BreachState, type Refusal } from './regulator-notification/breach-state';
+import type { BreachNotificationInput, BreachRecord } from './regulator-notification/types';
 
 const notifier = proxyActivities<CordonActivities>(profiles.notify);
 const evidence = proxyActivities<CordonActivities>(profiles.awsMutation);

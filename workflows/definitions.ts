@@ -5,67 +5,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IncidentAlert, IncidentSnapshot, ResourceRef, Severity } from '../src/domain/incident';
 import type { Provenance, Requester } from '../src/domain/provenance';
-
-export type GateMode = 'auto' | 'approve' | 'two-person';
-export type GateTimeoutOutcome = 'proceed' | 'abort' | 'escalate';
-
-export interface GatePolicy {
-  mode: GateMode;
-  /** Roles allowed to approve (admin always may). */
-  approverRoles: string[];
-  /** Four-eyes: the requester may not approve their own request. */
-  forbidSelfApproval: boolean;
-  timeoutMinutes: number;
-  /** On timeout: proceed, abort, or keep waiting and escalate again (every `timeoutMinutes`). */
-  onTimeout: GateTimeoutOutcome;
-  /** Paged when the gate opens (names, e-mail addresses or chat handles). */
-  notify?: string[];
-  /** Paged on every escalation (and on the overdue notice for proceed/abort). */
-  escalateTo?: string[];
-}
-
-/** What the people notifier is asked to deliver; `idempotencyKey` is stable per event, so retries never page twice. */
-export interface PeopleNotice {
-  /**
-   * `step-failed`: a runbook step ended failed (e.g. a permanent AWS error); `message` says why and what to do.
-   * `test`: sent by `cordon test-notifiers` only, never by a workflow.
-   */
-  kind: 'approval-needed' | 'reminder' | 'escalation' | 'overdue' | 'step-failed' | 'test';
-  idempotencyKey: string;
-  incidentId: string;
-  step: string;
-  stepTitle: string;
-  severity: Severity;
-  /** Who should act: contacts from the gate policy. */
-  to: string[];
-  message: string;
-  /** Escalation round (0 when the gate opens). */
-  round: number;
-  at: string;
-  /** Roles that may decide, and approvals still needed. */
-  approverRoles: string[];
-  approvalsNeeded: number;
-}
-
-export interface RunbookPolicy {
-  /** The containment gate; `record-only` opens the incident and acts on nothing. */
-  contain: GatePolicy | 'record-only';
-  replace: GatePolicy;
-  /** Move network isolation first when the alert shows exfiltration or C2 (AWS.md §1.2 step 7 note). */
-  isolateFirstOnActiveThreat: boolean;
-  /** How the instance leaves its Auto Scaling group (AWS.md §1.2 step 5): detach (default) or Standby (S3). */
-  leaveGroup?: 'detach' | 'standby';
-  /** The AWSRevokeOlderSessions deny on the instance's role (S6): off by default, else behind this gate. */
-  revokeSessions?: GatePolicy | 'off';
-  /** Accept the accused instance's own image as known-good (default: never). */
-  trustAccusedImage?: boolean;
-  /** The image itself is suspect: offer an instance refresh of the whole group behind this gate. */
-  imageSuspect?: { refresh: GatePolicy };
-  /** Durable wait for the clean replacement (workflow timers between reads). */
-  replacement?: { deadlineMinutes: number; pollSeconds: number };
-  /** Forensics (AWS.md §1.2 steps 7–8): memory capture through SSM Run Command is off unless switched on. */
-  forensics?: { memory: boolean; memoryDocument?: string; memoryTimeoutMinutes?: number };
-}
+import type { OperatorIdentity, StepDecision, StepDecisionResult } from '../src/domain/gate';
+import type { RunbookPolicy } from '../src/domain/runbook-policy';
 
 export interface IncidentInput {
   incidentId: string;
@@ -82,25 +23,6 @@ export interface IncidentInput {
   carried?: Partial<IncidentSnapshot>;
   /** Identities of everyone who sent an alert so far (carried across continue-as-new for four-eyes). */
   requesters?: string[];
-}
-
-export interface OperatorIdentity {
-  name: string;
-  roles: string[];
-}
-
-export interface StepDecision {
-  step: string;
-  decision: 'approve' | 'reject';
-  reason: string;
-  operator: OperatorIdentity;
-}
-
-export interface StepDecisionResult {
-  step: string;
-  status: string;
-  approvals: number;
-  required: number;
 }
 
 export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived');
@@ -144,11 +66,11 @@ export const endDelayUpdate = defineUpdate<{ delayId: string; endedAt: string },
 export type {
   AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, EndDelay, RecordAnchor, RecordClassification,
   RecordSubmission, SetAwareness, StartDelay,
-} from './notification/types';
+} from './regulator-notification/types';
 import type {
   AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, EndDelay, RecordAnchor, RecordClassification, RecordSubmission, SetAwareness,
   StartDelay,
-} from './notification/types';
+} from './regulator-notification/types';
 
 // ── Fleet guard (workflows/fleet-guard-workflow.ts): containment reservations per Auto Scaling group ──
 /** Reserve before the first step that takes capacity away: granted, or queued with the over-budget reason. */

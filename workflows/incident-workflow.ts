@@ -21,21 +21,19 @@ import { ErrorType } from '../src/domain/errors';
 import type { IncidentAlert, IncidentSnapshot } from '../src/domain/incident';
 import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
-import {
-  alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery,
-  type EvidenceAnchorCarry, type IncidentInput, type OperatorIdentity, type StepDecision,
-} from './definitions';
+import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type EvidenceAnchorCarry, type IncidentInput } from './definitions';
+import { type OperatorIdentity, type StepDecision } from '../src/domain/gate';
 import { EvidenceAnchors, registerEvidenceAnchors } from './runbook/evidence-anchors';
 import { startInChain } from './runbook/forensics-steps';
 import { askFleetEarly } from './runbook/fleet-steps';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState, type StepDefinition } from './runbook/incident-state';
-import { SeverityEscalation } from './runbook/escalation';
-import { Pager } from './runbook/pager';
+import { SeverityEscalation } from './people-notices/escalation';
+import { Pager } from './people-notices/pager';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
 import { recoverySteps, runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
 import { stepRegistry } from './runbook/step-registry';
-import { BreachHook } from './notification/incident-hook';
+import { BreachHook } from './regulator-notification/incident-hook';
 import { AuditFlusher, registerAuditFlusher } from './runbook/audit-flush';
 
 const read = proxyActivities<CordonActivities>(profiles.awsRead);
@@ -62,7 +60,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   let state: IncidentState | undefined;
   const receive = (alert: IncidentAlert) => { if (state) state.recordAlert(alert); else early.push(alert); };
   setHandler(alertReceivedSignal, receive);
-  // The runbook reads its policy from `live`: a later, more severe alert may tighten it (runbook/escalation.ts).
+  // The runbook reads its policy from `live`: a later, more severe alert may tighten it (people-notices/escalation.ts).
   const live: IncidentInput = { ...input };
   const escalation = new SeverityEscalation(live);
   // Every sender of an alert for this incident asked for its actions: four-eyes refuses their approval.

@@ -15,7 +15,7 @@ import { profiles } from './activity-profiles';
 import { incidentStateQuery, type IncidentInput } from './definitions';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState } from './runbook/incident-state';
-import { Pager } from './runbook/pager';
+import { Pager } from './people-notices/pager';
 import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
 import { runbookStepNames, stepTitles } from './runbook/step-order';
 import { stepRegistry } from './runbook/step-registry';

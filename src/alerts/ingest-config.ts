@@ -9,7 +9,8 @@ import type { Config } from '../config/schema';
 import type { Severity } from '../domain/incident';
 import { defaultPolicies } from '../policy/runbook-policy';
 import { parseSourceTrust, type SourceTrust } from '../policy/source-trust';
-import type { GateMode, RunbookPolicy } from '../../workflows/definitions';
+import type { GateMode } from '../domain/gate';
+import type { RunbookPolicy } from '../domain/runbook-policy';
 import type { AlertSource } from './alert';
 
 export type ContainMode = GateMode | 'record-only';

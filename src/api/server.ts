@@ -20,9 +20,9 @@ import { registerEvidenceRoutes } from './routes/evidence';
 import type { EvidenceStore } from '../evidence/store';
 import { registerHealthRoutes } from './routes/health';
 import { registerIncidentRoutes } from './routes/incidents';
-import { registerNotificationRoutes } from './routes/notifications';
+import { registerNotificationRoutes } from './routes/regulator-notifications';
 import { registerPlanRoutes } from './routes/plans';
-import type { NotificationService } from '../temporal/notification-service';
+import type { NotificationService } from '../temporal/regulator-notification-service';
 
 export interface ApiDeps {
   incidents: IncidentService;

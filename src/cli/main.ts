@@ -9,7 +9,7 @@ import { closeIncident, decideStep, listIncidents, showIncident, type Output } f
 import { registerTestNotifiersCommand } from './test-notifiers-command';
 import { registerTriggerCommand } from './trigger-command';
 import { CliExit, registerEvidenceCommands } from './evidence-commands';
-import { listDeadlines, registerNotificationCommands, submitNotification, type SubmitOptions } from './notification-commands';
+import { listDeadlines, registerNotificationCommands, submitNotification, type SubmitOptions } from './regulator-notification-commands';
 
 interface Globals { api?: string; token?: string; json?: boolean }
 

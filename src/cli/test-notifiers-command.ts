@@ -9,10 +9,10 @@
 import type { Command } from 'commander';
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { peopleTargetsFromConfig } from '../../activities/notify/people-config';
-import { notifyPeople } from '../../activities/notify/people-notifier';
+import { peopleTargetsFromConfig } from '../../activities/people-notices/people-config';
+import { notifyPeople } from '../../activities/people-notices/people-notifier';
 import { loadConfig } from '../config/schema';
-import type { PeopleNotice } from '../../workflows/definitions';
+import type { PeopleNotice } from '../domain/people-notice';
 import { CliExit } from './evidence-commands';
 import { paint, table } from './format';
 

@@ -1,5 +1,5 @@
 /**
- * Cordon's container commands as real child processes (`node --import tsx src/main/…`), for
+ * Cordon's container commands as real child processes (`node --import tsx src/bootstrap/…`), for
  * tests and benchmarks that run them as compose does: spawn, wait for the "running"/"listening" log line, SIGTERM,
  * kill -9. One pre-built workflow bundle per suite, as production images ship one, so a worker
  * starts in seconds. Output goes to a log file the failure message points at. Each process gets
@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeWorkflowBundle } from '../worker/bundle-workflows';
+import { writeWorkflowBundle } from '../bootstrap/bundle-workflows';
 import { reapWithParent } from './process-guard';
 import { projectRoot } from './toolchain-paths';
 
@@ -45,7 +45,7 @@ export function localProcessEnv(o: {
 }
 
 export function spawnCordon(command: 'worker' | 'api', env: Record<string, string>, logFile: string, args: string[] = []): CordonProcess {
-  const entry = path.join(projectRoot, 'src', 'main', `${command}-main.ts`);
+  const entry = path.join(projectRoot, 'src', 'bootstrap', `${command}-main.ts`);
   const out = fs.openSync(logFile, 'a');
   // Only PATH and HOME from the test process: the child's config comes from `env` alone.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {

@@ -3,7 +3,8 @@
  * automatically, medium contains after one approval, low records only. Replacement always
  * needs an approver unless policy says otherwise.
  */
-import type { GatePolicy, RunbookPolicy } from '../../workflows/definitions';
+import type { GatePolicy } from '../domain/gate';
+import type { RunbookPolicy } from '../domain/runbook-policy';
 import type { Severity } from '../domain/incident';
 
 const approverGate: GatePolicy = {

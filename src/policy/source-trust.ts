@@ -9,7 +9,7 @@
  */
 import { severityRank, type Severity } from '../domain/incident';
 import type { Requester } from '../domain/provenance';
-import type { RunbookPolicy } from '../../workflows/definitions';
+import type { RunbookPolicy } from '../domain/runbook-policy';
 
 const severities: Severity[] = ['low', 'medium', 'high', 'critical'];
 

@@ -7,10 +7,9 @@
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceRef, type Severity } from '../domain/incident';
-import {
-  closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type AlertsPolicyHint, type EvidenceHeads, type IncidentInput,
-  type OperatorIdentity, type RunbookPolicy, type StepDecision, type StepDecisionResult,
-} from '../../workflows/definitions';
+import { closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type AlertsPolicyHint, type EvidenceHeads, type IncidentInput } from '../../workflows/definitions';
+import { type OperatorIdentity, type StepDecision, type StepDecisionResult } from '../domain/gate';
+import { type RunbookPolicy } from '../domain/runbook-policy';
 import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 import { describeRequester, type Requester } from '../domain/provenance';

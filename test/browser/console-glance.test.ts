@@ -15,7 +15,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
-import { createCordonWorker } from '../../src/worker/create-worker';
+import { createCordonWorker } from '../../src/bootstrap/create-worker';
 import { artifactsDir, horizontalOverflow, launchChromium, screenshot, seriousA11yViolations, signIn } from '../helpers/browser';
 import { eventually, startStack, UNBOUNDED_FLEET, type Stack } from '../helpers/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';

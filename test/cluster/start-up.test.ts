@@ -64,12 +64,12 @@ test(`the dev server start path serves at once, up to ${MAX_RUNS} starts in a ro
 }, BUDGET_MS + 60000);
 
 describe('npm start as a process', () => {
-  /** `sh -c 'tsx src/main/start.ts'` as npm runs it, on free ports and a data folder of its own. */
+  /** `sh -c 'tsx src/bootstrap/start.ts'` as npm runs it, on free ports and a data folder of its own. */
   async function npmStart(name: string) {
     const ports = { TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), MOTO_PORT: await freePort(), CORDON_API_PORT: await freePort() };
     const out = path.join(dir, `${name}.out`);
     const fd = fs.openSync(out, 'w');
-    const launcher: ChildProcess = spawn('/bin/sh', ['-c', `${path.join(projectRoot, 'node_modules', '.bin', 'tsx')} src/main/start.ts`], {
+    const launcher: ChildProcess = spawn('/bin/sh', ['-c', `${path.join(projectRoot, 'node_modules', '.bin', 'tsx')} src/bootstrap/start.ts`], {
       cwd: projectRoot, stdio: ['ignore', fd, fd],
       env: {
         PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CORDON_DATA_DIR: path.join(dir, name), CORDON_WORKFLOW_BUNDLE: bundle,

@@ -14,7 +14,8 @@ import type { IncidentAlert, IncidentSnapshot, Severity } from '../../src/domain
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
 import { defaultPolicies } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
-import type { GatePolicy, RunbookPolicy } from '../../workflows/definitions';
+import type { GatePolicy } from '../../src/domain/gate';
+import type { RunbookPolicy } from '../../src/domain/runbook-policy';
 import { ACCOUNT, REGION, eventually, type Stack } from './stack';
 
 export const autoGate: GatePolicy = { mode: 'auto', approverRoles: ['approver'], forbidSelfApproval: true, timeoutMinutes: 30, onTimeout: 'escalate' };

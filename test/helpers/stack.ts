@@ -19,9 +19,9 @@ import type { MotoServer } from '../../src/local/moto-server';
 import type { TemporalDevServer } from '../../src/local/temporal-dev-server';
 import { policyFor } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
-import { NotificationService } from '../../src/temporal/notification-service';
-import { createCordonWorker } from '../../src/worker/create-worker';
-import { installWorkerRuntime } from '../../src/worker/runtime';
+import { NotificationService } from '../../src/temporal/regulator-notification-service';
+import { createCordonWorker } from '../../src/bootstrap/create-worker';
+import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { FleetLimits } from '../../workflows/fleet/types';
 import type { MemoryCaptureConfig } from '../../activities/forensics';
 

@@ -5,7 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { toolchainPaths } from '../../src/local/toolchain-paths';
-import { workflowsPath } from '../../src/worker/create-worker';
+import { workflowsPath } from '../../src/bootstrap/create-worker';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} };
 

@@ -5,7 +5,7 @@
  * second, different person, and refuses the same person twice; four-eyes refuses the requester.
  */
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { StepDecision } from '../../workflows/definitions';
+import type { StepDecision } from '../../src/domain/gate';
 import type { IncidentSnapshot } from '../../src/domain/incident';
 import { IncidentService } from '../../src/temporal/incident-service';
 import type { DemoFleet } from '../../src/local/demo-fleet';

@@ -1,5 +1,5 @@
 /**
- * A later, more severe alert tightens an open incident's runbook (workflows/runbook/escalation.ts),
+ * A later, more severe alert tightens an open incident's runbook (workflows/people-notices/escalation.ts),
  * against the dev server and moto: a low alert that only recorded is contained once a critical
  * alert for the same instance arrives; a medium alert's containment gate waiting for an approver
  * passes at once when a critical alert makes containment automatic; a less severe alert changes
@@ -11,7 +11,7 @@ import { isolationGroupName } from '../../activities/containment/isolate-network
 import type { IncidentAlert, Severity } from '../../src/domain/incident';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { IncidentService } from '../../src/temporal/incident-service';
-import type { RunbookPolicy } from '../../workflows/definitions';
+import type { RunbookPolicy } from '../../src/domain/runbook-policy';
 import { alertFor, approverGate, autoPolicy, freshFleet, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { ACCOUNT, REGION, startStack, type Stack } from '../helpers/stack';
 

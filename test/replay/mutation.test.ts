@@ -7,7 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
-import { installWorkerRuntime } from '../../src/worker/runtime';
+import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { CapturedHistory } from './capture';
 
 test('one extra timer in the incident workflow fails replay with a DeterminismViolationError', async () => {

@@ -8,8 +8,8 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
-import { workflowsPath } from '../../src/worker/create-worker';
-import { installWorkerRuntime } from '../../src/worker/runtime';
+import { workflowsPath } from '../../src/bootstrap/create-worker';
+import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { CapturedHistory } from './capture';
 
 const dir = path.join(__dirname, 'histories');

@@ -19,7 +19,7 @@ import type { FastifyInstance, LightMyRequestResponse as Response } from 'fastif
 import { signedHeaders } from '../../src/alerts/auth-hmac';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
-import { NotificationService } from '../../src/temporal/notification-service';
+import { NotificationService } from '../../src/temporal/regulator-notification-service';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;

@@ -9,11 +9,11 @@
  */
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import path from 'node:path';
-import type { GatePolicy } from '../../workflows/definitions';
+import type { GatePolicy } from '../../src/domain/gate';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore } from '../../src/evidence/local-worm-store';
 import type { DemoFleet } from '../../src/local/demo-fleet';
-import { createCordonWorker } from '../../src/worker/create-worker';
+import { createCordonWorker } from '../../src/bootstrap/create-worker';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { seeded, startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy';
 import { REGION, UNBOUNDED_FLEET, eventually, startStack, type Stack } from '../helpers/stack';

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, usesSimulatedAws } from '../../src/config/schema';
-import { peopleTargetsFromConfig } from '../../activities/notify/people-config';
+import { peopleTargetsFromConfig } from '../../activities/people-notices/people-config';
 
 test('defaults run everything embedded', () => {
   const config = loadConfig({});

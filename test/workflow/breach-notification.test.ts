@@ -17,7 +17,7 @@ import { computeDue } from '../../src/regulatory/deadlines';
 import { nis2Final } from '../../src/regulatory/nis2';
 import { startTimeSkipping } from '../helpers/time-skipping';
 import { breachStateQuery, recordAnchorUpdate, recordClassificationUpdate, recordSubmissionUpdate, type BreachNotificationInput, type BreachView } from '../../workflows/definitions';
-import type { BreachSettings, NotificationRequest } from '../../workflows/notification/types';
+import type { BreachSettings, NotificationRequest } from '../../workflows/regulator-notification/types';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: { code: string };

@@ -2,14 +2,14 @@
  * The workflow sandbox for real: bundle workflows/index.ts as the worker does and check what
  * went in. Only Temporal's own packages and a few pure libraries may be bundled, never a Node
  * built-in, the AWS SDK, Fastify, zod or a logger; first-party modules come only from the folders
- * that are deterministic by design (workflows/, and src/ domain, regulatory, notification,
+ * that are deterministic by design (workflows/, and src/ domain, regulatory, regulator-notification,
  * recovery, policy types).
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../src/worker/create-worker';
+import { workflowsPath } from '../../src/bootstrap/create-worker';
 
 const allowedPackages = ['@temporalio/', 'long/', 'luxon/', 'ms/', 'nexus-rpc/'];
-const allowedFirstParty = /^\.\/(workflows\/|src\/(domain|regulatory|notification|recovery)\/)/;
+const allowedFirstParty = /^\.\/(workflows\/|src\/(domain|regulatory|regulator-notification|recovery)\/)/;
 
 let modules: string[];
 let code: string;

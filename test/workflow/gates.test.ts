@@ -12,7 +12,9 @@ import crypto from 'node:crypto';
 import type { CordonActivities } from '../../activities';
 import type { IncidentSnapshot, StepOutcome, TargetDescription } from '../../src/domain/incident';
 import { startTimeSkipping } from '../helpers/time-skipping';
-import { decideStepUpdate, incidentStateQuery, type GatePolicy, type IncidentInput, type PeopleNotice } from '../../workflows/definitions';
+import { decideStepUpdate, incidentStateQuery, type IncidentInput } from '../../workflows/definitions';
+import { type GatePolicy } from '../../src/domain/gate';
+import { type PeopleNotice } from '../../src/domain/people-notice';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: { code: string };

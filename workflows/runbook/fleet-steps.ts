@@ -21,7 +21,9 @@
 import { patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { CordonActivities } from '../../activities';
 import { profiles } from '../activity-profiles';
-import { fleetReservationGrantedSignal, type FleetGrant, type GatePolicy, type ReserveAnswer, type RunbookPolicy } from '../definitions';
+import { fleetReservationGrantedSignal, type FleetGrant, type ReserveAnswer } from '../definitions';
+import { type GatePolicy } from '../../src/domain/gate';
+import { type RunbookPolicy } from '../../src/domain/runbook-policy';
 import { fleetGuardId, type FleetGroupRef, type FleetUsage } from '../fleet/types';
 import { flushAudit } from './audit-flush';
 import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';

@@ -7,10 +7,11 @@
  * Invariant: a decision counts only for a gate that is awaiting approval.
  */
 import { condition } from '@temporalio/workflow';
-import type { GatePolicy, PeopleNotice, StepDecision, StepDecisionResult } from '../definitions';
-import { refuseDecision, requiredApprovals, type GateRefusal } from './gate';
+import type { GatePolicy, StepDecision, StepDecisionResult } from '../../src/domain/gate';
+import type { PeopleNotice } from '../../src/domain/people-notice';
+import { refuseDecision, requiredApprovals, type GateRefusal } from '../../src/domain/gate';
 import type { IncidentState } from './incident-state';
-import type { Pager } from './pager';
+import type { Pager } from '../people-notices/pager';
 
 const nowIso = (): string => new Date().toISOString();
 

@@ -15,7 +15,7 @@
  * containment step requires a forensics step, so a failed capture never blocks containment.
  * Pure: the workflow and unit tests call it.
  */
-import type { RunbookPolicy } from '../definitions';
+import type { RunbookPolicy } from '../../src/domain/runbook-policy';
 
 export const stepTitles = {
   describe: 'Record the original state (describe the target)',

@@ -6,10 +6,10 @@
  * Every step that takes capacity away (or acts on an instance that may still serve) requires
  * `fleet-budget`, the group's fleet-guard reservation (fleet-steps.ts): rejected there, they skip.
  */
-import { RECORD_ONLY } from './escalation';
+import { RECORD_ONLY } from '../people-notices/escalation';
 import { patched } from '@temporalio/workflow';
 import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
-import type { GatePolicy } from '../definitions';
+import type { GatePolicy } from '../../src/domain/gate';
 import { flushAudit } from './audit-flush';
 import { fleetBudgetStep, fleetReleaseStep } from './fleet-steps';
 import { forensicsSteps } from './forensics-steps';

@@ -87,7 +87,7 @@ test('the Dockerfile is multi-stage, bundles workflows at build time and runs as
   expect(dockerfile).toMatch(/bundle-workflows\.ts dist\/workflow-bundle\.js/);
   expect(dockerfile).toMatch(/CORDON_WORKFLOW_BUNDLE=\/app\/dist\/workflow-bundle\.js/);
   expect(dockerfile).toMatch(/^USER node$/m);
-  expect(fs.existsSync(path.join(root, 'src/worker/bundle-workflows.ts'))).toBe(true);
+  expect(fs.existsSync(path.join(root, 'src/bootstrap/bundle-workflows.ts'))).toBe(true);
 });
 
 test('the API and every worker share one evidence store (the same named volume at the configured folder)', () => {

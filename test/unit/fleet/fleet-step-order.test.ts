@@ -3,7 +3,8 @@
  * reservation just before whichever of leave-group and isolate runs first, its return right
  * after the final tags; and which steps cannot run without it (step-registry.ts).
  */
-import type { GatePolicy, RunbookPolicy } from '../../../workflows/definitions';
+import type { GatePolicy } from '../../../src/domain/gate';
+import type { RunbookPolicy } from '../../../src/domain/runbook-policy';
 import { runbookStepNames } from '../../../workflows/runbook/step-order';
 import { stepRegistry } from '../../../workflows/runbook/step-registry';
 

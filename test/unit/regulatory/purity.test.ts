@@ -4,7 +4,7 @@ import { join } from 'path';
 // The regulatory layer and the drafts run inside Temporal's deterministic workflow sandbox:
 // no Node built-ins, no ambient clock or randomness, no zod values.
 const root = join(__dirname, '..', '..', '..', 'src');
-const files = ['regulatory', 'notification'].flatMap((dir) =>
+const files = ['regulatory', 'regulator-notification'].flatMap((dir) =>
   readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
 
 test('there is something to check', () => {

@@ -1,6 +1,6 @@
 import type { StepState } from '../../../src/domain/incident';
-import type { GatePolicy, StepDecision } from '../../../workflows/definitions';
-import { refuseDecision, requiredApprovals } from '../../../workflows/runbook/gate';
+import type { GatePolicy, StepDecision } from '../../../src/domain/gate';
+import { refuseDecision, requiredApprovals } from '../../../src/domain/gate';
 
 const policy: GatePolicy = { mode: 'two-person', approverRoles: ['approver'], forbidSelfApproval: true, timeoutMinutes: 30, onTimeout: 'escalate' };
 const waiting: StepState = { name: 'contain', title: 'Approve containment', status: 'awaiting-approval' };

@@ -1,0 +1,122 @@
+/**
+ * The two long-running services, as `npm start` and the container commands run them:
+ * the worker (workflows + activities) and the API (HTTP, console, metrics). One place builds
+ * them so development and production run the same code.
+ */
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { breachDepsFromConfig, entityProfileFromConfig } from '../../activities/regulator-notification/breach-config';
+import { peopleTargetsFromConfig } from '../../activities/people-notices/people-config';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import os from 'node:os';
+import path from 'node:path';
+import { OperatorDirectory } from '../api/auth/operators';
+import { buildApi } from '../api/server';
+import { createAwsClients, type AwsClients } from '../aws/clients';
+import type { Config } from '../config/schema';
+import { memoryCaptureConfig, openConfiguredEvidenceStore } from '../evidence/from-config';
+import { temporalFleetSnapshot } from '../observability/fleet-snapshot';
+import { createApiMetrics, createWorkerMetrics } from '../observability/metrics';
+import { startMetricsServer, type MetricsServer } from '../observability/metrics-server';
+import { alertIngestSettings } from '../alerts/ingest-config';
+import { IncidentService } from '../temporal/incident-service';
+import { NotificationService } from '../temporal/regulator-notification-service';
+import { createCordonWorker } from './create-worker';
+import { installWorkerRuntime } from './runtime';
+import { temporalConnectionOptions } from './temporal-connection';
+
+export function awsClientsFor(config: Config, endpoint = config.AWS_ENDPOINT_URL): AwsClients {
+  const credentials = config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+    ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY } : undefined;
+  return createAwsClients({ region: config.AWS_REGION, endpoint, credentials });
+}
+
+export interface RunningWorker {
+  /** Resolves when the worker has stopped (after a drain). */
+  done: Promise<void>;
+  /** Stops polling, lets running activities finish (within the grace time), then resolves. */
+  shutdown(): Promise<void>;
+  /** The worker's /metrics, /healthz, /readyz (when a metrics port was given). */
+  metricsUrl?: string;
+}
+
+export async function startWorkerService(config: Config, temporalAddress: string, aws: AwsClients, metricsPort?: number, sdkMetricsUrl?: string): Promise<RunningWorker> {
+  installWorkerRuntime();
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
+  const metrics = createWorkerMetrics();
+  const worker = await createCordonWorker({
+    connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, metrics,
+    identity: `cordon-worker@${os.hostname()}:${process.pid}`,
+    workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
+    fleet: { limits: { maxConcurrent: config.CORDON_FLEET_MAX_CONCURRENT, maxPercent: config.CORDON_FLEET_MAX_PERCENT, windowMinutes: config.CORDON_FLEET_WINDOW_MINUTES } },
+    deps: {
+      aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS },
+      evidence: { store: await openConfiguredEvidenceStore(config, aws), collector: `cordon-worker@${os.hostname()}:${process.pid}`, memory: memoryCaptureConfig(config) },
+      breach: breachDepsFromConfig(config),
+      people: {
+        consoleUrl: config.CORDON_PUBLIC_URL,
+        targets: peopleTargetsFromConfig(config),
+      },
+    },
+    extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s` },
+  });
+  let metricsServer: MetricsServer | undefined;
+  if (metricsPort !== undefined) {
+    metricsServer = await startMetricsServer({ port: metricsPort, registry: metrics.registry, sdkMetricsUrl, ready: () => worker.getState() === 'RUNNING' });
+  }
+  const done = worker.run().finally(async () => {
+    await metricsServer?.close();
+    await connection.close();
+  });
+  return {
+    done, metricsUrl: metricsServer?.url,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiService(config: Config, temporalAddress: string, aws: AwsClients, adminToken?: string): Promise<RunningApi> {
+  const connection = await Connection.connect(temporalConnectionOptions(config, temporalAddress));
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const ingest = alertIngestSettings(config);
+  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => ingest.policies[s]);
+  const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
+  if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
+  const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
+  const app = await buildApi({
+    incidents, operators, evidence: await openConfiguredEvidenceStore(config, aws),
+    notifications: new NotificationService(client, entityProfileFromConfig(config)),
+    alerts: {
+      defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION },
+      alertmanagerInstanceLabel: ingest.alertmanagerInstanceLabel, hmacSecrets: ingest.hmacSecrets, replayWindowSeconds: ingest.replayWindowSeconds,
+      rateLimitPerMinute: ingest.rateLimitPerMinute, bodyLimitBytes: ingest.bodyLimitBytes,
+      sns: { certHostPattern: ingest.snsCertHostPattern, maxAgeSeconds: config.CORDON_SNS_MAX_AGE_SECONDS },
+      hmacLegacyBodyOnly: config.CORDON_ALERT_HMAC_LEGACY_BODY_ONLY,
+      // Replicas that should share SNS/HMAC dedup share this folder (alert-auth.ts).
+      replayStoreDir: path.resolve(config.CORDON_DATA_DIR, 'replay'),
+      trust: ingest.trust, maxInstancesPerPayload: ingest.maxInstancesPerPayload,
+    },
+    ready: async () => { await connection.healthService.check({}); return true; },
+    metrics: createApiMetrics(temporalFleetSnapshot(client)),
+    logLevel: config.CORDON_LOG_LEVEL,
+    unauthenticatedRateLimitPerMinute: config.CORDON_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+  });
+  await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
+  return {
+    app,
+    url: `http://${config.CORDON_API_HOST}:${config.CORDON_API_PORT}`,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
