@@ -148,15 +148,11 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
       }
       if (recoverySteps.includes(name)) await Promise.all(running);
       const phase = incident.phase;
-      if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase('recovering', nowIso());
+      incident.applyPhaseRules('before', name, nowIso());
       await runStep(ctx, stepRegistry.get(name)!);
-      if (name === 'describe' && status('describe') !== 'done') incident.setPhase('failed', nowIso());
-      if (name === 'contain' && status('contain') === 'done') {
-        incident.setPhase('containing', nowIso());
-        askFleetEarly(ctx);
-      }
-      if (name === 'tag-quarantined' && status('contain') === 'done') incident.setPhase(status('isolate') === 'done' ? 'contained' : 'failed', nowIso());
-      if (name === 'verify-replacement' && status('replace') === 'done') incident.setPhase(status('verify-replacement') === 'done' ? 'monitoring' : 'contained', nowIso());
+      incident.applyPhaseRules('after', name, nowIso());
+      // Containment approved: the group's fleet reservation is asked now, so it overlaps the chain's first steps.
+      if (name === 'contain' && status('contain') === 'done') askFleetEarly(ctx);
       if (incident.phase !== phase) void audit.flush();
       // Breach assessment after the quarantine chain; later steps feed the notice's measures taken.
       await breach.afterStep(name, ctx.facts.target);

@@ -8,6 +8,8 @@ import {
   type TargetDescription, type TimelineEntry,
 } from '../../src/domain/incident';
 import type { IncidentInput } from '../definitions';
+import { phaseRules } from './phase-rules';
+import type { StepName } from './step-order';
 
 export interface StepDefinition { name: string; title: string }
 
@@ -69,6 +71,12 @@ export class IncidentState {
     this.snap.phase = phase;
     this.log({ at, kind: 'note', message: `incident is ${phase}` });
     this.summaryMayHaveChanged();
+  }
+
+  /** Applies the phase table (phase-rules.ts) for this moment around a step. */
+  applyPhaseRules(moment: 'before' | 'after', step: StepName, at: string): void {
+    const status = (name: StepName) => (this.hasStep(name) ? this.step(name).status : undefined);
+    for (const rule of phaseRules) if (rule.moment === moment && rule.step === step && rule.when(status)) this.setPhase(rule.phase(status), at);
   }
 
   setTarget(target: TargetDescription): void { this.snap.target = target; }
