@@ -35,7 +35,7 @@ function refuse(refusal: Refusal | undefined): void {
 }
 
 export async function breachNotificationWorkflow(input: BreachNotificationInput): Promise<BreachRecord> {
-  // patched(): breach workflows started before anchors per regime replay with the rules they planned their timers by.
+  // Histories without the 'entity-profile-clocks' marker replay with the rules they planned their timers by (legacy-rules.ts).
   const state = new BreachState(input, nowIso(), patched('entity-profile-clocks') ? 2 : 1);
   const workflowId = workflowInfo().workflowId;
 

@@ -78,7 +78,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   });
   const activeThreat = early.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
   // After continue-as-new the carried steps are the runbook (their order and the steps that existed when it opened);
-  // a second pass after an escalation must walk those, not today's list. patched(): older incidents replay as before.
+  // a second pass after an escalation must walk those, not today's list. Histories without the marker replay today's list.
   const carriedNames = input.carried?.steps?.map((s) => s.name as StepName);
   const names = carriedNames && patched('carried-step-names') ? carriedNames : runbookStepNames(input.policy, { activeThreat });
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
@@ -89,7 +89,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   setHandler(evidenceHeadsQuery, () => anchors.snapshot());
   setHandler(evidenceHeadSignal, (head) => anchors.note(head.log, head, head.via, nowIso()));
   // The incidents list reads phase, severity and pending approvals from the memo, not by querying every workflow.
-  // patched(): incidents opened before this change replay without memo updates.
+  // Histories without the 'incident-summary-memo' marker replay without memo updates.
   if (patched('incident-summary-memo')) incident.onSummaryChange((summary) => upsertMemo({ ...summary }));
   for (const alert of early) incident.recordAlert(alert);
   for (const message of notes) incident.log({ at: nowIso(), kind: 'note', message });
@@ -126,7 +126,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   /** One pass over the runbook's steps (a second one only after an escalation from record-only). */
   const runRunbook = async (): Promise<void> => {
     // A failed step pages the gates' contacts with its reason (e.g. a permanent AWS error and what to grant).
-    // patched(): incidents whose steps failed before this change replay without the page.
+    // Histories without the 'page-on-step-failure' marker replay without the page.
     const onStepFailed = (step: StepName, reason: string) => {
       if (patched('page-on-step-failure')) pager.page({ step, kind: 'step-failed', round: 0, to: responders(live.policy), message: `${stepTitles[step]} failed: ${reason}` });
     };
@@ -134,9 +134,9 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
     // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they
     // run beside the quarantine chain instead of delaying isolation; the runbook waits for them before recovery.
-    // patched(): incidents opened when they ran inline replay inline.
+    // Histories without the 'forensics-alongside-chain' marker replay them inline.
     // Snapshots and memory start in the chain and finish beside it (AWS.md §1.2: CreateSnapshots right after evidence
-    // protection, memory within its budget before isolation). patched(): older incidents replay without the chain half.
+    // protection, memory within its budget before isolation). Histories without 'evidence-start-in-chain' replay without the chain half.
     const startFirst = patched('evidence-start-in-chain');
     const alongside = new Set<StepName>(patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console', ...(startFirst ? ['capture-memory' as const] : [])] : []);
     const running: Promise<void>[] = [];
@@ -183,7 +183,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     await condition(() => leaving() || incident.timeline.length > seen);
     // A storm of new findings would cost one audit write (an activity and a workflow task) per
     // alert; waiting a quiet second lets one write carry them all. History holds them meanwhile.
-    // patched(): incidents that idled before this change replay flushing at once.
+    // Histories without the 'coalesce-idle-audit-flush' marker replay flushing at once.
     if (!leaving() && patched('coalesce-idle-audit-flush')) await condition(leaving, AUDIT_COALESCE_MS);
   }
   await condition(allHandlersFinished);

@@ -10,7 +10,7 @@
  * Never loosens: a less severe alert changes nothing. Plan mode ignores it. A sender whose source
  * may not tighten policy (the hint's `mayTighten: false`) changes nothing either, and the refusal
  * is written to the timeline.
- * patched(): incidents that received escalating alerts before this change replay without it.
+ * Histories without the 'escalate-on-severity' marker replay without escalation.
  */
 import { patched } from '@temporalio/workflow';
 import { severityRank } from '../../src/domain/incident';

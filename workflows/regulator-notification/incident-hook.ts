@@ -33,7 +33,7 @@ export class BreachHook {
   constructor(private readonly input: IncidentInput, private readonly incident: IncidentState) {}
 
   async afterStep(name: string, target: TargetDescription | undefined): Promise<void> {
-    // patched(): incidents opened before the breach hook existed replay without it.
+    // Histories without the 'breach-notification-hook' marker replay without the hook.
     if (this.input.dryRun || !patched('breach-notification-hook')) return;
     try {
       if (name === 'tag-quarantined' && !this.started && target) await this.assessAndStart(target);
@@ -44,7 +44,7 @@ export class BreachHook {
   }
 
   private async assessAndStart(target: TargetDescription): Promise<void> {
-    // patched(): incidents assessed before classifications existed skipped untagged targets and never started clocks without personal data.
+    // Histories without the 'breach-classification-clocks' marker replay the tag-only assessment: untagged targets skipped, no clocks without personal data.
     const classifications = patched('breach-classification-clocks');
     if (!classifications && Object.keys(target.tags).length === 0) return; // untagged: nothing says personal data
     const { classification, settings } = await assess.assessBreach({ tags: target.tags });

@@ -31,7 +31,7 @@ const ssm = proxyActivities<CordonActivities>({ startToCloseTimeout: '30s', sche
 /** After the chain: nothing waits on these but the runbook's summary. */
 const afterChain = proxyActivities<CordonActivities>(profiles.capture);
 
-/** Before this change's patch, memory held isolation back up to this long; incidents opened then keep it. */
+/** Histories without the 'evidence-start-in-chain' marker held isolation back for memory up to this long, and replay so. */
 export const defaultMemoryTimeoutMinutes = 20;
 /** The policy's default budget for memory before isolation proceeds (`forensics.memoryTimeoutMinutes`). */
 export const defaultMemoryBudgetMinutes = 3;

@@ -50,7 +50,7 @@ const steps: RunbookStep[] = [
   action('describe', [], async (ctx) => {
     // The original state must be durable before the chain changes anything: as a regular activity its result is in
     // history at once, so a worker that dies mid-chain cannot re-describe an instance the chain already moved out of
-    // its group (local-activity markers are written only when the workflow task completes). patched(): older incidents replay as before.
+    // its group (local-activity markers are written only when the workflow task completes). Histories without the 'durable-describe' marker replay the local-activity describe.
     const describe = patched('durable-describe') ? ctx.read : ctx.chain;
     const t = await describe.describeTarget(ctx.input.resource);
     ctx.facts.target = t;
