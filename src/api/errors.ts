@@ -1,6 +1,7 @@
 /**
  * One HTTP error envelope, `{ error: { code, message, requestId, issues? } }`, mapped from
- * error types in one place. zod failures name the path of each bad field.
+ * error types in one place. zod failures name the path of each bad field, whether a route
+ * parsed the value itself or its schema did (the type provider's FST_ERR_VALIDATION).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
@@ -31,6 +32,16 @@ export function zodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }
 
+/**
+ * The zod path back from a schema issue's `instancePath` (`/a/0/b`, as fastify-type-provider-zod
+ * reports it): all-digit segments were array indexes, since route schemas have no records.
+ */
+function pointerPath(pointer: string): string {
+  return formatPath(pointer.split('/').slice(1).filter((s) => s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+}
+
+const SCHEMA_PARTS: Record<string, string> = { params: 'path', body: 'body', querystring: 'query string', headers: 'headers' };
+
 /** Maps an update's ApplicationFailure type (workflows/runbook/gate.ts) to HTTP. */
 export function fromFailureType(type: string | undefined | null, message: string): HttpError | undefined {
   switch (type) {
@@ -50,8 +61,12 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: Htt
  * status: a request Fastify could not route or parse is a 4xx like any other bad input, and
  * only an error Fastify marks 5xx (or one without a status) is answered 500 `internal`.
  */
-export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message'> & { statusCode?: number }): HttpError {
+export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message' | 'validation' | 'validationContext'> & { statusCode?: number }): HttpError {
   switch (err.code) {
+    case 'FST_ERR_VALIDATION': return badRequest(
+      `invalid ${SCHEMA_PARTS[err.validationContext ?? ''] ?? 'request'}`,
+      err.validation?.map((v) => ({ path: pointerPath(v.instancePath), message: v.message ?? 'invalid' })),
+    );
     case 'FST_ERR_BAD_URL': return badRequest('the URL has an invalid %-escape', [{ path: '(url)', message: 'not a valid URL component' }]);
     case 'FST_ERR_MAX_PARAM_LENGTH': return new HttpError(414, 'uri_too_long', 'a path segment is longer than the limit (100 characters)');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return badRequest('the request body is empty', [{ path: '(body)', message: err.message }]);

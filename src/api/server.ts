@@ -1,6 +1,9 @@
 /**
  * The HTTP API (Fastify): every /v1 route authenticated by bearer token, errors in one
- * envelope, bodies limited in size. Routes live one resource per file in ./routes.
+ * envelope, bodies limited in size. Routes live one resource per file in ./routes, each an
+ * encapsulated plugin under /v1 whose params, query and body are zod schemas (the type
+ * provider validates them; a bad value is a 400 naming its path), and each route declares who
+ * may call it (auth/role-guard.ts: an undeclared route stops the API from starting).
  * Invariants: every answer that is not a route's own is the envelope too — Node's HTTP parser
  * refusals through `clientErrorHandler`, Fastify's router errors (bad %-escape, over-long path
  * segment) through `frameworkErrors`, the rest through the error and not-found handlers — and
@@ -8,21 +11,24 @@
  * authentication is throttled before any credential work (auth/unauthenticated-rate-limit.ts).
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { EvidenceStore } from '../evidence/store';
 import type { ApiMetrics } from '../observability/metrics';
 import type { IncidentService } from '../temporal/incident-service';
-import type { Identity, OperatorDirectory } from './auth/operators';
+import type { NotificationService } from '../temporal/regulator-notification-service';
+import type { OperatorDirectory } from './auth/operators';
+import { installRoleGuard } from './auth/role-guard';
 import { unauthenticatedLimiter } from './auth/unauthenticated-rate-limit';
 import { fromFastifyError, HttpError, sendError, unauthorized, writeClientError } from './errors';
-import { registerAlertRoutes, type AlertRouteOptions } from './routes/alerts';
+import { alertRoutes, type AlertRouteOptions } from './routes/alerts';
 import { registerConditionalGet } from './routes/conditional-get';
-import { registerConsoleRoutes } from './routes/console';
-import { registerEvidenceRoutes } from './routes/evidence';
-import type { EvidenceStore } from '../evidence/store';
-import { registerHealthRoutes } from './routes/health';
-import { registerIncidentRoutes } from './routes/incidents';
-import { registerNotificationRoutes } from './routes/regulator-notifications';
-import { registerPlanRoutes } from './routes/plans';
-import type { NotificationService } from '../temporal/regulator-notification-service';
+import { consoleRoutes } from './routes/console';
+import { evidenceRoutes } from './routes/evidence';
+import { healthRoutes } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
+import { meRoutes } from './routes/me';
+import { planRoutes } from './routes/plans';
+import { notificationRoutes } from './routes/regulator-notifications';
 
 export interface ApiDeps {
   incidents: IncidentService;
@@ -41,12 +47,9 @@ export interface ApiDeps {
   unauthenticatedRateLimitPerMinute?: number;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest { identity?: Identity }
-}
-
 const newRequestId = (): string => `req_${Math.random().toString(36).slice(2, 12)}`;
 
+/** The API with every route registered; throws when a route declares no roles (auth/role-guard.ts). */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent'
@@ -69,7 +72,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => sendError(reply, request, new HttpError(404, 'not_found', `no route ${request.method} ${request.url}`)));
 
   // Authenticate every /v1 call before its handler runs; without a valid token, an address out
-  // of failed attempts is refused before the alert route's HMAC/SNS checks.
+  // of failed attempts is refused before the alert route's HMAC/SNS checks. Only a route
+  // declared public (alert ingestion) is reached without one.
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     if (!request.url.startsWith('/v1/')) return;
     const header = request.headers.authorization;
@@ -80,21 +84,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       return;
     }
     await failedAuth.refuseIfExhausted(request, reply);
-    if (!request.url.startsWith('/v1/alerts/')) throw unauthorized();
+    if (!request.routeOptions.config.public) throw unauthorized();
   });
+  installRoleGuard(app);
+  app.setValidatorCompiler(validatorCompiler);
 
   registerConditionalGet(app);
-  registerHealthRoutes(app, deps.ready, deps.metrics);
-  registerConsoleRoutes(app);
-  registerIncidentRoutes(app, deps.incidents);
-  registerPlanRoutes(app, deps.incidents);
-  if (deps.notifications) registerNotificationRoutes(app, deps.notifications);
-  if (deps.evidence) registerEvidenceRoutes(app, deps.evidence, deps.incidents);
-  registerAlertRoutes(app, deps.incidents, { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics });
+  await app.register(healthRoutes, { ready: deps.ready, metrics: deps.metrics });
+  await app.register(consoleRoutes);
+  const v1 = { prefix: '/v1' };
+  await app.register(meRoutes, v1);
+  await app.register(incidentRoutes, { ...v1, incidents: deps.incidents });
+  await app.register(planRoutes, { ...v1, incidents: deps.incidents });
+  if (deps.notifications) await app.register(notificationRoutes, { ...v1, notifications: deps.notifications });
+  if (deps.evidence) await app.register(evidenceRoutes, { ...v1, store: deps.evidence, incidents: deps.incidents });
+  await app.register(alertRoutes, { ...v1, incidents: deps.incidents, options: { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics } });
   return app;
-}
-
-export function requireIdentity(request: FastifyRequest): Identity {
-  if (!request.identity) throw unauthorized();
-  return request.identity;
 }

@@ -20,6 +20,7 @@ import { signedHeaders } from '../../src/alerts/auth-hmac';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import { NotificationService } from '../../src/temporal/regulator-notification-service';
+import { routesFromTree, type Route } from '../helpers/route-table';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -32,27 +33,6 @@ const people: Record<string, Role[]> = {
 const tokens: Record<string, string> = {};
 const incidentId = `inc-${ACCOUNT}-${REGION}-i-0123456789abcdef0`;
 const SEED = Number(process.env.FUZZ_SEED ?? 8);
-
-interface Route { method: string; path: string }
-
-/**
- * The route table from `printRoutes({ commonPrefix: false })`: one line per node, four
- * characters of tree drawing per level, the node's path segment, then its methods.
- */
-function routesFromTree(tree: string): Route[] {
-  const out: Route[] = [];
-  const prefixes: string[] = [];
-  for (const line of tree.split('\n')) {
-    const m = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/u.exec(line);
-    if (!m) continue;
-    const depth = m[1]!.length / 4;
-    const full = (depth > 0 ? prefixes[depth - 1]! : '') + m[2]!;
-    prefixes[depth] = full;
-    prefixes.length = depth + 1;
-    for (const method of m[3]?.split(',').map((x) => x.trim()) ?? []) out.push({ method, path: full });
-  }
-  return out;
-}
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });

@@ -2,13 +2,14 @@
  * POST /v1/alerts/:source — the alert front door, in its own Fastify scope so the body stays
  * raw bytes (HMAC and SNS signatures cover exactly what was sent). Per request, in order:
  *   unknown source 404 → oversize 413 / wrong media type 415 (parser) → authenticate 401/403
- *   (preValidation, alert-auth.ts) → per-source rate limit 429 (preHandler) → JSON and
- *   normalise 400 (field paths) / 422 (nothing accused is an instance) / 200 (SNS control
- *   message, INSUFFICIENT_DATA, repeated SNS delivery) → 422 when one payload accuses more
- *   instances than CORDON_ALERT_MAX_INSTANCES → provenance and source trust (alert-origin.ts:
- *   who sent it, severity capped at the source's ceiling) → plan mode (`?dryRun=true`): one
- *   `plan-<uuid>` workflow per instance, 202 with their ids, nothing else → keep the exact request
- *   bytes as evidence of each incident it accuses (alert-evidence.ts) → open or join 202.
+ *   (preValidation, alert-auth.ts) → query string 400 (schema) → per-source rate limit 429
+ *   (preHandler) → JSON and normalise 400 (field paths) / 422 (nothing accused is an
+ *   instance) / 200 (SNS control message, INSUFFICIENT_DATA, repeated SNS delivery) → 422 when
+ *   one payload accuses more instances than CORDON_ALERT_MAX_INSTANCES → provenance and source
+ *   trust (alert-origin.ts: who sent it, severity capped at the source's ceiling) → plan mode
+ *   (`?dryRun=true`): one `plan-<uuid>` workflow per instance, 202 with their ids, nothing
+ *   else → keep the exact request bytes as evidence of each incident it accuses
+ *   (alert-evidence.ts) → open or join 202.
  * Invariants: nothing reaches Temporal before authentication and validation have passed; 202
  * means every alert of the payload is in its incident's history (signal-with-start returned)
  * — the runbook itself is never awaited; an incident is per resource, so an alert for a
@@ -16,7 +17,8 @@
  * when Temporal cannot be reached the answer is 503 and the sender's retry is not a replay; a
  * refused request (4xx) stores no evidence, and a failed evidence write never refuses an alert.
  */
-import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isAlertSource, normaliseAlert, type AlertSource } from '../../alerts';
 import type { Alert, AlertResource } from '../../alerts/alert';
@@ -82,7 +84,7 @@ declare module 'fastify' {
 /** The configuration defaults (schema.ts) over the default policies, for callers that pass no trust. */
 const DEFAULT_TRUST = parseSourceTrust('generic=approval,alertmanager=approval,cloudwatch-sns=approval', 'guardduty,securityhub', defaultPolicies);
 
-const query = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
+const querystring = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
 
 /** Parses the raw body once, on first use; a 400 names `(body)` when it is not JSON. */
 function lazyJson(raw: unknown): () => unknown {
@@ -100,21 +102,15 @@ function lazyJson(raw: unknown): () => unknown {
   };
 }
 
-export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentService, opts: AlertRouteOptions): void {
+/** Public at the role guard's door: senders are authenticated here (HMAC, SNS or a bearer token with the alert-source role). */
+export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; options: AlertRouteOptions }> = async (scope, { incidents, options: opts }) => {
   const now = opts.now ?? (() => new Date());
   const bodyLimit = opts.bodyLimitBytes ?? 512 * 1024;
-  if (opts.metrics) {
-    const counter = opts.metrics.alerts;
-    app.addHook('onResponse', async (request, reply) => {
-      const match = /^\/v1\/alerts\/([\w-]+)/.exec(request.url);
-      if (!match || request.method !== 'POST') return;
-      counter.inc({ source: match[1], outcome: reply.statusCode < 300 ? 'accepted' : `refused:${reply.statusCode}` });
-    });
-  }
+  const counter = opts.metrics?.alerts;
   const auth = new AlertAuthenticator({
     hmacSecrets: opts.hmacSecrets ?? {},
     replayWindowSeconds: opts.replayWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
-    hmacLegacyBodyOnly: opts.hmacLegacyBodyOnly, replayStoreDir: opts.replayStoreDir, log: app.log,
+    hmacLegacyBodyOnly: opts.hmacLegacyBodyOnly, replayStoreDir: opts.replayStoreDir, log: scope.log,
     now,
     sns: new SnsSignatureVerifier({ fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate, certHostPattern: opts.sns?.certHostPattern, maxAgeSeconds: opts.sns?.maxAgeSeconds, now }),
   });
@@ -124,7 +120,7 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
   const maxInstances = opts.maxInstancesPerPayload ?? 10;
   const evidence = opts.evidence ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence }) : undefined;
   // Graceful shutdown writes what is still queued (joins answered before their write).
-  if (evidence) app.addHook('onClose', async () => evidence.flush());
+  if (evidence) scope.addHook('onClose', async () => evidence.flush());
 
   const authenticate: preValidationAsyncHookHandler = async (request) => {
     const source = (request.params as { source: string }).source;
@@ -134,65 +130,68 @@ export function registerAlertRoutes(app: FastifyInstance, incidents: IncidentSer
     request.alertIngest = { source, raw, body, sender: await auth.authenticate(source, request, raw, body) };
   };
 
-  void app.register(async (scope) => {
-    // Raw bytes for signatures; SNS posts JSON as text/plain.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
-    const limiter = await alertRateLimiter(scope, { max: opts.rateLimitPerMinute ?? 6000 });
+  // Raw bytes for signatures; SNS posts JSON as text/plain.
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  const limiter = await alertRateLimiter(scope, { max: opts.rateLimitPerMinute ?? 6000 });
 
-    scope.post('/v1/alerts/:source', { bodyLimit, preValidation: authenticate, preHandler: limiter }, async (request, reply) => {
-      const { source, sender, raw, body } = request.alertIngest!;
-      const q = query.safeParse(request.query);
-      if (!q.success) throw badRequest('invalid query string', q.error.issues.map((i) => ({ path: `query.${i.path.join('.')}`, message: i.message })));
-      const payload = body();
-      if (!auth.firstDelivery(sender)) return reply.status(200).send({ accepted: [], ignored: 'this SNS message was already received' });
+  scope.post('/alerts/:source', {
+    config: { public: true }, schema: { querystring }, bodyLimit, preValidation: authenticate, preHandler: limiter,
+    // Every answer counted by source (the URL's, so unknown sources too) and outcome.
+    onResponse: async (request, reply) => {
+      const source = /^\/v1\/alerts\/([\w-]+)/.exec(request.url)?.[1];
+      if (counter && source) counter.inc({ source, outcome: reply.statusCode < 300 ? 'accepted' : `refused:${reply.statusCode}` });
+    },
+  }, async (request, reply) => {
+    const { source, sender, raw, body } = request.alertIngest!;
+    const payload = body();
+    if (!auth.firstDelivery(sender)) return reply.status(200).send({ accepted: [], ignored: 'this SNS message was already received' });
 
-      const result = normaliseAlert(source, payload, { defaults: { ...opts.defaults, now: now() }, instanceLabel: opts.alertmanagerInstanceLabel });
-      if (!result.ok) {
-        if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
-        if (result.kind === 'not-an-instance') throw unprocessable(`not an EC2 instance: ${result.reason}`, result.skipped.map((s) => ({ path: s.path, message: s.reason })));
-        if (result.kind === 'unknown-source') throw notFound(result.reason);
-        return reply.status(200).send(await controlMessage(request, sender, result.reason, result.control, confirm));
-      }
+    const result = normaliseAlert(source, payload, { defaults: { ...opts.defaults, now: now() }, instanceLabel: opts.alertmanagerInstanceLabel });
+    if (!result.ok) {
+      if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
+      if (result.kind === 'not-an-instance') throw unprocessable(`not an EC2 instance: ${result.reason}`, result.skipped.map((s) => ({ path: s.path, message: s.reason })));
+      if (result.kind === 'unknown-source') throw notFound(result.reason);
+      return reply.status(200).send(await controlMessage(request, sender, result.reason, result.control, confirm));
+    }
 
-      const requester = requesterFor(source, sender, request.identity);
-      const accused = dedupKeysByIncident(result.alerts);
-      // Blast radius: one request (one leaked secret, one bad rule) may accuse only so many instances.
-      if (accused.size > maxInstances) {
-        throw unprocessable(`one alert payload may accuse at most ${maxInstances} instances (CORDON_ALERT_MAX_INSTANCES); this one accuses ${accused.size}; nothing was started`, [{ path: '(body)', message: `${accused.size} distinct instances` }]);
-      }
-      const receivedAt = now().toISOString();
-      const judged = result.alerts.map((alert) => ({ resource: alert.resource, ...judgedAlert(alert, receivedAt, requester, trust) }));
-      if (q.data.dryRun === 'true') {
-        // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
-        const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
-          request.log.error({ err }, 'could not start a plan in Temporal');
-          throw new HttpError(503, 'unavailable', 'could not start the plan; retry');
-        });
-        return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
-      }
+    const requester = requesterFor(source, sender, request.identity);
+    const accused = dedupKeysByIncident(result.alerts);
+    // Blast radius: one request (one leaked secret, one bad rule) may accuse only so many instances.
+    if (accused.size > maxInstances) {
+      throw unprocessable(`one alert payload may accuse at most ${maxInstances} instances (CORDON_ALERT_MAX_INSTANCES); this one accuses ${accused.size}; nothing was started`, [{ path: '(body)', message: `${accused.size} distinct instances` }]);
+    }
+    const receivedAt = now().toISOString();
+    const judged = result.alerts.map((alert) => ({ resource: alert.resource, ...judgedAlert(alert, receivedAt, requester, trust) }));
+    if (request.query.dryRun === 'true') {
+      // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
+      const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
+        request.log.error({ err }, 'could not start a plan in Temporal');
+        throw new HttpError(503, 'unavailable', 'could not start the plan; retry');
+      });
+      return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
+    }
 
-      const kept = evidence ? evidence.keep({
-        source, body: raw, mediaType: request.headers['content-type'] ?? 'application/octet-stream', receivedAt,
-        sender: { name: sender.name, kind: sender.kind }, requestId: request.id,
-      }, accused, request.log) : undefined;
-      try {
-        const accepted = await Promise.all(judged.map(async ({ resource, alert, mayTighten, notes }) => {
-          const incidentId = incidentIdFor(resource);
-          await kept?.beforeSignal(incidentId);
-          await record(resource, alert, { requestedBy: requester, mayTighten, notes });
-          return { incidentId, dedupKey: alert.dedupKey, instanceId: resource.instanceId, severity: alert.severity, ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}), status: alert.status };
-        }));
-        await kept?.settled();
-        return reply.status(202).send({ accepted, skipped: result.skipped });
-      } catch (err) {
-        auth.forget(sender);
-        request.log.error({ err }, 'could not record alerts in Temporal');
-        throw new HttpError(503, 'unavailable', 'could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)');
-      }
-    });
+    const kept = evidence ? evidence.keep({
+      source, body: raw, mediaType: request.headers['content-type'] ?? 'application/octet-stream', receivedAt,
+      sender: { name: sender.name, kind: sender.kind }, requestId: request.id,
+    }, accused, request.log) : undefined;
+    try {
+      const accepted = await Promise.all(judged.map(async ({ resource, alert, mayTighten, notes }) => {
+        const incidentId = incidentIdFor(resource);
+        await kept?.beforeSignal(incidentId);
+        await record(resource, alert, { requestedBy: requester, mayTighten, notes });
+        return { incidentId, dedupKey: alert.dedupKey, instanceId: resource.instanceId, severity: alert.severity, ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}), status: alert.status };
+      }));
+      await kept?.settled();
+      return reply.status(202).send({ accepted, skipped: result.skipped });
+    } catch (err) {
+      auth.forget(sender);
+      request.log.error({ err }, 'could not record alerts in Temporal');
+      throw new HttpError(503, 'unavailable', 'could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)');
+    }
   });
-}
+};
 
 function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
   const byIncident = new Map<string, string[]>();

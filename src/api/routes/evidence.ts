@@ -8,43 +8,26 @@
  * entry makes is signalled to the incident's workflow so it is anchored too. Auditors hold no
  * store credential: only the API and the workers write the store.
  */
-import type { FastifyInstance } from 'fastify';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   EvidenceNotFoundError, exportIncident, readAudit, readManifest, recordCustody, verifyIncident, type ArtifactEntry, type CustodyEntry, type EvidenceAnchors, type EvidenceStore,
 } from '../../evidence';
 import type { IncidentService } from '../../temporal/incident-service';
-import { isIncidentId } from '../../temporal/incident-id';
-import { hasRole, type Identity } from '../auth/operators';
-import { badRequest, forbidden, notFound, zodIssues } from '../errors';
-import { requireIdentity } from '../server';
+import { operator } from '../auth/role-guard';
+import { notFound } from '../errors';
+import { incidentParams } from './params';
 
-const idParams = z.object({ id: z.string().refine(isIncidentId, 'not an incident id (inc-<account>-<region>-<instance>)') });
-const noteBody = z.object({ note: z.string().trim().min(1).max(500).optional() }).strict().optional();
+// No body, or JSON null, is no note.
+const noteBody = z.object({ note: z.string().trim().min(1).max(500).optional() }).strict().nullish();
 
 type Anchoring = Pick<IncidentService, 'evidenceHeads' | 'anchorEvidence'>;
 
-function reader(request: Parameters<typeof requireIdentity>[0]): Identity {
-  const identity = requireIdentity(request);
-  if (!hasRole(identity, 'auditor', 'dpo', 'responder')) throw forbidden(`${identity.name} may not read evidence (auditor, dpo, responder or admin)`);
-  return identity;
-}
-
-function incidentId(params: unknown): string {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw badRequest('invalid path', zodIssues(parsed.error));
-  return parsed.data.id;
-}
-
-function note(body: unknown): string | undefined {
-  const parsed = noteBody.safeParse(body ?? undefined);
-  if (!parsed.success) throw badRequest('invalid body', zodIssues(parsed.error));
-  return parsed.data?.note;
-}
+const readers = { roles: ['auditor', 'dpo', 'responder'], refusal: 'may not read evidence (auditor, dpo, responder or admin)' } as const;
 
 /** The anchors from the incident's history, or why there are none. */
 async function anchorsOf(incidents: Anchoring, id: string): Promise<{ anchors?: EvidenceAnchors; anchorsUnavailable?: string }> {
@@ -57,10 +40,9 @@ async function anchorsOf(incidents: Anchoring, id: string): Promise<{ anchors?: 
   }
 }
 
-export function registerEvidenceRoutes(app: FastifyInstance, store: EvidenceStore, incidents: Anchoring): void {
-  app.get('/v1/incidents/:id/evidence', async (request) => {
-    reader(request);
-    const id = incidentId(request.params);
+export const evidenceRoutes: FastifyPluginAsyncZod<{ store: EvidenceStore; incidents: Anchoring }> = async (app, { store, incidents }) => {
+  app.get('/incidents/:id/evidence', { config: readers, schema: { params: incidentParams } }, async (request) => {
+    const { id } = request.params;
     const manifest = await readManifest(store, id);
     const audit = await readAudit(store, id);
     if (!manifest.length && !audit.length) throw notFound(`no evidence for ${id}`);
@@ -79,10 +61,10 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: EvidenceStor
     };
   });
 
-  app.post('/v1/incidents/:id/evidence/verify', async (request) => {
-    const identity = reader(request);
-    const id = incidentId(request.params);
-    const why = note(request.body);
+  app.post('/incidents/:id/evidence/verify', { config: readers, schema: { params: incidentParams, body: noteBody } }, async (request) => {
+    const identity = operator(request);
+    const { id } = request.params;
+    const why = request.body?.note;
     const anchoring = await anchorsOf(incidents, id);
     const report = await verifyIncident(store, id, anchoring);
     if (!report.found) throw notFound(`no evidence for ${id}`);
@@ -94,10 +76,10 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: EvidenceStor
     return { ...report, custodySeq: custody.seq, custodyAnchored: anchored };
   });
 
-  app.post('/v1/incidents/:id/evidence/export', async (request, reply) => {
-    const identity = reader(request);
-    const id = incidentId(request.params);
-    const why = note(request.body);
+  app.post('/incidents/:id/evidence/export', { config: readers, schema: { params: incidentParams, body: noteBody } }, async (request, reply) => {
+    const identity = operator(request);
+    const { id } = request.params;
+    const why = request.body?.note;
     const anchoring = await anchorsOf(incidents, id);
     const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'cordon-export-'));
     const folder = path.join(work, `${id}-evidence`);
@@ -119,4 +101,4 @@ export function registerEvidenceRoutes(app: FastifyInstance, store: EvidenceStor
       throw err;
     }
   });
-}
+};

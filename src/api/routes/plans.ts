@@ -4,26 +4,20 @@
  * their own `plan-<uuid>` workflows, apart from incidents. `?waitSeconds=` (≤ 30) waits for a
  * plan still running.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { IncidentService } from '../../temporal/incident-service';
-import { hasRole } from '../auth/operators';
-import { badRequest, forbidden, notFound, zodIssues } from '../errors';
-import { requireIdentity } from '../server';
+import { notFound } from '../errors';
 
 const params = z.object({ id: z.string().regex(/^plan-[0-9a-f-]{36}$/, 'not a plan id (plan-<uuid>)') });
-const query = z.object({ waitSeconds: z.coerce.number().min(0).max(30).optional() }).strict();
+const querystring = z.object({ waitSeconds: z.coerce.number().min(0).max(30).optional() }).strict();
 
-export function registerPlanRoutes(app: FastifyInstance, incidents: IncidentService): void {
-  app.get('/v1/plans/:id', async (request) => {
-    const identity = requireIdentity(request);
-    if (!hasRole(identity, 'responder', 'approver', 'dpo', 'auditor')) throw forbidden(`${identity.name} may not read plans`);
-    const p = params.safeParse(request.params);
-    if (!p.success) throw badRequest('invalid path', zodIssues(p.error));
-    const q = query.safeParse(request.query);
-    if (!q.success) throw badRequest('invalid query string', zodIssues(q.error));
-    const plan = await incidents.getPlan(p.data.id, (q.data.waitSeconds ?? 0) * 1000);
-    if (!plan) throw notFound(`no plan ${p.data.id}`);
+export const planRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService }> = async (app, { incidents }) => {
+  app.get('/plans/:id', {
+    config: { roles: ['responder', 'approver', 'dpo', 'auditor'], refusal: 'may not read plans' }, schema: { params, querystring },
+  }, async (request) => {
+    const plan = await incidents.getPlan(request.params.id, (request.query.waitSeconds ?? 0) * 1000);
+    if (!plan) throw notFound(`no plan ${request.params.id}`);
     return plan;
   });
-}
+};

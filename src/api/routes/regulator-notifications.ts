@@ -2,26 +2,26 @@
  * Breach notification: the entity profile (any operator), an incident's clocks and draft, every
  * open deadline, and the decisions (submissions, awareness, anchor events, classifications,
  * law-enforcement delays, risk assessments, "not required"), which go to the breach workflow as
- * updates. Roles are checked here for a clear 403 and again by the update validators, which also
+ * updates. Roles are checked at the door (each route's declaration) and, where they depend on
+ * the body, here, for a clear 403; and again by the update validators, which also
  * answer refusals the API cannot see (late without reasons or an instant in the future → 400; an
  * unknown or closed obligation, an anchor or classification this breach does not use or one
  * already recorded, a delay the law does not provide for → 409).
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyContextConfig } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ANCHOR_EVENT_NAMES, ANCHOR_EVENTS } from '../../regulatory/anchors';
 import type { AnchorEvent, ClassificationKind } from '../../regulatory/types';
-import { isIncidentId } from '../../temporal/incident-id';
 import { anchorRoles } from '../../../workflows/regulator-notification/anchors';
 import { CLASSIFICATION_KINDS, CLASSIFICATIONS } from '../../../workflows/regulator-notification/classify';
 import type { NotificationService } from '../../temporal/regulator-notification-service';
 import { hasRole, type Role } from '../auth/operators';
-import { badRequest, forbidden, fromFailureType, notFound, zodIssues } from '../errors';
-import { requireIdentity } from '../server';
+import { anyOperator, operator } from '../auth/role-guard';
+import { forbidden, notFound } from '../errors';
+import { viaUpdate } from '../update-errors';
+import { incidentParams } from './params';
 
-const idParams = z.object({ id: z.string().refine(isIncidentId, 'not an incident id (inc-<account>-<region>-<instance>)') });
 const instant = z.iso.datetime({ offset: true });
 const submissionBody = z.object({
   obligationId: z.string().trim().min(1),
@@ -64,108 +64,87 @@ const delayBody = z.object({
   until: instant,
   reason: z.string().trim().min(1).max(4000),
 }).strict();
-const endDelayParams = z.object({ id: idParams.shape.id, delayId: z.string().regex(/^delay-\d+$/, 'a delay id (delay-<n>)') });
+const endDelayParams = z.object({ id: incidentParams.shape.id, delayId: z.string().regex(/^delay-\d+$/, 'a delay id (delay-<n>)') });
 const endDelayBody = z.object({ at: instant.optional(), reason: z.string().trim().min(1).max(4000) }).strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badRequest(`invalid ${where}`, zodIssues(parsed.error));
-  return parsed.data;
-}
+/** The door for a decision: its roles, and what a caller without them is told. */
+const may = (what: string, ...roles: Role[]): FastifyContextConfig => ({ roles, refusal: `may not ${what} (${roles.join(' or ')} role)` });
 
-async function viaUpdate<T>(id: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(`incident ${id} has no breach notification running`);
-    const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
-    if (cause instanceof ApplicationFailure) throw fromFailureType(cause.type, cause.message) ?? err;
-    throw err;
-  }
-}
+export const notificationRoutes: FastifyPluginAsyncZod<{ notifications: NotificationService }> = async (app, { notifications }) => {
+  const update = <T>(id: string, fn: () => Promise<T>) => viaUpdate(fn, { notFound: `incident ${id} has no breach notification running` });
 
-export function registerNotificationRoutes(app: FastifyInstance, notifications: NotificationService): void {
-  const allowed = (request: Parameters<typeof requireIdentity>[0], what: string, ...roles: Role[]) => {
-    const identity = requireIdentity(request);
-    if (!hasRole(identity, ...roles)) throw forbidden(`${identity.name} may not ${what} (${roles.join(' or ')} role)`);
-    return identity;
-  };
+  app.get('/profile', { config: { roles: anyOperator } }, async () => notifications.profile());
 
-  app.get('/v1/profile', async (request) => {
-    requireIdentity(request);
-    return notifications.profile();
-  });
-
-  app.get('/v1/incidents/:id/notification', async (request) => {
-    requireIdentity(request);
-    const { id } = parse(idParams, request.params, 'path');
+  app.get('/incidents/:id/notification', { config: { roles: anyOperator }, schema: { params: incidentParams } }, async (request) => {
+    const { id } = request.params;
     const found = await notifications.get(id);
     if (!found) throw notFound(`incident ${id} has no breach notification`);
     return { incidentId: id, ...found.state, draft: found.draft };
   });
 
-  app.get('/v1/deadlines', async (request) => {
-    requireIdentity(request);
-    return { now: new Date().toISOString(), deadlines: await notifications.deadlines() };
+  app.get('/deadlines', { config: { roles: anyOperator } }, async () => ({ now: new Date().toISOString(), deadlines: await notifications.deadlines() }));
+
+  app.post('/incidents/:id/notification/submissions', {
+    config: may('record submissions', 'dpo'), schema: { params: incidentParams, body: submissionBody },
+  }, async (request) => {
+    const { id } = request.params;
+    const body = request.body;
+    return update(id, () => notifications.submit(id, { ...body, submittedAt: body.submittedAt ?? new Date().toISOString(), operator: operator(request) }));
   });
 
-  app.post('/v1/incidents/:id/notification/submissions', async (request) => {
-    const operator = allowed(request, 'record submissions', 'dpo');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(submissionBody, request.body, 'body');
-    return viaUpdate(id, () => notifications.submit(id, { ...body, submittedAt: body.submittedAt ?? new Date().toISOString(), operator }));
+  app.post('/incidents/:id/notification/awareness', {
+    config: may('set awareness', 'dpo', 'approver'), schema: { params: incidentParams, body: awarenessBody },
+  }, async (request) => {
+    const { id } = request.params;
+    return update(id, () => notifications.setAwareness(id, { ...request.body, operator: operator(request) }));
   });
 
-  app.post('/v1/incidents/:id/notification/awareness', async (request) => {
-    const operator = allowed(request, 'set awareness', 'dpo', 'approver');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(awarenessBody, request.body, 'body');
-    return viaUpdate(id, () => notifications.setAwareness(id, { ...body, operator }));
+  app.post('/incidents/:id/notification/events', {
+    config: may('record anchor events', 'dpo', 'approver'), schema: { params: incidentParams, body: anchorBody },
+  }, async (request) => {
+    const { id } = request.params;
+    const who = operator(request);
+    const roles = anchorRoles(request.body.anchor);
+    if (!hasRole(who, ...roles)) throw forbidden(`${who.name} may not record ${request.body.anchor} (${roles.join(' or ')} role)`);
+    return update(id, () => notifications.recordAnchor(id, { ...request.body, operator: who }));
   });
 
-  app.post('/v1/incidents/:id/notification/events', async (request) => {
-    const operator = allowed(request, 'record anchor events', 'dpo', 'approver');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(anchorBody, request.body, 'body');
-    const roles = anchorRoles(body.anchor);
-    if (!hasRole(operator, ...roles)) throw forbidden(`${operator.name} may not record ${body.anchor} (${roles.join(' or ')} role)`);
-    return viaUpdate(id, () => notifications.recordAnchor(id, { ...body, operator }));
+  app.post('/incidents/:id/notification/classifications', {
+    config: may('classify incidents', 'dpo', 'approver'), schema: { params: incidentParams, body: classificationBody },
+  }, async (request) => {
+    const { id } = request.params;
+    const who = operator(request);
+    const roles = CLASSIFICATIONS[request.body.kind].roles;
+    if (!hasRole(who, ...roles)) throw forbidden(`${who.name} may not classify ${request.body.kind} (${roles.join(' or ')} role)`);
+    return update(id, () => notifications.classify(id, { ...request.body, operator: who }));
   });
 
-  app.post('/v1/incidents/:id/notification/classifications', async (request) => {
-    const operator = allowed(request, 'classify incidents', 'dpo', 'approver');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(classificationBody, request.body, 'body');
-    const roles = CLASSIFICATIONS[body.kind].roles;
-    if (!hasRole(operator, ...roles)) throw forbidden(`${operator.name} may not classify ${body.kind} (${roles.join(' or ')} role)`);
-    return viaUpdate(id, () => notifications.classify(id, { ...body, operator }));
+  app.post('/incidents/:id/notification/delays', {
+    config: may('record a law-enforcement delay', 'dpo'), schema: { params: incidentParams, body: delayBody },
+  }, async (request) => {
+    const { id } = request.params;
+    return update(id, () => notifications.startDelay(id, { ...request.body, operator: operator(request) }));
   });
 
-  app.post('/v1/incidents/:id/notification/delays', async (request) => {
-    const operator = allowed(request, 'record a law-enforcement delay', 'dpo');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(delayBody, request.body, 'body');
-    return viaUpdate(id, () => notifications.startDelay(id, { ...body, operator }));
+  app.post('/incidents/:id/notification/delays/:delayId/end', {
+    config: may('end a law-enforcement delay', 'dpo'), schema: { params: endDelayParams, body: endDelayBody },
+  }, async (request) => {
+    const { id, delayId } = request.params;
+    const body = request.body;
+    return update(id, () => notifications.endDelay(id, { delayId, at: body.at ?? new Date().toISOString(), reason: body.reason, operator: operator(request) }));
   });
 
-  app.post('/v1/incidents/:id/notification/delays/:delayId/end', async (request) => {
-    const operator = allowed(request, 'end a law-enforcement delay', 'dpo');
-    const { id, delayId } = parse(endDelayParams, request.params, 'path');
-    const body = parse(endDelayBody, request.body, 'body');
-    return viaUpdate(id, () => notifications.endDelay(id, { delayId, at: body.at ?? new Date().toISOString(), reason: body.reason, operator }));
+  app.post('/incidents/:id/notification/risk', {
+    config: may('assess the risk of a breach', 'dpo'), schema: { params: incidentParams, body: riskBody },
+  }, async (request) => {
+    const { id } = request.params;
+    return update(id, () => notifications.assessRisk(id, { ...request.body, operator: operator(request) }));
   });
 
-  app.post('/v1/incidents/:id/notification/risk', async (request) => {
-    const operator = allowed(request, 'assess the risk of a breach', 'dpo');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(riskBody, request.body, 'body');
-    return viaUpdate(id, () => notifications.assessRisk(id, { ...body, operator }));
+  app.post('/incidents/:id/notification/not-required', {
+    config: may('declare a notification not required', 'dpo'), schema: { params: incidentParams, body: notRequiredBody },
+  }, async (request) => {
+    const { id } = request.params;
+    return update(id, () => notifications.declareNotRequired(id, { ...request.body, operator: operator(request) }));
   });
-
-  app.post('/v1/incidents/:id/notification/not-required', async (request) => {
-    const operator = allowed(request, 'declare a notification not required', 'dpo');
-    const { id } = parse(idParams, request.params, 'path');
-    const body = parse(notRequiredBody, request.body, 'body');
-    return viaUpdate(id, () => notifications.declareNotRequired(id, { ...body, operator }));
-  });
-}
+};
