@@ -33,8 +33,9 @@ import { incidentIdFor } from '../../temporal/incident-id';
 import { workflowAcceptsAlertBatches, type AlertOrigin, type IncidentService } from '../../temporal/incident-service';
 import { severityRank, type IncidentAlert } from '../../domain/incident';
 import type { Requester } from '../../domain/provenance';
-import { defaultPolicies } from '../../policy/runbook-policy';
-import { parseSourceTrust, type SourceTrust } from '../../policy/source-trust';
+import type { SourceTrust } from '../../policy/source-trust';
+import { alertIngestSettings } from '../../alerts/ingest-config';
+import { loadConfig } from '../../config/schema';
 import { judgedAlert, requesterFor } from './alert-origin';
 import { AlertAuthenticator, type AlertSender } from '../auth/alert-auth';
 import { alertRateLimiter } from '../auth/alert-rate-limit';
@@ -81,8 +82,8 @@ declare module 'fastify' {
   interface FastifyRequest { alertIngest?: IngestState }
 }
 
-/** The configuration defaults (schema.ts) over the default policies, for callers that pass no trust. */
-const DEFAULT_TRUST = parseSourceTrust('generic=approval,alertmanager=approval,cloudwatch-sns=approval', 'guardduty,securityhub', defaultPolicies);
+/** The configuration's own defaults (schema.ts), for callers that pass no trust or limit: one source of truth. */
+const defaults = alertIngestSettings(loadConfig({}));
 
 const querystring = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
 
@@ -116,8 +117,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
   });
   const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
   const record = recorder(incidents, opts.batchAlerts ?? workflowAcceptsAlertBatches);
-  const trust = opts.trust ?? DEFAULT_TRUST;
-  const maxInstances = opts.maxInstancesPerPayload ?? 10;
+  const trust = opts.trust ?? defaults.trust;
+  const maxInstances = opts.maxInstancesPerPayload ?? defaults.maxInstancesPerPayload;
   const evidence = opts.evidence ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence }) : undefined;
   // Graceful shutdown writes what is still queued (joins answered before their write).
   if (evidence) scope.addHook('onClose', async () => evidence.flush());
