@@ -1,17 +1,17 @@
 /**
  * Named activity option profiles: every activity call picks one. Transient AWS errors
- * (throttling, 5xx, dropped connections) retry with backoff; permanent ones are listed as
- * non-retryable so an operator sees them at once.
+ * (throttling, 5xx, dropped connections) retry with backoff; the failure catalogue's permanent
+ * activity failures (src/domain/errors.ts) are non-retryable so an operator sees them at once.
  */
 import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
-import { permanentErrorTypes } from '../src/domain/errors';
+import { nonRetryableErrorTypes } from '../src/domain/errors';
 
 const retryTransient: RetryPolicy = {
   initialInterval: '500ms',
   backoffCoefficient: 2,
   maximumInterval: '30s',
   maximumAttempts: 12,
-  nonRetryableErrorTypes: permanentErrorTypes,
+  nonRetryableErrorTypes,
 };
 
 export const profiles = {

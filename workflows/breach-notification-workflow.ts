@@ -15,24 +15,21 @@
  * history lacks the `entity-profile-clocks` marker (started before anchors per regime) keeps the
  * rules it planned its timers by (notification/legacy-rules.ts).
  */
-import { ApplicationFailure, allHandlersFinished, condition, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
 import { profiles } from './activity-profiles';
 import {
   assessRiskUpdate, breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, endDelayUpdate, recordAnchorUpdate, recordClassificationUpdate,
   recordSubmissionUpdate, setAwarenessUpdate, startDelayUpdate,
 } from './definitions';
-import { BreachState, type Refusal } from './regulator-notification/breach-state';
+import { BreachState } from './regulator-notification/breach-state';
+import { refuse } from './refusal';
 import type { BreachNotificationInput, BreachRecord } from './regulator-notification/types';
 
 const notifier = proxyActivities<CordonActivities>(profiles.notify);
 const evidence = proxyActivities<CordonActivities>(profiles.awsMutation);
 
 const nowIso = (): string => new Date().toISOString();
-
-function refuse(refusal: Refusal | undefined): void {
-  if (refusal) throw ApplicationFailure.create({ type: refusal.type, message: refusal.message, nonRetryable: true });
-}
 
 export async function breachNotificationWorkflow(input: BreachNotificationInput): Promise<BreachRecord> {
   // Histories without the 'entity-profile-clocks' marker replay with the rules they planned their timers by (legacy-rules.ts).

@@ -19,13 +19,14 @@
  * The limits come with each reservation request (the worker's config), never from the environment.
  */
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorType } from '../src/domain/errors';
 import {
   fleetGuardStateQuery, fleetReservationGrantedSignal, overrideContainmentUpdate, releaseContainmentUpdate, reserveContainmentUpdate,
 } from './definitions';
 import { FleetBudget, limitsProblem } from './fleet/budget';
+import { refusal } from './refusal';
 import type { FleetGuardInput, FleetGuardView, FleetReservation, OverrideContainment, ReleaseContainment, ReserveContainment } from './fleet/types';
 
 const DEFAULT_CONTINUE_AFTER_EVENTS = 2000;
@@ -34,7 +35,7 @@ const clock = (): number => new Date().getTime();
 /** An empty guard waits this long for work before it ends. */
 const IDLE_BEFORE_END = '24h';
 
-const invalid = (message: string) => ApplicationFailure.create({ message, type: ErrorType.InvalidRequest, nonRetryable: true });
+const invalid = (message: string) => refusal(ErrorType.InvalidRequest, message);
 const needIncident = (incidentId: unknown) => {
   if (typeof incidentId !== 'string' || !incidentId.trim()) throw invalid('incidentId is required');
 };

@@ -14,7 +14,7 @@
  * carried through continue-as-new.
  */
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, patched, setHandler, upsertMemo, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, patched, setHandler, upsertMemo, workflowInfo,
 } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
 import { ErrorType } from '../src/domain/errors';
@@ -35,6 +35,7 @@ import { recoverySteps, runbookStepNames, stepTitles, type StepName } from './ru
 import { stepRegistry } from './runbook/step-registry';
 import { BreachHook } from './regulator-notification/incident-hook';
 import { AuditFlusher, registerAuditFlusher } from './runbook/audit-flush';
+import { refusal, refuse } from './refusal';
 
 const read = proxyActivities<CordonActivities>(profiles.awsRead);
 const mutate = proxyActivities<CordonActivities>(profiles.awsMutation);
@@ -106,8 +107,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   setHandler(incidentStateQuery, () => incident.snapshot());
   setHandler(decideStepUpdate, (d: StepDecision) => gates.decide(d), {
     validator: (d: StepDecision) => {
-      const refusal = gates.refuse(d);
-      if (refusal) throw ApplicationFailure.create({ message: refusal.message, type: refusal.code === 'unknown-step' || refusal.code === 'not-awaiting' ? 'Conflict' : refusal.code === 'missing-reason' ? ErrorType.InvalidRequest : ErrorType.Forbidden, nonRetryable: true });
+      refuse(gates.refuse(d));
     },
   });
   setHandler(closeIncidentUpdate, ({ operator, reason }) => {
@@ -117,8 +117,8 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     return { closed: true };
   }, {
     validator: ({ operator, reason }: { operator: OperatorIdentity; reason: string }) => {
-      if (!operator.roles.some((r) => ['responder', 'approver', 'admin'].includes(r))) throw ApplicationFailure.create({ message: `${operator.name} may not close incidents`, type: ErrorType.Forbidden, nonRetryable: true });
-      if (!reason.trim()) throw ApplicationFailure.create({ message: 'a reason is required to close an incident', type: ErrorType.InvalidRequest, nonRetryable: true });
+      if (!operator.roles.some((r) => ['responder', 'approver', 'admin'].includes(r))) throw refusal(ErrorType.Forbidden, `${operator.name} may not close incidents`);
+      if (!reason.trim()) throw refusal(ErrorType.ReasonRequired, 'a reason is required to close an incident');
     },
   });
 

@@ -1,27 +1,37 @@
 /**
- * One HTTP error envelope, `{ error: { code, message, requestId, issues? } }`, mapped from
- * error types in one place. zod failures name the path of each bad field, whether a route
- * parsed the value itself or its schema did (the type provider's FST_ERR_VALIDATION).
+ * One HTTP error envelope, `{ error: { code, message, requestId, issues? } }`, whose status and
+ * code come from the failure catalogue (src/domain/errors.ts): every HttpError names a catalogue
+ * type. zod failures name the path of each bad field, whether a route parsed the value itself or
+ * its schema did (the type provider's FST_ERR_VALIDATION).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ZodError } from 'zod';
+import { failureCatalogue, isFailureType, type FailureType } from '../domain/errors';
 
 export interface FieldIssue { path: string; message: string }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly issues?: FieldIssue[]) {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(readonly type: FailureType, message: string, readonly issues?: FieldIssue[]) {
     super(message);
+    this.status = failureCatalogue[type].http.status;
+    this.code = failureCatalogue[type].http.code;
   }
 }
 
-export const badRequest = (message: string, issues?: FieldIssue[]) => new HttpError(400, 'invalid_request', message, issues);
-export const unauthorized = (message = 'missing or invalid credentials') => new HttpError(401, 'unauthorized', message);
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-export const notFound = (message: string) => new HttpError(404, 'not_found', message);
-export const conflict = (message: string) => new HttpError(409, 'conflict', message);
-export const unprocessable = (message: string, issues?: FieldIssue[]) => new HttpError(422, 'unprocessable', message, issues);
+export const badRequest = (message: string, issues?: FieldIssue[]) => new HttpError('InvalidRequest', message, issues);
+export const unauthorized = (message = 'missing or invalid credentials') => new HttpError('Unauthorized', message);
+export const forbidden = (message: string) => new HttpError('Forbidden', message);
+export const notFound = (message: string) => new HttpError('NotFound', message);
+export const conflict = (message: string) => new HttpError('Conflict', message);
+export const unprocessable = (message: string, issues?: FieldIssue[]) => new HttpError('Unprocessable', message, issues);
+export const rateLimited = (message: string) => new HttpError('RateLimited', message);
+export const badGateway = (message: string) => new HttpError('BadGateway', message);
+export const unavailable = (message: string) => new HttpError('Unavailable', message);
 
 /** `a.b[2].c` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -42,14 +52,9 @@ function pointerPath(pointer: string): string {
 
 const SCHEMA_PARTS: Record<string, string> = { params: 'path', body: 'body', querystring: 'query string', headers: 'headers' };
 
-/** Maps an update's ApplicationFailure type (workflows/runbook/gate.ts) to HTTP. */
+/** An update's ApplicationFailure (a validator's refusal, workflows/refusal.ts) as HTTP, by its catalogue type; undefined for a type outside the catalogue. */
 export function fromFailureType(type: string | undefined | null, message: string): HttpError | undefined {
-  switch (type) {
-    case 'Forbidden': return forbidden(message);
-    case 'Conflict': return conflict(message);
-    case 'InvalidRequest': case 'LateWithoutReason': return badRequest(message);
-    default: return undefined;
-  }
+  return isFailureType(type) ? new HttpError(type, message) : undefined;
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, err: HttpError): FastifyReply {
@@ -68,7 +73,7 @@ export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message' | 'v
       err.validation?.map((v) => ({ path: pointerPath(v.instancePath), message: v.message ?? 'invalid' })),
     );
     case 'FST_ERR_BAD_URL': return badRequest('the URL has an invalid %-escape', [{ path: '(url)', message: 'not a valid URL component' }]);
-    case 'FST_ERR_MAX_PARAM_LENGTH': return new HttpError(414, 'uri_too_long', 'a path segment is longer than the limit (100 characters)');
+    case 'FST_ERR_MAX_PARAM_LENGTH': return new HttpError('UriTooLong', 'a path segment is longer than the limit (100 characters)');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return badRequest('the request body is empty', [{ path: '(body)', message: err.message }]);
     case 'FST_ERR_CTP_INVALID_JSON_BODY': return badRequest(`malformed JSON: ${err.message}`, [{ path: '(body)', message: err.message }]);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return badRequest('the body size does not match Content-Length', [{ path: '(body)', message: err.message }]);
@@ -76,14 +81,14 @@ export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message' | 'v
   }
   const status = err.statusCode ?? 500;
   if (status === 404) return notFound('no such resource');
-  if (status === 413) return new HttpError(413, 'payload_too_large', 'request body is larger than the limit');
-  if (status === 414) return new HttpError(414, 'uri_too_long', 'the request URL is too long');
-  if (status === 415) return new HttpError(415, 'unsupported_media_type', 'send application/json');
-  if (status === 429) return new HttpError(429, 'rate_limited', err.message);
-  if (status === 431) return new HttpError(431, 'headers_too_large', 'the request headers are too large');
+  if (status === 413) return new HttpError('PayloadTooLarge', 'request body is larger than the limit');
+  if (status === 414) return new HttpError('UriTooLong', 'the request URL is too long');
+  if (status === 415) return new HttpError('UnsupportedMediaType', 'send application/json');
+  if (status === 429) return rateLimited(err.message);
+  if (status === 431) return new HttpError('HeadersTooLarge', 'the request headers are too large');
   if (status >= 400 && status < 500) return badRequest(`invalid request: ${err.message}`);
-  if (status === 503) return new HttpError(503, 'unavailable', 'temporarily unavailable; retry');
-  return new HttpError(500, 'internal', 'internal error; see the server log with this requestId');
+  if (status === 503) return unavailable('temporarily unavailable; retry');
+  return new HttpError('Internal', 'internal error; see the server log with this requestId');
 }
 
 /**
@@ -93,8 +98,8 @@ export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message' | 'v
 export function writeClientError(err: NodeJS.ErrnoException, socket: Duplex, requestId: string): void {
   // A reset connection has no one to answer (Node's own client-error behaviour).
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const mapped = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new HttpError(408, 'request_timeout', 'the request did not arrive in time')
-    : err.code === 'HPE_HEADER_OVERFLOW' ? new HttpError(431, 'headers_too_large', 'the request headers are too large')
+  const mapped = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new HttpError('RequestTimeout', 'the request did not arrive in time')
+    : err.code === 'HPE_HEADER_OVERFLOW' ? new HttpError('HeadersTooLarge', 'the request headers are too large')
       : badRequest('the request is not valid HTTP');
   const body = JSON.stringify({ error: { code: mapped.code, message: mapped.message, requestId } });
   if (socket.writable) {

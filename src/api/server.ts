@@ -19,7 +19,7 @@ import type { NotificationService } from '../temporal/regulator-notification-ser
 import type { OperatorDirectory } from './auth/operators';
 import { installRoleGuard } from './auth/role-guard';
 import { unauthenticatedLimiter } from './auth/unauthenticated-rate-limit';
-import { fromFastifyError, HttpError, sendError, unauthorized, writeClientError } from './errors';
+import { fromFastifyError, HttpError, notFound, sendError, unauthorized, writeClientError } from './errors';
 import { alertRoutes, type AlertRouteOptions } from './routes/alerts';
 import { registerConditionalGet } from './routes/conditional-get';
 import { consoleRoutes } from './routes/console';
@@ -69,7 +69,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (mapped.status === 401 && request.url.startsWith('/v1/')) await failedAuth.countFailure(request);
     return sendError(reply, request, mapped);
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, request, new HttpError(404, 'not_found', `no route ${request.method} ${request.url}`)));
+  app.setNotFoundHandler((request, reply) => sendError(reply, request, notFound(`no route ${request.method} ${request.url}`)));
 
   // Authenticate every /v1 call before its handler runs; without a valid token, an address out
   // of failed attempts is refused before the alert route's HMAC/SNS checks. Only a route

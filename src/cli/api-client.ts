@@ -1,48 +1,25 @@
 /**
  * The CLI's HTTP client for Cordon's API: bearer token, JSON, errors as one-line reasons, and
- * the CLI's exit codes, derived from the HTTP answer in one place (documented in `--help`).
+ * the CLI's exit codes, read from the failure catalogue (src/domain/errors.ts) by the envelope's
+ * `code` (by the HTTP status when the answer has no known code), and listed in `--help`.
  */
+import { ExitCode, exitCodeForStatus, exitCodeMeanings, failureCatalogue, failureTypeForCode, type ExitCodeName } from '../domain/errors';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  /** `status` 0: the API could not be reached; `code`: the error envelope's code, when it had one. */
+  constructor(readonly status: number, message: string, readonly code?: string) { super(message); }
 }
-
-/** Process exit codes of every API-backed command. */
-export const ExitCode = {
-  ok: 0,
-  /** The server failed (5xx) or answered something unexpected. */
-  failed: 1,
-  /** Bad usage, configuration or request (400/422). */
-  usage: 2,
-  /** No such incident or resource (404). */
-  notFound: 3,
-  /** Refused by policy: role, four-eyes, same person twice, step not awaiting approval (403/409). */
-  refused: 4,
-  /** The token was not accepted (401). */
-  unauthorized: 5,
-  /** The API could not be reached. */
-  unreachable: 6,
-} as const;
 
 export const exitCodeHelp = [
   'Exit codes:',
-  '  0  done',
-  '  1  the server failed or answered unexpectedly',
-  '  2  bad usage, configuration or request',
-  '  3  not found',
-  '  4  refused by policy (role, four-eyes, same approver twice, step not awaiting approval)',
-  '  5  token not accepted',
-  '  6  API unreachable',
+  ...(Object.keys(ExitCode) as ExitCodeName[]).map((name) => `  ${ExitCode[name]}  ${exitCodeMeanings[name]}`),
 ].join('\n');
 
 export function exitCodeFor(err: unknown): number {
   if (!(err instanceof ApiError)) return ExitCode.usage;
   if (err.status === 0) return ExitCode.unreachable;
-  if (err.status === 401) return ExitCode.unauthorized;
-  if (err.status === 403 || err.status === 409) return ExitCode.refused;
-  if (err.status === 404) return ExitCode.notFound;
-  if (err.status === 400 || err.status === 422) return ExitCode.usage;
-  return ExitCode.failed;
+  const type = failureTypeForCode(err.code);
+  return type ? ExitCode[failureCatalogue[type].exit] : exitCodeForStatus(err.status);
 }
 
 export class CordonApi {
@@ -67,9 +44,9 @@ export class CordonApi {
       throw new ApiError(res.ok ? 502 : res.status, `HTTP ${res.status}: the answer is not JSON (${text.slice(0, 80)})`);
     }
     if (!res.ok) {
-      const error = (json as { error?: { message?: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
+      const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
       const issues = error?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-      throw new ApiError(res.status, `HTTP ${res.status}: ${error?.message ?? res.statusText}${issues ? ` (${issues})` : ''}`);
+      throw new ApiError(res.status, `HTTP ${res.status}: ${error?.message ?? res.statusText}${issues ? ` (${issues})` : ''}`, error?.code);
     }
     return json as T;
   }

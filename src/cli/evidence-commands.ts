@@ -5,9 +5,10 @@
  * report (anchors included) and names the first broken link; export downloads the archive,
  * checks its sha256 against the API's header, and unpacks it into a new folder, whose
  * `verify.sh` / `verify.mjs` then check it offline with no credentials at all.
- * Exit codes: 0 intact/exported, 1 broken (the export is still written), 2 unusable (bad
- * settings or request), 3 no evidence for the incident; the API's other refusals map as in
- * api-client.ts (4 refused by role, 5 token not accepted, 6 API unreachable).
+ * Exit codes (the failure catalogue's, src/domain/errors.ts): 0 intact/exported, 1 broken (the
+ * export is still written), 2 unusable (bad settings or request), 3 no evidence for the incident;
+ * the API's other refusals map by the catalogue (4 refused by role, 5 token not accepted, 6 API
+ * unreachable).
  */
 import type { Command } from 'commander';
 import crypto from 'node:crypto';
@@ -18,11 +19,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
 import type { VerifyProblem, VerifyReport } from '../evidence/verify';
+import { ExitCode as Exit } from '../domain/errors';
 import { ApiError, CordonApi, exitCodeFor } from './api-client';
 import { cliSettings } from './cli-config';
 import { paint } from './format';
 
-export const ExitCode = { ok: 0, broken: 1, unusable: 2, notFound: 3 } as const;
+/** The catalogue's codes under this command's names: a broken chain is `failed` (as the offline verify scripts exit 1). */
+export const ExitCode = { ok: Exit.ok, broken: Exit.failed, unusable: Exit.usage, notFound: Exit.notFound } as const;
 
 /** Thrown by an action to leave with a specific exit code (runCli returns it). */
 export class CliExit extends Error {
@@ -97,8 +100,13 @@ export async function exportCommand(settings: { apiUrl: string; token: string },
     if (!res.ok || !res.body) {
       const text = await res.text();
       let message = `HTTP ${res.status}`;
-      try { message += `: ${(JSON.parse(text) as { error?: { message?: string } }).error?.message ?? res.statusText}`; } catch { message += `: ${text.slice(0, 80)}`; }
-      throw new ApiError(res.status, message);
+      let code: string | undefined;
+      try {
+        const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+        code = error?.code;
+        message += `: ${error?.message ?? res.statusText}`;
+      } catch { message += `: ${text.slice(0, 80)}`; }
+      throw new ApiError(res.status, message, code);
     }
     const hash = crypto.createHash('sha256');
     let size = 0;

@@ -1,6 +1,7 @@
 /**
  * The `cordon` command line. Every command talks to the API; errors print one line and exit
- * non-zero with a code that says why (api-client.ts `ExitCode`, listed in `--help`).
+ * non-zero with a code that says why (the failure catalogue's `ExitCode`, src/domain/errors.ts,
+ * listed in `--help`).
  */
 import { Command, CommanderError } from 'commander';
 import { CordonApi, exitCodeFor, exitCodeHelp } from './api-client';

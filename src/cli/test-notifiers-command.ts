@@ -13,6 +13,7 @@ import { peopleTargetsFromConfig } from '../../activities/people-notices/people-
 import { notifyPeople } from '../../activities/people-notices/people-notifier';
 import { loadConfig } from '../config/schema';
 import type { PeopleNotice } from '../domain/people-notice';
+import { ExitCode } from '../domain/errors';
 import { CliExit } from './evidence-commands';
 import { paint, table } from './format';
 
@@ -52,7 +53,7 @@ export function registerTestNotifiersCommand(program: Command, env: Record<strin
       if (json) write(JSON.stringify(results, null, 2));
       else if (results.length === 0) write(`${paint('yellow', 'no notice targets configured')}: set CORDON_NOTIFY_WEBHOOK_URL, CORDON_NOTIFY_SLACK_URL or CORDON_NOTIFY_SMTP_URL (README, Configuration)`);
       else write(table(['TARGET', 'KIND', 'RESULT', 'DETAIL'], results.map((r) => [r.target, r.kind, paint(r.result === 'delivered' ? 'green' : r.result === 'failed' ? 'red' : 'yellow', r.result), r.detail])));
-      if (results.length === 0) throw new CliExit(2);
-      if (results.some((r) => r.result !== 'delivered')) throw new CliExit(1);
+      if (results.length === 0) throw new CliExit(ExitCode.usage);
+      if (results.some((r) => r.result !== 'delivered')) throw new CliExit(ExitCode.failed);
     });
 }

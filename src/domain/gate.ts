@@ -1,11 +1,13 @@
 /**
  * Approval gates: who may decide a step, how many distinct people it takes, and the refusals
- * an update validator gives before anything enters history. Pure, so unit tests cover every
+ * an update validator gives before anything enters history (each a failure-catalogue type,
+ * errors.ts, so the API and CLI answer it by the catalogue). Pure, so unit tests cover every
  * refusal without Temporal. Order of checks: the step, then its gate, then the reason, then
  * the person (role, same person twice, four-eyes) — so the answer names the first real problem.
  * Four-eyes compares identities: `requesters` holds the identity name of everyone who asked for
  * this incident's actions (its opener and every later alert's sender, provenance.ts).
  */
+import type { Refusal } from './errors';
 import type { StepState } from './incident';
 
 export type GateMode = 'auto' | 'approve' | 'two-person';
@@ -45,13 +47,7 @@ export interface StepDecisionResult {
   required: number;
 }
 
-export type GateRefusal =
-  | { code: 'unknown-step'; message: string }
-  | { code: 'not-awaiting'; message: string }
-  | { code: 'role-not-allowed'; message: string }
-  | { code: 'same-person'; message: string }
-  | { code: 'self-approval'; message: string }
-  | { code: 'missing-reason'; message: string };
+export type GateRefusal = Refusal<'UnknownStep' | 'StepNotAwaitingApproval' | 'RoleNotAllowed' | 'SameApprover' | 'SelfApproval' | 'ReasonRequired'>;
 
 export function requiredApprovals(policy: GatePolicy): number {
   return policy.mode === 'two-person' ? 2 : policy.mode === 'approve' ? 1 : 0;
@@ -64,20 +60,20 @@ export function refuseDecision(
   policy: GatePolicy | undefined,
   requesters: readonly string[],
 ): GateRefusal | undefined {
-  if (!step) return { code: 'unknown-step', message: `no step named "${decision.step}" in this incident` };
+  if (!step) return { type: 'UnknownStep', message: `no step named "${decision.step}" in this incident` };
   // A step that exists but whose gate is not open (an action, a gate not reached yet or already decided).
-  if (!policy || step.status !== 'awaiting-approval') return { code: 'not-awaiting', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
-  if (!decision.reason.trim()) return { code: 'missing-reason', message: 'a reason is required for every decision' };
+  if (!policy || step.status !== 'awaiting-approval') return { type: 'StepNotAwaitingApproval', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
+  if (!decision.reason.trim()) return { type: 'ReasonRequired', message: 'a reason is required for every decision' };
   const roles = decision.operator.roles;
   if (!roles.includes('admin') && !roles.some((r) => policy.approverRoles.includes(r))) {
-    return { code: 'role-not-allowed', message: `${decision.operator.name} (roles: ${roles.join(', ') || 'none'}) may not decide "${decision.step}"; allowed: ${policy.approverRoles.join(', ')}` };
+    return { type: 'RoleNotAllowed', message: `${decision.operator.name} (roles: ${roles.join(', ') || 'none'}) may not decide "${decision.step}"; allowed: ${policy.approverRoles.join(', ')}` };
   }
   if (decision.decision === 'approve') {
     if ((step.approvals ?? []).some((a) => a.by === decision.operator.name)) {
-      return { code: 'same-person', message: `${decision.operator.name} already approved "${decision.step}"; a second, different approver is required` };
+      return { type: 'SameApprover', message: `${decision.operator.name} already approved "${decision.step}"; a second, different approver is required` };
     }
     if (policy.forbidSelfApproval && requesters.includes(decision.operator.name)) {
-      return { code: 'self-approval', message: `${decision.operator.name} raised an alert for this incident and may not approve "${decision.step}" (four-eyes policy)` };
+      return { type: 'SelfApproval', message: `${decision.operator.name} raised an alert for this incident and may not approve "${decision.step}" (four-eyes policy)` };
     }
   }
   return undefined;

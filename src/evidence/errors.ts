@@ -1,6 +1,7 @@
 /**
  * Typed errors of the evidence store. Callers branch on the class (or `type`), never on text.
- * `type` reuses the domain taxonomy so activities can turn them into non-retryable failures.
+ * Each `type` is a failure-catalogue type (src/domain/errors.ts): its retryability, HTTP answer
+ * and exit code are the catalogue's.
  */
 import { ErrorType } from '../domain/errors';
 
@@ -15,6 +16,7 @@ export class EvidenceOverwriteError extends Error {
 
 /** The key names no object. */
 export class EvidenceNotFoundError extends Error {
+  readonly type = ErrorType.NotFound;
   constructor(readonly key: string, readonly location: string) {
     super(`evidence ${key} does not exist in ${location}`);
     this.name = 'EvidenceNotFoundError';
@@ -23,6 +25,7 @@ export class EvidenceNotFoundError extends Error {
 
 /** The store cannot guarantee immutability (e.g. an existing bucket without Object Lock). */
 export class EvidenceStoreMisconfigured extends Error {
+  readonly type = ErrorType.EvidenceStoreMisconfigured;
   constructor(message: string) {
     super(message);
     this.name = 'EvidenceStoreMisconfigured';
@@ -31,6 +34,7 @@ export class EvidenceStoreMisconfigured extends Error {
 
 /** Bytes read back (or stored) do not hash to what was expected: never recorded as evidence. */
 export class EvidenceIntegrityError extends Error {
+  readonly type = ErrorType.EvidenceIntegrity;
   constructor(readonly key: string, readonly expected: string, readonly actual: string) {
     super(`evidence ${key}: sha256 ${actual} where ${expected} was expected`);
     this.name = 'EvidenceIntegrityError';

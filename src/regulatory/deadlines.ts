@@ -19,12 +19,13 @@
  *   one (§16 design note, §17.6); conservative defaults are the caller's choice, stated there.
  */
 import { DateTime } from 'luxon';
+import { ErrorType } from '../domain/errors';
 import { holidayCalendars, isCoveredYear } from './holidays';
 import type { AnchorInstants, AnchorRef, AnchorSpec, AnchorEvent, HolidayCalendarId, Obligation, ObligationCalendar, Offset } from './types';
 
-/** Bad input (an instant without offset, an unknown zone). Type name matches ErrorType.InvalidRequest. */
+/** Bad input (an instant without offset, an unknown zone): the failure catalogue's InvalidRequest. */
 export class RegulatoryInputError extends Error {
-  readonly type = 'InvalidRequest';
+  readonly type = ErrorType.InvalidRequest;
   constructor(message: string) {
     super(message);
     this.name = 'RegulatoryInputError';

@@ -1,7 +1,7 @@
 /**
  * Operator decisions over HTTP against the dev server: every refusal comes back at once with
- * its status code and reason and leaves no trace in the workflow history (validators run before
- * an update is accepted); the two-approver policy waits after one approval, is released by a
+ * the failure catalogue's status and envelope code for its type and its reason, and leaves no
+ * trace in the workflow history (validators run before an update is accepted); the two-approver policy waits after one approval, is released by a
  * second, different person, and refuses the same person twice; four-eyes refuses the requester.
  */
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -54,10 +54,10 @@ const state = async (id: string): Promise<IncidentSnapshot> => (await stack.inci
 test('every refusal answers at once with its reason, and none enters history', async () => {
   const id = await open(fleet.instanceIds[0]!, 'approve', 'sensor');
   const refusals: [string, string, Partial<StepDecision> & { step: string }, number, string, string][] = [
-    ['unknown step', 'bob', { step: 'nope' }, 409, 'conflict', 'no step named "nope" in this incident'],
-    ['step not awaiting approval', 'bob', { step: 'isolate' }, 409, 'conflict', 'step "isolate" is pending, not awaiting approval'],
-    ['gate not reached yet', 'bob', { step: 'replace' }, 409, 'conflict', 'step "replace" is pending, not awaiting approval'],
-    ['role not allowed by the gate', 'dora', { step: 'contain' }, 403, 'forbidden', 'dora (roles: dpo) may not decide "contain"; allowed: approver'],
+    ['unknown step', 'bob', { step: 'nope' }, 409, 'unknown_step', 'no step named "nope" in this incident'],
+    ['step not awaiting approval', 'bob', { step: 'isolate' }, 409, 'not_awaiting_approval', 'step "isolate" is pending, not awaiting approval'],
+    ['gate not reached yet', 'bob', { step: 'replace' }, 409, 'not_awaiting_approval', 'step "replace" is pending, not awaiting approval'],
+    ['role not allowed by the gate', 'dora', { step: 'contain' }, 403, 'role_not_allowed', 'dora (roles: dpo) may not decide "contain"; allowed: approver'],
     ['role without any approver role', 'alice', { step: 'contain' }, 403, 'forbidden', 'alice has no approver role'],
     ['auditor', 'audrey', { step: 'contain' }, 403, 'forbidden', 'audrey has no approver role'],
     ['empty reason', 'bob', { step: 'contain', reason: '   ' }, 400, 'invalid_request', 'invalid body'],
@@ -79,7 +79,7 @@ test('every refusal answers at once with its reason, and none enters history', a
   expect(stepStatus(after, 'isolate')).toBe('skipped');
   expect(after.timeline).toContainEqual(expect.objectContaining({ kind: 'approval', actor: 'carol', message: 'carol rejected: false positive: pentest window' }));
   const late = await decide(id, 'bob', { step: 'contain' });
-  expect([late.status, late.body.error?.message]).toEqual([409, 'step "contain" is skipped, not awaiting approval']);
+  expect([late.status, late.body.error?.code, late.body.error?.message]).toEqual([409, 'not_awaiting_approval', 'step "contain" is skipped, not awaiting approval']);
   expect(await acceptedDecisions(id)).toEqual(['carol:reject:contain']);
 });
 
@@ -93,7 +93,7 @@ test('two approvers: one approval keeps it waiting, the same person twice is ref
   expect(stepStatus(waiting, 'isolate')).toBe('pending');
 
   const twice = await decide(id, 'bob', { step: 'contain', reason: 'really sure' });
-  expect([twice.status, twice.body.error?.message]).toEqual([403, 'bob already approved "contain"; a second, different approver is required']);
+  expect([twice.status, twice.body.error?.code, twice.body.error?.message]).toEqual([403, 'same_approver', 'bob already approved "contain"; a second, different approver is required']);
 
   const second = await decide(id, 'carol', { step: 'contain' });
   expect(second).toEqual({ status: 200, body: { step: 'contain', status: 'approved', approvals: 2, required: 2 } });
@@ -109,7 +109,7 @@ test('two approvers: one approval keeps it waiting, the same person twice is ref
 test('four-eyes: the requester may not approve their own request; someone else may', async () => {
   const id = await open(fleet.instanceIds[2]!, 'approve', 'bob');
   const own = await decide(id, 'bob', { step: 'contain' });
-  expect([own.status, own.body.error?.code, own.body.error?.message]).toEqual([403, 'forbidden', 'bob raised an alert for this incident and may not approve "contain" (four-eyes policy)']);
+  expect([own.status, own.body.error?.code, own.body.error?.message]).toEqual([403, 'self_approval', 'bob raised an alert for this incident and may not approve "contain" (four-eyes policy)']);
   expect(await acceptedDecisions(id)).toEqual([]);
 
   const other = await decide(id, 'carol', { step: 'contain' });

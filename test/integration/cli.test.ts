@@ -3,7 +3,10 @@
  * loopback port, with the dev server and moto behind it. Asserts what is printed, the JSON for
  * scripts, and the exit code for each kind of failure (documented in `--help`).
  */
-import { ExitCode } from '../../src/cli/api-client';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ExitCode, exitCodeMeanings, failureCatalogue, type ExitCodeName } from '../../src/domain/errors';
 import { runCordon, type CliRun } from '../helpers/cli';
 import { approverGate, autoPolicy, freshFleet, openIncident, settled, stepStatus } from '../helpers/containment';
 import { startStack, type Stack } from '../helpers/stack';
@@ -74,6 +77,26 @@ test('each failure has its own exit code and a one-line reason', async () => {
   ]);
 });
 
+test("the exit code is the failure catalogue's for the API's answer: a gate's refusal, an oversized payload", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-cli-'));
+  const big = path.join(dir, 'big-alert.json');
+  fs.writeFileSync(big, JSON.stringify({ instanceId: 'i-0123456789abcdef0', severity: 'low', title: 'too big', description: 'A'.repeat(600 * 1024) }));
+  try {
+    const [gate, oversized] = await Promise.all([
+      cordon(['approve', incidentId, 'contain', '--reason', 'the DPO is not on this gate'], { token: stack.tokens.dora }),
+      cordon(['trigger', big, '--source', 'generic'], { token: stack.tokens.sensor }),
+    ]);
+    // The gate refuses with RoleNotAllowed (403 role_not_allowed): the catalogue's exit for it is `refused`.
+    expect([gate.code, gate.stderr.trim()]).toEqual([ExitCode.refused, 'cordon: HTTP 403: dora (roles: dpo) may not decide "contain"; allowed: approver']);
+    expect(ExitCode[failureCatalogue.RoleNotAllowed.exit]).toBe(ExitCode.refused);
+    // 413 payload_too_large is bad input: `usage`, not "the server failed".
+    expect([oversized.code, oversized.stderr.trim()]).toEqual([ExitCode.usage, 'cordon: HTTP 413: request body is larger than the limit']);
+    expect(ExitCode[failureCatalogue.PayloadTooLarge.exit]).toBe(ExitCode.usage);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('approve records the decision as the token\'s operator and exits 0; --help documents the exit codes', async () => {
   const approved = await cordon(['approve', incidentId, 'contain', '--reason', 'GuardDuty C2 finding confirmed']);
   expect(approved).toMatchObject({ code: 0, stdout: 'contain: approved (1/1 approvals)\n' });
@@ -87,4 +110,5 @@ test('approve records the decision as the token\'s operator and exits 0; --help 
   expect(help.code).toBe(0);
   expect(help.stdout).toContain('Exit codes:');
   expect(help.stdout).toContain('4  refused by policy');
+  for (const name of Object.keys(ExitCode) as ExitCodeName[]) expect(help.stdout).toContain(`${ExitCode[name]}  ${exitCodeMeanings[name]}`);
 });

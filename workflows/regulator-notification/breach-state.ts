@@ -30,7 +30,6 @@ import type {
   NotificationRequest, NotificationSent, RecordAnchor, RecordClassification, RecordSubmission, SetAwareness, StartDelay,
 } from './types';
 
-export type { Refusal };
 export { obligationsFor, profileOf } from './obligations';
 
 export class BreachState {

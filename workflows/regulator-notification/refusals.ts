@@ -1,10 +1,14 @@
 /**
- * The shared vocabulary of the breach workflow's update validators: a refusal (its type maps to
- * HTTP in src/api/errors.ts), the role check, and the instant check.
+ * The shared vocabulary of the breach workflow's update validators: a refusal (a failure-catalogue
+ * type, src/domain/errors.ts, so the API and CLI answer it by the catalogue), the role check, and
+ * the instant check.
  *
  * Invariant: refusal helpers never mutate; `admin` passes every role check.
  */
-export interface Refusal { type: 'Forbidden' | 'InvalidRequest' | 'Conflict' | 'LateWithoutReason'; message: string }
+import type { Refusal as CatalogueRefusal } from '../../src/domain/errors';
+
+/** The catalogue types a breach validator refuses with. */
+export type Refusal = CatalogueRefusal<'Forbidden' | 'InvalidRequest' | 'Conflict' | 'LateWithoutReason'>;
 
 export const hasRole = (roles: string[], ...allowed: string[]): boolean => roles.includes('admin') || roles.some((r) => allowed.includes(r));
 

@@ -43,6 +43,7 @@ export class GateKeeper {
 
   get requesterIdentities(): string[] { return [...this.requesters]; }
 
+  /** Why the decide update must refuse `d` (a catalogue type, thrown by the validator), or undefined. */
   refuse(d: StepDecision): GateRefusal | undefined {
     return refuseDecision(d, this.state.hasStep(d.step) ? this.state.step(d.step) : undefined, this.policies.get(d.step), this.requesters);
   }

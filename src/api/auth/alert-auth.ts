@@ -23,7 +23,7 @@ import type { AlertSource } from '../../alerts';
 import { FileReplayStore } from '../../alerts/replay-store';
 import type { SnsSignatureVerifier } from '../../alerts/sns-signature';
 import type { SnsMessage } from '../../alerts/normalise-cloudwatch-sns';
-import { badRequest, forbidden, HttpError, unauthorized } from '../errors';
+import { badRequest, forbidden, unauthorized, unavailable } from '../errors';
 import { hasRole } from './operators';
 
 export type AlertSender =
@@ -120,7 +120,7 @@ export class AlertAuthenticator {
       throw badRequest('not a valid SNS message', paths.map((path) => ({ path, message: 'missing or invalid SNS field' })));
     }
     // The certificate could not be fetched: transient, so ask SNS to retry (it retries 5xx).
-    if (verified.reason === 'cert-unavailable') throw new HttpError(503, 'unavailable', `SNS signing certificate unavailable: ${verified.detail ?? ''}`);
+    if (verified.reason === 'cert-unavailable') throw unavailable(`SNS signing certificate unavailable: ${verified.detail ?? ''}`);
     if (verified.reason === 'stale' || verified.reason === 'future-timestamp') {
       throw unauthorized(`SNS message refused: ${verified.reason} (${verified.detail ?? ''})`);
     }

@@ -8,7 +8,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import { HttpError } from '../errors';
+import { rateLimited } from '../errors';
 
 export interface AlertRateLimit {
   /** Requests per source per window. */
@@ -22,6 +22,6 @@ export async function alertRateLimiter(scope: FastifyInstance, limit: AlertRateL
     max: limit.max,
     timeWindow: limit.windowMs ?? 60_000,
     keyGenerator: (request) => `alerts:${(request.params as { source?: string }).source ?? ''}`,
-    errorResponseBuilder: (_request, ctx) => new HttpError(429, 'rate_limited', `more than ${ctx.max} alerts from this source in the window; retry after ${ctx.after}`),
+    errorResponseBuilder: (_request, ctx) => rateLimited(`more than ${ctx.max} alerts from this source in the window; retry after ${ctx.after}`),
   }) as preHandlerAsyncHookHandler;
 }

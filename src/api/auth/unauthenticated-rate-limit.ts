@@ -13,7 +13,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../errors';
+import { rateLimited } from '../errors';
 
 export interface UnauthenticatedRateLimit {
   /** Failed authentications per address per window. */
@@ -41,7 +41,7 @@ export async function unauthenticatedLimiter(app: FastifyInstance, limit: Unauth
       const state = await limiter(request, { increment: false });
       if (state.isAllowed || state.remaining > 0) return;
       void reply.header('retry-after', String(Math.max(1, state.ttlInSeconds)));
-      throw new HttpError(429, 'rate_limited', `more than ${state.max} failed authentications from this address in the window; retry after ${Math.max(1, state.ttlInSeconds)} s`);
+      throw rateLimited(`more than ${state.max} failed authentications from this address in the window; retry after ${Math.max(1, state.ttlInSeconds)} s`);
     },
     async countFailure(request) {
       await limiter(request);

@@ -40,7 +40,7 @@ import { judgedAlert, requesterFor } from './alert-origin';
 import { AlertAuthenticator, type AlertSender } from '../auth/alert-auth';
 import { alertRateLimiter } from '../auth/alert-rate-limit';
 import { alertSources } from '../../alerts/alert';
-import { badRequest, HttpError, notFound, unprocessable } from '../errors';
+import { badGateway, badRequest, notFound, unavailable, unprocessable } from '../errors';
 
 export interface AlertRouteOptions {
   defaults: { account: string; region: string };
@@ -168,7 +168,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
       // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
       const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
         request.log.error({ err }, 'could not start a plan in Temporal');
-        throw new HttpError(503, 'unavailable', 'could not start the plan; retry');
+        throw unavailable('could not start the plan; retry');
       });
       return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
     }
@@ -189,7 +189,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
     } catch (err) {
       auth.forget(sender);
       request.log.error({ err }, 'could not record alerts in Temporal');
-      throw new HttpError(503, 'unavailable', 'could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)');
+      throw unavailable('could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)');
     }
   });
 };
@@ -252,7 +252,7 @@ async function controlMessage(
     await confirm(control.subscribeUrl);
   } catch (err) {
     request.log.warn({ err, topicArn: control.topicArn }, 'SNS subscription confirmation failed');
-    throw new HttpError(502, 'bad_gateway', `could not confirm the subscription to ${control.topicArn}: ${(err as Error).message}`);
+    throw badGateway(`could not confirm the subscription to ${control.topicArn}: ${(err as Error).message}`);
   }
   request.log.info({ topicArn: control.topicArn }, 'SNS subscription confirmed');
   return { accepted: [], subscription: 'confirmed', topicArn: control.topicArn };

@@ -9,18 +9,18 @@ const decision = (name: string, roles: string[], extra: Partial<StepDecision> = 
 });
 
 test.each([
-  ['unknown step', decision('bob', ['approver']), undefined, policy, [], 'unknown-step'],
-  ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, [], 'not-awaiting'],
-  ['a step whose gate never opened', decision('bob', ['approver']), { ...waiting, status: 'pending' as const }, undefined, [], 'not-awaiting'],
-  ['dpo on a gate for approvers only', decision('dora', ['dpo']), waiting, policy, [], 'role-not-allowed'],
-  ['auditor', decision('audrey', ['auditor']), waiting, policy, [], 'role-not-allowed'],
-  ['role not allowed', decision('alice', ['responder']), waiting, policy, [], 'role-not-allowed'],
-  ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, [], 'same-person'],
-  ['requester approving own request', decision('bob', ['approver']), waiting, policy, ['bob'], 'self-approval'],
-  ['a later alert\'s sender approving', decision('bob', ['approver']), waiting, policy, ['hmac:generic', 'bob'], 'self-approval'],
-  ['empty reason', decision('bob', ['approver'], { reason: '  ' }), waiting, policy, [], 'missing-reason'],
-] as const)('refuses: %s', (_name, d, step, p, requestedBy, code) => {
-  expect(refuseDecision(d, step as StepState | undefined, p, requestedBy)?.code).toBe(code);
+  ['unknown step', decision('bob', ['approver']), undefined, policy, [], 'UnknownStep'],
+  ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, [], 'StepNotAwaitingApproval'],
+  ['a step whose gate never opened', decision('bob', ['approver']), { ...waiting, status: 'pending' as const }, undefined, [], 'StepNotAwaitingApproval'],
+  ['dpo on a gate for approvers only', decision('dora', ['dpo']), waiting, policy, [], 'RoleNotAllowed'],
+  ['auditor', decision('audrey', ['auditor']), waiting, policy, [], 'RoleNotAllowed'],
+  ['role not allowed', decision('alice', ['responder']), waiting, policy, [], 'RoleNotAllowed'],
+  ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, [], 'SameApprover'],
+  ['requester approving own request', decision('bob', ['approver']), waiting, policy, ['bob'], 'SelfApproval'],
+  ['a later alert\'s sender approving', decision('bob', ['approver']), waiting, policy, ['hmac:generic', 'bob'], 'SelfApproval'],
+  ['empty reason', decision('bob', ['approver'], { reason: '  ' }), waiting, policy, [], 'ReasonRequired'],
+] as const)('refuses: %s', (_name, d, step, p, requestedBy, type) => {
+  expect(refuseDecision(d, step as StepState | undefined, p, requestedBy)?.type).toBe(type);
 });
 
 test('accepts a distinct approver, an admin, and a rejection by the requester', () => {
