@@ -16,18 +16,17 @@ import type { AuditInput } from '../../src/evidence/audit-trail';
 import type { PlannedCall, TimelineEntry } from '../../src/domain/incident';
 import { profiles } from '../activity-profiles';
 import { anchorHead } from './evidence-anchors';
-import type { IncidentState } from './incident-state';
+import { closesStep, type IncidentState } from './incident-state';
 
 const store = proxyActivities<CordonActivities>({ ...profiles.awsMutation, retry: { ...profiles.awsMutation.retry, maximumAttempts: 5 } });
 
-/** Pure: the entries of one flush, AWS calls placed just before their step's closing transition. */
+/** Pure: the entries of one flush, AWS calls placed just before their step's closing transition (`closesStep`). */
 export function auditEntries(timeline: readonly TimelineEntry[], fromEntry: number, plan: readonly PlannedCall[], fromCall: number): AuditInput[] {
   const calls = plan.slice(fromCall).map((c, i) => ({ call: c, id: `call:${fromCall + i}` }));
   const out: AuditInput[] = [];
   for (let i = fromEntry; i < timeline.length; i++) {
     const t = timeline[i]!;
-    const closes = t.kind === 'step' && t.step !== undefined && /: (done|failed|skipped)( —|$)/.test(t.message);
-    if (closes) {
+    if (closesStep(t)) {
       for (const c of calls.filter((x) => x.call.step === t.step)) {
         out.push({ id: c.id, at: t.at, kind: 'aws', step: c.call.step, message: `${c.call.service}:${c.call.operation}`, data: { input: c.call.input } });
       }

@@ -1,7 +1,9 @@
 /**
  * The incident's state as a plain class the workflow mutates and unit tests drive without
  * Temporal. Invariants: steps keep their declared order; every transition appends one
- * timeline entry; repeated alerts with the same dedup key are tallied, not listed again.
+ * timeline entry, whose `data.transition` is the status the step moved to (readers use that
+ * field, `stepTransition`, never the message); repeated alerts with the same dedup key are
+ * tallied, not listed again.
  */
 import {
   severityRank, type AlertTally, type IncidentAlert, type IncidentPhase, type IncidentSnapshot, type PlannedCall, type StepState, type StepStatus,
@@ -130,7 +132,7 @@ export class IncidentState {
     if (status === 'done' || status === 'failed' || status === 'skipped') step.endedAt = at;
     if (status === 'failed') step.error = detail;
     else if (detail) step.detail = detail;
-    this.log({ at, kind: 'step', step: name, message: `${step.title}: ${status}${detail ? ` — ${detail}` : ''}`, actor });
+    this.log({ at, kind: 'step', step: name, message: `${step.title}: ${status}${detail ? ` — ${detail}` : ''}`, actor, data: { transition: status } });
     this.summaryMayHaveChanged();
   }
 
@@ -158,4 +160,27 @@ export class IncidentState {
   snapshot(): IncidentSnapshot {
     return { ...this.snap, alerts: [...this.tallies.values()].map((t) => ({ ...t })), steps: this.snap.steps.map((s) => ({ ...s })), timeline: [...this.snap.timeline] };
   }
+}
+
+const stepStatuses: readonly StepStatus[] = ['pending', 'awaiting-approval', 'running', 'done', 'failed', 'skipped'];
+/** How a step entry's message read before entries carried `data.transition`: `<title>: <status>[ — detail]`. */
+const legacyClosing = /: (done|failed|skipped)( —|$)/;
+
+/**
+ * The status a `step` timeline entry records, from its `data.transition`. Entries in histories
+ * and carried timelines recorded before that field existed have only the message; for them the
+ * message is read as it was written then, and only a closing status (done, failed, skipped) is
+ * recognised — the one thing older readers asked of it.
+ */
+export function stepTransition(entry: TimelineEntry): StepStatus | undefined {
+  if (entry.kind !== 'step' || entry.step === undefined) return undefined;
+  const recorded = entry.data?.transition;
+  if (recorded !== undefined) return stepStatuses.find((s) => s === recorded);
+  return legacyClosing.exec(entry.message)?.[1] as StepStatus | undefined;
+}
+
+/** Whether a timeline entry records a step ending: done, failed or skipped. */
+export function closesStep(entry: TimelineEntry): boolean {
+  const status = stepTransition(entry);
+  return status === 'done' || status === 'failed' || status === 'skipped';
 }

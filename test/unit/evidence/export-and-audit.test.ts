@@ -2,7 +2,7 @@
  * Export for investigators — including its offline check: the bundled verify.sh (bash, sha256sum,
  * jq) and verify.mjs (plain Node) run on a copy outside the repository with an empty environment
  * (no Cordon, no credentials) — and the workflow's timeline → audit-trail mapping (ids fixed by
- * position, calls beside their step).
+ * position, calls beside the transition that closes their step).
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -12,6 +12,8 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { appendAudit, exportIncident, readAudit, readManifest, recordArtifact, type EvidenceAnchors } from '../../../src/evidence';
 import { auditEntries } from '../../../workflows/runbook/audit-flush';
+import { IncidentState } from '../../../workflows/runbook/incident-state';
+import { defaultPolicies } from '../../../src/policy/runbook-policy';
 import type { PlannedCall, TimelineEntry } from '../../../src/domain/incident';
 import { tempStore } from './tamper-helpers';
 
@@ -106,7 +108,30 @@ describe('offline verification of an export (no Cordon, no credentials)', () => 
   });
 });
 
+/** A step entry as histories recorded before entries carried `data.transition`: the status only in the message. */
 const step = (i: number, name: string, status: string): TimelineEntry => ({ at: `2026-01-01T00:00:0${i}Z`, kind: 'step', step: name, message: `Title: ${status}${status === 'done' ? ' — ok' : ''}` });
+
+test("a step closes by the transition its entry records, not by its message's wording", () => {
+  const incident = new IncidentState({
+    incidentId: ID, resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0abc' }, severity: 'high', openedBy: 'test', policy: defaultPolicies.high, dryRun: false,
+  }, [{ name: 'isolate', title: 'Isolate' }, { name: 'point-group', title: 'Point the group' }], '2026-01-01T00:00:00Z');
+  // A running step whose detail quotes an earlier outcome, and a failed one whose reason is free text.
+  incident.transition('isolate', 'running', '2026-01-01T00:00:01Z', 'the previous attempt: done — retrying after a restart');
+  incident.transition('point-group', 'failed', '2026-01-01T00:00:02Z', 'group web uses no launch template');
+  incident.transition('isolate', 'done', '2026-01-01T00:00:03Z');
+  const plan: PlannedCall[] = [
+    { step: 'isolate', service: 'ec2', operation: 'ModifyNetworkInterfaceAttribute', input: {} },
+    { step: 'point-group', service: 'ec2', operation: 'DescribeLaunchTemplateVersions', input: {} },
+  ];
+  const timeline = incident.snapshot().timeline;
+  expect(timeline.filter((e) => e.kind === 'step').map((e) => e.data)).toEqual([{ transition: 'running' }, { transition: 'failed' }, { transition: 'done' }]);
+  expect(auditEntries(timeline, 0, plan, 0).map((e) => e.id)).toEqual(['t:0', 't:1', 'call:1', 't:2', 'call:0', 't:3']);
+});
+
+test('entries without a recorded transition (older histories) close by their message, as they were written', () => {
+  const plan: PlannedCall[] = [{ step: 'isolate', service: 'ec2', operation: 'CreateSecurityGroup', input: {} }];
+  expect(auditEntries([step(1, 'isolate', 'running'), step(2, 'isolate', 'skipped')], 0, plan, 0).map((e) => e.id)).toEqual(['t:0', 'call:0', 't:1']);
+});
 
 test('audit entries place each AWS call before its step closes, with ids fixed by position', () => {
   const timeline: TimelineEntry[] = [
