@@ -70,10 +70,10 @@ function listen(ctx: RunContext, group: FleetGroupRef): FleetHold {
   return hold;
 }
 
-/** The reject's "name rejected: reason", from the gate's timeline entry. */
+/** The reject's "name rejected: reason", from the gate's record of it. */
 function rejection(ctx: RunContext): string | undefined {
-  const entry = [...ctx.state.timeline].reverse().find((t) => t.kind === 'approval' && t.step === STEP && t.actor && t.message.startsWith(`${t.actor} rejected`));
-  return entry?.message;
+  const rejected = ctx.gates.rejectionOf(STEP);
+  return rejected && `${rejected.by} rejected: ${rejected.reason}`;
 }
 
 async function waitForPerson(ctx: RunContext, hold: FleetHold, reason: string): Promise<StepResult> {

@@ -28,6 +28,7 @@ export interface GateKeeperOptions {
 export class GateKeeper {
   private readonly policies = new Map<string, GatePolicy>();
   private readonly decisions = new Map<string, 'approve' | 'reject'>();
+  private readonly rejections = new Map<string, { by: string; reason: string }>();
   private readonly autoReasons = new Map<string, string>();
   private readonly requesters: string[];
   private closed = false;
@@ -55,6 +56,7 @@ export class GateKeeper {
     if (d.decision === 'reject') {
       this.state.log({ at, kind: 'approval', step: d.step, actor: d.operator.name, message: `${d.operator.name} rejected: ${d.reason}`, data: { roles: d.operator.roles } });
       this.decisions.set(d.step, 'reject');
+      this.rejections.set(d.step, { by: d.operator.name, reason: d.reason });
       return { step: d.step, status: 'rejected', approvals: this.state.step(d.step).approvals?.length ?? 0, required };
     }
     const count = this.state.recordApproval(d.step, d.operator.name, d.reason, at);
@@ -101,6 +103,9 @@ export class GateKeeper {
     this.autoReasons.set(name, reason);
     this.decisions.set(name, 'approve');
   }
+
+  /** Who rejected this gate and why, when an operator did. */
+  rejectionOf(name: string): { by: string; reason: string } | undefined { return this.rejections.get(name); }
 
   /** Closing the incident ends every open gate without a decision. */
   close(): void { this.closed = true; }
