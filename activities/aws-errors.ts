@@ -1,11 +1,16 @@
 /**
- * Sorts AWS SDK errors into transient (thrown as-is, Temporal retries with backoff) and
- * permanent (ApplicationFailure.nonRetryable with a sentence an operator understands).
+ * Sorts AWS SDK errors, by their AWS error code and HTTP status (never their message), into
+ * transient (thrown as-is, Temporal retries with backoff) and permanent failure-catalogue types
+ * (ApplicationFailure.nonRetryable with a sentence an operator understands).
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { ErrorType } from '../src/domain/errors';
 
-interface SdkError { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string }
+interface SdkError {
+  name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string;
+  /** The raw answer (the SDK attaches it to errors it could not deserialise). */
+  $response?: { headers?: Record<string, string | undefined> };
+}
 
 const unauthorized = /^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AuthFailure|InvalidClientTokenId|ExpiredToken|UnrecognizedClientException)$/;
 const notFound = /(NotFound|NoSuchEntity|NoSuchBucket|DoesNotExist|Malformed)/;
@@ -21,12 +26,14 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /**
- * moto answers an unimplemented action with HTTP 500 and an HTML body; the JS SDK then throws a
- * parse error with no AWS error code (AWS.md Part 2, G13). Treated as "unsupported", not transient.
+ * moto answers an unimplemented action with HTTP 500 and an HTML page instead of an AWS error
+ * document, so the SDK's error has no AWS error code (AWS.md Part 2, G13). Treated as
+ * "unsupported", not transient: a 500 from AWS itself names its code (InternalError).
  */
 export function isUnsupported(err: unknown): boolean {
   const e = err as SdkError;
-  return e?.$metadata?.httpStatusCode === 500 && errorCode(err) === 'Error' && /parse|not been implemented|Deserialization/i.test(e?.message ?? '');
+  const contentType = e?.$response?.headers?.['content-type'] ?? '';
+  return e?.$metadata?.httpStatusCode === 500 && errorCode(err) === 'Error' && /^text\/html\b/i.test(contentType);
 }
 
 /** Rethrows `err`, marking permanent AWS errors non-retryable; `what` names the action for the operator. */
