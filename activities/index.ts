@@ -4,8 +4,10 @@
  * Containment (AWS.md §1.2 steps 0–11) lives in ./containment, recovery (§1.4) in ./recovery,
  * the fleet guard's reservations (a Temporal client, not AWS) in ./fleet-guard.ts.
  * Every mutating AWS activity takes `dryRun` and returns the calls it made or would make; the
- * fleet guard's are never called in plan mode.
+ * fleet guard's are never called in plan mode. Every AWS activity acts in the account and region
+ * of the resource its input carries (acting-account.ts); the evidence store is the worker's own.
  */
+import type { AccountRouter } from '../src/aws/account-router';
 import type { AwsClients } from '../src/aws/clients';
 import type { ResourceRef } from '../src/domain/incident';
 import type { PeopleNotice } from '../src/domain/people-notice';
@@ -24,6 +26,7 @@ import { pointGroupAtImage, restoreGroupLaunchTemplate, type PointGroupInput, ty
 import { describeReplacement, type ReplacementStatusInput } from './recovery/replacement-status';
 import os from 'node:os';
 import type { EvidenceStore } from '../src/evidence/store';
+import { actingClients, type InAccount } from './acting-account';
 import { createForensicsActivities, type MemoryCaptureConfig } from './forensics';
 import { overrideContainment, releaseContainment, reserveContainment, type FleetGuardDeps, type FleetRequestBase, type OverrideInput, type ReserveInput } from './fleet-guard';
 
@@ -31,7 +34,13 @@ export { describeTarget } from './containment/describe-target';
 export { isolateNetwork, isolationGroupName, untrackGroupName, type IsolateNetworkInput } from './containment/isolate-network';
 
 export interface ActivityDeps {
+  /** The worker's own clients: default credential chain, AWS_REGION (the Cordon account). */
   aws: AwsClients;
+  /**
+   * Where each incident acts (its resource's account and region; assumed roles in member accounts).
+   * Without it every activity acts with `aws`, whatever the resource says.
+   */
+  accounts?: AccountRouter;
   config: {
     verifiedImageTag: string;
     dataTagPrefix: string;
@@ -55,29 +64,32 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const { aws, config } = deps;
+  const { config } = deps;
+  const access = { home: deps.aws, router: deps.accounts };
+  /** The clients of the account and region the input's resource is in. */
+  const at = async (input: InAccount) => (await actingClients(access, input)).aws;
   return {
-    async describeTarget(resource: ResourceRef) { return describeTarget(aws, resource); },
-    async markInstance(input: MarkInstanceInput) { return markInstance(aws, input); },
-    async protectEvidence(input: ProtectEvidenceInput) { return protectEvidence(aws, input); },
-    async protectFromScaleIn(input: GroupMemberInput) { return protectFromScaleIn(aws, input); },
-    async gatherImageCandidates(input: GatherCandidatesInput) { return gatherImageCandidates(aws, config, input); },
-    async pointGroupAtImage(input: PointGroupInput) { return pointGroupAtImage(aws, input); },
-    async leaveAutoScalingGroup(input: LeaveGroupInput) { return leaveAutoScalingGroup(aws, input); },
-    async deregisterFromTargetGroups(input: DeregisterTargetsInput) { return deregisterFromTargetGroups(aws, input); },
-    async isolateNetwork(input: IsolateNetworkInput) { return isolateNetwork(aws, input); },
-    async cutCredentials(input: CutCredentialsInput) { return cutCredentials(aws, input); },
-    async revokeOlderSessions(input: RevokeSessionsInput) { return revokeOlderSessions(aws, input); },
-    async describeReplacement(input: ReplacementStatusInput) { return describeReplacement(aws, input); },
-    async restoreGroupLaunchTemplate(input: RestoreGroupInput) { return restoreGroupLaunchTemplate(aws, input); },
-    async startInstanceRefresh(input: InstanceRefreshInput) { return startInstanceRefresh(aws, input); },
+    async describeTarget(resource: ResourceRef) { return describeTarget(await at({ resource }), resource); },
+    async markInstance(input: MarkInstanceInput & InAccount) { return markInstance(await at(input), input); },
+    async protectEvidence(input: ProtectEvidenceInput & InAccount) { return protectEvidence(await at(input), input); },
+    async protectFromScaleIn(input: GroupMemberInput & InAccount) { return protectFromScaleIn(await at(input), input); },
+    async gatherImageCandidates(input: GatherCandidatesInput & InAccount) { return gatherImageCandidates(await at(input), config, input); },
+    async pointGroupAtImage(input: PointGroupInput & InAccount) { return pointGroupAtImage(await at(input), input); },
+    async leaveAutoScalingGroup(input: LeaveGroupInput & InAccount) { return leaveAutoScalingGroup(await at(input), input); },
+    async deregisterFromTargetGroups(input: DeregisterTargetsInput & InAccount) { return deregisterFromTargetGroups(await at(input), input); },
+    async isolateNetwork(input: IsolateNetworkInput & InAccount) { return isolateNetwork(await at(input), input); },
+    async cutCredentials(input: CutCredentialsInput & InAccount) { return cutCredentials(await at(input), input); },
+    async revokeOlderSessions(input: RevokeSessionsInput & InAccount) { return revokeOlderSessions(await at(input), input); },
+    async describeReplacement(input: ReplacementStatusInput & InAccount) { return describeReplacement(await at(input), input); },
+    async restoreGroupLaunchTemplate(input: RestoreGroupInput & InAccount) { return restoreGroupLaunchTemplate(await at(input), input); },
+    async startInstanceRefresh(input: InstanceRefreshInput & InAccount) { return startInstanceRefresh(await at(input), input); },
     async notifyPeople(notice: PeopleNotice) { return notifyPeople(deps.people, notice); },
     async reserveContainment(input: ReserveInput) { return reserveContainment(deps.fleetGuard, input); },
     async overrideContainment(input: OverrideInput) { return overrideContainment(deps.fleetGuard, input); },
     async releaseContainment(input: FleetRequestBase) { return releaseContainment(deps.fleetGuard, input); },
     ...createBreachActivities(deps.breach, deps.people, config.dataTagPrefix, deps.evidence?.store),
     ...createForensicsActivities(deps.evidence && {
-      aws, store: deps.evidence.store, memory: deps.evidence.memory,
+      access, store: deps.evidence.store, memory: deps.evidence.memory, forensicAccount: deps.accounts?.organisation.forensicAccount,
       collector: deps.evidence.collector ?? `cordon-worker@${os.hostname()}:${process.pid}`,
     }),
   };

@@ -41,6 +41,7 @@ export async function storeAlerts(deps: ForensicsDeps, input: StoreAlertsInput):
     const source = alert.source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
     const carriedBy = rawRequests.filter((r) => r.dedupKeys.includes(alert.dedupKey));
     stored.push(await evidenceCall(() => recordArtifact(deps.store, input.incidentId, {
+    ...deps.made,
       name: `alerts/${source}-${sha256Hex(body).slice(0, 16)}.json`, mediaType: 'application/json', body,
       collector: deps.collector, source: `alert:${alert.source}`, collectedAt: alert.receivedAt,
       detail: {
@@ -58,6 +59,7 @@ export async function storeAlerts(deps: ForensicsDeps, input: StoreAlertsInput):
 async function storeRawReferences(deps: ForensicsDeps, incidentId: string, raw: RawAlertRef[]): Promise<ArtifactEntry> {
   const body = canonicalJson({ incidentId, rawRequests: raw });
   return evidenceCall(() => recordArtifact(deps.store, incidentId, {
+    ...deps.made,
     name: `alerts/raw-requests-${sha256Hex(body).slice(0, 16)}.json`, mediaType: 'application/json', body,
     collector: deps.collector, source: 'evidence:manifest', detail: { rawRequestCount: raw.length, rawRequests: refsFor(raw), truncated: raw.length > DETAIL_REFS },
   }));

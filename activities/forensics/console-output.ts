@@ -27,6 +27,7 @@ export async function captureConsoleOutput(deps: ForensicsDeps, input: CaptureIn
     const out = await awsCall('GetConsoleOutput', () => aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true })));
     const text = Buffer.from(out.Output ?? '', 'base64');
     return evidenceCall(() => recordArtifact(store, incidentId, {
+      ...deps.made,
       name: textName, mediaType: 'text/plain; charset=utf-8', body: text, collector, source: 'ec2:GetConsoleOutput(Latest=true)',
       detail: { consoleTimestamp: out.Timestamp?.toISOString() ?? null, empty: text.length === 0 },
     }));
@@ -48,6 +49,7 @@ async function captureScreenshot(deps: ForensicsDeps, input: CaptureInput): Prom
   }
   if (!image.length) return { status: 'failed', reason: 'GetConsoleScreenshot returned no image' };
   const artifact = await evidenceCall(() => recordArtifact(deps.store, input.incidentId, {
+    ...deps.made,
     name, mediaType: 'image/jpeg', body: image, collector: deps.collector, source: 'ec2:GetConsoleScreenshot(WakeUp=true)',
   }));
   return { status: 'captured', artifact };

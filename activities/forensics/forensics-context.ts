@@ -5,6 +5,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ErrorType } from '../../src/domain/errors';
 import type { AwsClients } from '../../src/aws/clients';
+import type { AccountAccess } from '../acting-account';
 import { EvidenceStoreMisconfigured, type EvidenceStore } from '../../src/evidence';
 
 /** Worker-side defaults for memory capture; whether it runs is the runbook policy's switch. */
@@ -22,12 +23,27 @@ export interface MemoryCaptureConfig {
   outputS3KeyPrefix?: string;
 }
 
-export interface ForensicsDeps {
-  aws: AwsClients;
+/** What the worker gives the forensics activities. */
+export interface ForensicsWorkerDeps {
+  /** The worker's own clients and the router to each incident's account and region (acting-account.ts). */
+  access: AccountAccess;
+  /** The evidence store: in the Cordon (security) account, whatever account an incident is in. */
   store: EvidenceStore;
   /** Worker identity recorded as `collector` on every artifact (e.g. `cordon-worker@host:pid`). */
   collector: string;
   memory?: MemoryCaptureConfig;
+  /** Snapshots made in any other account are shared with this one (createVolumePermission) and tagged so. */
+  forensicAccount?: string;
+}
+
+/** What one forensics activity works with: the clients of the incident's account and region, and where that is. */
+export interface ForensicsDeps extends Omit<ForensicsWorkerDeps, 'access'> {
+  /** Clients of the incident's account and region. */
+  aws: AwsClients;
+  /** The worker's own clients (the Cordon account): the memory output bucket is read with these. */
+  home: AwsClients;
+  /** Where the artifacts of this activity are made: recorded in each manifest entry. */
+  made: { account?: string; region: string };
 }
 
 /** Tags that tie an EBS snapshot to its incident and record its custody (AWS.md S1, S2). */
@@ -40,6 +56,8 @@ export const EvidenceTag = {
   collector: 'cordon:collector',
   collectedAt: 'cordon:collected-at',
   requestedBy: 'cordon:requested-by',
+  /** The forensic account a snapshot is shared with (share-snapshots.ts). */
+  sharedWith: 'cordon:shared-with',
 } as const;
 
 export interface CaptureInput {

@@ -15,12 +15,13 @@ import { ErrorType } from '../../src/domain/errors';
 import { appendAudit, readManifest, type AuditInput } from '../../src/evidence';
 import { storeAlerts, type StoreAlertsInput } from './alerts-evidence';
 import { captureConsoleOutput } from './console-output';
-import { evidenceCall, type CaptureInput, type ForensicsDeps } from './forensics-context';
+import { actingClients, type InAccount } from '../acting-account';
+import { evidenceCall, type CaptureInput, type ForensicsDeps, type ForensicsWorkerDeps } from './forensics-context';
 import { captureInstanceMetadata, type CaptureMetadataInput } from './instance-metadata';
 import { checkMemoryCapture, collectMemoryOutput, startMemoryCapture, type StartMemoryCaptureInput } from './memory-capture';
 import { captureSnapshots, startSnapshots, type CaptureSnapshotsInput } from './snapshots';
 
-export type { ForensicsDeps, MemoryCaptureConfig, CaptureInput } from './forensics-context';
+export type { ForensicsDeps, ForensicsWorkerDeps, MemoryCaptureConfig, CaptureInput } from './forensics-context';
 export { EvidenceTag } from './forensics-context';
 export type { CaptureSnapshotsInput, CaptureSnapshotsResult, EvidenceSnapshot, StartSnapshotsResult } from './snapshots';
 export type { ConsoleCaptureResult, ScreenshotOutcome } from './console-output';
@@ -37,25 +38,36 @@ export interface AppendAuditInput { incidentId: string; entries: AuditInput[] }
  */
 export interface AppendAuditResult { entries: number; lastSeq: number; head: string; manifestSeq?: number; manifestHead?: string }
 
-export function createForensicsActivities(deps: ForensicsDeps | undefined) {
-  const need = (): ForensicsDeps => {
+export function createForensicsActivities(deps: ForensicsWorkerDeps | undefined) {
+  const worker = (): ForensicsWorkerDeps => {
     if (!deps) throw ApplicationFailure.nonRetryable('no evidence store is configured on this worker; evidence cannot be kept', ErrorType.EvidenceStoreMisconfigured);
     return deps;
   };
+  /** The activity's deps in the account and region of the input's resource (the evidence store stays the worker's). */
+  const need = async (input: InAccount): Promise<ForensicsDeps> => {
+    const { access, ...rest } = worker();
+    const acting = await actingClients(access, input);
+    return { ...rest, aws: acting.aws, home: access.home, made: { account: acting.account || undefined, region: acting.region } };
+  };
+  /** Artifacts Cordon makes itself (the alerts it received) are made in the Cordon account. */
+  const own = async (): Promise<ForensicsDeps> => {
+    const { access, ...rest } = worker();
+    return { ...rest, aws: access.home, home: access.home, made: { account: access.router ? await access.router.homeAccount() : undefined, region: access.home.region } };
+  };
   return {
-    async startSnapshots(input: CaptureSnapshotsInput & { volumes: { volumeId: string; deviceName: string }[] }) { return startSnapshots(need(), input); },
-    async captureSnapshots(input: CaptureSnapshotsInput) { return captureSnapshots(need(), input); },
-    async captureInstanceMetadata(input: CaptureMetadataInput) { return captureInstanceMetadata(need(), input); },
-    async captureConsoleOutput(input: CaptureInput) { return captureConsoleOutput(need(), input); },
-    async startMemoryCapture(input: StartMemoryCaptureInput) { return startMemoryCapture(need(), input); },
-    async checkMemoryCapture(input: CaptureInput & { commandId: string }) { return checkMemoryCapture(need(), input); },
-    async collectMemoryOutput(input: CaptureInput & { commandId: string }) { return collectMemoryOutput(need(), input); },
-    async storeAlerts(input: StoreAlertsInput) { return storeAlerts(need(), input); },
+    async startSnapshots(input: CaptureSnapshotsInput & InAccount & { volumes: { volumeId: string; deviceName: string }[] }) { return startSnapshots(await need(input), input); },
+    async captureSnapshots(input: CaptureSnapshotsInput & InAccount) { return captureSnapshots(await need(input), input); },
+    async captureInstanceMetadata(input: CaptureMetadataInput & InAccount) { return captureInstanceMetadata(await need(input), input); },
+    async captureConsoleOutput(input: CaptureInput & InAccount) { return captureConsoleOutput(await need(input), input); },
+    async startMemoryCapture(input: StartMemoryCaptureInput & InAccount) { return startMemoryCapture(await need(input), input); },
+    async checkMemoryCapture(input: CaptureInput & InAccount & { commandId: string }) { return checkMemoryCapture(await need(input), input); },
+    async collectMemoryOutput(input: CaptureInput & InAccount & { commandId: string }) { return collectMemoryOutput(await need(input), input); },
+    async storeAlerts(input: StoreAlertsInput) { return storeAlerts(await own(), input); },
     /** Small result on purpose: it lands in workflow history. */
     async appendAudit(input: AppendAuditInput): Promise<AppendAuditResult> {
-      const chained = await evidenceCall(() => appendAudit(need().store, input.incidentId, input.entries));
+      const chained = await evidenceCall(() => appendAudit(worker().store, input.incidentId, input.entries));
       const last = chained[chained.length - 1];
-      const manifest = (await evidenceCall(() => readManifest(need().store, input.incidentId))).at(-1);
+      const manifest = (await evidenceCall(() => readManifest(worker().store, input.incidentId))).at(-1);
       return { entries: chained.length, lastSeq: last?.seq ?? 0, head: last?.hash ?? '', manifestSeq: manifest?.seq, manifestHead: manifest?.hash };
     },
   };

@@ -68,6 +68,7 @@ export async function captureInstanceMetadata(deps: ForensicsDeps, input: Captur
 
   const capturedAt = new Date().toISOString();
   return evidenceCall(() => recordArtifact(store, incidentId, {
+      ...deps.made,
     name, mediaType: 'application/json', collector, collectedAt: capturedAt,
     source: Object.keys(calls).join(' '),
     body: JSON.stringify({ incidentId, instanceId, region: aws.region, capturedAt, collector, describedBefore: input.describedBefore ?? null, calls, errors }, null, 2),

@@ -118,6 +118,7 @@ export async function checkMemoryCapture(deps: ForensicsDeps, input: CaptureInpu
   if (running.has(status)) return { status: 'running', commandStatus: status };
 
   const artifact = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
+    ...deps.made,
     name, mediaType: 'application/json', collector: deps.collector, source: 'ssm:GetCommandInvocation',
     body: JSON.stringify({ incidentId, instanceId, commandId, documentName: invocation.DocumentName, invocation: plain(invocation) }, null, 2),
     detail: { commandId, status, statusDetails: invocation.StatusDetails ?? null, outputUrl: invocation.StandardOutputUrl || null },
@@ -158,7 +159,9 @@ async function readAll(body: Readable): Promise<string> {
 }
 
 /**
- * After SSM reported success: copies every output object into the evidence store, each checked
+ * After SSM reported success: copies every output object into the evidence store (the output
+ * bucket is read with the worker's own credentials: like the store, it belongs to the Cordon
+ * account, whichever account the instance is in), each checked
  * against its sidecar digest and S3 checksum; idempotent by artifact name (a retry re-reads
  * nothing already recorded). Failure outcomes: no output bucket configured, OutputMissing,
  * HashMismatch (the stored copy is left, listed, and the mismatch named).
@@ -171,7 +174,7 @@ export async function collectMemoryOutput(deps: ForensicsDeps, input: CaptureInp
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await deps.aws.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await deps.home.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/')) keys.push(o.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -183,13 +186,14 @@ export async function collectMemoryOutput(deps: ForensicsDeps, input: CaptureInp
   for (const key of images) {
     const name = outputName(instanceId, key.slice(prefix.length));
     const expected = sidecars.has(`${key}.sha256`)
-      ? (await readAll((await deps.aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.sha256` }))).Body as Readable)).trim().split(/\s+/)[0]?.toLowerCase()
+      ? (await readAll((await deps.home.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.sha256` }))).Body as Readable)).trim().split(/\s+/)[0]?.toLowerCase()
       : undefined;
     let entry = await evidenceCall(() => findArtifact(deps.store, incidentId, name));
     if (!entry) {
-      const object = await deps.aws.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      const object = await deps.home.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
       const s3Checksum = object.ChecksumSHA256 && !object.ChecksumSHA256.includes('-') ? Buffer.from(object.ChecksumSHA256, 'base64').toString('hex') : undefined;
       entry = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
+    ...deps.made,
         name, mediaType: 'application/octet-stream', body: object.Body as Readable, collector: deps.collector,
         source: `ssm:SendCommand(${commandId}) → s3:GetObject s3://${bucket}/${key}`,
         detail: {

@@ -16,6 +16,7 @@ import { ErrorType } from '../../src/domain/errors';
 import { recordArtifact, type ArtifactEntry } from '../../src/evidence';
 import { awsCall, errorCode, rethrowAws } from '../aws-errors';
 import { evidenceCall, EvidenceTag, heartbeat, type CaptureInput, type ForensicsDeps } from './forensics-context';
+import { shareWithForensicAccount, type SnapshotSharing } from './share-snapshots';
 
 export interface CaptureSnapshotsInput extends CaptureInput {
   /** Who asked (operator or policy), recorded as a tag. */
@@ -39,6 +40,8 @@ export interface CaptureSnapshotsResult {
   method: 'CreateSnapshots' | 'CreateSnapshot' | 'existing';
   snapshots: EvidenceSnapshot[];
   artifact: ArtifactEntry;
+  /** Sharing with the organisation's forensic account, when one is configured and differs from the snapshots' account. */
+  sharing?: SnapshotSharing;
 }
 
 function custodyTags(deps: ForensicsDeps, input: CaptureSnapshotsInput): Tag[] {
@@ -125,14 +128,22 @@ export async function captureSnapshots(deps: ForensicsDeps, input: CaptureSnapsh
     snapshots.push({ snapshotId: s.SnapshotId, volumeId: v.volumeId, deviceName: v.deviceName, state: s.State ?? 'unknown', startTime: s.StartTime?.toISOString() });
   }
   heartbeat({ snapshots: snapshots.length });
+  const sharing = await shareWithForensicAccount(deps, snapshots.map((s) => s.snapshotId));
 
   const artifact = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
+    ...deps.made,
     name: `snapshots-${instanceId}.json`, mediaType: 'application/json', collector,
     source: `ec2:${method === 'existing' ? 'DescribeSnapshots' : method}`,
-    body: JSON.stringify({ incidentId, instanceId, region: aws.region, method, issuedAt: input.started?.issuedAt ?? issued.issuedAt, snapshots, tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) }, null, 2),
-    detail: { snapshotIds: snapshots.map((s) => s.snapshotId), issuedAt: input.started?.issuedAt ?? issued.issuedAt, states: [...new Set(snapshots.map((s) => s.state))] },
+    body: JSON.stringify({
+      incidentId, instanceId, account: deps.made.account, region: aws.region, method, issuedAt: input.started?.issuedAt ?? issued.issuedAt, snapshots,
+      tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])), ...(sharing ? { sharedWith: sharing } : {}),
+    }, null, 2),
+    detail: {
+      snapshotIds: snapshots.map((s) => s.snapshotId), issuedAt: input.started?.issuedAt ?? issued.issuedAt, states: [...new Set(snapshots.map((s) => s.state))],
+      ...(sharing ? { sharedWith: sharing.account, notShared: sharing.failed.map((f) => f.snapshotId) } : {}),
+    },
   }));
-  return { method, snapshots, artifact };
+  return { method, snapshots, artifact, sharing };
 }
 
 /** Polls until every snapshot of the incident's instance is completed or in error, or `minutes` pass (the states are recorded as they are). */

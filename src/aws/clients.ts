@@ -3,7 +3,7 @@
  * With an endpoint (moto) they use dummy credentials unless real ones are configured.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +12,8 @@ import { STSClient } from '@aws-sdk/client-sts';
 
 export interface AwsClients {
   region: string;
+  /** How these were built: clients for another region or other credentials are built alike (account-router.ts). */
+  options: AwsClientOptions;
   ec2: EC2Client;
   autoscaling: AutoScalingClient;
   elbv2: ElasticLoadBalancingV2Client;
@@ -21,12 +23,15 @@ export interface AwsClients {
   sts: STSClient;
 }
 
+/** Static keys or a provider the SDK calls again before they expire (assumed-role sessions). */
+export type AwsCredentials = NonNullable<EC2ClientConfig['credentials']>;
+
 export interface AwsClientOptions {
   region: string;
   endpoint?: string;
   /** SDK-level attempts per call; Temporal retries activities on top of this. */
   maxAttempts?: number;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: AwsCredentials;
 }
 
 export function createAwsClients(opts: AwsClientOptions): AwsClients {
@@ -36,6 +41,7 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   const base = { region: opts.region, endpoint: opts.endpoint, credentials, maxAttempts: opts.maxAttempts ?? 3 };
   return {
     region: opts.region,
+    options: opts,
     ec2: new EC2Client(base),
     autoscaling: new AutoScalingClient(base),
     elbv2: new ElasticLoadBalancingV2Client(base),

@@ -13,7 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { OperatorDirectory } from '../api/auth/operators';
 import { buildApi } from '../api/server';
+import { AccountRouter } from '../aws/account-router';
 import { createAwsClients, type AwsClients } from '../aws/clients';
+import { organisationFromConfig } from '../config/organisation';
 import type { Config } from '../config/schema';
 import { memoryCaptureConfig, openConfiguredEvidenceStore } from '../evidence/from-config';
 import { temporalFleetSnapshot } from '../observability/fleet-snapshot';
@@ -32,6 +34,11 @@ export function awsClientsFor(config: Config, endpoint = config.AWS_ENDPOINT_URL
   return createAwsClients({ region: config.AWS_REGION, endpoint, credentials });
 }
 
+/** Where each incident acts: the organisation of the configuration, from these (default-chain) clients. */
+export function accountRouterFor(config: Config, aws: AwsClients): AccountRouter {
+  return new AccountRouter({ home: aws, organisation: organisationFromConfig(config) });
+}
+
 export interface RunningWorker {
   /** Resolves when the worker has stopped (after a drain). */
   done: Promise<void>;
@@ -45,13 +52,14 @@ export async function startWorkerService(config: Config, temporalAddress: string
   installWorkerRuntime();
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
   const metrics = createWorkerMetrics();
+  const accounts = accountRouterFor(config, aws);
   const worker = await createCordonWorker({
     connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, metrics,
     identity: `cordon-worker@${os.hostname()}:${process.pid}`,
     workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
     fleet: { limits: { maxConcurrent: config.CORDON_FLEET_MAX_CONCURRENT, maxPercent: config.CORDON_FLEET_MAX_PERCENT, windowMinutes: config.CORDON_FLEET_WINDOW_MINUTES } },
     deps: {
-      aws, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS },
+      aws, accounts, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS },
       evidence: { store: await openConfiguredEvidenceStore(config, aws), collector: `cordon-worker@${os.hostname()}:${process.pid}`, memory: memoryCaptureConfig(config) },
       breach: breachDepsFromConfig(config),
       people: {
@@ -66,6 +74,7 @@ export async function startWorkerService(config: Config, temporalAddress: string
     metricsServer = await startMetricsServer({ port: metricsPort, registry: metrics.registry, sdkMetricsUrl, ready: () => worker.getState() === 'RUNNING' });
   }
   const done = worker.run().finally(async () => {
+    accounts.close();
     await metricsServer?.close();
     await connection.close();
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { readEntityProfileFile } from './entity-profile';
+import { readInlineOrganisation, readOrganisationFile } from './organisation';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
@@ -56,6 +57,12 @@ export const configSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalString,
   AWS_SECRET_ACCESS_KEY: optionalString,
   AWS_PROFILE: optionalString,
+  /**
+   * The organisation (README "Organisation"): member accounts with their regions and role, external id, forensic
+   * account. Inline JSON here, or a JSON/YAML file in CORDON_ACCOUNTS_FILE; neither → the Cordon account in AWS_REGION only.
+   */
+  CORDON_ACCOUNTS: z.string().trim().optional().transform(readInlineOrganisation),
+  CORDON_ACCOUNTS_FILE: z.string().trim().optional().transform(readOrganisationFile),
   /** Evidence (write-once): a local folder (default, under the data dir) or S3 with Object Lock. */
   CORDON_EVIDENCE_STORE: z.enum(['local', 's3']).default('local'),
   /** Local store: fsync each object and its folder before it counts as stored (survives power loss; costs ingest latency). */
@@ -186,6 +193,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
   }
   if (c.CORDON_NOTIFY_SMTP_URL && !c.CORDON_NOTIFY_EMAIL_FROM) throw new ConfigError(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
+  if (c.CORDON_ACCOUNTS && c.CORDON_ACCOUNTS_FILE) throw new ConfigError(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
   if (c.CORDON_EVIDENCE_STORE === 's3' && !c.CORDON_EVIDENCE_BUCKET) throw new ConfigError(['CORDON_EVIDENCE_BUCKET: required when CORDON_EVIDENCE_STORE=s3']);
   return c;
 }

@@ -94,6 +94,9 @@ export const failureCatalogue = {
   WebhookRejected: entry(502, 'webhook_rejected', 'failed', ['activity'], 'a webhook answered a permanent 4xx; fix the target or its configuration'),
   EmailRejected: entry(502, 'email_rejected', 'failed', ['activity'], 'the mail server refused the notice with a permanent 5yz reply'),
   FleetGuardUnavailable: entry(500, 'fleet_guard_unavailable', 'failed', ['activity'], "this worker has no Temporal client to reach its group's fleet guard"),
+  // Organisation (README "Organisation"): where an incident may act, and the session to act with.
+  AccountNotConfigured: entry(502, 'account_not_configured', 'failed', ['activity'], "the incident's account or region is not in the organisation configuration (CORDON_ACCOUNTS): add it with the responder role, restart the workers, send the alert again"),
+  AssumeRoleRefused: entry(502, 'assume_role_refused', 'failed', ['activity'], "AssumeRole into the account's responder role was refused, or Cordon's own credentials expired: fix the role's trust policy (iam/responder-trust-policy.json) or renew the credentials"),
 } as const satisfies Record<string, FailureEntry>;
 
 export type FailureType = keyof typeof failureCatalogue;

@@ -25,6 +25,9 @@ export interface ArtifactEntry extends ChainFields {
   /** Worker identity that collected it. */
   collector: string;
   collectedAt: string;
+  /** The AWS account (and region) the artifact was made in: the incident's member account for AWS captures, Cordon's own for what it received. */
+  account?: string;
+  region?: string;
   /** Where the bytes live (file path or s3:// URL). */
   location: string;
   /** Store key of the bytes (`incidents/<id>/objects/<sha256>`). */
@@ -58,6 +61,9 @@ export interface ArtifactInput {
   source: string;
   collector: string;
   collectedAt?: string;
+  /** Where it was made (ArtifactEntry.account / region). */
+  account?: string;
+  region?: string;
   detail?: Record<string, unknown>;
 }
 
@@ -88,7 +94,7 @@ export async function recordArtifact(store: EvidenceStore, incidentId: string, i
   const [entry] = await manifestLog(store, incidentId).append([{
     id: `artifact:${input.name}`, kind: 'artifact', name: input.name, sha256: stored.sha256, size: stored.size,
     mediaType: input.mediaType, source: input.source, collector: input.collector,
-    collectedAt: input.collectedAt ?? new Date().toISOString(), location: stored.location, key: stored.key,
+    collectedAt: input.collectedAt ?? new Date().toISOString(), account: input.account, region: input.region, location: stored.location, key: stored.key,
     versionId: stored.versionId, checksumSha256: stored.checksumSha256, detail,
   }]);
   return entry as ArtifactEntry;

@@ -11,7 +11,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
+import { AccountRouter } from '../../src/aws/account-router';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
+import { parseOrganisation, resolveOrganisation } from '../../src/config/organisation';
 import { LocalWormStore, type EvidenceStore } from '../../src/evidence';
 import { localProcessEnv } from '../../src/local/cordon-processes';
 import { startLocalBackends } from '../../src/local/local-backends';
@@ -24,6 +26,7 @@ import { createCordonWorker } from '../../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { FleetLimits } from '../../workflows/fleet/types';
 import type { MemoryCaptureConfig } from '../../activities/forensics';
+import type { PeopleNotifierDeps } from '../../activities/notify/people-notifier';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -67,6 +70,13 @@ export interface StackOptions {
   fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number };
   /** The in-process worker's memory-capture settings (output bucket, document). */
   memory?: MemoryCaptureConfig;
+  /**
+   * The in-process worker's organisation document (as CORDON_ACCOUNTS would give it). Default: none, so the
+   * worker acts in moto's default account (ACCOUNT) and REGION only, as a worker without CORDON_ACCOUNTS does.
+   */
+  organisation?: unknown;
+  /** The in-process worker's notice targets (pages). */
+  people?: PeopleNotifierDeps;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -75,6 +85,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const backends = await startLocalBackends(dir, REGION);
   const { moto, temporal, aws, client } = backends;
   const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
+  const parsed = parseOrganisation(opts.organisation ?? {}, 'organisation');
+  if ('problems' in parsed) throw new Error(parsed.problems.join('; '));
+  const accounts = new AccountRouter({ home: workerAws, organisation: resolveOrganisation({ source: 'test', document: parsed.document }, REGION) });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
   const incidents = new IncidentService(client, taskQueue, (s) => policyFor(s));
   const operators = new OperatorDirectory();
@@ -98,7 +111,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       workerConnection ??= await NativeConnection.connect({ address: temporal.address });
       worker = await createCordonWorker({
         connection: workerConnection, namespace: 'default', taskQueue,
-        deps: { aws: workerAws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker', memory: opts.memory } },
+        deps: {
+          aws: workerAws, accounts, people: opts.people,
+          config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker', memory: opts.memory },
+        },
         fleet: { limits: opts.fleet?.limits ?? UNBOUNDED_FLEET, continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents },
         extra,
       });
@@ -114,6 +130,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stack.stopWorker();
       await api.close();
       await workerConnection?.close();
+      accounts.close();
       if (workerAws !== aws) destroyAwsClients(workerAws);
       await backends.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -49,7 +49,8 @@ const startsOf = (ctx: RunContext) => {
   return s;
 };
 
-const ids = (ctx: RunContext) => ({ incidentId: ctx.input.incidentId, instanceId: ctx.facts.target!.instanceId });
+/** The incident, the instance, and the resource whose account and region the capture acts in. */
+const ids = (ctx: RunContext) => ({ incidentId: ctx.input.incidentId, instanceId: ctx.facts.target!.instanceId, resource: ctx.input.resource });
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
 const plan = (step: StepName, service: PlannedCall['service'], operation: string, input: Record<string, unknown>): PlannedCall => ({ step, service, operation, input });
 /** Plan mode: nothing is captured; the plan lists the calls. */
@@ -176,7 +177,8 @@ export const forensicsSteps: RunbookStep[] = [
     anchorEntry(ctx.state, r.artifact, 'captureSnapshots');
     const list = r.snapshots.map((s) => `${s.snapshotId} (${s.volumeId} ${s.deviceName}, ${s.state})`).join(', ');
     const when = start ? `, issued before isolation at ${start.issuedAt}` : before && 'error' in before ? ` (starting them in the chain failed: ${before.error})` : '';
-    return done(`${r.snapshots.length} snapshot(s) via ${r.method}${when}: ${list}; ${stored(r.artifact)}`, r.method === 'existing' ? [] : [{ ...call, operation: r.method }]);
+    const shared = !r.sharing ? '' : `; shared with forensic account ${r.sharing.account}: ${r.sharing.shared.length} of ${r.snapshots.length}${r.sharing.failed.length ? ` (not shared: ${r.sharing.failed.map((f) => `${f.snapshotId}: ${f.reason}`).join('; ')})` : ''}`;
+    return done(`${r.snapshots.length} snapshot(s) via ${r.method}${when}: ${list}${shared}; ${stored(r.artifact)}`, r.method === 'existing' ? [] : [{ ...call, operation: r.method }]);
   }),
   action('capture-console', ['contain'], async (ctx) => {
     const { instanceId } = ids(ctx);

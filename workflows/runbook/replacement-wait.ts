@@ -18,14 +18,14 @@ export async function waitForReplacement(ctx: RunContext): Promise<StepResult> {
   const previousMemberIds = ctx.facts.target?.autoScalingGroup?.memberInstanceIds ?? [];
   let last = 'not read yet';
   for (;;) {
-    const status = await ctx.read.describeReplacement({ groupName: change.groupName, imageId: change.imageId, previousMemberIds });
+    const status = await ctx.read.describeReplacement({ groupName: change.groupName, imageId: change.imageId, previousMemberIds, resource: ctx.input.resource });
     last = status.summary;
     if (status.ready) return done(status.summary);
     if (new Date().getTime() + pollSeconds * 1000 > deadline) break;
     await sleep(`${pollSeconds}s`);
   }
   const restored = await ctx.mutate.restoreGroupLaunchTemplate({
-    groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.previousVersion, dryRun: false,
+    groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.previousVersion, dryRun: false, resource: ctx.input.resource,
   });
   if (restored.calls.length) ctx.state.addPlannedCalls(restored.calls);
   ctx.state.log({

@@ -20,7 +20,9 @@ import type { StepName } from './step-order';
 const nowIso = (): string => new Date().toISOString();
 const notInGroup = skipped('not in an Auto Scaling group: nothing to do');
 const target = (ctx: RunContext) => ctx.facts.target!;
-const base = (ctx: RunContext) => ({ dryRun: ctx.input.dryRun, instanceId: target(ctx).instanceId });
+/** Every activity input carries the resource: the activity acts in its account and region (activities/acting-account.ts). */
+const base = (ctx: RunContext) => ({ dryRun: ctx.input.dryRun, instanceId: target(ctx).instanceId, resource: ctx.input.resource });
+const where = (ctx: RunContext) => ({ resource: ctx.input.resource });
 
 function action(name: StepName, requires: StepName[], run: (ctx: RunContext) => Promise<StepResult>): RunbookStep {
   return { name, kind: 'action', requires, run };
@@ -74,7 +76,7 @@ const steps: RunbookStep[] = [
   action('known-good', Q, async (ctx) => {
     const group = target(ctx).autoScalingGroup;
     if (!group) return skipped('not in an Auto Scaling group: no replacement to launch');
-    const gathered = await ctx.chain.gatherImageCandidates({ launchTemplateId: group.launchTemplate?.id });
+    const gathered = await ctx.chain.gatherImageCandidates({ launchTemplateId: group.launchTemplate?.id, ...where(ctx) });
     const choice = selectKnownGoodImage(gathered.candidates, {
       verifiedTag: gathered.verifiedImageTag, allowlist: gathered.allowlist, lookbackHours: gathered.lookbackHours,
       firstSeen: ctx.state.firstSeen() ?? nowIso(), suspectImageId: target(ctx).imageId, trustSuspectImage: ctx.input.policy.trustAccusedImage ?? false,
@@ -88,7 +90,7 @@ const steps: RunbookStep[] = [
     if (!group.launchTemplate) return failed(`group ${group.name} uses no launch template; point it at ${ctx.facts.knownGood!.imageId} by hand`);
     const r = await ctx.chain.pointGroupAtImage({
       incidentId: ctx.input.incidentId, groupName: group.name, launchTemplateId: group.launchTemplate.id, sourceVersion: group.launchTemplate.version,
-      imageId: ctx.facts.knownGood!.imageId, dryRun: ctx.input.dryRun,
+      imageId: ctx.facts.knownGood!.imageId, dryRun: ctx.input.dryRun, ...where(ctx),
     });
     ctx.facts.change = r.change;
     return done(r.summary, r.calls);
@@ -105,7 +107,7 @@ const steps: RunbookStep[] = [
   }),
   action('isolate', QF, async (ctx) => {
     const t = target(ctx);
-    const r = await ctx.chain.isolateNetwork({ incidentId: ctx.input.incidentId, target: t, dryRun: ctx.input.dryRun });
+    const r = await ctx.chain.isolateNetwork({ incidentId: ctx.input.incidentId, target: t, dryRun: ctx.input.dryRun, ...where(ctx) });
     return done(`${ctx.input.dryRun ? 'would move' : 'moved'} ${t.networkInterfaces.length} ENI(s) to ${r.isolationGroupId}${r.alreadyIsolated ? ' (already isolated)' : ''}`, r.calls);
   }),
   action('cut-credentials', QF, async (ctx) => {
@@ -117,7 +119,7 @@ const steps: RunbookStep[] = [
     return !p || p === 'off' ? 'off by policy' : !target(ctx).instanceProfile ? 'no instance profile at describe time' : p;
   }),
   action('revoke-sessions', ['approve-revoke-sessions'], async (ctx) => {
-    const r = await ctx.mutate.revokeOlderSessions({ instanceProfileArn: target(ctx).instanceProfile!.arn, issuedBefore: nowIso(), dryRun: ctx.input.dryRun });
+    const r = await ctx.mutate.revokeOlderSessions({ instanceProfileArn: target(ctx).instanceProfile!.arn, issuedBefore: nowIso(), dryRun: ctx.input.dryRun, ...where(ctx) });
     return done(r.summary, r.calls);
   }),
   action('tag-quarantined', ['contain', 'isolate'], async (ctx) => {
@@ -133,7 +135,7 @@ const steps: RunbookStep[] = [
   gate('approve-refresh', ['verify-replacement'], (ctx) => ctx.input.policy.imageSuspect?.refresh ?? 'image not suspect by policy'),
   action('instance-refresh', ['approve-refresh'], async (ctx) => {
     const change = ctx.facts.change!;
-    const r = await ctx.mutate.startInstanceRefresh({ groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.newVersion, dryRun: ctx.input.dryRun });
+    const r = await ctx.mutate.startInstanceRefresh({ groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.newVersion, dryRun: ctx.input.dryRun, ...where(ctx) });
     return done(r.summary, r.calls);
   }),
   ...forensicsSteps,
