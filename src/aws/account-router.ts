@@ -232,7 +232,7 @@ export class AccountRouter {
     const who = (await this.whoAmI()) ?? "Cordon's principal (the worker's default credentials)";
     const trust = `the role's trust policy must allow ${who} to call sts:AssumeRole${member.externalId ? ' with the configured external id (sts:ExternalId)' : ''} and sts:TagSession (${TRUST_DOC}, README "Organisation")`;
     const why = expiredSelf.test(code)
-      ? `Cordon's own credentials are expired or invalid (${code}: ${e.message ?? ''}); renew them — and ${trust}`
+      ? `failed: Cordon's own credentials are expired or invalid (${code}: ${e.message ?? ''}); renew them — and ${trust}`
       : `refused (${code}: ${e.message ?? ''}); ${trust}`;
     return new AssumeRoleRefusedError(`AssumeRole into ${member.roleArn} ${why}`, member.roleArn, code);
   }

@@ -17,7 +17,8 @@ export interface FaultProxy {
    * dropped connection has none) — so a test can count Cordon's own successful mutations.
    */
   log: ProxyLogEntry[];
-  setRule(rule: (action: string, n: number) => Fault | undefined): void;
+  /** `params`: the query-protocol parameters (e.g. AssumeRole's RoleArn), empty for other protocols. */
+  setRule(rule: (action: string, n: number, params: Record<string, string>) => Fault | undefined): void;
   close(): Promise<void>;
 }
 
@@ -45,7 +46,7 @@ export interface ProxyLogEntry { action: string; fault?: Fault['kind']; params: 
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
-  let rule: (action: string, n: number) => Fault | undefined = () => undefined;
+  let rule: (action: string, n: number, params: Record<string, string>) => Fault | undefined = () => undefined;
   const counts = new Map<string, number>();
   const log: FaultProxy['log'] = [];
 
@@ -58,8 +59,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const action = form.get('Action') ?? `${req.method} ${req.url?.split('?')[0]}`;
       const n = (counts.get(action) ?? 0) + 1;
       counts.set(action, n);
-      const fault = rule(action, n);
-      const entry: ProxyLogEntry = { action, fault: fault?.kind, params: form.has('Action') ? Object.fromEntries(form) : {} };
+      const params = form.has('Action') ? Object.fromEntries(form) : {};
+      const fault = rule(action, n, params);
+      const entry: ProxyLogEntry = { action, fault: fault?.kind, params };
       log.push(entry);
       const forward = () => {
         const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {

@@ -25,6 +25,8 @@ import { NotificationService } from '../../src/temporal/regulator-notification-s
 import { createCordonWorker } from '../../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { FleetLimits } from '../../workflows/fleet/types';
+import type { RunbookPolicy } from '../../workflows/definitions';
+import type { Severity } from '../../src/domain/incident';
 import type { MemoryCaptureConfig } from '../../activities/forensics';
 import type { PeopleNotifierDeps } from '../../activities/notify/people-notifier';
 
@@ -77,6 +79,8 @@ export interface StackOptions {
   organisation?: unknown;
   /** The in-process worker's notice targets (pages). */
   people?: PeopleNotifierDeps;
+  /** Severity → runbook policy for incidents the API opens (default: the production defaults). */
+  policy?: (severity: Severity) => RunbookPolicy;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -87,9 +91,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
   const parsed = parseOrganisation(opts.organisation ?? {}, 'organisation');
   if ('problems' in parsed) throw new Error(parsed.problems.join('; '));
-  const accounts = new AccountRouter({ home: workerAws, organisation: resolveOrganisation({ source: 'test', document: parsed.document }, REGION) });
+  const accounts = new AccountRouter({ home: workerAws, organisation: resolveOrganisation({ source: 'CORDON_ACCOUNTS', document: parsed.document }, REGION) });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
-  const incidents = new IncidentService(client, taskQueue, (s) => policyFor(s));
+  const incidents = new IncidentService(client, taskQueue, opts.policy ?? ((s) => policyFor(s)));
   const operators = new OperatorDirectory();
   const tokens: Record<string, string> = {};
   for (const [name, roles] of people) {

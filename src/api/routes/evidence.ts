@@ -48,7 +48,7 @@ export const evidenceRoutes: FastifyPluginAsyncZod<{ store: EvidenceStore; incid
     if (!manifest.length && !audit.length) throw notFound(`no evidence for ${id}`);
     const artifacts = manifest.filter((e): e is ArtifactEntry => e.kind === 'artifact').map((a) => ({
       seq: a.seq, name: a.name, sha256: a.sha256, size: a.size, mediaType: a.mediaType, source: a.source, collector: a.collector,
-      collectedAt: a.collectedAt, location: a.location, key: a.key, versionId: a.versionId, checksumSha256: a.checksumSha256,
+      collectedAt: a.collectedAt, account: a.account, region: a.region, location: a.location, key: a.key, versionId: a.versionId, checksumSha256: a.checksumSha256,
       entryHash: a.hash, prevHash: a.prevHash, detail: a.detail,
     }));
     const custody = manifest.filter((e): e is CustodyEntry => e.kind === 'custody');
