@@ -13,9 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { OperatorDirectory } from '../api/auth/operators';
 import { buildApi } from '../api/server';
-import { AccountRouter } from '../aws/account-router';
-import { createAwsClients, type AwsClients } from '../aws/clients';
-import { organisationFromConfig } from '../config/organisation';
+import type { AwsClients } from '../aws/clients';
+import { accountRouterFor } from '../aws/from-config';
 import type { Config } from '../config/schema';
 import { memoryCaptureConfig, openConfiguredEvidenceStore } from '../evidence/from-config';
 import { temporalFleetSnapshot } from '../observability/fleet-snapshot';
@@ -28,16 +27,7 @@ import { createCordonWorker } from './create-worker';
 import { installWorkerRuntime } from './runtime';
 import { temporalConnectionOptions } from './temporal-connection';
 
-export function awsClientsFor(config: Config, endpoint = config.AWS_ENDPOINT_URL): AwsClients {
-  const credentials = config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
-    ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY } : undefined;
-  return createAwsClients({ region: config.AWS_REGION, endpoint, credentials });
-}
-
-/** Where each incident acts: the organisation of the configuration, from these (default-chain) clients. */
-export function accountRouterFor(config: Config, aws: AwsClients): AccountRouter {
-  return new AccountRouter({ home: aws, organisation: organisationFromConfig(config) });
-}
+export { awsClientsFor } from '../aws/from-config';
 
 export interface RunningWorker {
   /** Resolves when the worker has stopped (after a drain). */

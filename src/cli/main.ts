@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { CordonApi, exitCodeFor, exitCodeHelp } from './api-client';
 import { cliSettings } from './cli-config';
 import { closeIncident, decideStep, listIncidents, showIncident, type Output } from './incident-commands';
+import { registerDoctorCommand } from './doctor-command';
 import { registerTestNotifiersCommand } from './test-notifiers-command';
 import { registerTriggerCommand } from './trigger-command';
 import { CliExit, registerEvidenceCommands } from './evidence-commands';
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   registerTriggerCommand(program, context);
   registerEvidenceCommands(program, process.env);
   registerTestNotifiersCommand(program, process.env);
+  registerDoctorCommand(program, process.env);
   return program;
 }
 
