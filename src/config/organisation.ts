@@ -94,13 +94,17 @@ export function readInlineOrganisation(text: string | undefined, ctx: z.Refineme
 /** The zod transform of CORDON_ACCOUNTS_FILE (JSON or YAML file). */
 export function readOrganisationFile(file: string | undefined, ctx: z.RefinementCtx): { source: string; document: OrganisationDocument } | undefined {
   if (!file) return undefined;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return addProblems(ctx, [`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
   let doc: unknown;
   try {
-    const text = fs.readFileSync(file, 'utf8');
     doc = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return addProblems(ctx, [code ? `cannot read ${file}: ${code}` : `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
+    return addProblems(ctx, [`${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
   }
   const r = parseOrganisation(doc, file);
   return 'problems' in r ? addProblems(ctx, r.problems) : { source: file, document: r.document };

@@ -1,5 +1,9 @@
 import { ConfigError, loadConfig, usesSimulatedAws } from '../../src/config/schema';
 import { peopleTargetsFromConfig } from '../../activities/people-notices/people-config';
+import { organisationFromConfig } from '../../src/config/organisation';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 test('defaults run everything embedded', () => {
   const config = loadConfig({});
@@ -54,4 +58,49 @@ test('fleet guard budget: 3 at once, 34 % per 60 min by default; window 0 allowe
     error = err as ConfigError;
   }
   expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['CORDON_FLEET_MAX_CONCURRENT', 'CORDON_FLEET_MAX_PERCENT', 'CORDON_FLEET_WINDOW_MINUTES']);
+});
+
+test('organisation: CORDON_ACCOUNTS (inline JSON) or CORDON_ACCOUNTS_FILE (JSON/YAML); role ARNs built from the default name unless overridden', () => {
+  const inline = {
+    roleName: 'IncidentResponder', externalId: 'cordon-ext-1', forensicAccount: '444455556666', home: { regions: ['eu-west-1', 'us-east-1'] },
+    accounts: { '222233334444': { regions: ['eu-central-1'] }, '333344445555': { regions: ['us-east-2'], roleArn: 'arn:aws:iam::333344445555:role/ir/Custom', externalId: 'other-ext' } },
+  };
+  const org = organisationFromConfig(loadConfig({ CORDON_ACCOUNTS: JSON.stringify(inline) }));
+  expect(org).toEqual({
+    home: { account: undefined, regions: ['eu-west-1', 'us-east-1'] }, forensicAccount: '444455556666', sessionDurationSeconds: 3600, refreshBeforeSeconds: 600, source: 'CORDON_ACCOUNTS',
+    members: [
+      { account: '222233334444', regions: ['eu-central-1'], roleArn: 'arn:aws:iam::222233334444:role/IncidentResponder', externalId: 'cordon-ext-1' },
+      { account: '333344445555', regions: ['us-east-2'], roleArn: 'arn:aws:iam::333344445555:role/ir/Custom', externalId: 'other-ext' },
+    ],
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-org-'));
+  const file = path.join(dir, 'accounts.yaml');
+  fs.writeFileSync(file, 'accounts:\n  "222233334444":\n    regions: [eu-central-1]\n');
+  const fromFile = organisationFromConfig(loadConfig({ CORDON_ACCOUNTS_FILE: file, AWS_REGION: 'us-west-2' }));
+  expect(fromFile).toMatchObject({ source: file, home: { regions: ['us-west-2'] }, members: [{ account: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/CordonResponder', externalId: undefined }] });
+  // No document: the Cordon account in AWS_REGION only.
+  expect(organisationFromConfig(loadConfig({}))).toMatchObject({ source: 'default', home: { regions: ['eu-west-1'] }, members: [] });
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('organisation: every problem in the document is named by its path; both sources at once are refused', () => {
+  const problems = (env: Record<string, string>) => { try { loadConfig(env); return []; } catch (err) { return (err as ConfigError).problems; } };
+  const bad = problems({
+    CORDON_ACCOUNTS: JSON.stringify({
+      home: { account: '222233334444' }, externalId: 'x', sessionDurationSeconds: 900, refreshBeforeSeconds: 900, colour: 'blue',
+      accounts: { '22223333444': { regions: ['eu-central-1'] }, '222233334444': { regions: [] }, '333344445555': { regions: ['eu-west-1', 'eu-west-1'], roleArn: 'arn:aws:iam::999988887777:role/X' } },
+    }),
+  });
+  expect(bad.map((p) => p.replace(/^CORDON_ACCOUNTS: document: /, '').split(':')[0]).sort()).toEqual([
+    '(root)', 'accounts.22223333444', 'accounts.222233334444', 'accounts.222233334444.regions', 'accounts.333344445555.regions', 'accounts.333344445555.roleArn', 'externalId', 'refreshBeforeSeconds',
+  ]);
+  expect(bad.join('\n')).toMatch(/accounts\.333344445555\.roleArn: the role ARN names account 999988887777, not 333344445555/);
+  expect(bad.join('\n')).toMatch(/accounts\.222233334444: this is the Cordon account \(home\.account\)/);
+  expect(problems({ CORDON_ACCOUNTS: '{not json' })).toEqual([expect.stringMatching(/^CORDON_ACCOUNTS: not valid JSON/)]);
+  expect(problems({ CORDON_ACCOUNTS_FILE: '/nonexistent/accounts.yaml' })).toEqual(['CORDON_ACCOUNTS_FILE: cannot read /nonexistent/accounts.yaml: ENOENT']);
+  expect(problems({ CORDON_ACCOUNTS_FILE: __filename })).toEqual([expect.stringMatching(/^CORDON_ACCOUNTS_FILE: .*config\.test\.ts: not valid YAML: /)]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-org-'));
+  fs.writeFileSync(path.join(dir, 'accounts.json'), '{}');
+  expect(problems({ CORDON_ACCOUNTS: '{}', CORDON_ACCOUNTS_FILE: path.join(dir, 'accounts.json') })).toEqual(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
