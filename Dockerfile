@@ -8,6 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY workflows ./workflows
 COPY activities ./activities
 COPY src ./src
+COPY iam ./iam
 RUN npx tsc -p tsconfig.build.json \
  && cp -r src/console/assets dist/src/console/assets \
  && npx tsx src/bootstrap/bundle-workflows.ts dist/workflow-bundle.js \
