@@ -25,10 +25,10 @@ import { NotificationService } from '../../src/temporal/regulator-notification-s
 import { createCordonWorker } from '../../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { FleetLimits } from '../../workflows/fleet/types';
-import type { RunbookPolicy } from '../../workflows/definitions';
+import type { RunbookPolicy } from '../../src/domain/runbook-policy';
 import type { Severity } from '../../src/domain/incident';
 import type { MemoryCaptureConfig } from '../../activities/forensics';
-import type { PeopleNotifierDeps } from '../../activities/notify/people-notifier';
+import type { PeopleNotifierDeps } from '../../activities/people-notices/people-notifier';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';

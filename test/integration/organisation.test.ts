@@ -19,7 +19,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/
 import type { IncidentSnapshot } from '../../src/domain/incident';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
 import { incidentIdFor } from '../../src/temporal/incident-id';
-import type { GatePolicy } from '../../workflows/definitions';
+import type { GatePolicy } from '../../src/domain/gate';
 import { autoPolicy, freshFleet, motoState, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
