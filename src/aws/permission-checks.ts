@@ -21,6 +21,7 @@ import {
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetInstanceProfileCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { GetCommandInvocationCommand, ListCommandsCommand } from '@aws-sdk/client-ssm';
+import { isUnsupported } from '../../activities/aws-errors';
 import responderPolicy from '../../iam/responder-policy.json';
 import type { AwsClients } from './clients';
 
@@ -121,7 +122,7 @@ function classify(action: string, err: unknown): { result: CheckResult; detail: 
   const said = `${code}: ${(e.message ?? '').split('\n')[0]}`;
   if (code === 'DryRunOperation') return { result: 'ok', detail: 'dry run allowed' };
   if (refused.test(code) || e.$metadata?.httpStatusCode === 403) return { result: 'missing', detail: said };
-  if (e.$metadata?.httpStatusCode === 500 && code === 'Error') return { result: 'unsupported', detail: 'not implemented by this endpoint' };
+  if (isUnsupported(err)) return { result: 'unsupported', detail: 'not implemented by this endpoint' };
   if (!action.startsWith('ec2:') && notFoundAfterAuthorisation.test(code)) return { result: 'ok', detail: `read allowed (${code} for the probe's placeholder)` };
   return { result: 'inconclusive', detail: said };
 }
