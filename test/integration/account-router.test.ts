@@ -18,7 +18,7 @@ let moto: MotoServer;
 let proxy: FaultProxy;
 let home: AwsClients;
 let router: AccountRouter;
-let clock = Date.now();
+let clock = 0;
 
 beforeAll(async () => {
   moto = await startMoto({ binary: toolchainPaths().motoServer });
@@ -38,6 +38,8 @@ const assumeRoles = () => proxy.log.filter((l) => l.action === 'AssumeRole');
 const who = async (aws: AwsClients) => (await aws.sts.send(new GetCallerIdentityCommand({})));
 
 test('one AssumeRole per session while fresh; assumed again within refreshBeforeSeconds of expiry; sessions apart', async () => {
+  // The test clock starts with the real one; moto's credentials expire 3600 s after it issued them (a little later).
+  clock = Date.now();
   const first = await router.clientsFor({ account: MEMBER, region: 'eu-central-1' }, { name: 'inc-a', tags: { 'cordon:incident': 'inc-a' } });
   const again = await router.clientsFor({ account: MEMBER, region: 'eu-central-1' }, { name: 'inc-a' });
   const otherRegion = await router.clientsFor({ account: MEMBER, region: 'eu-west-1' }, { name: 'inc-a' });
@@ -48,11 +50,11 @@ test('one AssumeRole per session while fresh; assumed again within refreshBefore
   expect(identity.Account).toBe(MEMBER);
   expect(identity.Arn).toBe(`arn:aws:sts::${MEMBER}:assumed-role/CordonResponder/cordon-inc-a`);
 
-  // 3600 s sessions, refreshed 600 s before expiry: at +2999 s still fresh, at +3001 s assumed again.
-  clock += 2999_000;
+  // 3600 s sessions, refreshed 600 s before expiry: at +2900 s still fresh (700 s left), at +3100 s assumed again (500 s left).
+  clock += 2900_000;
   await router.clientsFor({ account: MEMBER, region: 'eu-central-1' }, { name: 'inc-a' });
   expect(assumeRoles()).toHaveLength(1);
-  clock += 2_000;
+  clock += 200_000;
   const refreshed = await router.clientsFor({ account: MEMBER, region: 'eu-central-1' }, { name: 'inc-a' });
   expect(assumeRoles()).toHaveLength(2);
   expect(refreshed.aws).toBe(first.aws);
