@@ -68,6 +68,8 @@ export const alertSchema = z.object({
   severity: z.enum(severities),
   severityScore: z.number().min(0).max(10),
   title: z.string().min(1),
+  /** The source's finding type (GuardDuty `Type`, Security Hub's first `Types` entry); runbooks match on it. */
+  findingType: z.string().min(1).optional(),
   description: z.string().optional(),
   resource: resourceSchema,
   firstSeen: z.iso.datetime(),

@@ -158,7 +158,7 @@ export function normaliseGuardDuty(payload: unknown, _defaults: NormaliseDefault
     }
     const severity = severityFromScore(f.severity);
     drafts.push({
-      source: 'guardduty', sourceId: f.id, severity, severityScore: f.severity, title: f.title, description: f.description,
+      source: 'guardduty', sourceId: f.id, severity, severityScore: f.severity, title: f.title, findingType: f.type, description: f.description,
       resource: { account: f.account, region: f.region, instanceId: f.instanceId },
       firstSeen: toIso(f.firstSeen), lastSeen: toIso(f.lastSeen), status: f.archived ? 'resolved' : 'firing',
       indicators: guardDutyIndicators(f.type), raw: f.raw,

@@ -147,7 +147,7 @@ export function normaliseSecurityHub(payload: unknown, defaults: NormaliseDefaul
       drafts.push({
         source: 'securityhub', sourceId: finding.Id,
         dedupKey: instances.length > 1 ? `securityhub:${finding.Id}#${target.instanceId}` : undefined,
-        severity, severityScore: score, title: finding.Title, description: finding.Description, resource: target,
+        severity, severityScore: score, title: finding.Title, ...(finding.Types?.[0] ? { findingType: finding.Types[0] } : {}), description: finding.Description, resource: target,
         firstSeen: toIso(finding.FirstObservedAt ?? finding.CreatedAt), lastSeen: toIso(finding.LastObservedAt ?? finding.UpdatedAt),
         status: resolved ? 'resolved' : 'firing', indicators: asffIndicators(finding.Types ?? []), raw: rawFindings[i],
       });

@@ -29,11 +29,15 @@ import { incidentRoutes } from './routes/incidents';
 import { meRoutes } from './routes/me';
 import { planRoutes } from './routes/plans';
 import { notificationRoutes } from './routes/regulator-notifications';
+import { runbookRoutes } from './routes/runbooks';
+import type { RunbookLibrary } from '../runbooks/runbook-library';
 
 export interface ApiDeps {
   incidents: IncidentService;
   /** Breach-notification clocks and decisions; its routes exist only when given. */
   notifications?: NotificationService;
+  /** The runbooks read at start; their routes exist only when given. */
+  runbooks?: RunbookLibrary;
   /** The evidence store; its routes exist only when given. */
   evidence?: EvidenceStore;
   operators: OperatorDirectory;
@@ -96,6 +100,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(meRoutes, v1);
   await app.register(incidentRoutes, { ...v1, incidents: deps.incidents });
   await app.register(planRoutes, { ...v1, incidents: deps.incidents });
+  if (deps.runbooks) await app.register(runbookRoutes, { ...v1, library: deps.runbooks });
   if (deps.notifications) await app.register(notificationRoutes, { ...v1, notifications: deps.notifications });
   if (deps.evidence) await app.register(evidenceRoutes, { ...v1, store: deps.evidence, incidents: deps.incidents });
   await app.register(alertRoutes, { ...v1, incidents: deps.incidents, options: { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics } });

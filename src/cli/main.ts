@@ -8,6 +8,7 @@ import { CordonApi, exitCodeFor, exitCodeHelp } from './api-client';
 import { cliSettings } from './cli-config';
 import { closeIncident, decideStep, listIncidents, showIncident, type Output } from './incident-commands';
 import { registerDoctorCommand } from './doctor-command';
+import { registerRunbookCommands } from './runbook-commands';
 import { registerTestNotifiersCommand } from './test-notifiers-command';
 import { registerTriggerCommand } from './trigger-command';
 import { CliExit, registerEvidenceCommands } from './evidence-commands';
@@ -65,6 +66,7 @@ export function buildProgram(): Command {
       const { api, out } = context(cmd);
       await submitNotification(api, id, obligation, o, out);
     });
+  registerRunbookCommands(program, context);
   registerNotificationCommands(program, context);
   registerTriggerCommand(program, context);
   registerEvidenceCommands(program, process.env);

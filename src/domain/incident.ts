@@ -23,6 +23,8 @@ export interface IncidentAlert {
   /** What the alert claimed, when its source's ceiling capped it. */
   claimedSeverity?: Severity;
   title: string;
+  /** The source's finding type (GuardDuty `Type`, Security Hub's first `Types` entry), when it has one: runbooks match on it. */
+  findingType?: string;
   status: 'firing' | 'resolved';
   firstSeen: string;
   lastSeen: string;

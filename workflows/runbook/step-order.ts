@@ -13,39 +13,16 @@
  * on, memory through SSM sit just before isolation (step 7: volatile, the agent still reaches
  * SSM); metadata and the alerts follow the chain while the group replaces the instance. No
  * containment step requires a forensics step, so a failed capture never blocks containment.
+ * The same order as data: runbooks/ec2-compromised-instance.yaml (a unit test holds them equal).
  * Pure: the workflow and unit tests call it.
  */
 import type { RunbookPolicy } from '../../src/domain/runbook-policy';
+import { stepCatalogue, type StepName } from '../../src/domain/runbook-catalogue';
 
-export const stepTitles = {
-  describe: 'Record the original state (describe the target)',
-  contain: 'Approve containment',
-  'tag-containing': 'Tag ir:case and ir:status=containing',
-  'protect-evidence': 'Protect the evidence (termination protection, shutdown stop, keep volumes)',
-  'snapshot-volumes': 'Snapshot every attached volume (crash-consistent, tagged with the incident)',
-  'scale-in-protection': 'Protect from scale-in',
-  'known-good': 'Pick the last known-good image',
-  'fleet-budget': 'Reserve containment capacity from the group\'s fleet guard (over budget: wait, or an approver releases it)',
-  'point-group': 'Point the group at a new launch template version with the known-good image',
-  'leave-group': 'Leave the Auto Scaling group without decrementing desired capacity',
-  'deregister-targets': 'Deregister from every load balancer target group',
-  'capture-console': 'Capture the console output (and screenshot where available)',
-  'capture-memory': 'Capture memory through SSM Run Command',
-  isolate: 'Isolate the network (two-stage security-group swap)',
-  'cut-credentials': 'Cut the instance credentials (disassociate the instance profile)',
-  'approve-revoke-sessions': 'Approve denying older sessions of the instance role',
-  'revoke-sessions': 'Deny sessions issued before now on the instance role (AWSRevokeOlderSessions)',
-  'tag-quarantined': 'Tag ir:status=quarantined',
-  'fleet-release': 'Return the containment reservation to the fleet guard',
-  'capture-metadata': 'Store the instance metadata as evidence',
-  'capture-alerts': 'Store the alerts as evidence',
-  replace: 'Approve replacement',
-  'verify-replacement': 'Wait for a healthy replacement on the known-good image',
-  'approve-refresh': 'Approve an instance refresh of the whole group (image suspect)',
-  'instance-refresh': 'Refresh every instance of the group onto the known-good version',
-} as const;
+/** Each catalogue step's title (src/domain/runbook-catalogue.ts is where steps are declared). */
+export const stepTitles = Object.fromEntries(Object.entries(stepCatalogue).map(([name, entry]) => [name, entry.title])) as Record<StepName, string>;
 
-export type StepName = keyof typeof stepTitles;
+export type { StepName };
 
 export const recoverySteps: readonly StepName[] = ['replace', 'verify-replacement', 'approve-refresh', 'instance-refresh'];
 

@@ -31,6 +31,7 @@ export function judgedAlert(alert: Alert, receivedAt: string, requester: Request
     source: alert.source, sourceId: alert.sourceId, dedupKey: alert.dedupKey, severity: judged.severity, title: alert.title,
     status: alert.status, firstSeen: alert.firstSeen, lastSeen: alert.lastSeen, receivedAt, indicators: alert.indicators,
     ...(judged.severity !== alert.severity ? { claimedSeverity: alert.severity } : {}),
+    ...(alert.findingType ? { findingType: alert.findingType } : {}),
   };
   return { alert: kept, mayTighten: judged.mayTighten, notes: judged.notes };
 }
