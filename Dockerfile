@@ -9,8 +9,10 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY src ./src
 COPY iam ./iam
+COPY runbooks ./runbooks
 RUN npx tsc -p tsconfig.build.json \
  && cp -r src/console/assets dist/src/console/assets \
+ && cp -r runbooks dist/runbooks \
  && npx tsx src/bootstrap/bundle-workflows.ts dist/workflow-bundle.js \
  && npm prune --omit=dev --no-audit --no-fund
 

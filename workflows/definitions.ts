@@ -7,6 +7,7 @@ import type { IncidentAlert, IncidentSnapshot, ResourceRef, Severity } from '../
 import type { Provenance, Requester } from '../src/domain/provenance';
 import type { OperatorIdentity, StepDecision, StepDecisionResult } from '../src/domain/gate';
 import type { RunbookPolicy } from '../src/domain/runbook-policy';
+import type { PinnedRunbook } from '../src/domain/runbook-definition';
 
 export interface IncidentInput {
   incidentId: string;
@@ -23,6 +24,8 @@ export interface IncidentInput {
   carried?: Partial<IncidentSnapshot>;
   /** Identities of everyone who sent an alert so far (carried across continue-as-new for four-eyes). */
   requesters?: string[];
+  /** The runbook the API chose at start, pinned (name, version, content hash, steps): the incident runs this copy. Absent: the built-in order (step-order.ts). */
+  runbook?: PinnedRunbook;
 }
 
 export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived');

@@ -23,6 +23,7 @@ import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
 import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type EvidenceAnchorCarry, type IncidentInput } from './definitions';
 import { type OperatorIdentity, type StepDecision } from '../src/domain/gate';
+import { resolvePinned } from './runbook/definition-run';
 import { EvidenceAnchors, registerEvidenceAnchors } from './runbook/evidence-anchors';
 import { startInChain } from './runbook/forensics-steps';
 import { askFleetEarly } from './runbook/fleet-steps';
@@ -34,7 +35,7 @@ import { outcomeSummary, runStep, type RunContext } from './runbook/runner';
 import { recoverySteps, runbookStepNames, stepTitles, type StepName } from './runbook/step-order';
 import { stepRegistry } from './runbook/step-registry';
 import { BreachHook } from './regulator-notification/incident-hook';
-import { AuditFlusher, registerAuditFlusher } from './runbook/audit-flush';
+import { AuditFlusher, flushAudit, registerAuditFlusher } from './runbook/audit-flush';
 import { refusal, refuse } from './refusal';
 
 const read = proxyActivities<CordonActivities>(profiles.awsRead);
@@ -81,7 +82,10 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   // After continue-as-new the carried steps are the runbook (their order and the steps that existed when it opened);
   // a second pass after an escalation must walk those, not today's list. Histories without the marker replay today's list.
   const carriedNames = input.carried?.steps?.map((s) => s.name as StepName);
-  const names = carriedNames && patched('carried-step-names') ? carriedNames : runbookStepNames(input.policy, { activeThreat });
+  // A pinned runbook (chosen by the API at start, carried in the input) decides the steps; histories without the
+  // 'runbook-definition' marker never carried one and replay the built-in order.
+  const pinned = input.runbook && patched('runbook-definition') ? resolvePinned(input.runbook, input, early, () => live) : undefined;
+  const names = carriedNames && patched('carried-step-names') ? carriedNames : pinned ? pinned.specs.map((s) => s.step) : runbookStepNames(input.policy, { activeThreat });
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
   state = incident;
   // The timeline's hash-chained export to the evidence store (runbook/audit-flush.ts).
@@ -94,7 +98,12 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   if (patched('incident-summary-memo')) incident.onSummaryChange((summary) => upsertMemo({ ...summary }));
   for (const alert of early) incident.recordAlert(alert);
   for (const message of notes) incident.log({ at: nowIso(), kind: 'note', message });
-  if (activeThreat && input.policy.isolateFirstOnActiveThreat && !input.carried) incident.log({ at: nowIso(), kind: 'note', message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)' });
+  if (input.runbook && pinned && !input.carried) {
+    const r = input.runbook;
+    incident.log({ at: nowIso(), kind: 'note', message: `runbook ${r.name} ${r.version} (sha256 ${r.sha256.slice(0, 12)}…) pinned at start: ${names.length} steps`, data: { name: r.name, version: r.version, sha256: r.sha256, steps: names } });
+  }
+  const isolatesFirst = pinned ? names.indexOf('isolate') >= 0 && names.indexOf('isolate') < names.indexOf('protect-evidence') : input.policy.isolateFirstOnActiveThreat;
+  if (activeThreat && isolatesFirst && !input.carried) incident.log({ at: nowIso(), kind: 'note', message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)' });
 
   const pager = new Pager(incident, {
     incidentId: input.incidentId, severity: () => incident.snapshot().severity,
@@ -130,7 +139,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     const onStepFailed = (step: StepName, reason: string) => {
       if (patched('page-on-step-failure')) pager.page({ step, kind: 'step-failed', round: 0, to: responders(live.policy), message: `${stepTitles[step]} failed: ${reason}` });
     };
-    const ctx: RunContext = { input: live, state: incident, gates, facts: {}, chain, read, mutate, onStepFailed };
+    const ctx: RunContext = { input: live, state: incident, gates, facts: {}, chain, read, mutate, onStepFailed, runbook: pinned?.behaviour, onGateWaiting: () => flushAudit(incident) };
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
     // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they
     // run beside the quarantine chain instead of delaying isolation; the runbook waits for them before recovery.
@@ -138,7 +147,9 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     // Snapshots and memory start in the chain and finish beside it (AWS.md §1.2: CreateSnapshots right after evidence
     // protection, memory within its budget before isolation). Histories without 'evidence-start-in-chain' replay without the chain half.
     const startFirst = patched('evidence-start-in-chain');
-    const alongside = new Set<StepName>(patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console', ...(startFirst ? ['capture-memory' as const] : [])] : []);
+    const builtIn: StepName[] = patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console', ...(startFirst ? ['capture-memory' as const] : [])] : [];
+    // A pinned runbook says which steps run alongside (`alongside: true`).
+    const alongside = new Set<StepName>(pinned ? pinned.specs.filter((s) => s.alongside).map((s) => s.step) : builtIn);
     const running: Promise<void>[] = [];
     for (const name of names) {
       if (alongside.has(name)) {

@@ -22,6 +22,7 @@ import { createApiMetrics, createWorkerMetrics } from '../observability/metrics'
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server';
 import { alertIngestSettings } from '../alerts/ingest-config';
 import { IncidentService } from '../temporal/incident-service';
+import { builtInRunbooksDir, pin, RunbookLibrary } from '../runbooks/runbook-library';
 import { NotificationService } from '../temporal/regulator-notification-service';
 import { createCordonWorker } from './create-worker';
 import { installWorkerRuntime } from './runtime';
@@ -87,12 +88,17 @@ export async function startApiService(config: Config, temporalAddress: string, a
   const connection = await Connection.connect(temporalConnectionOptions(config, temporalAddress));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const ingest = alertIngestSettings(config);
-  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => ingest.policies[s]);
+  // Runbooks are read once: an incident pins the copy it starts with; an invalid file is refused and logged below.
+  const runbooks = RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }, ...(config.CORDON_RUNBOOKS_DIR ? [{ dir: config.CORDON_RUNBOOKS_DIR, origin: 'operator' as const }] : [])]);
+  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => ingest.policies[s], (alerts, severity) => {
+    const entry = runbooks.choose(alerts, severity);
+    return entry ? pin(entry) : undefined;
+  });
   const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
   if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
   const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
   const app = await buildApi({
-    incidents, operators, evidence: await openConfiguredEvidenceStore(config, aws),
+    incidents, operators, runbooks, evidence: await openConfiguredEvidenceStore(config, aws),
     notifications: new NotificationService(client, entityProfileFromConfig(config)),
     alerts: {
       defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION },
@@ -109,6 +115,8 @@ export async function startApiService(config: Config, temporalAddress: string, a
     logLevel: config.CORDON_LOG_LEVEL,
     unauthenticatedRateLimitPerMinute: config.CORDON_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
   });
+  for (const problem of runbooks.problems) app.log.error({ runbook: problem }, `runbook refused: ${problem.file}:${problem.line}:${problem.col} ${problem.message}`);
+  app.log.info({ runbooks: runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`) }, 'runbooks loaded');
   await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
   return {
     app,

@@ -20,6 +20,8 @@ export const configSchema = z.object({
   CORDON_ADMIN_TOKEN: z.string().min(16).optional(),
   /** JSON file of operators ({ name, roles, tokenSha256 }[]), see README. */
   CORDON_OPERATORS_FILE: optionalString,
+  /** A folder of the operator's runbooks (*.yaml), read at start beside the built-in runbooks/ folder; a file with a built-in's name replaces it. */
+  CORDON_RUNBOOKS_DIR: optionalString,
   CORDON_TASK_QUEUE: z.string().default('cordon-runbooks'),
   CORDON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Tag key (value "true") marking an AMI as verified known-good. */

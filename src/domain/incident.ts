@@ -80,6 +80,8 @@ export interface IncidentSnapshot {
   timeline: TimelineEntry[];
   target?: TargetDescription;
   plan?: PlannedCall[];
+  /** The runbook the incident runs, as pinned at its start (absent: the built-in order). */
+  runbook?: { name: string; version: string; sha256: string };
 }
 
 /** A call the runbook makes (or, in plan mode, would make). */

@@ -77,7 +77,7 @@ const stepSchema = z.object({
       continue;
     }
     const problem = paramIssue(p, value);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['params', name], message: `${name}: ${problem}` });
+    if (problem) ctx.addIssue({ code: 'custom', path: ['params', name], message: problem });
   }
 });
 

@@ -1,6 +1,6 @@
 /**
  * The API's and CLI's door to incident workflows: open-or-join on an alert (signal-with-start
- * on the resource-derived id), read state by query, forward operator decisions as updates; and
+ * on the resource-derived id, carrying the runbook chosen for the alerts, pinned), read state by query, forward operator decisions as updates; and
  * plans: a rehearsal runs as its own `planWorkflow` under `plan-<uuid>`, never under the
  * resource's incident id, so it can neither join nor be joined by a live incident.
  * Invariant: every start and every alert signal carries who sent it (provenance.ts).
@@ -10,6 +10,7 @@ import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceR
 import { closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type AlertsPolicyHint, type EvidenceHeads, type IncidentInput } from '../../workflows/definitions';
 import { type OperatorIdentity, type StepDecision, type StepDecisionResult } from '../domain/gate';
 import { type RunbookPolicy } from '../domain/runbook-policy';
+import { alertFacts, policyFacts, resolveRunbookSteps, type PinnedRunbook } from '../domain/runbook-definition';
 import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 import { describeRequester, type Requester } from '../domain/provenance';
@@ -26,6 +27,9 @@ export interface AlertOrigin {
   /** Notes for the incident's timeline (e.g. a capped severity). */
   notes?: string[];
 }
+
+/** The runbook an incident opened by these alerts runs (runbooks/runbook-library.ts), pinned; undefined: the built-in order. */
+export type RunbookChooser = (alerts: readonly IncidentAlert[], severity: Severity) => PinnedRunbook | undefined;
 
 /** What `GET /v1/plans/:id` shows. */
 export interface PlanView { planId: string; status: string; result?: IncidentSnapshot }
@@ -54,6 +58,7 @@ export class IncidentService {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly policyFor: (severity: Severity) => RunbookPolicy,
+    private readonly chooseRunbook?: RunbookChooser,
   ) {}
 
   /** Opens the resource's incident or joins it with one alert (a batch of one). Returns its id. */
@@ -85,7 +90,8 @@ export class IncidentService {
   async plan(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): Promise<string> {
     const planId = `plan-${crypto.randomUUID()}`;
     const { input } = this.inputFor(incidentIdFor(resource), resource, alerts, origin);
-    const { dryRun: _dry, ...incident } = input;
+    // Plans rehearse the built-in order; a pinned runbook is for live incidents.
+    const { dryRun: _dry, runbook: _runbook, ...incident } = input;
     const plan: PlanInput = { planId, incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } }, alerts };
     await this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] });
     return planId;
@@ -111,9 +117,13 @@ export class IncidentService {
     const first = alerts[0]!;
     const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
     const requestedBy: Requester = origin.requestedBy ?? { kind: 'source', source: first.source, name: origin.openedBy ?? `${first.source} alert` };
+    const policy = this.policyFor(severity);
+    const runbook = this.chooseRunbook?.(alerts, severity);
+    // The workflow resolves the same steps from the same facts; a runbook whose variants overlap is refused here, before anything starts.
+    if (runbook) resolveRunbookSteps(runbook.steps, { alert: alertFacts(alerts, severity), policy: policyFacts(policy), inputs: runbook.inputs });
     const input: IncidentInput = {
       incidentId: id, resource, severity, openedBy: origin.openedBy ?? describeRequester(requestedBy),
-      provenance: { requestedBy, mode: 'live' }, policy: this.policyFor(severity), dryRun: false,
+      provenance: { requestedBy, mode: 'live' }, policy, dryRun: false, ...(runbook ? { runbook } : {}),
     };
     return { input, severity };
   }

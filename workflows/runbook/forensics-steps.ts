@@ -143,7 +143,7 @@ export function startInChain(name: StepName, ctx: RunContext): Promise<void> | u
     })();
   }
   if (name === 'capture-memory') {
-    const minutes = ctx.input.policy.forensics?.memoryTimeoutMinutes ?? defaultMemoryBudgetMinutes;
+    const minutes = (ctx.runbook?.param('capture-memory', 'budgetMinutes') as number | undefined) ?? ctx.input.policy.forensics?.memoryTimeoutMinutes ?? defaultMemoryBudgetMinutes;
     return memoryBeforeIsolation(ctx, minutes).then((m) => {
       startsOf(ctx).memory = m;
       ctx.state.log({ at: new Date().toISOString(), kind: 'evidence', step: name, message: m.kind === 'succeeded' ? `memory command ${m.commandId} succeeded before isolation; copying the image beside the chain` : m.detail });

@@ -40,6 +40,8 @@ export class IncidentState {
       target: carried.target,
       plan: carried.plan,
     };
+    const runbook = carried.runbook ?? (input.runbook ? { name: input.runbook.name, version: input.runbook.version, sha256: input.runbook.sha256 } : undefined);
+    if (runbook) this.snap.runbook = runbook;
     for (const tally of carried.alerts ?? []) this.tallies.set(tally.dedupKey, tally);
     if (!input.carried) this.log({ at: now, kind: 'note', message: input.dryRun ? `plan requested by ${input.openedBy} (plan mode: no AWS changes)` : `incident opened by ${input.openedBy}` });
   }

@@ -9,6 +9,7 @@
 import type { PlannedCall, StepStatus, TargetDescription, KnownGoodChoice, GroupTemplateChange } from '../../src/domain/incident';
 import type { CordonActivities } from '../../activities';
 import type { IncidentInput } from '../definitions';
+import type { RunbookBehaviour } from './definition-run';
 import type { FleetHold } from './fleet-steps';
 import type { GateKeeper } from './gate-keeper';
 import type { IncidentState } from './incident-state';
@@ -36,6 +37,10 @@ export interface RunContext {
   chain: CordonActivities;
   read: CordonActivities;
   mutate: CordonActivities;
+  /** The pinned runbook's per-step choices (gates, parameters, `when:` over the target); absent for the built-in order. */
+  runbook?: RunbookBehaviour;
+  /** A gate started waiting (the workflow exports the timeline so far). */
+  onGateWaiting?: () => void;
   /** Told of every step that ends failed, with the operator-readable reason (the workflow pages people). */
   onStepFailed?: (step: StepName, reason: string) => void;
 }
@@ -67,6 +72,27 @@ export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepS
     const detail = b.status === 'skipped' && why?.startsWith('not done: needs ') ? why : `not done: needs "${blocker}", which is ${b.status}${why ? ` (${why})` : ''}`;
     state.transition(step.name, 'skipped', nowIso(), detail);
     return 'skipped';
+  }
+  const notNow = ctx.runbook?.skipReason(step.name, ctx.facts.target);
+  if (notNow) {
+    state.transition(step.name, 'skipped', nowIso(), notNow);
+    return 'skipped';
+  }
+  // A runbook may gate an action itself: the step waits for its approvals, then runs.
+  const own = step.kind === 'action' ? ctx.runbook?.gateFor(step.name) : undefined;
+  if (own === 'record-only') {
+    state.transition(step.name, 'skipped', nowIso(), 'record-only by the runbook: nothing done');
+    return 'skipped';
+  }
+  if (own && own.mode !== 'auto') {
+    const waiting = ctx.gates.pass(step.name, own);
+    ctx.onGateWaiting?.();
+    const passed = await waiting;
+    if (!passed.passed) {
+      state.transition(step.name, 'skipped', nowIso(), passed.detail);
+      return 'skipped';
+    }
+    state.log({ at: nowIso(), kind: 'approval', step: step.name, message: `${step.name}: ${passed.detail}; running` });
   }
   if (step.kind === 'action') state.transition(step.name, 'running', nowIso());
   let result: StepResult;

@@ -28,12 +28,16 @@ function action(name: StepName, requires: StepName[], run: (ctx: RunContext) => 
   return { name, kind: 'action', requires, run };
 }
 
-/** A gate: waits for its policy's approvals; `policyOf` returning a reason string skips it. */
+/**
+ * A gate: waits for its policy's approvals; `policyOf` returning a reason string skips it. A pinned
+ * runbook's own gate for the step (`gate:` other than `policy`) replaces the severity policy's.
+ */
 export function gate(name: StepName, requires: StepName[], policyOf: (ctx: RunContext) => GatePolicy | string): RunbookStep {
   return {
     name, kind: 'gate', requires,
     async run(ctx) {
-      const policy = policyOf(ctx);
+      const own = ctx.runbook?.gateFor(name);
+      const policy = own === undefined ? policyOf(ctx) : own === 'record-only' ? RECORD_ONLY : own;
       if (typeof policy === 'string') return skipped(policy);
       const waiting = ctx.gates.pass(name, policy);
       // The gate starts waiting: export the timeline so far (its awaiting-approval entry included).
@@ -98,7 +102,8 @@ const steps: RunbookStep[] = [
   fleetBudgetStep,
   action('leave-group', QF, async (ctx) => {
     if (!target(ctx).autoScalingGroup) return notInGroup;
-    const r = await ctx.chain.leaveAutoScalingGroup({ ...base(ctx), mode: ctx.input.policy.leaveGroup ?? 'detach' });
+    const mode = (ctx.runbook?.param('leave-group', 'mode') as 'detach' | 'standby' | undefined) ?? ctx.input.policy.leaveGroup ?? 'detach';
+    const r = await ctx.chain.leaveAutoScalingGroup({ ...base(ctx), mode });
     return done(r.summary, r.calls);
   }),
   action('deregister-targets', QF, async (ctx) => {
