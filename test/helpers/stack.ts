@@ -21,6 +21,7 @@ import type { MotoServer } from '../../src/local/moto-server';
 import type { TemporalDevServer } from '../../src/local/temporal-dev-server';
 import { policyFor } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
+import { builtInRunbooksDir, pin, RunbookLibrary } from '../../src/runbooks/runbook-library';
 import { NotificationService } from '../../src/temporal/regulator-notification-service';
 import { createCordonWorker } from '../../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../../src/bootstrap/runtime';
@@ -81,6 +82,11 @@ export interface StackOptions {
   people?: PeopleNotifierDeps;
   /** Severity → runbook policy for incidents the API opens (default: the production defaults). */
   policy?: (severity: Severity) => RunbookPolicy;
+  /**
+   * Runbooks as production reads them (built-in folder, plus this operator folder when given): the
+   * API chooses and pins one per incident and serves /v1/runbooks. Absent: incidents run the built-in order.
+   */
+  runbooks?: { dir?: string };
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -93,7 +99,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   if ('problems' in parsed) throw new Error(parsed.problems.join('; '));
   const accounts = new AccountRouter({ home: workerAws, organisation: resolveOrganisation({ source: 'CORDON_ACCOUNTS', document: parsed.document }, REGION) });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
-  const incidents = new IncidentService(client, taskQueue, opts.policy ?? ((s) => policyFor(s)));
+  const runbooks = opts.runbooks
+    ? RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }, ...(opts.runbooks.dir ? [{ dir: opts.runbooks.dir, origin: 'operator' as const }] : [])])
+    : undefined;
+  const incidents = new IncidentService(client, taskQueue, opts.policy ?? ((s) => policyFor(s)), runbooks && ((alerts, severity) => {
+    const entry = runbooks.choose(alerts, severity);
+    return entry ? pin(entry) : undefined;
+  }));
   const operators = new OperatorDirectory();
   const tokens: Record<string, string> = {};
   for (const [name, roles] of people) {
@@ -102,7 +114,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
   const evidence = new LocalWormStore(path.join(dir, 'evidence'));
   const api = await buildApi({
-    incidents, operators, evidence, notifications: new NotificationService(client),
+    incidents, operators, evidence, notifications: new NotificationService(client), runbooks,
     alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true,
   });
 
