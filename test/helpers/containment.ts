@@ -14,6 +14,7 @@ import type { IncidentAlert, IncidentSnapshot, Severity } from '../../src/domain
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
 import { defaultPolicies } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
+import { builtInRunbooksDir, pin, RunbookLibrary } from '../../src/runbooks/runbook-library';
 import type { GatePolicy } from '../../src/domain/gate';
 import type { RunbookPolicy } from '../../src/domain/runbook-policy';
 import { ACCOUNT, REGION, eventually, type Stack } from './stack';
@@ -38,6 +39,17 @@ export function alertFor(instanceId: string, extra: Partial<IncidentAlert> = {})
 
 export async function openIncident(stack: Stack, instanceId: string, policy: RunbookPolicy, opts: { alert?: Partial<IncidentAlert> } = {}): Promise<string> {
   const service = new IncidentService(stack.client, stack.taskQueue, () => policy);
+  return service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, opts.alert), { openedBy: 'test' });
+}
+
+/** Opens an incident the way the API does with runbooks: chosen from the built-in folder (and `dir`), pinned in the input. */
+export async function openIncidentWithRunbook(stack: Stack, instanceId: string, policy: RunbookPolicy, opts: { dir?: string; alert?: Partial<IncidentAlert> } = {}): Promise<string> {
+  const library = RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }, ...(opts.dir ? [{ dir: opts.dir, origin: 'operator' as const }] : [])]);
+  if (library.problems.length) throw new Error(library.problemLines().join('\n'));
+  const service = new IncidentService(stack.client, stack.taskQueue, () => policy, (alerts, severity) => {
+    const entry = library.choose(alerts, severity);
+    return entry ? pin(entry) : undefined;
+  });
   return service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, opts.alert), { openedBy: 'test' });
 }
 

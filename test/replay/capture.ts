@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readAudit } from '../../src/evidence/audit-trail';
 import { IncidentService } from '../../src/temporal/incident-service';
-import { alertFor, approverGate, autoPolicy, freshFleet, openIncident, runbookFinished, settled, startPlan, stepStatus } from '../helpers/containment';
+import os from 'node:os';
+import { alertFor, approverGate, autoPolicy, freshFleet, openIncident, openIncidentWithRunbook, runbookFinished, settled, startPlan, stepStatus } from '../helpers/containment';
 import { webGuardId } from '../helpers/fleet-guard';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
@@ -111,6 +112,38 @@ const scenarios: Record<string, Scenario> = {
     await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'evidence secured');
     await stack.client.workflow.getHandle(id).result();
     return id;
+  },
+  /** The built-in EC2 runbook as data, pinned at start (runbooks/ec2-compromised-instance.yaml): contained, replaced, closed. */
+  'runbook-definition-ec2': async (stack, instanceId) => {
+    const id = await openIncidentWithRunbook(stack, instanceId, autoPolicy);
+    await settled(stack, id, runbookFinished, 90000);
+    await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'contained and replaced');
+    await stack.client.workflow.getHandle(id).result();
+    return id;
+  },
+  /**
+   * An operator's runbook, pinned: an auto gate of its own, a capture alongside with a when: over the described target,
+   * an approval on the isolate action itself; approved, then closed.
+   */
+  'runbook-definition-operator-gate': async (stack, instanceId) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-capture-runbooks-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'ssh.yaml'), [
+        'name: ssh-tag-snapshot-then-isolate', 'version: "1"', 'matches:', '  resourceKind: ec2-instance', '  findingTypes: ["UnauthorizedAccess:EC2/SSH*"]', 'steps:',
+        '  - step: describe', '  - step: contain', '    gate: auto', '  - step: tag-containing', '  - step: snapshot-volumes',
+        '  - step: capture-console', '    alongside: true', "    when: target.state == 'running'",
+        '  - step: isolate', '    gate: { mode: approvers, roles: [approver], timeoutMinutes: 60 }', '  - step: tag-quarantined', '',
+      ].join('\n'));
+      const id = await openIncidentWithRunbook(stack, instanceId, { ...autoPolicy, contain: 'record-only' }, { dir, alert: { source: 'guardduty', findingType: 'UnauthorizedAccess:EC2/SSHBruteForce', severity: 'low' } });
+      await settled(stack, id, (s) => stepStatus(s, 'isolate') === 'awaiting-approval');
+      await stack.incidents.decide(id, { step: 'isolate', decision: 'approve', reason: 'brute force confirmed', operator: { name: 'bob', roles: ['approver'] } });
+      await settled(stack, id, runbookFinished, 90000);
+      await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'isolated');
+      await stack.client.workflow.getHandle(id).result();
+      return id;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   },
   /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
   'plan-workflow': async (stack, instanceId) => {
