@@ -23,6 +23,8 @@ export interface BannerInfo {
   processes?: string[];
   /** The folder holding each process's log file. */
   logs?: string;
+  /** The runbooks the API loaded (`name version`) and the files it refused (`file:line:col message`). */
+  runbooks?: { loaded: string[]; refused: string[] };
 }
 
 export function bannerLines(info: BannerInfo): string[] {
@@ -40,6 +42,8 @@ export function bannerLines(info: BannerInfo): string[] {
     `  AWS            ${info.simulated ? `simulated (moto at ${info.endpoint}), demo fleet: group "web" = ${info.fleet?.instanceIds.join(', ')}` : info.endpoint ?? 'default credential chain'}`,
     `  Notices        ${info.notifiers.length ? info.notifiers.join(', ') : 'recorded in each incident\'s timeline only (set CORDON_NOTIFY_* to page people)'}`,
     `  Admin token    ${info.generatedToken ? `${info.adminToken}   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)` : '(from CORDON_ADMIN_TOKEN)'}`,
+    ...(info.runbooks ? [`  Runbooks       ${info.runbooks.loaded.join(', ') || 'none'}`] : []),
+    ...(info.runbooks?.refused ?? []).map((line) => `  Refused        ${line}`),
     ...(info.persistence ? [`  Incidents      ${info.persistence}`] : []),
     ...(info.processes ? [`  Processes      ${info.processes.join(', ')}`] : []),
     ...(info.logs ? [`  Logs           ${info.logs}/*.log`] : []),

@@ -80,6 +80,8 @@ export async function startWorkerService(config: Config, temporalAddress: string
 
 export interface RunningApi {
   app: FastifyInstance;
+  /** The runbooks read at start (and the files refused). */
+  runbooks: RunbookLibrary;
   url: string;
   close(): Promise<void>;
 }
@@ -119,7 +121,7 @@ export async function startApiService(config: Config, temporalAddress: string, a
   app.log.info({ runbooks: runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`) }, 'runbooks loaded');
   await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
   return {
-    app,
+    app, runbooks,
     url: `http://${config.CORDON_API_HOST}:${config.CORDON_API_PORT}`,
     async close() {
       await app.close();

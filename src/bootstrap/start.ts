@@ -89,7 +89,8 @@ async function main(config: Config): Promise<void> {
     const adminToken = config.CORDON_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
     const api = await startApiService(config, temporalAddress!, aws, adminToken);
     cleanups.push(() => api.close());
-    printBanner({ apiUrl: api.url, temporalAddress: temporalAddress!, temporalUi, adminToken, generatedToken: !config.CORDON_ADMIN_TOKEN, fleet, endpoint, simulated, notifiers: peopleTargetsFromConfig(config).map((t) => t.name) });
+    printBanner({ apiUrl: api.url, temporalAddress: temporalAddress!, temporalUi, adminToken, generatedToken: !config.CORDON_ADMIN_TOKEN, fleet, endpoint, simulated, notifiers: peopleTargetsFromConfig(config).map((t) => t.name),
+      runbooks: { loaded: api.runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`), refused: api.runbooks.problemLines() } });
     await worker.done;
   } catch (err) {
     process.stderr.write(`\ncordon: ${(err as Error).message}\n`);

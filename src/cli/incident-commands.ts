@@ -36,6 +36,7 @@ export async function showIncident(api: CordonApi, id: string, out: Output): Pro
     `${paint('bold', s.incidentId)}  ${status(s.phase)}  severity ${status(s.severity)}${s.dryRun ? '  (plan mode)' : ''}`,
     `resource  ${s.resource.instanceId}  account ${s.resource.account}  region ${s.resource.region}`,
     `opened    ${when(s.openedAt)} (${age(s.openedAt)} ago)   alerts ${s.alertCount} received, ${s.alerts.length} distinct`,
+    ...(s.runbook ? [`runbook   ${s.runbook.name} ${s.runbook.version}  sha256 ${s.runbook.sha256}`] : []),
     ...waiting.map((st) => paint('yellow', `waiting   ${st.name}: ${st.detail ?? 'needs approval'}${st.approvals?.length ? ` — approved so far by ${st.approvals.map((a) => a.by).join(', ')}` : ''}`)),
     ...waiting.map((st) => `          cordon approve ${s.incidentId} ${st.name} --reason "…"`),
     '',

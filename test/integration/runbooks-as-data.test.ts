@@ -15,6 +15,7 @@ import type { DemoFleet } from '../../src/local/demo-fleet';
 import { policyFor } from '../../src/policy/runbook-policy';
 import { runbookStepNames } from '../../workflows/runbook/step-order';
 import { freshFleet, runbookFinished, settled, stepStatus } from '../helpers/containment';
+import { runCordon } from '../helpers/cli';
 import { startStack, type Stack } from '../helpers/stack';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'alerts');
@@ -96,6 +97,21 @@ test('GET /v1/runbooks lists the valid runbooks and the refused file with its li
   expect(bad.statusCode).toBe(400);
   expect(bad.json().error.issues[0].path).toBe('name');
   expect((await stack.api.inject({ method: 'GET', url: '/v1/runbooks' })).statusCode).toBe(401);
+});
+
+test('cordon runbooks list and show read the same through the API', async () => {
+  const baseUrl = await stack.api.listen({ host: '127.0.0.1', port: 0 });
+  const cli = (...args: string[]) => runCordon(['--api', baseUrl, '--token', stack.tokens.audrey!, 'runbooks', ...args]);
+  const list = await cli('list');
+  expect(list.code).toBe(0);
+  expect(list.stdout).toMatch(/ssh-bruteforce-tag-snapshot +3 +operator +6 +guardduty; UnauthorizedAccess:EC2\/SSH\*/);
+  expect(list.stdout).toMatch(/ec2-compromised-instance +1\.0\.0 +built-in +27 +any ec2-instance/);
+  expect(list.stdout).toContain('refused  broken.yaml:8:34 ');
+  const show = await cli('show', 'ssh-bruteforce-tag-snapshot');
+  expect(show.code).toBe(0);
+  expect(show.stdout).toMatch(/isolate +- +approve approver 60m→escalate/);
+  const missing = await cli('show', 'nope');
+  expect(missing.code).toBe(3);
 });
 
 test('the operator\'s runbook is chosen for a matching alert: tags and snapshots, then isolation only after an approver', async () => {

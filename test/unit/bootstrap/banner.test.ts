@@ -23,3 +23,9 @@ test('a token generated for this run is printed, with the hint to configure one'
   expect(text).toContain(`'Authorization: Bearer ${generated}'`);
   expect(text).not.toContain('$CORDON_ADMIN_TOKEN');
 });
+
+test('the runbooks loaded at start are listed, and each refused file with its line and column', () => {
+  const lines = bannerLines(info({ runbooks: { loaded: ['ec2-compromised-instance 1.0.0', 'ssh-bruteforce-tag-snapshot 3'], refused: ['/etc/cordon/runbooks/broken.yaml:8:34 steps.1.when: when: expected a value but found "and" (at character 24)'] } }));
+  expect(lines).toContain('  Runbooks       ec2-compromised-instance 1.0.0, ssh-bruteforce-tag-snapshot 3');
+  expect(lines).toContain('  Refused        /etc/cordon/runbooks/broken.yaml:8:34 steps.1.when: when: expected a value but found "and" (at character 24)');
+});
