@@ -62,7 +62,9 @@ export function parseRunbook(text: string, file: string): LoadResult {
       problems: parsed.error.issues.map((issue) => {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
         const column = (issue as { params?: { column?: number } }).params?.column;
-        return { file, ...position(doc, lines, path, column), message: `${path.length ? `${path.join('.')}: ` : ''}${issue.message}` };
+        // An unknown field is pointed at where it is written, not at the map holding it.
+        const at = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path;
+        return { file, ...position(doc, lines, at, column), message: `${path.length ? `${path.join('.')}: ` : ''}${issue.message}` };
       }),
     };
   }

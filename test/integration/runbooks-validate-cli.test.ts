@@ -28,7 +28,7 @@ test('the shipped EC2 runbook is valid', async () => {
 
 test.each([
   ['an unknown step', `${head}  - step: nuke-account\n`, 7, 11, /steps\.1\.step: no step "nuke-account" in the catalogue/],
-  ['an unknown field', `${head}  - step: isolate\n    whn: policy.memory\n`, 7, 5, /Unrecognized key.*whn/i],
+  ['an unknown field', `${head}  - step: isolate\n    whn: policy.memory\n`, 8, 10, /Unrecognized key.*whn/i],
   ['a when: syntax error, at its character', `${head}  - step: isolate\n    when: alert.activeThreat ; true\n`, 8, 30, /when: unexpected character ";" \(at character 20\)/],
   ['a when: reading an undeclared input', `${head}  - step: isolate\n    when: inputs.hurry\n`, 8, 11, /reads inputs\.hurry, which the runbook does not declare/],
   ['a parameter of the wrong type', `${head}  - step: protect-evidence\n  - step: leave-group\n    params: { mode: eject }\n`, 9, 21, /params.mode: expected one of detach, standby/],
