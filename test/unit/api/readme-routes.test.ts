@@ -13,6 +13,7 @@ import { OperatorDirectory, roles, type Role } from '../../../src/api/auth/opera
 import { LocalWormStore } from '../../../src/evidence/local-worm-store';
 import { ANCHOR_EVENT_NAMES, ANCHOR_EVENTS } from '../../../src/regulatory/anchors';
 import { createApiMetrics } from '../../../src/observability/metrics';
+import { builtInRunbooksDir, RunbookLibrary } from '../../../src/runbooks/runbook-library';
 import type { NotificationService } from '../../../src/temporal/regulator-notification-service';
 import { registeredRoutes } from '../../helpers/route-table';
 import { CLASSIFICATION_KINDS } from '../../../workflows/regulator-notification/classify';
@@ -51,7 +52,7 @@ beforeAll(async () => {
   storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-readme-routes-'));
   const notifications = new Proxy({}, { get: (_t, name) => (name === 'then' ? undefined : async () => ({})) }) as NotificationService;
   api = await testApi({}, {
-    operators, notifications, evidence: new LocalWormStore(storeDir),
+    operators, notifications, evidence: new LocalWormStore(storeDir), runbooks: RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]),
     metrics: createApiMetrics(async () => ({ incidentsByPhase: {}, approvalsPending: 0, clocksByUrgency: {} }) as never),
   });
 });
