@@ -1,6 +1,7 @@
 /**
  * The incident runbook: one workflow per accused instance while the incident is open.
- * Order (DESIGN.md, AWS.md §1.2, see runbook/step-order.ts): record state → gate "contain" →
+ * Order: the runbook pinned in the input when the API chose one (runbook/definition-run.ts), else the
+ * built-in order (DESIGN.md, AWS.md §1.2, runbook/step-order.ts): record state → gate "contain" →
  * the quarantine chain → gate "replace" → durable verification of the clean replacement (with
  * compensation) → optional gated instance refresh; then the incident stays open, tallying late
  * alerts, until an operator closes it. Plan mode (`dryRun`) returns the full plan at once.

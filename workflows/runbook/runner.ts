@@ -4,7 +4,9 @@
  * into a failed step (a failure ends the step, not the incident, and is reported through
  * `onStepFailed`). A step skipped for want of a prerequisite says why that one was not done
  * (its error, or the reason it was skipped, back to the root cause). Gate steps make their own
- * awaiting-approval transition. `outcomeSummary` lists what was done and what was not.
+ * awaiting-approval transition. With a pinned runbook, a step whose `when:` over the described
+ * target is false is skipped with the condition as its reason, and an action with its own gate
+ * waits for that gate's approvals before it runs. `outcomeSummary` lists what was done and what was not.
  */
 import type { PlannedCall, StepStatus, TargetDescription, KnownGoodChoice, GroupTemplateChange } from '../../src/domain/incident';
 import type { CordonActivities } from '../../activities';

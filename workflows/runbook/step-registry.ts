@@ -1,6 +1,6 @@
 /**
  * The step registry: every runbook step as a reusable building block (name, kind, prerequisites,
- * run), so user-defined runbooks can later be composed from the same blocks. Gates are steps of
+ * run); the catalogue (src/domain/runbook-catalogue.ts) declares the same names for runbook files. Gates are steps of
  * kind `gate` wrapping a GatePolicy; actions call one activity each (idempotent, check-before-act,
  * `dryRun` → calls planned, none made). The order lives in step-order.ts, AWS facts in activities/.
  * Every step that takes capacity away (or acts on an instance that may still serve) requires
