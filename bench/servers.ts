@@ -21,6 +21,7 @@ import { startLocalBackends } from '../src/local/local-backends';
 import type { MotoServer } from '../src/local/moto-server';
 import type { TemporalDevServer } from '../src/local/temporal-dev-server';
 import { IncidentService } from '../src/temporal/incident-service';
+import { builtInRunbooksDir, pin, RunbookLibrary } from '../src/runbooks/runbook-library';
 import { createCordonWorker } from '../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../src/bootstrap/runtime';
 import type { RunbookPolicy } from '../src/domain/runbook-policy';
@@ -61,8 +62,14 @@ export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, 
   const operators = new OperatorDirectory();
   const sensorToken = crypto.randomBytes(24).toString('hex');
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, sensorToken);
+  // BENCH_RUNBOOKS=1: incidents pin the built-in EC2 runbook as the API does in production (runbooks as data); else the built-in order.
+  const library = process.env.BENCH_RUNBOOKS === '1' ? RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]) : undefined;
+  const chooser = library && ((alerts: Parameters<RunbookLibrary['choose']>[0], severity: Severity) => {
+    const entry = library.choose(alerts, severity);
+    return entry ? pin(entry) : undefined;
+  });
   const api: FastifyInstance = await buildApi({
-    incidents: new IncidentService(client, taskQueue, policy), operators,
+    incidents: new IncidentService(client, taskQueue, policy, chooser), operators,
     alerts: { defaults: { account: BENCH_ACCOUNT, region: BENCH_REGION } }, ready: async () => true,
   });
   await api.listen({ host: '127.0.0.1', port: 0 });

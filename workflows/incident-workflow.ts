@@ -24,7 +24,7 @@ import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
 import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type EvidenceAnchorCarry, type IncidentInput } from './definitions';
 import { type OperatorIdentity, type StepDecision } from '../src/domain/gate';
-import { resolvePinned } from './runbook/definition-run';
+import { carriedRunbook, resolvePinned } from './runbook/definition-run';
 import { EvidenceAnchors, registerEvidenceAnchors } from './runbook/evidence-anchors';
 import { startInChain } from './runbook/forensics-steps';
 import { askFleetEarly } from './runbook/fleet-steps';
@@ -87,6 +87,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   // 'runbook-definition' marker never carried one and replay the built-in order.
   const pinned = input.runbook && patched('runbook-definition') ? resolvePinned(input.runbook, input, early, () => live) : undefined;
   const names = carriedNames && patched('carried-step-names') ? carriedNames : pinned ? pinned.specs.map((s) => s.step) : runbookStepNames(input.policy, { activeThreat });
+  if (input.runbook && pinned) live.runbook = carriedRunbook(input.runbook, pinned.specs);
   const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
   state = incident;
   // The timeline's hash-chained export to the evidence store (runbook/audit-flush.ts).

@@ -27,6 +27,15 @@ const autoGate: GatePolicy = { mode: 'auto', approverRoles: [], forbidSelfApprov
 
 export interface ResolvedRunbook { specs: RunbookStepSpec[]; behaviour: RunbookBehaviour }
 
+/**
+ * The pinned runbook as continue-as-new carries it: the steps this incident resolved at start,
+ * with the conditions decided then dropped (the next run has no starting alert to decide them
+ * again), and those over the target kept.
+ */
+export function carriedRunbook(runbook: PinnedRunbook, specs: readonly RunbookStepSpec[]): PinnedRunbook {
+  return { ...runbook, steps: specs.map((s) => (s.when !== undefined && !decidedAtRun(s) ? (({ when: _decided, ...rest }) => rest)(s) : s)) };
+}
+
 export function resolvePinned(runbook: PinnedRunbook, input: IncidentInput, alerts: readonly IncidentAlert[], live: () => IncidentInput): ResolvedRunbook {
   const facts = { alert: alertFacts(alerts, input.severity), policy: policyFacts(input.policy), inputs: runbook.inputs };
   let specs: RunbookStepSpec[];
