@@ -11,6 +11,7 @@ import { closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHead
 import { type OperatorIdentity, type StepDecision, type StepDecisionResult } from '../domain/gate';
 import { type RunbookPolicy } from '../domain/runbook-policy';
 import { alertFacts, policyFacts, resolveRunbookSteps, type PinnedRunbook } from '../domain/runbook-definition';
+import { catalogueEntry } from '../domain/runbook-catalogue';
 import * as definitions from '../../workflows/definitions';
 import { incidentIdFor } from './incident-id';
 import { describeRequester, type Requester } from '../domain/provenance';
@@ -26,6 +27,11 @@ export interface AlertOrigin {
   mayTighten?: boolean;
   /** Notes for the incident's timeline (e.g. a capped severity). */
   notes?: string[];
+  /**
+   * The sender's source has a severity ceiling (CORDON_SOURCE_SEVERITY_CEILING): a runbook may not
+   * let it act without the person its ceiling asks for, so the runbook's `auto` gates fall back to the severity policy's.
+   */
+  underCeiling?: boolean;
 }
 
 /** The runbook an incident opened by these alerts runs (runbooks/runbook-library.ts), pinned; undefined: the built-in order. */
@@ -118,7 +124,8 @@ export class IncidentService {
     const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
     const requestedBy: Requester = origin.requestedBy ?? { kind: 'source', source: first.source, name: origin.openedBy ?? `${first.source} alert` };
     const policy = this.policyFor(severity);
-    const runbook = this.chooseRunbook?.(alerts, severity);
+    const chosen = this.chooseRunbook?.(alerts, severity);
+    const runbook = chosen && origin.underCeiling && requestedBy.kind === 'source' ? gatesUnderCeiling(chosen) : chosen;
     // The workflow resolves the same steps from the same facts; a runbook whose variants overlap is refused here, before anything starts.
     if (runbook) resolveRunbookSteps(runbook.steps, { alert: alertFacts(alerts, severity), policy: policyFacts(policy), inputs: runbook.inputs });
     const input: IncidentInput = {
@@ -181,4 +188,9 @@ function summary(wf: WorkflowExecutionInfo): IncidentSummary {
     incidentId: wf.workflowId, status: wf.status.name, startTime: wf.startTime?.toISOString(), closeTime: wf.closeTime?.toISOString(),
     phase: memo.phase, severity: memo.severity, instanceId: memo.instanceId, account: memo.account, region: memo.region, pendingApprovals: memo.pendingApprovals,
   };
+}
+
+/** A runbook's `auto` gates become the severity policy's gates (where a capped source's ceiling puts a person). */
+function gatesUnderCeiling(runbook: PinnedRunbook): PinnedRunbook {
+  return { ...runbook, steps: runbook.steps.map((s) => (s.gate === 'auto' && catalogueEntry(s.step).kind === 'gate' ? { ...s, gate: 'policy' as const } : s)) };
 }

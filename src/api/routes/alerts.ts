@@ -178,10 +178,12 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
       sender: { name: sender.name, kind: sender.kind }, requestId: request.id,
     }, accused, request.log) : undefined;
     try {
+      // A source the operator capped (CORDON_SOURCE_SEVERITY_CEILING) gets no auto gate from a runbook either.
+      const underCeiling = requester.kind === 'source' && trust.ceilings[requester.source] !== undefined;
       const accepted = await Promise.all(judged.map(async ({ resource, alert, mayTighten, notes }) => {
         const incidentId = incidentIdFor(resource);
         await kept?.beforeSignal(incidentId);
-        await record(resource, alert, { requestedBy: requester, mayTighten, notes });
+        await record(resource, alert, { requestedBy: requester, mayTighten, notes, underCeiling });
         return { incidentId, dedupKey: alert.dedupKey, instanceId: resource.instanceId, severity: alert.severity, ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}), status: alert.status };
       }));
       await kept?.settled();
@@ -203,7 +205,7 @@ function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
   return byIncident;
 }
 
-type RecordAlert = (resource: AlertResource, alert: IncidentAlert, origin: Required<Pick<AlertOrigin, 'requestedBy' | 'mayTighten' | 'notes'>>) => Promise<string>;
+type RecordAlert = (resource: AlertResource, alert: IncidentAlert, origin: Required<Pick<AlertOrigin, 'requestedBy' | 'mayTighten' | 'notes' | 'underCeiling'>>) => Promise<string>;
 
 /** One signal per alert, or (batchAlerts) group commit per incident and sender. */
 function recorder(incidents: IncidentService, batch: boolean): RecordAlert {
