@@ -2,7 +2,9 @@
  * The incident's door to its group's fleet guard (workflows/fleet-guard-workflow.ts): a
  * workflow cannot call another workflow's update, so these activities do, with the worker's
  * Temporal client. Reserve and override use update-with-start (the guard starts on the first
- * request for its group); release uses a plain update (no guard: nothing to return).
+ * request for its group, on the guards' own task queue); release uses a plain update (no guard:
+ * nothing to return). Reserve and override name that queue, so a guard running on another one
+ * (started by an earlier version on the incidents' queue) moves there (continue-as-new).
  * Invariants: each call is idempotent on the guard's side (keyed by incident id), so Temporal
  * may retry any of them after a crash; the budget (K, P, W) travels with every reservation
  * request from the worker's config — the workflows never read configuration. A validator's
@@ -19,7 +21,7 @@ import { fleetGuardId, type FleetGroupRef, type FleetLimits } from '../workflows
 
 export interface FleetGuardDeps {
   client: Client;
-  /** The guard runs on the workers' own task queue. */
+  /** The guards' own task queue (never the incidents': see src/bootstrap/create-worker.ts). */
   taskQueue: string;
   limits: FleetLimits;
   /** Continue-as-new threshold handed to a guard this worker starts (default: the guard's). */
@@ -49,7 +51,7 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
 
 function startGuard(deps: FleetGuardDeps, group: FleetGroupRef, desiredCapacity: number) {
   const guardId = fleetGuardId(group);
-  const input: FleetGuardInput = { guardId, group, limits: deps.limits, desiredCapacity, continueAsNewAfterEvents: deps.continueAsNewAfterEvents };
+  const input: FleetGuardInput = { guardId, group, limits: deps.limits, desiredCapacity, taskQueue: deps.taskQueue, continueAsNewAfterEvents: deps.continueAsNewAfterEvents };
   return new WithStartWorkflowOperation('fleetGuardWorkflow', {
     workflowId: guardId, taskQueue: deps.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
   });
@@ -58,7 +60,7 @@ function startGuard(deps: FleetGuardDeps, group: FleetGroupRef, desiredCapacity:
 export async function reserveContainment(deps: FleetGuardDeps | undefined, input: ReserveInput): Promise<ReserveAnswer> {
   const d = configured(deps);
   return guarded(() => d.client.workflow.executeUpdateWithStart(reserveContainmentUpdate, {
-    args: [{ incidentId: input.incidentId, desiredCapacity: input.desiredCapacity, limits: d.limits }],
+    args: [{ incidentId: input.incidentId, desiredCapacity: input.desiredCapacity, limits: d.limits, guardTaskQueue: d.taskQueue }],
     startWorkflowOperation: startGuard(d, input.group, input.desiredCapacity),
   }));
 }
@@ -66,7 +68,7 @@ export async function reserveContainment(deps: FleetGuardDeps | undefined, input
 export async function overrideContainment(deps: FleetGuardDeps | undefined, input: OverrideInput): Promise<OverrideAnswer> {
   const d = configured(deps);
   return guarded(() => d.client.workflow.executeUpdateWithStart(overrideContainmentUpdate, {
-    args: [{ incidentId: input.incidentId, by: input.by, reason: input.reason }],
+    args: [{ incidentId: input.incidentId, by: input.by, reason: input.reason, guardTaskQueue: d.taskQueue }],
     startWorkflowOperation: startGuard(d, input.group, 0),
   }));
 }

@@ -59,7 +59,7 @@ export interface ActivityDeps {
     collector?: string;
     memory?: MemoryCaptureConfig;
   };
-  /** The fleet guard: a Temporal client, the task queue the guard runs on, the budget (createCordonWorker wires it). */
+  /** The fleet guard: a Temporal client, the guards' own task queue, the budget (createCordonWorker wires it). */
   fleetGuard?: FleetGuardDeps;
 }
 

@@ -83,7 +83,7 @@ class ScaleRun {
   readonly sentAt = new Map<string, number>();
 
   constructor(readonly servers: BenchServers, readonly log: (line: string) => void) {
-    this.service = new IncidentService(servers.client, servers.worker.options.taskQueue, () => recordOnly);
+    this.service = new IncidentService(servers.client, servers.worker.incidents.options.taskQueue, () => recordOnly);
     this.lag.enable();
   }
 

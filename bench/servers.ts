@@ -4,7 +4,7 @@
  * a loopback port. Torn down completely, so a benchmark leaves nothing behind.
  */
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,7 +22,7 @@ import type { MotoServer } from '../src/local/moto-server';
 import type { TemporalDevServer } from '../src/local/temporal-dev-server';
 import { IncidentService } from '../src/temporal/incident-service';
 import { builtInRunbooksDir, pin, RunbookLibrary } from '../src/runbooks/runbook-library';
-import { createCordonWorker } from '../src/bootstrap/create-worker';
+import { createCordonWorker, type CordonWorker } from '../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../src/bootstrap/runtime';
 import type { RunbookPolicy } from '../src/domain/runbook-policy';
 
@@ -39,7 +39,8 @@ export interface BenchServers {
   apiUrl: string;
   /** Bearer token of an operator with the alert-source role. */
   sensorToken: string;
-  worker: Worker;
+  /** The incident worker and the fleet-guard worker of one process. */
+  worker: CordonWorker;
   /** What the worker's activities were built from (the floor builds the same). */
   activityDeps: ActivityDeps;
   teardown(): Promise<void>;

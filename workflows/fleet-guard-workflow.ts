@@ -14,12 +14,16 @@
  *     one signal; a grant whose incident no longer exists is returned at once;
  *   - continue-as-new after `continueAsNewAfterEvents` events (or when Temporal suggests it),
  *     only after every handler finished and every grant was signalled, carrying the state;
+ *   - it runs on the guards' own task queue (src/bootstrap/create-worker.ts says why), named in its
+ *     input; a guard whose input names another queue, or none (started on the incidents' queue by
+ *     an earlier version), moves to the queue the latest request names, by the same
+ *     continue-as-new, as soon as it is asked;
  *   - with nothing held, queued or in the window for a day, the guard ends (the next
  *     update-with-start starts a fresh one).
  * The limits come with each reservation request (the worker's config), never from the environment.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, makeContinueAsNewFunc, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorType } from '../src/domain/errors';
 import {
@@ -39,6 +43,9 @@ const invalid = (message: string) => refusal(ErrorType.InvalidRequest, message);
 const needIncident = (incidentId: unknown) => {
   if (typeof incidentId !== 'string' || !incidentId.trim()) throw invalid('incidentId is required');
 };
+const queueProblem = (queue: unknown) => {
+  if (queue !== undefined && (typeof queue !== 'string' || !queue.trim())) throw invalid('guardTaskQueue must name a task queue');
+};
 
 export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetGuardView> {
   const budget = new FleetBudget(input.group, input.limits, input.desiredCapacity, input.carried?.state);
@@ -46,6 +53,9 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
   const continueAfter = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AFTER_EVENTS;
   /** Set by every handler: the main loop looks for waiters to grant. */
   let changed = true;
+  /** The guards' task queue as the latest request named it (requests from earlier versions name none). */
+  let home: string | undefined;
+  const heard = (queue: string | undefined) => { if (queue) home = queue; };
   const view = (): FleetGuardView => {
     const now = clock();
     return { ...budget.snapshot(now), usage: budget.usage(now), run };
@@ -53,10 +63,12 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
 
   setHandler(reserveContainmentUpdate, (req: ReserveContainment) => {
     changed = true;
+    heard(req.guardTaskQueue);
     return budget.reserve(req, clock());
   }, {
     validator: (req: ReserveContainment) => {
       needIncident(req.incidentId);
+      queueProblem(req.guardTaskQueue);
       if (!Number.isInteger(req.desiredCapacity) || req.desiredCapacity < 0) throw invalid(`desiredCapacity must be a whole number ≥ 0, got ${req.desiredCapacity}`);
       const problem = req.limits ? limitsProblem(req.limits) : 'limits are required';
       if (problem) throw invalid(problem);
@@ -64,10 +76,12 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
   });
   setHandler(overrideContainmentUpdate, (req: OverrideContainment) => {
     changed = true;
+    heard(req.guardTaskQueue);
     return budget.override(req, clock());
   }, {
     validator: (req: OverrideContainment) => {
       needIncident(req.incidentId);
+      queueProblem(req.guardTaskQueue);
       if (!req.by?.trim() || !req.reason?.trim()) throw invalid('an override names the operator who approved it and their reason');
     },
   });
@@ -94,7 +108,9 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
       await Promise.all(granted.map(tell));
     }
   };
-  const tooLong = () => workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested;
+  // From the input, not workflowInfo(): the queue a worker polls is not part of history (a replay runs on its own).
+  const elsewhere = () => home !== undefined && home !== input.taskQueue;
+  const tooLong = () => workflowInfo().historyLength > continueAfter || workflowInfo().continueAsNewSuggested || elsewhere();
 
   for (;;) {
     await grantWaiters();
@@ -118,6 +134,11 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
   // Every handler finished and every grant told before the state moves to the next run.
   await condition(allHandlersFinished);
   await grantWaiters();
+  const next: FleetGuardInput = { ...input, carried: { state: budget.snapshot(clock()), run } };
+  if (elsewhere()) {
+    log.info('fleet guard moving to the guards\' task queue', { guardId: input.guardId, run, from: input.taskQueue ?? 'the incidents\' queue', to: home });
+    return makeContinueAsNewFunc<typeof fleetGuardWorkflow>({ taskQueue: home })({ ...next, taskQueue: home });
+  }
   log.info('fleet guard continuing as new to keep history small', { guardId: input.guardId, run });
-  return continueAsNew<typeof fleetGuardWorkflow>({ ...input, carried: { state: budget.snapshot(clock()), run } });
+  return continueAsNew<typeof fleetGuardWorkflow>(next);
 }

@@ -8,7 +8,8 @@
  * Deterministic: all side effects are activities; time comes from the workflow clock. The
  * quarantine chain runs as local activities: it is latency-critical and every step is idempotent,
  * so re-running a step after a lost workflow task is safe. The chain runs inside a reservation
- * from the group's fleet guard (runbook/fleet-steps.ts, regular activities: they call Temporal).
+ * from the group's fleet guard (runbook/fleet-steps.ts: asked by a local activity beside the
+ * chain's first steps as soon as containment is approved, returned by a regular activity).
  * Snapshots and memory start inside the chain (before isolation) and finish beside it
  * (runbook/forensics-steps.ts `startInChain`). Every evidence chain head an activity returns or
  * the API signals is kept as an anchor (runbook/evidence-anchors.ts, `evidenceHeadsQuery`) and

@@ -45,7 +45,7 @@ export async function startWorkerService(config: Config, temporalAddress: string
   const metrics = createWorkerMetrics();
   const accounts = accountRouterFor(config, aws);
   const worker = await createCordonWorker({
-    connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, metrics,
+    connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, fleetGuardTaskQueue: config.CORDON_FLEET_GUARD_TASK_QUEUE, metrics,
     identity: `cordon-worker@${os.hostname()}:${process.pid}`,
     workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
     fleet: { limits: { maxConcurrent: config.CORDON_FLEET_MAX_CONCURRENT, maxPercent: config.CORDON_FLEET_MAX_PERCENT, windowMinutes: config.CORDON_FLEET_WINDOW_MINUTES } },

@@ -170,6 +170,8 @@ export const configSchema = z.object({
   CORDON_FLEET_MAX_PERCENT: z.coerce.number().gt(0).max(100).default(34),
   /** The sliding window, in minutes, of CORDON_FLEET_MAX_PERCENT (0: no window limit). */
   CORDON_FLEET_WINDOW_MINUTES: z.coerce.number().min(0).default(60),
+  /** The guards' own task queue, polled by every worker beside CORDON_TASK_QUEUE (default `<CORDON_TASK_QUEUE>-fleet-guard`). */
+  CORDON_FLEET_GUARD_TASK_QUEUE: optionalString,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -197,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (c.CORDON_NOTIFY_SMTP_URL && !c.CORDON_NOTIFY_EMAIL_FROM) throw new ConfigError(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
   if (c.CORDON_ACCOUNTS && c.CORDON_ACCOUNTS_FILE) throw new ConfigError(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
   if (c.CORDON_EVIDENCE_STORE === 's3' && !c.CORDON_EVIDENCE_BUCKET) throw new ConfigError(['CORDON_EVIDENCE_BUCKET: required when CORDON_EVIDENCE_STORE=s3']);
+  // Guards polled from the incidents' queue could be starved of workflow-task slots (src/bootstrap/create-worker.ts).
+  if (c.CORDON_FLEET_GUARD_TASK_QUEUE === c.CORDON_TASK_QUEUE) throw new ConfigError(['CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)']);
   return c;
 }
 

@@ -12,10 +12,10 @@
  *   alone approves the next gate, and the page follows it.
  * Screenshots go to test-artifacts/ (and docs/ with CORDON_WRITE_SCREENSHOTS=1).
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
-import { createCordonWorker } from '../../src/bootstrap/create-worker';
+import { createCordonWorker, type CordonWorker } from '../../src/bootstrap/create-worker';
 import { artifactsDir, horizontalOverflow, launchChromium, screenshot, seriousA11yViolations, signIn } from '../helpers/browser';
 import { eventually, startStack, UNBOUNDED_FLEET, type Stack } from '../helpers/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
@@ -25,7 +25,7 @@ let fleet: DemoFleet;
 let browser: Browser;
 let baseUrl: string;
 let hook: WebhookReceiver;
-let worker: Worker;
+let worker: CordonWorker;
 let running: Promise<void>;
 let connection: NativeConnection;
 let incidentId: string;

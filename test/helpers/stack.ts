@@ -3,7 +3,7 @@
  * ports (each test file its own), a worker, the API in process. Torn down completely.
  */
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,7 @@ import { policyFor } from '../../src/policy/runbook-policy';
 import { IncidentService } from '../../src/temporal/incident-service';
 import { builtInRunbooksDir, pin, RunbookLibrary } from '../../src/runbooks/runbook-library';
 import { NotificationService } from '../../src/temporal/regulator-notification-service';
-import { createCordonWorker } from '../../src/bootstrap/create-worker';
+import { createCordonWorker, type CordonWorker } from '../../src/bootstrap/create-worker';
 import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { FleetLimits } from '../../workflows/fleet/types';
 import type { RunbookPolicy } from '../../src/domain/runbook-policy';
@@ -52,8 +52,8 @@ export interface Stack {
   incidents: IncidentService;
   api: FastifyInstance;
   tokens: Record<string, string>;
-  /** `extra` reaches Worker.create (e.g. interceptors, a short shutdownGraceTime). */
-  startWorker(extra?: Partial<WorkerOptions>): Promise<Worker>;
+  /** `extra` reaches the incident worker's Worker.create (e.g. interceptors, slots, a short shutdownGraceTime). */
+  startWorker(extra?: Partial<WorkerOptions>): Promise<CordonWorker>;
   stopWorker(): Promise<void>;
   teardown(): Promise<void>;
 }
@@ -118,7 +118,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true,
   });
 
-  let worker: Worker | undefined;
+  let worker: CordonWorker | undefined;
   let running: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
   const stack: Stack = {

@@ -7,13 +7,13 @@
  * the policy's contacts through the configured webhook, and the runbook still finishes and says
  * what was not done.
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import path from 'node:path';
 import type { GatePolicy } from '../../src/domain/gate';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import { LocalWormStore } from '../../src/evidence/local-worm-store';
 import type { DemoFleet } from '../../src/local/demo-fleet';
-import { createCordonWorker } from '../../src/bootstrap/create-worker';
+import { createCordonWorker, type CordonWorker } from '../../src/bootstrap/create-worker';
 import { autoPolicy, freshFleet, openIncident, runbookFinished, settled, stepStatus } from '../helpers/containment';
 import { seeded, startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy';
 import { REGION, UNBOUNDED_FLEET, eventually, startStack, type Stack } from '../helpers/stack';
@@ -25,7 +25,7 @@ let fleet: DemoFleet;
 let proxy: FaultProxy;
 let aws: AwsClients;
 let connection: NativeConnection;
-let worker: Worker;
+let worker: CordonWorker;
 let running: Promise<void>;
 let hook: WebhookReceiver;
 let smtp: SmtpReceiver;

@@ -104,3 +104,15 @@ test('organisation: every problem in the document is named by its path; both sou
   expect(problems({ CORDON_ACCOUNTS: '{}', CORDON_ACCOUNTS_FILE: path.join(dir, 'accounts.json') })).toEqual(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('fleet guards\' task queue: unset by default (workers use <queue>-fleet-guard); the incidents\' queue itself is refused', () => {
+  expect(loadConfig({}).CORDON_FLEET_GUARD_TASK_QUEUE).toBeUndefined();
+  expect(loadConfig({ CORDON_FLEET_GUARD_TASK_QUEUE: 'cordon-guards' }).CORDON_FLEET_GUARD_TASK_QUEUE).toBe('cordon-guards');
+  let error: ConfigError | undefined;
+  try {
+    loadConfig({ CORDON_TASK_QUEUE: 'runbooks', CORDON_FLEET_GUARD_TASK_QUEUE: 'runbooks' });
+  } catch (err) {
+    error = err as ConfigError;
+  }
+  expect(error!.problems).toEqual(['CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)']);
+});

@@ -96,6 +96,8 @@ export interface ReserveContainment {
   desiredCapacity: number;
   /** The worker's configured budget (the guard applies the latest it was sent). */
   limits: FleetLimits;
+  /** The task queue the asking worker runs guards on: a guard running on another one moves there. */
+  guardTaskQueue?: string;
 }
 
 export type ReserveAnswer =
@@ -107,6 +109,8 @@ export interface OverrideContainment {
   incidentId: string;
   by: string;
   reason: string;
+  /** As in ReserveContainment. */
+  guardTaskQueue?: string;
 }
 
 export interface OverrideAnswer {
@@ -139,6 +143,8 @@ export interface FleetGuardInput {
   group: FleetGroupRef;
   limits: FleetLimits;
   desiredCapacity: number;
+  /** The task queue this run was started on (absent: the incidents' queue, where earlier versions started guards). */
+  taskQueue?: string;
   /** Continue-as-new once history passes this many events (default 2000). */
   continueAsNewAfterEvents?: number;
   /** What the previous run handed over at continue-as-new. */

@@ -1,24 +1,27 @@
 /**
- * The runbook's two fleet-guard steps (DESIGN.md "Fleet guard"; the guard is
+ * The runbook's fleet-guard request and its two steps (DESIGN.md "Fleet guard"; the guard is
  * workflows/fleet-guard-workflow.ts):
- *   - `fleet-budget`, just before the first step that takes capacity away: asks the group's
- *     guard for a containment reservation (an activity: update-with-start). Granted → done.
- *     Over budget → the step waits for a person, awaiting approval with the guard's reason
- *     ("fleet budget exceeded (…)") and paged like any gate; it also passes by itself when the
- *     guard signals that a freed slot is now this incident's. An approver's approval holds an
- *     override reservation in the guard (the timeline says who); a reject (or closing the
- *     incident) leaves the guard's queue, and the steps that take capacity away are skipped.
+ *   - `askFleetEarly`, as soon as containment is approved: asks the group's guard for a
+ *     containment reservation (update-with-start) from a local activity, which runs beside the
+ *     chain's first steps in the same workflow task. The task is therefore not completed mid-chain,
+ *     so nothing else (e.g. the snapshot completion's DescribeSnapshots polls) is dispatched while
+ *     the instance is being isolated. While the guard answers, that task holds one of the incident
+ *     worker's workflow-task slots: the guards run on their own task queue with their own slots
+ *     (src/bootstrap/create-worker.ts), so incidents waiting for a guard never hold the slots it needs.
+ *   - `fleet-budget`, just before the first step that takes capacity away: waits for that answer.
+ *     Granted → done. Over budget → the step waits for a person, awaiting approval with the
+ *     guard's reason ("fleet budget exceeded (…)") and paged like any gate; it also passes by
+ *     itself when the guard signals that a freed slot is now this incident's. An approver's
+ *     approval holds an override reservation in the guard (the timeline says who); a reject (or
+ *     closing the incident) leaves the guard's queue, and the steps that take capacity away are skipped.
  *   - `fleet-release`, after the final tags: returns whatever the pass holds, whether the chain
  *     succeeded, failed or was skipped, so a reservation never outlives its containment.
+ * Override and release are regular activities (off the chain's critical path).
  * Invariants: plan mode (`dryRun`) and instances outside a group never reach the guard; the
- * guard keys reservations by incident id, so a retried activity or a replayed workflow never
- * takes two; a grant signal counts only for the ticket this pass was given.
- * The request is sent as soon as containment is approved (`askFleetEarly`), so the guard's answer
- * travels while the chain's first steps run and `fleet-budget` usually finds it waiting.
- * patched('fleet-guard'): incidents opened before the guard replay without asking it;
- * patched('fleet-ask-early'): those that asked at the step replay asking there.
+ * guard keys reservations by incident id, so a re-run local activity, a retried activity or a
+ * replayed workflow never takes two; a grant signal counts only for the ticket this pass was given.
  */
-import { patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CordonActivities } from '../../activities';
 import { profiles } from '../activity-profiles';
 import { fleetReservationGrantedSignal, type FleetGrant, type ReserveAnswer } from '../definitions';
@@ -29,13 +32,15 @@ import { flushAudit } from './audit-flush';
 import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';
 
 const guard = proxyActivities<CordonActivities>(profiles.fleetGuard);
+/** The early request, beside the chain's local activities (longer retry backoffs become workflow timers). */
+const guardBesideChain = proxyLocalActivities<CordonActivities>({ ...profiles.fleetGuard, localRetryThreshold: '10s' });
 const nowIso = (): string => new Date().toISOString();
 const STEP = 'fleet-budget';
 
 /** What one pass of the runbook holds at its group's guard. */
 export interface FleetHold {
   group: FleetGroupRef;
-  /** The reservation request sent early (askFleetEarly), awaited by the step. */
+  /** The reservation request sent early (askFleetEarly, a local activity), awaited by the step. */
   asked?: Promise<ReserveAnswer>;
   /** The ticket the guard gave this pass's request (a grant signal must name it). */
   ticket?: number;
@@ -120,9 +125,12 @@ function groupOf(ctx: RunContext): FleetGroupRef | undefined {
 /** Right after containment is approved: send the reservation request, so its answer overlaps the chain's first steps. */
 export function askFleetEarly(ctx: RunContext): void {
   const ref = groupOf(ctx);
+  // patched(): incidents opened before the guard, or that asked at the step, replay as they ran.
   if (!ref || ctx.facts.fleet?.asked || !patched('fleet-ask-early') || !patched('fleet-guard')) return;
   const hold = listen(ctx, ref);
-  hold.asked = guard.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: ctx.facts.target!.autoScalingGroup!.desiredCapacity });
+  // patched(): incidents that asked early by a regular activity replay asking so.
+  const ask = patched('fleet-ask-local') ? guardBesideChain : guard;
+  hold.asked = ask.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: ctx.facts.target!.autoScalingGroup!.desiredCapacity });
   // Awaited by the step; a failure is handled there, never as an unhandled rejection.
   hold.asked.catch(() => undefined);
 }

@@ -5,9 +5,9 @@
  * groups → isolate → cut credentials (→ gated revoke of older sessions) → final tags → return the
  * fleet reservation; then recovery: gate → verify the replacement (→ gated instance refresh when
  * the image is suspect).
- * Fleet guard (fleet-steps.ts): the reservation is asked for just before the first step that takes
- * capacity away — leave the group, or isolate when isolation goes first — and returned after the
- * final tags, so every step that takes capacity away runs inside it.
+ * Fleet guard (fleet-steps.ts): the reservation is awaited (`fleet-budget`) just before the first
+ * step that takes capacity away — leave the group, or isolate when isolation goes first — and
+ * returned after the final tags, so every step that takes capacity away runs inside it.
  * Forensics slots: snapshots start right after evidence protection (§1.2 step 8: no network
  * needed, so the earliest point-in-time copy); console output and, when the policy switches it
  * on, memory through SSM sit just before isolation (step 7: volatile, the agent still reaches
