@@ -1,11 +1,15 @@
 /**
- * Containment latency: alert accepted → instance isolated, Cordon (API → Temporal → worker →
- * the quarantine chain: local activities, plus the two forensics captures that AWS.md §1.2 puts
- * before isolation) beside the floor — the same AWS calls and evidence writes, made directly by
- * a plain loop over the same activity functions, with no API and no Temporal. Runs alternate
- * (floor, Cordon, floor, …) on fresh members of the demo group, so both see the same moto.
- * "Isolated" is the instant the isolateNetwork call returns (observed by an activity
- * interceptor in the worker); the clock starts just before the alert is POSTed.
+ * Containment latency: alert accepted → instance isolated, Cordon (API → Temporal → worker: the
+ * original state described by a regular activity, then the quarantine chain as local activities in
+ * one workflow task, with CreateSnapshots issued in it and the fleet guard's reservation asked by a
+ * local activity beside its first steps) beside the floor — the same AWS calls and evidence writes,
+ * made directly by a plain loop over the same activity functions, with no API, no Temporal and
+ * so no fleet guard. Runs alternate (floor, Cordon, floor, …) on fresh members of the demo group,
+ * so both see the same moto. "Isolated" is the instant the isolateNetwork call returns (observed
+ * by an activity interceptor in the worker); the clock starts just before the alert is POSTed.
+ * moto's cost grows with the group (106 members at 50 incidents): DescribeSnapshots, called once
+ * before isolation on each side (startSnapshots' check for snapshots already taken), is several
+ * times slower at 106 members than at 3; CreateSnapshots stays at a few tens of ms.
  */
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { performance } from 'node:perf_hooks';
@@ -66,9 +70,9 @@ function observe(clock: ActivityClock): ActivityInterceptorsFactory {
  * The floor: the quarantine chain up to isolation, as a plain script over the same activity
  * functions. The runbook issues CreateSnapshots inside the chain right after evidence protection
  * (startSnapshots, §1.2), and requests the snapshot completion and console output beside the
- * chain, which the worker's local-activity dispatch runs just after isolation (measured: they
- * start once isolateNetwork has returned); the floor makes the same calls in that order.
- * Returns when isolated, with the captures still to await.
+ * chain; those regular activities are dispatched when the chain's workflow task completes, after
+ * isolation (unless the chain outlasts the task's 8 s heartbeat); the floor makes the same calls
+ * in that order. Returns when isolated, with the captures still to await.
  */
 async function directChain(servers: BenchServers, instanceId: string): Promise<{ isolatedAt: number; rest: Promise<unknown> }> {
   const acts = createActivities(servers.activityDeps);
