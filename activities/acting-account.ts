@@ -16,7 +16,9 @@ import { ErrorType } from '../src/domain/errors';
 import type { ResourceRef } from '../src/domain/incident';
 
 /** Every AWS activity's input may carry the incident's resource: where it acts. */
-export interface InAccount { resource?: ResourceRef }
+export interface InAccount {
+  resource?: ResourceRef;
+}
 
 export interface AccountAccess {
   /** The worker's own clients (default credential chain, AWS_REGION). */
@@ -35,7 +37,8 @@ function servedWorkflow(): string {
 
 export async function actingClients(access: AccountAccess, input: InAccount): Promise<ActingClients> {
   const { home, router } = access;
-  if (!router || !input.resource) return { aws: home, account: input.resource?.account ?? '', region: home.region, via: 'default credential chain' };
+  if (!router || !input.resource)
+    return { aws: home, account: input.resource?.account ?? '', region: home.region, via: 'default credential chain' };
   const workflowId = servedWorkflow();
   try {
     return await router.clientsFor(input.resource, { name: workflowId, tags: { 'cordon:incident': workflowId } });

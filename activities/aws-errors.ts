@@ -7,14 +7,20 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { ErrorType } from '../src/domain/errors';
 
 interface SdkError {
-  name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string;
+  name?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $fault?: string;
   /** The raw answer (the SDK attaches it to errors it could not deserialise). */
   $response?: { headers?: Record<string, string | undefined> };
 }
 
-const unauthorized = /^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AuthFailure|InvalidClientTokenId|ExpiredToken|UnrecognizedClientException)$/;
+const unauthorized =
+  /^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AuthFailure|InvalidClientTokenId|ExpiredToken|UnrecognizedClientException)$/;
 const notFound = /(NotFound|NoSuchEntity|NoSuchBucket|DoesNotExist|Malformed)/;
-const throttled = /^(Throttling|ThrottlingException|RequestLimitExceeded|TooManyRequestsException|SlowDown|RequestThrottled|ResourceContention|ScalingActivityInProgress|ServiceUnavailable|InternalError|InternalFailure)/;
+const throttled =
+  /^(Throttling|ThrottlingException|RequestLimitExceeded|TooManyRequestsException|SlowDown|RequestThrottled|ResourceContention|ScalingActivityInProgress|ServiceUnavailable|InternalError|InternalFailure)/;
 
 export function errorCode(err: unknown): string {
   const e = err as SdkError;
@@ -45,7 +51,10 @@ export function rethrowAws(err: unknown, what: string): never {
   const message = `${what} failed: ${code}: ${e?.message ?? String(err)}`;
   if (throttled.test(code) || status >= 500 || status === 429 || status === 0) throw err;
   if (unauthorized.test(code) || status === 401 || status === 403) {
-    throw ApplicationFailure.nonRetryable(`${message} — Cordon's AWS role lacks permission; grant it and retry the step`, ErrorType.AwsUnauthorized);
+    throw ApplicationFailure.nonRetryable(
+      `${message} — Cordon's AWS role lacks permission; grant it and retry the step`,
+      ErrorType.AwsUnauthorized,
+    );
   }
   if (notFound.test(code)) throw ApplicationFailure.nonRetryable(message, ErrorType.TargetNotFound);
   throw ApplicationFailure.nonRetryable(message, ErrorType.AwsPermanent);

@@ -14,8 +14,13 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailed
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../src/domain/errors';
 import {
-  overrideContainmentUpdate, releaseContainmentUpdate, reserveContainmentUpdate,
-  type FleetGuardInput, type OverrideAnswer, type ReleaseAnswer, type ReserveAnswer,
+  overrideContainmentUpdate,
+  releaseContainmentUpdate,
+  reserveContainmentUpdate,
+  type FleetGuardInput,
+  type OverrideAnswer,
+  type ReleaseAnswer,
+  type ReserveAnswer,
 } from '../workflows/definitions';
 import { fleetGuardId, type FleetGroupRef, type FleetLimits } from '../workflows/fleet/types';
 
@@ -28,12 +33,24 @@ export interface FleetGuardDeps {
   continueAsNewAfterEvents?: number;
 }
 
-export interface FleetRequestBase { group: FleetGroupRef; incidentId: string }
-export interface ReserveInput extends FleetRequestBase { desiredCapacity: number }
-export interface OverrideInput extends FleetRequestBase { by: string; reason: string }
+export interface FleetRequestBase {
+  group: FleetGroupRef;
+  incidentId: string;
+}
+export interface ReserveInput extends FleetRequestBase {
+  desiredCapacity: number;
+}
+export interface OverrideInput extends FleetRequestBase {
+  by: string;
+  reason: string;
+}
 
 function configured(deps: FleetGuardDeps | undefined): FleetGuardDeps {
-  if (!deps) throw ApplicationFailure.nonRetryable('this worker has no Temporal client for the fleet guard (ActivityDeps.fleetGuard)', ErrorType.FleetGuardUnavailable);
+  if (!deps)
+    throw ApplicationFailure.nonRetryable(
+      'this worker has no Temporal client for the fleet guard (ActivityDeps.fleetGuard)',
+      ErrorType.FleetGuardUnavailable,
+    );
   return deps;
 }
 
@@ -43,7 +60,10 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
-      throw ApplicationFailure.nonRetryable(`the fleet guard refused: ${(err.cause as Error | undefined)?.message ?? err.message}`, ErrorType.InvalidRequest);
+      throw ApplicationFailure.nonRetryable(
+        `the fleet guard refused: ${(err.cause as Error | undefined)?.message ?? err.message}`,
+        ErrorType.InvalidRequest,
+      );
     }
     throw err;
   }
@@ -51,32 +71,50 @@ async function guarded<T>(call: () => Promise<T>): Promise<T> {
 
 function startGuard(deps: FleetGuardDeps, group: FleetGroupRef, desiredCapacity: number) {
   const guardId = fleetGuardId(group);
-  const input: FleetGuardInput = { guardId, group, limits: deps.limits, desiredCapacity, taskQueue: deps.taskQueue, continueAsNewAfterEvents: deps.continueAsNewAfterEvents };
+  const input: FleetGuardInput = {
+    guardId,
+    group,
+    limits: deps.limits,
+    desiredCapacity,
+    taskQueue: deps.taskQueue,
+    continueAsNewAfterEvents: deps.continueAsNewAfterEvents,
+  };
   return new WithStartWorkflowOperation('fleetGuardWorkflow', {
-    workflowId: guardId, taskQueue: deps.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowId: guardId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
   });
 }
 
 export async function reserveContainment(deps: FleetGuardDeps | undefined, input: ReserveInput): Promise<ReserveAnswer> {
   const d = configured(deps);
-  return guarded(() => d.client.workflow.executeUpdateWithStart(reserveContainmentUpdate, {
-    args: [{ incidentId: input.incidentId, desiredCapacity: input.desiredCapacity, limits: d.limits, guardTaskQueue: d.taskQueue }],
-    startWorkflowOperation: startGuard(d, input.group, input.desiredCapacity),
-  }));
+  return guarded(() =>
+    d.client.workflow.executeUpdateWithStart(reserveContainmentUpdate, {
+      args: [{ incidentId: input.incidentId, desiredCapacity: input.desiredCapacity, limits: d.limits, guardTaskQueue: d.taskQueue }],
+      startWorkflowOperation: startGuard(d, input.group, input.desiredCapacity),
+    }),
+  );
 }
 
 export async function overrideContainment(deps: FleetGuardDeps | undefined, input: OverrideInput): Promise<OverrideAnswer> {
   const d = configured(deps);
-  return guarded(() => d.client.workflow.executeUpdateWithStart(overrideContainmentUpdate, {
-    args: [{ incidentId: input.incidentId, by: input.by, reason: input.reason, guardTaskQueue: d.taskQueue }],
-    startWorkflowOperation: startGuard(d, input.group, 0),
-  }));
+  return guarded(() =>
+    d.client.workflow.executeUpdateWithStart(overrideContainmentUpdate, {
+      args: [{ incidentId: input.incidentId, by: input.by, reason: input.reason, guardTaskQueue: d.taskQueue }],
+      startWorkflowOperation: startGuard(d, input.group, 0),
+    }),
+  );
 }
 
 export async function releaseContainment(deps: FleetGuardDeps | undefined, input: FleetRequestBase): Promise<ReleaseAnswer> {
   const d = configured(deps);
   try {
-    return await guarded(() => d.client.workflow.getHandle(fleetGuardId(input.group)).executeUpdate(releaseContainmentUpdate, { args: [{ incidentId: input.incidentId }] }));
+    return await guarded(() =>
+      d.client.workflow
+        .getHandle(fleetGuardId(input.group))
+        .executeUpdate(releaseContainmentUpdate, { args: [{ incidentId: input.incidentId }] }),
+    );
   } catch (err) {
     // No guard (it ended empty): the incident holds nothing there.
     if (err instanceof WorkflowNotFoundError) return { released: 'nothing' };

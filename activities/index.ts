@@ -28,7 +28,15 @@ import os from 'node:os';
 import type { EvidenceStore } from '../src/evidence/store';
 import { actingClients, type InAccount } from './acting-account';
 import { createForensicsActivities, type MemoryCaptureConfig } from './forensics';
-import { overrideContainment, releaseContainment, reserveContainment, type FleetGuardDeps, type FleetRequestBase, type OverrideInput, type ReserveInput } from './fleet-guard';
+import {
+  overrideContainment,
+  releaseContainment,
+  reserveContainment,
+  type FleetGuardDeps,
+  type FleetRequestBase,
+  type OverrideInput,
+  type ReserveInput,
+} from './fleet-guard';
 
 export { describeTarget } from './containment/describe-target';
 export { isolateNetwork, isolationGroupName, untrackGroupName, type IsolateNetworkInput } from './containment/isolate-network';
@@ -69,29 +77,70 @@ export function createActivities(deps: ActivityDeps) {
   /** The clients of the account and region the input's resource is in. */
   const at = async (input: InAccount) => (await actingClients(access, input)).aws;
   return {
-    async describeTarget(resource: ResourceRef) { return describeTarget(await at({ resource }), resource); },
-    async markInstance(input: MarkInstanceInput & InAccount) { return markInstance(await at(input), input); },
-    async protectEvidence(input: ProtectEvidenceInput & InAccount) { return protectEvidence(await at(input), input); },
-    async protectFromScaleIn(input: GroupMemberInput & InAccount) { return protectFromScaleIn(await at(input), input); },
-    async gatherImageCandidates(input: GatherCandidatesInput & InAccount) { return gatherImageCandidates(await at(input), config, input); },
-    async pointGroupAtImage(input: PointGroupInput & InAccount) { return pointGroupAtImage(await at(input), input); },
-    async leaveAutoScalingGroup(input: LeaveGroupInput & InAccount) { return leaveAutoScalingGroup(await at(input), input); },
-    async deregisterFromTargetGroups(input: DeregisterTargetsInput & InAccount) { return deregisterFromTargetGroups(await at(input), input); },
-    async isolateNetwork(input: IsolateNetworkInput & InAccount) { return isolateNetwork(await at(input), input); },
-    async cutCredentials(input: CutCredentialsInput & InAccount) { return cutCredentials(await at(input), input); },
-    async revokeOlderSessions(input: RevokeSessionsInput & InAccount) { return revokeOlderSessions(await at(input), input); },
-    async describeReplacement(input: ReplacementStatusInput & InAccount) { return describeReplacement(await at(input), input); },
-    async restoreGroupLaunchTemplate(input: RestoreGroupInput & InAccount) { return restoreGroupLaunchTemplate(await at(input), input); },
-    async startInstanceRefresh(input: InstanceRefreshInput & InAccount) { return startInstanceRefresh(await at(input), input); },
-    async notifyPeople(notice: PeopleNotice) { return notifyPeople(deps.people, notice); },
-    async reserveContainment(input: ReserveInput) { return reserveContainment(deps.fleetGuard, input); },
-    async overrideContainment(input: OverrideInput) { return overrideContainment(deps.fleetGuard, input); },
-    async releaseContainment(input: FleetRequestBase) { return releaseContainment(deps.fleetGuard, input); },
+    async describeTarget(resource: ResourceRef) {
+      return describeTarget(await at({ resource }), resource);
+    },
+    async markInstance(input: MarkInstanceInput & InAccount) {
+      return markInstance(await at(input), input);
+    },
+    async protectEvidence(input: ProtectEvidenceInput & InAccount) {
+      return protectEvidence(await at(input), input);
+    },
+    async protectFromScaleIn(input: GroupMemberInput & InAccount) {
+      return protectFromScaleIn(await at(input), input);
+    },
+    async gatherImageCandidates(input: GatherCandidatesInput & InAccount) {
+      return gatherImageCandidates(await at(input), config, input);
+    },
+    async pointGroupAtImage(input: PointGroupInput & InAccount) {
+      return pointGroupAtImage(await at(input), input);
+    },
+    async leaveAutoScalingGroup(input: LeaveGroupInput & InAccount) {
+      return leaveAutoScalingGroup(await at(input), input);
+    },
+    async deregisterFromTargetGroups(input: DeregisterTargetsInput & InAccount) {
+      return deregisterFromTargetGroups(await at(input), input);
+    },
+    async isolateNetwork(input: IsolateNetworkInput & InAccount) {
+      return isolateNetwork(await at(input), input);
+    },
+    async cutCredentials(input: CutCredentialsInput & InAccount) {
+      return cutCredentials(await at(input), input);
+    },
+    async revokeOlderSessions(input: RevokeSessionsInput & InAccount) {
+      return revokeOlderSessions(await at(input), input);
+    },
+    async describeReplacement(input: ReplacementStatusInput & InAccount) {
+      return describeReplacement(await at(input), input);
+    },
+    async restoreGroupLaunchTemplate(input: RestoreGroupInput & InAccount) {
+      return restoreGroupLaunchTemplate(await at(input), input);
+    },
+    async startInstanceRefresh(input: InstanceRefreshInput & InAccount) {
+      return startInstanceRefresh(await at(input), input);
+    },
+    async notifyPeople(notice: PeopleNotice) {
+      return notifyPeople(deps.people, notice);
+    },
+    async reserveContainment(input: ReserveInput) {
+      return reserveContainment(deps.fleetGuard, input);
+    },
+    async overrideContainment(input: OverrideInput) {
+      return overrideContainment(deps.fleetGuard, input);
+    },
+    async releaseContainment(input: FleetRequestBase) {
+      return releaseContainment(deps.fleetGuard, input);
+    },
     ...createBreachActivities(deps.breach, deps.people, config.dataTagPrefix, deps.evidence?.store),
-    ...createForensicsActivities(deps.evidence && {
-      access, store: deps.evidence.store, memory: deps.evidence.memory, forensicAccount: deps.accounts?.organisation.forensicAccount,
-      collector: deps.evidence.collector ?? `cordon-worker@${os.hostname()}:${process.pid}`,
-    }),
+    ...createForensicsActivities(
+      deps.evidence && {
+        access,
+        store: deps.evidence.store,
+        memory: deps.evidence.memory,
+        forensicAccount: deps.accounts?.organisation.forensicAccount,
+        collector: deps.evidence.collector ?? `cordon-worker@${os.hostname()}:${process.pid}`,
+      },
+    ),
   };
 }
 

@@ -9,7 +9,10 @@ import { awsCall } from './aws-errors';
 export class PlanRecorder {
   readonly calls: PlannedCall[] = [];
 
-  constructor(private readonly step: string, readonly dryRun: boolean) {}
+  constructor(
+    private readonly step: string,
+    readonly dryRun: boolean,
+  ) {}
 
   /** Records the mutation; makes it only outside plan mode. Returns undefined in plan mode. */
   async act<T>(service: PlannedCall['service'], operation: string, input: object, fn: () => Promise<T>): Promise<T | undefined> {
@@ -17,7 +20,9 @@ export class PlanRecorder {
     return this.dryRun ? undefined : awsCall(operation, fn);
   }
 
-  get changed(): boolean { return this.calls.length > 0; }
+  get changed(): boolean {
+    return this.calls.length > 0;
+  }
 
   /** The step's outcome; the summary switches tense in plan mode. */
   outcome(did: string, wouldDo: string, nothing: string): StepOutcome {

@@ -22,7 +22,13 @@ import type { RunbookPolicy } from '../src/domain/runbook-policy';
 import { BENCH_ACCOUNT, BENCH_REGION, startBenchServers, type BenchServers } from './servers';
 import { mean, percentile, round, type BenchReport } from './stats';
 
-const approve: GatePolicy = { mode: 'approve', approverRoles: ['approver'], forbidSelfApproval: false, timeoutMinutes: 600, onTimeout: 'escalate' };
+const approve: GatePolicy = {
+  mode: 'approve',
+  approverRoles: ['approver'],
+  forbidSelfApproval: false,
+  timeoutMinutes: 600,
+  onTimeout: 'escalate',
+};
 /** Contain at once; stop at the replacement gate so no recovery work overlaps the next sample. */
 const benchPolicy: RunbookPolicy = { ...defaultPolicies.critical, replace: approve };
 
@@ -37,14 +43,19 @@ class ActivityClock {
     if (!this.marks.has(key)) this.marks.set(key, now);
     this.waiters.get(key)?.(now);
   }
-  at(instanceId: string, mark: Mark): number | undefined { return this.marks.get(`${instanceId}/${mark}`); }
+  at(instanceId: string, mark: Mark): number | undefined {
+    return this.marks.get(`${instanceId}/${mark}`);
+  }
   wait(instanceId: string, mark: Mark, timeoutMs = 60000): Promise<number> {
     const key = `${instanceId}/${mark}`;
     const known = this.marks.get(key);
     if (known !== undefined) return Promise.resolve(known);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${mark} for ${instanceId} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.set(key, (t) => { clearTimeout(timer); resolve(t); });
+      this.waiters.set(key, (t) => {
+        clearTimeout(timer);
+        resolve(t);
+      });
     });
   }
 }
@@ -81,21 +92,43 @@ async function directChain(servers: BenchServers, instanceId: string): Promise<{
   const target = await acts.describeTarget({ account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId });
   await acts.markInstance({ ...base, step: 'tag-containing', incidentId, status: 'containing' });
   await acts.protectEvidence(base);
-  const started = await acts.startSnapshots({ incidentId, instanceId, requestedBy: 'floor', volumes: target.volumes.map((v) => ({ volumeId: v.volumeId, deviceName: v.deviceName })) });
+  const started = await acts.startSnapshots({
+    incidentId,
+    instanceId,
+    requestedBy: 'floor',
+    volumes: target.volumes.map((v) => ({ volumeId: v.volumeId, deviceName: v.deviceName })),
+  });
   await acts.protectFromScaleIn(base);
   const group = target.autoScalingGroup!;
   const gathered = await acts.gatherImageCandidates({ launchTemplateId: group.launchTemplate!.id });
   const choice = selectKnownGoodImage(gathered.candidates, {
-    verifiedTag: gathered.verifiedImageTag, allowlist: gathered.allowlist, lookbackHours: gathered.lookbackHours,
-    firstSeen: new Date().toISOString(), suspectImageId: target.imageId, trustSuspectImage: false,
+    verifiedTag: gathered.verifiedImageTag,
+    allowlist: gathered.allowlist,
+    lookbackHours: gathered.lookbackHours,
+    firstSeen: new Date().toISOString(),
+    suspectImageId: target.imageId,
+    trustSuspectImage: false,
   });
   if (choice.kind !== 'chosen') throw new Error(`floor: ${choice.reason}`);
-  await acts.pointGroupAtImage({ incidentId, groupName: group.name, launchTemplateId: group.launchTemplate!.id, sourceVersion: group.launchTemplate!.version, imageId: choice.imageId, dryRun: false });
+  await acts.pointGroupAtImage({
+    incidentId,
+    groupName: group.name,
+    launchTemplateId: group.launchTemplate!.id,
+    sourceVersion: group.launchTemplate!.version,
+    imageId: choice.imageId,
+    dryRun: false,
+  });
   await acts.leaveAutoScalingGroup({ ...base, mode: 'detach' });
   await acts.deregisterFromTargetGroups({ ...base, targetGroupArns: target.targetGroupArns });
   await acts.isolateNetwork({ incidentId, target, dryRun: false });
   const isolatedAt = performance.now();
-  return { isolatedAt, rest: Promise.all([acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor', started }), acts.captureConsoleOutput({ incidentId, instanceId })]) };
+  return {
+    isolatedAt,
+    rest: Promise.all([
+      acts.captureSnapshots({ incidentId, instanceId, requestedBy: 'floor', started }),
+      acts.captureConsoleOutput({ incidentId, instanceId }),
+    ]),
+  };
 }
 
 /**
@@ -110,7 +143,12 @@ function freshMember(servers: BenchServers, used: Set<string>): string {
   return member;
 }
 
-interface CordonSample { total: number; accept: number; pickup: number; chain: number }
+interface CordonSample {
+  total: number;
+  accept: number;
+  pickup: number;
+  chain: number;
+}
 
 async function atReplaceGate(servers: BenchServers, incidentId: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
@@ -125,12 +163,15 @@ async function atReplaceGate(servers: BenchServers, incidentId: string): Promise
 async function viaCordon(servers: BenchServers, clock: ActivityClock, instanceId: string): Promise<CordonSample> {
   const t0 = performance.now();
   const res = await fetch(`${servers.apiUrl}/v1/alerts/generic`, {
-    method: 'POST', headers: { authorization: `Bearer ${servers.sensorToken}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${servers.sensorToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ instanceId, severity: 'critical', title: 'bench: outbound traffic to known C2' }),
   });
   const accepted = performance.now();
   if (res.status !== 202) throw new Error(`alert refused: HTTP ${res.status} ${await res.text()}`);
-  const { accepted: [first] } = (await res.json()) as { accepted: { incidentId: string }[] };
+  const {
+    accepted: [first],
+  } = (await res.json()) as { accepted: { incidentId: string }[] };
   const isolated = await clock.wait(instanceId, 'isolated');
   await clock.wait(instanceId, 'quarantined');
   // Let this incident's captures finish (it waits at the replace gate) before the next sample, as the floor awaits its own.
@@ -139,12 +180,20 @@ async function viaCordon(servers: BenchServers, clock: ActivityClock, instanceId
   return { total: isolated - t0, accept: accepted - t0, pickup: started - accepted, chain: isolated - started };
 }
 
-export interface ContainmentBenchOptions { incidents: number; warmup: number; log?: (line: string) => void }
+export interface ContainmentBenchOptions {
+  incidents: number;
+  warmup: number;
+  log?: (line: string) => void;
+}
 
 export async function runContainmentBench(opts: ContainmentBenchOptions): Promise<BenchReport> {
   const log = opts.log ?? (() => undefined);
   const clock = new ActivityClock();
-  const servers = await startBenchServers((_s: Severity) => benchPolicy, { interceptors: { activity: [observe(clock)] } }, 2 * (opts.warmup + opts.incidents));
+  const servers = await startBenchServers(
+    (_s: Severity) => benchPolicy,
+    { interceptors: { activity: [observe(clock)] } },
+    2 * (opts.warmup + opts.incidents),
+  );
   const used = new Set<string>();
   const floor: number[] = [];
   const cordon: CordonSample[] = [];
@@ -171,7 +220,14 @@ export async function runContainmentBench(opts: ContainmentBenchOptions): Promis
     await servers.teardown();
   }
   const totals = cordon.map((s) => s.total);
-  const part = (k: keyof CordonSample) => round(percentile(cordon.map((s) => s[k]), 50), 1);
+  const part = (k: keyof CordonSample) =>
+    round(
+      percentile(
+        cordon.map((s) => s[k]),
+        50,
+      ),
+      1,
+    );
   return {
     name: 'containment',
     rows: [
@@ -183,6 +239,9 @@ export async function runContainmentBench(opts: ContainmentBenchOptions): Promis
       `${opts.incidents} incidents per side (after ${opts.warmup} warm-up each), alternating with the floor on never-accused members of one demo group of ${2 * (opts.warmup + opts.incidents)}`,
       `Cordon p50 breakdown: POST → 202 ${part('accept')} ms, 202 → first activity ${part('pickup')} ms, quarantine chain ${part('chain')} ms`,
     ],
-    raw: { floorMs: floor.map((v) => round(v, 2)), cordon: cordon.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v, 2)]))) },
+    raw: {
+      floorMs: floor.map((v) => round(v, 2)),
+      cordon: cordon.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v, 2)]))),
+    },
   };
 }

@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 
 export async function startFloorServer(): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify({ logger: false, bodyLimit: 512 * 1024 });
-  app.post('/floor/:source', async (request, reply) => reply.status(202).send({ accepted: [{ source: (request.params as { source: string }).source, bytes: JSON.stringify(request.body).length }] }));
+  app.post('/floor/:source', async (request, reply) =>
+    reply
+      .status(202)
+      .send({ accepted: [{ source: (request.params as { source: string }).source, bytes: JSON.stringify(request.body).length }] }),
+  );
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }

@@ -63,7 +63,12 @@ const WORKFLOWS_PATH = process.env.BENCH_WORKFLOWS_PATH;
 
 /** Alert n: 10 instances × 20 titles, so the stream mixes repeats (same dedup key) and distinct findings. */
 function alertBody(n: number): string {
-  return JSON.stringify({ instanceId: INSTANCES[n % INSTANCE_COUNT], severity: 'high', title: `bench finding ${Math.floor(n / 10) % 20}`, description: 'synthetic load' });
+  return JSON.stringify({
+    instanceId: INSTANCES[n % INSTANCE_COUNT],
+    severity: 'high',
+    title: `bench finding ${Math.floor(n / 10) % 20}`,
+    description: 'synthetic load',
+  });
 }
 
 type Send = (n: number) => Promise<number>;
@@ -71,15 +76,26 @@ type Send = (n: number) => Promise<number>;
 function sender(baseUrl: string, pathFor: string, token: string): { send: Send; close(): void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
   const url = new URL(baseUrl);
-  const send: Send = (n) => new Promise((resolve, reject) => {
-    const body = alertBody(n);
-    const req = http.request({
-      agent, host: url.hostname, port: url.port, method: 'POST', path: pathFor,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
-    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const send: Send = (n) =>
+    new Promise((resolve, reject) => {
+      const body = alertBody(n);
+      const req = http.request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: pathFor,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   return { send, close: () => agent.destroy() };
 }
 
@@ -90,7 +106,17 @@ function percentile(sorted: number[], p: number): number {
 function row(load: string, target: IngestRow['target'], latencies: number[], accepted: number, seconds: number): IngestRow {
   const sorted = [...latencies].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { load, target, sent: latencies.length, accepted, alertsPerSecond: r(accepted / seconds), p50Ms: r(percentile(sorted, 50)), p99Ms: r(percentile(sorted, 99)), maxMs: r(sorted.at(-1) ?? NaN), signals: 0 };
+  return {
+    load,
+    target,
+    sent: latencies.length,
+    accepted,
+    alertsPerSecond: r(accepted / seconds),
+    p50Ms: r(percentile(sorted, 50)),
+    p99Ms: r(percentile(sorted, 99)),
+    maxMs: r(sorted.at(-1) ?? NaN),
+    signals: 0,
+  };
 }
 
 /** Alerts sent to each target before measuring. */
@@ -103,14 +129,16 @@ async function closedLoop(target: IngestRow['target'], send: Send, seconds: numb
   let accepted = 0;
   const end = performance.now() + seconds * 1000;
   const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      const status = await send(counter++);
-      latencies.push(performance.now() - t0);
-      if (status === 202) accepted += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const status = await send(counter++);
+        latencies.push(performance.now() - t0);
+        if (status === 202) accepted += 1;
+      }
+    }),
+  );
   return row(`max (${CONCURRENCY} concurrent)`, target, latencies, accepted, (performance.now() - start) / 1000);
 }
 
@@ -126,10 +154,12 @@ async function openLoop(target: IngestRow['target'], send: Send, rate: number, s
     const wait = scheduled - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const from = Math.min(scheduled, performance.now()); // a timer may fire a little early
-    inflight.push(send(counter++).then((status) => {
-      latencies.push(performance.now() - from);
-      if (status === 202) accepted += 1;
-    }));
+    inflight.push(
+      send(counter++).then((status) => {
+        latencies.push(performance.now() - from);
+        if (status === 202) accepted += 1;
+      }),
+    );
   }
   await Promise.all(inflight);
   return row(`${rate}/s fixed`, target, latencies, accepted, seconds);
@@ -142,15 +172,31 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const backends = await startLocalBackends(dir, REGION);
   const { moto, temporal, aws, client } = backends;
   // Real instances, so each record-only runbook describes and records a machine that exists.
-  const fleet = await seedDemoFleet(aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: INSTANCE_COUNT, groupName: 'bench' });
+  const fleet = await seedDemoFleet(aws, {
+    verifiedImageTag: 'cordon:verified',
+    dataTagPrefix: 'data:',
+    size: INSTANCE_COUNT,
+    groupName: 'bench',
+  });
   INSTANCES.push(...fleet.instanceIds);
   const taskQueue = `bench-ingest-${crypto.randomUUID()}`;
   const evidenceDir = path.join(dir, 'evidence');
   // The worker is its own process, as compose deploys it: its workflow tasks do not share the API's event loop.
-  const worker = await startWorkerProcess({
-    ...localProcessEnv({ temporalAddress: temporal.address, taskQueue, awsEndpoint: moto.endpoint, region: REGION, bundle, dataDir: dir, evidenceDir }),
-    CORDON_EVIDENCE_FSYNC: String(FSYNC),
-  }, path.join(dir, 'worker.log'));
+  const worker = await startWorkerProcess(
+    {
+      ...localProcessEnv({
+        temporalAddress: temporal.address,
+        taskQueue,
+        awsEndpoint: moto.endpoint,
+        region: REGION,
+        bundle,
+        dataDir: dir,
+        evidenceDir,
+      }),
+      CORDON_EVIDENCE_FSYNC: String(FSYNC),
+    },
+    path.join(dir, 'worker.log'),
+  );
   const policies = severityPolicies(parseSeverityModes('critical=record-only,high=record-only,medium=record-only,low=record-only'));
   const incidents = new IncidentService(client, taskQueue, (s) => policies[s]);
   // Every signal-with-start the API makes, timed: alerts ÷ signals is the group-commit factor, and
@@ -159,7 +205,11 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const signalWithStart = incidents.openOrJoinBatch.bind(incidents);
   incidents.openOrJoinBatch = async (...args) => {
     const t0 = performance.now();
-    try { return await signalWithStart(...args); } finally { signalMs.push(performance.now() - t0); }
+    try {
+      return await signalWithStart(...args);
+    } finally {
+      signalMs.push(performance.now() - t0);
+    }
   };
   const measured = async (load: Promise<IngestRow>): Promise<IngestRow> => {
     const before = signalMs.length;
@@ -171,7 +221,13 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const token = crypto.randomBytes(24).toString('hex');
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'bench-sensor', roles: ['alert-source'] }, token);
-  const api = await buildApi({ incidents, operators, evidence: new LocalWormStore(evidenceDir, { fsync: FSYNC }), ready: async () => true, alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH } });
+  const api = await buildApi({
+    incidents,
+    operators,
+    evidence: new LocalWormStore(evidenceDir, { fsync: FSYNC }),
+    ready: async () => true,
+    alerts: { defaults: { account: ACCOUNT, region: REGION }, rateLimitPerMinute: 10_000_000, batchAlerts: BATCH },
+  });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const floor = await startFloorServer();
   const cordon = sender(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}`, '/v1/alerts/generic', token);
@@ -180,7 +236,10 @@ export async function runIngestBench(): Promise<IngestRow[]> {
   const rows: IngestRow[] = [];
   try {
     // Warm-up: opens the 10 incidents (alerts 0–49 cover every instance) and JIT-compiles both paths.
-    for (let i = 0; i < WARM_UP; i += 1) { await cordon.send(i); await bare.send(i); }
+    for (let i = 0; i < WARM_UP; i += 1) {
+      await cordon.send(i);
+      await bare.send(i);
+    }
     counter = WARM_UP;
     // The fixed rate first, so the latency goal is measured on a fresh server, not behind the overload's backlog.
     const accepted = () => WARM_UP + rows.filter((r) => r.target === 'cordon').reduce((n, r) => n + r.accepted, 0);
@@ -219,26 +278,39 @@ async function accountFor(incidents: IncidentService, accepted: number): Promise
 }
 
 export function formatTable(rows: IngestRow[]): string {
-  const lines = ['| load | floor alerts/s | cordon alerts/s | ratio | floor p50/p99 ms | cordon p50/p99 ms | p99 ratio | alerts per signal | signal p50/p99 ms |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| load | floor alerts/s | cordon alerts/s | ratio | floor p50/p99 ms | cordon p50/p99 ms | p99 ratio | alerts per signal | signal p50/p99 ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const load of [...new Set(rows.map((r) => r.load))]) {
     const f = rows.find((r) => r.load === load && r.target === 'floor')!;
     const c = rows.find((r) => r.load === load && r.target === 'cordon')!;
-    lines.push(`| ${load} | ${f.alertsPerSecond} | ${c.alertsPerSecond} | ${(c.alertsPerSecond / f.alertsPerSecond).toFixed(2)} | ${f.p50Ms}/${f.p99Ms} | ${c.p50Ms}/${c.p99Ms} | ${(c.p99Ms / f.p99Ms).toFixed(1)}× | ${(c.accepted / Math.max(1, c.signals)).toFixed(1)} | ${c.signalP50Ms}/${c.signalP99Ms} |`);
+    lines.push(
+      `| ${load} | ${f.alertsPerSecond} | ${c.alertsPerSecond} | ${(c.alertsPerSecond / f.alertsPerSecond).toFixed(2)} | ${f.p50Ms}/${f.p99Ms} | ${c.p50Ms}/${c.p99Ms} | ${(c.p99Ms / f.p99Ms).toFixed(1)}× | ${(c.accepted / Math.max(1, c.signals)).toFixed(1)} | ${c.signalP50Ms}/${c.signalP99Ms} |`,
+    );
   }
   return lines.join('\n');
 }
 
 if (require.main === module) {
-  runIngestBench().then((rows) => {
-    process.stdout.write(`\nalert ingest (${os.cpus().length} cores, ${SECONDS} s per load, ${BATCH ? 'group commit per incident' : 'one signal per alert'}, evidence fsync ${FSYNC ? 'on' : 'off'})\n${formatTable(rows)}\n`);
-    const out = path.join(projectRoot, '.bench');
-    fs.mkdirSync(out, { recursive: true });
-    const file = path.join(out, `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, concurrency: CONCURRENCY, seconds: SECONDS, batch: BATCH, evidenceFsync: FSYNC, rows }, null, 2)}\n`);
-    process.stdout.write(`written ${path.relative(projectRoot, file)}\n`);
-    process.exit(0);
-  }, (err: unknown) => {
-    process.stderr.write(`bench:ingest failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  });
+  runIngestBench().then(
+    (rows) => {
+      process.stdout.write(
+        `\nalert ingest (${os.cpus().length} cores, ${SECONDS} s per load, ${BATCH ? 'group commit per incident' : 'one signal per alert'}, evidence fsync ${FSYNC ? 'on' : 'off'})\n${formatTable(rows)}\n`,
+      );
+      const out = path.join(projectRoot, '.bench');
+      fs.mkdirSync(out, { recursive: true });
+      const file = path.join(out, `ingest-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      fs.writeFileSync(
+        file,
+        `${JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, concurrency: CONCURRENCY, seconds: SECONDS, batch: BATCH, evidenceFsync: FSYNC, rows }, null, 2)}\n`,
+      );
+      process.stdout.write(`written ${path.relative(projectRoot, file)}\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench:ingest failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -29,8 +29,12 @@ const HEADLINES: { file: string; metric: RegExp; what: string; goal?: string }[]
 /** A table cell: a `|` inside would end it. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
-const num = (n: number, unit: string): string => (Number.isFinite(n) ? `${n >= 100 ? Math.round(n).toLocaleString('en-US') : Math.round(n * 10) / 10} ${unit}` : '—');
-const configOf = (r: BenchResultFile): string => Object.entries(r.config).map(([k, v]) => `${k} ${v}`).join(', ');
+const num = (n: number, unit: string): string =>
+  Number.isFinite(n) ? `${n >= 100 ? Math.round(n).toLocaleString('en-US') : Math.round(n * 10) / 10} ${unit}` : '—';
+const configOf = (r: BenchResultFile): string =>
+  Object.entries(r.config)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 
 export function renderTable(byFile: Map<string, BenchResultFile>): string {
   const rows = ['| what | benchmark (configuration) | Cordon | floor | ratio | goal |', '|---|---|---|---|---|---|'];
@@ -40,11 +44,19 @@ export function renderTable(byFile: Map<string, BenchResultFile>): string {
     const row = r?.rows.filter((x) => h.metric.test(x.metric)).pop();
     if (!r || !row) continue;
     const ratio = row.floor > 0 ? (row.value / row.floor).toFixed(2) : '—';
-    rows.push(`| ${cell(`${h.what} (${row.metric})`)} | \`${h.file}\` (${cell(configOf(r))}) | ${num(row.value, row.unit)} | ${num(row.floor, row.unit)} | ${ratio} | ${cell(h.goal ?? row.goal ?? '')} |`);
+    rows.push(
+      `| ${cell(`${h.what} (${row.metric})`)} | \`${h.file}\` (${cell(configOf(r))}) | ${num(row.value, row.unit)} | ${num(row.floor, row.unit)} | ${ratio} | ${cell(h.goal ?? row.goal ?? '')} |`,
+    );
   }
-  const sources = [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, r]) =>
-    `- \`bench/results/${file}.json\`: commit ${r.commit.slice(0, 7)}${r.dirty ? ' (with uncommitted changes)' : ''}, ${r.at.slice(0, 10)}, ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}${r.machine.temporalCli ? `, ${r.machine.temporalCli}` : ''}${r.machine.loadAverage !== undefined ? `, load ${r.machine.loadAverage}` : ''}${r.machine.moto ? `, moto ${r.machine.moto}` : ''}; \`${r.command}\``);
-  const notes = [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([file, r]) => r.notes.filter((n) => !n.startsWith('\n')).map((n) => `- ${file}: ${n}`));
+  const sources = [...byFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([file, r]) =>
+        `- \`bench/results/${file}.json\`: commit ${r.commit.slice(0, 7)}${r.dirty ? ' (with uncommitted changes)' : ''}, ${r.at.slice(0, 10)}, ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}${r.machine.temporalCli ? `, ${r.machine.temporalCli}` : ''}${r.machine.loadAverage !== undefined ? `, load ${r.machine.loadAverage}` : ''}${r.machine.moto ? `, moto ${r.machine.moto}` : ''}; \`${r.command}\``,
+    );
+  const notes = [...byFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([file, r]) => r.notes.filter((n) => !n.startsWith('\n')).map((n) => `- ${file}: ${n}`));
   return [BEGIN, ...rows, '', 'Measured:', ...sources, '', 'What each run said:', ...notes, END].join('\n');
 }
 

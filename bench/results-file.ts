@@ -16,7 +16,12 @@ import type { BenchReport } from './stats';
 export const resultsDir = path.resolve(__dirname, 'results');
 
 export interface BenchMachine {
-  cores: number; cpu: string; memoryGiB: number; node: string; temporalCli?: string; moto?: string;
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+  temporalCli?: string;
+  moto?: string;
   /** 1-minute load average when the result was written: above the core count, other work shared the machine. */
   loadAverage?: number;
 }
@@ -44,20 +49,27 @@ export function benchMachine(): BenchMachine {
   const temporalCli = quiet(tools.temporalCli, ['--version'])?.split('\n')[0];
   const moto = quiet(path.join(path.dirname(tools.motoServer), 'python'), ['-c', 'import moto; print(moto.__version__)']);
   return {
-    cores: os.cpus().length, cpu: os.cpus()[0]?.model?.trim() ?? 'cpu', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version,
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model?.trim() ?? 'cpu',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
     loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
-    ...(temporalCli ? { temporalCli } : {}), ...(moto ? { moto } : {}),
+    ...(temporalCli ? { temporalCli } : {}),
+    ...(moto ? { moto } : {}),
   };
 }
 
 /** Writes `bench/results/<file>.json` for one benchmark's report; returns its path. */
 export function writeResult(file: string, report: BenchReport, command: string, config: BenchResultFile['config']): string {
   const result: BenchResultFile = {
-    ...report, at: new Date().toISOString(),
+    ...report,
+    at: new Date().toISOString(),
     commit: quiet('git', ['rev-parse', 'HEAD']) ?? 'unknown',
     // Uncommitted changes to what was measured; the result files themselves (this module's output) do not count.
     dirty: (quiet('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']) ?? '') !== '',
-    machine: benchMachine(), command, config,
+    machine: benchMachine(),
+    command,
+    config,
   };
   fs.mkdirSync(resultsDir, { recursive: true });
   const out = path.join(resultsDir, `${file}.json`);
@@ -68,6 +80,11 @@ export function writeResult(file: string, report: BenchReport, command: string, 
 /** Every committed result, keyed by its file name (`ingest-fsync` for bench/results/ingest-fsync.json). */
 export function readResults(dir = resultsDir): Map<string, BenchResultFile> {
   if (!fs.existsSync(dir)) return new Map();
-  return new Map(fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
-    .map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BenchResultFile]));
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => [f.replace(/\.json$/, ''), JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BenchResultFile]),
+  );
 }

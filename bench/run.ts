@@ -42,7 +42,10 @@ async function main(): Promise<void> {
   const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
   const reports: BenchReport[] = [];
   // The BENCH_* settings decide figures too (e.g. the evidence fsync): they are part of the command.
-  const env = Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_')).map(([k, v]) => `${k}=${v}`).sort();
+  const env = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('BENCH_'))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
   const command = [...env, `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()].join(' ');
   /** Each benchmark's result is committed under bench/results/ (the README's table is generated from those files). */
   const keep = (file: string, report: BenchReport, config: BenchResultFile['config']) => {
@@ -51,22 +54,32 @@ async function main(): Promise<void> {
   };
   if (wanted('containment')) {
     log(`containment: ${incidents} incidents against moto + the Temporal dev server…`);
-    keep('containment', await runContainmentBench({ incidents, warmup: Number(values.warmup), log }), { incidents, warmup: Number(values.warmup) });
+    keep('containment', await runContainmentBench({ incidents, warmup: Number(values.warmup), log }), {
+      incidents,
+      warmup: Number(values.warmup),
+    });
   }
   if (wanted('ingest')) {
     // The evidence fsync decides the p99 (compose runs with it on): each setting keeps its own result file.
     const fsync = process.env.BENCH_EVIDENCE_FSYNC === '1';
     keep(fsync ? 'ingest-fsync' : 'ingest', await ingest(), {
-      evidenceFsync: fsync, seconds: Number(process.env.BENCH_SECONDS ?? 10), concurrency: Number(process.env.BENCH_CONCURRENCY ?? 128),
+      evidenceFsync: fsync,
+      seconds: Number(process.env.BENCH_SECONDS ?? 10),
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 128),
     });
   }
   if (wanted('scale')) {
     log(`scale: ${values['scale-incidents']} open incidents with live clocks on one dev server (SQLite) and one worker…`);
-    keep('scale', await runScaleBench({ incidents: Number(values['scale-incidents']), log }), { incidents: Number(values['scale-incidents']), backend: 'dev server (SQLite)' });
+    keep('scale', await runScaleBench({ incidents: Number(values['scale-incidents']), log }), {
+      incidents: Number(values['scale-incidents']),
+      backend: 'dev server (SQLite)',
+    });
   }
   if (wanted('clocks')) {
     log(`clocks: ${values['clock-workflows']} breach-notification workflows on the time-skipping server…`);
-    keep('clocks', await runClockAccuracyBench({ workflows: Number(values['clock-workflows']), log }), { workflows: Number(values['clock-workflows']) });
+    keep('clocks', await runClockAccuracyBench({ workflows: Number(values['clock-workflows']), log }), {
+      workflows: Number(values['clock-workflows']),
+    });
   }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -83,7 +96,10 @@ async function main(): Promise<void> {
   process.stdout.write(`report: ${path.relative(process.cwd(), file)}\n`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -28,12 +28,41 @@ const recordOnly: RunbookPolicy = { ...defaultPolicies.low, contain: 'record-onl
 const CALL_DEADLINE_MS = 15_000;
 const BREACH_RUNNING = `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'`;
 
-export interface ScaleBenchOptions { incidents: number; windowSeconds?: number; concurrency?: number; log?: (line: string) => void }
+export interface ScaleBenchOptions {
+  incidents: number;
+  windowSeconds?: number;
+  concurrency?: number;
+  log?: (line: string) => void;
+}
 
-interface Window { queryMs: number[]; signalMs: number[]; lag: Lag; workerRssMiB: number; serverRssMiB: number; cachedWorkflows: number; settleMs: number }
-interface Lag { p50: number; p99: number; max: number }
-interface Storm { signals: number; latencyMs: number[]; perSecond: number; drainMs: number; lag: Lag }
-interface Level { open: number; openSeconds: number; steady: Window; storm?: Storm; errors: number }
+interface Window {
+  queryMs: number[];
+  signalMs: number[];
+  lag: Lag;
+  workerRssMiB: number;
+  serverRssMiB: number;
+  cachedWorkflows: number;
+  settleMs: number;
+}
+interface Lag {
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface Storm {
+  signals: number;
+  latencyMs: number[];
+  perSecond: number;
+  drainMs: number;
+  lag: Lag;
+}
+interface Level {
+  open: number;
+  openSeconds: number;
+  steady: Window;
+  storm?: Storm;
+  errors: number;
+}
 
 /** Time inside each activity type, to tell moto's share of an open from the server's. */
 const activityMs = new Map<string, number[]>();
@@ -41,7 +70,9 @@ const timeActivities: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     async execute(input, next) {
       const t = performance.now();
-      try { return await next(input); } finally {
+      try {
+        return await next(input);
+      } finally {
         const list = activityMs.get(ctx.info.activityType) ?? [];
         list.push(performance.now() - t);
         activityMs.set(ctx.info.activityType, list);
@@ -52,7 +83,10 @@ const timeActivities: ActivityInterceptorsFactory = (ctx) => ({
 
 /** CPU seconds a process has used (utime + stime from /proc/<pid>/stat). */
 const cpuSeconds = (pid: number): number => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
@@ -63,15 +97,27 @@ const rssMiB = (pid: number): number => {
 };
 
 function alert(instanceId: string, tag: string, now = new Date().toISOString()): IncidentAlert {
-  return { source: 'generic', sourceId: `${instanceId}-${tag}`, dedupKey: `generic:${instanceId}:${tag}`, severity: 'low', title: `bench: scale ${tag}`, status: 'firing', firstSeen: now, lastSeen: now, receivedAt: now };
+  return {
+    source: 'generic',
+    sourceId: `${instanceId}-${tag}`,
+    dedupKey: `generic:${instanceId}:${tag}`,
+    severity: 'low',
+    title: `bench: scale ${tag}`,
+    status: 'firing',
+    firstSeen: now,
+    lastSeen: now,
+    receivedAt: now,
+  };
 }
 
 /** Runs `fn` over `items` with at most `width` in flight. */
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 class ScaleRun {
@@ -82,7 +128,10 @@ class ScaleRun {
   /** Client-side instant each incident's opening alert was sent. */
   readonly sentAt = new Map<string, number>();
 
-  constructor(readonly servers: BenchServers, readonly log: (line: string) => void) {
+  constructor(
+    readonly servers: BenchServers,
+    readonly log: (line: string) => void,
+  ) {
     this.service = new IncidentService(servers.client, servers.worker.incidents.options.taskQueue, () => recordOnly);
     this.lag.enable();
   }
@@ -97,7 +146,9 @@ class ScaleRun {
     }
   }
 
-  resource(instanceId: string) { return { account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId }; }
+  resource(instanceId: string) {
+    return { account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId };
+  }
 
   takeLag(): Lag {
     const ms = (ns: number) => ns / 1e6;
@@ -137,14 +188,28 @@ class ScaleRun {
       const id = probes[i % probes.length]!;
       let t = performance.now();
       // One dedup key per probe: the alert joins its tally, so the probe's state does not grow between levels.
-      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, 'probe'), { openedBy: 'bench' }))) signalMs.push(performance.now() - t);
+      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, 'probe'), { openedBy: 'bench' })))
+        signalMs.push(performance.now() - t);
       t = performance.now();
-      if (await this.call(() => this.servers.client.workflow.getHandle(`inc-${BENCH_ACCOUNT}-${BENCH_REGION}-${id}`).query(incidentStateQuery))) queryMs.push(performance.now() - t);
+      if (
+        await this.call(() =>
+          this.servers.client.workflow.getHandle(`inc-${BENCH_ACCOUNT}-${BENCH_REGION}-${id}`).query(incidentStateQuery),
+        )
+      )
+        queryMs.push(performance.now() - t);
       workerRss = Math.max(workerRss, process.memoryUsage().rss / 2 ** 20);
       serverRss = Math.max(serverRss, rssMiB(this.servers.temporal.pid));
       await sleep(100);
     }
-    return { queryMs, signalMs, lag: this.takeLag(), workerRssMiB: workerRss, serverRssMiB: serverRss, cachedWorkflows: this.servers.worker.getStatus().numCachedWorkflows, settleMs };
+    return {
+      queryMs,
+      signalMs,
+      lag: this.takeLag(),
+      workerRssMiB: workerRss,
+      serverRssMiB: serverRss,
+      cachedWorkflows: this.servers.worker.getStatus().numCachedWorkflows,
+      settleMs,
+    };
   }
 
   /** Waits until the worker has had nothing in flight for a second: the ramp's tail must not count as steady state. */
@@ -164,7 +229,8 @@ class ScaleRun {
     const t0 = performance.now();
     await pool(ids, width, async (id) => {
       const t = performance.now();
-      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, tag), { openedBy: 'bench' }))) latencyMs.push(performance.now() - t);
+      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, tag), { openedBy: 'bench' })))
+        latencyMs.push(performance.now() - t);
     });
     const accepted = performance.now();
     for (const id of ids.slice(-10)) {
@@ -175,7 +241,13 @@ class ScaleRun {
         await sleep(200);
       }
     }
-    return { signals: ids.length, latencyMs, perSecond: ids.length / ((accepted - t0) / 1000), drainMs: performance.now() - t0, lag: this.takeLag() };
+    return {
+      signals: ids.length,
+      latencyMs,
+      perSecond: ids.length / ((accepted - t0) / 1000),
+      drainMs: performance.now() - t0,
+      lag: this.takeLag(),
+    };
   }
 }
 
@@ -184,14 +256,22 @@ async function launchTagged(servers: BenchServers, count: number): Promise<strin
   const probe = await servers.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [servers.fleet.instanceIds[0]!] }));
   const tags = (probe.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).filter((t) => t.Key?.startsWith(activityConfig.dataTagPrefix));
   // The demo subnets are /24s: a /18 of the demo VPC holds any count this benchmark asks for.
-  const subnet = await servers.aws.ec2.send(new CreateSubnetCommand({ VpcId: servers.fleet.vpcId, CidrBlock: '10.42.64.0/18', AvailabilityZone: `${BENCH_REGION}a` }));
+  const subnet = await servers.aws.ec2.send(
+    new CreateSubnetCommand({ VpcId: servers.fleet.vpcId, CidrBlock: '10.42.64.0/18', AvailabilityZone: `${BENCH_REGION}a` }),
+  );
   const ids: string[] = [];
   while (ids.length < count) {
     const n = Math.min(200, count - ids.length);
-    const r = await servers.aws.ec2.send(new RunInstancesCommand({
-      ImageId: servers.fleet.knownGoodImageId, InstanceType: 't3.micro', MinCount: n, MaxCount: n, SubnetId: subnet.Subnet!.SubnetId!,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [...tags, { Key: 'Name', Value: 'bench-scale' }] }],
-    }));
+    const r = await servers.aws.ec2.send(
+      new RunInstancesCommand({
+        ImageId: servers.fleet.knownGoodImageId,
+        InstanceType: 't3.micro',
+        MinCount: n,
+        MaxCount: n,
+        SubnetId: subnet.Subnet!.SubnetId!,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [...tags, { Key: 'Name', Value: 'bench-scale' }] }],
+      }),
+    );
     ids.push(...(r.Instances ?? []).map((i) => i.InstanceId!));
   }
   return ids;
@@ -210,14 +290,25 @@ async function openToClockMs(run: ScaleRun): Promise<Map<string, number>> {
 /** ERROR lines of the dev server's log (its stdout, read through /proc before teardown), grouped by message and cause. */
 function serverLogErrors(pid: number): { count: number; samples: string[]; first?: string } {
   let text = '';
-  try { text = fs.readFileSync(`/proc/${pid}/fd/1`, 'utf8'); } catch { return { count: Number.NaN, samples: ['dev server log unreadable'] }; }
+  try {
+    text = fs.readFileSync(`/proc/${pid}/fd/1`, 'utf8');
+  } catch {
+    return { count: Number.NaN, samples: ['dev server log unreadable'] };
+  }
   const lines = text.split('\n').filter((l) => /level=ERROR/i.test(l) || /"level":"error"/i.test(l));
   const groups = new Map<string, number>();
   for (const l of lines) {
     const key = `${/msg="([^"]*)"/.exec(l)?.[1] ?? l.slice(0, 80)}${/error="([^"]{0,160})/.exec(l)?.[1] ? `: ${/error="([^"]{0,160})/.exec(l)![1]}` : ''}`;
     groups.set(key, (groups.get(key) ?? 0) + 1);
   }
-  return { count: lines.length, samples: [...groups].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, c]) => `${c}× ${k}`), first: lines[0] };
+  return {
+    count: lines.length,
+    samples: [...groups]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, c]) => `${c}× ${k}`),
+    first: lines[0],
+  };
 }
 
 const p99 = (xs: number[]) => percentile(xs, 99);
@@ -228,17 +319,26 @@ const steadyP99 = (w: Window) => Math.max(p99(w.signalMs), p99(w.queryMs));
 function conclusion(levels: Level[], idle: Window, n: number): string {
   const idleP99 = steadyP99(idle);
   const ms = (x: number) => `${round(x, 0)} ms`;
-  const why = (l: Level) => (l.errors > 0 ? `${l.errors} failed calls` : steadyP99(l.steady) > Math.max(1000, 5 * idleP99) ? `steady p99 ${ms(steadyP99(l.steady))} vs idle ${ms(idleP99)}` : p99(l.storm!.latencyMs) > 1000 ? `storm p99 ${ms(p99(l.storm!.latencyMs))}` : '');
+  const why = (l: Level) =>
+    l.errors > 0
+      ? `${l.errors} failed calls`
+      : steadyP99(l.steady) > Math.max(1000, 5 * idleP99)
+        ? `steady p99 ${ms(steadyP99(l.steady))} vs idle ${ms(idleP99)}`
+        : p99(l.storm!.latencyMs) > 1000
+          ? `storm p99 ${ms(p99(l.storm!.latencyMs))}`
+          : '';
   const broken = levels.find((l) => why(l));
   const top = levels[levels.length - 1]!;
   const openRate = n / levels.reduce((sum, l) => sum + l.openSeconds, 0);
   const stormRate = Math.min(...levels.map((l) => l.storm!.perSecond));
   const steadyGrew = steadyP99(top.steady) > 2 * idleP99;
-  return `${broken ? `SQLite stopped keeping up at ${broken.open} open incidents (${why(broken)})` : `SQLite kept up with ${n} open incidents (no failed calls, storm p99 ≤ 1 s)`}; ` +
+  return (
+    `${broken ? `SQLite stopped keeping up at ${broken.open} open incidents (${why(broken)})` : `SQLite kept up with ${n} open incidents (no failed calls, storm p99 ≤ 1 s)`}; ` +
     `steady-state p99 with ${n} open is ${ms(steadyP99(top.steady))} vs ${ms(idleP99)} idle${steadyGrew ? ', so open clocks themselves cost latency' : ': open clocks are pending timers and cost little'}. ` +
     `The ceiling is the write rate through its single connection: ~${round(openRate, 1)} incidents/s opened (runbook + breach child each) and ~${round(stormRate, 0)} joining alerts/s. ` +
     `Move to the PostgreSQL deployment (docker-compose.yml) when alert bursts or incident openings approach those rates` +
-    `${broken && steadyP99(broken.steady) > Math.max(1000, 5 * idleP99) ? `, when ${broken.open} or more incidents may be open at once` : ''}, or when more than one worker host or a highly available server is needed.`;
+    `${broken && steadyP99(broken.steady) > Math.max(1000, 5 * idleP99) ? `, when ${broken.open} or more incidents may be open at once` : ''}, or when more than one worker host or a highly available server is needed.`
+  );
 }
 
 export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchReport> {
@@ -269,7 +369,12 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchRepor
     log(`  scale: idle floor measured (${idle.signalMs.length} probes)`);
     let opened = 0;
     activityMs.clear(); // only the ramp's activities, not the probes'
-    const cpu0 = { server: cpuSeconds(servers.temporal.pid), moto: cpuSeconds(servers.moto.pid), bench: process.cpuUsage(), wall: performance.now() };
+    const cpu0 = {
+      server: cpuSeconds(servers.temporal.pid),
+      moto: cpuSeconds(servers.moto.pid),
+      bench: process.cpuUsage(),
+      wall: performance.now(),
+    };
     for (const mark of marks) {
       const batch = ids.slice(opened, mark);
       const errorsBefore = run.errors;
@@ -278,11 +383,18 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchRepor
       log(`  scale: ${mark} open (+${batch.length} in ${round(openSeconds, 1)} s); measuring`);
       const steady = await run.window(probes, seconds);
       const storm = await run.storm(ids.slice(0, mark), width, `storm-${mark}`);
-      log(`  scale: storm of ${mark} alerts at ${round(storm.perSecond, 0)}/s, p99 ${round(p99(storm.latencyMs), 0)} ms, drained in ${round(storm.drainMs / 1000, 1)} s`);
+      log(
+        `  scale: storm of ${mark} alerts at ${round(storm.perSecond, 0)}/s, p99 ${round(p99(storm.latencyMs), 0)} ms, drained in ${round(storm.drainMs / 1000, 1)} s`,
+      );
       levels.push({ open: mark, openSeconds, steady, storm, errors: run.errors - errorsBefore });
     }
     const bench = process.cpuUsage(cpu0.bench);
-    cpu = { wallS: (performance.now() - cpu0.wall) / 1000, server: cpuSeconds(servers.temporal.pid) - cpu0.server, moto: cpuSeconds(servers.moto.pid) - cpu0.moto, bench: (bench.user + bench.system) / 1e6 };
+    cpu = {
+      wallS: (performance.now() - cpu0.wall) / 1000,
+      server: cpuSeconds(servers.temporal.pid) - cpu0.server,
+      moto: cpuSeconds(servers.moto.pid) - cpu0.moto,
+      bench: (bench.user + bench.system) / 1e6,
+    };
     openToClock = await openToClockMs(run);
     for (const id of probes.map((p) => `inc-${BENCH_ACCOUNT}-${BENCH_REGION}-${p}/breach`)) openToClock.delete(id);
     logErrors = serverLogErrors(servers.temporal.pid);
@@ -294,7 +406,12 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchRepor
   const totalOpen = levels.reduce((s, l) => s + l.openSeconds, 0);
   const ramp = [...openToClock.values()];
   const rows: BenchRow[] = [
-    { metric: `alert sent → breach clock live p50 (ramp to ${n})`, unit: 'ms', value: percentile(ramp, 50), floor: percentile(idleOpenToClock, 50) },
+    {
+      metric: `alert sent → breach clock live p50 (ramp to ${n})`,
+      unit: 'ms',
+      value: percentile(ramp, 50),
+      floor: percentile(idleOpenToClock, 50),
+    },
     { metric: `alert sent → breach clock live p99 (ramp to ${n})`, unit: 'ms', value: p99(ramp), floor: p99(idleOpenToClock) },
     { metric: `worker process RSS, ${n} open`, unit: 'MiB', value: top.steady.workerRssMiB, floor: idle.workerRssMiB },
     { metric: `dev server RSS, ${n} open`, unit: 'MiB', value: top.steady.serverRssMiB, floor: idle.serverRssMiB },
@@ -307,7 +424,12 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchRepor
       { metric: `storm signal p99, ${l.open} alerts at once`, unit: 'ms', value: p99(l.storm!.latencyMs), floor: p99(idle.signalMs) },
       { metric: `event-loop lag p99 in storm, ${l.open}`, unit: 'ms', value: l.storm!.lag.p99, floor: idle.lag.p99 },
     ]),
-    { metric: 'failed Temporal client calls (all levels)', unit: 'calls', value: levels.reduce((s, l) => s + l.errors, 0), floor: idleErrors },
+    {
+      metric: 'failed Temporal client calls (all levels)',
+      unit: 'calls',
+      value: levels.reduce((s, l) => s + l.errors, 0),
+      floor: idleErrors,
+    },
     { metric: 'dev server log error lines', unit: 'lines', value: logErrors.count, floor: 0 },
   ];
   return {
@@ -324,6 +446,14 @@ export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchRepor
       ...(logErrors.samples.length ? [`dev server log errors, first: ${logErrors.samples.join(' | ')}`] : []),
       `conclusion: ${conclusion(levels, idle!, n)}`,
     ],
-    raw: { cpu, activityMs: Object.fromEntries([...activityMs].map(([k, v]) => [k, { count: v.length, p50: percentile(v, 50), p99: p99(v) }])), levels, idle: idle!, idleOpenToClockMs: idleOpenToClock, openToClockMs: ramp, logErrors },
+    raw: {
+      cpu,
+      activityMs: Object.fromEntries([...activityMs].map(([k, v]) => [k, { count: v.length, p50: percentile(v, 50), p99: p99(v) }])),
+      levels,
+      idle: idle!,
+      idleOpenToClockMs: idleOpenToClock,
+      openToClockMs: ramp,
+      logErrors,
+    },
   };
 }

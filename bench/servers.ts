@@ -46,18 +46,37 @@ export interface BenchServers {
   teardown(): Promise<void>;
 }
 
-export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, workerOptions: Partial<WorkerOptions>, fleetSize = 3): Promise<BenchServers> {
+export async function startBenchServers(
+  policy: (s: Severity) => RunbookPolicy,
+  workerOptions: Partial<WorkerOptions>,
+  fleetSize = 3,
+): Promise<BenchServers> {
   installWorkerRuntime();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-bench-'));
   const backends = await startLocalBackends(dir, BENCH_REGION);
   const { moto, temporal, aws, client } = backends;
-  const fleet = await seedDemoFleet(aws, { verifiedImageTag: activityConfig.verifiedImageTag, dataTagPrefix: activityConfig.dataTagPrefix, size: fleetSize });
+  const fleet = await seedDemoFleet(aws, {
+    verifiedImageTag: activityConfig.verifiedImageTag,
+    dataTagPrefix: activityConfig.dataTagPrefix,
+    size: fleetSize,
+  });
   const taskQueue = `cordon-bench-${crypto.randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const activityDeps: ActivityDeps = { aws, config: activityConfig, evidence: { store: new LocalWormStore(path.join(dir, 'evidence')), collector: 'cordon-bench' } };
+  const activityDeps: ActivityDeps = {
+    aws,
+    config: activityConfig,
+    evidence: { store: new LocalWormStore(path.join(dir, 'evidence')), collector: 'cordon-bench' },
+  };
   // The benches contain many members of one group back to back: the fleet guard is asked and released each time, without a budget that would wait for a person.
   const fleetBudget = { limits: { maxConcurrent: 1_000_000, maxPercent: 100, windowMinutes: 0 } };
-  const worker = await createCordonWorker({ connection: workerConnection, namespace: 'default', taskQueue, deps: activityDeps, fleet: fleetBudget, extra: workerOptions });
+  const worker = await createCordonWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: activityDeps,
+    fleet: fleetBudget,
+    extra: workerOptions,
+  });
   const running = worker.run();
 
   const operators = new OperatorDirectory();
@@ -65,20 +84,32 @@ export async function startBenchServers(policy: (s: Severity) => RunbookPolicy, 
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, sensorToken);
   // BENCH_RUNBOOKS=1: incidents pin the built-in EC2 runbook as the API does in production (runbooks as data); else the built-in order.
   const library = process.env.BENCH_RUNBOOKS === '1' ? RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]) : undefined;
-  const chooser = library && ((alerts: Parameters<RunbookLibrary['choose']>[0], severity: Severity) => {
-    const entry = library.choose(alerts, severity);
-    return entry ? pin(entry) : undefined;
-  });
+  const chooser =
+    library &&
+    ((alerts: Parameters<RunbookLibrary['choose']>[0], severity: Severity) => {
+      const entry = library.choose(alerts, severity);
+      return entry ? pin(entry) : undefined;
+    });
   const api: FastifyInstance = await buildApi({
-    incidents: new IncidentService(client, taskQueue, policy, chooser), operators,
-    alerts: { defaults: { account: BENCH_ACCOUNT, region: BENCH_REGION } }, ready: async () => true,
+    incidents: new IncidentService(client, taskQueue, policy, chooser),
+    operators,
+    alerts: { defaults: { account: BENCH_ACCOUNT, region: BENCH_REGION } },
+    ready: async () => true,
   });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const address = api.server.address();
   const apiUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
   return {
-    moto, temporal, aws, fleet, client, apiUrl, sensorToken, worker, activityDeps,
+    moto,
+    temporal,
+    aws,
+    fleet,
+    client,
+    apiUrl,
+    sensorToken,
+    worker,
+    activityDeps,
     async teardown() {
       await api.close();
       if (worker.getState() === 'RUNNING') worker.shutdown();

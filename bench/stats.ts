@@ -43,10 +43,21 @@ export function formatTable(reports: BenchReport[]): string {
   for (const r of reports) {
     for (const row of r.rows) {
       const ratio = row.floor > 0 ? row.value / row.floor : Number.NaN;
-      lines.push([r.name, row.metric, `${round(row.value, 1)} ${row.unit}`, `${round(row.floor, 1)} ${row.unit}`, Number.isFinite(ratio) ? round(ratio, 2).toFixed(2) : '-', row.goal ?? '']);
+      lines.push([
+        r.name,
+        row.metric,
+        `${round(row.value, 1)} ${row.unit}`,
+        `${round(row.floor, 1)} ${row.unit}`,
+        Number.isFinite(ratio) ? round(ratio, 2).toFixed(2) : '-',
+        row.goal ?? '',
+      ]);
     }
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const fmt = (l: string[]) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (l: string[]) =>
+    l
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [fmt(lines[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.slice(1).map(fmt)].join('\n');
 }

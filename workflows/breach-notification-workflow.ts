@@ -19,8 +19,17 @@ import { allHandlersFinished, condition, log, patched, proxyActivities, setHandl
 import type { CordonActivities } from '../activities';
 import { profiles } from './activity-profiles';
 import {
-  assessRiskUpdate, breachDraftQuery, breachFactsSignal, breachStateQuery, declareNotRequiredUpdate, endDelayUpdate, recordAnchorUpdate, recordClassificationUpdate,
-  recordSubmissionUpdate, setAwarenessUpdate, startDelayUpdate,
+  assessRiskUpdate,
+  breachDraftQuery,
+  breachFactsSignal,
+  breachStateQuery,
+  declareNotRequiredUpdate,
+  endDelayUpdate,
+  recordAnchorUpdate,
+  recordClassificationUpdate,
+  recordSubmissionUpdate,
+  setAwarenessUpdate,
+  startDelayUpdate,
 } from './definitions';
 import { BreachState } from './regulator-notification/breach-state';
 import { refuse } from './refusal';
@@ -39,12 +48,18 @@ export async function breachNotificationWorkflow(input: BreachNotificationInput)
   setHandler(breachStateQuery, () => state.view(nowIso()));
   setHandler(breachDraftQuery, () => state.draft(nowIso()));
   setHandler(breachFactsSignal, (facts) => state.applyFacts(facts));
-  setHandler(recordSubmissionUpdate, (s) => state.recordSubmission(s, nowIso()), { validator: (s) => refuse(state.refuseSubmission(s, nowIso())) });
+  setHandler(recordSubmissionUpdate, (s) => state.recordSubmission(s, nowIso()), {
+    validator: (s) => refuse(state.refuseSubmission(s, nowIso())),
+  });
   setHandler(setAwarenessUpdate, (a) => state.setAwareness(a, nowIso()), { validator: (a) => refuse(state.refuseAwareness(a, nowIso())) });
-  setHandler(declareNotRequiredUpdate, (d) => state.declareNotRequired(d, nowIso()), { validator: (d) => refuse(state.refuseNotRequired(d, nowIso())) });
+  setHandler(declareNotRequiredUpdate, (d) => state.declareNotRequired(d, nowIso()), {
+    validator: (d) => refuse(state.refuseNotRequired(d, nowIso())),
+  });
   setHandler(recordAnchorUpdate, (a) => state.recordAnchor(a, nowIso()), { validator: (a) => refuse(state.refuseAnchor(a, nowIso())) });
   setHandler(assessRiskUpdate, (a) => state.assessRisk(a, nowIso()), { validator: (a) => refuse(state.refuseRiskAssessment(a)) });
-  setHandler(recordClassificationUpdate, (c) => state.recordClassification(c, nowIso()), { validator: (c) => refuse(state.refuseClassification(c, nowIso())) });
+  setHandler(recordClassificationUpdate, (c) => state.recordClassification(c, nowIso()), {
+    validator: (c) => refuse(state.refuseClassification(c, nowIso())),
+  });
   setHandler(startDelayUpdate, (d) => state.startDelay(d, nowIso()), { validator: (d) => refuse(state.refuseStartDelay(d, nowIso())) });
   setHandler(endDelayUpdate, (e) => state.endDelay(e), { validator: (e) => refuse(state.refuseEndDelay(e, nowIso())) });
 

@@ -53,7 +53,9 @@ export const closeIncidentUpdate = defineUpdate<{ closed: boolean }, [{ operator
 export const breachStateQuery = defineQuery<BreachView>('breachState');
 export const breachDraftQuery = defineQuery<DraftView>('breachDraft');
 export const breachFactsSignal = defineSignal<[BreachFactsUpdate]>('breachFacts');
-export const recordSubmissionUpdate = defineUpdate<{ obligationId: string; state: string; submissions: number }, [RecordSubmission]>('recordSubmission');
+export const recordSubmissionUpdate = defineUpdate<{ obligationId: string; state: string; submissions: number }, [RecordSubmission]>(
+  'recordSubmission',
+);
 export const setAwarenessUpdate = defineUpdate<{ awareAt: string }, [SetAwareness]>('setAwareness');
 export const declareNotRequiredUpdate = defineUpdate<{ obligationIds: string[] }, [DeclareNotRequired]>('declareNotRequired');
 /** An anchor event (DORA classification, SEC materiality, an authority's request, …): the clocks waiting for it start. */
@@ -61,17 +63,41 @@ export const recordAnchorUpdate = defineUpdate<{ anchor: string; at: string; sta
 /** The DPO's risk assessment (low/medium/high + reasoning): Art. 34 appears on high, shows as not required when lowered. */
 export const assessRiskUpdate = defineUpdate<AssessRiskResult, [AssessRisk]>('assessRisk');
 /** An operator's classification (NIS2 significant, DORA major, SEC material, NYDFS incident), yes or no: starts or closes that regime's clocks. */
-export const recordClassificationUpdate = defineUpdate<{ kind: string; outcome: string; started: string[]; notRequired: string[] }, [RecordClassification]>('recordClassification');
+export const recordClassificationUpdate = defineUpdate<
+  { kind: string; outcome: string; started: string[]; notRequired: string[] },
+  [RecordClassification]
+>('recordClassification');
 /** A law-enforcement / national-security delay: a documented, time-boxed pause of named clocks. */
 export const startDelayUpdate = defineUpdate<{ delayId: string; obligationIds: string[] }, [StartDelay]>('startDelay');
 /** A delay lifted before its time box: the paused clocks run again. */
 export const endDelayUpdate = defineUpdate<{ delayId: string; endedAt: string }, [EndDelay]>('endDelay');
 export type {
-  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachNotificationInput, BreachView, DeclareNotRequired, DraftView, EndDelay, RecordAnchor, RecordClassification,
-  RecordSubmission, SetAwareness, StartDelay,
+  AssessRisk,
+  AssessRiskResult,
+  BreachFactsUpdate,
+  BreachNotificationInput,
+  BreachView,
+  DeclareNotRequired,
+  DraftView,
+  EndDelay,
+  RecordAnchor,
+  RecordClassification,
+  RecordSubmission,
+  SetAwareness,
+  StartDelay,
 } from './regulator-notification/types';
 import type {
-  AssessRisk, AssessRiskResult, BreachFactsUpdate, BreachView, DeclareNotRequired, DraftView, EndDelay, RecordAnchor, RecordClassification, RecordSubmission, SetAwareness,
+  AssessRisk,
+  AssessRiskResult,
+  BreachFactsUpdate,
+  BreachView,
+  DeclareNotRequired,
+  DraftView,
+  EndDelay,
+  RecordAnchor,
+  RecordClassification,
+  RecordSubmission,
+  SetAwareness,
   StartDelay,
 } from './regulator-notification/types';
 
@@ -86,19 +112,47 @@ export const fleetGuardStateQuery = defineQuery<FleetGuardView>('fleetGuardState
 /** The guard to a queued incident: a freed slot is now its reservation. */
 export const fleetReservationGrantedSignal = defineSignal<[FleetGrant]>('fleetReservationGranted');
 export type {
-  FleetGrant, FleetGuardInput, FleetGuardView, FleetLimits, OverrideAnswer, OverrideContainment, ReleaseAnswer, ReleaseContainment, ReserveAnswer, ReserveContainment,
+  FleetGrant,
+  FleetGuardInput,
+  FleetGuardView,
+  FleetLimits,
+  OverrideAnswer,
+  OverrideContainment,
+  ReleaseAnswer,
+  ReleaseContainment,
+  ReserveAnswer,
+  ReserveContainment,
 } from './fleet/types';
-import type { FleetGrant, FleetGuardView, OverrideAnswer, OverrideContainment, ReleaseAnswer, ReleaseContainment, ReserveAnswer, ReserveContainment } from './fleet/types';
+import type {
+  FleetGrant,
+  FleetGuardView,
+  OverrideAnswer,
+  OverrideContainment,
+  ReleaseAnswer,
+  ReleaseContainment,
+  ReserveAnswer,
+  ReserveContainment,
+} from './fleet/types';
 // ── end of fleet guard ──
 
 // ── Evidence anchors (src/evidence/verify.ts): chain heads Cordon wrote, kept in the incident's history ──
 /** One head of the manifest or audit chain: the entry at `seq` had hash `hash` when Cordon wrote or read it. */
-export interface EvidenceHead { seq: number; hash: string; at: string; via: string }
+export interface EvidenceHead {
+  seq: number;
+  hash: string;
+  at: string;
+  via: string;
+}
 /** Every anchored head per chain, oldest first (bounded: runbook/evidence-anchors.ts). */
-export interface EvidenceHeads { manifest: EvidenceHead[]; audit: EvidenceHead[] }
+export interface EvidenceHeads {
+  manifest: EvidenceHead[];
+  audit: EvidenceHead[];
+}
 /** The API wrote a chain entry (custody of a verify or export): anchor its head. */
 export const evidenceHeadSignal = defineSignal<[{ log: 'manifest' | 'audit'; seq: number; hash: string; via: string }]>('evidenceHead');
 export const evidenceHeadsQuery = defineQuery<EvidenceHeads>('evidenceHeads');
 /** Carried through continue-as-new so the new run's history holds the anchors too. */
-export interface EvidenceAnchorCarry { evidenceAnchors?: EvidenceHeads }
+export interface EvidenceAnchorCarry {
+  evidenceAnchors?: EvidenceHeads;
+}
 // ── end of evidence anchors ──

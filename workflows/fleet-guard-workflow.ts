@@ -23,15 +23,33 @@
  * The limits come with each reservation request (the worker's config), never from the environment.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, makeContinueAsNewFunc, setHandler, workflowInfo,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  makeContinueAsNewFunc,
+  setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorType } from '../src/domain/errors';
 import {
-  fleetGuardStateQuery, fleetReservationGrantedSignal, overrideContainmentUpdate, releaseContainmentUpdate, reserveContainmentUpdate,
+  fleetGuardStateQuery,
+  fleetReservationGrantedSignal,
+  overrideContainmentUpdate,
+  releaseContainmentUpdate,
+  reserveContainmentUpdate,
 } from './definitions';
 import { FleetBudget, limitsProblem } from './fleet/budget';
 import { refusal } from './refusal';
-import type { FleetGuardInput, FleetGuardView, FleetReservation, OverrideContainment, ReleaseContainment, ReserveContainment } from './fleet/types';
+import type {
+  FleetGuardInput,
+  FleetGuardView,
+  FleetReservation,
+  OverrideContainment,
+  ReleaseContainment,
+  ReserveContainment,
+} from './fleet/types';
 
 const DEFAULT_CONTINUE_AFTER_EVENTS = 2000;
 /** The workflow clock (deterministic: the time of the current workflow task). */
@@ -55,46 +73,65 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
   let changed = true;
   /** The guards' task queue as the latest request named it (requests from earlier versions name none). */
   let home: string | undefined;
-  const heard = (queue: string | undefined) => { if (queue) home = queue; };
+  const heard = (queue: string | undefined) => {
+    if (queue) home = queue;
+  };
   const view = (): FleetGuardView => {
     const now = clock();
     return { ...budget.snapshot(now), usage: budget.usage(now), run };
   };
 
-  setHandler(reserveContainmentUpdate, (req: ReserveContainment) => {
-    changed = true;
-    heard(req.guardTaskQueue);
-    return budget.reserve(req, clock());
-  }, {
-    validator: (req: ReserveContainment) => {
-      needIncident(req.incidentId);
-      queueProblem(req.guardTaskQueue);
-      if (!Number.isInteger(req.desiredCapacity) || req.desiredCapacity < 0) throw invalid(`desiredCapacity must be a whole number ≥ 0, got ${req.desiredCapacity}`);
-      const problem = req.limits ? limitsProblem(req.limits) : 'limits are required';
-      if (problem) throw invalid(problem);
+  setHandler(
+    reserveContainmentUpdate,
+    (req: ReserveContainment) => {
+      changed = true;
+      heard(req.guardTaskQueue);
+      return budget.reserve(req, clock());
     },
-  });
-  setHandler(overrideContainmentUpdate, (req: OverrideContainment) => {
-    changed = true;
-    heard(req.guardTaskQueue);
-    return budget.override(req, clock());
-  }, {
-    validator: (req: OverrideContainment) => {
-      needIncident(req.incidentId);
-      queueProblem(req.guardTaskQueue);
-      if (!req.by?.trim() || !req.reason?.trim()) throw invalid('an override names the operator who approved it and their reason');
+    {
+      validator: (req: ReserveContainment) => {
+        needIncident(req.incidentId);
+        queueProblem(req.guardTaskQueue);
+        if (!Number.isInteger(req.desiredCapacity) || req.desiredCapacity < 0)
+          throw invalid(`desiredCapacity must be a whole number ≥ 0, got ${req.desiredCapacity}`);
+        const problem = req.limits ? limitsProblem(req.limits) : 'limits are required';
+        if (problem) throw invalid(problem);
+      },
     },
-  });
-  setHandler(releaseContainmentUpdate, (req: ReleaseContainment) => {
-    changed = true;
-    return budget.release(req.incidentId, clock());
-  }, { validator: (req: ReleaseContainment) => needIncident(req.incidentId) });
+  );
+  setHandler(
+    overrideContainmentUpdate,
+    (req: OverrideContainment) => {
+      changed = true;
+      heard(req.guardTaskQueue);
+      return budget.override(req, clock());
+    },
+    {
+      validator: (req: OverrideContainment) => {
+        needIncident(req.incidentId);
+        queueProblem(req.guardTaskQueue);
+        if (!req.by?.trim() || !req.reason?.trim()) throw invalid('an override names the operator who approved it and their reason');
+      },
+    },
+  );
+  setHandler(
+    releaseContainmentUpdate,
+    (req: ReleaseContainment) => {
+      changed = true;
+      return budget.release(req.incidentId, clock());
+    },
+    { validator: (req: ReleaseContainment) => needIncident(req.incidentId) },
+  );
   setHandler(fleetGuardStateQuery, view);
 
   /** Tells the incident; one that is gone (closed, terminated) returns its reservation at once. */
   const tell = async (reservation: FleetReservation): Promise<void> => {
     try {
-      await getExternalWorkflowHandle(reservation.incidentId).signal(fleetReservationGrantedSignal, { guardId: input.guardId, reservation, usage: budget.usage(clock()) });
+      await getExternalWorkflowHandle(reservation.incidentId).signal(fleetReservationGrantedSignal, {
+        guardId: input.guardId,
+        reservation,
+        usage: budget.usage(clock()),
+      });
     } catch (err) {
       log.warn('granted incident is gone; returning its reservation', { incidentId: reservation.incidentId, error: String(err) });
       budget.release(reservation.incidentId, clock());
@@ -136,7 +173,12 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
   await grantWaiters();
   const next: FleetGuardInput = { ...input, carried: { state: budget.snapshot(clock()), run } };
   if (elsewhere()) {
-    log.info('fleet guard moving to the guards\' task queue', { guardId: input.guardId, run, from: input.taskQueue ?? 'the incidents\' queue', to: home });
+    log.info("fleet guard moving to the guards' task queue", {
+      guardId: input.guardId,
+      run,
+      from: input.taskQueue ?? "the incidents' queue",
+      to: home,
+    });
     return makeContinueAsNewFunc<typeof fleetGuardWorkflow>({ taskQueue: home })({ ...next, taskQueue: home });
   }
   log.info('fleet guard continuing as new to keep history small', { guardId: input.guardId, run });

@@ -16,14 +16,33 @@
  * carried through continue-as-new.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, log, proxyActivities, proxyLocalActivities, patched, setHandler, upsertMemo, workflowInfo,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  patched,
+  setHandler,
+  upsertMemo,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
 import { ErrorType } from '../src/domain/errors';
 import type { IncidentAlert, IncidentSnapshot } from '../src/domain/incident';
 import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
-import { alertReceivedSignal, alertsReceivedSignal, closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type EvidenceAnchorCarry, type IncidentInput } from './definitions';
+import {
+  alertReceivedSignal,
+  alertsReceivedSignal,
+  closeIncidentUpdate,
+  decideStepUpdate,
+  evidenceHeadSignal,
+  evidenceHeadsQuery,
+  incidentStateQuery,
+  type EvidenceAnchorCarry,
+  type IncidentInput,
+} from './definitions';
 import { type OperatorIdentity, type StepDecision } from '../src/domain/gate';
 import { carriedRunbook, resolvePinned } from './runbook/definition-run';
 import { EvidenceAnchors, registerEvidenceAnchors } from './runbook/evidence-anchors';
@@ -46,13 +65,20 @@ const chain = proxyLocalActivities<CordonActivities>({ ...profiles.awsMutation, 
 const people = proxyActivities<CordonActivities>(profiles.notify);
 
 /** The default runbook's steps (no active-threat indicators), for callers that list them. */
-export const incidentSteps: StepDefinition[] = runbookStepNames({ contain: 'record-only', replace: { mode: 'auto', approverRoles: [], forbidSelfApproval: false, timeoutMinutes: 1, onTimeout: 'abort' }, isolateFirstOnActiveThreat: false }, { activeThreat: false })
-  .map((name) => ({ name, title: stepTitles[name] }));
+export const incidentSteps: StepDefinition[] = runbookStepNames(
+  {
+    contain: 'record-only',
+    replace: { mode: 'auto', approverRoles: [], forbidSelfApproval: false, timeoutMinutes: 1, onTimeout: 'abort' },
+    isolateFirstOnActiveThreat: false,
+  },
+  { activeThreat: false },
+).map((name) => ({ name, title: stepTitles[name] }));
 
 const nowIso = (): string => new Date().toISOString();
 /** Who hears of a failed step: every contact the policy's gates name. */
-const responders = (policy: IncidentInput['policy']): string[] =>
-  [...new Set([policy.contain, policy.replace].flatMap((g) => (g === 'record-only' ? [] : [...(g.notify ?? []), ...(g.escalateTo ?? [])])))];
+const responders = (policy: IncidentInput['policy']): string[] => [
+  ...new Set([policy.contain, policy.replace].flatMap((g) => (g === 'record-only' ? [] : [...(g.notify ?? []), ...(g.escalateTo ?? [])]))),
+];
 /** Continue-as-new well before Temporal's history limits during an alert storm. */
 const CONTINUE_AFTER_EVENTS = 10_000;
 /** Longest an open incident's new timeline entries wait to reach the audit trail together. */
@@ -62,18 +88,29 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   // The starting alert arrives with signal-with-start; its indicators decide the order, so it is held until the state exists.
   const early: IncidentAlert[] = [];
   let state: IncidentState | undefined;
-  const receive = (alert: IncidentAlert) => { if (state) state.recordAlert(alert); else early.push(alert); };
+  const receive = (alert: IncidentAlert) => {
+    if (state) state.recordAlert(alert);
+    else early.push(alert);
+  };
   setHandler(alertReceivedSignal, receive);
   // The runbook reads its policy from `live`: a later, more severe alert may tighten it (people-notices/escalation.ts).
   const live: IncidentInput = { ...input };
   const escalation = new SeverityEscalation(live);
   // Every sender of an alert for this incident asked for its actions: four-eyes refuses their approval.
-  const requesters: string[] = input.requesters ? [...input.requesters] : [input.provenance ? requesterIdentity(input.provenance.requestedBy) : input.openedBy];
+  const requesters: string[] = input.requesters
+    ? [...input.requesters]
+    : [input.provenance ? requesterIdentity(input.provenance.requestedBy) : input.openedBy];
   const notes: string[] = [];
   let onSender: ((identity: string) => void) | undefined;
   setHandler(alertsReceivedSignal, (alerts, hint) => {
     for (const alert of alerts) receive(alert);
-    if (hint?.requestedBy) (onSender ?? ((id: string) => { if (!requesters.includes(id)) requesters.push(id); }))(requesterIdentity(hint.requestedBy));
+    if (hint?.requestedBy)
+      (
+        onSender ??
+        ((id: string) => {
+          if (!requesters.includes(id)) requesters.push(id);
+        })
+      )(requesterIdentity(hint.requestedBy));
     for (const message of hint?.notes ?? []) {
       if (state) state.log({ at: nowIso(), kind: 'note', message });
       else notes.push(message);
@@ -87,9 +124,18 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   // A pinned runbook (chosen by the API at start, carried in the input) decides the steps; histories without the
   // 'runbook-definition' marker never carried one and replay the built-in order.
   const pinned = input.runbook && patched('runbook-definition') ? resolvePinned(input.runbook, input, early, () => live) : undefined;
-  const names = carriedNames && patched('carried-step-names') ? carriedNames : pinned ? pinned.specs.map((s) => s.step) : runbookStepNames(input.policy, { activeThreat });
+  const names =
+    carriedNames && patched('carried-step-names')
+      ? carriedNames
+      : pinned
+        ? pinned.specs.map((s) => s.step)
+        : runbookStepNames(input.policy, { activeThreat });
   if (input.runbook && pinned) live.runbook = carriedRunbook(input.runbook, pinned.specs);
-  const incident = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
+  const incident = new IncidentState(
+    input,
+    names.map((name) => ({ name, title: stepTitles[name] })),
+    nowIso(),
+  );
   state = incident;
   // The timeline's hash-chained export to the evidence store (runbook/audit-flush.ts).
   const audit = registerAuditFlusher(incident, new AuditFlusher(input.incidentId, incident, !input.dryRun, input.carried));
@@ -103,13 +149,26 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   for (const message of notes) incident.log({ at: nowIso(), kind: 'note', message });
   if (input.runbook && pinned && !input.carried) {
     const r = input.runbook;
-    incident.log({ at: nowIso(), kind: 'note', message: `runbook ${r.name} ${r.version} (sha256 ${r.sha256.slice(0, 12)}…) pinned at start: ${names.length} steps`, data: { name: r.name, version: r.version, sha256: r.sha256, steps: names } });
+    incident.log({
+      at: nowIso(),
+      kind: 'note',
+      message: `runbook ${r.name} ${r.version} (sha256 ${r.sha256.slice(0, 12)}…) pinned at start: ${names.length} steps`,
+      data: { name: r.name, version: r.version, sha256: r.sha256, steps: names },
+    });
   }
-  const isolatesFirst = pinned ? names.indexOf('isolate') >= 0 && names.indexOf('isolate') < names.indexOf('protect-evidence') : input.policy.isolateFirstOnActiveThreat;
-  if (activeThreat && isolatesFirst && !input.carried) incident.log({ at: nowIso(), kind: 'note', message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)' });
+  const isolatesFirst = pinned
+    ? names.indexOf('isolate') >= 0 && names.indexOf('isolate') < names.indexOf('protect-evidence')
+    : input.policy.isolateFirstOnActiveThreat;
+  if (activeThreat && isolatesFirst && !input.carried)
+    incident.log({
+      at: nowIso(),
+      kind: 'note',
+      message: 'alert shows exfiltration or command-and-control: isolating first (AWS.md §1.2 step 7 note)',
+    });
 
   const pager = new Pager(incident, {
-    incidentId: input.incidentId, severity: () => incident.snapshot().severity,
+    incidentId: input.incidentId,
+    severity: () => incident.snapshot().severity,
     notify: input.dryRun ? undefined : (notice) => people.notifyPeople(notice),
   });
   const gates = new GateKeeper(incident, { requesters, pager, rehearse: false });
@@ -122,17 +181,22 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
       refuse(gates.refuse(d));
     },
   });
-  setHandler(closeIncidentUpdate, ({ operator, reason }) => {
-    closeRequested = true;
-    gates.close();
-    incident.log({ at: nowIso(), kind: 'note', actor: operator.name, message: `closed by ${operator.name}: ${reason}` });
-    return { closed: true };
-  }, {
-    validator: ({ operator, reason }: { operator: OperatorIdentity; reason: string }) => {
-      if (!operator.roles.some((r) => ['responder', 'approver', 'admin'].includes(r))) throw refusal(ErrorType.Forbidden, `${operator.name} may not close incidents`);
-      if (!reason.trim()) throw refusal(ErrorType.ReasonRequired, 'a reason is required to close an incident');
+  setHandler(
+    closeIncidentUpdate,
+    ({ operator, reason }) => {
+      closeRequested = true;
+      gates.close();
+      incident.log({ at: nowIso(), kind: 'note', actor: operator.name, message: `closed by ${operator.name}: ${reason}` });
+      return { closed: true };
     },
-  });
+    {
+      validator: ({ operator, reason }: { operator: OperatorIdentity; reason: string }) => {
+        if (!operator.roles.some((r) => ['responder', 'approver', 'admin'].includes(r)))
+          throw refusal(ErrorType.Forbidden, `${operator.name} may not close incidents`);
+        if (!reason.trim()) throw refusal(ErrorType.ReasonRequired, 'a reason is required to close an incident');
+      },
+    },
+  );
 
   const breach = new BreachHook(input, incident);
   /** One pass over the runbook's steps (a second one only after an escalation from record-only). */
@@ -140,9 +204,21 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     // A failed step pages the gates' contacts with its reason (e.g. a permanent AWS error and what to grant).
     // Histories without the 'page-on-step-failure' marker replay without the page.
     const onStepFailed = (step: StepName, reason: string) => {
-      if (patched('page-on-step-failure')) pager.page({ step, kind: 'step-failed', round: 0, to: responders(live.policy), message: `${stepTitles[step]} failed: ${reason}` });
+      if (patched('page-on-step-failure'))
+        pager.page({ step, kind: 'step-failed', round: 0, to: responders(live.policy), message: `${stepTitles[step]} failed: ${reason}` });
     };
-    const ctx: RunContext = { input: live, state: incident, gates, facts: {}, chain, read, mutate, onStepFailed, runbook: pinned?.behaviour, onGateWaiting: () => flushAudit(incident) };
+    const ctx: RunContext = {
+      input: live,
+      state: incident,
+      gates,
+      facts: {},
+      chain,
+      read,
+      mutate,
+      onStepFailed,
+      runbook: pinned?.behaviour,
+      onGateWaiting: () => flushAudit(incident),
+    };
     const status = (n: StepName) => (incident.hasStep(n) ? incident.step(n).status : undefined);
     // AWS.md §1.2 step 8: snapshots (and the hypervisor's console output) need no network from the instance, so they
     // run beside the quarantine chain instead of delaying isolation; the runbook waits for them before recovery.
@@ -150,7 +226,9 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     // Snapshots and memory start in the chain and finish beside it (AWS.md §1.2: CreateSnapshots right after evidence
     // protection, memory within its budget before isolation). Histories without 'evidence-start-in-chain' replay without the chain half.
     const startFirst = patched('evidence-start-in-chain');
-    const builtIn: StepName[] = patched('forensics-alongside-chain') ? ['snapshot-volumes', 'capture-console', ...(startFirst ? ['capture-memory' as const] : [])] : [];
+    const builtIn: StepName[] = patched('forensics-alongside-chain')
+      ? ['snapshot-volumes', 'capture-console', ...(startFirst ? ['capture-memory' as const] : [])]
+      : [];
     // A pinned runbook says which steps run alongside (`alongside: true`).
     const alongside = new Set<StepName>(pinned ? pinned.specs.filter((s) => s.alongside).map((s) => s.step) : builtIn);
     const running: Promise<void>[] = [];
@@ -188,7 +266,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     if (escalation.needsRerun()) {
       escalation.markRerun();
       for (const name of names) incident.resetStep(name);
-      incident.log({ at: nowIso(), kind: 'note', message: 'running the runbook again under the raised severity\'s policy' });
+      incident.log({ at: nowIso(), kind: 'note', message: "running the runbook again under the raised severity's policy" });
       await runRunbook();
       continue;
     }
@@ -204,7 +282,12 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   if (!closeRequested) {
     await audit.flush();
     log.info('continuing as new to keep history small', { incidentId: input.incidentId });
-    await continueAsNew<typeof incidentWorkflow>({ ...live, requesters: gates.requesterIdentities, carried: incident.snapshot(), evidenceAnchors: anchors.snapshot() });
+    await continueAsNew<typeof incidentWorkflow>({
+      ...live,
+      requesters: gates.requesterIdentities,
+      carried: incident.snapshot(),
+      evidenceAnchors: anchors.snapshot(),
+    });
   }
   incident.setPhase('closed', nowIso());
   await audit.flush();

@@ -38,15 +38,28 @@ export async function planWorkflow(plan: PlanInput): Promise<IncidentSnapshot> {
   const input: IncidentInput = { ...plan.incident, incidentId: plan.incident.incidentId ?? plan.planId, dryRun: true };
   const activeThreat = plan.alerts.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
   const names = runbookStepNames(input.policy, { activeThreat });
-  const state = new IncidentState(input, names.map((name) => ({ name, title: stepTitles[name] })), nowIso());
+  const state = new IncidentState(
+    input,
+    names.map((name) => ({ name, title: stepTitles[name] })),
+    nowIso(),
+  );
   setHandler(incidentStateQuery, () => state.snapshot());
   for (const alert of plan.alerts) state.recordAlert(alert);
   const requesters = input.provenance ? [requesterIdentity(input.provenance.requestedBy)] : [];
-  const gates = new GateKeeper(state, { requesters, pager: new Pager(state, { incidentId: plan.planId, severity: () => state.snapshot().severity }), rehearse: true });
+  const gates = new GateKeeper(state, {
+    requesters,
+    pager: new Pager(state, { incidentId: plan.planId, severity: () => state.snapshot().severity }),
+    rehearse: true,
+  });
   const ctx: RunContext = { input, state, gates, facts: {}, chain, read, mutate };
   for (const name of names) await runStep(ctx, stepRegistry.get(name)!);
   const outcome = outcomeSummary(state);
-  state.log({ at: nowIso(), kind: 'note', message: `plan finished: ${outcome.message.replace(/^runbook finished: /, '')}`, data: { done: outcome.done, notDone: outcome.notDone } });
+  state.log({
+    at: nowIso(),
+    kind: 'note',
+    message: `plan finished: ${outcome.message.replace(/^runbook finished: /, '')}`,
+    data: { done: outcome.done, notDone: outcome.notDone },
+  });
   await condition(allHandlersFinished);
   return state.snapshot();
 }

@@ -6,7 +6,10 @@
  * instance), so every call is preceded by DescribeAutoScalingInstances (membership + lifecycle).
  */
 import {
-  DescribeAutoScalingInstancesCommand, DetachInstancesCommand, EnterStandbyCommand, SetInstanceProtectionCommand,
+  DescribeAutoScalingInstancesCommand,
+  DetachInstancesCommand,
+  EnterStandbyCommand,
+  SetInstanceProtectionCommand,
   type AutoScalingInstanceDetails,
 } from '@aws-sdk/client-auto-scaling';
 import type { AwsClients } from '../../src/aws/clients';
@@ -15,11 +18,18 @@ import { awsCall } from '../aws-errors';
 import { PlanRecorder } from '../plan-recorder';
 
 export type LeaveGroupMode = 'detach' | 'standby';
-export interface GroupMemberInput { instanceId: string; dryRun: boolean }
-export interface LeaveGroupInput extends GroupMemberInput { mode: LeaveGroupMode }
+export interface GroupMemberInput {
+  instanceId: string;
+  dryRun: boolean;
+}
+export interface LeaveGroupInput extends GroupMemberInput {
+  mode: LeaveGroupMode;
+}
 
 async function membership(aws: AwsClients, instanceId: string): Promise<AutoScalingInstanceDetails | undefined> {
-  const found = await awsCall('DescribeAutoScalingInstances', () => aws.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] })));
+  const found = await awsCall('DescribeAutoScalingInstances', () =>
+    aws.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [instanceId] })),
+  );
   return found.AutoScalingInstances?.find((i) => i.InstanceId === instanceId);
 }
 
@@ -33,8 +43,11 @@ export async function protectFromScaleIn(aws: AwsClients, input: GroupMemberInpu
     const params = { AutoScalingGroupName: member.AutoScalingGroupName!, InstanceIds: [input.instanceId], ProtectedFromScaleIn: true };
     await plan.act('autoscaling', 'SetInstanceProtection', params, () => aws.autoscaling.send(new SetInstanceProtectionCommand(params)));
   }
-  return plan.outcome(`protected from scale-in in ${member?.AutoScalingGroupName}`, `would protect from scale-in in ${member?.AutoScalingGroupName}`,
-    member ? 'already protected from scale-in' : 'not in an Auto Scaling group');
+  return plan.outcome(
+    `protected from scale-in in ${member?.AutoScalingGroupName}`,
+    `would protect from scale-in in ${member?.AutoScalingGroupName}`,
+    member ? 'already protected from scale-in' : 'not in an Auto Scaling group',
+  );
 }
 
 export async function leaveAutoScalingGroup(aws: AwsClients, input: LeaveGroupInput): Promise<StepOutcome> {
@@ -44,7 +57,8 @@ export async function leaveAutoScalingGroup(aws: AwsClients, input: LeaveGroupIn
   const state = member.LifecycleState ?? '';
   const group = member.AutoScalingGroupName!;
   if (input.mode === 'standby' && state.startsWith('Standby')) return plan.outcome('', '', `already in Standby in ${group}`);
-  if (transitional.test(state)) throw new Error(`instance ${input.instanceId} is ${state} in ${group}; waiting for it to settle before leaving the group`);
+  if (transitional.test(state))
+    throw new Error(`instance ${input.instanceId} is ${state} in ${group}; waiting for it to settle before leaving the group`);
   // Never decrement: the group must launch a replacement (and S5 warns that detaching a Standby instance with decrement can terminate others).
   const params = { AutoScalingGroupName: group, InstanceIds: [input.instanceId], ShouldDecrementDesiredCapacity: false };
   if (input.mode === 'standby') {
@@ -53,5 +67,9 @@ export async function leaveAutoScalingGroup(aws: AwsClients, input: LeaveGroupIn
     await plan.act('autoscaling', 'DetachInstances', params, () => aws.autoscaling.send(new DetachInstancesCommand(params)));
   }
   const verb = input.mode === 'standby' ? 'moved to Standby in' : 'detached from';
-  return plan.outcome(`${verb} ${group} without decrement (the group launches a replacement)`, `would be ${verb} ${group} without decrement`, '');
+  return plan.outcome(
+    `${verb} ${group} without decrement (the group launches a replacement)`,
+    `would be ${verb} ${group} without decrement`,
+    '',
+  );
 }

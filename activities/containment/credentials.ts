@@ -17,19 +17,32 @@ import { PlanRecorder } from '../plan-recorder';
 
 export const revokePolicyName = 'AWSRevokeOlderSessions';
 
-export interface CutCredentialsInput { instanceId: string; dryRun: boolean }
-export interface RevokeSessionsInput { instanceProfileArn: string; issuedBefore: string; dryRun: boolean }
+export interface CutCredentialsInput {
+  instanceId: string;
+  dryRun: boolean;
+}
+export interface RevokeSessionsInput {
+  instanceProfileArn: string;
+  issuedBefore: string;
+  dryRun: boolean;
+}
 
 export async function cutCredentials(aws: AwsClients, input: CutCredentialsInput): Promise<StepOutcome> {
   const plan = new PlanRecorder('cut-credentials', input.dryRun);
-  const found = await awsCall('DescribeIamInstanceProfileAssociations', () => aws.ec2.send(new DescribeIamInstanceProfileAssociationsCommand({
-    Filters: [{ Name: 'instance-id', Values: [input.instanceId] }],
-  })));
+  const found = await awsCall('DescribeIamInstanceProfileAssociations', () =>
+    aws.ec2.send(
+      new DescribeIamInstanceProfileAssociationsCommand({
+        Filters: [{ Name: 'instance-id', Values: [input.instanceId] }],
+      }),
+    ),
+  );
   const live = (found.IamInstanceProfileAssociations ?? []).filter((a) => a.State === 'associated' || a.State === 'associating');
   for (const association of live) {
     const params = { AssociationId: association.AssociationId! };
     try {
-      await plan.act('ec2', 'DisassociateIamInstanceProfile', params, () => aws.ec2.send(new DisassociateIamInstanceProfileCommand(params)));
+      await plan.act('ec2', 'DisassociateIamInstanceProfile', params, () =>
+        aws.ec2.send(new DisassociateIamInstanceProfileCommand(params)),
+      );
     } catch (err) {
       // Gone between our read and the call (a concurrent retry): the goal is reached.
       if (!(err instanceof ApplicationFailure && err.type === ErrorType.TargetNotFound)) throw err;
@@ -42,7 +55,9 @@ export async function cutCredentials(aws: AwsClients, input: CutCredentialsInput
 export async function revokeOlderSessions(aws: AwsClients, input: RevokeSessionsInput): Promise<StepOutcome> {
   const plan = new PlanRecorder('revoke-sessions', input.dryRun);
   const profileName = input.instanceProfileArn.split('/').pop()!;
-  const profile = await awsCall('GetInstanceProfile', () => aws.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: profileName })));
+  const profile = await awsCall('GetInstanceProfile', () =>
+    aws.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: profileName })),
+  );
   const roles = (profile.InstanceProfile?.Roles ?? []).map((r) => r.RoleName!);
   const kept: string[] = [];
   for (const RoleName of roles) {
@@ -55,12 +70,17 @@ export async function revokeOlderSessions(aws: AwsClients, input: RevokeSessions
     }
     const document = {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': input.issuedBefore } } }],
+      Statement: [
+        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': input.issuedBefore } } },
+      ],
     };
     const params = { RoleName, PolicyName: revokePolicyName, PolicyDocument: JSON.stringify(document) };
     await plan.act('iam', 'PutRolePolicy', params, () => aws.iam.send(new PutRolePolicyCommand(params)));
   }
   const touched = plan.calls.map((c) => c.input.RoleName).join(', ');
-  return plan.outcome(`denied sessions issued before ${input.issuedBefore} on ${touched}`, `would deny sessions issued before ${input.issuedBefore} on ${touched}`,
-    kept.length ? `${revokePolicyName} already on ${kept.join(', ')}` : 'the instance profile has no role');
+  return plan.outcome(
+    `denied sessions issued before ${input.issuedBefore} on ${touched}`,
+    `would deny sessions issued before ${input.issuedBefore} on ${touched}`,
+    kept.length ? `${revokePolicyName} already on ${kept.join(', ')}` : 'the instance profile has no role',
+  );
 }

@@ -9,7 +9,11 @@ import type { StepOutcome } from '../../src/domain/incident';
 import { awsCall, isNotFound } from '../aws-errors';
 import { PlanRecorder } from '../plan-recorder';
 
-export interface DeregisterTargetsInput { instanceId: string; targetGroupArns: string[]; dryRun: boolean }
+export interface DeregisterTargetsInput {
+  instanceId: string;
+  targetGroupArns: string[];
+  dryRun: boolean;
+}
 
 export async function deregisterFromTargetGroups(aws: AwsClients, input: DeregisterTargetsInput): Promise<StepOutcome> {
   const plan = new PlanRecorder('deregister-targets', input.dryRun);
@@ -17,7 +21,9 @@ export async function deregisterFromTargetGroups(aws: AwsClients, input: Deregis
     let listed = false;
     try {
       const health = await aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }));
-      listed = (health.TargetHealthDescriptions ?? []).some((d) => d.Target?.Id === input.instanceId && d.TargetHealth?.State !== 'draining');
+      listed = (health.TargetHealthDescriptions ?? []).some(
+        (d) => d.Target?.Id === input.instanceId && d.TargetHealth?.State !== 'draining',
+      );
     } catch (err) {
       if (!isNotFound(err)) await awsCall('DescribeTargetHealth', () => Promise.reject(err));
     }
@@ -26,5 +32,9 @@ export async function deregisterFromTargetGroups(aws: AwsClients, input: Deregis
     await plan.act('elbv2', 'DeregisterTargets', params, () => aws.elbv2.send(new DeregisterTargetsCommand(params)));
   }
   const n = plan.calls.length;
-  return plan.outcome(`deregistered from ${n} target group(s)`, `would deregister from ${n} target group(s)`, 'registered in no target group');
+  return plan.outcome(
+    `deregistered from ${n} target group(s)`,
+    `would deregister from ${n} target group(s)`,
+    'registered in no target group',
+  );
 }

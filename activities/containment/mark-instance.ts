@@ -10,16 +10,31 @@ import { awsCall } from '../aws-errors';
 import { PlanRecorder } from '../plan-recorder';
 
 export type ContainmentStatus = 'containing' | 'quarantined';
-export interface MarkInstanceInput { step: string; incidentId: string; instanceId: string; status: ContainmentStatus; dryRun: boolean }
+export interface MarkInstanceInput {
+  step: string;
+  incidentId: string;
+  instanceId: string;
+  status: ContainmentStatus;
+  dryRun: boolean;
+}
 
 export async function markInstance(aws: AwsClients, input: MarkInstanceInput): Promise<StepOutcome> {
   const plan = new PlanRecorder(input.step, input.dryRun);
   const wanted: Record<string, string> = { 'ir:case': input.incidentId, 'ir:status': input.status };
-  const current = await awsCall('DescribeTags', () => aws.ec2.send(new DescribeTagsCommand({
-    Filters: [{ Name: 'resource-id', Values: [input.instanceId] }, { Name: 'key', Values: Object.keys(wanted) }],
-  })));
+  const current = await awsCall('DescribeTags', () =>
+    aws.ec2.send(
+      new DescribeTagsCommand({
+        Filters: [
+          { Name: 'resource-id', Values: [input.instanceId] },
+          { Name: 'key', Values: Object.keys(wanted) },
+        ],
+      }),
+    ),
+  );
   const have = Object.fromEntries((current.Tags ?? []).map((t) => [t.Key, t.Value]));
-  const missing = Object.entries(wanted).filter(([k, v]) => have[k] !== v).map(([Key, Value]) => ({ Key, Value }));
+  const missing = Object.entries(wanted)
+    .filter(([k, v]) => have[k] !== v)
+    .map(([Key, Value]) => ({ Key, Value }));
   if (missing.length) {
     const params = { Resources: [input.instanceId], Tags: missing };
     await plan.act('ec2', 'CreateTags', params, () => aws.ec2.send(new CreateTagsCommand(params)));

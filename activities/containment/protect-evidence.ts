@@ -11,7 +11,10 @@ import type { StepOutcome } from '../../src/domain/incident';
 import { awsCall } from '../aws-errors';
 import { PlanRecorder } from '../plan-recorder';
 
-export interface ProtectEvidenceInput { instanceId: string; dryRun: boolean }
+export interface ProtectEvidenceInput {
+  instanceId: string;
+  dryRun: boolean;
+}
 
 export async function protectEvidence(aws: AwsClients, input: ProtectEvidenceInput): Promise<StepOutcome> {
   const { instanceId } = input;
@@ -20,7 +23,8 @@ export async function protectEvidence(aws: AwsClients, input: ProtectEvidenceInp
     awsCall('DescribeInstanceAttribute', () => aws.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute })));
   // The block device mapping is read from DescribeInstances: moto's DescribeInstanceAttribute(blockDeviceMapping) returns none.
   const [termination, shutdown, described] = await Promise.all([
-    attribute('disableApiTermination'), attribute('instanceInitiatedShutdownBehavior'),
+    attribute('disableApiTermination'),
+    attribute('instanceInitiatedShutdownBehavior'),
     awsCall('DescribeInstances', () => aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))),
   ]);
   const devices = described.Reservations?.[0]?.Instances?.[0] ?? {};
@@ -37,7 +41,10 @@ export async function protectEvidence(aws: AwsClients, input: ProtectEvidenceInp
   }
   const deleting = (devices.BlockDeviceMappings ?? []).filter((b) => b.Ebs?.VolumeId && b.Ebs.DeleteOnTermination !== false);
   if (deleting.length) {
-    const params = { InstanceId: instanceId, BlockDeviceMappings: deleting.map((b) => ({ DeviceName: b.DeviceName!, Ebs: { DeleteOnTermination: false } })) };
+    const params = {
+      InstanceId: instanceId,
+      BlockDeviceMappings: deleting.map((b) => ({ DeviceName: b.DeviceName!, Ebs: { DeleteOnTermination: false } })),
+    };
     await plan.act('ec2', 'ModifyInstanceAttribute', params, () => aws.ec2.send(new ModifyInstanceAttributeCommand(params)));
     done.push(`keep ${deleting.length} volume(s) on termination`);
   }

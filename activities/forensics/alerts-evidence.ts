@@ -26,7 +26,10 @@ export interface RawAlert {
   raw?: string;
 }
 
-export interface StoreAlertsInput { incidentId: string; alerts: RawAlert[] }
+export interface StoreAlertsInput {
+  incidentId: string;
+  alerts: RawAlert[];
+}
 
 /** Most references written into one manifest entry's detail (the artifact body has them all). */
 const DETAIL_REFS = 40;
@@ -38,17 +41,31 @@ export async function storeAlerts(deps: ForensicsDeps, input: StoreAlertsInput):
   const stored: ArtifactEntry[] = [];
   for (const alert of input.alerts) {
     const body = alert.raw ?? canonicalJson(alert.payload ?? null);
-    const source = alert.source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
+    const source =
+      alert.source
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'unknown';
     const carriedBy = rawRequests.filter((r) => r.dedupKeys.includes(alert.dedupKey));
-    stored.push(await evidenceCall(() => recordArtifact(deps.store, input.incidentId, {
-    ...deps.made,
-      name: `alerts/${source}-${sha256Hex(body).slice(0, 16)}.json`, mediaType: 'application/json', body,
-      collector: deps.collector, source: `alert:${alert.source}`, collectedAt: alert.receivedAt,
-      detail: {
-        dedupKey: alert.dedupKey, receivedAt: alert.receivedAt, verbatim: alert.raw !== undefined,
-        ...(carriedBy.length ? { rawRequests: refsFor(carriedBy), rawRequestCount: carriedBy.length } : {}),
-      },
-    })));
+    stored.push(
+      await evidenceCall(() =>
+        recordArtifact(deps.store, input.incidentId, {
+          ...deps.made,
+          name: `alerts/${source}-${sha256Hex(body).slice(0, 16)}.json`,
+          mediaType: 'application/json',
+          body,
+          collector: deps.collector,
+          source: `alert:${alert.source}`,
+          collectedAt: alert.receivedAt,
+          detail: {
+            dedupKey: alert.dedupKey,
+            receivedAt: alert.receivedAt,
+            verbatim: alert.raw !== undefined,
+            ...(carriedBy.length ? { rawRequests: refsFor(carriedBy), rawRequestCount: carriedBy.length } : {}),
+          },
+        }),
+      ),
+    );
     heartbeat({ alerts: stored.length });
   }
   if (rawRequests.length) stored.push(await storeRawReferences(deps, input.incidentId, rawRequests));
@@ -58,9 +75,15 @@ export async function storeAlerts(deps: ForensicsDeps, input: StoreAlertsInput):
 /** The reference list: content-addressed, so a retry with the same raw requests is the same artifact. */
 async function storeRawReferences(deps: ForensicsDeps, incidentId: string, raw: RawAlertRef[]): Promise<ArtifactEntry> {
   const body = canonicalJson({ incidentId, rawRequests: raw });
-  return evidenceCall(() => recordArtifact(deps.store, incidentId, {
-    ...deps.made,
-    name: `alerts/raw-requests-${sha256Hex(body).slice(0, 16)}.json`, mediaType: 'application/json', body,
-    collector: deps.collector, source: 'evidence:manifest', detail: { rawRequestCount: raw.length, rawRequests: refsFor(raw), truncated: raw.length > DETAIL_REFS },
-  }));
+  return evidenceCall(() =>
+    recordArtifact(deps.store, incidentId, {
+      ...deps.made,
+      name: `alerts/raw-requests-${sha256Hex(body).slice(0, 16)}.json`,
+      mediaType: 'application/json',
+      body,
+      collector: deps.collector,
+      source: 'evidence:manifest',
+      detail: { rawRequestCount: raw.length, rawRequests: refsFor(raw), truncated: raw.length > DETAIL_REFS },
+    }),
+  );
 }

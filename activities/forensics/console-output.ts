@@ -10,9 +10,7 @@ import { findArtifact, recordArtifact, type ArtifactEntry } from '../../src/evid
 import { awsCall, errorCode, isUnsupported } from '../aws-errors';
 import { evidenceCall, type CaptureInput, type ForensicsDeps } from './forensics-context';
 
-export type ScreenshotOutcome =
-  | { status: 'captured'; artifact: ArtifactEntry }
-  | { status: 'unsupported' | 'failed'; reason: string };
+export type ScreenshotOutcome = { status: 'captured'; artifact: ArtifactEntry } | { status: 'unsupported' | 'failed'; reason: string };
 
 export interface ConsoleCaptureResult {
   consoleOutput: ArtifactEntry;
@@ -23,15 +21,25 @@ export async function captureConsoleOutput(deps: ForensicsDeps, input: CaptureIn
   const { aws, store, collector } = deps;
   const { incidentId, instanceId } = input;
   const textName = `console-output-${instanceId}.txt`;
-  const consoleOutput = (await evidenceCall(() => findArtifact(store, incidentId, textName))) ?? await (async () => {
-    const out = await awsCall('GetConsoleOutput', () => aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true })));
-    const text = Buffer.from(out.Output ?? '', 'base64');
-    return evidenceCall(() => recordArtifact(store, incidentId, {
-      ...deps.made,
-      name: textName, mediaType: 'text/plain; charset=utf-8', body: text, collector, source: 'ec2:GetConsoleOutput(Latest=true)',
-      detail: { consoleTimestamp: out.Timestamp?.toISOString() ?? null, empty: text.length === 0 },
-    }));
-  })();
+  const consoleOutput =
+    (await evidenceCall(() => findArtifact(store, incidentId, textName))) ??
+    (await (async () => {
+      const out = await awsCall('GetConsoleOutput', () =>
+        aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: instanceId, Latest: true })),
+      );
+      const text = Buffer.from(out.Output ?? '', 'base64');
+      return evidenceCall(() =>
+        recordArtifact(store, incidentId, {
+          ...deps.made,
+          name: textName,
+          mediaType: 'text/plain; charset=utf-8',
+          body: text,
+          collector,
+          source: 'ec2:GetConsoleOutput(Latest=true)',
+          detail: { consoleTimestamp: out.Timestamp?.toISOString() ?? null, empty: text.length === 0 },
+        }),
+      );
+    })());
   return { consoleOutput, screenshot: await captureScreenshot(deps, input) };
 }
 
@@ -45,12 +53,21 @@ async function captureScreenshot(deps: ForensicsDeps, input: CaptureInput): Prom
     image = Buffer.from(out.ImageData ?? '', 'base64');
   } catch (err) {
     if (isUnsupported(err)) return { status: 'unsupported', reason: 'GetConsoleScreenshot is not implemented by this endpoint' };
-    return { status: errorCode(err) === 'UnsupportedOperation' ? 'unsupported' : 'failed', reason: `${errorCode(err)}: ${(err as Error).message}` };
+    return {
+      status: errorCode(err) === 'UnsupportedOperation' ? 'unsupported' : 'failed',
+      reason: `${errorCode(err)}: ${(err as Error).message}`,
+    };
   }
   if (!image.length) return { status: 'failed', reason: 'GetConsoleScreenshot returned no image' };
-  const artifact = await evidenceCall(() => recordArtifact(deps.store, input.incidentId, {
-    ...deps.made,
-    name, mediaType: 'image/jpeg', body: image, collector: deps.collector, source: 'ec2:GetConsoleScreenshot(WakeUp=true)',
-  }));
+  const artifact = await evidenceCall(() =>
+    recordArtifact(deps.store, input.incidentId, {
+      ...deps.made,
+      name,
+      mediaType: 'image/jpeg',
+      body: image,
+      collector: deps.collector,
+      source: 'ec2:GetConsoleScreenshot(WakeUp=true)',
+    }),
+  );
   return { status: 'captured', artifact };
 }

@@ -25,22 +25,41 @@ export type { ForensicsDeps, ForensicsWorkerDeps, MemoryCaptureConfig, CaptureIn
 export { EvidenceTag } from './forensics-context';
 export type { CaptureSnapshotsInput, CaptureSnapshotsResult, EvidenceSnapshot, StartSnapshotsResult } from './snapshots';
 export type { ConsoleCaptureResult, ScreenshotOutcome } from './console-output';
-export type { MemoryCaptureStart, MemoryCaptureCheck, MemoryCaptureFailure, MemoryCollectResult, StartMemoryCaptureInput } from './memory-capture';
+export type {
+  MemoryCaptureStart,
+  MemoryCaptureCheck,
+  MemoryCaptureFailure,
+  MemoryCollectResult,
+  StartMemoryCaptureInput,
+} from './memory-capture';
 export type { CaptureMetadataInput } from './instance-metadata';
 export type { RawAlert, StoreAlertsInput } from './alerts-evidence';
 
 /** One flush of the incident timeline; ids are stable per timeline position, so a replayed flush adds nothing. */
-export interface AppendAuditInput { incidentId: string; entries: AuditInput[] }
+export interface AppendAuditInput {
+  incidentId: string;
+  entries: AuditInput[];
+}
 /**
  * `lastSeq`/`head`: the audit chain's head after this flush; `manifestSeq`/`manifestHead`: the
  * manifest's head as read then (it also holds entries the API wrote: raw alerts, custody). Both
  * land in history and become the incident's evidence anchors.
  */
-export interface AppendAuditResult { entries: number; lastSeq: number; head: string; manifestSeq?: number; manifestHead?: string }
+export interface AppendAuditResult {
+  entries: number;
+  lastSeq: number;
+  head: string;
+  manifestSeq?: number;
+  manifestHead?: string;
+}
 
 export function createForensicsActivities(deps: ForensicsWorkerDeps | undefined) {
   const worker = (): ForensicsWorkerDeps => {
-    if (!deps) throw ApplicationFailure.nonRetryable('no evidence store is configured on this worker; evidence cannot be kept', ErrorType.EvidenceStoreMisconfigured);
+    if (!deps)
+      throw ApplicationFailure.nonRetryable(
+        'no evidence store is configured on this worker; evidence cannot be kept',
+        ErrorType.EvidenceStoreMisconfigured,
+      );
     return deps;
   };
   /** The activity's deps in the account and region of the input's resource (the evidence store stays the worker's). */
@@ -52,23 +71,50 @@ export function createForensicsActivities(deps: ForensicsWorkerDeps | undefined)
   /** Artifacts Cordon makes itself (the alerts it received) are made in the Cordon account. */
   const own = async (): Promise<ForensicsDeps> => {
     const { access, ...rest } = worker();
-    return { ...rest, aws: access.home, home: access.home, made: { account: access.router ? await access.router.homeAccount() : undefined, region: access.home.region } };
+    return {
+      ...rest,
+      aws: access.home,
+      home: access.home,
+      made: { account: access.router ? await access.router.homeAccount() : undefined, region: access.home.region },
+    };
   };
   return {
-    async startSnapshots(input: CaptureSnapshotsInput & InAccount & { volumes: { volumeId: string; deviceName: string }[] }) { return startSnapshots(await need(input), input); },
-    async captureSnapshots(input: CaptureSnapshotsInput & InAccount) { return captureSnapshots(await need(input), input); },
-    async captureInstanceMetadata(input: CaptureMetadataInput & InAccount) { return captureInstanceMetadata(await need(input), input); },
-    async captureConsoleOutput(input: CaptureInput & InAccount) { return captureConsoleOutput(await need(input), input); },
-    async startMemoryCapture(input: StartMemoryCaptureInput & InAccount) { return startMemoryCapture(await need(input), input); },
-    async checkMemoryCapture(input: CaptureInput & InAccount & { commandId: string }) { return checkMemoryCapture(await need(input), input); },
-    async collectMemoryOutput(input: CaptureInput & InAccount & { commandId: string }) { return collectMemoryOutput(await need(input), input); },
-    async storeAlerts(input: StoreAlertsInput) { return storeAlerts(await own(), input); },
+    async startSnapshots(input: CaptureSnapshotsInput & InAccount & { volumes: { volumeId: string; deviceName: string }[] }) {
+      return startSnapshots(await need(input), input);
+    },
+    async captureSnapshots(input: CaptureSnapshotsInput & InAccount) {
+      return captureSnapshots(await need(input), input);
+    },
+    async captureInstanceMetadata(input: CaptureMetadataInput & InAccount) {
+      return captureInstanceMetadata(await need(input), input);
+    },
+    async captureConsoleOutput(input: CaptureInput & InAccount) {
+      return captureConsoleOutput(await need(input), input);
+    },
+    async startMemoryCapture(input: StartMemoryCaptureInput & InAccount) {
+      return startMemoryCapture(await need(input), input);
+    },
+    async checkMemoryCapture(input: CaptureInput & InAccount & { commandId: string }) {
+      return checkMemoryCapture(await need(input), input);
+    },
+    async collectMemoryOutput(input: CaptureInput & InAccount & { commandId: string }) {
+      return collectMemoryOutput(await need(input), input);
+    },
+    async storeAlerts(input: StoreAlertsInput) {
+      return storeAlerts(await own(), input);
+    },
     /** Small result on purpose: it lands in workflow history. */
     async appendAudit(input: AppendAuditInput): Promise<AppendAuditResult> {
       const chained = await evidenceCall(() => appendAudit(worker().store, input.incidentId, input.entries));
       const last = chained[chained.length - 1];
       const manifest = (await evidenceCall(() => readManifest(worker().store, input.incidentId))).at(-1);
-      return { entries: chained.length, lastSeq: last?.seq ?? 0, head: last?.hash ?? '', manifestSeq: manifest?.seq, manifestHead: manifest?.hash };
+      return {
+        entries: chained.length,
+        lastSeq: last?.seq ?? 0,
+        head: last?.hash ?? '',
+        manifestSeq: manifest?.seq,
+        manifestHead: manifest?.hash,
+      };
     },
   };
 }

@@ -16,7 +16,12 @@
  * attempt — so the workflow shows it and carries on; transient errors throw and Temporal retries.
  */
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { GetCommandInvocationCommand, ListCommandsCommand, SendCommandCommand, type GetCommandInvocationCommandOutput } from '@aws-sdk/client-ssm';
+import {
+  GetCommandInvocationCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  type GetCommandInvocationCommandOutput,
+} from '@aws-sdk/client-ssm';
 import type { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/activity';
 import { findArtifact, recordArtifact, type ArtifactEntry } from '../../src/evidence';
@@ -34,9 +39,7 @@ export interface MemoryCaptureFailure {
   artifact?: ArtifactEntry;
 }
 
-export type MemoryCaptureStart =
-  | { status: 'started'; commandId: string; documentName: string; resumed: boolean }
-  | MemoryCaptureFailure;
+export type MemoryCaptureStart = { status: 'started'; commandId: string; documentName: string; resumed: boolean } | MemoryCaptureFailure;
 
 export type MemoryCaptureCheck =
   | { status: 'running'; commandStatus: string }
@@ -74,7 +77,12 @@ export async function startMemoryCapture(deps: ForensicsDeps, input: StartMemory
   const cfg = { ...deps.memory, documentName: input.documentName ?? deps.memory?.documentName };
   const { incidentId, instanceId } = input;
   if (!cfg.documentName) {
-    return { status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: 'NoDocument', reason: 'no SSM document for memory capture: set forensics.memoryDocument in the policy or CORDON_MEMORY_DOCUMENT' };
+    return {
+      status: 'failed',
+      errorType: ErrorType.MemoryCaptureFailed,
+      code: 'NoDocument',
+      reason: 'no SSM document for memory capture: set forensics.memoryDocument in the policy or CORDON_MEMORY_DOCUMENT',
+    };
   }
   const documentName = cfg.documentName;
   const comment = commentFor(incidentId);
@@ -86,17 +94,34 @@ export async function startMemoryCapture(deps: ForensicsDeps, input: StartMemory
   } catch {
     // Listing is an optimisation; without it a retry may send a second command, which is harmless.
   }
-  const substitute = (v: string) => v.replaceAll('{incidentId}', incidentId).replaceAll('{instanceId}', instanceId).replaceAll('{outputPrefix}', outputPrefix(deps, incidentId));
+  const substitute = (v: string) =>
+    v
+      .replaceAll('{incidentId}', incidentId)
+      .replaceAll('{instanceId}', instanceId)
+      .replaceAll('{outputPrefix}', outputPrefix(deps, incidentId));
   const parameters = Object.fromEntries(Object.entries(cfg.parameters ?? {}).map(([k, vs]) => [k, vs.map(substitute)]));
-  const sent = await permanentAsFailure('SSM SendCommand', () => deps.aws.ssm.send(new SendCommandCommand({
-    DocumentName: documentName, InstanceIds: [instanceId], Parameters: parameters, Comment: comment,
-    TimeoutSeconds: cfg.timeoutSeconds,
-    OutputS3BucketName: cfg.outputS3Bucket,
-    OutputS3KeyPrefix: cfg.outputS3Bucket ? outputPrefix(deps, incidentId).replace(/\/$/, '') : undefined,
-  })));
+  const sent = await permanentAsFailure('SSM SendCommand', () =>
+    deps.aws.ssm.send(
+      new SendCommandCommand({
+        DocumentName: documentName,
+        InstanceIds: [instanceId],
+        Parameters: parameters,
+        Comment: comment,
+        TimeoutSeconds: cfg.timeoutSeconds,
+        OutputS3BucketName: cfg.outputS3Bucket,
+        OutputS3KeyPrefix: cfg.outputS3Bucket ? outputPrefix(deps, incidentId).replace(/\/$/, '') : undefined,
+      }),
+    ),
+  );
   if (isFailure(sent)) return sent;
   const commandId = sent.Command?.CommandId;
-  if (!commandId) return { status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: 'NoCommandId', reason: 'SSM SendCommand returned no command id' };
+  if (!commandId)
+    return {
+      status: 'failed',
+      errorType: ErrorType.MemoryCaptureFailed,
+      code: 'NoCommandId',
+      reason: 'SSM SendCommand returned no command id',
+    };
   return { status: 'started', commandId, documentName, resumed: false };
 }
 
@@ -107,8 +132,9 @@ export async function checkMemoryCapture(deps: ForensicsDeps, input: CaptureInpu
   const recorded = await evidenceCall(() => findArtifact(deps.store, incidentId, name));
   if (recorded) return outcomeOf(recorded);
 
-  const invocation: GetCommandInvocationCommandOutput | MemoryCaptureFailure = await permanentAsFailure('SSM GetCommandInvocation',
-    () => deps.aws.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })));
+  const invocation: GetCommandInvocationCommandOutput | MemoryCaptureFailure = await permanentAsFailure('SSM GetCommandInvocation', () =>
+    deps.aws.ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId })),
+  );
   // Right after SendCommand, AWS may not know the invocation yet: keep polling; the workflow's deadline bounds it.
   if (isFailure(invocation)) {
     if (invocation.code === 'InvocationDoesNotExist') return { status: 'running', commandStatus: 'InvocationDoesNotExist' };
@@ -117,12 +143,21 @@ export async function checkMemoryCapture(deps: ForensicsDeps, input: CaptureInpu
   const status = invocation.Status ?? 'Pending';
   if (running.has(status)) return { status: 'running', commandStatus: status };
 
-  const artifact = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
-    ...deps.made,
-    name, mediaType: 'application/json', collector: deps.collector, source: 'ssm:GetCommandInvocation',
-    body: JSON.stringify({ incidentId, instanceId, commandId, documentName: invocation.DocumentName, invocation: plain(invocation) }, null, 2),
-    detail: { commandId, status, statusDetails: invocation.StatusDetails ?? null, outputUrl: invocation.StandardOutputUrl || null },
-  }));
+  const artifact = await evidenceCall(() =>
+    recordArtifact(deps.store, incidentId, {
+      ...deps.made,
+      name,
+      mediaType: 'application/json',
+      collector: deps.collector,
+      source: 'ssm:GetCommandInvocation',
+      body: JSON.stringify(
+        { incidentId, instanceId, commandId, documentName: invocation.DocumentName, invocation: plain(invocation) },
+        null,
+        2,
+      ),
+      detail: { commandId, status, statusDetails: invocation.StatusDetails ?? null, outputUrl: invocation.StandardOutputUrl || null },
+    }),
+  );
   return outcomeOf(artifact);
 }
 
@@ -130,7 +165,11 @@ function outcomeOf(artifact: ArtifactEntry): MemoryCaptureCheck {
   const d = (artifact.detail ?? {}) as { commandId?: string; status?: string; statusDetails?: string | null; outputUrl?: string | null };
   if (d.status === 'Success') return { status: 'succeeded', commandId: d.commandId ?? '', artifact, outputUrl: d.outputUrl ?? undefined };
   return {
-    status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code: d.status ?? 'Unknown', commandId: d.commandId, artifact,
+    status: 'failed',
+    errorType: ErrorType.MemoryCaptureFailed,
+    code: d.status ?? 'Unknown',
+    commandId: d.commandId,
+    artifact,
     reason: `memory capture command ${d.commandId} ended ${d.status}${d.statusDetails && d.statusDetails !== d.status ? ` (${d.statusDetails})` : ''}`,
   };
 }
@@ -144,11 +183,21 @@ export type MemoryCollectResult =
   | { status: 'collected'; artifacts: ArtifactEntry[]; bucket: string; prefix: string }
   | MemoryCaptureFailure;
 
-const fail = (code: string, reason: string, commandId?: string): MemoryCaptureFailure => ({ status: 'failed', errorType: ErrorType.MemoryCaptureFailed, code, reason, commandId });
+const fail = (code: string, reason: string, commandId?: string): MemoryCaptureFailure => ({
+  status: 'failed',
+  errorType: ErrorType.MemoryCaptureFailed,
+  code,
+  reason,
+  commandId,
+});
 
 /** Artifact name for an output object: `memory/<instance>/<path under the prefix, flattened>` (safeName allows three segments). */
 function outputName(instanceId: string, relative: string): string {
-  const flat = relative.replace(/[^A-Za-z0-9._:-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 200) || 'output';
+  const flat =
+    relative
+      .replace(/[^A-Za-z0-9._:-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 200) || 'output';
   return `memory/${instanceId}/${flat}`;
 }
 
@@ -169,7 +218,12 @@ async function readAll(body: Readable): Promise<string> {
 export async function collectMemoryOutput(deps: ForensicsDeps, input: CaptureInput & { commandId: string }): Promise<MemoryCollectResult> {
   const { incidentId, instanceId, commandId } = input;
   const bucket = deps.memory?.outputS3Bucket;
-  if (!bucket) return fail('NoOutputBucket', 'no output bucket for memory capture: set CORDON_MEMORY_OUTPUT_BUCKET so the image can be copied into the evidence store', commandId);
+  if (!bucket)
+    return fail(
+      'NoOutputBucket',
+      'no output bucket for memory capture: set CORDON_MEMORY_OUTPUT_BUCKET so the image can be copied into the evidence store',
+      commandId,
+    );
   const prefix = outputPrefix(deps, incidentId);
   const keys: string[] = [];
   let token: string | undefined;
@@ -180,33 +234,64 @@ export async function collectMemoryOutput(deps: ForensicsDeps, input: CaptureInp
   } while (token);
   const sidecars = new Set(keys.filter((k) => k.endsWith('.sha256')));
   const images = keys.filter((k) => !sidecars.has(k));
-  if (!images.length) return fail('OutputMissing', `SSM reported success but s3://${bucket}/${prefix} holds no output object; the document wrote nothing where Cordon collects it`, commandId);
+  if (!images.length)
+    return fail(
+      'OutputMissing',
+      `SSM reported success but s3://${bucket}/${prefix} holds no output object; the document wrote nothing where Cordon collects it`,
+      commandId,
+    );
 
   const artifacts: ArtifactEntry[] = [];
   for (const key of images) {
     const name = outputName(instanceId, key.slice(prefix.length));
     const expected = sidecars.has(`${key}.sha256`)
-      ? (await readAll((await deps.home.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.sha256` }))).Body as Readable)).trim().split(/\s+/)[0]?.toLowerCase()
+      ? (await readAll((await deps.home.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `${key}.sha256` }))).Body as Readable))
+          .trim()
+          .split(/\s+/)[0]
+          ?.toLowerCase()
       : undefined;
     let entry = await evidenceCall(() => findArtifact(deps.store, incidentId, name));
     if (!entry) {
       const object = await deps.home.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }));
-      const s3Checksum = object.ChecksumSHA256 && !object.ChecksumSHA256.includes('-') ? Buffer.from(object.ChecksumSHA256, 'base64').toString('hex') : undefined;
-      entry = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
-    ...deps.made,
-        name, mediaType: 'application/octet-stream', body: object.Body as Readable, collector: deps.collector,
-        source: `ssm:SendCommand(${commandId}) → s3:GetObject s3://${bucket}/${key}`,
-        detail: {
-          commandId, sourceBucket: bucket, sourceKey: key, sourceVersionId: object.VersionId ?? null, sourceETag: object.ETag ?? null,
-          sourceSha256: expected ?? null, sourceChecksumSha256: s3Checksum ?? null,
-        },
-      }));
+      const s3Checksum =
+        object.ChecksumSHA256 && !object.ChecksumSHA256.includes('-')
+          ? Buffer.from(object.ChecksumSHA256, 'base64').toString('hex')
+          : undefined;
+      entry = await evidenceCall(() =>
+        recordArtifact(deps.store, incidentId, {
+          ...deps.made,
+          name,
+          mediaType: 'application/octet-stream',
+          body: object.Body as Readable,
+          collector: deps.collector,
+          source: `ssm:SendCommand(${commandId}) → s3:GetObject s3://${bucket}/${key}`,
+          detail: {
+            commandId,
+            sourceBucket: bucket,
+            sourceKey: key,
+            sourceVersionId: object.VersionId ?? null,
+            sourceETag: object.ETag ?? null,
+            sourceSha256: expected ?? null,
+            sourceChecksumSha256: s3Checksum ?? null,
+          },
+        }),
+      );
     }
     heartbeat({ memoryCopied: artifacts.length + 1 });
     const d = entry.detail ?? {};
-    for (const [what, want] of [['sidecar', d.sourceSha256], ['S3 ChecksumSHA256', d.sourceChecksumSha256]] as const) {
+    for (const [what, want] of [
+      ['sidecar', d.sourceSha256],
+      ['S3 ChecksumSHA256', d.sourceChecksumSha256],
+    ] as const) {
       if (typeof want === 'string' && want !== entry.sha256) {
-        return { ...fail('HashMismatch', `memory output ${key}: the copy in the evidence store hashes to ${entry.sha256}, the source's ${what} says ${want}; the copy is kept (manifest seq ${entry.seq}) but is not the image the document wrote`, commandId), artifact: entry };
+        return {
+          ...fail(
+            'HashMismatch',
+            `memory output ${key}: the copy in the evidence store hashes to ${entry.sha256}, the source's ${what} says ${want}; the copy is kept (manifest seq ${entry.seq}) but is not the image the document wrote`,
+            commandId,
+          ),
+          artifact: entry,
+        };
       }
     }
     artifacts.push(entry);

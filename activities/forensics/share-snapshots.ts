@@ -30,9 +30,14 @@ export async function shareWithForensicAccount(deps: ForensicsDeps, snapshotIds:
     try {
       const current = await ec2.send(new DescribeSnapshotAttributeCommand({ SnapshotId: snapshotId, Attribute: 'createVolumePermission' }));
       if (!current.CreateVolumePermissions?.some((p) => p.UserId === account)) {
-        await ec2.send(new ModifySnapshotAttributeCommand({
-          SnapshotId: snapshotId, Attribute: 'createVolumePermission', OperationType: 'add', UserIds: [account],
-        }));
+        await ec2.send(
+          new ModifySnapshotAttributeCommand({
+            SnapshotId: snapshotId,
+            Attribute: 'createVolumePermission',
+            OperationType: 'add',
+            UserIds: [account],
+          }),
+        );
       }
       await ec2.send(new CreateTagsCommand({ Resources: [snapshotId], Tags: [{ Key: EvidenceTag.sharedWith, Value: account }] }));
       result.shared.push(snapshotId);

@@ -10,7 +10,15 @@
  * missing volumes are snapshotted. moto: snapshots complete at once, CreateSnapshots returns no
  * State and does not copy volume tags (G14), so states are read back afterwards.
  */
-import { CreateSnapshotCommand, CreateSnapshotsCommand, CreateTagsCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, type Snapshot, type Tag } from '@aws-sdk/client-ec2';
+import {
+  CreateSnapshotCommand,
+  CreateSnapshotsCommand,
+  CreateTagsCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  type Snapshot,
+  type Tag,
+} from '@aws-sdk/client-ec2';
 import { ApplicationFailure } from '@temporalio/activity';
 import { ErrorType } from '../../src/domain/errors';
 import { recordArtifact, type ArtifactEntry } from '../../src/evidence';
@@ -34,7 +42,13 @@ export interface StartSnapshotsResult {
   issuedAt: string;
 }
 
-export interface EvidenceSnapshot { snapshotId: string; volumeId: string; deviceName: string; state: string; startTime?: string }
+export interface EvidenceSnapshot {
+  snapshotId: string;
+  volumeId: string;
+  deviceName: string;
+  state: string;
+  startTime?: string;
+}
 
 export interface CaptureSnapshotsResult {
   method: 'CreateSnapshots' | 'CreateSnapshot' | 'existing';
@@ -46,8 +60,10 @@ export interface CaptureSnapshotsResult {
 
 function custodyTags(deps: ForensicsDeps, input: CaptureSnapshotsInput): Tag[] {
   return [
-    { Key: EvidenceTag.incident, Value: input.incidentId }, { Key: EvidenceTag.evidence, Value: 'true' },
-    { Key: EvidenceTag.sourceInstance, Value: input.instanceId }, { Key: EvidenceTag.collector, Value: deps.collector },
+    { Key: EvidenceTag.incident, Value: input.incidentId },
+    { Key: EvidenceTag.evidence, Value: 'true' },
+    { Key: EvidenceTag.sourceInstance, Value: input.instanceId },
+    { Key: EvidenceTag.collector, Value: deps.collector },
     { Key: EvidenceTag.collectedAt, Value: new Date().toISOString() },
     ...(input.requestedBy ? [{ Key: EvidenceTag.requestedBy, Value: input.requestedBy }] : []),
   ];
@@ -56,12 +72,19 @@ function custodyTags(deps: ForensicsDeps, input: CaptureSnapshotsInput): Tag[] {
 async function volumesOf(deps: ForensicsDeps, instanceId: string): Promise<{ volumeId: string; deviceName: string }[]> {
   const found = await awsCall('DescribeInstances', () => deps.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
   const instance = found.Reservations?.[0]?.Instances?.[0];
-  if (!instance) throw ApplicationFailure.nonRetryable(`instance ${instanceId} does not exist; nothing to snapshot`, ErrorType.TargetNotFound);
-  return (instance.BlockDeviceMappings ?? []).filter((b) => b.Ebs?.VolumeId).map((b) => ({ volumeId: b.Ebs!.VolumeId!, deviceName: b.DeviceName ?? '' }));
+  if (!instance)
+    throw ApplicationFailure.nonRetryable(`instance ${instanceId} does not exist; nothing to snapshot`, ErrorType.TargetNotFound);
+  return (instance.BlockDeviceMappings ?? [])
+    .filter((b) => b.Ebs?.VolumeId)
+    .map((b) => ({ volumeId: b.Ebs!.VolumeId!, deviceName: b.DeviceName ?? '' }));
 }
 
 /** Issues the snapshots of the volumes not yet snapshotted for this incident; returns at once (no waiting, no store write). */
-async function issueSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput, volumes: { volumeId: string; deviceName: string }[]): Promise<StartSnapshotsResult> {
+async function issueSnapshots(
+  deps: ForensicsDeps,
+  input: CaptureSnapshotsInput,
+  volumes: { volumeId: string; deviceName: string }[],
+): Promise<StartSnapshotsResult> {
   const { aws } = deps;
   const { incidentId, instanceId } = input;
   const tags = custodyTags(deps, input);
@@ -73,10 +96,13 @@ async function issueSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput,
 
   if (missing.length && missing.length === volumes.length) {
     try {
-      const out = await aws.ec2.send(new CreateSnapshotsCommand({
-        InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false }, Description: description,
-        TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
-      }));
+      const out = await aws.ec2.send(
+        new CreateSnapshotsCommand({
+          InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
+          Description: description,
+          TagSpecifications: [{ ResourceType: 'snapshot', Tags: tags }],
+        }),
+      );
       ids.push(...(out.Snapshots ?? []).flatMap((x) => (x.SnapshotId ? [x.SnapshotId] : [])));
       method = 'CreateSnapshots';
     } catch (err) {
@@ -87,10 +113,24 @@ async function issueSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput,
   if (method !== 'CreateSnapshots') {
     for (const v of missing) {
       heartbeat({ snapshotting: v.volumeId });
-      const out = await awsCall('CreateSnapshot', () => aws.ec2.send(new CreateSnapshotCommand({
-        VolumeId: v.volumeId, Description: `${description} ${v.deviceName}`,
-        TagSpecifications: [{ ResourceType: 'snapshot', Tags: [...tags, { Key: EvidenceTag.sourceVolume, Value: v.volumeId }, { Key: EvidenceTag.sourceDevice, Value: v.deviceName }] }],
-      })));
+      const out = await awsCall('CreateSnapshot', () =>
+        aws.ec2.send(
+          new CreateSnapshotCommand({
+            VolumeId: v.volumeId,
+            Description: `${description} ${v.deviceName}`,
+            TagSpecifications: [
+              {
+                ResourceType: 'snapshot',
+                Tags: [
+                  ...tags,
+                  { Key: EvidenceTag.sourceVolume, Value: v.volumeId },
+                  { Key: EvidenceTag.sourceDevice, Value: v.deviceName },
+                ],
+              },
+            ],
+          }),
+        ),
+      );
       if (out.SnapshotId) ids.push(out.SnapshotId);
       method = 'CreateSnapshot';
     }
@@ -102,7 +142,10 @@ async function issueSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput,
  * The chain's half: CreateSnapshots for the volumes the runbook described (no DescribeInstances: the chain
  * already knows them), so isolation waits for one DescribeSnapshots and one CreateSnapshots call only.
  */
-export async function startSnapshots(deps: ForensicsDeps, input: CaptureSnapshotsInput & { volumes: { volumeId: string; deviceName: string }[] }): Promise<StartSnapshotsResult> {
+export async function startSnapshots(
+  deps: ForensicsDeps,
+  input: CaptureSnapshotsInput & { volumes: { volumeId: string; deviceName: string }[] },
+): Promise<StartSnapshotsResult> {
   return issueSnapshots(deps, input, input.volumes);
 }
 
@@ -123,26 +166,62 @@ export async function captureSnapshots(deps: ForensicsDeps, input: CaptureSnapsh
     if (!s?.SnapshotId) throw new Error(`snapshot of ${v.volumeId} not visible yet; retrying`);
     if (!s.Tags?.some((t) => t.Key === EvidenceTag.sourceVolume)) {
       // CreateSnapshots tags every snapshot alike: name the source volume per snapshot.
-      await awsCall('CreateTags', () => aws.ec2.send(new CreateTagsCommand({ Resources: [s.SnapshotId!], Tags: [{ Key: EvidenceTag.sourceVolume, Value: v.volumeId }, { Key: EvidenceTag.sourceDevice, Value: v.deviceName }] })));
+      await awsCall('CreateTags', () =>
+        aws.ec2.send(
+          new CreateTagsCommand({
+            Resources: [s.SnapshotId!],
+            Tags: [
+              { Key: EvidenceTag.sourceVolume, Value: v.volumeId },
+              { Key: EvidenceTag.sourceDevice, Value: v.deviceName },
+            ],
+          }),
+        ),
+      );
     }
-    snapshots.push({ snapshotId: s.SnapshotId, volumeId: v.volumeId, deviceName: v.deviceName, state: s.State ?? 'unknown', startTime: s.StartTime?.toISOString() });
+    snapshots.push({
+      snapshotId: s.SnapshotId,
+      volumeId: v.volumeId,
+      deviceName: v.deviceName,
+      state: s.State ?? 'unknown',
+      startTime: s.StartTime?.toISOString(),
+    });
   }
   heartbeat({ snapshots: snapshots.length });
-  const sharing = await shareWithForensicAccount(deps, snapshots.map((s) => s.snapshotId));
+  const sharing = await shareWithForensicAccount(
+    deps,
+    snapshots.map((s) => s.snapshotId),
+  );
 
-  const artifact = await evidenceCall(() => recordArtifact(deps.store, incidentId, {
-    ...deps.made,
-    name: `snapshots-${instanceId}.json`, mediaType: 'application/json', collector,
-    source: `ec2:${method === 'existing' ? 'DescribeSnapshots' : method}`,
-    body: JSON.stringify({
-      incidentId, instanceId, account: deps.made.account, region: aws.region, method, issuedAt: input.started?.issuedAt ?? issued.issuedAt, snapshots,
-      tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])), ...(sharing ? { sharedWith: sharing } : {}),
-    }, null, 2),
-    detail: {
-      snapshotIds: snapshots.map((s) => s.snapshotId), issuedAt: input.started?.issuedAt ?? issued.issuedAt, states: [...new Set(snapshots.map((s) => s.state))],
-      ...(sharing ? { sharedWith: sharing.account, notShared: sharing.failed.map((f) => f.snapshotId) } : {}),
-    },
-  }));
+  const artifact = await evidenceCall(() =>
+    recordArtifact(deps.store, incidentId, {
+      ...deps.made,
+      name: `snapshots-${instanceId}.json`,
+      mediaType: 'application/json',
+      collector,
+      source: `ec2:${method === 'existing' ? 'DescribeSnapshots' : method}`,
+      body: JSON.stringify(
+        {
+          incidentId,
+          instanceId,
+          account: deps.made.account,
+          region: aws.region,
+          method,
+          issuedAt: input.started?.issuedAt ?? issued.issuedAt,
+          snapshots,
+          tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])),
+          ...(sharing ? { sharedWith: sharing } : {}),
+        },
+        null,
+        2,
+      ),
+      detail: {
+        snapshotIds: snapshots.map((s) => s.snapshotId),
+        issuedAt: input.started?.issuedAt ?? issued.issuedAt,
+        states: [...new Set(snapshots.map((s) => s.state))],
+        ...(sharing ? { sharedWith: sharing.account, notShared: sharing.failed.map((f) => f.snapshotId) } : {}),
+      },
+    }),
+  );
   return { method, snapshots, artifact, sharing };
 }
 
@@ -158,9 +237,16 @@ async function waitForCompletion(deps: ForensicsDeps, incidentId: string, instan
 }
 
 async function taggedSnapshots(deps: ForensicsDeps, incidentId: string, instanceId: string): Promise<Snapshot[]> {
-  const out = await awsCall('DescribeSnapshots', () => deps.aws.ec2.send(new DescribeSnapshotsCommand({
-    OwnerIds: ['self'],
-    Filters: [{ Name: `tag:${EvidenceTag.incident}`, Values: [incidentId] }, { Name: `tag:${EvidenceTag.sourceInstance}`, Values: [instanceId] }],
-  })));
+  const out = await awsCall('DescribeSnapshots', () =>
+    deps.aws.ec2.send(
+      new DescribeSnapshotsCommand({
+        OwnerIds: ['self'],
+        Filters: [
+          { Name: `tag:${EvidenceTag.incident}`, Values: [incidentId] },
+          { Name: `tag:${EvidenceTag.sourceInstance}`, Values: [instanceId] },
+        ],
+      }),
+    ),
+  );
   return out.Snapshots ?? [];
 }

@@ -10,7 +10,10 @@ import { postWebhook, type WebhookDeliveryDeps, type WebhookTarget } from './web
 
 export type NoticeTarget = WebhookTarget | EmailTarget;
 
-export interface Delivery { delivered: string[]; before: string[] }
+export interface Delivery {
+  delivered: string[];
+  before: string[];
+}
 
 /** Targets delivered by earlier attempts of this activity (empty outside Temporal). */
 function deliveredBefore(): string[] {
@@ -22,7 +25,11 @@ function deliveredBefore(): string[] {
 }
 
 function recordDelivered(delivered: string[]): void {
-  try { Context.current().heartbeat({ delivered }); } catch { /* outside an activity: nothing to record */ }
+  try {
+    Context.current().heartbeat({ delivered });
+  } catch {
+    /* outside an activity: nothing to record */
+  }
 }
 
 /** `send` resolves false when the target had nobody to reach for this notice (not counted as delivered). */

@@ -51,10 +51,18 @@ const isPermanent = (code: number | undefined) => code !== undefined && code >= 
 export async function sendEmail(target: EmailTarget, message: EmailMessage, timeoutMs = 10_000): Promise<string[]> {
   const to = recipientsOf(target, message.contacts);
   if (to.length === 0) return [];
-  const transport = nodemailer.createTransport({ url: target.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  const transport = nodemailer.createTransport({
+    url: target.smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
   try {
     await transport.sendMail({
-      from: target.from, to, subject: message.subject, text: message.text,
+      from: target.from,
+      to,
+      subject: message.subject,
+      text: message.text,
       messageId: messageIdFor(target, message.idempotencyKey),
       headers: { 'X-Cordon-Idempotency-Key': message.idempotencyKey, 'Auto-Submitted': 'auto-generated' },
     });
@@ -63,7 +71,11 @@ export async function sendEmail(target: EmailTarget, message: EmailMessage, time
     const { responseCode, response } = err as { responseCode?: number; response?: string };
     const reply = response ? `: ${String(response).slice(0, 200)}` : '';
     if (isPermanent(responseCode)) {
-      throw ApplicationFailure.create({ type: ErrorType.EmailRejected, nonRetryable: true, message: `email ${target.name}: the mail server refused the notice (${responseCode})${reply}` });
+      throw ApplicationFailure.create({
+        type: ErrorType.EmailRejected,
+        nonRetryable: true,
+        message: `email ${target.name}: the mail server refused the notice (${responseCode})${reply}`,
+      });
     }
     // nodemailer's own message names host and port at most, never the URL's credentials.
     throw new Error(`email ${target.name} not sent${responseCode ? ` (${responseCode})${reply}` : `: ${(err as Error).message}`}`);

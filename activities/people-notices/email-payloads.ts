@@ -27,11 +27,17 @@ export function peopleEmail(notice: PeopleNotice, consoleUrl?: string): EmailMes
   ];
   return {
     subject: oneLine(`[Cordon] ${noticeHeadings[notice.kind]}: ${notice.stepTitle} — ${notice.incidentId}`),
-    text: `${lines.join('\n')}\n`, idempotencyKey: notice.idempotencyKey, contacts: notice.to,
+    text: `${lines.join('\n')}\n`,
+    idempotencyKey: notice.idempotencyKey,
+    contacts: notice.to,
   };
 }
 
-const deadlineHeadings: Record<NotificationRequest['kind'], string> = { reminder: 'Deadline reminder', due: 'Deadline due now', escalation: 'Deadline OVERDUE' };
+const deadlineHeadings: Record<NotificationRequest['kind'], string> = {
+  reminder: 'Deadline reminder',
+  due: 'Deadline due now',
+  escalation: 'Deadline OVERDUE',
+};
 
 export function deadlineEmail(req: NotificationRequest, consoleUrl?: string): EmailMessage {
   const lines = [
@@ -47,6 +53,8 @@ export function deadlineEmail(req: NotificationRequest, consoleUrl?: string): Em
   ];
   return {
     subject: oneLine(`[Cordon] ${deadlineHeadings[req.kind]}: ${req.title} — ${req.incidentId}`),
-    text: `${lines.join('\n')}\n`, idempotencyKey: req.idempotencyKey, contacts: req.contact ? [req.contact] : [],
+    text: `${lines.join('\n')}\n`,
+    idempotencyKey: req.idempotencyKey,
+    contacts: req.contact ? [req.contact] : [],
   };
 }

@@ -18,13 +18,18 @@ export interface PeopleNotifierDeps extends WebhookDeliveryDeps {
   consoleUrl?: string;
 }
 
-export interface PeopleNoticeResult { delivered: string[]; skipped: string[] }
+export interface PeopleNoticeResult {
+  delivered: string[];
+  skipped: string[];
+}
 
 export async function notifyPeople(deps: PeopleNotifierDeps | undefined, notice: PeopleNotice): Promise<PeopleNoticeResult> {
-  const { delivered, before } = await deliverToAll(deps?.targets ?? [], (target) => sendNotice(deps ?? {}, target, {
-    idempotencyKey: notice.idempotencyKey,
-    email: () => peopleEmail(notice, deps?.consoleUrl),
-    webhookBody: (t) => (t.format === 'slack' ? slackPayload(notice, deps?.consoleUrl) : genericPayload(notice, deps?.consoleUrl)),
-  }));
+  const { delivered, before } = await deliverToAll(deps?.targets ?? [], (target) =>
+    sendNotice(deps ?? {}, target, {
+      idempotencyKey: notice.idempotencyKey,
+      email: () => peopleEmail(notice, deps?.consoleUrl),
+      webhookBody: (t) => (t.format === 'slack' ? slackPayload(notice, deps?.consoleUrl) : genericPayload(notice, deps?.consoleUrl)),
+    }),
+  );
   return { delivered: delivered.filter((d) => !before.includes(d)), skipped: before };
 }

@@ -11,18 +11,30 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const icons: Record<PeopleNotice['kind'], string> = { 'approval-needed': ':raised_hand:', reminder: ':alarm_clock:', escalation: ':rotating_light:', overdue: ':red_circle:', 'step-failed': ':x:', test: ':white_check_mark:' };
+const icons: Record<PeopleNotice['kind'], string> = {
+  'approval-needed': ':raised_hand:',
+  reminder: ':alarm_clock:',
+  escalation: ':rotating_light:',
+  overdue: ':red_circle:',
+  'step-failed': ':x:',
+  test: ':white_check_mark:',
+};
 
 export interface SlackBody {
   text: string;
-  blocks: ({ type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] })[];
+  blocks: (
+    | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+    | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+  )[];
 }
 
 export function slackPayload(notice: PeopleNotice, consoleUrl?: string): SlackBody {
   const e = escapeMrkdwn;
   const heading = `${icons[notice.kind]} *${noticeHeadings[notice.kind]}* — ${e(notice.stepTitle)} (${e(notice.severity)})`;
   const link = noticeLink(consoleUrl, notice);
-  const label = asksForDecision(notice) ? `Approve or reject in the console (incident ${e(notice.incidentId)})` : `Open incident ${e(notice.incidentId)}`;
+  const label = asksForDecision(notice)
+    ? `Approve or reject in the console (incident ${e(notice.incidentId)})`
+    : `Open incident ${e(notice.incidentId)}`;
   const lines = [
     heading,
     e(notice.message),

@@ -10,8 +10,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import crypto from 'node:crypto';
 import { ErrorType } from '../../src/domain/errors';
 
-export interface FetchResponseLike { status: number; text(): Promise<string> }
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal }) => Promise<FetchResponseLike>;
+export interface FetchResponseLike {
+  status: number;
+  text(): Promise<string>;
+}
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; signal?: AbortSignal },
+) => Promise<FetchResponseLike>;
 
 export interface WebhookTarget {
   /** Shown in the timeline and logs; never the URL (it often embeds a secret). */
@@ -35,10 +41,19 @@ export function signBody(secret: string, body: string): string {
 }
 
 /** Posts one body to one target; resolves with the HTTP status on 2xx. */
-export async function postWebhook(deps: WebhookDeliveryDeps, target: WebhookTarget, body: unknown, idempotencyKey: string): Promise<number> {
+export async function postWebhook(
+  deps: WebhookDeliveryDeps,
+  target: WebhookTarget,
+  body: unknown,
+  idempotencyKey: string,
+): Promise<number> {
   const doFetch: FetchLike = deps.fetch ?? ((url, init) => fetch(url, init));
   const text = JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, 'user-agent': 'cordon-notifier' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'idempotency-key': idempotencyKey,
+    'user-agent': 'cordon-notifier',
+  };
   if (target.secret) headers['x-cordon-signature'] = signBody(target.secret, text);
   let res: FetchResponseLike;
   try {
@@ -52,5 +67,9 @@ export async function postWebhook(deps: WebhookDeliveryDeps, target: WebhookTarg
   if (res.status >= 200 && res.status < 300) return res.status;
   const detail = (await res.text().catch(() => '')).slice(0, 200);
   if (res.status >= 500 || transientStatuses.has(res.status)) throw new Error(`webhook ${target.name} answered ${res.status}: ${detail}`);
-  throw ApplicationFailure.create({ type: ErrorType.WebhookRejected, nonRetryable: true, message: `webhook ${target.name} refused the notice (${res.status}): ${detail}` });
+  throw ApplicationFailure.create({
+    type: ErrorType.WebhookRejected,
+    nonRetryable: true,
+    message: `webhook ${target.name} refused the notice (${res.status}): ${detail}`,
+  });
 }

@@ -20,7 +20,11 @@ export const noticeHeadings: Record<PeopleNotice['kind'], string> = {
  * regulatory clock). The console keeps the address through sign-in, so one tap from a notice
  * lands on the decision.
  */
-export function incidentLink(consoleUrl: string | undefined, incidentId: string, view?: ['approve' | 'clocks', string]): string | undefined {
+export function incidentLink(
+  consoleUrl: string | undefined,
+  incidentId: string,
+  view?: ['approve' | 'clocks', string],
+): string | undefined {
   if (!consoleUrl) return undefined;
   const tail = view ? `/${view[0]}/${encodeURIComponent(view[1])}` : '';
   return `${consoleUrl.replace(/\/$/, '')}/console#/incidents/${encodeURIComponent(incidentId)}${tail}`;
@@ -44,5 +48,11 @@ export interface GenericNoticeBody extends PeopleNotice {
 }
 
 export function genericPayload(notice: PeopleNotice, consoleUrl?: string): GenericNoticeBody {
-  return { type: 'cordon.people-notice', version: 1, heading: noticeHeadings[notice.kind], ...notice, link: noticeLink(consoleUrl, notice) };
+  return {
+    type: 'cordon.people-notice',
+    version: 1,
+    heading: noticeHeadings[notice.kind],
+    ...notice,
+    link: noticeLink(consoleUrl, notice),
+  };
 }

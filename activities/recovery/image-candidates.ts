@@ -9,7 +9,9 @@ import type { AwsClients } from '../../src/aws/clients';
 import type { ImageCandidate } from '../../src/domain/incident';
 import { awsCall } from '../aws-errors';
 
-export interface GatherCandidatesInput { launchTemplateId?: string }
+export interface GatherCandidatesInput {
+  launchTemplateId?: string;
+}
 export interface GatheredCandidates {
   candidates: ImageCandidate[];
   /** From Cordon's config, so the workflow's pure selection applies the operator's settings. */
@@ -28,9 +30,16 @@ export async function launchTemplateVersions(aws: AwsClients, launchTemplateId: 
   let NextToken: string | undefined;
   let MinVersion: string | undefined;
   for (;;) {
-    const page = await awsCall('DescribeLaunchTemplateVersions', () => aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({
-      LaunchTemplateId: launchTemplateId, NextToken, MinVersion: NextToken ? undefined : MinVersion, MaxResults: 200,
-    })));
+    const page = await awsCall('DescribeLaunchTemplateVersions', () =>
+      aws.ec2.send(
+        new DescribeLaunchTemplateVersionsCommand({
+          LaunchTemplateId: launchTemplateId,
+          NextToken,
+          MinVersion: NextToken ? undefined : MinVersion,
+          MaxResults: 200,
+        }),
+      ),
+    );
     const before = byNumber.size;
     for (const v of page.LaunchTemplateVersions ?? []) byNumber.set(v.VersionNumber ?? 0, v);
     NextToken = page.NextToken;
@@ -42,7 +51,9 @@ export async function launchTemplateVersions(aws: AwsClients, launchTemplateId: 
 }
 
 export async function gatherImageCandidates(
-  aws: AwsClients, config: { verifiedImageTag: string; knownGoodImageAllowlist?: string[]; compromiseLookbackHours: number }, input: GatherCandidatesInput,
+  aws: AwsClients,
+  config: { verifiedImageTag: string; knownGoodImageAllowlist?: string[]; compromiseLookbackHours: number },
+  input: GatherCandidatesInput,
 ): Promise<GatheredCandidates> {
   const versions = input.launchTemplateId ? await launchTemplateVersions(aws, input.launchTemplateId) : [];
   const usedBy = new Map<string, string[]>();
@@ -56,10 +67,17 @@ export async function gatherImageCandidates(
     ? await awsCall('DescribeImages', () => aws.ec2.send(new DescribeImagesCommand({ ImageIds: referenced }))).catch(() => ({ Images: [] }))
     : { Images: [] };
   const candidates: ImageCandidate[] = [...(owned.Images ?? []), ...(shared.Images ?? [])].map((i) => ({
-    imageId: i.ImageId!, name: i.Name, state: i.State, creationDate: i.CreationDate,
-    tags: Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), usedBy: usedBy.get(i.ImageId!) ?? [],
+    imageId: i.ImageId!,
+    name: i.Name,
+    state: i.State,
+    creationDate: i.CreationDate,
+    tags: Object.fromEntries((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+    usedBy: usedBy.get(i.ImageId!) ?? [],
   }));
   return {
-    candidates, verifiedImageTag: config.verifiedImageTag, allowlist: config.knownGoodImageAllowlist ?? [], lookbackHours: config.compromiseLookbackHours,
+    candidates,
+    verifiedImageTag: config.verifiedImageTag,
+    allowlist: config.knownGoodImageAllowlist ?? [],
+    lookbackHours: config.compromiseLookbackHours,
   };
 }

@@ -14,8 +14,15 @@ import type { StepOutcome } from '../../src/domain/incident';
 import { isUnsupported, rethrowAws } from '../aws-errors';
 import { PlanRecorder } from '../plan-recorder';
 
-export interface InstanceRefreshInput { groupName: string; launchTemplateId: string; version: string; dryRun: boolean }
-export interface InstanceRefreshResult extends StepOutcome { instanceRefreshId?: string }
+export interface InstanceRefreshInput {
+  groupName: string;
+  launchTemplateId: string;
+  version: string;
+  dryRun: boolean;
+}
+export interface InstanceRefreshResult extends StepOutcome {
+  instanceRefreshId?: string;
+}
 
 const running = new Set(['Pending', 'InProgress', 'Baking']);
 
@@ -24,7 +31,10 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (isUnsupported(err)) {
-      throw ApplicationFailure.nonRetryable(`${what} is not supported by this AWS endpoint (moto does not implement instance refresh, AWS.md G13); replace the group's instances by hand`, ErrorType.AwsPermanent);
+      throw ApplicationFailure.nonRetryable(
+        `${what} is not supported by this AWS endpoint (moto does not implement instance refresh, AWS.md G13); replace the group's instances by hand`,
+        ErrorType.AwsPermanent,
+      );
     }
     rethrowAws(err, what);
   }
@@ -32,9 +42,15 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 
 export async function startInstanceRefresh(aws: AwsClients, input: InstanceRefreshInput): Promise<InstanceRefreshResult> {
   const plan = new PlanRecorder('instance-refresh', input.dryRun);
-  const existing = await call('DescribeInstanceRefreshes', () => aws.autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: input.groupName })));
+  const existing = await call('DescribeInstanceRefreshes', () =>
+    aws.autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: input.groupName })),
+  );
   const active = (existing.InstanceRefreshes ?? []).find((r) => running.has(r.Status ?? ''));
-  if (active) return { ...plan.outcome('', '', `instance refresh ${active.InstanceRefreshId} already ${active.Status}`), instanceRefreshId: active.InstanceRefreshId };
+  if (active)
+    return {
+      ...plan.outcome('', '', `instance refresh ${active.InstanceRefreshId} already ${active.Status}`),
+      instanceRefreshId: active.InstanceRefreshId,
+    };
   const params = {
     AutoScalingGroupName: input.groupName,
     Strategy: 'Rolling' as const,
@@ -42,9 +58,15 @@ export async function startInstanceRefresh(aws: AwsClients, input: InstanceRefre
     Preferences: { MinHealthyPercentage: 90, SkipMatching: true, StandbyInstances: 'Ignore' as const },
   };
   plan.calls.push({ step: 'instance-refresh', service: 'autoscaling', operation: 'StartInstanceRefresh', input: params });
-  const started = input.dryRun ? undefined : await call('StartInstanceRefresh', () => aws.autoscaling.send(new StartInstanceRefreshCommand(params)));
+  const started = input.dryRun
+    ? undefined
+    : await call('StartInstanceRefresh', () => aws.autoscaling.send(new StartInstanceRefreshCommand(params)));
   return {
-    ...plan.outcome(`started instance refresh ${started?.InstanceRefreshId} of ${input.groupName} onto v${input.version}`, `would refresh ${input.groupName} onto v${input.version}`, ''),
+    ...plan.outcome(
+      `started instance refresh ${started?.InstanceRefreshId} of ${input.groupName} onto v${input.version}`,
+      `would refresh ${input.groupName} onto v${input.version}`,
+      '',
+    ),
     instanceRefreshId: started?.InstanceRefreshId,
   };
 }

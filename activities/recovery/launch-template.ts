@@ -27,14 +27,25 @@ export interface PointGroupInput {
   imageId: string;
   dryRun: boolean;
 }
-export interface PointGroupResult extends StepOutcome { change: GroupTemplateChange }
-export interface RestoreGroupInput { groupName: string; launchTemplateId: string; version: string; dryRun: boolean }
+export interface PointGroupResult extends StepOutcome {
+  change: GroupTemplateChange;
+}
+export interface RestoreGroupInput {
+  groupName: string;
+  launchTemplateId: string;
+  version: string;
+  dryRun: boolean;
+}
 
 /** The marker that makes the version findable again by a re-run of the same incident. */
 export const versionMarker = (incidentId: string) => `cordon:${incidentId}`;
 
 function resolve(versions: LaunchTemplateVersion[], ref: string): LaunchTemplateVersion | undefined {
-  if (ref === '$Latest') return versions.reduce<LaunchTemplateVersion | undefined>((a, v) => (!a || (v.VersionNumber ?? 0) > (a.VersionNumber ?? 0) ? v : a), undefined);
+  if (ref === '$Latest')
+    return versions.reduce<LaunchTemplateVersion | undefined>(
+      (a, v) => (!a || (v.VersionNumber ?? 0) > (a.VersionNumber ?? 0) ? v : a),
+      undefined,
+    );
   if (ref === '$Default') return versions.find((v) => v.DefaultVersion);
   return versions.find((v) => String(v.VersionNumber) === ref);
 }
@@ -44,7 +55,11 @@ function requestData(data: LaunchTemplateVersion['LaunchTemplateData'], imageId:
   const clean = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(clean);
     if (v && typeof v === 'object' && !(v instanceof Date)) {
-      const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]).filter(([, x]) => x !== undefined && !(Array.isArray(x) && x.length === 0)));
+      const out = Object.fromEntries(
+        Object.entries(v)
+          .map(([k, x]) => [k, clean(x)])
+          .filter(([, x]) => x !== undefined && !(Array.isArray(x) && x.length === 0)),
+      );
       return Object.keys(out).length ? out : undefined;
     }
     return v;
@@ -54,7 +69,9 @@ function requestData(data: LaunchTemplateVersion['LaunchTemplateData'], imageId:
 }
 
 async function groupVersion(aws: AwsClients, groupName: string): Promise<string | undefined> {
-  const found = await awsCall('DescribeAutoScalingGroups', () => aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })));
+  const found = await awsCall('DescribeAutoScalingGroups', () =>
+    aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
+  );
   const group = found.AutoScalingGroups?.[0];
   if (!group) throw ApplicationFailure.nonRetryable(`Auto Scaling group ${groupName} no longer exists`, ErrorType.TargetNotFound);
   return group.LaunchTemplate?.Version;
@@ -64,7 +81,11 @@ export async function pointGroupAtImage(aws: AwsClients, input: PointGroupInput)
   const plan = new PlanRecorder('point-group', input.dryRun);
   const versions = await launchTemplateVersions(aws, input.launchTemplateId);
   const source = resolve(versions, input.sourceVersion);
-  if (!source) throw ApplicationFailure.nonRetryable(`launch template ${input.launchTemplateId} has no version ${input.sourceVersion}`, ErrorType.TargetNotFound);
+  if (!source)
+    throw ApplicationFailure.nonRetryable(
+      `launch template ${input.launchTemplateId} has no version ${input.sourceVersion}`,
+      ErrorType.TargetNotFound,
+    );
   const previousVersion = input.sourceVersion === '$Latest' ? String(source.VersionNumber) : input.sourceVersion;
   const marker = versionMarker(input.incidentId);
   const ours = versions.find((v) => v.VersionDescription?.startsWith(marker));
@@ -81,20 +102,32 @@ export async function pointGroupAtImage(aws: AwsClients, input: PointGroupInput)
       ClientToken: `cordon-${crypto.createHash('sha256').update(`${input.incidentId}:point-group`).digest('hex').slice(0, 40)}`,
       LaunchTemplateData: requestData(source.LaunchTemplateData, input.imageId),
     };
-    const created = await plan.act('ec2', 'CreateLaunchTemplateVersion', params, () => aws.ec2.send(new CreateLaunchTemplateVersionCommand(params)));
+    const created = await plan.act('ec2', 'CreateLaunchTemplateVersion', params, () =>
+      aws.ec2.send(new CreateLaunchTemplateVersionCommand(params)),
+    );
     newVersion = created ? String(created.LaunchTemplateVersion!.VersionNumber) : '<new version>';
   }
   if ((await groupVersion(aws, input.groupName)) !== newVersion) {
-    const params = { AutoScalingGroupName: input.groupName, LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: newVersion } };
+    const params = {
+      AutoScalingGroupName: input.groupName,
+      LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: newVersion },
+    };
     await plan.act('autoscaling', 'UpdateAutoScalingGroup', params, () => aws.autoscaling.send(new UpdateAutoScalingGroupCommand(params)));
   }
-  const change: GroupTemplateChange = { groupName: input.groupName, launchTemplateId: input.launchTemplateId, previousVersion, newVersion, imageId: input.imageId };
+  const change: GroupTemplateChange = {
+    groupName: input.groupName,
+    launchTemplateId: input.launchTemplateId,
+    previousVersion,
+    newVersion,
+    imageId: input.imageId,
+  };
   const created = plan.calls.some((c) => c.operation === 'CreateLaunchTemplateVersion');
   return {
     ...plan.outcome(
       `${input.groupName} now launches ${input.imageId} from ${input.launchTemplateId} v${newVersion}${created ? ' (new version)' : ''}, was v${previousVersion}`,
       `would create a version of ${input.launchTemplateId} with ${input.imageId} and point ${input.groupName} at it (was v${previousVersion})`,
-      `${input.groupName} already launches ${input.imageId} from v${newVersion}`),
+      `${input.groupName} already launches ${input.imageId} from v${newVersion}`,
+    ),
     change,
   };
 }
@@ -103,8 +136,15 @@ export async function pointGroupAtImage(aws: AwsClients, input: PointGroupInput)
 export async function restoreGroupLaunchTemplate(aws: AwsClients, input: RestoreGroupInput): Promise<StepOutcome> {
   const plan = new PlanRecorder('restore-group', input.dryRun);
   if ((await groupVersion(aws, input.groupName)) !== input.version) {
-    const params = { AutoScalingGroupName: input.groupName, LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: input.version } };
+    const params = {
+      AutoScalingGroupName: input.groupName,
+      LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: input.version },
+    };
     await plan.act('autoscaling', 'UpdateAutoScalingGroup', params, () => aws.autoscaling.send(new UpdateAutoScalingGroupCommand(params)));
   }
-  return plan.outcome(`restored ${input.groupName} to v${input.version}`, `would restore ${input.groupName} to v${input.version}`, `${input.groupName} already on v${input.version}`);
+  return plan.outcome(
+    `restored ${input.groupName} to v${input.version}`,
+    `would restore ${input.groupName} to v${input.version}`,
+    `${input.groupName} already on v${input.version}`,
+  );
 }

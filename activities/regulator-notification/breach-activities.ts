@@ -30,7 +30,12 @@ export interface BreachActivityDeps {
 }
 
 export const DEFAULT_BREACH_SETTINGS: BreachSettings = {
-  jurisdictions: ['EU'], sectors: [], reminderFractions: [0.5, 0.75, 0.9], escalateAfterMinutes: 0, contacts: [], displayZone: 'Europe/Brussels',
+  jurisdictions: ['EU'],
+  sectors: [],
+  reminderFractions: [0.5, 0.75, 0.9],
+  escalateAfterMinutes: 0,
+  contacts: [],
+  displayZone: 'Europe/Brussels',
 };
 
 export interface DeadlineNoticeBody {
@@ -50,14 +55,26 @@ export interface DeadlineNoticeBody {
 
 export function deadlinePayload(req: NotificationRequest): DeadlineNoticeBody {
   return {
-    type: 'cordon.deadline-notice', version: 1, idempotencyKey: req.idempotencyKey, incidentId: req.incidentId, obligationId: req.obligationId,
-    title: req.title, kind: req.kind, ...(req.fraction !== undefined ? { fraction: req.fraction } : {}), dueAt: req.dueAt,
-    to: req.contact ? [req.contact] : [], escalationLevel: req.escalationLevel, message: req.text,
+    type: 'cordon.deadline-notice',
+    version: 1,
+    idempotencyKey: req.idempotencyKey,
+    incidentId: req.incidentId,
+    obligationId: req.obligationId,
+    title: req.title,
+    kind: req.kind,
+    ...(req.fraction !== undefined ? { fraction: req.fraction } : {}),
+    dueAt: req.dueAt,
+    to: req.contact ? [req.contact] : [],
+    escalationLevel: req.escalationLevel,
+    message: req.text,
   };
 }
 
 export function createBreachActivities(
-  breach: BreachActivityDeps | undefined, people: PeopleNotifierDeps | undefined, dataTagPrefix: string, evidenceStore?: EvidenceStore,
+  breach: BreachActivityDeps | undefined,
+  people: PeopleNotifierDeps | undefined,
+  dataTagPrefix: string,
+  evidenceStore?: EvidenceStore,
 ) {
   const settings = breach?.settings ?? DEFAULT_BREACH_SETTINGS;
   const registerStore = breach?.store ?? evidenceStore;
@@ -73,11 +90,16 @@ export function createBreachActivities(
       const emails = peopleTargets.filter((t): t is EmailTarget => t.format === 'email');
       // The DPO owns the Art. 33 notification: their address (CORDON_DPO_EMAIL) gets every deadline email too.
       const dpo = settings.dpo?.email ? [settings.dpo.email] : [];
-      const { delivered } = await deliverToAll([...webhooks, ...emails], (target) => sendNotice(people ?? {}, target, {
-        idempotencyKey: req.idempotencyKey,
-        email: () => { const m = deadlineEmail(req, people?.consoleUrl); return { ...m, contacts: [...m.contacts, ...dpo] }; },
-        webhookBody: () => deadlinePayload(req),
-      }));
+      const { delivered } = await deliverToAll([...webhooks, ...emails], (target) =>
+        sendNotice(people ?? {}, target, {
+          idempotencyKey: req.idempotencyKey,
+          email: () => {
+            const m = deadlineEmail(req, people?.consoleUrl);
+            return { ...m, contacts: [...m.contacts, ...dpo] };
+          },
+          webhookBody: () => deadlinePayload(req),
+        }),
+      );
       return { delivered };
     },
     async writeBreachRegister(input: { incidentId: string; entry: BreachRegisterEntry }): Promise<{ location: string | null }> {
@@ -89,7 +111,13 @@ export function createBreachActivities(
         ['breach-register/entry.csv', registerToCsv([input.entry]), 'text/csv'],
       ] as const) {
         // Through the manifest, so verify accounts for the register like any other artifact (idempotent by name).
-        const entry = await recordArtifact(store, input.incidentId, { name, body, mediaType, source: 'cordon:breach-register', collector: 'cordon-worker' });
+        const entry = await recordArtifact(store, input.incidentId, {
+          name,
+          body,
+          mediaType,
+          source: 'cordon:breach-register',
+          collector: 'cordon-worker',
+        });
         location ||= entry.location;
       }
       return { location };

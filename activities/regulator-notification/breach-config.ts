@@ -9,12 +9,22 @@ import type { EvidenceStore } from '../../src/evidence/store';
 import { profileFromShorthand, type EntityProfile, type Region, type Sector } from '../../src/regulatory/profile';
 import type { BreachActivityDeps } from './breach-activities';
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The configured entity profile; the API shows it and the worker hands it to every breach workflow. */
 export function entityProfileFromConfig(config: Config): EntityProfile {
-  return config.CORDON_ENTITY_PROFILE_FILE?.profile
-    ?? profileFromShorthand(list(config.CORDON_BREACH_JURISDICTIONS) as Region[], list(config.CORDON_BREACH_SECTORS) as Sector[], config.CORDON_BREACH_DISPLAY_ZONE);
+  return (
+    config.CORDON_ENTITY_PROFILE_FILE?.profile ??
+    profileFromShorthand(
+      list(config.CORDON_BREACH_JURISDICTIONS) as Region[],
+      list(config.CORDON_BREACH_SECTORS) as Sector[],
+      config.CORDON_BREACH_DISPLAY_ZONE,
+    )
+  );
 }
 
 export function breachDepsFromConfig(config: Config, store?: EvidenceStore): BreachActivityDeps {

@@ -10,12 +10,19 @@
 
 export type Flush<T> = (key: string, items: T[]) => Promise<void>;
 
-interface Pending<T> { item: T; resolve: () => void; reject: (err: unknown) => void }
+interface Pending<T> {
+  item: T;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 export class AlertBatcher<T> {
   private readonly queues = new Map<string, Pending<T>[]>();
 
-  constructor(private readonly flush: Flush<T>, private readonly maxBatch = 100) {
+  constructor(
+    private readonly flush: Flush<T>,
+    private readonly maxBatch = 100,
+  ) {
     if (!(maxBatch >= 1)) throw new RangeError('maxBatch must be at least 1');
   }
 
@@ -41,7 +48,10 @@ export class AlertBatcher<T> {
     while (queue.length > 0) {
       const batch = queue.splice(0, this.maxBatch);
       try {
-        await this.flush(key, batch.map((p) => p.item));
+        await this.flush(
+          key,
+          batch.map((p) => p.item),
+        );
         for (const p of batch) p.resolve();
       } catch (err) {
         for (const p of batch) p.reject(err);

@@ -66,13 +66,21 @@ export class AlertEvidence {
     const deadline = Date.now() + this.waitMs;
     const writes = new Map<string, Promise<unknown>>();
     for (const [incidentId, dedupKeys] of dedupKeysByIncident) {
-      writes.set(incidentId, this.recorder.record(incidentId, prepared, dedupKeys).then((o) => this.report(o, request, log)));
+      writes.set(
+        incidentId,
+        this.recorder.record(incidentId, prepared, dedupKeys).then((o) => this.report(o, request, log)),
+      );
     }
     let warned = false;
-    const bounded = (work: Promise<unknown>) => withinBudget(work, deadline, () => {
-      if (!warned) log.warn({ source: request.source, artifact: prepared.name, waitMs: this.waitMs }, 'raw alert evidence still being written; going on without waiting for it');
-      warned = true;
-    });
+    const bounded = (work: Promise<unknown>) =>
+      withinBudget(work, deadline, () => {
+        if (!warned)
+          log.warn(
+            { source: request.source, artifact: prepared.name, waitMs: this.waitMs },
+            'raw alert evidence still being written; going on without waiting for it',
+          );
+        warned = true;
+      });
     return {
       beforeSignal: async (incidentId) => {
         if (this.seen.has(incidentId)) return;
@@ -95,10 +103,17 @@ export class AlertEvidence {
   private report(outcome: RawAlertOutcome, request: RawAlertRequest, log: FastifyBaseLogger): void {
     this.opts.counter?.inc({ source: request.source, outcome: outcome.status });
     if (outcome.status !== 'failed') return;
-    log.error({
-      source: request.source, incidentId: outcome.incidentId, artifact: outcome.name, sender: request.sender.name,
-      authenticatedBy: request.sender.kind, err: { type: outcome.error.name, message: outcome.error.message },
-    }, 'raw alert evidence could not be stored; the alert was accepted anyway');
+    log.error(
+      {
+        source: request.source,
+        incidentId: outcome.incidentId,
+        artifact: outcome.name,
+        sender: request.sender.name,
+        authenticatedBy: request.sender.kind,
+        err: { type: outcome.error.name, message: outcome.error.message },
+      },
+      'raw alert evidence could not be stored; the alert was accepted anyway',
+    );
   }
 }
 
@@ -110,7 +125,16 @@ async function withinBudget(work: Promise<unknown>, deadline: number, late: () =
     timer.unref();
   });
   try {
-    if ((await Promise.race([work.then(() => 'done' as const, () => 'done' as const), timeout])) === 'late') late();
+    if (
+      (await Promise.race([
+        work.then(
+          () => 'done' as const,
+          () => 'done' as const,
+        ),
+        timeout,
+      ])) === 'late'
+    )
+      late();
   } finally {
     clearTimeout(timer);
   }

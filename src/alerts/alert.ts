@@ -41,10 +41,12 @@ export const regionSchema = z.string().regex(REGION, 'expected an AWS region cod
  * A timestamp as sources write it: ISO 8601 with `Z` or an offset (CloudWatch writes
  * `+0000` without a colon; Alertmanager writes nanoseconds). Normalisers store `toIso(value)`.
  */
-export const sourceTimestamp = z.string().refine(
-  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
-  'expected an ISO 8601 timestamp with a time zone',
-);
+export const sourceTimestamp = z
+  .string()
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'expected an ISO 8601 timestamp with a time zone',
+  );
 
 export function toIso(timestamp: string): string {
   return new Date(Date.parse(timestamp)).toISOString();
@@ -52,39 +54,46 @@ export function toIso(timestamp: string): string {
 
 export const resourceSchema = z.object({ account: accountIdSchema, region: regionSchema, instanceId: instanceIdSchema }).strict();
 
-export const indicatorsSchema = z.object({
-  /** The source saw data leave (GuardDuty Exfiltration:*, Trojan:EC2/DNSDataExfiltration, …). */
-  exfiltration: z.boolean().optional(),
-  /** The source saw the instance talk to attacker infrastructure (Backdoor:EC2/C&CActivity.*, …). */
-  commandAndControl: z.boolean().optional(),
-}).strict();
+export const indicatorsSchema = z
+  .object({
+    /** The source saw data leave (GuardDuty Exfiltration:*, Trojan:EC2/DNSDataExfiltration, …). */
+    exfiltration: z.boolean().optional(),
+    /** The source saw the instance talk to attacker infrastructure (Backdoor:EC2/C&CActivity.*, …). */
+    commandAndControl: z.boolean().optional(),
+  })
+  .strict();
 
-export const alertSchema = z.object({
-  source: z.enum(alertSources),
-  /** The source's own id of the signal (finding id, fingerprint, alarm ARN). */
-  sourceId: z.string().min(1),
-  /** Stable across repeats of the same signal: `${source}:${sourceId}` unless said otherwise. */
-  dedupKey: z.string().min(1),
-  severity: z.enum(severities),
-  severityScore: z.number().min(0).max(10),
-  title: z.string().min(1),
-  /** The source's finding type (GuardDuty `Type`, Security Hub's first `Types` entry); runbooks match on it. */
-  findingType: z.string().min(1).optional(),
-  description: z.string().optional(),
-  resource: resourceSchema,
-  firstSeen: z.iso.datetime(),
-  lastSeen: z.iso.datetime(),
-  status: z.enum(['firing', 'resolved']),
-  indicators: indicatorsSchema.optional(),
-  /** The source's payload for this alert, kept for the evidence store. */
-  raw: z.unknown(),
-}).strict();
+export const alertSchema = z
+  .object({
+    source: z.enum(alertSources),
+    /** The source's own id of the signal (finding id, fingerprint, alarm ARN). */
+    sourceId: z.string().min(1),
+    /** Stable across repeats of the same signal: `${source}:${sourceId}` unless said otherwise. */
+    dedupKey: z.string().min(1),
+    severity: z.enum(severities),
+    severityScore: z.number().min(0).max(10),
+    title: z.string().min(1),
+    /** The source's finding type (GuardDuty `Type`, Security Hub's first `Types` entry); runbooks match on it. */
+    findingType: z.string().min(1).optional(),
+    description: z.string().optional(),
+    resource: resourceSchema,
+    firstSeen: z.iso.datetime(),
+    lastSeen: z.iso.datetime(),
+    status: z.enum(['firing', 'resolved']),
+    indicators: indicatorsSchema.optional(),
+    /** The source's payload for this alert, kept for the evidence store. */
+    raw: z.unknown(),
+  })
+  .strict();
 
 export type Alert = z.infer<typeof alertSchema>;
 export type AlertResource = z.infer<typeof resourceSchema>;
 export type AlertIndicators = z.infer<typeof indicatorsSchema>;
 
-export interface FieldIssue { path: string; message: string }
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
 
 /** Where the account and region come from when the payload does not say. */
 export interface NormaliseDefaults {
@@ -95,7 +104,10 @@ export interface NormaliseDefaults {
 }
 
 /** Part of a payload that was read but yielded no alert (e.g. a finding about an S3 bucket). */
-export interface SkippedItem { path: string; reason: string }
+export interface SkippedItem {
+  path: string;
+  reason: string;
+}
 
 /** An SNS control message the HTTP route must act on (after verifying its signature). */
 export interface SnsControlMessage {

@@ -28,13 +28,23 @@ export function isAlertSource(source: string): source is AlertSource {
 
 export function normaliseAlert(source: string, payload: unknown, opts: NormaliseOptions): NormaliseResult | UnknownSourceResult {
   if (!isAlertSource(source)) {
-    return { ok: false, kind: 'unknown-source', reason: `unknown alert source "${source}"; known: ${alertSources.join(', ')}`, known: alertSources };
+    return {
+      ok: false,
+      kind: 'unknown-source',
+      reason: `unknown alert source "${source}"; known: ${alertSources.join(', ')}`,
+      known: alertSources,
+    };
   }
   switch (source) {
-    case 'guardduty': return normaliseGuardDuty(payload, opts.defaults);
-    case 'securityhub': return normaliseSecurityHub(payload, opts.defaults);
-    case 'cloudwatch-sns': return normaliseCloudWatchSns(payload, opts.defaults);
-    case 'alertmanager': return normaliseAlertmanager(payload, opts.defaults, { instanceLabel: opts.instanceLabel });
-    case 'generic': return normaliseGeneric(payload, opts.defaults);
+    case 'guardduty':
+      return normaliseGuardDuty(payload, opts.defaults);
+    case 'securityhub':
+      return normaliseSecurityHub(payload, opts.defaults);
+    case 'cloudwatch-sns':
+      return normaliseCloudWatchSns(payload, opts.defaults);
+    case 'alertmanager':
+      return normaliseAlertmanager(payload, opts.defaults, { instanceLabel: opts.instanceLabel });
+    case 'generic':
+      return normaliseGeneric(payload, opts.defaults);
   }
 }

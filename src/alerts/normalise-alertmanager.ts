@@ -10,8 +10,20 @@
  */
 import { z } from 'zod';
 import {
-  ACCOUNT_ID, finalise, floorScore, INSTANCE_ID, parseWith, REGION, sourceTimestamp, toIso,
-  type AlertDraft, type FieldIssue, type NormaliseDefaults, type NormaliseResult, type Severity, type SkippedItem,
+  ACCOUNT_ID,
+  finalise,
+  floorScore,
+  INSTANCE_ID,
+  parseWith,
+  REGION,
+  sourceTimestamp,
+  toIso,
+  type AlertDraft,
+  type FieldIssue,
+  type NormaliseDefaults,
+  type NormaliseResult,
+  type Severity,
+  type SkippedItem,
 } from './alert';
 
 export const DEFAULT_INSTANCE_LABEL = 'instance_id';
@@ -43,10 +55,20 @@ export const alertmanagerWebhookSchema = z.object({
 export type AlertmanagerWebhook = z.infer<typeof alertmanagerWebhookSchema>;
 
 const SEVERITY_WORDS: Record<string, Severity> = {
-  critical: 'critical', page: 'critical', emergency: 'critical',
-  high: 'high', error: 'high', major: 'high',
-  warning: 'medium', warn: 'medium', medium: 'medium', minor: 'medium',
-  info: 'low', informational: 'low', low: 'low', none: 'low',
+  critical: 'critical',
+  page: 'critical',
+  emergency: 'critical',
+  high: 'high',
+  error: 'high',
+  major: 'high',
+  warning: 'medium',
+  warn: 'medium',
+  medium: 'medium',
+  minor: 'medium',
+  info: 'low',
+  informational: 'low',
+  low: 'low',
+  none: 'low',
 };
 
 export function alertmanagerSeverity(label: string | undefined): Severity {
@@ -75,18 +97,24 @@ export function normaliseAlertmanager(payload: unknown, defaults: NormaliseDefau
     }
     const account = a.labels.account ?? defaults.account;
     const region = a.labels.region ?? defaults.region;
-    if (!INSTANCE_ID.test(instanceId)) issues.push({ path: `${at}.${instanceLabel}`, message: 'expected an EC2 instance id (i- and 8 to 17 lower-case hex digits)' });
+    if (!INSTANCE_ID.test(instanceId))
+      issues.push({ path: `${at}.${instanceLabel}`, message: 'expected an EC2 instance id (i- and 8 to 17 lower-case hex digits)' });
     if (!ACCOUNT_ID.test(account)) issues.push({ path: `${at}.account`, message: 'expected a 12-digit AWS account id' });
     if (!REGION.test(region)) issues.push({ path: `${at}.region`, message: 'expected an AWS region code such as eu-west-1' });
     const severity = alertmanagerSeverity(a.labels.severity);
     const resolved = a.status === 'resolved';
     drafts.push({
-      source: 'alertmanager', sourceId: a.fingerprint, severity, severityScore: floorScore(severity),
+      source: 'alertmanager',
+      sourceId: a.fingerprint,
+      severity,
+      severityScore: floorScore(severity),
       title: a.annotations?.summary || a.labels.alertname || `alert ${a.fingerprint}`,
       description: a.annotations?.description || undefined,
       resource: { account, region, instanceId },
-      firstSeen: toIso(a.startsAt), lastSeen: toIso(resolved && a.endsAt ? a.endsAt : a.startsAt),
-      status: a.status, raw: rawAlerts[i],
+      firstSeen: toIso(a.startsAt),
+      lastSeen: toIso(resolved && a.endsAt ? a.endsAt : a.startsAt),
+      status: a.status,
+      raw: rawAlerts[i],
     });
   });
   if (issues.length > 0) return { ok: false, kind: 'invalid', issues };

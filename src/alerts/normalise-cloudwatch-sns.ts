@@ -12,29 +12,40 @@
  */
 import { z } from 'zod';
 import {
-  finalise, floorScore, INSTANCE_ID, parseWith, REGION, severities, sourceTimestamp, toIso,
-  type NormaliseDefaults, type NormaliseResult, type Severity,
+  finalise,
+  floorScore,
+  INSTANCE_ID,
+  parseWith,
+  REGION,
+  severities,
+  sourceTimestamp,
+  toIso,
+  type NormaliseDefaults,
+  type NormaliseResult,
+  type Severity,
 } from './alert';
 
-export const snsMessageSchema = z.object({
-  Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
-  MessageId: z.string().min(1),
-  TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/, 'expected an SNS topic ARN'),
-  Subject: z.string().nullish(),
-  Message: z.string(),
-  Timestamp: sourceTimestamp,
-  SignatureVersion: z.enum(['1', '2']),
-  Signature: z.string().min(1),
-  SigningCertURL: z.string().min(1),
-  UnsubscribeURL: z.string().optional(),
-  SubscribeURL: z.string().optional(),
-  Token: z.string().optional(),
-}).superRefine((m, ctx) => {
-  if (m.Type === 'Notification') return;
-  for (const key of ['SubscribeURL', 'Token'] as const) {
-    if (!m[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required for a ${m.Type}` });
-  }
-});
+export const snsMessageSchema = z
+  .object({
+    Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+    MessageId: z.string().min(1),
+    TopicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w.-]+$/, 'expected an SNS topic ARN'),
+    Subject: z.string().nullish(),
+    Message: z.string(),
+    Timestamp: sourceTimestamp,
+    SignatureVersion: z.enum(['1', '2']),
+    Signature: z.string().min(1),
+    SigningCertURL: z.string().min(1),
+    UnsubscribeURL: z.string().optional(),
+    SubscribeURL: z.string().optional(),
+    Token: z.string().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.Type === 'Notification') return;
+    for (const key of ['SubscribeURL', 'Token'] as const) {
+      if (!m[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required for a ${m.Type}` });
+    }
+  });
 export type SnsMessage = z.infer<typeof snsMessageSchema>;
 
 const dimension = z.object({ name: z.string(), value: z.string() });
@@ -53,29 +64,53 @@ export const cloudWatchAlarmSchema = z.object({
     MetricName: z.string().optional(),
     Namespace: z.string().optional(),
     Dimensions: z.array(dimension).optional(),
-    Metrics: z.array(z.object({
-      Id: z.string().optional(),
-      MetricStat: z.object({ Metric: z.object({ Dimensions: z.array(dimension).optional() }) }).optional(),
-    })).optional(),
+    Metrics: z
+      .array(
+        z.object({
+          Id: z.string().optional(),
+          MetricStat: z.object({ Metric: z.object({ Dimensions: z.array(dimension).optional() }) }).optional(),
+        }),
+      )
+      .optional(),
   }),
 });
 export type CloudWatchAlarm = z.infer<typeof cloudWatchAlarmSchema>;
 
 /** CloudWatch writes the region's long name; AWS renamed "EU (…)" to "Europe (…)" in places. */
 const REGION_NAMES: Record<string, string> = {
-  'US East (N. Virginia)': 'us-east-1', 'US East (Ohio)': 'us-east-2',
-  'US West (N. California)': 'us-west-1', 'US West (Oregon)': 'us-west-2',
-  'Africa (Cape Town)': 'af-south-1', 'Asia Pacific (Hong Kong)': 'ap-east-1',
-  'Asia Pacific (Mumbai)': 'ap-south-1', 'Asia Pacific (Hyderabad)': 'ap-south-2',
-  'Asia Pacific (Tokyo)': 'ap-northeast-1', 'Asia Pacific (Seoul)': 'ap-northeast-2', 'Asia Pacific (Osaka)': 'ap-northeast-3',
-  'Asia Pacific (Singapore)': 'ap-southeast-1', 'Asia Pacific (Sydney)': 'ap-southeast-2',
-  'Asia Pacific (Jakarta)': 'ap-southeast-3', 'Asia Pacific (Melbourne)': 'ap-southeast-4',
-  'Canada (Central)': 'ca-central-1', 'Canada West (Calgary)': 'ca-west-1',
-  'EU (Frankfurt)': 'eu-central-1', 'EU (Zurich)': 'eu-central-2', 'EU (Ireland)': 'eu-west-1', 'EU (London)': 'eu-west-2',
-  'EU (Paris)': 'eu-west-3', 'EU (Milan)': 'eu-south-1', 'EU (Spain)': 'eu-south-2', 'EU (Stockholm)': 'eu-north-1',
-  'Israel (Tel Aviv)': 'il-central-1', 'Middle East (Bahrain)': 'me-south-1', 'Middle East (UAE)': 'me-central-1',
-  'South America (Sao Paulo)': 'sa-east-1', 'AWS GovCloud (US-West)': 'us-gov-west-1', 'AWS GovCloud (US-East)': 'us-gov-east-1',
-  'China (Beijing)': 'cn-north-1', 'China (Ningxia)': 'cn-northwest-1',
+  'US East (N. Virginia)': 'us-east-1',
+  'US East (Ohio)': 'us-east-2',
+  'US West (N. California)': 'us-west-1',
+  'US West (Oregon)': 'us-west-2',
+  'Africa (Cape Town)': 'af-south-1',
+  'Asia Pacific (Hong Kong)': 'ap-east-1',
+  'Asia Pacific (Mumbai)': 'ap-south-1',
+  'Asia Pacific (Hyderabad)': 'ap-south-2',
+  'Asia Pacific (Tokyo)': 'ap-northeast-1',
+  'Asia Pacific (Seoul)': 'ap-northeast-2',
+  'Asia Pacific (Osaka)': 'ap-northeast-3',
+  'Asia Pacific (Singapore)': 'ap-southeast-1',
+  'Asia Pacific (Sydney)': 'ap-southeast-2',
+  'Asia Pacific (Jakarta)': 'ap-southeast-3',
+  'Asia Pacific (Melbourne)': 'ap-southeast-4',
+  'Canada (Central)': 'ca-central-1',
+  'Canada West (Calgary)': 'ca-west-1',
+  'EU (Frankfurt)': 'eu-central-1',
+  'EU (Zurich)': 'eu-central-2',
+  'EU (Ireland)': 'eu-west-1',
+  'EU (London)': 'eu-west-2',
+  'EU (Paris)': 'eu-west-3',
+  'EU (Milan)': 'eu-south-1',
+  'EU (Spain)': 'eu-south-2',
+  'EU (Stockholm)': 'eu-north-1',
+  'Israel (Tel Aviv)': 'il-central-1',
+  'Middle East (Bahrain)': 'me-south-1',
+  'Middle East (UAE)': 'me-central-1',
+  'South America (Sao Paulo)': 'sa-east-1',
+  'AWS GovCloud (US-West)': 'us-gov-west-1',
+  'AWS GovCloud (US-East)': 'us-gov-east-1',
+  'China (Beijing)': 'cn-north-1',
+  'China (Ningxia)': 'cn-northwest-1',
 };
 
 export function regionFromName(name: string): string | undefined {
@@ -114,7 +149,9 @@ export function normaliseCloudWatchSns(payload: unknown, defaults: NormaliseDefa
   const sns = envelope.data;
   if (sns.Type !== 'Notification') {
     return {
-      ok: false, kind: 'not-an-alert', reason: `SNS ${sns.Type} for ${sns.TopicArn}`,
+      ok: false,
+      kind: 'not-an-alert',
+      reason: `SNS ${sns.Type} for ${sns.TopicArn}`,
       control: { type: sns.Type, topicArn: sns.TopicArn, subscribeUrl: sns.SubscribeURL!, token: sns.Token! },
     };
   }
@@ -136,7 +173,11 @@ export function normaliseCloudWatchSns(payload: unknown, defaults: NormaliseDefa
     return { ok: false, kind: 'not-an-instance', reason, skipped: [{ path: 'Message.Trigger', reason }] };
   }
   if (!INSTANCE_ID.test(dim.value)) {
-    return { ok: false, kind: 'invalid', issues: [{ path: dim.path, message: 'expected an EC2 instance id (i- and 8 to 17 lower-case hex digits)' }] };
+    return {
+      ok: false,
+      kind: 'invalid',
+      issues: [{ path: dim.path, message: 'expected an EC2 instance id (i- and 8 to 17 lower-case hex digits)' }],
+    };
   }
   const fromAlarmArn = arnParts(alarm.AlarmArn);
   const fromTopic = arnParts(sns.TopicArn);
@@ -145,9 +186,22 @@ export function normaliseCloudWatchSns(payload: unknown, defaults: NormaliseDefa
   const sourceId = alarm.AlarmArn ?? `arn:aws:cloudwatch:${region}:${account}:alarm:${alarm.AlarmName}`;
   const severity = alarmSeverity(alarm.AlarmDescription);
   const at = toIso(alarm.StateChangeTime);
-  return finalise([{
-    source: 'cloudwatch-sns', sourceId, severity, severityScore: floorScore(severity), title: alarm.AlarmName,
-    description: alarm.NewStateReason, resource: { account, region, instanceId: dim.value },
-    firstSeen: at, lastSeen: at, status: alarm.NewStateValue === 'OK' ? 'resolved' : 'firing', raw: payload,
-  }], []);
+  return finalise(
+    [
+      {
+        source: 'cloudwatch-sns',
+        sourceId,
+        severity,
+        severityScore: floorScore(severity),
+        title: alarm.AlarmName,
+        description: alarm.NewStateReason,
+        resource: { account, region, instanceId: dim.value },
+        firstSeen: at,
+        lastSeen: at,
+        status: alarm.NewStateValue === 'OK' ? 'resolved' : 'firing',
+        raw: payload,
+      },
+    ],
+    [],
+  );
 }

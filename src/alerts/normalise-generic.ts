@@ -11,22 +11,33 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
-  accountIdSchema, finalise, floorScore, instanceIdSchema, parseWith, regionSchema, severities, sourceTimestamp, toIso,
-  type NormaliseDefaults, type NormaliseResult,
+  accountIdSchema,
+  finalise,
+  floorScore,
+  instanceIdSchema,
+  parseWith,
+  regionSchema,
+  severities,
+  sourceTimestamp,
+  toIso,
+  type NormaliseDefaults,
+  type NormaliseResult,
 } from './alert';
 
-export const genericAlertSchema = z.object({
-  instanceId: instanceIdSchema,
-  severity: z.enum(severities),
-  title: z.string().trim().min(1).max(500),
-  description: z.string().max(10_000).optional(),
-  account: accountIdSchema.optional(),
-  region: regionSchema.optional(),
-  sourceId: z.string().min(1).max(500).optional(),
-  dedupKey: z.string().min(1).max(500).optional(),
-  firstSeen: sourceTimestamp.optional(),
-  status: z.enum(['firing', 'resolved']).optional(),
-}).strict();
+export const genericAlertSchema = z
+  .object({
+    instanceId: instanceIdSchema,
+    severity: z.enum(severities),
+    title: z.string().trim().min(1).max(500),
+    description: z.string().max(10_000).optional(),
+    account: accountIdSchema.optional(),
+    region: regionSchema.optional(),
+    sourceId: z.string().min(1).max(500).optional(),
+    dedupKey: z.string().min(1).max(500).optional(),
+    firstSeen: sourceTimestamp.optional(),
+    status: z.enum(['firing', 'resolved']).optional(),
+  })
+  .strict();
 export type GenericAlert = z.infer<typeof genericAlertSchema>;
 
 export function normaliseGeneric(payload: unknown, defaults: NormaliseDefaults): NormaliseResult {
@@ -37,10 +48,29 @@ export function normaliseGeneric(payload: unknown, defaults: NormaliseDefaults):
   const region = g.region ?? defaults.region;
   const now = (defaults.now ?? new Date()).toISOString();
   const firstSeen = g.firstSeen ? toIso(g.firstSeen) : now;
-  const sourceId = g.sourceId ?? createHash('sha256').update(JSON.stringify([account, region, g.instanceId, g.title])).digest('hex').slice(0, 16);
-  return finalise([{
-    source: 'generic', sourceId, dedupKey: g.dedupKey, severity: g.severity, severityScore: floorScore(g.severity),
-    title: g.title, description: g.description, resource: { account, region, instanceId: g.instanceId },
-    firstSeen, lastSeen: firstSeen > now ? firstSeen : now, status: g.status ?? 'firing', raw: payload,
-  }], []);
+  const sourceId =
+    g.sourceId ??
+    createHash('sha256')
+      .update(JSON.stringify([account, region, g.instanceId, g.title]))
+      .digest('hex')
+      .slice(0, 16);
+  return finalise(
+    [
+      {
+        source: 'generic',
+        sourceId,
+        dedupKey: g.dedupKey,
+        severity: g.severity,
+        severityScore: floorScore(g.severity),
+        title: g.title,
+        description: g.description,
+        resource: { account, region, instanceId: g.instanceId },
+        firstSeen,
+        lastSeen: firstSeen > now ? firstSeen : now,
+        status: g.status ?? 'firing',
+        raw: payload,
+      },
+    ],
+    [],
+  );
 }

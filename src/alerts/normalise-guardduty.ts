@@ -10,8 +10,20 @@
  */
 import { z } from 'zod';
 import {
-  accountIdSchema, finalise, instanceIdSchema, isRecord, parseWith, regionSchema, severityFromScore,
-  sourceTimestamp, toIso, type AlertDraft, type AlertIndicators, type FieldIssue, type NormaliseDefaults, type NormaliseResult,
+  accountIdSchema,
+  finalise,
+  instanceIdSchema,
+  isRecord,
+  parseWith,
+  regionSchema,
+  severityFromScore,
+  sourceTimestamp,
+  toIso,
+  type AlertDraft,
+  type AlertIndicators,
+  type FieldIssue,
+  type NormaliseDefaults,
+  type NormaliseResult,
   type SkippedItem,
 } from './alert';
 
@@ -42,7 +54,12 @@ const severityScore = z.number().min(0).max(10);
 function requireInstanceId(resource: { resourceType: string; instanceId: string | undefined }, ctx: z.RefinementCtx, path: string[]) {
   if (resource.resourceType !== 'Instance') return;
   const checked = instanceIdSchema.safeParse(resource.instanceId);
-  if (!checked.success) ctx.addIssue({ code: 'custom', path, message: resource.instanceId === undefined ? 'required for an Instance finding' : checked.error.issues[0]!.message });
+  if (!checked.success)
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: resource.instanceId === undefined ? 'required for an Instance finding' : checked.error.issues[0]!.message,
+    });
 }
 
 const camelFinding = z.object({
@@ -55,16 +72,25 @@ const camelFinding = z.object({
   region: regionSchema,
   createdAt: sourceTimestamp,
   updatedAt: sourceTimestamp,
-  resource: z.object({
-    resourceType: z.string().min(1),
-    instanceDetails: z.object({ instanceId: z.string().optional() }).optional(),
-  }).superRefine((r, ctx) => requireInstanceId({ resourceType: r.resourceType, instanceId: r.instanceDetails?.instanceId }, ctx, ['instanceDetails', 'instanceId'])),
-  service: z.object({
-    eventFirstSeen: sourceTimestamp.optional(),
-    eventLastSeen: sourceTimestamp.optional(),
-    count: z.number().int().nonnegative().optional(),
-    archived: z.boolean().optional(),
-  }).optional(),
+  resource: z
+    .object({
+      resourceType: z.string().min(1),
+      instanceDetails: z.object({ instanceId: z.string().optional() }).optional(),
+    })
+    .superRefine((r, ctx) =>
+      requireInstanceId({ resourceType: r.resourceType, instanceId: r.instanceDetails?.instanceId }, ctx, [
+        'instanceDetails',
+        'instanceId',
+      ]),
+    ),
+  service: z
+    .object({
+      eventFirstSeen: sourceTimestamp.optional(),
+      eventLastSeen: sourceTimestamp.optional(),
+      count: z.number().int().nonnegative().optional(),
+      archived: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const guardDutyEventSchema = z.object({
@@ -88,16 +114,25 @@ export const guardDutyApiFindingSchema = z.object({
   Region: regionSchema,
   CreatedAt: sourceTimestamp,
   UpdatedAt: sourceTimestamp,
-  Resource: z.object({
-    ResourceType: z.string().min(1),
-    InstanceDetails: z.object({ InstanceId: z.string().optional() }).optional(),
-  }).superRefine((r, ctx) => requireInstanceId({ resourceType: r.ResourceType, instanceId: r.InstanceDetails?.InstanceId }, ctx, ['InstanceDetails', 'InstanceId'])),
-  Service: z.object({
-    EventFirstSeen: sourceTimestamp.optional(),
-    EventLastSeen: sourceTimestamp.optional(),
-    Count: z.number().int().nonnegative().optional(),
-    Archived: z.boolean().optional(),
-  }).optional(),
+  Resource: z
+    .object({
+      ResourceType: z.string().min(1),
+      InstanceDetails: z.object({ InstanceId: z.string().optional() }).optional(),
+    })
+    .superRefine((r, ctx) =>
+      requireInstanceId({ resourceType: r.ResourceType, instanceId: r.InstanceDetails?.InstanceId }, ctx, [
+        'InstanceDetails',
+        'InstanceId',
+      ]),
+    ),
+  Service: z
+    .object({
+      EventFirstSeen: sourceTimestamp.optional(),
+      EventLastSeen: sourceTimestamp.optional(),
+      Count: z.number().int().nonnegative().optional(),
+      Archived: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export const guardDutyApiResponseSchema = z.object({ Findings: z.array(guardDutyApiFindingSchema).min(1) });
@@ -107,26 +142,58 @@ export type GuardDutyPayload = z.infer<typeof guardDutyPayloadSchema>;
 
 /** One finding, whichever shape it came in. */
 interface Finding {
-  id: string; type: string; severity: number; title: string; description?: string; account: string; region: string;
-  resourceType: string; instanceId?: string; firstSeen: string; lastSeen: string; archived: boolean; raw: unknown; path: string;
+  id: string;
+  type: string;
+  severity: number;
+  title: string;
+  description?: string;
+  account: string;
+  region: string;
+  resourceType: string;
+  instanceId?: string;
+  firstSeen: string;
+  lastSeen: string;
+  archived: boolean;
+  raw: unknown;
+  path: string;
 }
 
 function fromEvent(event: z.infer<typeof guardDutyEventSchema>, raw: unknown): Finding {
   const d = event.detail;
   return {
-    id: d.id, type: d.type, severity: d.severity, title: d.title, description: d.description, account: d.accountId, region: d.region,
-    resourceType: d.resource.resourceType, instanceId: d.resource.instanceDetails?.instanceId,
-    firstSeen: d.service?.eventFirstSeen ?? d.createdAt, lastSeen: d.service?.eventLastSeen ?? d.updatedAt,
-    archived: d.service?.archived ?? false, raw, path: 'detail',
+    id: d.id,
+    type: d.type,
+    severity: d.severity,
+    title: d.title,
+    description: d.description,
+    account: d.accountId,
+    region: d.region,
+    resourceType: d.resource.resourceType,
+    instanceId: d.resource.instanceDetails?.instanceId,
+    firstSeen: d.service?.eventFirstSeen ?? d.createdAt,
+    lastSeen: d.service?.eventLastSeen ?? d.updatedAt,
+    archived: d.service?.archived ?? false,
+    raw,
+    path: 'detail',
   };
 }
 
 function fromApi(f: z.infer<typeof guardDutyApiFindingSchema>, raw: unknown, path: string): Finding {
   return {
-    id: f.Id, type: f.Type, severity: f.Severity, title: f.Title, description: f.Description, account: f.AccountId, region: f.Region,
-    resourceType: f.Resource.ResourceType, instanceId: f.Resource.InstanceDetails?.InstanceId,
-    firstSeen: f.Service?.EventFirstSeen ?? f.CreatedAt, lastSeen: f.Service?.EventLastSeen ?? f.UpdatedAt,
-    archived: f.Service?.Archived ?? false, raw, path,
+    id: f.Id,
+    type: f.Type,
+    severity: f.Severity,
+    title: f.Title,
+    description: f.Description,
+    account: f.AccountId,
+    region: f.Region,
+    resourceType: f.Resource.ResourceType,
+    instanceId: f.Resource.InstanceDetails?.InstanceId,
+    firstSeen: f.Service?.EventFirstSeen ?? f.CreatedAt,
+    lastSeen: f.Service?.EventLastSeen ?? f.UpdatedAt,
+    archived: f.Service?.Archived ?? false,
+    raw,
+    path,
   };
 }
 
@@ -158,10 +225,19 @@ export function normaliseGuardDuty(payload: unknown, _defaults: NormaliseDefault
     }
     const severity = severityFromScore(f.severity);
     drafts.push({
-      source: 'guardduty', sourceId: f.id, severity, severityScore: f.severity, title: f.title, findingType: f.type, description: f.description,
+      source: 'guardduty',
+      sourceId: f.id,
+      severity,
+      severityScore: f.severity,
+      title: f.title,
+      findingType: f.type,
+      description: f.description,
       resource: { account: f.account, region: f.region, instanceId: f.instanceId },
-      firstSeen: toIso(f.firstSeen), lastSeen: toIso(f.lastSeen), status: f.archived ? 'resolved' : 'firing',
-      indicators: guardDutyIndicators(f.type), raw: f.raw,
+      firstSeen: toIso(f.firstSeen),
+      lastSeen: toIso(f.lastSeen),
+      status: f.archived ? 'resolved' : 'firing',
+      indicators: guardDutyIndicators(f.type),
+      raw: f.raw,
     });
   }
   return finalise(drafts, skipped);

@@ -12,8 +12,21 @@
  */
 import { z } from 'zod';
 import {
-  accountIdSchema, finalise, floorScore, INSTANCE_ID, parseWith, regionSchema, severityFromScore, sourceTimestamp, toIso,
-  type AlertDraft, type AlertIndicators, type NormaliseDefaults, type NormaliseResult, type Severity, type SkippedItem,
+  accountIdSchema,
+  finalise,
+  floorScore,
+  INSTANCE_ID,
+  parseWith,
+  regionSchema,
+  severityFromScore,
+  sourceTimestamp,
+  toIso,
+  type AlertDraft,
+  type AlertIndicators,
+  type NormaliseDefaults,
+  type NormaliseResult,
+  type Severity,
+  type SkippedItem,
 } from './alert';
 import { guardDutyIndicators } from './normalise-guardduty';
 
@@ -22,7 +35,11 @@ const INSTANCE_ARN = /^arn:aws[a-z-]*:ec2:([a-z0-9-]+):(\d{12}):instance\/(i-[0-
 
 const LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 const LABEL_SEVERITY: Record<(typeof LABELS)[number], Severity> = {
-  INFORMATIONAL: 'low', LOW: 'low', MEDIUM: 'medium', HIGH: 'high', CRITICAL: 'critical',
+  INFORMATIONAL: 'low',
+  LOW: 'low',
+  MEDIUM: 'medium',
+  HIGH: 'high',
+  CRITICAL: 'critical',
 };
 
 const resourceSchema = z.object({
@@ -32,40 +49,48 @@ const resourceSchema = z.object({
   Region: z.string().optional(),
 });
 
-export const asffFindingSchema = z.object({
-  SchemaVersion: z.string().optional(),
-  Id: z.string().min(1),
-  ProductArn: z.string().optional(),
-  GeneratorId: z.string().optional(),
-  AwsAccountId: accountIdSchema,
-  Region: regionSchema.optional(),
-  Types: z.array(z.string()).optional(),
-  FirstObservedAt: sourceTimestamp.optional(),
-  LastObservedAt: sourceTimestamp.optional(),
-  CreatedAt: sourceTimestamp,
-  UpdatedAt: sourceTimestamp,
-  Severity: z.object({
-    Label: z.enum(LABELS).optional(),
-    /** Deprecated in ASFF but still sent by older integrations: 0–100. */
-    Normalized: z.number().int().min(0).max(100).optional(),
-    Original: z.string().optional(),
-    Product: z.number().optional(),
-  }).refine((s) => s.Label !== undefined || s.Normalized !== undefined, 'Severity needs Label or Normalized'),
-  Title: z.string().min(1),
-  Description: z.string().optional(),
-  Resources: z.array(resourceSchema).min(1),
-  Workflow: z.object({ Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']) }).optional(),
-  RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
-}).superRefine((finding, ctx) => {
-  finding.Resources.forEach((r, i) => {
-    if (r.Type === 'AwsEc2Instance' && !INSTANCE_ARN.test(r.Id) && !INSTANCE_ID.test(r.Id)) {
-      ctx.addIssue({ code: 'custom', path: ['Resources', i, 'Id'], message: 'expected arn:aws:ec2:<region>:<account>:instance/i-… or an instance id' });
+export const asffFindingSchema = z
+  .object({
+    SchemaVersion: z.string().optional(),
+    Id: z.string().min(1),
+    ProductArn: z.string().optional(),
+    GeneratorId: z.string().optional(),
+    AwsAccountId: accountIdSchema,
+    Region: regionSchema.optional(),
+    Types: z.array(z.string()).optional(),
+    FirstObservedAt: sourceTimestamp.optional(),
+    LastObservedAt: sourceTimestamp.optional(),
+    CreatedAt: sourceTimestamp,
+    UpdatedAt: sourceTimestamp,
+    Severity: z
+      .object({
+        Label: z.enum(LABELS).optional(),
+        /** Deprecated in ASFF but still sent by older integrations: 0–100. */
+        Normalized: z.number().int().min(0).max(100).optional(),
+        Original: z.string().optional(),
+        Product: z.number().optional(),
+      })
+      .refine((s) => s.Label !== undefined || s.Normalized !== undefined, 'Severity needs Label or Normalized'),
+    Title: z.string().min(1),
+    Description: z.string().optional(),
+    Resources: z.array(resourceSchema).min(1),
+    Workflow: z.object({ Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']) }).optional(),
+    RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
+  })
+  .superRefine((finding, ctx) => {
+    finding.Resources.forEach((r, i) => {
+      if (r.Type === 'AwsEc2Instance' && !INSTANCE_ARN.test(r.Id) && !INSTANCE_ID.test(r.Id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['Resources', i, 'Id'],
+          message: 'expected arn:aws:ec2:<region>:<account>:instance/i-… or an instance id',
+        });
+      }
+    });
+    if (finding.Region === undefined && finding.Resources.some((r) => r.Type === 'AwsEc2Instance' && INSTANCE_ID.test(r.Id))) {
+      ctx.addIssue({ code: 'custom', path: ['Region'], message: 'required when an instance resource is not an ARN' });
     }
   });
-  if (finding.Region === undefined && finding.Resources.some((r) => r.Type === 'AwsEc2Instance' && INSTANCE_ID.test(r.Id))) {
-    ctx.addIssue({ code: 'custom', path: ['Region'], message: 'required when an instance resource is not an ARN' });
-  }
-});
 
 export const securityHubEventSchema = z.object({
   version: z.string().optional(),
@@ -137,22 +162,34 @@ export function normaliseSecurityHub(payload: unknown, defaults: NormaliseDefaul
   parsed.data.detail.findings.forEach((finding, i) => {
     const instances = finding.Resources.filter((r) => r.Type === 'AwsEc2Instance');
     if (instances.length === 0) {
-      skipped.push({ path: `detail.findings[${i}]`, reason: `finding ${finding.Id} has no AwsEc2Instance resource (${finding.Resources.map((r) => r.Type).join(', ')})` });
+      skipped.push({
+        path: `detail.findings[${i}]`,
+        reason: `finding ${finding.Id} has no AwsEc2Instance resource (${finding.Resources.map((r) => r.Type).join(', ')})`,
+      });
       return;
     }
     const { severity, score } = severityOf(finding.Severity);
-    const resolved = finding.Workflow?.Status === 'RESOLVED' || finding.Workflow?.Status === 'SUPPRESSED' || finding.RecordState === 'ARCHIVED';
+    const resolved =
+      finding.Workflow?.Status === 'RESOLVED' || finding.Workflow?.Status === 'SUPPRESSED' || finding.RecordState === 'ARCHIVED';
     for (const resource of instances) {
       const target = instanceOf(resource.Id, finding, defaults);
       drafts.push({
-        source: 'securityhub', sourceId: finding.Id,
+        source: 'securityhub',
+        sourceId: finding.Id,
         dedupKey: instances.length > 1 ? `securityhub:${finding.Id}#${target.instanceId}` : undefined,
-        severity, severityScore: score, title: finding.Title, ...(finding.Types?.[0] ? { findingType: finding.Types[0] } : {}), description: finding.Description, resource: target,
-        firstSeen: toIso(finding.FirstObservedAt ?? finding.CreatedAt), lastSeen: toIso(finding.LastObservedAt ?? finding.UpdatedAt),
-        status: resolved ? 'resolved' : 'firing', indicators: asffIndicators(finding.Types ?? []), raw: rawFindings[i],
+        severity,
+        severityScore: score,
+        title: finding.Title,
+        ...(finding.Types?.[0] ? { findingType: finding.Types[0] } : {}),
+        description: finding.Description,
+        resource: target,
+        firstSeen: toIso(finding.FirstObservedAt ?? finding.CreatedAt),
+        lastSeen: toIso(finding.LastObservedAt ?? finding.UpdatedAt),
+        status: resolved ? 'resolved' : 'firing',
+        indicators: asffIndicators(finding.Types ?? []),
+        raw: rawFindings[i],
       });
     }
   });
   return finalise(drafts, skipped);
 }
-

@@ -52,7 +52,10 @@ export class FileReplayStore implements ReplayMemory {
   private compactAt = MIN_LINES_BEFORE_COMPACTION;
   private readonly now: () => number;
 
-  private constructor(readonly file: string, opts: FileReplayStoreOptions) {
+  private constructor(
+    readonly file: string,
+    opts: FileReplayStoreOptions,
+  ) {
     this.cache = new ReplayCache({ maxEntries: opts.maxEntries ?? 100_000 });
     this.now = opts.now ?? (() => Date.now() / 1000);
   }

@@ -24,8 +24,14 @@ export const DEFAULT_SNS_MAX_AGE_SECONDS = 3600;
 export const DEFAULT_SNS_FUTURE_SKEW_SECONDS = 300;
 
 export type SnsSignatureFailure =
-  | 'malformed' | 'untrusted-cert-url' | 'untrusted-subscribe-url' | 'cert-unavailable' | 'untrusted-cert' | 'bad-signature'
-  | 'stale' | 'future-timestamp';
+  | 'malformed'
+  | 'untrusted-cert-url'
+  | 'untrusted-subscribe-url'
+  | 'cert-unavailable'
+  | 'untrusted-cert'
+  | 'bad-signature'
+  | 'stale'
+  | 'future-timestamp';
 export type SnsSignatureResult = { ok: true; message: SnsMessage } | { ok: false; reason: SnsSignatureFailure; detail?: string };
 
 export interface SnsVerifierOptions {
@@ -64,8 +70,13 @@ export function isTrustedSnsUrl(url: string, hostPattern: RegExp = DEFAULT_SNS_C
   } catch {
     return false;
   }
-  return parsed.protocol === 'https:' && parsed.port === '' && parsed.username === '' && parsed.password === ''
-    && hostPattern.test(parsed.hostname);
+  return (
+    parsed.protocol === 'https:' &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === '' &&
+    hostPattern.test(parsed.hostname)
+  );
 }
 
 export class SnsSignatureVerifier {
@@ -87,7 +98,8 @@ export class SnsSignatureVerifier {
   /** Verifies a parsed SNS body (the JSON SNS POSTed). */
   async verify(body: unknown): Promise<SnsSignatureResult> {
     const parsed = snsMessageSchema.safeParse(body);
-    if (!parsed.success) return { ok: false, reason: 'malformed', detail: parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ') };
+    if (!parsed.success)
+      return { ok: false, reason: 'malformed', detail: parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ') };
     const message = parsed.data;
     if (!isTrustedSnsUrl(message.SigningCertURL, this.hostPattern) || !new URL(message.SigningCertURL).pathname.endsWith('.pem')) {
       return { ok: false, reason: 'untrusted-cert-url', detail: message.SigningCertURL };
@@ -117,10 +129,18 @@ export class SnsSignatureVerifier {
     // Only a verified Timestamp is worth judging: SNS signed it, so its age is the message's.
     const ageSeconds = (now - Date.parse(message.Timestamp)) / 1000;
     if (ageSeconds > this.maxAgeSeconds) {
-      return { ok: false, reason: 'stale', detail: `Timestamp ${message.Timestamp} is ${Math.round(ageSeconds)} s old; the limit is ${this.maxAgeSeconds} s` };
+      return {
+        ok: false,
+        reason: 'stale',
+        detail: `Timestamp ${message.Timestamp} is ${Math.round(ageSeconds)} s old; the limit is ${this.maxAgeSeconds} s`,
+      };
     }
     if (-ageSeconds > this.maxSkewSeconds) {
-      return { ok: false, reason: 'future-timestamp', detail: `Timestamp ${message.Timestamp} is ${Math.round(-ageSeconds)} s ahead of this server's clock; the limit is ${this.maxSkewSeconds} s` };
+      return {
+        ok: false,
+        reason: 'future-timestamp',
+        detail: `Timestamp ${message.Timestamp} is ${Math.round(-ageSeconds)} s ahead of this server's clock; the limit is ${this.maxSkewSeconds} s`,
+      };
     }
     return { ok: true, message };
   }

@@ -10,13 +10,20 @@ import type { Duplex } from 'node:stream';
 import type { ZodError } from 'zod';
 import { failureCatalogue, isFailureType, type FailureType } from '../domain/errors';
 
-export interface FieldIssue { path: string; message: string }
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
 
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
 
-  constructor(readonly type: FailureType, message: string, readonly issues?: FieldIssue[]) {
+  constructor(
+    readonly type: FailureType,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
     super(message);
     this.status = failureCatalogue[type].http.status;
     this.code = failureCatalogue[type].http.code;
@@ -35,7 +42,10 @@ export const unavailable = (message: string) => new HttpError('Unavailable', mes
 
 /** `a.b[2].c` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') || '(root)';
+  return (
+    path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '') ||
+    '(root)'
+  );
 }
 
 export function zodIssues(error: ZodError): FieldIssue[] {
@@ -47,7 +57,13 @@ export function zodIssues(error: ZodError): FieldIssue[] {
  * reports it): all-digit segments were array indexes, since route schemas have no records.
  */
 function pointerPath(pointer: string): string {
-  return formatPath(pointer.split('/').slice(1).filter((s) => s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  return formatPath(
+    pointer
+      .split('/')
+      .slice(1)
+      .filter((s) => s !== '')
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+  );
 }
 
 const SCHEMA_PARTS: Record<string, string> = { params: 'path', body: 'body', querystring: 'query string', headers: 'headers' };
@@ -58,7 +74,9 @@ export function fromFailureType(type: string | undefined | null, message: string
 }
 
 export function sendError(reply: FastifyReply, request: FastifyRequest, err: HttpError): FastifyReply {
-  return reply.status(err.status).send({ error: { code: err.code, message: err.message, requestId: request.id, ...(err.issues ? { issues: err.issues } : {}) } });
+  return reply
+    .status(err.status)
+    .send({ error: { code: err.code, message: err.message, requestId: request.id, ...(err.issues ? { issues: err.issues } : {}) } });
 }
 
 /**
@@ -66,18 +84,27 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: Htt
  * status: a request Fastify could not route or parse is a 4xx like any other bad input, and
  * only an error Fastify marks 5xx (or one without a status) is answered 500 `internal`.
  */
-export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message' | 'validation' | 'validationContext'> & { statusCode?: number }): HttpError {
+export function fromFastifyError(
+  err: Pick<FastifyError, 'code' | 'message' | 'validation' | 'validationContext'> & { statusCode?: number },
+): HttpError {
   switch (err.code) {
-    case 'FST_ERR_VALIDATION': return badRequest(
-      `invalid ${SCHEMA_PARTS[err.validationContext ?? ''] ?? 'request'}`,
-      err.validation?.map((v) => ({ path: pointerPath(v.instancePath), message: v.message ?? 'invalid' })),
-    );
-    case 'FST_ERR_BAD_URL': return badRequest('the URL has an invalid %-escape', [{ path: '(url)', message: 'not a valid URL component' }]);
-    case 'FST_ERR_MAX_PARAM_LENGTH': return new HttpError('UriTooLong', 'a path segment is longer than the limit (100 characters)');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return badRequest('the request body is empty', [{ path: '(body)', message: err.message }]);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY': return badRequest(`malformed JSON: ${err.message}`, [{ path: '(body)', message: err.message }]);
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return badRequest('the body size does not match Content-Length', [{ path: '(body)', message: err.message }]);
-    default: break;
+    case 'FST_ERR_VALIDATION':
+      return badRequest(
+        `invalid ${SCHEMA_PARTS[err.validationContext ?? ''] ?? 'request'}`,
+        err.validation?.map((v) => ({ path: pointerPath(v.instancePath), message: v.message ?? 'invalid' })),
+      );
+    case 'FST_ERR_BAD_URL':
+      return badRequest('the URL has an invalid %-escape', [{ path: '(url)', message: 'not a valid URL component' }]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpError('UriTooLong', 'a path segment is longer than the limit (100 characters)');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return badRequest('the request body is empty', [{ path: '(body)', message: err.message }]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return badRequest(`malformed JSON: ${err.message}`, [{ path: '(body)', message: err.message }]);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return badRequest('the body size does not match Content-Length', [{ path: '(body)', message: err.message }]);
+    default:
+      break;
   }
   const status = err.statusCode ?? 500;
   if (status === 404) return notFound('no such resource');
@@ -98,13 +125,18 @@ export function fromFastifyError(err: Pick<FastifyError, 'code' | 'message' | 'v
 export function writeClientError(err: NodeJS.ErrnoException, socket: Duplex, requestId: string): void {
   // A reset connection has no one to answer (Node's own client-error behaviour).
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const mapped = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? new HttpError('RequestTimeout', 'the request did not arrive in time')
-    : err.code === 'HPE_HEADER_OVERFLOW' ? new HttpError('HeadersTooLarge', 'the request headers are too large')
-      : badRequest('the request is not valid HTTP');
+  const mapped =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new HttpError('RequestTimeout', 'the request did not arrive in time')
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? new HttpError('HeadersTooLarge', 'the request headers are too large')
+        : badRequest('the request is not valid HTTP');
   const body = JSON.stringify({ error: { code: mapped.code, message: mapped.message, requestId } });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status]}\r\nContent-Type: application/json; charset=utf-8\r\n`
-      + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }

@@ -56,9 +56,10 @@ const newRequestId = (): string => `req_${Math.random().toString(36).slice(2, 12
 /** The API with every route registered; throws when a route declares no roles (auth/role-guard.ts). */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logLevel && deps.logLevel !== 'silent'
-      ? { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cordon-signature"]'] }
-      : false,
+    logger:
+      deps.logLevel && deps.logLevel !== 'silent'
+        ? { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cordon-signature"]'] }
+        : false,
     bodyLimit: deps.bodyLimitBytes ?? 256 * 1024,
     genReqId: newRequestId,
     // Router errors (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH) skip the error handler: map them here.
@@ -103,6 +104,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.runbooks) await app.register(runbookRoutes, { ...v1, library: deps.runbooks });
   if (deps.notifications) await app.register(notificationRoutes, { ...v1, notifications: deps.notifications });
   if (deps.evidence) await app.register(evidenceRoutes, { ...v1, store: deps.evidence, incidents: deps.incidents });
-  await app.register(alertRoutes, { ...v1, incidents: deps.incidents, options: { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics } });
+  await app.register(alertRoutes, {
+    ...v1,
+    incidents: deps.incidents,
+    options: { evidence: deps.evidence, ...deps.alerts, metrics: deps.metrics },
+  });
   return app;
 }

@@ -22,7 +22,13 @@ export class AccountNotConfiguredError extends Error {
 }
 export class AssumeRoleRefusedError extends Error {
   override name = 'AssumeRoleRefusedError';
-  constructor(message: string, readonly roleArn: string, readonly code: string) { super(message); }
+  constructor(
+    message: string,
+    readonly roleArn: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The clients one incident acts with, and where they act. */
@@ -35,10 +41,18 @@ export interface ActingClients {
 }
 
 /** The session an AssumeRole opens: its name carries the incident (or `doctor`), its tags name it. */
-export interface SessionSpec { name: string; tags?: Record<string, string> }
+export interface SessionSpec {
+  name: string;
+  tags?: Record<string, string>;
+}
 
 /** One account and region Cordon is configured to act in. */
-export interface ConfiguredScope { account: string; region: string; via: string; roleArn?: string }
+export interface ConfiguredScope {
+  account: string;
+  region: string;
+  via: string;
+  roleArn?: string;
+}
 
 export interface AccountRouterOptions {
   /** The default credential chain's clients in the worker's region (AWS_REGION). */
@@ -50,10 +64,17 @@ export interface AccountRouterOptions {
   maxSessions?: number;
 }
 
-interface Assumed { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date }
+interface Assumed {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
 
-const transientSts = /^(Throttling|ThrottlingException|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure|IDPCommunicationError)/;
-const expiredSelf = /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|TokenRefreshRequired|UnrecognizedClientException|SignatureDoesNotMatch)$/;
+const transientSts =
+  /^(Throttling|ThrottlingException|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure|IDPCommunicationError)/;
+const expiredSelf =
+  /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|TokenRefreshRequired|UnrecognizedClientException|SignatureDoesNotMatch)$/;
 const TRUST_DOC = 'iam/responder-trust-policy.json';
 
 /** STS role session names: 2–64 characters of [\w+=,.@-]. */
@@ -72,13 +93,16 @@ export class AccountRouter {
   constructor(options: AccountRouterOptions) {
     const { home } = options;
     this.opts = {
-      maxSessions: 64, now: Date.now,
+      maxSessions: 64,
+      now: Date.now,
       build: (region, credentials) => createAwsClients({ ...home.options, region, credentials: credentials ?? home.options.credentials }),
       ...options,
     };
   }
 
-  get organisation(): Organisation { return this.opts.organisation; }
+  get organisation(): Organisation {
+    return this.opts.organisation;
+  }
 
   /** The Cordon account: configured, or asked of STS once (a failure is not cached). */
   homeAccount(): Promise<string> {
@@ -150,16 +174,22 @@ export class AccountRouter {
   private async scopeOf(where: { account: string; region: string }): Promise<{ kind: 'home' } | { kind: 'member'; member: MemberAccount }> {
     const org = this.opts.organisation;
     const configHint = org.source === 'default' ? 'CORDON_ACCOUNTS or CORDON_ACCOUNTS_FILE' : org.source;
-    if (where.account === await this.homeAccount()) {
+    if (where.account === (await this.homeAccount())) {
       if (org.home.regions.includes(where.region)) return { kind: 'home' };
-      throw new AccountNotConfiguredError(`region ${where.region} is not configured for the Cordon account ${where.account} (allowed: ${org.home.regions.join(', ')}): add it to home.regions in ${configHint} (README "Organisation"), restart the workers, then close this incident and send the alert again`);
+      throw new AccountNotConfiguredError(
+        `region ${where.region} is not configured for the Cordon account ${where.account} (allowed: ${org.home.regions.join(', ')}): add it to home.regions in ${configHint} (README "Organisation"), restart the workers, then close this incident and send the alert again`,
+      );
     }
     const member = org.members.find((m) => m.account === where.account);
     if (!member) {
-      throw new AccountNotConfiguredError(`account ${where.account} (region ${where.region}) is not configured: add it to accounts in ${configHint} with its regions, create the responder role there with iam/responder-policy.json and ${TRUST_DOC} (README "Organisation"), restart the workers, then close this incident and send the alert again`);
+      throw new AccountNotConfiguredError(
+        `account ${where.account} (region ${where.region}) is not configured: add it to accounts in ${configHint} with its regions, create the responder role there with iam/responder-policy.json and ${TRUST_DOC} (README "Organisation"), restart the workers, then close this incident and send the alert again`,
+      );
     }
     if (!member.regions.includes(where.region)) {
-      throw new AccountNotConfiguredError(`region ${where.region} is not configured for account ${where.account} (allowed: ${member.regions.join(', ')}): add it to accounts.${where.account}.regions in ${configHint} (README "Organisation"), restart the workers, then close this incident and send the alert again`);
+      throw new AccountNotConfiguredError(
+        `region ${where.region} is not configured for account ${where.account} (allowed: ${member.regions.join(', ')}): add it to accounts.${where.account}.regions in ${configHint} (README "Organisation"), restart the workers, then close this incident and send the alert again`,
+      );
     }
     return { kind: 'member', member };
   }
@@ -187,10 +217,14 @@ export class AccountRouter {
     if (fresh) return Promise.resolve(entry.value!);
     if (entry.pending) return entry.pending;
     const slot = entry;
-    slot.pending = this.assumeRole(member, name, tags).then((value) => {
-      slot.value = value;
-      return value;
-    }).finally(() => { slot.pending = undefined; });
+    slot.pending = this.assumeRole(member, name, tags)
+      .then((value) => {
+        slot.value = value;
+        return value;
+      })
+      .finally(() => {
+        slot.pending = undefined;
+      });
     return slot.pending;
   }
 
@@ -198,15 +232,21 @@ export class AccountRouter {
     const org = this.opts.organisation;
     let out;
     try {
-      out = await this.opts.home.sts.send(new AssumeRoleCommand({
-        RoleArn: member.roleArn, RoleSessionName: name, ExternalId: member.externalId, DurationSeconds: org.sessionDurationSeconds,
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-      }));
+      out = await this.opts.home.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: member.roleArn,
+          RoleSessionName: name,
+          ExternalId: member.externalId,
+          DurationSeconds: org.sessionDurationSeconds,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
     } catch (err) {
       throw await this.classify(err, member);
     }
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new AssumeRoleRefusedError(`AssumeRole into ${member.roleArn} returned no credentials`, member.roleArn, 'NoCredentials');
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+      throw new AssumeRoleRefusedError(`AssumeRole into ${member.roleArn} returned no credentials`, member.roleArn, 'NoCredentials');
     // An answer without expiry is treated as lasting the session duration asked for.
     const expiration = c.Expiration ?? new Date(this.opts.now() + org.sessionDurationSeconds * 1000);
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration };

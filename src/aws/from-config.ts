@@ -9,8 +9,10 @@ import { createAwsClients, type AwsClients } from './clients';
 
 /** The default credential chain's clients in AWS_REGION (static keys when configured; dummy ones for an endpoint such as moto). */
 export function awsClientsFor(config: Config, endpoint = config.AWS_ENDPOINT_URL): AwsClients {
-  const credentials = config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
-    ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY } : undefined;
+  const credentials =
+    config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+      : undefined;
   return createAwsClients({ region: config.AWS_REGION, endpoint, credentials });
 }
 

@@ -9,14 +9,38 @@
  * Placeholder ids are used where the call needs one; an answer that is neither a success nor a
  * refusal (e.g. not found for a placeholder) is `inconclusive` with its code, never `ok`.
  */
-import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  AuthorizeSecurityGroupIngressCommand, CreateLaunchTemplateVersionCommand, CreateSecurityGroupCommand, CreateSnapshotCommand, CreateSnapshotsCommand,
-  CreateTagsCommand, DescribeAddressesCommand, DescribeIamInstanceProfileAssociationsCommand, DescribeImagesCommand, DescribeInstanceAttributeCommand,
-  DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
-  DescribeSnapshotAttributeCommand, DescribeSnapshotsCommand, DescribeTagsCommand, DescribeVolumesCommand, DisassociateAddressCommand,
-  GetConsoleOutputCommand, GetConsoleScreenshotCommand, ModifyInstanceAttributeCommand,
-  ModifyNetworkInterfaceAttributeCommand, ModifySnapshotAttributeCommand, RevokeSecurityGroupEgressCommand, RunInstancesCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  DescribeInstanceRefreshesCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateLaunchTemplateVersionCommand,
+  CreateSecurityGroupCommand,
+  CreateSnapshotCommand,
+  CreateSnapshotsCommand,
+  CreateTagsCommand,
+  DescribeAddressesCommand,
+  DescribeIamInstanceProfileAssociationsCommand,
+  DescribeImagesCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  DescribeTagsCommand,
+  DescribeVolumesCommand,
+  DisassociateAddressCommand,
+  GetConsoleOutputCommand,
+  GetConsoleScreenshotCommand,
+  ModifyInstanceAttributeCommand,
+  ModifyNetworkInterfaceAttributeCommand,
+  ModifySnapshotAttributeCommand,
+  RevokeSecurityGroupEgressCommand,
+  RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetInstanceProfileCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -37,10 +61,20 @@ export interface PermissionCheck {
 }
 
 /** What a probe may use: a real instance when the account has one (dry runs on real ids are the most telling). */
-interface ProbeContext { instanceId: string }
+interface ProbeContext {
+  instanceId: string;
+}
 
 const none = '00000000000000000';
-const placeholder = { vpc: `vpc-${none}`, sg: `sg-${none}`, eni: `eni-${none}`, vol: `vol-${none}`, snap: `snap-${none}`, lt: `lt-${none}`, ami: `ami-${none}` };
+const placeholder = {
+  vpc: `vpc-${none}`,
+  sg: `sg-${none}`,
+  eni: `eni-${none}`,
+  vol: `vol-${none}`,
+  snap: `snap-${none}`,
+  lt: `lt-${none}`,
+  ami: `ami-${none}`,
+};
 const probeName = 'cordon-doctor-probe';
 const tg = (region: string) => `arn:aws:elasticloadbalancing:${region}:000000000000:targetgroup/${probeName}/0000000000000000`;
 
@@ -49,27 +83,67 @@ type Probe = (aws: AwsClients, ctx: ProbeContext) => Promise<unknown>;
 /** EC2 actions: every one sent with DryRun. */
 const ec2DryRun: Record<string, Probe> = {
   'ec2:DescribeInstances': (a) => a.ec2.send(new DescribeInstancesCommand({ DryRun: true, MaxResults: 5 })),
-  'ec2:DescribeInstanceAttribute': (a, c) => a.ec2.send(new DescribeInstanceAttributeCommand({ DryRun: true, InstanceId: c.instanceId, Attribute: 'disableApiTermination' })),
+  'ec2:DescribeInstanceAttribute': (a, c) =>
+    a.ec2.send(new DescribeInstanceAttributeCommand({ DryRun: true, InstanceId: c.instanceId, Attribute: 'disableApiTermination' })),
   'ec2:DescribeTags': (a) => a.ec2.send(new DescribeTagsCommand({ DryRun: true, MaxResults: 5 })),
-  'ec2:CreateTags': (a, c) => a.ec2.send(new CreateTagsCommand({ DryRun: true, Resources: [c.instanceId], Tags: [{ Key: 'cordon:doctor', Value: 'dry-run' }] })),
-  'ec2:ModifyInstanceAttribute': (a, c) => a.ec2.send(new ModifyInstanceAttributeCommand({ DryRun: true, InstanceId: c.instanceId, DisableApiTermination: { Value: true } })),
+  'ec2:CreateTags': (a, c) =>
+    a.ec2.send(new CreateTagsCommand({ DryRun: true, Resources: [c.instanceId], Tags: [{ Key: 'cordon:doctor', Value: 'dry-run' }] })),
+  'ec2:ModifyInstanceAttribute': (a, c) =>
+    a.ec2.send(new ModifyInstanceAttributeCommand({ DryRun: true, InstanceId: c.instanceId, DisableApiTermination: { Value: true } })),
   'ec2:DescribeSnapshots': (a) => a.ec2.send(new DescribeSnapshotsCommand({ DryRun: true, OwnerIds: ['self'], MaxResults: 5 })),
-  'ec2:CreateSnapshots': (a, c) => a.ec2.send(new CreateSnapshotsCommand({ DryRun: true, InstanceSpecification: { InstanceId: c.instanceId } })),
+  'ec2:CreateSnapshots': (a, c) =>
+    a.ec2.send(new CreateSnapshotsCommand({ DryRun: true, InstanceSpecification: { InstanceId: c.instanceId } })),
   'ec2:CreateSnapshot': (a) => a.ec2.send(new CreateSnapshotCommand({ DryRun: true, VolumeId: placeholder.vol })),
-  'ec2:DescribeSnapshotAttribute': (a) => a.ec2.send(new DescribeSnapshotAttributeCommand({ DryRun: true, SnapshotId: placeholder.snap, Attribute: 'createVolumePermission' })),
-  'ec2:ModifySnapshotAttribute': (a) => a.ec2.send(new ModifySnapshotAttributeCommand({ DryRun: true, SnapshotId: placeholder.snap, Attribute: 'createVolumePermission', OperationType: 'add', UserIds: ['000000000000'] })),
+  'ec2:DescribeSnapshotAttribute': (a) =>
+    a.ec2.send(new DescribeSnapshotAttributeCommand({ DryRun: true, SnapshotId: placeholder.snap, Attribute: 'createVolumePermission' })),
+  'ec2:ModifySnapshotAttribute': (a) =>
+    a.ec2.send(
+      new ModifySnapshotAttributeCommand({
+        DryRun: true,
+        SnapshotId: placeholder.snap,
+        Attribute: 'createVolumePermission',
+        OperationType: 'add',
+        UserIds: ['000000000000'],
+      }),
+    ),
   'ec2:DescribeImages': (a) => a.ec2.send(new DescribeImagesCommand({ DryRun: true, Owners: ['self'], MaxResults: 5 })),
-  'ec2:DescribeLaunchTemplateVersions': (a) => a.ec2.send(new DescribeLaunchTemplateVersionsCommand({ DryRun: true, LaunchTemplateId: placeholder.lt })),
-  'ec2:CreateLaunchTemplateVersion': (a) => a.ec2.send(new CreateLaunchTemplateVersionCommand({ DryRun: true, LaunchTemplateId: placeholder.lt, LaunchTemplateData: { ImageId: placeholder.ami } })),
+  'ec2:DescribeLaunchTemplateVersions': (a) =>
+    a.ec2.send(new DescribeLaunchTemplateVersionsCommand({ DryRun: true, LaunchTemplateId: placeholder.lt })),
+  'ec2:CreateLaunchTemplateVersion': (a) =>
+    a.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        DryRun: true,
+        LaunchTemplateId: placeholder.lt,
+        LaunchTemplateData: { ImageId: placeholder.ami },
+      }),
+    ),
   'ec2:RunInstances': (a) => a.ec2.send(new RunInstancesCommand({ DryRun: true, ImageId: placeholder.ami, MinCount: 1, MaxCount: 1 })),
   'ec2:GetConsoleOutput': (a, c) => a.ec2.send(new GetConsoleOutputCommand({ DryRun: true, InstanceId: c.instanceId })),
   'ec2:GetConsoleScreenshot': (a, c) => a.ec2.send(new GetConsoleScreenshotCommand({ DryRun: true, InstanceId: c.instanceId })),
   'ec2:DescribeSecurityGroups': (a) => a.ec2.send(new DescribeSecurityGroupsCommand({ DryRun: true, MaxResults: 5 })),
-  'ec2:CreateSecurityGroup': (a) => a.ec2.send(new CreateSecurityGroupCommand({ DryRun: true, GroupName: probeName, Description: 'cordon doctor dry run', VpcId: placeholder.vpc })),
-  'ec2:AuthorizeSecurityGroupIngress': (a) => a.ec2.send(new AuthorizeSecurityGroupIngressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })),
-  'ec2:RevokeSecurityGroupEgress': (a) => a.ec2.send(new RevokeSecurityGroupEgressCommand({ DryRun: true, GroupId: placeholder.sg, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] })),
+  'ec2:CreateSecurityGroup': (a) =>
+    a.ec2.send(
+      new CreateSecurityGroupCommand({ DryRun: true, GroupName: probeName, Description: 'cordon doctor dry run', VpcId: placeholder.vpc }),
+    ),
+  'ec2:AuthorizeSecurityGroupIngress': (a) =>
+    a.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        DryRun: true,
+        GroupId: placeholder.sg,
+        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    ),
+  'ec2:RevokeSecurityGroupEgress': (a) =>
+    a.ec2.send(
+      new RevokeSecurityGroupEgressCommand({
+        DryRun: true,
+        GroupId: placeholder.sg,
+        IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    ),
   'ec2:DescribeNetworkInterfaces': (a) => a.ec2.send(new DescribeNetworkInterfacesCommand({ DryRun: true, MaxResults: 5 })),
-  'ec2:ModifyNetworkInterfaceAttribute': (a) => a.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ DryRun: true, NetworkInterfaceId: placeholder.eni, Groups: [placeholder.sg] })),
+  'ec2:ModifyNetworkInterfaceAttribute': (a) =>
+    a.ec2.send(new ModifyNetworkInterfaceAttributeCommand({ DryRun: true, NetworkInterfaceId: placeholder.eni, Groups: [placeholder.sg] })),
   'ec2:DescribeAddresses': (a) => a.ec2.send(new DescribeAddressesCommand({ DryRun: true })),
   'ec2:DisassociateAddress': (a) => a.ec2.send(new DisassociateAddressCommand({ DryRun: true, AssociationId: `eipassoc-${none}` })),
   'ec2:DescribeVolumes': (a) => a.ec2.send(new DescribeVolumesCommand({ DryRun: true, MaxResults: 5 })),
@@ -77,16 +151,19 @@ const ec2DryRun: Record<string, Probe> = {
 
 /** Reads of the other services: made once, harmlessly. */
 const reads: Record<string, Probe> = {
-  'ec2:DescribeIamInstanceProfileAssociations': (a, c) => a.ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [c.instanceId] }] })),
+  'ec2:DescribeIamInstanceProfileAssociations': (a, c) =>
+    a.ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [c.instanceId] }] })),
   'autoscaling:DescribeAutoScalingInstances': (a) => a.autoscaling.send(new DescribeAutoScalingInstancesCommand({ MaxRecords: 1 })),
   'autoscaling:DescribeAutoScalingGroups': (a) => a.autoscaling.send(new DescribeAutoScalingGroupsCommand({ MaxRecords: 1 })),
-  'autoscaling:DescribeInstanceRefreshes': (a) => a.autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: probeName })),
+  'autoscaling:DescribeInstanceRefreshes': (a) =>
+    a.autoscaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: probeName })),
   'elasticloadbalancing:DescribeTargetGroups': (a) => a.elbv2.send(new DescribeTargetGroupsCommand({ PageSize: 1 })),
   'elasticloadbalancing:DescribeTargetHealth': (a) => a.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg(a.region) })),
   'iam:GetInstanceProfile': (a) => a.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: probeName })),
   'iam:GetRolePolicy': (a) => a.iam.send(new GetRolePolicyCommand({ RoleName: probeName, PolicyName: probeName })),
   'ssm:ListCommands': (a) => a.ssm.send(new ListCommandsCommand({ MaxResults: 1 })),
-  'ssm:GetCommandInvocation': (a, c) => a.ssm.send(new GetCommandInvocationCommand({ CommandId: '00000000-0000-0000-0000-000000000000', InstanceId: c.instanceId })),
+  'ssm:GetCommandInvocation': (a, c) =>
+    a.ssm.send(new GetCommandInvocationCommand({ CommandId: '00000000-0000-0000-0000-000000000000', InstanceId: c.instanceId })),
 };
 
 /** Mutations with no dry run: checking them would mean acting. */
@@ -105,10 +182,15 @@ export const notCheckable: Record<string, string> = {
 
 export const probes: Record<string, Probe> = { ...ec2DryRun, ...reads };
 
-interface Statement { Sid: string; Action: string | string[] }
+interface Statement {
+  Sid: string;
+  Action: string | string[];
+}
 /** Every (statement, action) pair of the shipped responder policy, in document order. */
 export function responderPermissions(): { statement: string; action: string }[] {
-  return (responderPolicy.Statement as Statement[]).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).map((action) => ({ statement: s.Sid, action })));
+  return (responderPolicy.Statement as Statement[]).flatMap((s) =>
+    (Array.isArray(s.Action) ? s.Action : [s.Action]).map((action) => ({ statement: s.Sid, action })),
+  );
 }
 
 const refused = /^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AuthFailure|UnauthorizedAccess|Forbidden)$/;
@@ -123,7 +205,8 @@ function classify(action: string, err: unknown): { result: CheckResult; detail: 
   if (code === 'DryRunOperation') return { result: 'ok', detail: 'dry run allowed' };
   if (refused.test(code) || e.$metadata?.httpStatusCode === 403) return { result: 'missing', detail: said };
   if (isUnsupported(err)) return { result: 'unsupported', detail: 'not implemented by this endpoint' };
-  if (!action.startsWith('ec2:') && notFoundAfterAuthorisation.test(code)) return { result: 'ok', detail: `read allowed (${code} for the probe's placeholder)` };
+  if (!action.startsWith('ec2:') && notFoundAfterAuthorisation.test(code))
+    return { result: 'ok', detail: `read allowed (${code} for the probe's placeholder)` };
   return { result: 'inconclusive', detail: said };
 }
 

@@ -25,7 +25,10 @@ async function main(): Promise<void> {
   log.info('api stopped');
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`cordon api: ${(err as Error).message}\n`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`cordon api: ${(err as Error).message}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -19,6 +19,9 @@ if (require.main === module) {
   const out = process.argv[2] ?? 'dist/workflow-bundle.js';
   writeWorkflowBundle(out).then(
     (size) => process.stdout.write(`workflow bundle: ${out} (${(size / 1024).toFixed(0)} KiB)\n`),
-    (err: unknown) => { process.stderr.write(`bundle failed: ${(err as Error).message}\n`); process.exit(1); },
+    (err: unknown) => {
+      process.stderr.write(`bundle failed: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
   );
 }

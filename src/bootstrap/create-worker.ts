@@ -17,7 +17,15 @@
  * and the budget (`fleet`; default: K=3, P=34 %, W=60 min).
  */
 import { Client } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type State, type WorkerOptions, type WorkerStatus } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type State,
+  type WorkerOptions,
+  type WorkerStatus,
+} from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { defaultFleetLimits, type FleetLimits } from '../../workflows/fleet/types';
@@ -64,17 +72,27 @@ const GUARD_WORKER_LIMITS: Partial<WorkerOptions> = { maxConcurrentWorkflowTaskE
 
 export async function createCordonWorker(opts: CordonWorkerOptions): Promise<CordonWorker> {
   const guardQueue = opts.fleetGuardTaskQueue ?? fleetGuardTaskQueue(opts.taskQueue);
-  if (guardQueue === opts.taskQueue) throw new Error(`the fleet guards need a task queue of their own, not the incidents' (${opts.taskQueue})`);
-  const workflowBundle = opts.workflowBundlePath ? { codePath: opts.workflowBundlePath } : { code: (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger })).code };
-  const common: Partial<WorkerOptions> = { connection: opts.connection, namespace: opts.namespace, workflowBundle, shutdownGraceTime: '20s' };
+  if (guardQueue === opts.taskQueue)
+    throw new Error(`the fleet guards need a task queue of their own, not the incidents' (${opts.taskQueue})`);
+  const workflowBundle = opts.workflowBundlePath
+    ? { codePath: opts.workflowBundlePath }
+    : { code: (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger })).code };
+  const common: Partial<WorkerOptions> = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    workflowBundle,
+    shutdownGraceTime: '20s',
+  };
   const incidents = await Worker.create({
     ...common,
     taskQueue: opts.taskQueue,
     activities: createActivities({
       ...opts.deps,
       fleetGuard: opts.deps.fleetGuard ?? {
-        client: new Client({ connection: opts.connection, namespace: opts.namespace }), taskQueue: guardQueue,
-        limits: opts.fleet?.limits ?? defaultFleetLimits, continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents,
+        client: new Client({ connection: opts.connection, namespace: opts.namespace }),
+        taskQueue: guardQueue,
+        limits: opts.fleet?.limits ?? defaultFleetLimits,
+        continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents,
       },
     }),
     ...(opts.identity ? { identity: opts.identity } : {}),
@@ -88,11 +106,21 @@ export async function createCordonWorker(opts: CordonWorkerOptions): Promise<Cor
     ...GUARD_WORKER_LIMITS,
   });
   const both = [incidents, guards];
-  const stopAll = () => { for (const w of both) if (w.getState() === 'RUNNING') w.shutdown(); };
+  const stopAll = () => {
+    for (const w of both) if (w.getState() === 'RUNNING') w.shutdown();
+  };
   return {
-    incidents, guards,
+    incidents,
+    guards,
     async run() {
-      const results = await Promise.allSettled(both.map((w) => w.run().catch((err: unknown) => { stopAll(); throw err; })));
+      const results = await Promise.allSettled(
+        both.map((w) =>
+          w.run().catch((err: unknown) => {
+            stopAll();
+            throw err;
+          }),
+        ),
+      );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     },

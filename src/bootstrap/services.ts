@@ -39,19 +39,45 @@ export interface RunningWorker {
   metricsUrl?: string;
 }
 
-export async function startWorkerService(config: Config, temporalAddress: string, aws: AwsClients, metricsPort?: number, sdkMetricsUrl?: string): Promise<RunningWorker> {
+export async function startWorkerService(
+  config: Config,
+  temporalAddress: string,
+  aws: AwsClients,
+  metricsPort?: number,
+  sdkMetricsUrl?: string,
+): Promise<RunningWorker> {
   installWorkerRuntime();
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
   const metrics = createWorkerMetrics();
   const accounts = accountRouterFor(config, aws);
   const worker = await createCordonWorker({
-    connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE, fleetGuardTaskQueue: config.CORDON_FLEET_GUARD_TASK_QUEUE, metrics,
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.CORDON_TASK_QUEUE,
+    fleetGuardTaskQueue: config.CORDON_FLEET_GUARD_TASK_QUEUE,
+    metrics,
     identity: `cordon-worker@${os.hostname()}:${process.pid}`,
     workflowBundlePath: config.CORDON_WORKFLOW_BUNDLE,
-    fleet: { limits: { maxConcurrent: config.CORDON_FLEET_MAX_CONCURRENT, maxPercent: config.CORDON_FLEET_MAX_PERCENT, windowMinutes: config.CORDON_FLEET_WINDOW_MINUTES } },
+    fleet: {
+      limits: {
+        maxConcurrent: config.CORDON_FLEET_MAX_CONCURRENT,
+        maxPercent: config.CORDON_FLEET_MAX_PERCENT,
+        windowMinutes: config.CORDON_FLEET_WINDOW_MINUTES,
+      },
+    },
     deps: {
-      aws, accounts, config: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX, compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS },
-      evidence: { store: await openConfiguredEvidenceStore(config, aws), collector: `cordon-worker@${os.hostname()}:${process.pid}`, memory: memoryCaptureConfig(config) },
+      aws,
+      accounts,
+      config: {
+        verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG,
+        dataTagPrefix: config.CORDON_DATA_TAG_PREFIX,
+        compromiseLookbackHours: config.CORDON_COMPROMISE_LOOKBACK_HOURS,
+      },
+      evidence: {
+        store: await openConfiguredEvidenceStore(config, aws),
+        collector: `cordon-worker@${os.hostname()}:${process.pid}`,
+        memory: memoryCaptureConfig(config),
+      },
       breach: breachDepsFromConfig(config),
       people: {
         consoleUrl: config.CORDON_PUBLIC_URL,
@@ -62,7 +88,12 @@ export async function startWorkerService(config: Config, temporalAddress: string
   });
   let metricsServer: MetricsServer | undefined;
   if (metricsPort !== undefined) {
-    metricsServer = await startMetricsServer({ port: metricsPort, registry: metrics.registry, sdkMetricsUrl, ready: () => worker.getState() === 'RUNNING' });
+    metricsServer = await startMetricsServer({
+      port: metricsPort,
+      registry: metrics.registry,
+      sdkMetricsUrl,
+      ready: () => worker.getState() === 'RUNNING',
+    });
   }
   const done = worker.run().finally(async () => {
     accounts.close();
@@ -70,7 +101,8 @@ export async function startWorkerService(config: Config, temporalAddress: string
     await connection.close();
   });
   return {
-    done, metricsUrl: metricsServer?.url,
+    done,
+    metricsUrl: metricsServer?.url,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
@@ -91,37 +123,57 @@ export async function startApiService(config: Config, temporalAddress: string, a
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const ingest = alertIngestSettings(config);
   // Runbooks are read once: an incident pins the copy it starts with; an invalid file is refused and logged below.
-  const runbooks = RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }, ...(config.CORDON_RUNBOOKS_DIR ? [{ dir: config.CORDON_RUNBOOKS_DIR, origin: 'operator' as const }] : [])]);
-  const incidents = new IncidentService(client, config.CORDON_TASK_QUEUE, (s) => ingest.policies[s], (alerts, severity) => {
-    const entry = runbooks.choose(alerts, severity);
-    return entry ? pin(entry) : undefined;
-  });
+  const runbooks = RunbookLibrary.load([
+    { dir: builtInRunbooksDir, origin: 'built-in' },
+    ...(config.CORDON_RUNBOOKS_DIR ? [{ dir: config.CORDON_RUNBOOKS_DIR, origin: 'operator' as const }] : []),
+  ]);
+  const incidents = new IncidentService(
+    client,
+    config.CORDON_TASK_QUEUE,
+    (s) => ingest.policies[s],
+    (alerts, severity) => {
+      const entry = runbooks.choose(alerts, severity);
+      return entry ? pin(entry) : undefined;
+    },
+  );
   const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
   if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
   const identity = await aws.sts.send(new GetCallerIdentityCommand({})).catch(() => undefined);
   const app = await buildApi({
-    incidents, operators, runbooks, evidence: await openConfiguredEvidenceStore(config, aws),
+    incidents,
+    operators,
+    runbooks,
+    evidence: await openConfiguredEvidenceStore(config, aws),
     notifications: new NotificationService(client, entityProfileFromConfig(config)),
     alerts: {
       defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION },
-      alertmanagerInstanceLabel: ingest.alertmanagerInstanceLabel, hmacSecrets: ingest.hmacSecrets, replayWindowSeconds: ingest.replayWindowSeconds,
-      rateLimitPerMinute: ingest.rateLimitPerMinute, bodyLimitBytes: ingest.bodyLimitBytes,
+      alertmanagerInstanceLabel: ingest.alertmanagerInstanceLabel,
+      hmacSecrets: ingest.hmacSecrets,
+      replayWindowSeconds: ingest.replayWindowSeconds,
+      rateLimitPerMinute: ingest.rateLimitPerMinute,
+      bodyLimitBytes: ingest.bodyLimitBytes,
       sns: { certHostPattern: ingest.snsCertHostPattern, maxAgeSeconds: config.CORDON_SNS_MAX_AGE_SECONDS },
       hmacLegacyBodyOnly: config.CORDON_ALERT_HMAC_LEGACY_BODY_ONLY,
       // Replicas that should share SNS/HMAC dedup share this folder (alert-auth.ts).
       replayStoreDir: path.resolve(config.CORDON_DATA_DIR, 'replay'),
-      trust: ingest.trust, maxInstancesPerPayload: ingest.maxInstancesPerPayload,
+      trust: ingest.trust,
+      maxInstancesPerPayload: ingest.maxInstancesPerPayload,
     },
-    ready: async () => { await connection.healthService.check({}); return true; },
+    ready: async () => {
+      await connection.healthService.check({});
+      return true;
+    },
     metrics: createApiMetrics(temporalFleetSnapshot(client)),
     logLevel: config.CORDON_LOG_LEVEL,
     unauthenticatedRateLimitPerMinute: config.CORDON_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
   });
-  for (const problem of runbooks.problems) app.log.error({ runbook: problem }, `runbook refused: ${problem.file}:${problem.line}:${problem.col} ${problem.message}`);
+  for (const problem of runbooks.problems)
+    app.log.error({ runbook: problem }, `runbook refused: ${problem.file}:${problem.line}:${problem.col} ${problem.message}`);
   app.log.info({ runbooks: runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`) }, 'runbooks loaded');
   await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
   return {
-    app, runbooks,
+    app,
+    runbooks,
     url: `http://${config.CORDON_API_HOST}:${config.CORDON_API_PORT}`,
     async close() {
       await app.close();

@@ -42,8 +42,10 @@ async function main(config: Config): Promise<void> {
   try {
     const layout = defaultClusterLayout(config.TEMPORAL_DEV_PORT, config.CORDON_API_PORT, config.MOTO_PORT);
     await assertPortsFree([
-      ['PostgreSQL', layout.postgres], ...Object.entries(layout.temporal).map(([s, p]) => [`temporal-${s}`, p.grpc] as [string, number]),
-      ['the API', layout.api], ['moto', layout.moto],
+      ['PostgreSQL', layout.postgres],
+      ...Object.entries(layout.temporal).map(([s, p]) => [`temporal-${s}`, p.grpc] as [string, number]),
+      ['the API', layout.api],
+      ['moto', layout.moto],
     ]);
     const tools = toolchainPaths({ temporalCli: config.TEMPORAL_CLI_PATH, motoServer: config.MOTO_SERVER_PATH });
     step('bundling the workflow code once for both workers');
@@ -52,27 +54,43 @@ async function main(config: Config): Promise<void> {
     fs.writeFileSync(bundle, code);
     const adminToken = config.CORDON_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
     cluster = await startCluster({
-      dir, layout, region: config.AWS_REGION, workers: 2, bundle, motoBinary: tools.motoServer,
-      namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.CORDON_TASK_QUEUE,
+      dir,
+      layout,
+      region: config.AWS_REGION,
+      workers: 2,
+      bundle,
+      motoBinary: tools.motoServer,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.CORDON_TASK_QUEUE,
       cordonEnv: { ...passThrough(process.env), CORDON_ADMIN_TOKEN: adminToken, CORDON_API_HOST: '127.0.0.1' },
       seedFleet: { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX },
       say: step,
       onChild: (child) => lock.add(child),
     });
     printBanner({
-      apiUrl: cluster.api.url, temporalAddress: cluster.address, adminToken, generatedToken: !config.CORDON_ADMIN_TOKEN,
-      fleet: cluster.fleet, endpoint: cluster.moto.endpoint, simulated: true, notifiers: peopleTargetsFromConfig(config).map((t) => t.name),
+      apiUrl: cluster.api.url,
+      temporalAddress: cluster.address,
+      adminToken,
+      generatedToken: !config.CORDON_ADMIN_TOKEN,
+      fleet: cluster.fleet,
+      endpoint: cluster.moto.endpoint,
+      simulated: true,
+      notifiers: peopleTargetsFromConfig(config).map((t) => t.name),
       persistence: `PostgreSQL on 127.0.0.1:${layout.postgres} (${path.relative(process.cwd(), dir)}/postgres)`,
       processes: [
         `postgresql ${cluster.postgres.pid}`,
         ...Object.entries(cluster.services).map(([s, c]) => `${s} ${c.pid}`),
-        `api ${cluster.api.pid}`, ...cluster.workers.map((w, i) => `worker-${i + 1} ${w.pid}`), `moto ${cluster.moto.pid}`,
+        `api ${cluster.api.pid}`,
+        ...cluster.workers.map((w, i) => `worker-${i + 1} ${w.pid}`),
+        `moto ${cluster.moto.pid}`,
       ],
       logs: path.relative(process.cwd(), dir),
     });
     // Any process of the topology ending on its own is reported; the rest keep running (as compose would).
     for (const [name, proc] of [['api', cluster.api], ...cluster.workers.map((w, i) => [`worker-${i + 1}`, w] as const)] as const) {
-      void proc.exited.then(({ code, signal }) => { if (!stopping) step(`${name} exited (${signal ?? `code ${code}`}); see ${proc.logFile}`); });
+      void proc.exited.then(({ code, signal }) => {
+        if (!stopping) step(`${name} exited (${signal ?? `code ${code}`}); see ${proc.logFile}`);
+      });
     }
   } catch (err) {
     process.stderr.write(`\ncordon: ${(err as Error).message}\n`);

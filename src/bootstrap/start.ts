@@ -51,19 +51,31 @@ async function main(config: Config): Promise<void> {
     const needsTemporal = !config.TEMPORAL_ADDRESS;
     const simulated = usesSimulatedAws(config);
     await assertPortsFree([
-      ...(needsTemporal ? [['the Temporal dev server', config.TEMPORAL_DEV_PORT], ['the Temporal UI', config.TEMPORAL_UI_PORT]] as [string, number][] : []),
-      ...(simulated ? [['moto', config.MOTO_PORT]] as [string, number][] : []),
+      ...(needsTemporal
+        ? ([
+            ['the Temporal dev server', config.TEMPORAL_DEV_PORT],
+            ['the Temporal UI', config.TEMPORAL_UI_PORT],
+          ] as [string, number][])
+        : []),
+      ...(simulated ? ([['moto', config.MOTO_PORT]] as [string, number][]) : []),
       ['the API', config.CORDON_API_PORT],
     ]);
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUi: string | undefined;
     let endpoint = config.AWS_ENDPOINT_URL;
-    const tools = needsTemporal || simulated ? toolchainPaths({ temporalCli: config.TEMPORAL_CLI_PATH, motoServer: config.MOTO_SERVER_PATH }) : undefined;
+    const tools =
+      needsTemporal || simulated
+        ? toolchainPaths({ temporalCli: config.TEMPORAL_CLI_PATH, motoServer: config.MOTO_SERVER_PATH })
+        : undefined;
     if (tools && needsTemporal) {
       step(`starting the Temporal dev server (data: ${path.relative(process.cwd(), dataDir) || '.'}/temporal.sqlite)`);
       const server = await startTemporalDevServer({
-        binary: tools.temporalCli, dbFile: path.join(dataDir, 'temporal.sqlite'), port: config.TEMPORAL_DEV_PORT,
-        uiPort: config.TEMPORAL_UI_PORT, logFile: path.join(dataDir, 'temporal.log'), sqlitePragmas: config.CORDON_DEV_SQLITE_PRAGMAS,
+        binary: tools.temporalCli,
+        dbFile: path.join(dataDir, 'temporal.sqlite'),
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        logFile: path.join(dataDir, 'temporal.log'),
+        sqlitePragmas: config.CORDON_DEV_SQLITE_PRAGMAS,
       });
       children.push(server);
       lock.add(server);
@@ -81,7 +93,10 @@ async function main(config: Config): Promise<void> {
     let fleet: DemoFleet | undefined;
     if (simulated) {
       step('seeding the demo fleet (Auto Scaling group "web", 3 instances)');
-      fleet = await seedDemoFleet(aws, { verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG, dataTagPrefix: config.CORDON_DATA_TAG_PREFIX });
+      fleet = await seedDemoFleet(aws, {
+        verifiedImageTag: config.CORDON_VERIFIED_IMAGE_TAG,
+        dataTagPrefix: config.CORDON_DATA_TAG_PREFIX,
+      });
     }
     step(`connecting to Temporal at ${temporalAddress}`);
     const worker = await startWorkerService(config, temporalAddress!, aws);
@@ -89,8 +104,21 @@ async function main(config: Config): Promise<void> {
     const adminToken = config.CORDON_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
     const api = await startApiService(config, temporalAddress!, aws, adminToken);
     cleanups.push(() => api.close());
-    printBanner({ apiUrl: api.url, temporalAddress: temporalAddress!, temporalUi, adminToken, generatedToken: !config.CORDON_ADMIN_TOKEN, fleet, endpoint, simulated, notifiers: peopleTargetsFromConfig(config).map((t) => t.name),
-      runbooks: { loaded: api.runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`), refused: api.runbooks.problemLines() } });
+    printBanner({
+      apiUrl: api.url,
+      temporalAddress: temporalAddress!,
+      temporalUi,
+      adminToken,
+      generatedToken: !config.CORDON_ADMIN_TOKEN,
+      fleet,
+      endpoint,
+      simulated,
+      notifiers: peopleTargetsFromConfig(config).map((t) => t.name),
+      runbooks: {
+        loaded: api.runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`),
+        refused: api.runbooks.problemLines(),
+      },
+    });
     await worker.done;
   } catch (err) {
     process.stderr.write(`\ncordon: ${(err as Error).message}\n`);

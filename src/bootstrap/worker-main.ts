@@ -16,14 +16,21 @@ import { awsClientsFor, startWorkerService } from './services';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'metrics-port': { type: 'string', default: '9464' } } });
   const metricsPort = Number(values['metrics-port']);
-  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new ConfigError([`--metrics-port: expected a port number, got "${values['metrics-port']}"`]);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535)
+    throw new ConfigError([`--metrics-port: expected a port number, got "${values['metrics-port']}"`]);
   const config = loadConfig(process.env);
   if (!config.TEMPORAL_ADDRESS) throw new ConfigError(['TEMPORAL_ADDRESS: required for the worker command']);
   const log = createLogger(config.CORDON_LOG_LEVEL);
   // Temporal's core runtime exports its metrics on loopback only; /metrics republishes them.
   const sdkMetricsPort = await freePort();
   installWorkerRuntime({ prometheusBindAddress: `127.0.0.1:${sdkMetricsPort}` });
-  const worker = await startWorkerService(config, config.TEMPORAL_ADDRESS, awsClientsFor(config), metricsPort, `http://127.0.0.1:${sdkMetricsPort}/metrics`);
+  const worker = await startWorkerService(
+    config,
+    config.TEMPORAL_ADDRESS,
+    awsClientsFor(config),
+    metricsPort,
+    `http://127.0.0.1:${sdkMetricsPort}/metrics`,
+  );
   log.info({ taskQueue: config.CORDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, metricsUrl: worker.metricsUrl }, 'worker running');
   let draining = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -38,7 +45,10 @@ async function main(): Promise<void> {
   log.info({ drained: true }, 'worker stopped');
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`cordon worker: ${(err as Error).message}\n`);
-  process.exit(err instanceof ConfigError ? 2 : 1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`cordon worker: ${(err as Error).message}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -7,7 +7,13 @@ import { ExitCode, exitCodeForStatus, exitCodeMeanings, failureCatalogue, failur
 
 export class ApiError extends Error {
   /** `status` 0: the API could not be reached; `code`: the error envelope's code, when it had one. */
-  constructor(readonly status: number, message: string, readonly code?: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
 }
 
 export const exitCodeHelp = [
@@ -23,7 +29,10 @@ export function exitCodeFor(err: unknown): number {
 }
 
 export class CordonApi {
-  constructor(private readonly baseUrl: string, private readonly token: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
@@ -44,7 +53,8 @@ export class CordonApi {
       throw new ApiError(res.ok ? 502 : res.status, `HTTP ${res.status}: the answer is not JSON (${text.slice(0, 80)})`);
     }
     if (!res.ok) {
-      const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
+      const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } } | undefined)
+        ?.error;
       const issues = error?.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
       throw new ApiError(res.status, `HTTP ${res.status}: ${error?.message ?? res.statusText}${issues ? ` (${issues})` : ''}`, error?.code);
     }

@@ -6,9 +6,13 @@ const schema = z.object({
   CORDON_TOKEN: z.string().min(1).optional(),
 });
 
-export function cliSettings(env: Record<string, string | undefined>, flags: { api?: string; token?: string }): { apiUrl: string; token: string } {
+export function cliSettings(
+  env: Record<string, string | undefined>,
+  flags: { api?: string; token?: string },
+): { apiUrl: string; token: string } {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v)));
-  if (!parsed.success) throw new Error(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const token = flags.token ?? parsed.data.CORDON_TOKEN;
   if (!token) throw new Error('no API token: pass --token or set CORDON_TOKEN (npm start prints the admin token)');
   return { apiUrl: (flags.api ?? parsed.data.CORDON_API_URL).replace(/\/$/, ''), token };

@@ -19,7 +19,11 @@ import { accountRouterFor, awsClientsFor } from '../aws/from-config';
 import { CordonApi } from './api-client';
 
 /** What `GET /v1/incidents` says of each incident that the doctor reads. */
-interface IncidentListed { incidentId: string; account?: string; region?: string }
+interface IncidentListed {
+  incidentId: string;
+  account?: string;
+  region?: string;
+}
 import { CliExit } from './evidence-commands';
 import { paint, table } from './format';
 
@@ -63,7 +67,9 @@ export async function runDoctor(env: Record<string, string | undefined>, api?: C
       scopes.push(report);
     }
     const unconfigured: DoctorReport['unconfigured'] = [];
-    let incidentsNote: string | undefined = api ? undefined : 'no API token (--token or CORDON_TOKEN): incidents in unconfigured accounts were not looked for';
+    let incidentsNote: string | undefined = api
+      ? undefined
+      : 'no API token (--token or CORDON_TOKEN): incidents in unconfigured accounts were not looked for';
     if (api) {
       try {
         const { incidents } = await api.request<{ incidents: IncidentListed[] }>('GET', '/v1/incidents');
@@ -76,7 +82,10 @@ export async function runDoctor(env: Record<string, string | undefined>, api?: C
         incidentsNote = `incidents not read: ${(err as Error).message}`;
       }
     }
-    const problems = scopes.filter((s) => s.session !== 'ok').length + scopes.flatMap((s) => s.checks).filter((c) => c.result === 'missing').length + unconfigured.length;
+    const problems =
+      scopes.filter((s) => s.session !== 'ok').length +
+      scopes.flatMap((s) => s.checks).filter((c) => c.result === 'missing').length +
+      unconfigured.length;
     return { homeAccount, source: router.organisation.source, scopes, unconfigured, incidentsNote, problems };
   } finally {
     router.close();
@@ -84,24 +93,49 @@ export async function runDoctor(env: Record<string, string | undefined>, api?: C
   }
 }
 
-const shade = (result: string) => paint(result === 'ok' ? 'green' : result === 'missing' || result === 'refused' || result === 'error' ? 'red' : 'yellow', result);
+const shade = (result: string) =>
+  paint(result === 'ok' ? 'green' : result === 'missing' || result === 'refused' || result === 'error' ? 'red' : 'yellow', result);
 
 export function formatDoctor(r: DoctorReport, all: boolean): string {
-  const count = (s: ScopeReport, result: PermissionCheck['result']) => new Set(s.checks.filter((c) => c.result === result).map((c) => c.action)).size;
+  const count = (s: ScopeReport, result: PermissionCheck['result']) =>
+    new Set(s.checks.filter((c) => c.result === result).map((c) => c.action)).size;
   const out = [
     `Cordon account ${r.homeAccount}; organisation from ${r.source === 'default' ? 'defaults (no CORDON_ACCOUNTS): the Cordon account in AWS_REGION only' : r.source}`,
     '',
-    table(['ACCOUNT', 'REGION', 'SESSION', 'ALLOWED', 'MISSING', 'NOT CHECKED', 'VIA'], r.scopes.map((s) => [
-      s.account, s.region, shade(s.session), String(count(s, 'ok')), count(s, 'missing') ? paint('red', String(count(s, 'missing'))) : '0',
-      String(count(s, 'not checkable') + count(s, 'inconclusive') + count(s, 'unsupported')), s.via,
-    ])),
+    table(
+      ['ACCOUNT', 'REGION', 'SESSION', 'ALLOWED', 'MISSING', 'NOT CHECKED', 'VIA'],
+      r.scopes.map((s) => [
+        s.account,
+        s.region,
+        shade(s.session),
+        String(count(s, 'ok')),
+        count(s, 'missing') ? paint('red', String(count(s, 'missing'))) : '0',
+        String(count(s, 'not checkable') + count(s, 'inconclusive') + count(s, 'unsupported')),
+        s.via,
+      ]),
+    ),
   ];
   for (const s of r.scopes.filter((x) => x.session !== 'ok')) out.push('', `${paint('red', `${s.account} ${s.region}`)}: ${s.detail}`);
-  const rows = r.scopes.flatMap((s) => s.checks.filter((c) => all || c.result === 'missing').map((c) => [s.account, s.region, c.statement, c.action, shade(c.result), c.detail]));
-  if (rows.length) out.push('', paint('bold', all ? 'Every check' : 'Missing'), table(['ACCOUNT', 'REGION', 'STEP', 'PERMISSION', 'RESULT', 'DETAIL'], rows));
+  const rows = r.scopes.flatMap((s) =>
+    s.checks
+      .filter((c) => all || c.result === 'missing')
+      .map((c) => [s.account, s.region, c.statement, c.action, shade(c.result), c.detail]),
+  );
+  if (rows.length)
+    out.push(
+      '',
+      paint('bold', all ? 'Every check' : 'Missing'),
+      table(['ACCOUNT', 'REGION', 'STEP', 'PERMISSION', 'RESULT', 'DETAIL'], rows),
+    );
   if (r.unconfigured.length) {
-    out.push('', paint('bold', 'Incidents in accounts or regions not configured (stopped at describe)'),
-      table(['INCIDENT', 'ACCOUNT', 'REGION', 'WHAT TO DO'], r.unconfigured.map((u) => [u.incidentId, u.account, u.region, u.reason])));
+    out.push(
+      '',
+      paint('bold', 'Incidents in accounts or regions not configured (stopped at describe)'),
+      table(
+        ['INCIDENT', 'ACCOUNT', 'REGION', 'WHAT TO DO'],
+        r.unconfigured.map((u) => [u.incidentId, u.account, u.region, u.reason]),
+      ),
+    );
   }
   if (r.incidentsNote) out.push('', paint('yellow', r.incidentsNote));
   out.push('', r.problems ? paint('red', `${r.problems} problem(s): see above`) : paint('green', 'nothing missing'));
@@ -109,7 +143,11 @@ export function formatDoctor(r: DoctorReport, all: boolean): string {
 }
 
 export function registerDoctorCommand(program: Command, env: Record<string, string | undefined>): void {
-  program.command('doctor').description('for every configured account and region: assume the role and dry-run the permissions Cordon needs; list incidents in unconfigured accounts')
+  program
+    .command('doctor')
+    .description(
+      'for every configured account and region: assume the role and dry-run the permissions Cordon needs; list incidents in unconfigured accounts',
+    )
     .option('--all', 'print every check, not only what is missing')
     .action(async (o: { all?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<{ json?: boolean; api?: string; token?: string }>();

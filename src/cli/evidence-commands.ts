@@ -29,10 +29,15 @@ export const ExitCode = { ok: Exit.ok, broken: Exit.failed, unusable: Exit.usage
 
 /** Thrown by an action to leave with a specific exit code (runCli returns it). */
 export class CliExit extends Error {
-  constructor(readonly code: number) { super(`exit ${code}`); }
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
 }
 
-interface Out { json?: boolean; write?: (text: string) => void }
+interface Out {
+  json?: boolean;
+  write?: (text: string) => void;
+}
 const writer = (o: Out) => o.write ?? ((t: string) => process.stdout.write(`${t}\n`));
 
 function failure(err: unknown, o: Out): number {
@@ -79,20 +84,31 @@ export function formatReport(r: VerifyReport): string {
 }
 
 function describe(p: VerifyProblem): string {
-  const where = p.file === 'artifact' ? `artifact ${p.artifact ?? p.key}` : `${p.file}${p.line !== undefined ? ` line ${p.line}` : ''}${p.seq !== undefined ? ` (seq ${p.seq})` : ''}`;
+  const where =
+    p.file === 'artifact'
+      ? `artifact ${p.artifact ?? p.key}`
+      : `${p.file}${p.line !== undefined ? ` line ${p.line}` : ''}${p.seq !== undefined ? ` (seq ${p.seq})` : ''}`;
   return `${where} [${p.check}] ${p.message}${p.key ? ` — ${p.key}` : ''}`;
 }
 
-export async function exportCommand(settings: { apiUrl: string; token: string }, incidentId: string, outDir: string, o: Out & { note?: string }): Promise<number> {
+export async function exportCommand(
+  settings: { apiUrl: string; token: string },
+  incidentId: string,
+  outDir: string,
+  o: Out & { note?: string },
+): Promise<number> {
   const target = path.resolve(outDir);
   const archive = `${target}.tar.gz`;
   try {
-    if (fs.existsSync(target) && (await fsp.readdir(target)).length) throw new Error(`export folder ${target} is not empty; choose a new one`);
+    if (fs.existsSync(target) && (await fsp.readdir(target)).length)
+      throw new Error(`export folder ${target} is not empty; choose a new one`);
     if (fs.existsSync(archive)) throw new Error(`archive ${archive} already exists; choose a new export folder`);
     let res: Response;
     try {
       res = await fetch(`${settings.apiUrl}/v1/incidents/${encodeURIComponent(incidentId)}/evidence/export`, {
-        method: 'POST', headers: { authorization: `Bearer ${settings.token}`, 'content-type': 'application/json' }, body: JSON.stringify(o.note ? { note: o.note } : {}),
+        method: 'POST',
+        headers: { authorization: `Bearer ${settings.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(o.note ? { note: o.note } : {}),
       });
     } catch (err) {
       throw new ApiError(0, `cannot reach Cordon at ${settings.apiUrl} (${(err as Error).message})`);
@@ -105,32 +121,53 @@ export async function exportCommand(settings: { apiUrl: string; token: string },
         const error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
         code = error?.code;
         message += `: ${error?.message ?? res.statusText}`;
-      } catch { message += `: ${text.slice(0, 80)}`; }
+      } catch {
+        message += `: ${text.slice(0, 80)}`;
+      }
       throw new ApiError(res.status, message, code);
     }
     const hash = crypto.createHash('sha256');
     let size = 0;
-    await pipeline(Readable.fromWeb(res.body as never), async function* (source) {
-      for await (const chunk of source) { hash.update(chunk as Buffer); size += (chunk as Buffer).length; yield chunk; }
-    }, fs.createWriteStream(archive, { flags: 'wx' }));
+    await pipeline(
+      Readable.fromWeb(res.body as never),
+      async function* (source) {
+        for await (const chunk of source) {
+          hash.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
+          yield chunk;
+        }
+      },
+      fs.createWriteStream(archive, { flags: 'wx' }),
+    );
     const sha256 = hash.digest('hex');
     const announced = res.headers.get('x-cordon-archive-sha256');
-    if (announced !== sha256) throw new Error(`archive ${archive}: sha256 ${sha256} but the API announced ${announced}; the download is not the export`);
+    if (announced !== sha256)
+      throw new Error(`archive ${archive}: sha256 ${sha256} but the API announced ${announced}; the download is not the export`);
     await fsp.mkdir(target, { recursive: true });
     await tar.extract({ file: archive, cwd: target, strip: 1 });
     const verified = res.headers.get('x-cordon-verified');
     const custodySeq = res.headers.get('x-cordon-custody-seq');
     if (o.json) {
-      writer(o)(JSON.stringify({ outDir: target, archive: { path: archive, sha256, size }, custodySeq: Number(custodySeq), verified: verified === 'intact' }, null, 2));
+      writer(o)(
+        JSON.stringify(
+          { outDir: target, archive: { path: archive, sha256, size }, custodySeq: Number(custodySeq), verified: verified === 'intact' },
+          null,
+          2,
+        ),
+      );
     } else {
-      writer(o)([
-        `${paint('green', 'exported')} ${incidentId} → ${target}`,
-        `  artifacts/, manifest.jsonl, audit.jsonl, anchors.json, SHA256SUMS, verify.sh, verify.mjs, README.md`,
-        `  archive ${archive} (${size} bytes, sha256 ${sha256})`,
-        `  custody entry seq ${custodySeq} recorded by the API for this token's operator`,
-        verified === 'intact' ? '  verification at export: intact' : `  ${paint('red', 'verification at export: BROKEN')} — see README.md`,
-        `  check it offline: (cd ${target} && ./verify.sh) or node ${path.join(target, 'verify.mjs')}`,
-      ].join('\n'));
+      writer(o)(
+        [
+          `${paint('green', 'exported')} ${incidentId} → ${target}`,
+          `  artifacts/, manifest.jsonl, audit.jsonl, anchors.json, SHA256SUMS, verify.sh, verify.mjs, README.md`,
+          `  archive ${archive} (${size} bytes, sha256 ${sha256})`,
+          `  custody entry seq ${custodySeq} recorded by the API for this token's operator`,
+          verified === 'intact'
+            ? '  verification at export: intact'
+            : `  ${paint('red', 'verification at export: BROKEN')} — see README.md`,
+          `  check it offline: (cd ${target} && ./verify.sh) or node ${path.join(target, 'verify.mjs')}`,
+        ].join('\n'),
+      );
     }
     return verified === 'intact' ? ExitCode.ok : ExitCode.broken;
   } catch (err) {
@@ -139,7 +176,9 @@ export async function exportCommand(settings: { apiUrl: string; token: string },
 }
 
 export function registerEvidenceCommands(program: Command, env: Record<string, string | undefined>): void {
-  const evidence = program.command('evidence').description("verify or export an incident's evidence through the API (custody records the token's operator)");
+  const evidence = program
+    .command('evidence')
+    .description("verify or export an incident's evidence through the API (custody records the token's operator)");
   const settingsOf = (cmd: Command) => {
     const g = cmd.optsWithGlobals<{ api?: string; token?: string; json?: boolean }>();
     return { settings: cliSettings(env, g), json: g.json ?? false };
@@ -147,13 +186,19 @@ export function registerEvidenceCommands(program: Command, env: Record<string, s
   const finish = (code: number) => {
     if (code !== ExitCode.ok) throw new CliExit(code);
   };
-  evidence.command('verify <incident>').description('recompute every hash and link, compare the chains with the anchored heads; names the first broken one (exit 1 when broken)')
+  evidence
+    .command('verify <incident>')
+    .description(
+      'recompute every hash and link, compare the chains with the anchored heads; names the first broken one (exit 1 when broken)',
+    )
     .option('--note <text>', 'why (recorded in the chain of custody)')
     .action(async (id: string, o: { note?: string }, cmd: Command) => {
       const { settings, json } = settingsOf(cmd);
       finish(await verifyCommand(new CordonApi(settings.apiUrl, settings.token), id, { json, note: o.note }));
     });
-  evidence.command('export <incident>').description('download the export (artifacts, manifest, audit trail, anchors, SHA256SUMS, offline verify scripts) and unpack it')
+  evidence
+    .command('export <incident>')
+    .description('download the export (artifacts, manifest, audit trail, anchors, SHA256SUMS, offline verify scripts) and unpack it')
     .requiredOption('--out <dir>', 'a new or empty folder (the archive is saved beside it as <dir>.tar.gz)')
     .option('--note <text>', 'why, or to whom (recorded in the chain of custody)')
     .action(async (id: string, o: { out: string; note?: string }, cmd: Command) => {

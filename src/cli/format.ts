@@ -14,14 +14,37 @@ export function paint(style: Style, text: string): string {
 export function table(headers: string[], rows: string[][]): string {
   const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => strip(r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - strip(c).length))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c + ' '.repeat(Math.max(0, widths[i]! - strip(c).length)))
+      .join('  ')
+      .trimEnd();
   return [paint('bold', line(headers)), ...rows.map(line)].join('\n');
 }
 
 const statusStyles: Record<string, Style> = {
-  done: 'green', running: 'cyan', 'awaiting-approval': 'yellow', failed: 'red', skipped: 'gray', pending: 'gray',
-  contained: 'green', containing: 'cyan', recovering: 'cyan', monitoring: 'green', open: 'yellow', closed: 'gray', RUNNING: 'cyan', COMPLETED: 'gray',
-  critical: 'red', high: 'red', medium: 'yellow', low: 'gray', met: 'green', submitted: 'green', late: 'red', overdue: 'red',
+  done: 'green',
+  running: 'cyan',
+  'awaiting-approval': 'yellow',
+  failed: 'red',
+  skipped: 'gray',
+  pending: 'gray',
+  contained: 'green',
+  containing: 'cyan',
+  recovering: 'cyan',
+  monitoring: 'green',
+  open: 'yellow',
+  closed: 'gray',
+  RUNNING: 'cyan',
+  COMPLETED: 'gray',
+  critical: 'red',
+  high: 'red',
+  medium: 'yellow',
+  low: 'gray',
+  met: 'green',
+  submitted: 'green',
+  late: 'red',
+  overdue: 'red',
 };
 
 export function status(value: string): string {
@@ -49,12 +72,20 @@ export function countdown(dueIso: string, now = Date.now()): string {
 type Loose = Record<string, unknown>;
 const str = (...values: unknown[]): string | undefined => values.find((v): v is string => typeof v === 'string' && v.length > 0);
 
-export interface ClockView { title: string; recipient?: string; dueAt?: string; state: string }
+export interface ClockView {
+  title: string;
+  recipient?: string;
+  dueAt?: string;
+  state: string;
+}
 
 /** Clocks from GET /v1/incidents/:id/notification (`clocks`, `obligations` or `deadlines`). */
 export function clocksOf(notification: unknown): ClockView[] {
   const top = (notification ?? {}) as Loose;
-  const n = [top, top.state, top.breach, top.view].find((x): x is Loose => typeof x === 'object' && x !== null && Array.isArray((x as Loose).clocks)) ?? top;
+  const n =
+    [top, top.state, top.breach, top.view].find(
+      (x): x is Loose => typeof x === 'object' && x !== null && Array.isArray((x as Loose).clocks),
+    ) ?? top;
   const items = [n.clocks, n.obligations, n.deadlines].find(Array.isArray) as Loose[] | undefined;
   return (items ?? []).map((c) => {
     const st = (typeof c.status === 'object' && c.status ? c.status : {}) as Loose;
@@ -67,7 +98,11 @@ export function clocksOf(notification: unknown): ClockView[] {
   });
 }
 
-export interface ArtifactView { name: string; sha256: string; size: string }
+export interface ArtifactView {
+  name: string;
+  sha256: string;
+  size: string;
+}
 
 /** Artifacts from GET /v1/incidents/:id/evidence (`artifacts` or `items`). */
 export function artifactsOf(evidence: unknown): ArtifactView[] {

@@ -18,42 +18,76 @@ import { z } from 'zod';
 const ACCOUNT = /^\d{12}$/;
 const account = z.string().regex(ACCOUNT, 'expected a 12-digit AWS account id');
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region code such as eu-west-1');
-const regions = z.array(region).min(1, 'list at least one region').refine((r) => new Set(r).size === r.length, 'a region is listed twice');
+const regions = z
+  .array(region)
+  .min(1, 'list at least one region')
+  .refine((r) => new Set(r).size === r.length, 'a region is listed twice');
 /** STS: 2–1224 characters of [\w+=,.@:/-]. */
 const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2–1224 characters of letters, digits and +=,.@:/-');
-const roleArn = z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected a role ARN, e.g. arn:aws:iam::222233334444:role/CordonResponder');
+const roleArn = z
+  .string()
+  .regex(
+    /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    'expected a role ARN, e.g. arn:aws:iam::222233334444:role/CordonResponder',
+  );
 
-export const organisationSchema = z.object({
-  /** The responder role's name in every member account (its ARN is built from the account id). */
-  roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name').default('CordonResponder'),
-  /** The external id every AssumeRole sends (the trust policy's sts:ExternalId condition); per account overridable. */
-  externalId: externalId.optional(),
-  sessionDurationSeconds: z.number().int().min(900).max(43_200).default(3600),
-  /** Credentials are assumed again this long before they expire. */
-  refreshBeforeSeconds: z.number().int().min(60).max(1800).default(600),
-  /** Snapshots are shared with this account (createVolumePermission) and tagged so. */
-  forensicAccount: account.optional(),
-  /** The Cordon (security) account: default credential chain; its id is asked of STS unless given. */
-  home: z.object({ account: account.optional(), regions: regions.optional() }).strict().default({}),
-  accounts: z.record(z.string(), z.object({
-    regions,
-    roleArn: roleArn.optional(),
+export const organisationSchema = z
+  .object({
+    /** The responder role's name in every member account (its ARN is built from the account id). */
+    roleName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name')
+      .default('CordonResponder'),
+    /** The external id every AssumeRole sends (the trust policy's sts:ExternalId condition); per account overridable. */
     externalId: externalId.optional(),
-  }).strict()).default({}),
-}).strict().superRefine((doc, ctx) => {
-  for (const [id, entry] of Object.entries(doc.accounts)) {
-    if (!ACCOUNT.test(id)) ctx.addIssue({ code: 'custom', path: ['accounts', id], message: 'expected a 12-digit AWS account id as the key' });
-    const named = entry.roleArn?.split(':')[4];
-    if (named && named !== id) ctx.addIssue({ code: 'custom', path: ['accounts', id, 'roleArn'], message: `the role ARN names account ${named}, not ${id}` });
-    if (doc.home.account === id) ctx.addIssue({ code: 'custom', path: ['accounts', id], message: 'this is the Cordon account (home.account): it uses the default credential chain; list its regions under home.regions' });
-  }
-  if (doc.refreshBeforeSeconds >= doc.sessionDurationSeconds) ctx.addIssue({ code: 'custom', path: ['refreshBeforeSeconds'], message: 'must be shorter than sessionDurationSeconds' });
-});
+    sessionDurationSeconds: z.number().int().min(900).max(43_200).default(3600),
+    /** Credentials are assumed again this long before they expire. */
+    refreshBeforeSeconds: z.number().int().min(60).max(1800).default(600),
+    /** Snapshots are shared with this account (createVolumePermission) and tagged so. */
+    forensicAccount: account.optional(),
+    /** The Cordon (security) account: default credential chain; its id is asked of STS unless given. */
+    home: z.object({ account: account.optional(), regions: regions.optional() }).strict().default({}),
+    accounts: z
+      .record(
+        z.string(),
+        z
+          .object({
+            regions,
+            roleArn: roleArn.optional(),
+            externalId: externalId.optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+  })
+  .strict()
+  .superRefine((doc, ctx) => {
+    for (const [id, entry] of Object.entries(doc.accounts)) {
+      if (!ACCOUNT.test(id))
+        ctx.addIssue({ code: 'custom', path: ['accounts', id], message: 'expected a 12-digit AWS account id as the key' });
+      const named = entry.roleArn?.split(':')[4];
+      if (named && named !== id)
+        ctx.addIssue({ code: 'custom', path: ['accounts', id, 'roleArn'], message: `the role ARN names account ${named}, not ${id}` });
+      if (doc.home.account === id)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', id],
+          message: 'this is the Cordon account (home.account): it uses the default credential chain; list its regions under home.regions',
+        });
+    }
+    if (doc.refreshBeforeSeconds >= doc.sessionDurationSeconds)
+      ctx.addIssue({ code: 'custom', path: ['refreshBeforeSeconds'], message: 'must be shorter than sessionDurationSeconds' });
+  });
 
 export type OrganisationDocument = z.infer<typeof organisationSchema>;
 
 /** One member account as Cordon acts in it. */
-export interface MemberAccount { account: string; roleArn: string; externalId?: string; regions: string[] }
+export interface MemberAccount {
+  account: string;
+  roleArn: string;
+  externalId?: string;
+  regions: string[];
+}
 
 /** The resolved organisation: role ARNs built, the home regions defaulted. */
 export interface Organisation {
@@ -79,7 +113,10 @@ function addProblems(ctx: z.RefinementCtx, problems: string[]): never {
 }
 
 /** The zod transform of CORDON_ACCOUNTS (inline JSON). */
-export function readInlineOrganisation(text: string | undefined, ctx: z.RefinementCtx): { source: string; document: OrganisationDocument } | undefined {
+export function readInlineOrganisation(
+  text: string | undefined,
+  ctx: z.RefinementCtx,
+): { source: string; document: OrganisationDocument } | undefined {
   if (!text) return undefined;
   let doc: unknown;
   try {
@@ -92,7 +129,10 @@ export function readInlineOrganisation(text: string | undefined, ctx: z.Refineme
 }
 
 /** The zod transform of CORDON_ACCOUNTS_FILE (JSON or YAML file). */
-export function readOrganisationFile(file: string | undefined, ctx: z.RefinementCtx): { source: string; document: OrganisationDocument } | undefined {
+export function readOrganisationFile(
+  file: string | undefined,
+  ctx: z.RefinementCtx,
+): { source: string; document: OrganisationDocument } | undefined {
   if (!file) return undefined;
   let text: string;
   try {
@@ -111,12 +151,18 @@ export function readOrganisationFile(file: string | undefined, ctx: z.Refinement
 }
 
 /** Resolves a document: each member's role ARN (override or `roleName`), the home regions (default: the worker's region). */
-export function resolveOrganisation(given: { source: string; document: OrganisationDocument } | undefined, homeRegion: string): Organisation {
+export function resolveOrganisation(
+  given: { source: string; document: OrganisationDocument } | undefined,
+  homeRegion: string,
+): Organisation {
   const doc = given?.document ?? organisationSchema.parse({});
   return {
     home: { account: doc.home.account, regions: doc.home.regions ?? [homeRegion] },
     members: Object.entries(doc.accounts).map(([id, a]) => ({
-      account: id, regions: a.regions, roleArn: a.roleArn ?? `arn:aws:iam::${id}:role/${doc.roleName}`, externalId: a.externalId ?? doc.externalId,
+      account: id,
+      regions: a.regions,
+      roleArn: a.roleArn ?? `arn:aws:iam::${id}:role/${doc.roleName}`,
+      externalId: a.externalId ?? doc.externalId,
     })),
     forensicAccount: doc.forensicAccount,
     sessionDurationSeconds: doc.sessionDurationSeconds,
@@ -127,6 +173,10 @@ export function resolveOrganisation(given: { source: string; document: Organisat
 
 type Given = { source: string; document: OrganisationDocument } | undefined;
 /** The organisation a loaded configuration describes (loadConfig has refused both sources at once). */
-export function organisationFromConfig(config: { CORDON_ACCOUNTS?: Given; CORDON_ACCOUNTS_FILE?: Given; AWS_REGION: string }): Organisation {
+export function organisationFromConfig(config: {
+  CORDON_ACCOUNTS?: Given;
+  CORDON_ACCOUNTS_FILE?: Given;
+  AWS_REGION: string;
+}): Organisation {
   return resolveOrganisation(config.CORDON_ACCOUNTS ?? config.CORDON_ACCOUNTS_FILE, config.AWS_REGION);
 }

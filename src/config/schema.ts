@@ -8,8 +8,17 @@ import { readInlineOrganisation, readOrganisationFile } from './organisation';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z.string().trim().min(1).optional();
-const hmacSecrets = z.string().optional()
-  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []))
+const hmacSecrets = z
+  .string()
+  .optional()
+  .transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  )
   .refine((list) => list.every((s) => s.length >= 32), 'each HMAC secret needs at least 32 characters');
 
 export const configSchema = z.object({
@@ -34,7 +43,10 @@ export const configSchema = z.object({
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   /** TLS to a remote Temporal: `true` for server-authenticated TLS, or client cert + key files (mTLS). */
-  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TEMPORAL_TLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   TEMPORAL_TLS_CERT_PATH: optionalString,
   TEMPORAL_TLS_KEY_PATH: optionalString,
   TEMPORAL_TLS_SERVER_NAME: optionalString,
@@ -47,7 +59,15 @@ export const configSchema = z.object({
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Dev server SQLite pragmas (comma-separated `name=value`); `synchronous=full` trades ingest latency for power-loss durability. */
-  CORDON_DEV_SQLITE_PRAGMAS: z.string().default('journal_mode=wal,synchronous=normal').transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+  CORDON_DEV_SQLITE_PRAGMAS: z
+    .string()
+    .default('journal_mode=wal,synchronous=normal')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^(journal_mode|synchronous)=[a-z]+$/i, 'expected journal_mode=… or synchronous=…'))),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
@@ -68,34 +88,65 @@ export const configSchema = z.object({
   /** Evidence (write-once): a local folder (default, under the data dir) or S3 with Object Lock. */
   CORDON_EVIDENCE_STORE: z.enum(['local', 's3']).default('local'),
   /** Local store: fsync each object and its folder before it counts as stored (survives power loss; costs ingest latency). */
-  CORDON_EVIDENCE_FSYNC: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  CORDON_EVIDENCE_FSYNC: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   CORDON_EVIDENCE_DIR: optionalString,
   CORDON_EVIDENCE_BUCKET: optionalString,
   CORDON_EVIDENCE_PREFIX: optionalString,
   CORDON_EVIDENCE_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
   CORDON_EVIDENCE_LOCK_MODE: z.enum(['COMPLIANCE', 'GOVERNANCE']).default('COMPLIANCE'),
   // Evidence that holds up (issue 14): the bucket policy Cordon applies to an evidence bucket it creates, and where memory images land.
-  CORDON_EVIDENCE_BUCKET_POLICY: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  CORDON_EVIDENCE_BUCKET_POLICY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   CORDON_MEMORY_OUTPUT_PREFIX: optionalString,
   /** Memory capture (when a runbook policy switches it on): SSM Command document, its parameters as JSON, output bucket. */
   CORDON_MEMORY_DOCUMENT: optionalString,
-  CORDON_MEMORY_PARAMETERS: z.string().optional().transform((v, ctx) => {
-    if (!v) return undefined;
-    try {
-      return z.record(z.string(), z.array(z.string())).parse(JSON.parse(v));
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'expected a JSON object of string arrays, e.g. {"commands":["avml /tmp/mem.lime"]}' });
-      return z.NEVER;
-    }
-  }),
+  CORDON_MEMORY_PARAMETERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return undefined;
+      try {
+        return z.record(z.string(), z.array(z.string())).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON object of string arrays, e.g. {"commands":["avml /tmp/mem.lime"]}' });
+        return z.NEVER;
+      }
+    }),
   CORDON_MEMORY_OUTPUT_BUCKET: optionalString,
   /** Breach notification (REGULATORY.md): where the organisation is established and its sectors decide which regimes apply. */
-  CORDON_BREACH_JURISDICTIONS: z.string().default('EU')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((r) => ['EU', 'UK', 'US', 'US-CA', 'US-TX', 'US-NY', 'SG', 'BR', 'AU'].includes(r)), 'expected a comma-separated list of EU, UK, US, US-CA, US-TX, US-NY, SG, BR, AU'),
-  CORDON_BREACH_SECTORS: z.string().default('')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((r) => ['financial', 'health', 'essential-entity', 'important-entity', 'trust-service', 'sec-registrant'].includes(r)), 'expected a comma-separated list of financial, health, essential-entity, important-entity, trust-service, sec-registrant'),
+  CORDON_BREACH_JURISDICTIONS: z
+    .string()
+    .default('EU')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((r) => ['EU', 'UK', 'US', 'US-CA', 'US-TX', 'US-NY', 'SG', 'BR', 'AU'].includes(r)),
+      'expected a comma-separated list of EU, UK, US, US-CA, US-TX, US-NY, SG, BR, AU',
+    ),
+  CORDON_BREACH_SECTORS: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((r) => ['financial', 'health', 'essential-entity', 'important-entity', 'trust-service', 'sec-registrant'].includes(r)),
+      'expected a comma-separated list of financial, health, essential-entity, important-entity, trust-service, sec-registrant',
+    ),
   /** Reminders at these shares of each regulatory window (each strictly between 0 and 1). */
-  CORDON_BREACH_REMINDER_FRACTIONS: z.string().default('0.5,0.75,0.9')
+  CORDON_BREACH_REMINDER_FRACTIONS: z
+    .string()
+    .default('0.5,0.75,0.9')
     .refine((v) => v.split(',').every((f) => Number(f) > 0 && Number(f) < 1), 'expected comma-separated numbers strictly between 0 and 1'),
   /** Escalate to the next contact this many minutes after a deadline passes unsubmitted. */
   CORDON_BREACH_ESCALATE_AFTER_MINUTES: z.coerce.number().min(0).default(0),
@@ -109,14 +160,38 @@ export const configSchema = z.object({
   /** Email to people (and deadline notices): smtp://[user:pass@]host:587 (STARTTLS when offered) or smtps://…:465. */
   CORDON_NOTIFY_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'expected smtp://[user:pass@]host:port or smtps://…' }).optional(),
   /** The From of those emails: `cordon@example.com` or `Cordon <cordon@example.com>`. */
-  CORDON_NOTIFY_EMAIL_FROM: z.string().trim().regex(/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'expected an email address, optionally as Name <address>').optional(),
+  CORDON_NOTIFY_EMAIL_FROM: z
+    .string()
+    .trim()
+    .regex(/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'expected an email address, optionally as Name <address>')
+    .optional(),
   /** Always written to (comma-separated addresses: a team mailbox, the DPO); contacts that are addresses are added per notice. */
-  CORDON_NOTIFY_EMAIL_TO: z.string().default('')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((a) => /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(a)), 'expected comma-separated email addresses'),
+  CORDON_NOTIFY_EMAIL_TO: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((a) => /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(a)),
+      'expected comma-separated email addresses',
+    ),
   /** Where operators reach the console; links in notices point here. */
   CORDON_PUBLIC_URL: z.url().optional(),
-  CORDON_DEADLINE_WEBHOOK_URLS: z.string().default('')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((u) => URL.canParse(u)), 'expected comma-separated URLs'),
+  CORDON_DEADLINE_WEBHOOK_URLS: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((u) => URL.canParse(u)),
+      'expected comma-separated URLs',
+    ),
   /** Art. 33(3)(b) contact point and the draft's controller / authority. */
   CORDON_DPO_NAME: optionalString,
   CORDON_DPO_EMAIL: optionalString,
@@ -134,7 +209,10 @@ export const configSchema = z.object({
   /** How far X-Cordon-Timestamp may be from now, either way; signatures are remembered this long. */
   CORDON_ALERT_REPLAY_WINDOW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** Also accept the legacy HMAC form `${timestamp}.${rawBody}` (replayable to another path or query; a warning is logged at start). */
-  CORDON_ALERT_HMAC_LEGACY_BODY_ONLY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  CORDON_ALERT_HMAC_LEGACY_BODY_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Oldest SNS message accepted, by its signed Timestamp (401 beyond); its MessageId is remembered this long. */
   CORDON_SNS_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Failed authentications per client address per minute; beyond, that address's requests without a valid token get 429. */
@@ -142,25 +220,69 @@ export const configSchema = z.object({
   /** Alert requests accepted per source per minute (429 beyond). */
   CORDON_ALERT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Largest alert body; SNS and EventBridge cap messages at 256 KB, and SNS escapes them into its envelope. */
-  CORDON_ALERT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(512 * 1024),
+  CORDON_ALERT_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(512 * 1024),
   /** Hosts trusted for SNS SigningCertURL and SubscribeURL (a regular expression, anchored). */
-  CORDON_SNS_CERT_HOST_PATTERN: z.string().default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
-    .refine((v) => { try { new RegExp(v); return /^\^.*\$$/.test(v); } catch { return false; } }, 'expected an anchored regular expression (^…$)'),
+  CORDON_SNS_CERT_HOST_PATTERN: z
+    .string()
+    .default('^sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?$')
+    .refine((v) => {
+      try {
+        new RegExp(v);
+        return /^\^.*\$$/.test(v);
+      } catch {
+        return false;
+      }
+    }, 'expected an anchored regular expression (^…$)'),
   /** Alertmanager label that carries the EC2 instance id. */
-  CORDON_ALERTMANAGER_INSTANCE_LABEL: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/).default('instance_id'),
+  CORDON_ALERTMANAGER_INSTANCE_LABEL: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+    .default('instance_id'),
   /** Severity → containment mode: `severity=mode` pairs; modes auto | approve | two-person | record-only. */
-  CORDON_SEVERITY_POLICY: z.string().default('critical=auto,high=auto,medium=approve,low=record-only')
-    .refine((v) => v.split(',').every((pair) => /^\s*(low|medium|high|critical)\s*=\s*(auto|approve|two-person|record-only)\s*$/.test(pair)), 'expected severity=mode pairs, e.g. high=auto,medium=approve,low=record-only'),
+  CORDON_SEVERITY_POLICY: z
+    .string()
+    .default('critical=auto,high=auto,medium=approve,low=record-only')
+    .refine(
+      (v) => v.split(',').every((pair) => /^\s*(low|medium|high|critical)\s*=\s*(auto|approve|two-person|record-only)\s*$/.test(pair)),
+      'expected severity=mode pairs, e.g. high=auto,medium=approve,low=record-only',
+    ),
   /**
    * Trust per alert source (README "Trust model"). The highest severity whose policy a source's alert may invoke:
    * `approval` = the highest severity whose containment still waits for a person; `none` = uncapped. Sources left
    * out are uncapped. Generic, Alertmanager and CloudWatch severities are chosen by whoever writes the alert rule.
    */
-  CORDON_SOURCE_SEVERITY_CEILING: z.string().default('generic=approval,alertmanager=approval,cloudwatch-sns=approval')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((pair) => /^(guardduty|securityhub|cloudwatch-sns|alertmanager|generic)\s*=\s*(low|medium|high|critical|approval|none)$/.test(pair)), 'expected source=severity pairs (severity: low, medium, high, critical, approval or none), e.g. generic=approval'),
+  CORDON_SOURCE_SEVERITY_CEILING: z
+    .string()
+    .default('generic=approval,alertmanager=approval,cloudwatch-sns=approval')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((pair) =>
+            /^(guardduty|securityhub|cloudwatch-sns|alertmanager|generic)\s*=\s*(low|medium|high|critical|approval|none)$/.test(pair),
+          ),
+      'expected source=severity pairs (severity: low, medium, high, critical, approval or none), e.g. generic=approval',
+    ),
   /** Sources whose later alerts may raise an open incident's policy (operators always may); others are refused in the timeline. */
-  CORDON_SOURCE_MAY_TIGHTEN: z.string().default('guardduty,securityhub')
-    .refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((s) => ['guardduty', 'securityhub', 'cloudwatch-sns', 'alertmanager', 'generic'].includes(s)), 'expected a comma-separated list of alert sources'),
+  CORDON_SOURCE_MAY_TIGHTEN: z
+    .string()
+    .default('guardduty,securityhub')
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((s) => ['guardduty', 'securityhub', 'cloudwatch-sns', 'alertmanager', 'generic'].includes(s)),
+      'expected a comma-separated list of alert sources',
+    ),
   /** Blast radius of one request: distinct instances one alert payload may accuse (422 beyond, nothing started). */
   CORDON_ALERT_MAX_INSTANCES: z.coerce.number().int().min(1).max(1000).default(10),
   // ── Fleet guard (README "Fleet guard"): the containment budget per Auto Scaling group ──
@@ -196,11 +318,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(c.TEMPORAL_TLS_CERT_PATH) !== Boolean(c.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError(['TEMPORAL_TLS_CERT_PATH/TEMPORAL_TLS_KEY_PATH: set both for mTLS, or neither']);
   }
-  if (c.CORDON_NOTIFY_SMTP_URL && !c.CORDON_NOTIFY_EMAIL_FROM) throw new ConfigError(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
-  if (c.CORDON_ACCOUNTS && c.CORDON_ACCOUNTS_FILE) throw new ConfigError(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
-  if (c.CORDON_EVIDENCE_STORE === 's3' && !c.CORDON_EVIDENCE_BUCKET) throw new ConfigError(['CORDON_EVIDENCE_BUCKET: required when CORDON_EVIDENCE_STORE=s3']);
+  if (c.CORDON_NOTIFY_SMTP_URL && !c.CORDON_NOTIFY_EMAIL_FROM)
+    throw new ConfigError(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
+  if (c.CORDON_ACCOUNTS && c.CORDON_ACCOUNTS_FILE)
+    throw new ConfigError(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
+  if (c.CORDON_EVIDENCE_STORE === 's3' && !c.CORDON_EVIDENCE_BUCKET)
+    throw new ConfigError(['CORDON_EVIDENCE_BUCKET: required when CORDON_EVIDENCE_STORE=s3']);
   // Guards polled from the incidents' queue could be starved of workflow-task slots (src/bootstrap/create-worker.ts).
-  if (c.CORDON_FLEET_GUARD_TASK_QUEUE === c.CORDON_TASK_QUEUE) throw new ConfigError(['CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)']);
+  if (c.CORDON_FLEET_GUARD_TASK_QUEUE === c.CORDON_TASK_QUEUE)
+    throw new ConfigError([
+      'CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)',
+    ]);
   return c;
 }
 

@@ -47,7 +47,9 @@ export interface StepDecisionResult {
   required: number;
 }
 
-export type GateRefusal = Refusal<'UnknownStep' | 'StepNotAwaitingApproval' | 'RoleNotAllowed' | 'SameApprover' | 'SelfApproval' | 'ReasonRequired'>;
+export type GateRefusal = Refusal<
+  'UnknownStep' | 'StepNotAwaitingApproval' | 'RoleNotAllowed' | 'SameApprover' | 'SelfApproval' | 'ReasonRequired'
+>;
 
 export function requiredApprovals(policy: GatePolicy): number {
   return policy.mode === 'two-person' ? 2 : policy.mode === 'approve' ? 1 : 0;
@@ -62,18 +64,28 @@ export function refuseDecision(
 ): GateRefusal | undefined {
   if (!step) return { type: 'UnknownStep', message: `no step named "${decision.step}" in this incident` };
   // A step that exists but whose gate is not open (an action, a gate not reached yet or already decided).
-  if (!policy || step.status !== 'awaiting-approval') return { type: 'StepNotAwaitingApproval', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
+  if (!policy || step.status !== 'awaiting-approval')
+    return { type: 'StepNotAwaitingApproval', message: `step "${decision.step}" is ${step.status}, not awaiting approval` };
   if (!decision.reason.trim()) return { type: 'ReasonRequired', message: 'a reason is required for every decision' };
   const roles = decision.operator.roles;
   if (!roles.includes('admin') && !roles.some((r) => policy.approverRoles.includes(r))) {
-    return { type: 'RoleNotAllowed', message: `${decision.operator.name} (roles: ${roles.join(', ') || 'none'}) may not decide "${decision.step}"; allowed: ${policy.approverRoles.join(', ')}` };
+    return {
+      type: 'RoleNotAllowed',
+      message: `${decision.operator.name} (roles: ${roles.join(', ') || 'none'}) may not decide "${decision.step}"; allowed: ${policy.approverRoles.join(', ')}`,
+    };
   }
   if (decision.decision === 'approve') {
     if ((step.approvals ?? []).some((a) => a.by === decision.operator.name)) {
-      return { type: 'SameApprover', message: `${decision.operator.name} already approved "${decision.step}"; a second, different approver is required` };
+      return {
+        type: 'SameApprover',
+        message: `${decision.operator.name} already approved "${decision.step}"; a second, different approver is required`,
+      };
     }
     if (policy.forbidSelfApproval && requesters.includes(decision.operator.name)) {
-      return { type: 'SelfApproval', message: `${decision.operator.name} raised an alert for this incident and may not approve "${decision.step}" (four-eyes policy)` };
+      return {
+        type: 'SelfApproval',
+        message: `${decision.operator.name} raised an alert for this incident and may not approve "${decision.step}" (four-eyes policy)`,
+      };
     }
   }
   return undefined;

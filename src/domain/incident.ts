@@ -113,7 +113,10 @@ export interface TargetDescription {
   instanceProfile?: { arn: string; associationId?: string };
   tags: Record<string, string>;
   autoScalingGroup?: {
-    name: string; lifecycleState: string; launchTemplate?: { id: string; name?: string; version: string }; desiredCapacity: number;
+    name: string;
+    lifecycleState: string;
+    launchTemplate?: { id: string; name?: string; version: string };
+    desiredCapacity: number;
     /** Members at describe time: a replacement is any later member (recovery verification). */
     memberInstanceIds?: string[];
   };
@@ -142,9 +145,7 @@ export interface ImageCandidate {
   usedBy: string[];
 }
 
-export type KnownGoodChoice =
-  | { kind: 'chosen'; imageId: string; builtAt: string; reason: string }
-  | { kind: 'none'; reason: string };
+export type KnownGoodChoice = { kind: 'chosen'; imageId: string; builtAt: string; reason: string } | { kind: 'none'; reason: string };
 
 /** The group's launch template before and after the runbook pointed it at the known-good version. */
 export interface GroupTemplateChange {

@@ -7,9 +7,7 @@
  */
 
 /** A person using the API/CLI/console, or an alert source authenticated by one credential. */
-export type Requester =
-  | { kind: 'operator'; name: string }
-  | { kind: 'source'; source: string; name: string };
+export type Requester = { kind: 'operator'; name: string } | { kind: 'source'; source: string; name: string };
 
 /** `live` acts; `plan` rehearses in its own workflow (`plan-<uuid>`) and never touches an incident. */
 export type RunMode = 'live' | 'plan';

@@ -17,8 +17,17 @@ export type ParamValue = string | number | boolean;
 
 /** `policy`: the severity policy's gate for this step; `auto`/`record-only`; or an approval gate of its own. */
 export type RunbookGate =
-  | 'policy' | 'auto' | 'record-only'
-  | { mode: 'approve' | 'two-person'; approverRoles: string[]; forbidSelfApproval: boolean; timeoutMinutes: number; onTimeout: GateTimeoutOutcome; notify?: string[] };
+  | 'policy'
+  | 'auto'
+  | 'record-only'
+  | {
+      mode: 'approve' | 'two-person';
+      approverRoles: string[];
+      forbidSelfApproval: boolean;
+      timeoutMinutes: number;
+      onTimeout: GateTimeoutOutcome;
+      notify?: string[];
+    };
 
 export interface RunbookStepSpec {
   step: StepName;
@@ -73,8 +82,13 @@ export function alertFacts(alerts: readonly IncidentAlert[], severity: Severity)
   const exfiltration = alerts.some((a) => a.indicators?.exfiltration === true);
   const commandAndControl = alerts.some((a) => a.indicators?.commandAndControl === true);
   return {
-    source: first?.source ?? null, findingType: first?.findingType ?? null, title: first?.title ?? null, severity,
-    exfiltration, commandAndControl, activeThreat: exfiltration || commandAndControl,
+    source: first?.source ?? null,
+    findingType: first?.findingType ?? null,
+    title: first?.title ?? null,
+    severity,
+    exfiltration,
+    commandAndControl,
+    activeThreat: exfiltration || commandAndControl,
   };
 }
 
@@ -110,7 +124,8 @@ export function resolveRunbookSteps(steps: readonly RunbookStepSpec[], facts: Wh
   const out: RunbookStepSpec[] = [];
   for (const spec of steps) {
     if (!decidedAtRun(spec) && !whenHolds(spec, facts)) continue;
-    if (out.some((s) => s.step === spec.step)) throw new Error(`step "${spec.step}" holds twice for these facts: its variants' when: conditions overlap`);
+    if (out.some((s) => s.step === spec.step))
+      throw new Error(`step "${spec.step}" holds twice for these facts: its variants' when: conditions overlap`);
     out.push(spec);
   }
   return out;

@@ -29,7 +29,10 @@ export const whenLimits = { maxLength: 500, maxDepth: 24, maxListItems: 64 };
 
 /** A parse failure with the 1-based column in the expression where it was found. */
 export class WhenSyntaxError extends Error {
-  constructor(message: string, readonly column: number) {
+  constructor(
+    message: string,
+    readonly column: number,
+  ) {
     super(message);
     this.name = 'WhenSyntaxError';
   }
@@ -44,7 +47,10 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i += 1; continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i += 1;
+      continue;
+    }
     const at = i + 1;
     if (/[0-9]/.test(c) || (c === '-' && /[0-9]/.test(src[i + 1] ?? ''))) {
       const m = /^-?[0-9]+(\.[0-9]+)?/.exec(src.slice(i))!;
@@ -52,7 +58,7 @@ function tokenize(src: string): Token[] {
       i += m[0].length;
       continue;
     }
-    if (c === '\'' || c === '"') {
+    if (c === "'" || c === '"') {
       const end = src.indexOf(c, i + 1);
       if (end < 0) throw new WhenSyntaxError('unterminated string', at);
       out.push({ kind: 'str', text: src.slice(i, end + 1), value: src.slice(i + 1, end), at });
@@ -66,9 +72,21 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (['==', '!=', '<=', '>='].includes(two)) { out.push({ kind: 'op', text: two, at }); i += 2; continue; }
-    if (c === '<' || c === '>') { out.push({ kind: 'op', text: c, at }); i += 1; continue; }
-    if ('().,[]'.includes(c)) { out.push({ kind: 'punct', text: c, at }); i += 1; continue; }
+    if (['==', '!=', '<=', '>='].includes(two)) {
+      out.push({ kind: 'op', text: two, at });
+      i += 2;
+      continue;
+    }
+    if (c === '<' || c === '>') {
+      out.push({ kind: 'op', text: c, at });
+      i += 1;
+      continue;
+    }
+    if ('().,[]'.includes(c)) {
+      out.push({ kind: 'punct', text: c, at });
+      i += 1;
+      continue;
+    }
     throw new WhenSyntaxError(`unexpected character "${c}"`, at);
   }
   out.push({ kind: 'end', text: 'end of expression', at: src.length + 1 });
@@ -80,12 +98,19 @@ class Parser {
   private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
-  private get peek(): Token { return this.tokens[this.pos]!; }
-  private next(): Token { return this.tokens[this.pos++]!; }
-  private isName(text: string): boolean { return this.peek.kind === 'name' && this.peek.text === text; }
+  private get peek(): Token {
+    return this.tokens[this.pos]!;
+  }
+  private next(): Token {
+    return this.tokens[this.pos++]!;
+  }
+  private isName(text: string): boolean {
+    return this.peek.kind === 'name' && this.peek.text === text;
+  }
   private expect(text: string): void {
     const t = this.next();
-    if (t.text !== text || (t.kind !== 'punct' && t.kind !== 'op')) throw new WhenSyntaxError(`expected "${text}" but found "${t.text}"`, t.at);
+    if (t.text !== text || (t.kind !== 'punct' && t.kind !== 'op'))
+      throw new WhenSyntaxError(`expected "${text}" but found "${t.text}"`, t.at);
   }
 
   parse(): WhenNode {
@@ -97,23 +122,38 @@ class Parser {
   private nested<T>(at: number, f: () => T): T {
     this.depth += 1;
     if (this.depth > whenLimits.maxDepth) throw new WhenSyntaxError(`nested deeper than ${whenLimits.maxDepth}`, at);
-    try { return f(); } finally { this.depth -= 1; }
+    try {
+      return f();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private or(): WhenNode {
     let left = this.and();
-    while (this.isName('or')) { const at = this.next().at; const right = this.nested(at, () => this.and()); left = { kind: 'or', left, right }; }
+    while (this.isName('or')) {
+      const at = this.next().at;
+      const right = this.nested(at, () => this.and());
+      left = { kind: 'or', left, right };
+    }
     return left;
   }
 
   private and(): WhenNode {
     let left = this.not();
-    while (this.isName('and')) { const at = this.next().at; const right = this.nested(at, () => this.not()); left = { kind: 'and', left, right }; }
+    while (this.isName('and')) {
+      const at = this.next().at;
+      const right = this.nested(at, () => this.not());
+      left = { kind: 'and', left, right };
+    }
     return left;
   }
 
   private not(): WhenNode {
-    if (this.isName('not')) { const at = this.next().at; return this.nested(at, () => ({ kind: 'not', operand: this.not() })); }
+    if (this.isName('not')) {
+      const at = this.next().at;
+      return this.nested(at, () => ({ kind: 'not', operand: this.not() }));
+    }
     return this.compare();
   }
 
@@ -140,7 +180,8 @@ class Parser {
       if (t.text === 'true' || t.text === 'false') return { kind: 'literal', value: t.text === 'true' };
       if (t.text === 'null') return { kind: 'literal', value: null };
       if (['and', 'or', 'not', 'in'].includes(t.text)) throw new WhenSyntaxError(`expected a value but found "${t.text}"`, t.at);
-      if (!(whenRoots as readonly string[]).includes(t.text)) throw new WhenSyntaxError(`unknown name "${t.text}" (paths start with ${whenRoots.join(', ')})`, t.at);
+      if (!(whenRoots as readonly string[]).includes(t.text))
+        throw new WhenSyntaxError(`unknown name "${t.text}" (paths start with ${whenRoots.join(', ')})`, t.at);
       const names: string[] = [];
       while (this.peek.kind === 'punct' && this.peek.text === '.') {
         this.next();
@@ -156,11 +197,15 @@ class Parser {
 
   private list(at: number): WhenValue[] {
     const items: WhenValue[] = [];
-    if (this.peek.kind === 'punct' && this.peek.text === ']') { this.next(); return items; }
+    if (this.peek.kind === 'punct' && this.peek.text === ']') {
+      this.next();
+      return items;
+    }
     for (;;) {
       const t = this.next();
       if (t.kind === 'num' || t.kind === 'str') items.push(t.value!);
-      else if (t.kind === 'name' && (t.text === 'true' || t.text === 'false' || t.text === 'null')) items.push(t.text === 'null' ? null : t.text === 'true');
+      else if (t.kind === 'name' && (t.text === 'true' || t.text === 'false' || t.text === 'null'))
+        items.push(t.text === 'null' ? null : t.text === 'true');
       else throw new WhenSyntaxError(`lists hold literals only; found "${t.text}"`, t.at);
       if (items.length > whenLimits.maxListItems) throw new WhenSyntaxError(`a list holds at most ${whenLimits.maxListItems} items`, at);
       const sep = this.next();
@@ -173,7 +218,8 @@ class Parser {
 /** Parses an expression; throws WhenSyntaxError with the column of the first problem. */
 export function parseWhen(src: string): WhenNode {
   if (typeof src !== 'string') throw new WhenSyntaxError('expected the expression as text', 1);
-  if (src.length > whenLimits.maxLength) throw new WhenSyntaxError(`longer than ${whenLimits.maxLength} characters`, whenLimits.maxLength + 1);
+  if (src.length > whenLimits.maxLength)
+    throw new WhenSyntaxError(`longer than ${whenLimits.maxLength} characters`, whenLimits.maxLength + 1);
   if (!src.trim()) throw new WhenSyntaxError('empty expression', 1);
   return new Parser(tokenize(src)).parse();
 }
@@ -181,10 +227,20 @@ export function parseWhen(src: string): WhenNode {
 /** The roots an expression reads (a `target` root can only be answered once the target is described). */
 export function whenRootsOf(node: WhenNode, into = new Set<WhenRoot>()): Set<WhenRoot> {
   switch (node.kind) {
-    case 'path': into.add(node.root); break;
-    case 'not': whenRootsOf(node.operand, into); break;
-    case 'and': case 'or': case 'compare': whenRootsOf(node.left, into); whenRootsOf(node.right, into); break;
-    default: break;
+    case 'path':
+      into.add(node.root);
+      break;
+    case 'not':
+      whenRootsOf(node.operand, into);
+      break;
+    case 'and':
+    case 'or':
+    case 'compare':
+      whenRootsOf(node.left, into);
+      whenRootsOf(node.right, into);
+      break;
+    default:
+      break;
   }
   return into;
 }
@@ -209,18 +265,26 @@ function equal(a: WhenValue, b: WhenValue): boolean {
 
 function evaluate(node: WhenNode, facts: WhenFacts): WhenValue {
   switch (node.kind) {
-    case 'literal': return node.value;
-    case 'path': return read(facts, node.root, node.names);
-    case 'not': return !truthy(evaluate(node.operand, facts));
-    case 'and': return truthy(evaluate(node.left, facts)) && truthy(evaluate(node.right, facts));
-    case 'or': return truthy(evaluate(node.left, facts)) || truthy(evaluate(node.right, facts));
+    case 'literal':
+      return node.value;
+    case 'path':
+      return read(facts, node.root, node.names);
+    case 'not':
+      return !truthy(evaluate(node.operand, facts));
+    case 'and':
+      return truthy(evaluate(node.left, facts)) && truthy(evaluate(node.right, facts));
+    case 'or':
+      return truthy(evaluate(node.left, facts)) || truthy(evaluate(node.right, facts));
     case 'compare': {
       const l = evaluate(node.left, facts);
       const r = evaluate(node.right, facts);
       switch (node.op) {
-        case '==': return equal(l, r);
-        case '!=': return !equal(l, r);
-        case 'in': return Array.isArray(r) && r.some((x) => equal(l, x));
+        case '==':
+          return equal(l, r);
+        case '!=':
+          return !equal(l, r);
+        case 'in':
+          return Array.isArray(r) && r.some((x) => equal(l, x));
         default: {
           const comparable = (typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string');
           if (!comparable) return false;

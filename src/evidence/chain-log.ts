@@ -12,10 +12,18 @@ import { EvidenceOverwriteError } from './errors';
 import { entryHash, GENESIS_HASH } from './hashing';
 import { evidenceKeys, type EvidenceStore, type LogName } from './store';
 
-export interface ChainFields { seq: number; id: string; prevHash: string; hash: string }
+export interface ChainFields {
+  seq: number;
+  id: string;
+  prevHash: string;
+  hash: string;
+}
 export type Unchained<T extends ChainFields> = T extends unknown ? Omit<T, 'seq' | 'prevHash' | 'hash'> : never;
 
-interface CacheState { keys: string[]; entries: ChainFields[] }
+interface CacheState {
+  keys: string[];
+  entries: ChainFields[];
+}
 const caches = new WeakMap<EvidenceStore, Map<string, CacheState>>();
 const locks = new WeakMap<EvidenceStore, Map<string, Promise<unknown>>>();
 
@@ -33,7 +41,11 @@ export function seqOfKey(key: string): number {
 
 export class ChainLog<T extends ChainFields> {
   private readonly prefix: string;
-  constructor(private readonly store: EvidenceStore, private readonly incidentId: string, private readonly log: LogName) {
+  constructor(
+    private readonly store: EvidenceStore,
+    private readonly incidentId: string,
+    private readonly log: LogName,
+  ) {
     this.prefix = evidenceKeys.log(incidentId, log);
   }
 
@@ -56,7 +68,11 @@ export class ChainLog<T extends ChainFields> {
             if (byId.has(item.id)) continue;
             const last = state.entries[state.entries.length - 1];
             const lastSeq = state.keys.length ? seqOfKey(state.keys[state.keys.length - 1]!) : 0;
-            const entry = { seq: (Number.isFinite(lastSeq) ? lastSeq : state.keys.length) + 1, ...item, prevHash: last?.hash ?? GENESIS_HASH } as unknown as T;
+            const entry = {
+              seq: (Number.isFinite(lastSeq) ? lastSeq : state.keys.length) + 1,
+              ...item,
+              prevHash: last?.hash ?? GENESIS_HASH,
+            } as unknown as T;
             (entry as ChainFields).hash = entryHash(entry as unknown as Record<string, unknown>);
             const key = evidenceKeys.logEntry(this.incidentId, this.log, entry.seq);
             await this.store.put(key, `${JSON.stringify(entry)}\n`, { mediaType: 'application/x-ndjson' });
@@ -98,7 +114,10 @@ export class ChainLog<T extends ChainFields> {
     if (!perStore) locks.set(this.store, (perStore = new Map()));
     const prev = perStore.get(this.prefix) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    perStore.set(this.prefix, next.catch(() => undefined));
+    perStore.set(
+      this.prefix,
+      next.catch(() => undefined),
+    );
     return next;
   }
 }

@@ -40,7 +40,12 @@ async function prepared(body: EvidenceBody): Promise<{ body: EvidenceBody; sha25
   const file = path.join(dir, 'body');
   const hashing = new HashingStream();
   await pipeline(body, hashing, fs.createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-  return { body: { path: file }, sha256: hashing.digest(), size: hashing.size, cleanup: () => fsp.rm(dir, { recursive: true, force: true }) };
+  return {
+    body: { path: file },
+    sha256: hashing.digest(),
+    size: hashing.size,
+    cleanup: () => fsp.rm(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The newest version of `key` that is not a delete marker (versioned stores), else undefined. */

@@ -8,7 +8,10 @@ import { ErrorType } from '../domain/errors';
 /** A write-once key already holds an object: the store never overwrites evidence. */
 export class EvidenceOverwriteError extends Error {
   readonly type = ErrorType.EvidenceConflict;
-  constructor(readonly key: string, readonly location: string) {
+  constructor(
+    readonly key: string,
+    readonly location: string,
+  ) {
     super(`evidence ${key} already exists in ${location}; write-once stores never overwrite`);
     this.name = 'EvidenceOverwriteError';
   }
@@ -17,7 +20,10 @@ export class EvidenceOverwriteError extends Error {
 /** The key names no object. */
 export class EvidenceNotFoundError extends Error {
   readonly type = ErrorType.NotFound;
-  constructor(readonly key: string, readonly location: string) {
+  constructor(
+    readonly key: string,
+    readonly location: string,
+  ) {
     super(`evidence ${key} does not exist in ${location}`);
     this.name = 'EvidenceNotFoundError';
   }
@@ -35,7 +41,11 @@ export class EvidenceStoreMisconfigured extends Error {
 /** Bytes read back (or stored) do not hash to what was expected: never recorded as evidence. */
 export class EvidenceIntegrityError extends Error {
   readonly type = ErrorType.EvidenceIntegrity;
-  constructor(readonly key: string, readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`evidence ${key}: sha256 ${actual} where ${expected} was expected`);
     this.name = 'EvidenceIntegrityError';
   }

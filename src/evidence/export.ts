@@ -42,13 +42,16 @@ export interface ExportOptions {
 
 export async function exportIncident(store: EvidenceStore, incidentId: string, outDir: string, opts: ExportOptions): Promise<ExportResult> {
   const target = path.resolve(outDir);
-  if (fs.existsSync(target) && (await fsp.readdir(target)).length) throw new Error(`export folder ${target} is not empty; choose a new one`);
+  if (fs.existsSync(target) && (await fsp.readdir(target)).length)
+    throw new Error(`export folder ${target} is not empty; choose a new one`);
   if (fs.existsSync(`${target}.tar.gz`)) throw new Error(`archive ${target}.tar.gz already exists; choose a new export folder`);
   const verifyOpts = { anchors: opts.anchors, anchorsUnavailable: opts.anchorsUnavailable };
   const before = await verifyIncident(store, incidentId, verifyOpts);
   if (!before.found) throw new EvidenceNotFoundError(evidenceKeys.incident(incidentId), store.location);
   const custody = await recordCustody(store, incidentId, {
-    action: 'export', by: opts.by, note: opts.note ?? `exported to ${target}`,
+    action: 'export',
+    by: opts.by,
+    note: opts.note ?? `exported to ${target}`,
     detail: { destination: target, manifestHead: before.manifest.head ?? null, auditHead: before.audit.head ?? null, verified: before.ok },
   });
   const report = await verifyIncident(store, incidentId, verifyOpts);
@@ -71,7 +74,10 @@ export async function exportIncident(store: EvidenceStore, incidentId: string, o
     const rel = `artifacts/${entry.name}`;
     await fsp.mkdir(path.dirname(path.join(target, rel)), { recursive: true });
     try {
-      await pipeline(await store.get(artifactKey(incidentId, entry), entry.versionId ? { versionId: entry.versionId } : undefined), fs.createWriteStream(path.join(target, rel), { flags: 'wx' }));
+      await pipeline(
+        await store.get(artifactKey(incidentId, entry), entry.versionId ? { versionId: entry.versionId } : undefined),
+        fs.createWriteStream(path.join(target, rel), { flags: 'wx' }),
+      );
       files.push(rel);
       artifacts++;
     } catch {
@@ -81,7 +87,13 @@ export async function exportIncident(store: EvidenceStore, incidentId: string, o
   }
   await fsp.writeFile(path.join(target, 'SHA256SUMS'), `${sums.join('\n')}\n`, { flag: 'wx' });
   const anchors = opts.anchors
-    ? { available: true, incidentId, source: `Temporal history of workflow ${incidentId} (evidenceHeadsQuery)`, manifest: opts.anchors.manifest ?? [], audit: opts.anchors.audit ?? [] }
+    ? {
+        available: true,
+        incidentId,
+        source: `Temporal history of workflow ${incidentId} (evidenceHeadsQuery)`,
+        manifest: opts.anchors.manifest ?? [],
+        audit: opts.anchors.audit ?? [],
+      }
     : { available: false, incidentId, reason: opts.anchorsUnavailable ?? 'no anchors were given to the export' };
   await fsp.writeFile(path.join(target, 'anchors.json'), `${JSON.stringify(anchors, null, 2)}\n`, { flag: 'wx' });
   await fsp.writeFile(path.join(target, 'verify.sh'), VERIFY_SH, { flag: 'wx', mode: 0o755 });
@@ -95,8 +107,12 @@ export async function exportIncident(store: EvidenceStore, incidentId: string, o
 }
 
 function readme(incidentId: string, location: string, report: VerifyReport, custody: CustodyEntry): string {
-  const status = report.ok ? 'INTACT: every hash, link and anchor checked out' : `BROKEN: ${report.problems.length} problem(s); first: ${report.firstBroken?.message}`;
-  const anchors = report.anchors.checked ? 'against the heads anchored in the incident\'s Temporal history' : `without anchors (${report.anchors.reason})`;
+  const status = report.ok
+    ? 'INTACT: every hash, link and anchor checked out'
+    : `BROKEN: ${report.problems.length} problem(s); first: ${report.firstBroken?.message}`;
+  const anchors = report.anchors.checked
+    ? "against the heads anchored in the incident's Temporal history"
+    : `without anchors (${report.anchors.reason})`;
   return `# Evidence export: ${incidentId}
 
 Exported from \`${location}\` by ${custody.by} at ${custody.at} (manifest seq ${custody.seq}).

@@ -22,10 +22,12 @@ export class GroupSync {
       });
       return s.running;
     }
-    s.next ??= s.running.catch(() => undefined).then(() => {
-      s.next = undefined;
-      return this.sync(dir);
-    });
+    s.next ??= s.running
+      .catch(() => undefined)
+      .then(() => {
+        s.next = undefined;
+        return this.sync(dir);
+      });
     return s.next;
   }
 }

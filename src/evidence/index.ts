@@ -21,7 +21,16 @@ export * from './export';
 
 export type EvidenceStoreConfig =
   | { kind: 'local'; dir: string; fsync?: boolean }
-  | { kind: 's3'; s3: S3Client; bucket: string; region: string; retentionDays: number; mode?: 'COMPLIANCE' | 'GOVERNANCE'; prefix?: string; bucketPolicy?: boolean };
+  | {
+      kind: 's3';
+      s3: S3Client;
+      bucket: string;
+      region: string;
+      retentionDays: number;
+      mode?: 'COMPLIANCE' | 'GOVERNANCE';
+      prefix?: string;
+      bucketPolicy?: boolean;
+    };
 
 /** Builds the configured store; S3 buckets are created/checked at once so misconfiguration fails at start. */
 export async function openEvidenceStore(config: EvidenceStoreConfig): Promise<EvidenceStore> {

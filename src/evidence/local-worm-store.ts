@@ -52,7 +52,8 @@ export class LocalWormStore implements EvidenceStore {
 
   private pathOf(key: string): string {
     const full = path.resolve(this.location, key);
-    if (!full.startsWith(this.location + path.sep) || key.split('/').some((p) => p === '..' || p === TMP)) throw new Error(`invalid evidence key "${key}"`);
+    if (!full.startsWith(this.location + path.sep) || key.split('/').some((p) => p === '..' || p === TMP))
+      throw new Error(`invalid evidence key "${key}"`);
     return full;
   }
 

@@ -91,23 +91,45 @@ export async function recordArtifact(store: EvidenceStore, incidentId: string, i
   evidenceKeys.artifact(incidentId, input.name); // the name is checked even though the bytes are not stored under it
   const stored = await putContent(store, incidentId, input.body, input.mediaType);
   const detail = stored.displaced.length ? { ...input.detail, displacedObjects: stored.displaced } : input.detail;
-  const [entry] = await manifestLog(store, incidentId).append([{
-    id: `artifact:${input.name}`, kind: 'artifact', name: input.name, sha256: stored.sha256, size: stored.size,
-    mediaType: input.mediaType, source: input.source, collector: input.collector,
-    collectedAt: input.collectedAt ?? new Date().toISOString(), account: input.account, region: input.region, location: stored.location, key: stored.key,
-    versionId: stored.versionId, checksumSha256: stored.checksumSha256, detail,
-  }]);
+  const [entry] = await manifestLog(store, incidentId).append([
+    {
+      id: `artifact:${input.name}`,
+      kind: 'artifact',
+      name: input.name,
+      sha256: stored.sha256,
+      size: stored.size,
+      mediaType: input.mediaType,
+      source: input.source,
+      collector: input.collector,
+      collectedAt: input.collectedAt ?? new Date().toISOString(),
+      account: input.account,
+      region: input.region,
+      location: stored.location,
+      key: stored.key,
+      versionId: stored.versionId,
+      checksumSha256: stored.checksumSha256,
+      detail,
+    },
+  ]);
   return entry as ArtifactEntry;
 }
 
 /** Appends a chain-of-custody entry. Pass a stable `id` to make a retried call a no-op. */
 export async function recordCustody(
-  store: EvidenceStore, incidentId: string,
+  store: EvidenceStore,
+  incidentId: string,
   input: { action: CustodyAction; by: string; at?: string; note?: string; detail?: Record<string, unknown>; id?: string },
 ): Promise<CustodyEntry> {
-  const [entry] = await manifestLog(store, incidentId).append([{
-    id: input.id ?? `custody:${crypto.randomUUID()}`, kind: 'custody', action: input.action, by: input.by,
-    at: input.at ?? new Date().toISOString(), note: input.note, detail: input.detail,
-  }]);
+  const [entry] = await manifestLog(store, incidentId).append([
+    {
+      id: input.id ?? `custody:${crypto.randomUUID()}`,
+      kind: 'custody',
+      action: input.action,
+      by: input.by,
+      at: input.at ?? new Date().toISOString(),
+      note: input.note,
+      detail: input.detail,
+    },
+  ]);
   return entry as CustodyEntry;
 }

@@ -35,7 +35,10 @@ export interface RawAlertRequest {
 }
 
 /** A request ready to record: its digest and artifact name computed once for all its incidents. */
-export interface PreparedRawAlert extends RawAlertRequest { sha256: string; name: string }
+export interface PreparedRawAlert extends RawAlertRequest {
+  sha256: string;
+  name: string;
+}
 
 export type RawAlertOutcome =
   | { status: 'stored' | 'duplicate'; incidentId: string; name: string; sha256: string; seq: number }
@@ -56,7 +59,11 @@ export interface RawAlertRef {
 
 export function rawAlertName(source: string, sha256: string, mediaType: string): string {
   const ext = /^\s*text\/plain\b/i.test(mediaType) ? 'txt' : 'json';
-  const slug = source.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
+  const slug =
+    source
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'unknown';
   return `${RAW_ALERTS_FOLDER}${slug}-${sha256}.${ext}`;
 }
 
@@ -75,7 +82,11 @@ export interface RawAlertRecorderOptions {
   maxBatch?: number;
 }
 
-interface Queued { request: PreparedRawAlert; dedupKeys: readonly string[]; resolve: (o: RawAlertOutcome) => void }
+interface Queued {
+  request: PreparedRawAlert;
+  dedupKeys: readonly string[];
+  resolve: (o: RawAlertOutcome) => void;
+}
 
 /**
  * Group commit per incident: requests for one incident that arrive while its previous batch is
@@ -128,7 +139,11 @@ export class RawAlertRecorder {
     const queue = this.queues.get(incidentId)!;
     while (queue.length) {
       const batch = queue.splice(0, this.maxBatch);
-      const outcomes = await this.writeBatch(incidentId, batch.map((q) => q.request), batch.map((q) => q.dedupKeys));
+      const outcomes = await this.writeBatch(
+        incidentId,
+        batch.map((q) => q.request),
+        batch.map((q) => q.dedupKeys),
+      );
       batch.forEach((q, i) => {
         this.queuedBytes -= q.request.body.length;
         const o = outcomes[i]!;
@@ -142,7 +157,11 @@ export class RawAlertRecorder {
   /** recordArtifact's contract (idempotent by name, first capture stands) for several artifacts at once. */
   private async writeBatch(incidentId: string, requests: PreparedRawAlert[], dedupKeys: (readonly string[])[]): Promise<RawAlertOutcome[]> {
     const base = (r: PreparedRawAlert) => ({ incidentId, name: r.name, sha256: r.sha256 });
-    const failed = (r: PreparedRawAlert, err: unknown): RawAlertOutcome => ({ status: 'failed', ...base(r), error: err instanceof Error ? err : new Error(String(err)) });
+    const failed = (r: PreparedRawAlert, err: unknown): RawAlertOutcome => ({
+      status: 'failed',
+      ...base(r),
+      error: err instanceof Error ? err : new Error(String(err)),
+    });
     try {
       // No manifest pre-read: names are content-addressed, so a name already stored holds these
       // very bytes (put adopts them) and append keeps the existing entry for its id.
@@ -150,14 +169,34 @@ export class RawAlertRecorder {
       const items = requests.flatMap((r, i) => {
         const digest = stored[i]!;
         if (digest instanceof Error) return [];
-        return [{
-          id: `artifact:${r.name}`, kind: 'artifact' as const, name: r.name, sha256: digest.sha256, size: digest.size, mediaType: r.mediaType,
-          source: `http:POST /v1/alerts/${r.source}`, collector: this.opts.collector, collectedAt: r.receivedAt, location: digest.location,
-          key: digest.key, versionId: digest.versionId, checksumSha256: digest.checksumSha256,
-          detail: { receivedAt: r.receivedAt, sender: r.sender.name, authenticatedBy: r.sender.kind, requestId: r.requestId, dedupKeys: [...dedupKeys[i]!] },
-        }];
+        return [
+          {
+            id: `artifact:${r.name}`,
+            kind: 'artifact' as const,
+            name: r.name,
+            sha256: digest.sha256,
+            size: digest.size,
+            mediaType: r.mediaType,
+            source: `http:POST /v1/alerts/${r.source}`,
+            collector: this.opts.collector,
+            collectedAt: r.receivedAt,
+            location: digest.location,
+            key: digest.key,
+            versionId: digest.versionId,
+            checksumSha256: digest.checksumSha256,
+            detail: {
+              receivedAt: r.receivedAt,
+              sender: r.sender.name,
+              authenticatedBy: r.sender.kind,
+              requestId: r.requestId,
+              dedupKeys: [...dedupKeys[i]!],
+            },
+          },
+        ];
       });
-      const appended = new Map((await manifestLog(this.opts.store, incidentId).append(items)).map((e) => [(e as ArtifactEntry).name, e as ArtifactEntry]));
+      const appended = new Map(
+        (await manifestLog(this.opts.store, incidentId).append(items)).map((e) => [(e as ArtifactEntry).name, e as ArtifactEntry]),
+      );
       return requests.map((r, i): RawAlertOutcome => {
         const digest = stored[i];
         if (digest instanceof Error) return failed(r, digest);
@@ -190,8 +229,14 @@ export async function listRawAlerts(store: EvidenceStore, incidentId: string): P
       const d = e.detail ?? {};
       const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
       return {
-        name: e.name, sha256: e.sha256, size: e.size, mediaType: e.mediaType, seq: e.seq,
-        receivedAt: text(d.receivedAt), sender: text(d.sender), requestId: text(d.requestId),
+        name: e.name,
+        sha256: e.sha256,
+        size: e.size,
+        mediaType: e.mediaType,
+        seq: e.seq,
+        receivedAt: text(d.receivedAt),
+        sender: text(d.sender),
+        requestId: text(d.requestId),
         dedupKeys: Array.isArray(d.dedupKeys) ? d.dedupKeys.filter((k): k is string => typeof k === 'string') : [],
       };
     });

@@ -15,8 +15,17 @@
  * (CORDON_EVIDENCE_BUCKET_POLICY=false).
  */
 import {
-  CreateBucketCommand, GetObjectCommand, GetObjectLockConfigurationCommand, HeadBucketCommand, HeadObjectCommand,
-  ListObjectsV2Command, ListObjectVersionsCommand, PutBucketPolicyCommand, PutObjectCommand, PutObjectLockConfigurationCommand, type S3Client,
+  CreateBucketCommand,
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  PutObjectLockConfigurationCommand,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -39,8 +48,21 @@ export function evidenceBucketPolicy(bucket: string, prefix = ''): Record<string
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'CordonDenyPutWithoutIfNoneMatch', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `arn:aws:s3:::${bucket}/${prefix}*`, Condition: { Null: { 's3:if-none-match': 'true' } } },
-      { Sid: 'CordonDenyDeleteObjectVersion', Effect: 'Deny', Principal: '*', Action: 's3:DeleteObjectVersion', Resource: `arn:aws:s3:::${bucket}/*` },
+      {
+        Sid: 'CordonDenyPutWithoutIfNoneMatch',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${bucket}/${prefix}*`,
+        Condition: { Null: { 's3:if-none-match': 'true' } },
+      },
+      {
+        Sid: 'CordonDenyDeleteObjectVersion',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:DeleteObjectVersion',
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      },
     ],
   };
 }
@@ -58,7 +80,10 @@ export interface S3ObjectLockStoreOptions {
   bucketPolicy?: boolean;
 }
 
-interface SdkError { name?: string; $metadata?: { httpStatusCode?: number } }
+interface SdkError {
+  name?: string;
+  $metadata?: { httpStatusCode?: number };
+}
 const statusOf = (err: unknown) => (err as SdkError)?.$metadata?.httpStatusCode;
 const nameOf = (err: unknown) => (err as SdkError)?.name ?? '';
 
@@ -89,28 +114,42 @@ export class S3ObjectLockStore implements EvidenceStore {
       await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     } catch (err) {
       if (statusOf(err) !== 404 && nameOf(err) !== 'NotFound') throw err;
-      await s3.send(new CreateBucketCommand({
-        Bucket: bucket, ObjectLockEnabledForBucket: true,
-        CreateBucketConfiguration: region === 'us-east-1' ? undefined : { LocationConstraint: region as never },
-      }));
+      await s3.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          ObjectLockEnabledForBucket: true,
+          CreateBucketConfiguration: region === 'us-east-1' ? undefined : { LocationConstraint: region as never },
+        }),
+      );
       created = true;
-      if (this.opts.bucketPolicy !== false) await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(evidenceBucketPolicy(bucket, this.opts.prefix)) }));
+      if (this.opts.bucketPolicy !== false)
+        await s3.send(
+          new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(evidenceBucketPolicy(bucket, this.opts.prefix)) }),
+        );
     }
     let current: number | undefined;
     try {
       const cfg = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
-      if (cfg.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled') throw new EvidenceStoreMisconfigured(`bucket ${bucket} exists without Object Lock; evidence there would be mutable — use a bucket created with Object Lock enabled`);
+      if (cfg.ObjectLockConfiguration?.ObjectLockEnabled !== 'Enabled')
+        throw new EvidenceStoreMisconfigured(
+          `bucket ${bucket} exists without Object Lock; evidence there would be mutable — use a bucket created with Object Lock enabled`,
+        );
       current = cfg.ObjectLockConfiguration.Rule?.DefaultRetention?.Days;
     } catch (err) {
       if (err instanceof EvidenceStoreMisconfigured) throw err;
-      if (!created) throw new EvidenceStoreMisconfigured(`bucket ${bucket} exists without Object Lock (${nameOf(err)}); evidence there would be mutable`);
+      if (!created)
+        throw new EvidenceStoreMisconfigured(
+          `bucket ${bucket} exists without Object Lock (${nameOf(err)}); evidence there would be mutable`,
+        );
     }
     // Default retention must be set while the bucket is empty (moto: BucketNeedsToBeNew, AWS.md G17).
     if (current === undefined) {
-      await s3.send(new PutObjectLockConfigurationCommand({
-        Bucket: bucket,
-        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: this.mode, Days: retentionDays } } },
-      }));
+      await s3.send(
+        new PutObjectLockConfigurationCommand({
+          Bucket: bucket,
+          ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: this.mode, Days: retentionDays } } },
+        }),
+      );
     }
   }
 
@@ -122,24 +161,40 @@ export class S3ObjectLockStore implements EvidenceStore {
     await this.ensureBucket();
     const { file, cleanup, inline } = await this.localise(body);
     try {
-      const digest = inline ? { sha256: crypto.createHash('sha256').update(inline).digest('hex'), size: inline.length } : await digestStream(fs.createReadStream(file!));
+      const digest = inline
+        ? { sha256: crypto.createHash('sha256').update(inline).digest('hex'), size: inline.length }
+        : await digestStream(fs.createReadStream(file!));
       const retainUntil = new Date(Date.now() + this.opts.retentionDays * 86400_000);
       let out: { VersionId?: string; ChecksumSHA256?: string };
       try {
-        out = await this.opts.s3.send(new PutObjectCommand({
-          Bucket: this.opts.bucket, Key: this.keyOf(key),
-          Body: inline ?? fs.createReadStream(file!), ContentLength: digest.size, ContentType: opts.mediaType,
-          // Object Lock uploads need the algorithm header as well (moto: MissingUploadObjectWithObjectLockHeaders); S3 checks the digest we computed.
-          ChecksumAlgorithm: 'SHA256', ChecksumSHA256: Buffer.from(digest.sha256, 'hex').toString('base64'),
-          IfNoneMatch: '*',
-          ObjectLockMode: this.mode, ObjectLockRetainUntilDate: retainUntil,
-          Metadata: { sha256: digest.sha256 },
-        }));
+        out = await this.opts.s3.send(
+          new PutObjectCommand({
+            Bucket: this.opts.bucket,
+            Key: this.keyOf(key),
+            Body: inline ?? fs.createReadStream(file!),
+            ContentLength: digest.size,
+            ContentType: opts.mediaType,
+            // Object Lock uploads need the algorithm header as well (moto: MissingUploadObjectWithObjectLockHeaders); S3 checks the digest we computed.
+            ChecksumAlgorithm: 'SHA256',
+            ChecksumSHA256: Buffer.from(digest.sha256, 'hex').toString('base64'),
+            IfNoneMatch: '*',
+            ObjectLockMode: this.mode,
+            ObjectLockRetainUntilDate: retainUntil,
+            Metadata: { sha256: digest.sha256 },
+          }),
+        );
       } catch (err) {
         if (statusOf(err) === 412 || nameOf(err) === 'PreconditionFailed') throw new EvidenceOverwriteError(key, this.location);
         throw err;
       }
-      return { key, sha256: digest.sha256, size: digest.size, location: `s3://${this.opts.bucket}/${this.keyOf(key)}`, versionId: out.VersionId, checksumSha256: out.ChecksumSHA256 };
+      return {
+        key,
+        sha256: digest.sha256,
+        size: digest.size,
+        location: `s3://${this.opts.bucket}/${this.keyOf(key)}`,
+        versionId: out.VersionId,
+        checksumSha256: out.ChecksumSHA256,
+      };
     } finally {
       await cleanup();
     }
@@ -159,7 +214,9 @@ export class S3ObjectLockStore implements EvidenceStore {
   async get(key: string, opts: { versionId?: string } = {}): Promise<Readable> {
     await this.ensureBucket();
     try {
-      const out = await this.opts.s3.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(key), VersionId: opts.versionId }));
+      const out = await this.opts.s3.send(
+        new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(key), VersionId: opts.versionId }),
+      );
       return out.Body as Readable;
     } catch (err) {
       if (statusOf(err) === 404) throw new EvidenceNotFoundError(key, this.location);
@@ -184,7 +241,9 @@ export class S3ObjectLockStore implements EvidenceStore {
     let token: string | undefined;
     const strip = (this.opts.prefix ?? '').length;
     do {
-      const page = await this.opts.s3.send(new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: this.keyOf(prefix), ContinuationToken: token }));
+      const page = await this.opts.s3.send(
+        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: this.keyOf(prefix), ContinuationToken: token }),
+      );
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(strip));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -198,9 +257,26 @@ export class S3ObjectLockStore implements EvidenceStore {
     let keyMarker: string | undefined;
     let versionMarker: string | undefined;
     do {
-      const page = await this.opts.s3.send(new ListObjectVersionsCommand({ Bucket: this.opts.bucket, Prefix: this.keyOf(prefix), KeyMarker: keyMarker, VersionIdMarker: versionMarker }));
-      for (const v of page.Versions ?? []) if (v.Key && v.VersionId) out.push({ key: v.Key.slice(strip), versionId: v.VersionId, isLatest: v.IsLatest ?? false, at: v.LastModified?.getTime() ?? 0 });
-      for (const d of page.DeleteMarkers ?? []) if (d.Key && d.VersionId) out.push({ key: d.Key.slice(strip), versionId: d.VersionId, isLatest: d.IsLatest ?? false, deleteMarker: true, at: d.LastModified?.getTime() ?? 0 });
+      const page = await this.opts.s3.send(
+        new ListObjectVersionsCommand({
+          Bucket: this.opts.bucket,
+          Prefix: this.keyOf(prefix),
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionMarker,
+        }),
+      );
+      for (const v of page.Versions ?? [])
+        if (v.Key && v.VersionId)
+          out.push({ key: v.Key.slice(strip), versionId: v.VersionId, isLatest: v.IsLatest ?? false, at: v.LastModified?.getTime() ?? 0 });
+      for (const d of page.DeleteMarkers ?? [])
+        if (d.Key && d.VersionId)
+          out.push({
+            key: d.Key.slice(strip),
+            versionId: d.VersionId,
+            isLatest: d.IsLatest ?? false,
+            deleteMarker: true,
+            at: d.LastModified?.getTime() ?? 0,
+          });
       keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
       versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
     } while (keyMarker);

@@ -24,7 +24,12 @@ export interface StoredObject {
 }
 
 /** One stored version of a key (versioned stores only). */
-export interface ObjectVersion { key: string; versionId: string; isLatest: boolean; deleteMarker?: boolean }
+export interface ObjectVersion {
+  key: string;
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker?: boolean;
+}
 
 export interface EvidenceStore {
   readonly kind: 'local' | 's3';

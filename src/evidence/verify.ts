@@ -17,12 +17,31 @@ import { digestStream, entryHash, GENESIS_HASH } from './hashing';
 import { artifactKey, readManifest, type ArtifactEntry } from './manifest';
 import { evidenceKeys, type EvidenceStore, type LogName, type ObjectVersion } from './store';
 
-export type VerifyCheck = 'parse' | 'seq' | 'prevHash' | 'hash' | 'sha256' | 'size' | 'missing' | 'unlisted' | 'version' | 'truncated' | 'anchor';
+export type VerifyCheck =
+  | 'parse'
+  | 'seq'
+  | 'prevHash'
+  | 'hash'
+  | 'sha256'
+  | 'size'
+  | 'missing'
+  | 'unlisted'
+  | 'version'
+  | 'truncated'
+  | 'anchor';
 
 /** A chain head recorded outside the store (the incident's Temporal history). */
-export interface ChainAnchor { seq: number; hash: string; at?: string; via?: string }
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+  at?: string;
+  via?: string;
+}
 /** Every anchored head per chain (any order). */
-export interface EvidenceAnchors { manifest?: ChainAnchor[]; audit?: ChainAnchor[] }
+export interface EvidenceAnchors {
+  manifest?: ChainAnchor[];
+  audit?: ChainAnchor[];
+}
 
 export interface AnchorCheck {
   anchors: number;
@@ -58,7 +77,10 @@ export interface VerifyProblem {
   message: string;
 }
 
-export interface LogSummary { entries: number; head?: string }
+export interface LogSummary {
+  entries: number;
+  head?: string;
+}
 
 export interface VerifyReport {
   incidentId: string;
@@ -73,7 +95,12 @@ export interface VerifyReport {
   firstBroken?: VerifyProblem;
 }
 
-interface ParsedLine { key: string; line: number; raw: string; entry?: Record<string, unknown> }
+interface ParsedLine {
+  key: string;
+  line: number;
+  raw: string;
+  entry?: Record<string, unknown>;
+}
 
 export interface VerifyOptions {
   /**
@@ -127,16 +154,30 @@ async function verifyOnce(store: EvidenceStore, incidentId: string, opts: Verify
   if (versions) verifyLogVersions(incidentId, versions, problems);
   const anchors = checkAnchors({ manifest, audit }, opts, problems);
   return {
-    incidentId, location: store.location, ok: problems.length === 0, found: everything.length > 0,
-    manifest: { entries: manifest.lines.length, head: manifest.head, artifacts: artifacts.length, custody: manifest.lines.filter((l) => l.entry?.kind === 'custody').length },
+    incidentId,
+    location: store.location,
+    ok: problems.length === 0,
+    found: everything.length > 0,
+    manifest: {
+      entries: manifest.lines.length,
+      head: manifest.head,
+      artifacts: artifacts.length,
+      custody: manifest.lines.filter((l) => l.entry?.kind === 'custody').length,
+    },
     audit: { entries: audit.lines.length, head: audit.head },
-    anchors, problems, firstBroken: problems[0],
+    anchors,
+    problems,
+    firstBroken: problems[0],
   };
 }
 
 /** Compares each chain with its anchored head: the entry at the anchored seq must exist and carry the anchored hash. */
 function checkAnchors(logs: Record<LogName, { lines: ParsedLine[] }>, opts: VerifyOptions, problems: VerifyProblem[]): AnchorSummary {
-  if (!opts.anchors) return { checked: false, reason: opts.anchorsUnavailable ?? 'no anchored heads given: only the chains\' internal consistency was checked' };
+  if (!opts.anchors)
+    return {
+      checked: false,
+      reason: opts.anchorsUnavailable ?? "no anchored heads given: only the chains' internal consistency was checked",
+    };
   const summary: AnchorSummary = { checked: true };
   for (const log of ['manifest', 'audit'] as const) {
     const anchors = [...(opts.anchors[log] ?? [])].sort((a, b) => a.seq - b.seq);
@@ -150,7 +191,12 @@ function checkAnchors(logs: Record<LogName, { lines: ParsedLine[] }>, opts: Veri
       if (!at) {
         matched = false;
         problems.push({
-          file: log, key: '', seq: anchor.seq, check: 'truncated', expected: `seq ${anchor.seq} with hash ${anchor.hash}`, actual: `${last} entr${last === 1 ? 'y' : 'ies'}`,
+          file: log,
+          key: '',
+          seq: anchor.seq,
+          check: 'truncated',
+          expected: `seq ${anchor.seq} with hash ${anchor.hash}`,
+          actual: `${last} entr${last === 1 ? 'y' : 'ies'}`,
           message: `${log} ends at seq ${last} but the incident's history anchored seq ${anchor.seq} (hash ${anchor.hash.slice(0, 12)}…) — the chain was cut after seq ${last}`,
         });
         break;
@@ -158,7 +204,14 @@ function checkAnchors(logs: Record<LogName, { lines: ParsedLine[] }>, opts: Veri
       if (at.entry!.hash !== anchor.hash) {
         matched = false;
         problems.push({
-          file: log, key: at.key, line: at.line, seq: anchor.seq, entryId: typeof at.entry!.id === 'string' ? at.entry!.id : undefined, check: 'anchor', expected: anchor.hash, actual: String(at.entry!.hash),
+          file: log,
+          key: at.key,
+          line: at.line,
+          seq: anchor.seq,
+          entryId: typeof at.entry!.id === 'string' ? at.entry!.id : undefined,
+          check: 'anchor',
+          expected: anchor.hash,
+          actual: String(at.entry!.hash),
           message: `${log} seq ${anchor.seq} has hash ${String(at.entry!.hash).slice(0, 12)}… but the incident's history anchored ${anchor.hash.slice(0, 12)}… — the chain was rewritten at or before seq ${anchor.seq}`,
         });
         break;
@@ -177,12 +230,25 @@ function verifyLogVersions(incidentId: string, versions: ObjectVersion[], proble
     const byKey = new Map<string, ObjectVersion[]>();
     for (const v of versions.filter((x) => x.key.startsWith(prefix))) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
     for (const [key, vs] of byKey) {
-      if (vs.length > 1) problems.push({ file: log, key, seq: seqOfKey(key), check: 'version', actual: `${vs.length} versions`, message: `${log} entry ${key} has ${vs.length} versions${vs[0]!.deleteMarker ? ' (deleted: a delete marker is on top)' : ''} — it was written over after it was appended` });
+      if (vs.length > 1)
+        problems.push({
+          file: log,
+          key,
+          seq: seqOfKey(key),
+          check: 'version',
+          actual: `${vs.length} versions`,
+          message: `${log} entry ${key} has ${vs.length} versions${vs[0]!.deleteMarker ? ' (deleted: a delete marker is on top)' : ''} — it was written over after it was appended`,
+        });
     }
   }
 }
 
-async function verifyLog(store: EvidenceStore, incidentId: string, log: LogName, problems: VerifyProblem[]): Promise<{ lines: ParsedLine[]; head?: string }> {
+async function verifyLog(
+  store: EvidenceStore,
+  incidentId: string,
+  log: LogName,
+  problems: VerifyProblem[],
+): Promise<{ lines: ParsedLine[]; head?: string }> {
   const keys = await store.list(evidenceKeys.log(incidentId, log));
   const lines: ParsedLine[] = [];
   let expectedPrev: string | undefined = GENESIS_HASH;
@@ -207,14 +273,32 @@ async function verifyLog(store: EvidenceStore, incidentId: string, log: LogName,
     const where = { ...at, seq, entryId: id };
     const label = `${log} line ${line} (seq ${seq ?? '?'}${id ? `, ${id}` : ''})`;
     if (seq !== line || seqOfKey(key) !== line) {
-      problems.push({ ...where, check: 'seq', expected: String(line), actual: `${seq ?? 'none'} (key ${key})`, message: `${label}: expected seq ${line} here — an entry was deleted, inserted or reordered` });
+      problems.push({
+        ...where,
+        check: 'seq',
+        expected: String(line),
+        actual: `${seq ?? 'none'} (key ${key})`,
+        message: `${label}: expected seq ${line} here — an entry was deleted, inserted or reordered`,
+      });
     }
     const recomputed = entryHash(entry);
     if (entry.hash !== recomputed) {
-      problems.push({ ...where, check: 'hash', expected: recomputed, actual: String(entry.hash), message: `${label}: content does not match its hash — the entry was altered` });
+      problems.push({
+        ...where,
+        check: 'hash',
+        expected: recomputed,
+        actual: String(entry.hash),
+        message: `${label}: content does not match its hash — the entry was altered`,
+      });
     }
     if (expectedPrev !== undefined && entry.prevHash !== expectedPrev) {
-      problems.push({ ...where, check: 'prevHash', expected: expectedPrev, actual: String(entry.prevHash), message: `${label}: prevHash does not link to line ${line - 1} — the chain is broken before this entry` });
+      problems.push({
+        ...where,
+        check: 'prevHash',
+        expected: expectedPrev,
+        actual: String(entry.prevHash),
+        message: `${label}: prevHash does not link to line ${line - 1} — the chain is broken before this entry`,
+      });
     }
     expectedPrev = typeof entry.hash === 'string' ? entry.hash : undefined;
     head = expectedPrev;
@@ -223,7 +307,12 @@ async function verifyLog(store: EvidenceStore, incidentId: string, log: LogName,
 }
 
 async function verifyArtifacts(
-  store: EvidenceStore, incidentId: string, artifacts: ArtifactEntry[], everything: string[], versions: ObjectVersion[] | undefined, problems: VerifyProblem[],
+  store: EvidenceStore,
+  incidentId: string,
+  artifacts: ArtifactEntry[],
+  everything: string[],
+  versions: ObjectVersion[] | undefined,
+  problems: VerifyProblem[],
 ): Promise<void> {
   const listed = new Set<string>();
   for (const a of artifacts) {
@@ -233,7 +322,15 @@ async function verifyArtifacts(
       key = artifactKey(incidentId, a);
       if (!key.startsWith(evidenceKeys.incident(incidentId))) throw new Error(`key ${key} is outside the incident`);
     } catch (err) {
-      problems.push({ file: 'manifest', key: '', seq: a.seq, entryId: a.id, artifact: a.name, check: 'parse', message: `manifest seq ${a.seq}: ${(err as Error).message}` });
+      problems.push({
+        file: 'manifest',
+        key: '',
+        seq: a.seq,
+        entryId: a.id,
+        artifact: a.name,
+        check: 'parse',
+        message: `manifest seq ${a.seq}: ${(err as Error).message}`,
+      });
       continue;
     }
     listed.add(key);
@@ -243,28 +340,58 @@ async function verifyArtifacts(
       const newest = mine[0];
       if (newest && newest.versionId !== a.versionId) {
         problems.push({
-          ...at, check: 'version', expected: a.versionId, actual: newest.versionId,
+          ...at,
+          check: 'version',
+          expected: a.versionId,
+          actual: newest.versionId,
           message: `artifact ${a.name} (manifest seq ${a.seq}): ${newest.deleteMarker ? 'a delete marker' : 'a newer version'} sits on top of the recorded version ${a.versionId} — the object was ${newest.deleteMarker ? 'deleted' : 'overwritten'} (the recorded version is checked below)`,
         });
       }
       if (!mine.some((v) => v.versionId === a.versionId && !v.deleteMarker)) {
-        problems.push({ ...at, check: 'missing', expected: a.sha256, message: `artifact ${a.name} (manifest seq ${a.seq}): the recorded version ${a.versionId} is gone from the store` });
+        problems.push({
+          ...at,
+          check: 'missing',
+          expected: a.sha256,
+          message: `artifact ${a.name} (manifest seq ${a.seq}): the recorded version ${a.versionId} is gone from the store`,
+        });
         continue;
       }
     } else if (!(await store.exists(key))) {
-      problems.push({ ...at, check: 'missing', expected: a.sha256, message: `artifact ${a.name} (manifest seq ${a.seq}) is missing from the store` });
+      problems.push({
+        ...at,
+        check: 'missing',
+        expected: a.sha256,
+        message: `artifact ${a.name} (manifest seq ${a.seq}) is missing from the store`,
+      });
       continue;
     }
     const actual = await digestStream(await store.get(key, a.versionId ? { versionId: a.versionId } : undefined));
     if (actual.sha256 !== a.sha256) {
-      problems.push({ ...at, check: 'sha256', expected: a.sha256, actual: actual.sha256, message: `artifact ${a.name} (manifest seq ${a.seq}): sha256 differs from the manifest — the bytes were altered` });
+      problems.push({
+        ...at,
+        check: 'sha256',
+        expected: a.sha256,
+        actual: actual.sha256,
+        message: `artifact ${a.name} (manifest seq ${a.seq}): sha256 differs from the manifest — the bytes were altered`,
+      });
     } else if (actual.size !== a.size) {
-      problems.push({ ...at, check: 'size', expected: String(a.size), actual: String(actual.size), message: `artifact ${a.name} (manifest seq ${a.seq}): size differs from the manifest` });
+      problems.push({
+        ...at,
+        check: 'size',
+        expected: String(a.size),
+        actual: String(actual.size),
+        message: `artifact ${a.name} (manifest seq ${a.seq}): size differs from the manifest`,
+      });
     }
   }
   const logs = [evidenceKeys.log(incidentId, 'manifest'), evidenceKeys.log(incidentId, 'audit')];
   for (const key of everything) {
     if (listed.has(key) || logs.some((l) => key.startsWith(l))) continue;
-    problems.push({ file: 'artifact', key, check: 'unlisted', message: `${key} is in the store but in no manifest entry — unaccounted, never evidence` });
+    problems.push({
+      file: 'artifact',
+      key,
+      check: 'unlisted',
+      message: `${key} is in the store but in no manifest entry — unaccounted, never evidence`,
+    });
   }
 }

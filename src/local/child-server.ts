@@ -40,7 +40,11 @@ export interface ChildServerOptions {
 export class EarlyExitError extends Error {
   constructor(name: string, logFile: string | undefined) {
     let tail = '';
-    try { tail = logFile ? fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n').slice(-1500) : ''; } catch { /* no log */ }
+    try {
+      tail = logFile ? fs.readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join('\n').slice(-1500) : '';
+    } catch {
+      /* no log */
+    }
     super(`${name} exited during start (see ${logFile ?? 'its output'})${tail ? `:\n${tail}` : ''}`);
     this.name = 'EarlyExitError';
   }
@@ -53,22 +57,41 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
     stdio: ['ignore', out, out],
     detached: true,
     env: opts.env ?? process.env,
-    uid: opts.uid, gid: opts.gid, cwd: opts.cwd,
+    uid: opts.uid,
+    gid: opts.gid,
+    cwd: opts.cwd,
   });
   if (typeof out === 'number') fs.closeSync(out);
   let exited = false;
   const forget = child.pid ? reapWithParent(child.pid, { signal: stopSignal, group: true }) : () => undefined;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; forget(); resolve(); }));
-  const spawnError = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`${opts.name}: cannot start ${opts.command}: ${e.message}`))));
-  const earlyExit = exit.then(() => { throw new EarlyExitError(opts.name, opts.logFile); });
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      forget();
+      resolve();
+    }),
+  );
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once('error', (e) => reject(new Error(`${opts.name}: cannot start ${opts.command}: ${e.message}`))),
+  );
+  const earlyExit = exit.then(() => {
+    throw new EarlyExitError(opts.name, opts.logFile);
+  });
   const signalGroup = (signal: NodeJS.Signals): void => {
-    try { process.kill(-(child.pid as number), signal); } catch { /* already gone */ }
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      /* already gone */
+    }
   };
   try {
     await Promise.race([waitForPort(opts.port, opts.startTimeoutMs ?? 60000), spawnError, earlyExit]);
   } catch (err) {
     // A server that did not listen in time is not left running.
-    if (!exited && child.pid) { signalGroup('SIGKILL'); await exit; }
+    if (!exited && child.pid) {
+      signalGroup('SIGKILL');
+      await exit;
+    }
     throw err;
   }
   return {
@@ -95,11 +118,17 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
  * Starts servers side by side; if any fails, stops the ones that started before rethrowing, so
  * a failed start (e.g. a lost port race) leaves no orphan process behind.
  */
-export async function startAllOrNone<T extends readonly Promise<ChildServer>[]>(starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+export async function startAllOrNone<T extends readonly Promise<ChildServer>[]>(
+  starts: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const results = await Promise.allSettled(starts);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
-    await Promise.all(results.map(async (r) => { if (r.status === 'fulfilled') await r.value.stop().catch(() => undefined); }));
+    await Promise.all(
+      results.map(async (r) => {
+        if (r.status === 'fulfilled') await r.value.stop().catch(() => undefined);
+      }),
+    );
     throw failed.reason;
   }
   return results.map((r) => (r as PromiseFulfilledResult<ChildServer>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };

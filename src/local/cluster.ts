@@ -16,7 +16,14 @@ import { freeLowPort, freePort } from './free-port';
 import { startMoto, type MotoServer } from './moto-server';
 import { startPostgres, type PostgresServer } from './postgres';
 import {
-  ensureNamespace, setupSchemas, startTemporalService, TEMPORAL_SERVICES, writeServerConfig, type ClusterPorts, type TemporalClusterConfig, type TemporalService,
+  ensureNamespace,
+  setupSchemas,
+  startTemporalService,
+  TEMPORAL_SERVICES,
+  writeServerConfig,
+  type ClusterPorts,
+  type TemporalClusterConfig,
+  type TemporalService,
 } from './temporal-cluster';
 import { clusterToolchainPaths, type ClusterToolchainPaths } from './toolchain-paths';
 
@@ -30,7 +37,9 @@ export interface ClusterLayout {
 /** The fixed ports `npm run start:cluster` uses: Temporal's own development layout, PostgreSQL beside the system's 5432. */
 export function defaultClusterLayout(frontend = 7233, api = 8787, moto = 5055): ClusterLayout {
   return {
-    postgres: 5433, api, moto,
+    postgres: 5433,
+    api,
+    moto,
     temporal: {
       frontend: { grpc: frontend, membership: 6933, http: 7243 },
       history: { grpc: 7234, membership: 6934 },
@@ -46,7 +55,9 @@ export async function freeClusterLayout(): Promise<ClusterLayout> {
   const low = async () => freeLowPort();
   const service = async (http = false) => ({ grpc: await low(), membership: await low(), ...(http ? { http: await low() } : {}) });
   return {
-    postgres: await p(), api: await p(), moto: await p(),
+    postgres: await p(),
+    api: await p(),
+    moto: await p(),
     temporal: { frontend: await service(true), history: await service(), matching: await service(), worker: await service() },
   };
 }
@@ -114,12 +125,22 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     for (const fn of cleanups.splice(0).reverse()) await fn().catch(() => undefined);
   };
   try {
-    const pgOptions = { binDir: tools.postgresBin, dataDir: path.join(opts.dir, 'postgres'), port: opts.layout.postgres, logFile: path.join(opts.dir, 'postgresql.log') };
+    const pgOptions = {
+      binDir: tools.postgresBin,
+      dataDir: path.join(opts.dir, 'postgres'),
+      port: opts.layout.postgres,
+      logFile: path.join(opts.dir, 'postgresql.log'),
+    };
     say(`starting PostgreSQL (data: ${path.relative(process.cwd(), pgOptions.dataDir)}, port ${pgOptions.port})`);
     let postgres = track(await startPostgres(pgOptions));
     cleanups.push(() => postgres.stop());
 
-    const config: TemporalClusterConfig = { root: opts.dir, postgresPort: opts.layout.postgres, ports: opts.layout.temporal, numHistoryShards: opts.numHistoryShards ?? 4 };
+    const config: TemporalClusterConfig = {
+      root: opts.dir,
+      postgresPort: opts.layout.postgres,
+      ports: opts.layout.temporal,
+      numHistoryShards: opts.numHistoryShards ?? 4,
+    };
     say('setting up the temporal and temporal_visibility schemas (temporal-sql-tool)');
     setupSchemas(tools, opts.layout.postgres, path.join(opts.dir, 'schema.log'));
     writeServerConfig(tools, config);
@@ -140,7 +161,10 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const address = `127.0.0.1:${opts.layout.temporal.frontend.grpc}`;
     say(`waiting for the frontend at ${address} to serve namespace "${namespace}"`);
     // A service that dies while the frontend comes up (a bad config, a lost port) fails the start now, with its reason.
-    await Promise.race([ensureNamespace(address, namespace), ...TEMPORAL_SERVICES.map((s) => diedDuringStart(services[s], path.join(opts.dir, `${s}.log`)))]);
+    await Promise.race([
+      ensureNamespace(address, namespace),
+      ...TEMPORAL_SERVICES.map((s) => diedDuringStart(services[s], path.join(opts.dir, `${s}.log`))),
+    ]);
 
     say('starting moto (simulated AWS)');
     const moto = track(await startMoto({ binary: opts.motoBinary, port: opts.layout.moto, logFile: path.join(opts.dir, 'moto.log') }));
@@ -156,8 +180,13 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const evidenceDir = path.join(opts.dir, 'evidence');
     const env = {
       ...localProcessEnv({
-        temporalAddress: address, taskQueue: opts.taskQueue ?? 'cordon-runbooks', awsEndpoint: moto.endpoint, region: opts.region,
-        bundle: opts.bundle, dataDir: path.join(opts.dir, 'cordon-data'), evidenceDir,
+        temporalAddress: address,
+        taskQueue: opts.taskQueue ?? 'cordon-runbooks',
+        awsEndpoint: moto.endpoint,
+        region: opts.region,
+        bundle: opts.bundle,
+        dataDir: path.join(opts.dir, 'cordon-data'),
+        evidenceDir,
       }),
       TEMPORAL_NAMESPACE: namespace,
       ...opts.cordonEnv,
@@ -175,21 +204,44 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     say(`starting the Cordon API and ${opts.workers} worker process${opts.workers === 1 ? '' : 'es'}`);
     let apiProcess: (CordonProcess & { url: string }) | undefined;
     const [api] = await Promise.all([
-      startApiProcess(env, path.join(opts.dir, 'api.log'), opts.layout.api).then((a) => { apiProcess = track(a, 'cordon-api'); return a; }),
+      startApiProcess(env, path.join(opts.dir, 'api.log'), opts.layout.api).then((a) => {
+        apiProcess = track(a, 'cordon-api');
+        return a;
+      }),
       ...Array.from({ length: opts.workers }, () => startWorker()),
-    ]).catch(async (err: unknown) => { await apiProcess?.stop(15000); throw err; }); // a worker failed: the API is not left running
+    ]).catch(async (err: unknown) => {
+      await apiProcess?.stop(15000);
+      throw err;
+    }); // a worker failed: the API is not left running
     // Last in, first out: the API stops first, so no new alerts arrive while the workers drain.
     cleanups.push(() => api.stop(15000));
 
     return {
-      dir: opts.dir, tools, config, address, get postgres() { return postgres; }, services, moto, aws, fleet, api, workers, env,
+      dir: opts.dir,
+      tools,
+      config,
+      address,
+      get postgres() {
+        return postgres;
+      },
+      services,
+      moto,
+      aws,
+      fleet,
+      api,
+      workers,
+      env,
       startWorker,
       async restartService(service) {
         await services[service].stop();
         services[service] = track(await startTemporalService(tools, config, service));
       },
-      async stopPostgres() { await postgres.stop(); },
-      async startPostgres() { postgres = track(await startPostgres(pgOptions)); },
+      async stopPostgres() {
+        await postgres.stop();
+      },
+      async startPostgres() {
+        postgres = track(await startPostgres(pgOptions));
+      },
       stop: stopAll,
     };
   } catch (err) {

@@ -34,13 +34,27 @@ export async function bundleOnce(dir: string): Promise<string> {
 
 /** The env both commands need to run against a local Temporal and an AWS endpoint (moto), writing to `dataDir`. */
 export function localProcessEnv(o: {
-  temporalAddress: string; taskQueue: string; awsEndpoint: string; region: string; bundle: string; dataDir: string; evidenceDir: string;
+  temporalAddress: string;
+  taskQueue: string;
+  awsEndpoint: string;
+  region: string;
+  bundle: string;
+  dataDir: string;
+  evidenceDir: string;
 }): Record<string, string> {
   return {
-    TEMPORAL_ADDRESS: o.temporalAddress, TEMPORAL_NAMESPACE: 'default', CORDON_TASK_QUEUE: o.taskQueue,
-    AWS_ENDPOINT_URL: o.awsEndpoint, AWS_REGION: o.region, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
-    CORDON_WORKFLOW_BUNDLE: o.bundle, CORDON_LOG_LEVEL: 'info', CORDON_SHUTDOWN_GRACE_SECONDS: '10',
-    CORDON_DATA_DIR: o.dataDir, CORDON_EVIDENCE_DIR: o.evidenceDir,
+    TEMPORAL_ADDRESS: o.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    CORDON_TASK_QUEUE: o.taskQueue,
+    AWS_ENDPOINT_URL: o.awsEndpoint,
+    AWS_REGION: o.region,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    CORDON_WORKFLOW_BUNDLE: o.bundle,
+    CORDON_LOG_LEVEL: 'info',
+    CORDON_SHUTDOWN_GRACE_SECONDS: '10',
+    CORDON_DATA_DIR: o.dataDir,
+    CORDON_EVIDENCE_DIR: o.evidenceDir,
   };
 }
 
@@ -49,27 +63,55 @@ export function spawnCordon(command: 'worker' | 'api', env: Record<string, strin
   const out = fs.openSync(logFile, 'a');
   // Only PATH and HOME from the test process: the child's config comes from `env` alone.
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    cwd: projectRoot, stdio: ['ignore', out, out], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    cwd: projectRoot,
+    stdio: ['ignore', out, out],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
   fs.closeSync(out);
   const forget = child.pid ? reapWithParent(child.pid) : () => undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => { forget(); resolve({ code, signal }); }));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      forget();
+      resolve({ code, signal });
+    }),
+  );
   let gone = false;
-  void exited.then(() => { gone = true; });
-  const logLines = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } });
+  void exited.then(() => {
+    gone = true;
+  });
+  const logLines = () =>
+    fs
+      .readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      });
   return {
-    pid: child.pid!, logFile, exited, logLines,
+    pid: child.pid!,
+    logFile,
+    exited,
+    logLines,
     async waitForLog(msg, timeoutMs = 60000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = logLines().find((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(String(l.msg))));
         if (hit) return hit;
-        if (gone) throw new Error(`cordon ${command} exited before logging "${String(msg)}"; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`);
+        if (gone)
+          throw new Error(
+            `cordon ${command} exited before logging "${String(msg)}"; see ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-2000)}`,
+          );
         if (Date.now() > deadline) throw new Error(`cordon ${command} did not log "${String(msg)}" within ${timeoutMs} ms; see ${logFile}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    term() { if (!gone) child.kill('SIGTERM'); },
+    term() {
+      if (!gone) child.kill('SIGTERM');
+    },
     async kill9() {
       if (!gone) child.kill('SIGKILL');
       await exited;
@@ -77,7 +119,9 @@ export function spawnCordon(command: 'worker' | 'api', env: Record<string, strin
     async stop(graceMs = 20000) {
       if (gone) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => { if (!gone) child.kill('SIGKILL'); }, graceMs);
+      const timer = setTimeout(() => {
+        if (!gone) child.kill('SIGKILL');
+      }, graceMs);
       await exited;
       clearTimeout(timer);
     },
@@ -92,7 +136,11 @@ export async function startWorkerProcess(env: Record<string, string>, logFile: s
 }
 
 /** Starts the API process on a free port and waits until it listens. */
-export async function startApiProcess(env: Record<string, string>, logFile: string, port: number): Promise<CordonProcess & { url: string }> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  logFile: string,
+  port: number,
+): Promise<CordonProcess & { url: string }> {
   const proc = spawnCordon('api', { CORDON_API_HOST: '127.0.0.1', CORDON_API_PORT: String(port), ...env }, logFile);
   await proc.waitForLog('api listening');
   return Object.assign(proc, { url: `http://127.0.0.1:${port}` });

@@ -7,9 +7,19 @@
  */
 import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  AssociateIamInstanceProfileCommand, CreateImageCommand, CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand,
-  CreateSecurityGroupCommand, CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeImagesCommand,
-  DescribeVpcsCommand, RunInstancesCommand, TerminateInstancesCommand, type LaunchTemplateBlockDeviceMappingRequest,
+  AssociateIamInstanceProfileCommand,
+  CreateImageCommand,
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  DescribeVpcsCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type LaunchTemplateBlockDeviceMappingRequest,
 } from '@aws-sdk/client-ec2';
 import { CreateLoadBalancerCommand, CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
@@ -46,20 +56,32 @@ export async function seedDemoFleet(aws: AwsClients, opts: DemoFleetOptions): Pr
   const existing = await aws.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${DEMO_TAG}`, Values: [groupName] }] }));
   if (existing.Vpcs?.length) throw new Error(`demo fleet "${groupName}" already seeded in this AWS endpoint`);
 
-  const vpc = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: DEMO_TAG, Value: groupName }] }] }));
+  const vpc = await aws.ec2.send(
+    new CreateVpcCommand({
+      CidrBlock: '10.42.0.0/16',
+      TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: DEMO_TAG, Value: groupName }] }],
+    }),
+  );
   const vpcId = vpc.Vpc!.VpcId!;
   const subnetIds: string[] = [];
   for (const [i, az] of ['a', 'b'].entries()) {
-    const subnet = await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.42.${i + 1}.0/24`, AvailabilityZone: `${aws.region}${az}` }));
+    const subnet = await aws.ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.42.${i + 1}.0/24`, AvailabilityZone: `${aws.region}${az}` }),
+    );
     subnetIds.push(subnet.Subnet!.SubnetId!);
   }
   const sg = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: groupName, Description: 'demo web tier', VpcId: vpcId }));
   const webSecurityGroupId = sg.GroupId!;
 
-  const role = await aws.iam.send(new CreateRoleCommand({
-    RoleName: `${groupName}-role`,
-    AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
-  }));
+  const role = await aws.iam.send(
+    new CreateRoleCommand({
+      RoleName: `${groupName}-role`,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
   const instanceProfileName = `${groupName}-profile`;
   const profile = await aws.iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: instanceProfileName }));
   await aws.iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: instanceProfileName, RoleName: role.Role!.RoleName! }));
@@ -67,56 +89,115 @@ export async function seedDemoFleet(aws: AwsClients, opts: DemoFleetOptions): Pr
   const [knownGoodImageId, unverifiedImageId] = await createImages(aws, subnetIds[0]!, opts, now, groupName);
 
   const dataTags = [
-    ['personal', 'true'], ['subject-regions', 'EU'], ['subject-categories', 'customers'],
-    ['record-categories', 'contact details;order history;payment references'], ['subject-count', '25000'], ['record-count', '120000'],
+    ['personal', 'true'],
+    ['subject-regions', 'EU'],
+    ['subject-categories', 'customers'],
+    ['record-categories', 'contact details;order history;payment references'],
+    ['subject-count', '25000'],
+    ['record-count', '120000'],
   ].map(([k, v]) => ({ Key: `${opts.dataTagPrefix}${k}`, Value: v }));
 
-  const template = await aws.ec2.send(new CreateLaunchTemplateCommand({
-    LaunchTemplateName: `${groupName}-template`,
-    LaunchTemplateData: { ImageId: knownGoodImageId, InstanceType: 't3.micro', SecurityGroupIds: [webSecurityGroupId], BlockDeviceMappings: [dataVolume], IamInstanceProfile: { Name: instanceProfileName } },
-  }));
+  const template = await aws.ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: `${groupName}-template`,
+      LaunchTemplateData: {
+        ImageId: knownGoodImageId,
+        InstanceType: 't3.micro',
+        SecurityGroupIds: [webSecurityGroupId],
+        BlockDeviceMappings: [dataVolume],
+        IamInstanceProfile: { Name: instanceProfileName },
+      },
+    }),
+  );
   const launchTemplateId = template.LaunchTemplate!.LaunchTemplateId!;
   // v2 carries the full data: moto ignores SourceVersion (AWS.md G7).
-  await aws.ec2.send(new CreateLaunchTemplateVersionCommand({
-    LaunchTemplateId: launchTemplateId,
-    VersionDescription: 'newer build, not yet verified',
-    LaunchTemplateData: { ImageId: unverifiedImageId, InstanceType: 't3.micro', SecurityGroupIds: [webSecurityGroupId], BlockDeviceMappings: [dataVolume], IamInstanceProfile: { Name: instanceProfileName } },
-  }));
+  await aws.ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: launchTemplateId,
+      VersionDescription: 'newer build, not yet verified',
+      LaunchTemplateData: {
+        ImageId: unverifiedImageId,
+        InstanceType: 't3.micro',
+        SecurityGroupIds: [webSecurityGroupId],
+        BlockDeviceMappings: [dataVolume],
+        IamInstanceProfile: { Name: instanceProfileName },
+      },
+    }),
+  );
 
-  const lb = await aws.elbv2.send(new CreateLoadBalancerCommand({ Name: `${groupName}-alb`, Subnets: subnetIds, SecurityGroups: [webSecurityGroupId] }));
-  const tg = await aws.elbv2.send(new CreateTargetGroupCommand({ Name: `${groupName}-tg`, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' }));
+  const lb = await aws.elbv2.send(
+    new CreateLoadBalancerCommand({ Name: `${groupName}-alb`, Subnets: subnetIds, SecurityGroups: [webSecurityGroupId] }),
+  );
+  const tg = await aws.elbv2.send(
+    new CreateTargetGroupCommand({ Name: `${groupName}-tg`, Protocol: 'HTTP', Port: 80, VpcId: vpcId, TargetType: 'instance' }),
+  );
   const targetGroupArn = tg.TargetGroups![0]!.TargetGroupArn!;
   void lb;
 
   const size = opts.size ?? 3;
-  await aws.autoscaling.send(new CreateAutoScalingGroupCommand({
-    AutoScalingGroupName: groupName,
-    LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: '2' },
-    MinSize: size, MaxSize: size * 2, DesiredCapacity: size,
-    VPCZoneIdentifier: subnetIds.join(','),
-    TargetGroupARNs: [targetGroupArn],
-    Tags: [...dataTags, { Key: 'Name', Value: `${groupName}-node` }].map((t) => ({ ...t, PropagateAtLaunch: true })),
-  }));
+  await aws.autoscaling.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: groupName,
+      LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: '2' },
+      MinSize: size,
+      MaxSize: size * 2,
+      DesiredCapacity: size,
+      VPCZoneIdentifier: subnetIds.join(','),
+      TargetGroupARNs: [targetGroupArn],
+      Tags: [...dataTags, { Key: 'Name', Value: `${groupName}-node` }].map((t) => ({ ...t, PropagateAtLaunch: true })),
+    }),
+  );
   const group = await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
   const instanceIds = (group.AutoScalingGroups?.[0]?.Instances ?? []).map((i) => i.InstanceId!);
   // moto does not apply the template's instance profile (AWS.md G10): associate it as AWS would.
   for (const instanceId of instanceIds) {
-    await aws.ec2.send(new AssociateIamInstanceProfileCommand({ InstanceId: instanceId, IamInstanceProfile: { Name: instanceProfileName } }));
+    await aws.ec2.send(
+      new AssociateIamInstanceProfileCommand({ InstanceId: instanceId, IamInstanceProfile: { Name: instanceProfileName } }),
+    );
   }
-  return { vpcId, subnetIds, webSecurityGroupId, knownGoodImageId, unverifiedImageId, launchTemplateId, autoScalingGroupName: groupName, targetGroupArn, instanceProfileName, instanceIds };
+  return {
+    vpcId,
+    subnetIds,
+    webSecurityGroupId,
+    knownGoodImageId,
+    unverifiedImageId,
+    launchTemplateId,
+    autoScalingGroupName: groupName,
+    targetGroupArn,
+    instanceProfileName,
+    instanceIds,
+  };
 }
 
 /** Two images built from a throwaway instance; build times are recorded in the `cordon:built-at` tag. */
-async function createImages(aws: AwsClients, subnetId: string, opts: DemoFleetOptions, now: Date, groupName: string): Promise<[string, string]> {
-  const base = await aws.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }));
+async function createImages(
+  aws: AwsClients,
+  subnetId: string,
+  opts: DemoFleetOptions,
+  now: Date,
+  groupName: string,
+): Promise<[string, string]> {
+  const base = await aws.ec2.send(
+    new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'architecture', Values: ['x86_64'] }] }),
+  );
   const baseImage = base.Images?.find((i) => i.ImageId)?.ImageId;
   if (!baseImage) throw new Error('no base image in this endpoint to build the demo images from');
-  const builder = await aws.ec2.send(new RunInstancesCommand({ ImageId: baseImage, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', SubnetId: subnetId }));
+  const builder = await aws.ec2.send(
+    new RunInstancesCommand({ ImageId: baseImage, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro', SubnetId: subnetId }),
+  );
   const builderId = builder.Instances![0]!.InstanceId!;
   const days = (n: number) => new Date(now.getTime() - n * 86400_000).toISOString();
   const good = await aws.ec2.send(new CreateImageCommand({ InstanceId: builderId, Name: `${groupName}-2026.10-verified` }));
   const fresh = await aws.ec2.send(new CreateImageCommand({ InstanceId: builderId, Name: `${groupName}-2026.11-candidate` }));
-  await aws.ec2.send(new CreateTagsCommand({ Resources: [good.ImageId!], Tags: [{ Key: opts.verifiedImageTag, Value: 'true' }, { Key: 'cordon:built-at', Value: days(30) }] }));
+  await aws.ec2.send(
+    new CreateTagsCommand({
+      Resources: [good.ImageId!],
+      Tags: [
+        { Key: opts.verifiedImageTag, Value: 'true' },
+        { Key: 'cordon:built-at', Value: days(30) },
+      ],
+    }),
+  );
   await aws.ec2.send(new CreateTagsCommand({ Resources: [fresh.ImageId!], Tags: [{ Key: 'cordon:built-at', Value: days(0.5) }] }));
   await aws.ec2.send(new TerminateInstancesCommand({ InstanceIds: [builderId] }));
   return [good.ImageId!, fresh.ImageId!];

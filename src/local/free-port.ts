@@ -20,7 +20,10 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, host);
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;
@@ -33,7 +36,10 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
 export async function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const socket = net.connect(port, host);
-    socket.once('connect', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(true));
   });
 }
@@ -46,7 +52,9 @@ export async function assertPortsFree(ports: [name: string, port: number][]): Pr
   const taken: string[] = [];
   for (const [name, port] of ports) if (!(await portIsFree(port))) taken.push(`${name} port ${port}`);
   if (taken.length) {
-    throw new Error(`already in use by another program (not one this folder's Cordon started): ${taken.join(', ')}; stop it or choose other ports (TEMPORAL_DEV_PORT, CORDON_API_PORT, MOTO_PORT)`);
+    throw new Error(
+      `already in use by another program (not one this folder's Cordon started): ${taken.join(', ')}; stop it or choose other ports (TEMPORAL_DEV_PORT, CORDON_API_PORT, MOTO_PORT)`,
+    );
   }
 }
 

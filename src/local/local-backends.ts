@@ -27,16 +27,27 @@ export async function startLocalBackends(dir: string, region: string): Promise<L
   const tools = toolchainPaths();
   const [moto, temporal] = await startAllOrNone([
     startMoto({ binary: tools.motoServer, logFile: path.join(dir, 'moto.log') }),
-    startTemporalDevServer({ binary: tools.temporalCli, dbFile: path.join(dir, 'temporal.sqlite'), headless: true, logFile: path.join(dir, 'temporal.log') }),
+    startTemporalDevServer({
+      binary: tools.temporalCli,
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      headless: true,
+      logFile: path.join(dir, 'temporal.log'),
+    }),
   ] as const);
   const stopServers = () => Promise.all([moto.stop(), temporal.stop()]);
   // The frontend can accept TCP before it serves gRPC; with a full test suite on two cores that gap passed the
   // client's default 10 s once.
-  const connection = await Connection.connect({ address: temporal.address, connectTimeout: '30s' })
-    .catch(async (err: unknown) => { await stopServers(); throw err; });
+  const connection = await Connection.connect({ address: temporal.address, connectTimeout: '30s' }).catch(async (err: unknown) => {
+    await stopServers();
+    throw err;
+  });
   const aws = createAwsClients({ region, endpoint: moto.endpoint });
   return {
-    moto, temporal, aws, connection, client: new Client({ connection }),
+    moto,
+    temporal,
+    aws,
+    connection,
+    client: new Client({ connection }),
     async stop() {
       await connection.close();
       destroyAwsClients(aws);

@@ -54,7 +54,9 @@ let reaper: ChildProcess | undefined;
 function reaperInput(): Writable | undefined {
   if (!reaper) {
     reaper = spawn('/bin/sh', ['-c', REAPER_SCRIPT], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-    reaper.on('error', () => { reaper = undefined; });
+    reaper.on('error', () => {
+      reaper = undefined;
+    });
     reaper.stdin?.on('error', () => undefined);
     reaper.unref();
     // The pipe must not keep this process alive; the kernel closes it when this process ends, however it ends.
@@ -71,7 +73,9 @@ function reaperInput(): Writable | undefined {
 export function reapWithParent(pid: number, opts: { signal?: NodeJS.Signals; group?: boolean } = {}): () => void {
   const input = reaperInput();
   input?.write(`add ${pid} ${(opts.signal ?? 'SIGTERM').replace(/^SIG/, '')} ${opts.group ? 'group' : 'process'}\n`);
-  return () => { input?.write(`del ${pid}\n`); };
+  return () => {
+    input?.write(`del ${pid}\n`);
+  };
 }
 
 /** The kernel's start time of `pid` (clock ticks since boot), or undefined when no such process lives. */
@@ -95,7 +99,10 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-export interface ProcessRef { pid: number; startTime: string }
+export interface ProcessRef {
+  pid: number;
+  startTime: string;
+}
 
 export function refOf(pid: number): ProcessRef | undefined {
   const startTime = processStartTime(pid);
@@ -107,7 +114,11 @@ export function isAlive(ref: ProcessRef): boolean {
 }
 
 function commandName(pid: number): string {
-  try { return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; }
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 /** What `npm run x` / `npx tsx` put between a shell and this process: npm (its title), sh -c, tsx's node. */
@@ -136,13 +147,26 @@ export function watchAncestors(onGone: (ref: ProcessRef) => void, intervalMs = 1
   return () => clearInterval(timer);
 }
 
-export interface RunChild extends ProcessRef { name: string; port?: number }
-interface RunFile { owner: ProcessRef; command: string; children: RunChild[] }
+export interface RunChild extends ProcessRef {
+  name: string;
+  port?: number;
+}
+interface RunFile {
+  owner: ProcessRef;
+  command: string;
+  children: RunChild[];
+}
 
 /** Another start owns this data folder and is still running. */
 export class AlreadyRunningError extends Error {
-  constructor(readonly owner: ProcessRef, command: string, file: string) {
-    super(`${command} is already running from this folder (pid ${owner.pid}; ${file}); stop it with Ctrl-C in its terminal or \`kill ${owner.pid}\``);
+  constructor(
+    readonly owner: ProcessRef,
+    command: string,
+    file: string,
+  ) {
+    super(
+      `${command} is already running from this folder (pid ${owner.pid}; ${file}); stop it with Ctrl-C in its terminal or \`kill ${owner.pid}\``,
+    );
     this.name = 'AlreadyRunningError';
   }
 }
@@ -165,18 +189,35 @@ export async function claimRun(dir: string, command: string, say: (line: string)
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'run.json');
   let previous: RunFile | undefined;
-  try { previous = JSON.parse(fs.readFileSync(file, 'utf8')) as RunFile; } catch { previous = undefined; }
-  if (previous && previous.owner.pid !== process.pid && isAlive(previous.owner)) throw new AlreadyRunningError(previous.owner, command, file);
+  try {
+    previous = JSON.parse(fs.readFileSync(file, 'utf8')) as RunFile;
+  } catch {
+    previous = undefined;
+  }
+  if (previous && previous.owner.pid !== process.pid && isAlive(previous.owner))
+    throw new AlreadyRunningError(previous.owner, command, file);
   const orphans = (previous?.children ?? []).filter(isAlive);
   for (const orphan of orphans) {
-    say(`${orphan.port ? `port ${orphan.port} is held by ` : ''}${orphan.name} (pid ${orphan.pid}), left running by an earlier ${command} (pid ${previous!.owner.pid}) that did not stop: stopping it`);
+    say(
+      `${orphan.port ? `port ${orphan.port} is held by ` : ''}${orphan.name} (pid ${orphan.pid}), left running by an earlier ${command} (pid ${previous!.owner.pid}) that did not stop: stopping it`,
+    );
     for (const target of [-orphan.pid, orphan.pid]) {
-      try { process.kill(target, 'SIGKILL'); } catch { /* group or process already gone */ }
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        /* group or process already gone */
+      }
     }
   }
   const deadline = Date.now() + 15000;
   while (orphans.some(isAlive)) {
-    if (Date.now() > deadline) throw new Error(`orphans of an earlier ${command} would not stop: ${orphans.filter(isAlive).map((o) => `${o.name} pid ${o.pid}`).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `orphans of an earlier ${command} would not stop: ${orphans
+          .filter(isAlive)
+          .map((o) => `${o.name} pid ${o.pid}`)
+          .join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
   const state: RunFile = { owner: refOf(process.pid)!, command, children: [] };
@@ -198,7 +239,9 @@ export async function claimRun(dir: string, command: string, say: (line: string)
       try {
         const current = JSON.parse(fs.readFileSync(file, 'utf8')) as RunFile;
         if (current.owner.pid === process.pid) fs.rmSync(file, { force: true });
-      } catch { /* already gone */ }
+      } catch {
+        /* already gone */
+      }
     },
   };
 }

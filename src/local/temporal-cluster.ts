@@ -16,9 +16,13 @@ import { waitForTemporal } from './temporal-health';
 import type { ClusterToolchainPaths } from './toolchain-paths';
 
 export const TEMPORAL_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
-export type TemporalService = typeof TEMPORAL_SERVICES[number];
+export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
-export interface ServicePorts { grpc: number; membership: number; http?: number }
+export interface ServicePorts {
+  grpc: number;
+  membership: number;
+  http?: number;
+}
 export type ClusterPorts = Record<TemporalService, ServicePorts>;
 
 export const DATABASES = { default: 'temporal', visibility: 'temporal_visibility' } as const;
@@ -39,22 +43,38 @@ export function writeServerConfig(tools: ClusterToolchainPaths, cfg: TemporalClu
   fs.copyFileSync(path.join(tools.temporalServerFiles, 'config', 'dynamicconfig', 'development-sql.yaml'), dynamic);
   const sql = (databaseName: string, maxConns: number) => ({
     sql: {
-      pluginName: 'postgres12', databaseName, connectAddr: `127.0.0.1:${cfg.postgresPort}`, connectProtocol: 'tcp',
-      user: TEMPORAL_ROLE.user, password: TEMPORAL_ROLE.password, maxConns, maxIdleConns: maxConns, maxConnLifetime: '1h',
+      pluginName: 'postgres12',
+      databaseName,
+      connectAddr: `127.0.0.1:${cfg.postgresPort}`,
+      connectProtocol: 'tcp',
+      user: TEMPORAL_ROLE.user,
+      password: TEMPORAL_ROLE.password,
+      maxConns,
+      maxIdleConns: maxConns,
+      maxConnLifetime: '1h',
     },
   });
-  const rpc = (p: ServicePorts) => ({ rpc: { grpcPort: p.grpc, membershipPort: p.membership, bindOnLocalHost: true, ...(p.http ? { httpPort: p.http } : {}) } });
+  const rpc = (p: ServicePorts) => ({
+    rpc: { grpcPort: p.grpc, membershipPort: p.membership, bindOnLocalHost: true, ...(p.http ? { httpPort: p.http } : {}) },
+  });
   const config = {
     log: { stdout: true, level: 'warn' },
     persistence: {
-      defaultStore: 'postgres-default', visibilityStore: 'postgres-visibility', numHistoryShards: cfg.numHistoryShards,
+      defaultStore: 'postgres-default',
+      visibilityStore: 'postgres-visibility',
+      numHistoryShards: cfg.numHistoryShards,
       datastores: { 'postgres-default': sql(DATABASES.default, 20), 'postgres-visibility': sql(DATABASES.visibility, 5) },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' }, pprof: { port: 0 } },
     services: Object.fromEntries(TEMPORAL_SERVICES.map((s) => [s, rpc(cfg.ports[s])])),
     clusterMetadata: {
-      enableGlobalNamespace: false, failoverVersionIncrement: 10, masterClusterName: 'active', currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${cfg.ports.frontend.grpc}` } },
+      enableGlobalNamespace: false,
+      failoverVersionIncrement: 10,
+      masterClusterName: 'active',
+      currentClusterName: 'active',
+      clusterInformation: {
+        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${cfg.ports.frontend.grpc}` },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
     archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
@@ -77,7 +97,18 @@ export function schemaCommands(database: string, versionedDir: string): string[]
  * the versions the database lacks.
  */
 export function setupSchemas(tools: ClusterToolchainPaths, postgresPort: number, logFile: string): void {
-  const base = ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(postgresPort), '-u', TEMPORAL_ROLE.user, '--pw', TEMPORAL_ROLE.password];
+  const base = [
+    '--plugin',
+    'postgres12',
+    '--ep',
+    '127.0.0.1',
+    '-p',
+    String(postgresPort),
+    '-u',
+    TEMPORAL_ROLE.user,
+    '--pw',
+    TEMPORAL_ROLE.password,
+  ];
   const schemaRoot = path.join(tools.temporalServerFiles, 'schema', 'postgresql', 'v12');
   for (const [key, database] of Object.entries(DATABASES)) {
     const versioned = path.join(schemaRoot, key === 'default' ? 'temporal' : 'visibility', 'versioned');
@@ -99,7 +130,11 @@ export function setupSchemas(tools: ClusterToolchainPaths, postgresPort: number,
  * so a retry is safe, and a service that lost a start-up race on a shared row (cluster metadata,
  * membership) succeeds the second time. Anything else (never listening) is not retried.
  */
-export async function startTemporalService(tools: ClusterToolchainPaths, cfg: TemporalClusterConfig, service: TemporalService): Promise<ChildServer> {
+export async function startTemporalService(
+  tools: ClusterToolchainPaths,
+  cfg: TemporalClusterConfig,
+  service: TemporalService,
+): Promise<ChildServer> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startServiceOnce(tools, cfg, service);
@@ -127,7 +162,8 @@ export async function ensureNamespace(address: string, namespace: string, timeou
   await waitForTemporal({ address, namespace: null, timeoutMs });
   const connection = await Connection.connect({ address, connectTimeout: '10s' });
   try {
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') })
+    await connection.workflowService
+      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') })
       .catch((err: unknown) => {
         // ALREADY_EXISTS: registered on an earlier start.
         if ((err as { code?: number }).code !== 6) throw err;

@@ -68,24 +68,34 @@ async function startServing(opts: DevServerOptions & { healthTimeoutMs?: number 
   try {
     await Promise.race([
       waitForTemporal({ address: server.address, namespace: 'default', timeoutMs: opts.healthTimeoutMs ?? 60000 }),
-      server.exited!.then(() => { throw new EarlyExitError(server.name, opts.logFile); }),
+      server.exited!.then(() => {
+        throw new EarlyExitError(server.name, opts.logFile);
+      }),
     ]);
     return server;
   } catch (err) {
     await server.stop();
-    throw err instanceof EarlyExitError ? err : new NotServingError(`the Temporal dev server listened but did not serve: ${(err as Error).message}`);
+    throw err instanceof EarlyExitError
+      ? err
+      : new NotServingError(`the Temporal dev server listened but did not serve: ${(err as Error).message}`);
   }
 }
 
 async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
   const port = opts.port ?? (await freePort());
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--db-filename', opts.dbFile,
-    '--log-level', 'warn',
-    '--namespace', 'default',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    opts.dbFile,
+    '--log-level',
+    'warn',
+    '--namespace',
+    'default',
     ...(opts.sqlitePragmas ?? DEV_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
   ];
   let uiUrl: string | undefined;
@@ -96,6 +106,13 @@ async function startOnce(opts: DevServerOptions): Promise<TemporalDevServer> {
     args.push('--ui-ip', '127.0.0.1', '--ui-port', String(uiPort));
     uiUrl = `http://127.0.0.1:${uiPort}`;
   }
-  const server = await startChildServer({ name: 'temporal', command: opts.binary, args, port, logFile: opts.logFile, startTimeoutMs: 60000 });
+  const server = await startChildServer({
+    name: 'temporal',
+    command: opts.binary,
+    args,
+    port,
+    logFile: opts.logFile,
+    startTimeoutMs: 60000,
+  });
   return Object.assign(server, { address: `127.0.0.1:${port}`, uiUrl });
 }

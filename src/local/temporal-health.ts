@@ -45,7 +45,10 @@ export async function waitForTemporal(opts: TemporalReadyOptions): Promise<void>
     } finally {
       await connection?.close().catch(() => undefined);
     }
-    if (Date.now() > deadline) throw new Error(`Temporal at ${opts.address} is not serving${namespace ? ` namespace "${namespace}"` : ''} after ${timeoutMs} ms (last: ${last})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Temporal at ${opts.address} is not serving${namespace ? ` namespace "${namespace}"` : ''} after ${timeoutMs} ms (last: ${last})`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }

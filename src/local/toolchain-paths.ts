@@ -29,17 +29,23 @@ export const projectRoot = path.resolve(__dirname, '..', '..');
 
 function recordedToolchain(): Record<string, unknown> {
   const manifest = path.join(projectRoot, '.tools', 'toolchain.json');
-  return fs.existsSync(manifest) ? JSON.parse(fs.readFileSync(manifest, 'utf8')) as Record<string, unknown> : {};
+  return fs.existsSync(manifest) ? (JSON.parse(fs.readFileSync(manifest, 'utf8')) as Record<string, unknown>) : {};
 }
 
 export function clusterToolchainPaths(): ClusterToolchainPaths {
   const recorded = recordedToolchain();
   const pick = (key: keyof ClusterToolchainPaths): string => {
     const value = recorded[key];
-    if (typeof value !== 'string' || !fs.existsSync(value)) throw new Error(`${key} is not installed: run \`npm run toolchain\` (it builds the Temporal server and checks PostgreSQL)`);
+    if (typeof value !== 'string' || !fs.existsSync(value))
+      throw new Error(`${key} is not installed: run \`npm run toolchain\` (it builds the Temporal server and checks PostgreSQL)`);
     return value;
   };
-  return { temporalServer: pick('temporalServer'), temporalSqlTool: pick('temporalSqlTool'), temporalServerFiles: pick('temporalServerFiles'), postgresBin: pick('postgresBin') };
+  return {
+    temporalServer: pick('temporalServer'),
+    temporalSqlTool: pick('temporalSqlTool'),
+    temporalServerFiles: pick('temporalServerFiles'),
+    postgresBin: pick('postgresBin'),
+  };
 }
 
 export function toolchainPaths(overrides: Partial<ToolchainPaths> = {}): ToolchainPaths {
@@ -50,7 +56,9 @@ export function toolchainPaths(overrides: Partial<ToolchainPaths> = {}): Toolcha
     return value;
   };
   return {
-    temporalCli: pick('temporalCli'), temporalTestServer: pick('temporalTestServer'), motoServer: pick('motoServer'),
+    temporalCli: pick('temporalCli'),
+    temporalTestServer: pick('temporalTestServer'),
+    motoServer: pick('motoServer'),
     chromium: overrides.chromium ?? recorded.chromium,
   };
 }

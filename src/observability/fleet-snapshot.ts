@@ -19,8 +19,14 @@ export interface FleetSnapshot {
   clocksByUrgency: Record<ClockUrgency, number>;
 }
 
-export interface RunningIncident { phase?: string; pendingApprovals?: number }
-export interface OpenClock { dueAt?: string; resolved: boolean }
+export interface RunningIncident {
+  phase?: string;
+  pendingApprovals?: number;
+}
+export interface OpenClock {
+  dueAt?: string;
+  resolved: boolean;
+}
 
 const HOUR = 3_600_000;
 
@@ -76,7 +82,14 @@ export function temporalFleetSnapshot(client: Client, opts: SnapshotOptions = {}
     const clocks: OpenClock[] = [];
     // A few queries at a time: a breach workflow whose worker is busy must not stall the scrape for all.
     for (let i = 0; i < breachIds.length; i += 8) {
-      const views = await Promise.all(breachIds.slice(i, i + 8).map((id) => client.workflow.getHandle(id).query(breachStateQuery).catch(() => undefined)));
+      const views = await Promise.all(
+        breachIds.slice(i, i + 8).map((id) =>
+          client.workflow
+            .getHandle(id)
+            .query(breachStateQuery)
+            .catch(() => undefined),
+        ),
+      );
       for (const v of views) for (const c of v?.clocks ?? []) clocks.push({ dueAt: c.dueAt, resolved: c.resolved });
     }
     return summarise(incidents, closed, clocks, Date.now());
@@ -87,7 +100,9 @@ export function temporalFleetSnapshot(client: Client, opts: SnapshotOptions = {}
     if (!cached || Date.now() - cached.at > (opts.cacheMs ?? 5000)) {
       const value = read();
       cached = { at: Date.now(), value };
-      value.catch(() => { if (cached?.value === value) cached = undefined; });
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
+      });
     }
     return cached.value;
   };

@@ -17,7 +17,10 @@ export interface MetricsServerOptions {
   ready: () => boolean;
 }
 
-export interface MetricsServer { url: string; close(): Promise<void> }
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
 
 async function sdkMetrics(url: string | undefined): Promise<string> {
   if (!url) return '';
@@ -50,6 +53,10 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

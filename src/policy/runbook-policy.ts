@@ -8,7 +8,11 @@ import type { RunbookPolicy } from '../domain/runbook-policy';
 import type { Severity } from '../domain/incident';
 
 const approverGate: GatePolicy = {
-  mode: 'approve', approverRoles: ['approver'], forbidSelfApproval: true, timeoutMinutes: 30, onTimeout: 'escalate',
+  mode: 'approve',
+  approverRoles: ['approver'],
+  forbidSelfApproval: true,
+  timeoutMinutes: 30,
+  onTimeout: 'escalate',
 };
 const autoGate: GatePolicy = { ...approverGate, mode: 'auto' };
 

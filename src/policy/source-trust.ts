@@ -21,19 +21,32 @@ export interface SourceTrust {
 
 /** The highest severity whose containment still waits for a person (or records only); `low` when every severity contains automatically. */
 export function approvalCeiling(policies: Record<Severity, RunbookPolicy>): Severity {
-  const gated = severities.filter((s) => policies[s].contain === 'record-only' || (policies[s].contain as { mode: string }).mode !== 'auto');
+  const gated = severities.filter(
+    (s) => policies[s].contain === 'record-only' || (policies[s].contain as { mode: string }).mode !== 'auto',
+  );
   return gated.length ? gated[gated.length - 1]! : 'low';
 }
 
 /** From the validated settings (`generic=approval,alertmanager=high`, `guardduty,securityhub`). */
 export function parseSourceTrust(ceilingSetting: string, tightenSetting: string, policies: Record<Severity, RunbookPolicy>): SourceTrust {
   const ceilings: Partial<Record<string, Severity>> = {};
-  for (const pair of ceilingSetting.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of ceilingSetting
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [source, value] = pair.split('=').map((p) => p.trim()) as [string, string];
     if (value === 'none') delete ceilings[source];
     else ceilings[source] = value === 'approval' ? approvalCeiling(policies) : (value as Severity);
   }
-  return { ceilings, mayTighten: new Set(tightenSetting.split(',').map((s) => s.trim()).filter(Boolean)) };
+  return {
+    ceilings,
+    mayTighten: new Set(
+      tightenSetting
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  };
 }
 
 export interface SenderJudgement {
@@ -49,7 +62,10 @@ export function judgeSender(requester: Requester, claimed: Severity, trust: Sour
   const mayTighten = trust.mayTighten.has(requester.source);
   if (!ceiling || severityRank[claimed] <= severityRank[ceiling]) return { severity: claimed, mayTighten, notes: [] };
   return {
-    severity: ceiling, mayTighten,
-    notes: [`${requester.source} alert from ${requester.name} claimed ${claimed}; ${requester.source} is capped at ${ceiling} (CORDON_SOURCE_SEVERITY_CEILING), so ${ceiling}'s policy applies`],
+    severity: ceiling,
+    mayTighten,
+    notes: [
+      `${requester.source} alert from ${requester.name} claimed ${claimed}; ${requester.source} is capped at ${ceiling} (CORDON_SOURCE_SEVERITY_CEILING), so ${ceiling}'s policy applies`,
+    ],
   };
 }

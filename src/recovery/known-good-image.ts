@@ -23,7 +23,11 @@ export interface KnownGoodCriteria {
   trustSuspectImage: boolean;
 }
 
-interface Judged { candidate: ImageCandidate; builtAt?: string; rejected?: string }
+interface Judged {
+  candidate: ImageCandidate;
+  builtAt?: string;
+  rejected?: string;
+}
 
 function builtAtOf(c: ImageCandidate): string | undefined {
   const raw = c.tags[builtAtTag] ?? c.creationDate;
@@ -37,9 +41,18 @@ function unique(candidates: ImageCandidate[]): ImageCandidate[] {
   const byId = new Map<string, ImageCandidate>();
   for (const c of candidates) {
     const seen = byId.get(c.imageId);
-    byId.set(c.imageId, seen
-      ? { ...seen, ...c, tags: { ...seen.tags, ...c.tags }, usedBy: [...new Set([...seen.usedBy, ...c.usedBy])], creationDate: seen.creationDate ?? c.creationDate }
-      : c);
+    byId.set(
+      c.imageId,
+      seen
+        ? {
+            ...seen,
+            ...c,
+            tags: { ...seen.tags, ...c.tags },
+            usedBy: [...new Set([...seen.usedBy, ...c.usedBy])],
+            creationDate: seen.creationDate ?? c.creationDate,
+          }
+        : c,
+    );
   }
   return [...byId.values()].sort((a, b) => (a.imageId < b.imageId ? -1 : 1));
 }
@@ -69,14 +82,18 @@ export function selectKnownGoodImage(candidates: ImageCandidate[], criteria: Kno
   if (!best) {
     return {
       kind: 'none',
-      reason: `no known-good image: ${considered}${rejections.length ? `; ${rejections.join('; ')}` : ''}. An operator must mark a verified image `
-        + `(${criteria.verifiedTag}=true or the allowlist) built before ${cutoff}; Cordon never falls back to the suspect image.`,
+      reason:
+        `no known-good image: ${considered}${rejections.length ? `; ${rejections.join('; ')}` : ''}. An operator must mark a verified image ` +
+        `(${criteria.verifiedTag}=true or the allowlist) built before ${cutoff}; Cordon never falls back to the suspect image.`,
     };
   }
   const how = best.candidate.tags[criteria.verifiedTag] === 'true' ? `${criteria.verifiedTag}=true` : 'allowlisted';
   return {
-    kind: 'chosen', imageId: best.candidate.imageId, builtAt: best.builtAt!,
-    reason: `${best.candidate.imageId}${best.candidate.name ? ` (${best.candidate.name})` : ''}: newest ${how} image built ${best.builtAt}, before the window; `
-      + `${considered}${rejections.length ? `; rejected ${rejections.join('; ')}` : ''}`,
+    kind: 'chosen',
+    imageId: best.candidate.imageId,
+    builtAt: best.builtAt!,
+    reason:
+      `${best.candidate.imageId}${best.candidate.name ? ` (${best.candidate.name})` : ''}: newest ${how} image built ${best.builtAt}, before the window; ` +
+      `${considered}${rejections.length ? `; rejected ${rejections.join('; ')}` : ''}`,
   };
 }

@@ -29,7 +29,10 @@ function plainDate(instant: string, zone: string): string {
 }
 
 function byTime(entries: MeasureEntry[]): MeasureEntry[] {
-  const t = (e: MeasureEntry) => { const ms = Date.parse(e.at); return Number.isNaN(ms) ? Infinity : ms; };
+  const t = (e: MeasureEntry) => {
+    const ms = Date.parse(e.at);
+    return Number.isNaN(ms) ? Infinity : ms;
+  };
   return [...entries].sort((a, b) => t(a) - t(b));
 }
 
@@ -56,24 +59,42 @@ export function draftArticle33(f: BreachFacts): Article33Draft {
     : aware.basis === 'processor-notice'
       ? "Awareness defaults to the processor's notice to the controller."
       : 'Awareness as recorded by the controller.';
-  if (aware.conservative) needs.push('clock.awareAt: awareness not recorded; the clock runs conservatively from the first alert — record when the controller became reasonably certain that personal data was compromised (WP250)');
-  if (aware.basis === 'processor-notice') needs.push("clock.awareAt: defaulted to the processor's notice; confirm or record the controller's own awareness");
+  if (aware.conservative)
+    needs.push(
+      'clock.awareAt: awareness not recorded; the clock runs conservatively from the first alert — record when the controller became reasonably certain that personal data was compromised (WP250)',
+    );
+  if (aware.basis === 'processor-notice')
+    needs.push("clock.awareAt: defaulted to the processor's notice; confirm or record the controller's own awareness");
   if (blank(f.controllerName)) needs.push('controller: controller name is missing');
-  if (blank(f.supervisoryAuthority)) needs.push('recipient.authority: identify the competent (lead) supervisory authority (Art. 55–56; non-EEA controllers notify each SA where subjects reside)');
-  if (f.risk === undefined) needs.push('risk: assess the risk (notify unless unlikely to result in a risk, Art. 33(1); high risk triggers Art. 34)');
+  if (blank(f.supervisoryAuthority))
+    needs.push(
+      'recipient.authority: identify the competent (lead) supervisory authority (Art. 55–56; non-EEA controllers notify each SA where subjects reside)',
+    );
+  if (f.risk === undefined)
+    needs.push('risk: assess the risk (notify unless unlikely to result in a risk, Art. 33(1); high risk triggers Art. 34)');
 
   const c = f.classification;
-  if (!f.breachType || f.breachType.length === 0) needs.push('nature.breachType: say whether confidentiality, integrity and/or availability was breached');
-  if (c.dataSubjectCategories.length === 0) needs.push('nature.dataSubjects.categories: categories of data subjects are missing (Art. 33(3)(a))');
-  if (estimate(c.approxSubjects, c.estimateBasis) === null) needs.push('nature.dataSubjects.approximateNumber: approximate number of data subjects is missing (Art. 33(3)(a))');
-  if (c.personalDataCategories.length === 0) needs.push('nature.records.categories: categories of personal data records are missing (Art. 33(3)(a))');
-  if (estimate(c.approxRecords, c.estimateBasis) === null) needs.push('nature.records.approximateNumber: approximate number of personal data records is missing (Art. 33(3)(a))');
+  if (!f.breachType || f.breachType.length === 0)
+    needs.push('nature.breachType: say whether confidentiality, integrity and/or availability was breached');
+  if (c.dataSubjectCategories.length === 0)
+    needs.push('nature.dataSubjects.categories: categories of data subjects are missing (Art. 33(3)(a))');
+  if (estimate(c.approxSubjects, c.estimateBasis) === null)
+    needs.push('nature.dataSubjects.approximateNumber: approximate number of data subjects is missing (Art. 33(3)(a))');
+  if (c.personalDataCategories.length === 0)
+    needs.push('nature.records.categories: categories of personal data records are missing (Art. 33(3)(a))');
+  if (estimate(c.approxRecords, c.estimateBasis) === null)
+    needs.push('nature.records.approximateNumber: approximate number of personal data records is missing (Art. 33(3)(a))');
   contactNeeds(f, 'contactPoint', needs);
-  if (f.likelyConsequences.length === 0) needs.push('likelyConsequences.items: describe the likely consequences of the breach (Art. 33(3)(c))');
+  if (f.likelyConsequences.length === 0)
+    needs.push('likelyConsequences.items: describe the likely consequences of the breach (Art. 33(3)(c))');
   if (f.measuresTaken.length === 0) needs.push('measures.taken: no measures taken are recorded (Art. 33(3)(d))');
-  if (f.proposedMeasures.length === 0) needs.push('measures.proposed: list the measures proposed, incl. mitigation of adverse effects (Art. 33(3)(d))');
+  if (f.proposedMeasures.length === 0)
+    needs.push('measures.proposed: list the measures proposed, incl. mitigation of adverse effects (Art. 33(3)(d))');
   if (f.measuresTaken.some((m) => Number.isNaN(Date.parse(m.at)))) needs.push('measures.taken: an entry has no valid time');
-  if (late && blank(f.reasonsForDelay)) needs.push('reasonsForDelay.text: the notification is later than 72 hours after awareness; give the reasons for the delay (Art. 33(1))');
+  if (late && blank(f.reasonsForDelay))
+    needs.push(
+      'reasonsForDelay.text: the notification is later than 72 hours after awareness; give the reasons for the delay (Art. 33(1))',
+    );
 
   return {
     kind: 'gdpr-art33',
@@ -91,7 +112,11 @@ export function draftArticle33(f: BreachFacts): Article33Draft {
       resource: { ...f.resource },
       alerts: f.alerts.map((a) => ({ ...a })),
       dataSubjects: { categories: [...c.dataSubjectCategories], approximateNumber: estimate(c.approxSubjects, c.estimateBasis) },
-      records: { categories: [...c.personalDataCategories], specialCategories: [...(c.specialCategories ?? [])], approximateNumber: estimate(c.approxRecords, c.estimateBasis) },
+      records: {
+        categories: [...c.personalDataCategories],
+        specialCategories: [...(c.specialCategories ?? [])],
+        approximateNumber: estimate(c.approxRecords, c.estimateBasis),
+      },
     },
     contactPoint: { citation: 'GDPR Art. 33(3)(b)', name: orNull(f.dpo?.name), email: orNull(f.dpo?.email), phone: orNull(f.dpo?.phone) },
     likelyConsequences: { citation: 'GDPR Art. 33(3)(c)', items: [...f.likelyConsequences] },
@@ -113,9 +138,12 @@ export function draftArticle34(f: BreachFacts): Article34Draft | null {
   const c = f.classification;
   const data = [...c.personalDataCategories, ...(c.specialCategories ?? [])];
   if (data.length === 0) needs.push('dataInvolved: say which kinds of personal data were involved');
-  if (f.likelyConsequences.length === 0) needs.push('likelyConsequences: explain the likely consequences in plain language (Art. 33(3)(c) via 34(2))');
-  if (f.measuresTaken.length === 0 && f.proposedMeasures.length === 0) needs.push('measures: say what was done and will be done (Art. 33(3)(d) via 34(2))');
-  if (!f.adviceToIndividuals || f.adviceToIndividuals.length === 0) needs.push('whatYouCanDo: add steps people can take to protect themselves (EDPB recommendation)');
+  if (f.likelyConsequences.length === 0)
+    needs.push('likelyConsequences: explain the likely consequences in plain language (Art. 33(3)(c) via 34(2))');
+  if (f.measuresTaken.length === 0 && f.proposedMeasures.length === 0)
+    needs.push('measures: say what was done and will be done (Art. 33(3)(d) via 34(2))');
+  if (!f.adviceToIndividuals || f.adviceToIndividuals.length === 0)
+    needs.push('whatYouCanDo: add steps people can take to protect themselves (EDPB recommendation)');
   contactNeeds(f, 'contactPoint', needs);
   needs.push('whatHappened: machine-drafted; check it is clear, plain and free of technical detail (Art. 34(2))');
   return {
@@ -132,7 +160,12 @@ export function draftArticle34(f: BreachFacts): Article34Draft | null {
     measuresProposed: [...f.proposedMeasures],
     whatYouCanDo: [...(f.adviceToIndividuals ?? [])],
     contactPoint: { name: orNull(f.dpo?.name), email: orNull(f.dpo?.email), phone: orNull(f.dpo?.phone) },
-    citations: { nature: 'GDPR Art. 34(2)', contactPoint: 'GDPR Art. 33(3)(b)', likelyConsequences: 'GDPR Art. 33(3)(c)', measures: 'GDPR Art. 33(3)(d)' },
+    citations: {
+      nature: 'GDPR Art. 34(2)',
+      contactPoint: 'GDPR Art. 33(3)(b)',
+      likelyConsequences: 'GDPR Art. 33(3)(c)',
+      measures: 'GDPR Art. 33(3)(d)',
+    },
     needsHuman: needs,
   };
 }

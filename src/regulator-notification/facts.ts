@@ -117,6 +117,11 @@ export interface Article34Draft {
   measuresProposed: string[];
   whatYouCanDo: string[];
   contactPoint: ContactPoint;
-  citations: { nature: 'GDPR Art. 34(2)'; contactPoint: 'GDPR Art. 33(3)(b)'; likelyConsequences: 'GDPR Art. 33(3)(c)'; measures: 'GDPR Art. 33(3)(d)' };
+  citations: {
+    nature: 'GDPR Art. 34(2)';
+    contactPoint: 'GDPR Art. 33(3)(b)';
+    likelyConsequences: 'GDPR Art. 33(3)(c)';
+    measures: 'GDPR Art. 33(3)(d)';
+  };
   needsHuman: string[];
 }

@@ -44,10 +44,30 @@ export interface BreachRegisterEntry {
 }
 
 export const REGISTER_COLUMNS = [
-  'incidentId', 'recordedAt', 'occurredAt', 'detectedAt', 'awareAt', 'containedAt', 'cause', 'whatHappened',
-  'dataCategories', 'specialCategories', 'approxSubjects', 'approxRecords', 'effects', 'remedialActions',
-  'notifiedSupervisoryAuthority', 'notificationDecisionReason', 'notifiedAt', 'communicatedToDataSubjects',
-  'art34DecisionReason', 'art34Exemption', 'delayReasons', 'authorityAdvice', 'communications', 'relatedIncidents',
+  'incidentId',
+  'recordedAt',
+  'occurredAt',
+  'detectedAt',
+  'awareAt',
+  'containedAt',
+  'cause',
+  'whatHappened',
+  'dataCategories',
+  'specialCategories',
+  'approxSubjects',
+  'approxRecords',
+  'effects',
+  'remedialActions',
+  'notifiedSupervisoryAuthority',
+  'notificationDecisionReason',
+  'notifiedAt',
+  'communicatedToDataSubjects',
+  'art34DecisionReason',
+  'art34Exemption',
+  'delayReasons',
+  'authorityAdvice',
+  'communications',
+  'relatedIncidents',
 ] as const satisfies readonly (keyof BreachRegisterEntry)[];
 
 /** The decisions a person records alongside the facts. */

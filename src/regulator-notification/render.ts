@@ -11,8 +11,17 @@ import { escapeHtml, escapeMarkdown } from './escape';
 import type { Article33Draft, Article34Draft, ContactPoint, Estimate } from './facts';
 
 type Block = { kind: 'p'; text: string } | { kind: 'list'; items: string[] } | { kind: 'fields'; rows: [string, string][] };
-interface Section { title: string; blocks: Block[] }
-interface Outline { kind: string; title: string; meta: [string, string][]; needsHuman: string[]; sections: Section[] }
+interface Section {
+  title: string;
+  blocks: Block[];
+}
+interface Outline {
+  kind: string;
+  title: string;
+  meta: [string, string][];
+  needsHuman: string[];
+  sections: Section[];
+}
 
 const TODO = '[to be completed]';
 const val = (s: string | null | undefined) => (s === null || s === undefined || s.trim() === '' ? TODO : s);
@@ -28,7 +37,14 @@ function when(instant: string, zone: string): string {
 }
 
 function contact(c: ContactPoint): Block {
-  return { kind: 'fields', rows: [['Name', val(c.name)], ['E-mail', val(c.email)], ['Phone', val(c.phone)]] };
+  return {
+    kind: 'fields',
+    rows: [
+      ['Name', val(c.name)],
+      ['E-mail', val(c.email)],
+      ['Phone', val(c.phone)],
+    ],
+  };
 }
 
 function outline33(d: Article33Draft): Outline {
@@ -36,25 +52,40 @@ function outline33(d: Article33Draft): Outline {
   const sections: Section[] = [
     {
       title: 'Timing',
-      blocks: [{ kind: 'fields', rows: [
-        ['Controller aware at', `${when(d.clock.awareAt, z)} (${d.clock.basis})`],
-        ['72-hour limit', when(d.clock.dueAt, z)],
-        ['Late', d.clock.late ? 'yes — reasons for the delay are required' : 'no'],
-      ] }, { kind: 'p', text: d.clock.note }],
+      blocks: [
+        {
+          kind: 'fields',
+          rows: [
+            ['Controller aware at', `${when(d.clock.awareAt, z)} (${d.clock.basis})`],
+            ['72-hour limit', when(d.clock.dueAt, z)],
+            ['Late', d.clock.late ? 'yes — reasons for the delay are required' : 'no'],
+          ],
+        },
+        { kind: 'p', text: d.clock.note },
+      ],
     },
     {
       title: `Nature of the breach — ${d.nature.citation}`,
-      blocks: [{ kind: 'p', text: d.nature.summary }, { kind: 'fields', rows: [
-        ['Type of breach', d.nature.breachType.length > 0 ? d.nature.breachType.join(', ') : TODO],
-        ['Detected at', when(d.nature.detectedAt, z)],
-        ['Affected resource', `${d.nature.resource.instanceId} (account ${d.nature.resource.account}, region ${d.nature.resource.region})`],
-        ['Alerts', d.nature.alerts.length > 0 ? d.nature.alerts.map((a) => `${a.title} (${a.severity})`).join('; ') : 'none recorded'],
-        ['Categories of data subjects', d.nature.dataSubjects.categories.join(', ') || TODO],
-        ['Approximate number of data subjects', est(d.nature.dataSubjects.approximateNumber)],
-        ['Categories of personal data records', d.nature.records.categories.join(', ') || TODO],
-        ['Special categories', d.nature.records.specialCategories.join(', ') || 'none identified'],
-        ['Approximate number of personal data records', est(d.nature.records.approximateNumber)],
-      ] }],
+      blocks: [
+        { kind: 'p', text: d.nature.summary },
+        {
+          kind: 'fields',
+          rows: [
+            ['Type of breach', d.nature.breachType.length > 0 ? d.nature.breachType.join(', ') : TODO],
+            ['Detected at', when(d.nature.detectedAt, z)],
+            [
+              'Affected resource',
+              `${d.nature.resource.instanceId} (account ${d.nature.resource.account}, region ${d.nature.resource.region})`,
+            ],
+            ['Alerts', d.nature.alerts.length > 0 ? d.nature.alerts.map((a) => `${a.title} (${a.severity})`).join('; ') : 'none recorded'],
+            ['Categories of data subjects', d.nature.dataSubjects.categories.join(', ') || TODO],
+            ['Approximate number of data subjects', est(d.nature.dataSubjects.approximateNumber)],
+            ['Categories of personal data records', d.nature.records.categories.join(', ') || TODO],
+            ['Special categories', d.nature.records.specialCategories.join(', ') || 'none identified'],
+            ['Approximate number of personal data records', est(d.nature.records.approximateNumber)],
+          ],
+        },
+      ],
     },
     { title: `DPO or other contact point — ${d.contactPoint.citation}`, blocks: [contact(d.contactPoint)] },
     { title: `Likely consequences — ${d.likelyConsequences.citation}`, blocks: [list(d.likelyConsequences.items)] },
@@ -69,12 +100,20 @@ function outline33(d: Article33Draft): Outline {
     },
   ];
   if (d.reasonsForDelay.required) {
-    sections.push({ title: `Reasons for the delay — ${d.reasonsForDelay.citation}`, blocks: [{ kind: 'p', text: val(d.reasonsForDelay.text) }] });
+    sections.push({
+      title: `Reasons for the delay — ${d.reasonsForDelay.citation}`,
+      blocks: [{ kind: 'p', text: val(d.reasonsForDelay.text) }],
+    });
   }
   return {
     kind: d.kind,
     title: 'Personal data breach notification (GDPR Art. 33) — DRAFT',
-    meta: [['Incident', d.incidentId], ['Controller', val(d.controller)], ['To', val(d.recipient.authority)], ['Prepared at', when(d.preparedAt, z)]],
+    meta: [
+      ['Incident', d.incidentId],
+      ['Controller', val(d.controller)],
+      ['To', val(d.recipient.authority)],
+      ['Prepared at', when(d.preparedAt, z)],
+    ],
     needsHuman: d.needsHuman,
     sections,
   };
@@ -83,8 +122,16 @@ function outline33(d: Article33Draft): Outline {
 function outline34(d: Article34Draft): Outline {
   return {
     kind: d.kind,
-    title: d.channel === 'public' ? 'Public notice about a personal data breach — DRAFT' : 'Important information about your personal data — DRAFT',
-    meta: [['Incident', d.incidentId], ['From', val(d.controller)], ['Channel', d.channel], ['Prepared at', when(d.preparedAt, d.displayZone)]],
+    title:
+      d.channel === 'public'
+        ? 'Public notice about a personal data breach — DRAFT'
+        : 'Important information about your personal data — DRAFT',
+    meta: [
+      ['Incident', d.incidentId],
+      ['From', val(d.controller)],
+      ['Channel', d.channel],
+      ['Prepared at', when(d.preparedAt, d.displayZone)],
+    ],
     needsHuman: d.needsHuman,
     sections: [
       { title: 'What happened', blocks: [{ kind: 'p', text: d.whatHappened }] },
@@ -124,7 +171,8 @@ export function renderDraftHtml(draft: Article33Draft | Article34Draft): string 
   const dl = (rows: [string, string][]) => `<dl>${rows.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl>`;
   const ul = (items: string[]) => `<ul>${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>`;
   const parts = [`<article class="breach-draft" data-kind="${h(o.kind)}">`, `<h1>${h(o.title)}</h1>`, dl(o.meta)];
-  if (o.needsHuman.length > 0) parts.push(`<aside class="needs-human"><h2>Needs a person before sending (${o.needsHuman.length})</h2>${ul(o.needsHuman)}</aside>`);
+  if (o.needsHuman.length > 0)
+    parts.push(`<aside class="needs-human"><h2>Needs a person before sending (${o.needsHuman.length})</h2>${ul(o.needsHuman)}</aside>`);
   for (const s of o.sections) {
     const body = s.blocks.map((b) => (b.kind === 'p' ? `<p>${h(b.text)}</p>` : b.kind === 'list' ? ul(b.items) : dl(b.rows))).join('');
     parts.push(`<section><h2>${h(s.title)}</h2>${body}</section>`);

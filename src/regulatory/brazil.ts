@@ -27,7 +27,10 @@ export const brAnpd: Obligation = {
   lateRequires: ['reasonsForDelay'],
   condition: 'relevant risk or damage to data subjects',
   certainty: 'S',
-  sources: [{ ref: 'Resolução CD/ANPD nº 15/2024 art. 6', tag: 'S' }, { ref: 'LGPD Art. 48 §1 (content)', tag: 'U' }],
+  sources: [
+    { ref: 'Resolução CD/ANPD nº 15/2024 art. 6', tag: 'S' },
+    { ref: 'LGPD Art. 48 §1 (content)', tag: 'U' },
+  ],
 };
 
 export const brDataSubjects: Obligation = {
@@ -74,5 +77,8 @@ export const brazilRegime: Regime = {
 export function brazilObligations(smallProcessingAgent: boolean): Obligation[] {
   if (!smallProcessingAgent) return [...brazilRegime.obligations];
   return brazilRegime.obligations.map((o) =>
-    o.id === brSupplement.id || !o.offset ? o : { ...o, offset: days(o.offset.amount * 2), condition: `${o.condition}; small processing agent (doubled)` });
+    o.id === brSupplement.id || !o.offset
+      ? o
+      : { ...o, offset: days(o.offset.amount * 2), condition: `${o.condition}; small processing agent (doubled)` },
+  );
 }

@@ -21,7 +21,16 @@
 import { DateTime } from 'luxon';
 import { ErrorType } from '../domain/errors';
 import { holidayCalendars, isCoveredYear } from './holidays';
-import type { AnchorInstants, AnchorRef, AnchorSpec, AnchorEvent, HolidayCalendarId, Obligation, ObligationCalendar, Offset } from './types';
+import type {
+  AnchorInstants,
+  AnchorRef,
+  AnchorSpec,
+  AnchorEvent,
+  HolidayCalendarId,
+  Obligation,
+  ObligationCalendar,
+  Offset,
+} from './types';
 
 /** Bad input (an instant without offset, an unknown zone): the failure catalogue's InvalidRequest. */
 export class RegulatoryInputError extends Error {
@@ -90,9 +99,10 @@ export function addOffset(anchor: DateTime, offset: Offset, calendar: Obligation
   if (offset.unit === 'hours') return anchor.plus({ milliseconds: offset.amount * 3_600_000 }).toUTC();
   let day = inZone(anchor, calendar.timeZone).startOf('day');
   if (offset.unit === 'calendarDays') day = day.plus({ days: offset.amount });
-  else if (offset.unit === 'calendarMonths') day = day.plus({ months: offset.amount }); // luxon clamps 31 Jan + 1 → 28/29 Feb
+  else if (offset.unit === 'calendarMonths')
+    day = day.plus({ months: offset.amount }); // luxon clamps 31 Jan + 1 → 28/29 Feb
   else {
-    for (let counted = 0; counted < offset.amount;) {
+    for (let counted = 0; counted < offset.amount; ) {
       day = day.plus({ days: 1 });
       if (isWorkingDay(day, calendar.holidays, warnings)) counted += 1;
     }

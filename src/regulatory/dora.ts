@@ -18,7 +18,9 @@ import type { HolidayCalendarId, Obligation, ObligationCalendar, Regime } from '
 
 /** Relief calendar when no competent authority is configured: BaFin's FAQ is the [V] source. */
 export const DORA_DEFAULT_CALENDAR: ObligationCalendar = {
-  timeZone: 'Europe/Berlin', holidays: 'de-national', weekendRelief: 'noonNextWorkingDay',
+  timeZone: 'Europe/Berlin',
+  holidays: 'de-national',
+  weekendRelief: 'noonNextWorkingDay',
 };
 
 const rts = (art: string, tag: 'V' | 'S' = 'V') => [{ ref: `RTS (EU) 2025/301 Art. ${art}`, tag }];
@@ -40,7 +42,17 @@ export const doraInitial: Obligation = {
   standard: 'fixed',
   phrase: 'as early as possible within 4 hours from classification as major, and no later than 24 hours from awareness',
   calendar: DORA_DEFAULT_CALENDAR,
-  content: [...ALL_REPORTS, 'incidentReference', 'detectionAndClassificationTime', 'description', 'classificationCriteria', 'memberStatesImpacted', 'howDiscovered', 'origin', 'bcpActivated'],
+  content: [
+    ...ALL_REPORTS,
+    'incidentReference',
+    'detectionAndClassificationTime',
+    'description',
+    'classificationCriteria',
+    'memberStatesImpacted',
+    'howDiscovered',
+    'origin',
+    'bcpActivated',
+  ],
   lateRequires: ['explanationBeforeLimit'],
   condition: 'incident classified as major (Art. 18, RTS 2024/1772)',
   certainty: 'V',
@@ -59,7 +71,18 @@ export const doraIntermediate: Obligation = {
   standard: 'fixed',
   phrase: 'at the latest within 72 hours from the submission of the initial notification',
   calendar: DORA_DEFAULT_CALENDAR,
-  content: [...ALL_REPORTS, 'occurrenceTime', 'recoveryStatus', 'incidentType', 'threatsAndTechniques', 'affectedAreasAndInfrastructure', 'clientImpact', 'otherAuthorities', 'temporaryActions', 'indicatorsOfCompromise'],
+  content: [
+    ...ALL_REPORTS,
+    'occurrenceTime',
+    'recoveryStatus',
+    'incidentType',
+    'threatsAndTechniques',
+    'affectedAreasAndInfrastructure',
+    'clientImpact',
+    'otherAuthorities',
+    'temporaryActions',
+    'indicatorsOfCompromise',
+  ],
   lateRequires: ['explanationBeforeLimit'],
   certainty: 'V',
   sources: [...rts('5(1)(b)'), ...rts('3', 'S')],
@@ -100,7 +123,9 @@ export const doraFinal: Obligation = {
   sources: [...rts('5(1)(c)'), ...rts('4')],
   effectiveFrom: '2025-01-17',
   classification: 'dora-major',
-  openQuestions: ['Whether an updated intermediate report made before recovery restarts the month is read from Art. 5(1)(c) "latest updated intermediate report": Cordon restarts it from every update recorded.'],
+  openQuestions: [
+    'Whether an updated intermediate report made before recovery restarts the month is read from Art. 5(1)(c) "latest updated intermediate report": Cordon restarts it from every update recorded.',
+  ],
 };
 
 export const doraRegime: Regime = {
@@ -116,11 +141,29 @@ export const doraRegime: Regime = {
  * scope article, [U] until checked), plus 'unspecified' while the profile does not say.
  */
 export const DORA_ENTITY_TYPES = [
-  'credit-institution', 'payment-institution', 'account-information-service-provider', 'electronic-money-institution',
-  'investment-firm', 'crypto-asset-service-provider', 'issuer-of-asset-referenced-tokens', 'central-securities-depository',
-  'ccp', 'trading-venue', 'trade-repository', 'aifm', 'ucits-management-company', 'data-reporting-service-provider',
-  'insurance-undertaking', 'reinsurance-undertaking', 'insurance-intermediary', 'iorp', 'credit-rating-agency',
-  'critical-benchmark-administrator', 'crowdfunding-service-provider', 'securitisation-repository', 'unspecified',
+  'credit-institution',
+  'payment-institution',
+  'account-information-service-provider',
+  'electronic-money-institution',
+  'investment-firm',
+  'crypto-asset-service-provider',
+  'issuer-of-asset-referenced-tokens',
+  'central-securities-depository',
+  'ccp',
+  'trading-venue',
+  'trade-repository',
+  'aifm',
+  'ucits-management-company',
+  'data-reporting-service-provider',
+  'insurance-undertaking',
+  'reinsurance-undertaking',
+  'insurance-intermediary',
+  'iorp',
+  'credit-rating-agency',
+  'critical-benchmark-administrator',
+  'crowdfunding-service-provider',
+  'securitisation-repository',
+  'unspecified',
 ] as const;
 export type DoraEntityType = (typeof DORA_ENTITY_TYPES)[number];
 

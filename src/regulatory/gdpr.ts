@@ -30,7 +30,10 @@ export const gdprArt33: Obligation = {
   lateRequires: ['reasonsForDelay'],
   condition: "risk is not 'unlikely to result in a risk to the rights and freedoms of natural persons'",
   certainty: 'V',
-  sources: [{ ref: 'GDPR Art. 33(1), 33(3)', tag: 'V' }, { ref: 'WP250 rev.01 p.12 (awareness)', tag: 'V' }],
+  sources: [
+    { ref: 'GDPR Art. 33(1), 33(3)', tag: 'V' },
+    { ref: 'WP250 rev.01 p.12 (awareness)', tag: 'V' },
+  ],
   notes: 'Non-EEA controllers notify every SA where affected data subjects reside (EDPB 9/2022 para 73).',
 };
 
@@ -45,7 +48,7 @@ export const gdprArt33Processor: Obligation = {
   phrase: 'without undue delay after becoming aware of a personal data breach',
   calendar: cal,
   content: ['nature', 'contactPoint'],
-  condition: 'acting as processor; the clock is the processor\'s own awareness; contracts often set 24–72 h',
+  condition: "acting as processor; the clock is the processor's own awareness; contracts often set 24–72 h",
   certainty: 'V',
   sources: [{ ref: 'GDPR Art. 33(2)', tag: 'V' }],
 };
@@ -64,7 +67,10 @@ export const gdprArt33Phased: Obligation = {
   content: ART33_CONTENT,
   condition: 'not all information could be provided at the same time',
   certainty: 'V',
-  sources: [{ ref: 'GDPR Art. 33(4)', tag: 'V' }, { ref: 'CNIL Direct FAQ (complementary notice within 72 h of the initial one if possible)', tag: 'V' }],
+  sources: [
+    { ref: 'GDPR Art. 33(4)', tag: 'V' },
+    { ref: 'CNIL Direct FAQ (complementary notice within 72 h of the initial one if possible)', tag: 'V' },
+  ],
 };
 
 export const gdprArt33Register: Obligation = {
@@ -94,9 +100,12 @@ export const gdprArt34: Obligation = {
   phrase: 'without undue delay',
   calendar: cal,
   content: ['natureInPlainLanguage', 'contactPoint', 'likelyConsequences', 'measures'],
-  condition: "likely high risk, unless an Art. 34(3) exemption applies (34(3)(c) → public communication instead)",
+  condition: 'likely high risk, unless an Art. 34(3) exemption applies (34(3)(c) → public communication instead)',
   certainty: 'V',
-  sources: [{ ref: 'GDPR Art. 34(1), 34(2), 34(3)', tag: 'V' }, { ref: 'Recital 86', tag: 'V' }],
+  sources: [
+    { ref: 'GDPR Art. 34(1), 34(2), 34(3)', tag: 'V' },
+    { ref: 'Recital 86', tag: 'V' },
+  ],
 };
 
 export const gdprRegime: Regime = {
@@ -106,7 +115,16 @@ export const gdprRegime: Regime = {
   trigger: 'personal data breach (Art. 4(12))',
   threshold: 'SA: unless unlikely to result in a risk; data subjects: likely high risk',
   obligations: [gdprArt33, gdprArt33Processor, gdprArt33Phased, gdprArt33Register, gdprArt34],
-  registerFields: ['cause', 'whatHappened', 'dataAffected', 'effects', 'remedialAction', 'notificationDecision', 'art34Decision', 'delayReasons'],
+  registerFields: [
+    'cause',
+    'whatHappened',
+    'dataAffected',
+    'effects',
+    'remedialAction',
+    'notificationDecision',
+    'art34Decision',
+    'delayReasons',
+  ],
 };
 
 export type AwarenessBasis = 'recorded' | 'processor-notice' | 'first-alert';

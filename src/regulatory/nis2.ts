@@ -15,7 +15,8 @@ import type { Obligation, Regime } from './types';
 
 const cal = { timeZone: EU_DEFAULT_ZONE };
 const src = (ref: string) => [{ ref: `NIS2 Art. 23(${ref})`, tag: 'V' as const }];
-const AWARE_QUESTION = 'Whether the entity "becomes aware of the significant incident" at detection or only once it assesses the incident as significant is not settled (Art. 23(4)); until an awareness instant is recorded with the classification, Cordon counts from the first alert.';
+const AWARE_QUESTION =
+  'Whether the entity "becomes aware of the significant incident" at detection or only once it assesses the incident as significant is not settled (Art. 23(4)); until an awareness instant is recorded with the classification, Cordon counts from the first alert.';
 const FINAL_CONTENT = ['detailedDescription', 'severityAndImpact', 'threatTypeOrRootCause', 'mitigationMeasures', 'crossBorderImpact'];
 
 export const nis2EarlyWarning: Obligation = {

@@ -27,7 +27,10 @@ export function pauseSpan(p: PauseWindow): [number, number] {
 
 /** Merged, sorted spans. */
 function merged(pauses: readonly PauseWindow[]): [number, number][] {
-  const spans = pauses.map(pauseSpan).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const spans = pauses
+    .map(pauseSpan)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
   const out: [number, number][] = [];
   for (const [a, b] of spans) {
     const last = out[out.length - 1];

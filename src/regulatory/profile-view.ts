@@ -36,7 +36,12 @@ export interface ProfileView {
   assumptions: string[];
 }
 
-const UNIT: Record<string, string> = { hours: 'h', calendarDays: ' calendar days', businessDays: ' business days', calendarMonths: ' month(s)' };
+const UNIT: Record<string, string> = {
+  hours: 'h',
+  calendarDays: ' calendar days',
+  businessDays: ' business days',
+  calendarMonths: ' month(s)',
+};
 
 export function describeAnchor(spec: AnchorSpec): string {
   if (typeof spec === 'string') return spec;
@@ -51,16 +56,30 @@ export function describePeriod(o: Obligation): string {
 
 export function describeCalendar(o: Obligation): string {
   const c = o.calendar;
-  return [c.timeZone, c.holidays, c.dayEnd ? `day ends ${c.dayEnd}` : undefined, c.weekendRelief ? 'weekend relief: noon next working day' : undefined].filter(Boolean).join(', ');
+  return [
+    c.timeZone,
+    c.holidays,
+    c.dayEnd ? `day ends ${c.dayEnd}` : undefined,
+    c.weekendRelief ? 'weekend relief: noon next working day' : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 export function profileView(profile: EntityProfile): ProfileView {
   const withoutPd = new Set(nonPersonalDataRegimes(profile));
   const regions = [...profile.jurisdictions];
   const regimes = applicableRegimes({ profile, personalData: true, dataSubjectsRegions: regions }).map((r) => ({
-    regime: r.regime, because: r.because, needsPersonalData: !withoutPd.has(r.regime),
+    regime: r.regime,
+    because: r.because,
+    needsPersonalData: !withoutPd.has(r.regime),
     obligations: r.obligations.map((o) => ({
-      id: o.id, title: o.title, anchor: describeAnchor(o.anchor), period: describePeriod(o), calendar: describeCalendar(o), certainty: o.certainty,
+      id: o.id,
+      title: o.title,
+      anchor: describeAnchor(o.anchor),
+      period: describePeriod(o),
+      calendar: describeCalendar(o),
+      certainty: o.certainty,
       ...(o.classification ? { classification: o.classification } : {}),
     })),
   }));

@@ -22,16 +22,36 @@ import { sgIntermediary, singaporeRegime } from './singapore';
 import type { Obligation, Regime, RegimeId } from './types';
 import { ukArt33, ukArt33Processor, ukArt33Register, ukArt34, ukGdprRegime } from './uk-gdpr';
 import {
-  caAttorneyGeneral, caIndividuals, californiaRegime, newYorkRegime, nydfs, nydfsExtortionJustification, nydfsExtortionNotice, nyIndividuals, nyRegulators,
-  texasRegime, txAttorneyGeneral, txIndividuals,
+  caAttorneyGeneral,
+  caIndividuals,
+  californiaRegime,
+  newYorkRegime,
+  nydfs,
+  nydfsExtortionJustification,
+  nydfsExtortionNotice,
+  nyIndividuals,
+  nyRegulators,
+  texasRegime,
+  txAttorneyGeneral,
+  txIndividuals,
 } from './us-states';
 
 /** Re-exported for callers that took them from here. */
 export type { Region, Sector } from './profile';
 
 export const allRegimes: readonly Regime[] = [
-  gdprRegime, ukGdprRegime, nis2Regime, doraRegime, hipaaRegime, secRegime,
-  californiaRegime, texasRegime, newYorkRegime, singaporeRegime, brazilRegime, australiaRegime,
+  gdprRegime,
+  ukGdprRegime,
+  nis2Regime,
+  doraRegime,
+  hipaaRegime,
+  secRegime,
+  californiaRegime,
+  texasRegime,
+  newYorkRegime,
+  singaporeRegime,
+  brazilRegime,
+  australiaRegime,
 ];
 
 export interface ApplicabilityContext {
@@ -97,32 +117,67 @@ export function applicableRegimes(ctx: ApplicabilityContext): ApplicableRegime[]
   const touches = (r: Region) => inJur(r) || ctx.dataSubjectsRegions.includes(r);
   const count = (r: Region) => ctx.affectedCounts?.[r];
   const known = (r: Region, pred: (n: number) => boolean) => count(r) !== undefined && pred(count(r) as number);
-  const add = (regime: RegimeId, because: string, obligations: Obligation[]) => { if (obligations.length > 0) out.push({ regime, because, obligations }); };
+  const add = (regime: RegimeId, because: string, obligations: Obligation[]) => {
+    if (obligations.length > 0) out.push({ regime, because, obligations });
+  };
   const inZone = (obs: Obligation[], zone: string) => obs.map((o) => ({ ...o, calendar: { ...o.calendar, timeZone: zone } }));
 
   if (ctx.personalData && touches('EU')) {
-    const controller = [gdprArt33Register, ...(ctx.risk === 'unlikely' ? [] : [gdprArt33, gdprArt33Phased]), ...(ctx.risk === 'high' ? [gdprArt34] : [])];
-    add('gdpr', 'personal data of an EU establishment or of EU residents (GDPR Art. 3)', inZone(p.roles.gdpr === 'processor' ? [gdprArt33Processor] : controller, regimeCalendar(p, 'gdpr').timeZone));
+    const controller = [
+      gdprArt33Register,
+      ...(ctx.risk === 'unlikely' ? [] : [gdprArt33, gdprArt33Phased]),
+      ...(ctx.risk === 'high' ? [gdprArt34] : []),
+    ];
+    add(
+      'gdpr',
+      'personal data of an EU establishment or of EU residents (GDPR Art. 3)',
+      inZone(p.roles.gdpr === 'processor' ? [gdprArt33Processor] : controller, regimeCalendar(p, 'gdpr').timeZone),
+    );
   }
   if (ctx.personalData && touches('UK')) {
     const controller = [ukArt33Register, ...(ctx.risk === 'unlikely' ? [] : [ukArt33]), ...(ctx.risk === 'high' ? [ukArt34] : [])];
-    add('uk-gdpr', 'personal data of a UK establishment or of UK residents', p.roles.ukGdpr === 'processor' ? [ukArt33Processor] : controller);
+    add(
+      'uk-gdpr',
+      'personal data of a UK establishment or of UK residents',
+      p.roles.ukGdpr === 'processor' ? [ukArt33Processor] : controller,
+    );
   }
   if (inJur('EU') && p.nis2) {
-    add('nis2', `${p.nis2.entityClass} entity in the EU (NIS2 Art. 3, 23); clocks start when classified significant`, inZone(nis2Obligations(p.nis2.trustServiceProvider), regimeCalendar(p, 'nis2').timeZone));
+    add(
+      'nis2',
+      `${p.nis2.entityClass} entity in the EU (NIS2 Art. 3, 23); clocks start when classified significant`,
+      inZone(nis2Obligations(p.nis2.trustServiceProvider), regimeCalendar(p, 'nis2').timeZone),
+    );
   }
   if (inJur('EU') && p.dora) {
     const cal = regimeCalendar(p, 'dora');
-    add('dora', `EU financial entity: ${p.dora.entityType} (DORA Art. 2, 19); clocks start when classified major`, doraObligations({
-      entityType: p.dora.entityType, nis2Entity: p.nis2 !== undefined, reliefWithdrawn: p.dora.reliefWithdrawn, timeZone: cal.timeZone, ...(cal.holidays ? { holidays: cal.holidays } : {}),
-    }));
+    add(
+      'dora',
+      `EU financial entity: ${p.dora.entityType} (DORA Art. 2, 19); clocks start when classified major`,
+      doraObligations({
+        entityType: p.dora.entityType,
+        nis2Entity: p.nis2 !== undefined,
+        reliefWithdrawn: p.dora.reliefWithdrawn,
+        timeZone: cal.timeZone,
+        ...(cal.holidays ? { holidays: cal.holidays } : {}),
+      }),
+    );
   }
   if (ctx.personalData && p.roles.hipaa && inJur('US')) {
-    const ce = [hipaaIndividuals, ...(hipaaMediaApplies(ctx) ? [hipaaMedia] : []), known('US', (n) => n < 500) ? hipaaHhsAnnual : hipaaHhsLarge];
+    const ce = [
+      hipaaIndividuals,
+      ...(hipaaMediaApplies(ctx) ? [hipaaMedia] : []),
+      known('US', (n) => n < 500) ? hipaaHhsAnnual : hipaaHhsLarge,
+    ];
     const obs = p.roles.hipaa === 'business-associate' ? [hipaaBusinessAssociate] : ce;
-    add('hipaa', `US health sector, PHI affected, ${p.roles.hipaa} (45 CFR 164.400)`, hipaaInZone(obs, regimeCalendar(p, 'hipaa').timeZone));
+    add(
+      'hipaa',
+      `US health sector, PHI affected, ${p.roles.hipaa} (45 CFR 164.400)`,
+      hipaaInZone(obs, regimeCalendar(p, 'hipaa').timeZone),
+    );
   }
-  if (p.secRegistrant) add('sec', 'SEC registrant (Form 8-K Item 1.05); the 8-K clock starts at the materiality determination', [...secRegime.obligations]);
+  if (p.secRegistrant)
+    add('sec', 'SEC registrant (Form 8-K Item 1.05); the 8-K clock starts at the materiality determination', [...secRegime.obligations]);
   if (ctx.personalData && ctx.dataSubjectsRegions.includes('US-CA')) {
     add('us-ca', 'California residents affected', [caIndividuals, ...(known('US-CA', (n) => n <= 500) ? [] : [caAttorneyGeneral])]);
   }
@@ -135,12 +190,17 @@ export function applicableRegimes(ctx: ApplicabilityContext): ApplicableRegime[]
   ];
   add('us-ny', 'New York residents affected and/or DFS covered entity (23 NYCRR 500.17)', ny);
   if (ctx.personalData && touches('SG')) {
-    add('sg-pdpa', 'organisation in Singapore or Singapore residents affected (PDPA)', p.roles.pdpa === 'data-intermediary' ? [sgIntermediary] : singaporeRegime.obligations.filter((o) => o.id !== sgIntermediary.id));
+    add(
+      'sg-pdpa',
+      'organisation in Singapore or Singapore residents affected (PDPA)',
+      p.roles.pdpa === 'data-intermediary' ? [sgIntermediary] : singaporeRegime.obligations.filter((o) => o.id !== sgIntermediary.id),
+    );
   }
   if (ctx.personalData && touches('BR') && p.roles.lgpd === 'controller') {
     add('br-lgpd', 'processing in Brazil or Brazilian data subjects (LGPD Art. 3)', brazilObligations(p.smallProcessingAgent));
   }
-  if (ctx.personalData && touches('AU')) add('au-ndb', 'APP entity with an Australian link (Privacy Act s.5B)', [...australiaRegime.obligations]);
+  if (ctx.personalData && touches('AU'))
+    add('au-ndb', 'APP entity with an Australian link (Privacy Act s.5B)', [...australiaRegime.obligations]);
 
   const asOf = ctx.asOf;
   if (!asOf) return out;
@@ -170,10 +230,12 @@ export function findObligation(id: string): Obligation | undefined {
 export function validateObligation(o: Obligation): string[] {
   const problems: string[] = [];
   const earliest = typeof o.anchor !== 'string';
-  if (o.standard === 'qualitative' && (o.offset !== null || earliest)) problems.push('qualitative obligations have no offset and a single anchor');
+  if (o.standard === 'qualitative' && (o.offset !== null || earliest))
+    problems.push('qualitative obligations have no offset and a single anchor');
   if (o.standard === 'fixed' && !earliest && o.offset === null) problems.push('fixed obligations need an offset');
   if (earliest && o.offset !== null) problems.push('earliestOf carries offsets per term');
-  if (typeof o.anchor !== 'string' && !o.anchor.earliestOf.some((t) => t.anchor === (o.anchor as { trigger: string }).trigger)) problems.push('earliestOf needs a term for its trigger');
+  if (typeof o.anchor !== 'string' && !o.anchor.earliestOf.some((t) => t.anchor === (o.anchor as { trigger: string }).trigger))
+    problems.push('earliestOf needs a term for its trigger');
   const units = typeof o.anchor === 'string' ? [o.offset?.unit] : o.anchor.earliestOf.map((t) => t.offset.unit);
   if (units.includes('businessDays') && !o.calendar.holidays) problems.push('business days need a holiday calendar');
   if (o.sources.length === 0) problems.push('no source');

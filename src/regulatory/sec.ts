@@ -43,10 +43,19 @@ export const sec8k: Obligation = {
   content: ['natureScopeTiming', 'materialImpactOrReasonablyLikely', 'undeterminedInformation'],
   condition: 'Exchange Act registrant (Form 6-K for foreign private issuers, timing [U])',
   certainty: 'S',
-  sources: [{ ref: 'Form 8-K Item 1.05(a)', tag: 'S' }, { ref: 'Form 8-K General Instruction B.1', tag: 'V' }],
+  sources: [
+    { ref: 'Form 8-K Item 1.05(a)', tag: 'S' },
+    { ref: 'Form 8-K General Instruction B.1', tag: 'V' },
+  ],
   effectiveFrom: '2023-12-18',
   classification: 'sec-material',
-  lawEnforcementDelay: { maxDays: 30, source: { ref: 'Form 8-K Item 1.05(c) (Attorney General determination; extensions of 30 and, exceptionally, 60 days are further notices)', tag: 'S' } },
+  lawEnforcementDelay: {
+    maxDays: 30,
+    source: {
+      ref: 'Form 8-K Item 1.05(c) (Attorney General determination; extensions of 30 and, exceptionally, 60 days are further notices)',
+      tag: 'S',
+    },
+  },
 };
 
 export const sec8kAmendment: Obligation = {

@@ -25,7 +25,10 @@ export const sgAssessment: Obligation = {
   content: ['assessmentRecord'],
   condition: 'reason to believe a data breach occurred; PDPC guidance expects about 30 days',
   certainty: 'V',
-  sources: [{ ref: 'PDPA s.26C(2)', tag: 'V' }, { ref: 'PDPC guidance (30 days)', tag: 'S' }],
+  sources: [
+    { ref: 'PDPA s.26C(2)', tag: 'V' },
+    { ref: 'PDPC guidance (30 days)', tag: 'S' },
+  ],
 };
 
 export const sgPdpc: Obligation = {
@@ -41,7 +44,10 @@ export const sgPdpc: Obligation = {
   content: ['prescribedInformationReg5'],
   condition: 'notifiable: significant harm, or significant scale (500 or more individuals)',
   certainty: 'V',
-  sources: [{ ref: 'PDPA s.26D(1)', tag: 'V' }, { ref: 'Notification of Data Breaches Regulations 2021 reg. 5 (content [U])', tag: 'U' }],
+  sources: [
+    { ref: 'PDPA s.26D(1)', tag: 'V' },
+    { ref: 'Notification of Data Breaches Regulations 2021 reg. 5 (content [U])', tag: 'U' },
+  ],
 };
 
 export const sgIndividuals: Obligation = {
@@ -55,7 +61,8 @@ export const sgIndividuals: Obligation = {
   phrase: 'on or after notifying the Commission, in any reasonable manner',
   calendar: cal,
   content: ['prescribedInformationReg6'],
-  condition: 'significant-harm limb only; not if remediated (26D(5)); must not notify if a law-enforcement agency or the PDPC directs (26D(6))',
+  condition:
+    'significant-harm limb only; not if remediated (26D(5)); must not notify if a law-enforcement agency or the PDPC directs (26D(6))',
   certainty: 'V',
   sources: [{ ref: 'PDPA s.26D(2), (5), (6)', tag: 'V' }],
 };

@@ -13,29 +13,39 @@
 export type Certainty = 'V' | 'S' | 'U';
 
 export type RegimeId =
-  | 'gdpr' | 'uk-gdpr' | 'nis2' | 'dora' | 'hipaa' | 'sec'
-  | 'us-ca' | 'us-tx' | 'us-ny' | 'sg-pdpa' | 'br-lgpd' | 'au-ndb';
+  | 'gdpr'
+  | 'uk-gdpr'
+  | 'nis2'
+  | 'dora'
+  | 'hipaa'
+  | 'sec'
+  | 'us-ca'
+  | 'us-tx'
+  | 'us-ny'
+  | 'sg-pdpa'
+  | 'br-lgpd'
+  | 'au-ndb';
 
 /** Instants an incident records once they happen (all ISO-8601 instants, stored in UTC). */
 export type AnchorEvent =
-  | 'awareness'            // GDPR/LGPD: reasonable certainty that personal data was compromised
-  | 'detection'            // first alert; never a legal anchor by itself, used as a conservative default
-  | 'nis2Awareness'        // NIS2 23(4): the entity became aware of the *significant* incident
-  | 'doraAwareness'        // DORA RTS 2025/301 5(1)(a): the entity became aware of the ICT-related incident
-  | 'nydfsDetermination'   // 23 NYCRR 500.17(a): determination that a cybersecurity incident occurred
-  | 'extortionPayment'     // 23 NYCRR 500.17(c): an extortion payment was made
-  | 'progressReported'     // NIS2 23(4)(e): a progress report replaced the final report
-  | 'discovery'            // HIPAA 164.404(a)(2), US states: known or knowable by reasonable diligence
-  | 'determination'        // US states, NYDFS: determination that a breach/incident occurred
-  | 'classification'       // DORA: incident classified as major (Art. 18, RTS 2024/1772)
-  | 'materiality'          // SEC: registrant determines the incident is material
+  | 'awareness' // GDPR/LGPD: reasonable certainty that personal data was compromised
+  | 'detection' // first alert; never a legal anchor by itself, used as a conservative default
+  | 'nis2Awareness' // NIS2 23(4): the entity became aware of the *significant* incident
+  | 'doraAwareness' // DORA RTS 2025/301 5(1)(a): the entity became aware of the ICT-related incident
+  | 'nydfsDetermination' // 23 NYCRR 500.17(a): determination that a cybersecurity incident occurred
+  | 'extortionPayment' // 23 NYCRR 500.17(c): an extortion payment was made
+  | 'progressReported' // NIS2 23(4)(e): a progress report replaced the final report
+  | 'discovery' // HIPAA 164.404(a)(2), US states: known or knowable by reasonable diligence
+  | 'determination' // US states, NYDFS: determination that a breach/incident occurred
+  | 'classification' // DORA: incident classified as major (Art. 18, RTS 2024/1772)
+  | 'materiality' // SEC: registrant determines the incident is material
   | 'informationAvailable' // SEC 8-K/A: previously undetermined information becomes available
-  | 'assessment'           // Singapore s.26D(1): assessed as notifiable
-  | 'suspicion'            // Australia s.26WH: reasonable grounds to suspect an eligible breach
-  | 'belief'               // Australia s.26WK: reasonable grounds to believe one occurred
-  | 'request'              // NIS2 23(4)(c): CSIRT/authority asks for an intermediate report
-  | 'recovery'             // DORA: regular activities recovered
-  | 'handled';             // NIS2 23(4)(e): incident handling completed
+  | 'assessment' // Singapore s.26D(1): assessed as notifiable
+  | 'suspicion' // Australia s.26WH: reasonable grounds to suspect an eligible breach
+  | 'belief' // Australia s.26WK: reasonable grounds to believe one occurred
+  | 'request' // NIS2 23(4)(c): CSIRT/authority asks for an intermediate report
+  | 'recovery' // DORA: regular activities recovered
+  | 'handled'; // NIS2 23(4)(e): incident handling completed
 
 /**
  * Where a clock starts: an event, the first (`submitted:`) or latest (`latestSubmitted:`)
@@ -89,10 +99,26 @@ export interface ObligationCalendar {
 }
 
 export type Recipient =
-  | 'supervisory-authority' | 'data-subjects' | 'controller' | 'csirt' | 'competent-authority'
-  | 'service-recipients' | 'individuals' | 'media' | 'hhs' | 'covered-entity' | 'sec'
-  | 'attorney-general' | 'state-regulators' | 'nydfs' | 'pdpc' | 'organisation' | 'anpd'
-  | 'oaic' | 'internal-register' | 'internal';
+  | 'supervisory-authority'
+  | 'data-subjects'
+  | 'controller'
+  | 'csirt'
+  | 'competent-authority'
+  | 'service-recipients'
+  | 'individuals'
+  | 'media'
+  | 'hhs'
+  | 'covered-entity'
+  | 'sec'
+  | 'attorney-general'
+  | 'state-regulators'
+  | 'nydfs'
+  | 'pdpc'
+  | 'organisation'
+  | 'anpd'
+  | 'oaic'
+  | 'internal-register'
+  | 'internal';
 
 export interface SourceRef {
   ref: string;

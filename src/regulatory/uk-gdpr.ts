@@ -25,7 +25,10 @@ export const ukArt33: Obligation = {
   lateRequires: ['reasonsForDelay'],
   condition: 'risk is not unlikely to result in a risk to individuals',
   certainty: 'S',
-  sources: [{ ref: 'UK GDPR Art. 33(1)', tag: 'S' }, { ref: 'ICO privacy notice ("where feasible, within 72 hours")', tag: 'V' }],
+  sources: [
+    { ref: 'UK GDPR Art. 33(1)', tag: 'S' },
+    { ref: 'ICO privacy notice ("where feasible, within 72 hours")', tag: 'V' },
+  ],
   notes: 'Cyber incidents are reported online; helpline 0303 123 1113 Mon–Fri 09:00–17:00 (ico.org.uk) [V].',
 };
 

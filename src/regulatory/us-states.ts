@@ -59,7 +59,8 @@ export const txIndividuals: Obligation = {
   anchor: 'determination',
   offset: { amount: 60, unit: 'calendarDays' },
   standard: 'fixed',
-  phrase: 'without unreasonable delay and not later than the 60th day after the date on which the person determines that the breach occurred',
+  phrase:
+    'without unreasonable delay and not later than the 60th day after the date on which the person determines that the breach occurred',
   calendar: tx,
   content: INDIVIDUAL_NOTICE,
   certainty: 'V',
@@ -168,19 +169,25 @@ export const nydfsExtortionJustification: Obligation = {
 };
 
 export const californiaRegime: Regime = {
-  id: 'us-ca', name: 'California Civ. Code §1798.82', jurisdiction: 'US-CA',
+  id: 'us-ca',
+  name: 'California Civ. Code §1798.82',
+  jurisdiction: 'US-CA',
   trigger: 'breach of unencrypted personal information of California residents',
   obligations: [caIndividuals, caAttorneyGeneral],
 };
 
 export const texasRegime: Regime = {
-  id: 'us-tx', name: 'Texas Bus. & Com. Code §521.053', jurisdiction: 'US-TX',
+  id: 'us-tx',
+  name: 'Texas Bus. & Com. Code §521.053',
+  jurisdiction: 'US-TX',
   trigger: 'breach of system security involving sensitive personal information of Texas residents',
   obligations: [txIndividuals, txAttorneyGeneral],
 };
 
 export const newYorkRegime: Regime = {
-  id: 'us-ny', name: 'New York GBL §899-aa and 23 NYCRR 500.17', jurisdiction: 'US-NY',
+  id: 'us-ny',
+  name: 'New York GBL §899-aa and 23 NYCRR 500.17',
+  jurisdiction: 'US-NY',
   trigger: 'breach of private information of New York residents; cybersecurity incident at a DFS covered entity',
   obligations: [nyIndividuals, nyRegulators, nydfs, nydfsExtortionNotice, nydfsExtortionJustification],
 };

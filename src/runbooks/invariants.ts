@@ -14,14 +14,21 @@ import { catalogueEntry, type StepName } from '../domain/runbook-catalogue';
 import type { RunbookDefinition, RunbookStepSpec } from '../domain/runbook-definition';
 import { parseWhen, type WhenNode } from '../domain/runbook-when';
 
-export interface InvariantIssue { path: (string | number)[]; message: string }
+export interface InvariantIssue {
+  path: (string | number)[];
+  message: string;
+}
 
-const unconditionalBefore = (steps: RunbookStepSpec[], i: number, name: StepName) => steps.slice(0, i).some((s) => s.step === name && s.when === undefined);
+const unconditionalBefore = (steps: RunbookStepSpec[], i: number, name: StepName) =>
+  steps.slice(0, i).some((s) => s.step === name && s.when === undefined);
 
 function inputNames(node: WhenNode, into: string[] = []): string[] {
   if (node.kind === 'path' && node.root === 'inputs' && node.names[0]) into.push(node.names[0]);
   if (node.kind === 'not') inputNames(node.operand, into);
-  if (node.kind === 'and' || node.kind === 'or' || node.kind === 'compare') { inputNames(node.left, into); inputNames(node.right, into); }
+  if (node.kind === 'and' || node.kind === 'or' || node.kind === 'compare') {
+    inputNames(node.left, into);
+    inputNames(node.right, into);
+  }
   return into;
 }
 
@@ -29,7 +36,10 @@ export function checkInvariants(def: RunbookDefinition): InvariantIssue[] {
   const issues: InvariantIssue[] = [];
   const steps = def.steps;
   if (steps[0]?.step !== 'describe' || steps[0].when !== undefined) {
-    issues.push({ path: ['steps', 0], message: 'a runbook starts with an unconditional "describe" step: every other step acts on the described target' });
+    issues.push({
+      path: ['steps', 0],
+      message: 'a runbook starts with an unconditional "describe" step: every other step acts on the described target',
+    });
   }
   steps.forEach((s, i) => {
     const at = ['steps', i];
@@ -38,17 +48,31 @@ export function checkInvariants(def: RunbookDefinition): InvariantIssue[] {
       issues.push({ path: at, message: `"${s.step}" appears more than once: each entry needs a when: so that at most one of them runs` });
     }
     if (entry.effects.includes('may-destroy-evidence') && !unconditionalBefore(steps, i, 'protect-evidence')) {
-      issues.push({ path: at, message: `"${s.step}" could destroy evidence: an unconditional "protect-evidence" step must come before it` });
+      issues.push({
+        path: at,
+        message: `"${s.step}" could destroy evidence: an unconditional "protect-evidence" step must come before it`,
+      });
     }
-    if (entry.effects.includes('may-terminate-accused') && !unconditionalBefore(steps, i, 'leave-group') && s.params?.terminateAccused !== true) {
-      issues.push({ path: at, message: `"${s.step}" would terminate the accused instance while it is still in its group: put an unconditional "leave-group" before it, or say terminateAccused: true in its params` });
+    if (
+      entry.effects.includes('may-terminate-accused') &&
+      !unconditionalBefore(steps, i, 'leave-group') &&
+      s.params?.terminateAccused !== true
+    ) {
+      issues.push({
+        path: at,
+        message: `"${s.step}" would terminate the accused instance while it is still in its group: put an unconditional "leave-group" before it, or say terminateAccused: true in its params`,
+      });
     }
     if (entry.effects.includes('uses-known-good') && !unconditionalBefore(steps, i, 'known-good')) {
-      issues.push({ path: at, message: `"${s.step}" replaces from an image: a replacement comes only from the known-good choice, so an unconditional "known-good" step must come before it` });
+      issues.push({
+        path: at,
+        message: `"${s.step}" replaces from an image: a replacement comes only from the known-good choice, so an unconditional "known-good" step must come before it`,
+      });
     }
     if (s.when !== undefined) {
       for (const name of inputNames(parseWhen(s.when))) {
-        if (!Object.prototype.hasOwnProperty.call(def.inputs, name)) issues.push({ path: [...at, 'when'], message: `when: reads inputs.${name}, which the runbook does not declare under inputs:` });
+        if (!Object.prototype.hasOwnProperty.call(def.inputs, name))
+          issues.push({ path: [...at, 'when'], message: `when: reads inputs.${name}, which the runbook does not declare under inputs:` });
       }
     }
   });

@@ -11,8 +11,17 @@ import type { RunbookDefinition } from '../domain/runbook-definition';
 import { runbookFileSchema, toDefinition } from './file-schema';
 import { checkInvariants } from './invariants';
 
-export interface RunbookProblem { file: string; line: number; col: number; message: string }
-export interface LoadedRunbook { file: string; sha256: string; definition: RunbookDefinition }
+export interface RunbookProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+export interface LoadedRunbook {
+  file: string;
+  sha256: string;
+  definition: RunbookDefinition;
+}
 export type LoadResult = { ok: true; runbook: LoadedRunbook } | { ok: false; problems: RunbookProblem[] };
 
 /** Largest runbook file read: a runbook is a page of YAML, not a data set. */
@@ -30,7 +39,12 @@ function position(doc: Document, lines: LineCounter, path: (string | number)[], 
     if (!range) continue;
     const at = lines.linePos(range[0]);
     // Inside a one-line scalar, point at the character the expression parser named.
-    if (column !== undefined && n === path.length && isScalar(node) && (node.type === 'PLAIN' || node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE')) {
+    if (
+      column !== undefined &&
+      n === path.length &&
+      isScalar(node) &&
+      (node.type === 'PLAIN' || node.type === 'QUOTE_SINGLE' || node.type === 'QUOTE_DOUBLE')
+    ) {
       const quote = node.type === 'PLAIN' ? 0 : 1;
       const end = lines.linePos(range[1]);
       if (end.line === at.line) return { line: at.line, col: at.col + quote + column - 1 };
@@ -46,7 +60,12 @@ export function parseRunbook(text: string, file: string): LoadResult {
   if (doc.errors.length) {
     return {
       ok: false,
-      problems: doc.errors.map((e) => ({ file, line: e.linePos?.[0].line ?? 1, col: e.linePos?.[0].col ?? 1, message: `YAML: ${e.message.split('\n')[0]}` })),
+      problems: doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0].line ?? 1,
+        col: e.linePos?.[0].col ?? 1,
+        message: `YAML: ${e.message.split('\n')[0]}`,
+      })),
     };
   }
   let data: unknown;
@@ -70,7 +89,11 @@ export function parseRunbook(text: string, file: string): LoadResult {
   }
   const definition = toDefinition(parsed.data);
   const broken = checkInvariants(definition);
-  if (broken.length) return { ok: false, problems: broken.map((b) => ({ file, ...position(doc, lines, b.path), message: `${b.path.join('.')}: ${b.message}` })) };
+  if (broken.length)
+    return {
+      ok: false,
+      problems: broken.map((b) => ({ file, ...position(doc, lines, b.path), message: `${b.path.join('.')}: ${b.message}` })),
+    };
   const sha256 = crypto.createHash('sha256').update(text, 'utf8').digest('hex');
   return { ok: true, runbook: { file, sha256, definition } };
 }
@@ -80,8 +103,12 @@ export function loadRunbookFile(file: string): LoadResult {
   try {
     size = fs.statSync(file).size;
   } catch (err) {
-    return { ok: false, problems: [{ file, line: 1, col: 1, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ file, line: 1, col: 1, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }],
+    };
   }
-  if (size > MAX_RUNBOOK_BYTES) return { ok: false, problems: [{ file, line: 1, col: 1, message: `larger than ${MAX_RUNBOOK_BYTES} bytes` }] };
+  if (size > MAX_RUNBOOK_BYTES)
+    return { ok: false, problems: [{ file, line: 1, col: 1, message: `larger than ${MAX_RUNBOOK_BYTES} bytes` }] };
   return parseRunbook(fs.readFileSync(file, 'utf8'), file);
 }

@@ -17,10 +17,18 @@ import { formatProblem, loadRunbookFile, type LoadedRunbook, type RunbookProblem
 /** The built-in folder: `runbooks/` at the repository root (dist/runbooks in the image). */
 export const builtInRunbooksDir = path.resolve(__dirname, '../../runbooks');
 
-export interface LibraryEntry extends LoadedRunbook { origin: 'built-in' | 'operator'; order: number }
+export interface LibraryEntry extends LoadedRunbook {
+  origin: 'built-in' | 'operator';
+  order: number;
+}
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 export function matchesAlert(m: RunbookMatch, alert: IncidentAlert, severity: Severity): boolean {
@@ -39,7 +47,10 @@ function specificity(m: RunbookMatch): number {
 }
 
 export class RunbookLibrary {
-  private constructor(private readonly entries: LibraryEntry[], readonly problems: RunbookProblem[]) {}
+  private constructor(
+    private readonly entries: LibraryEntry[],
+    readonly problems: RunbookProblem[],
+  ) {}
 
   /** Loads the folders in order (later folders win a name clash). A missing operator folder is a problem, not a crash. */
   static load(folders: { dir: string; origin: LibraryEntry['origin'] }[]): RunbookLibrary {
@@ -49,17 +60,34 @@ export class RunbookLibrary {
     for (const { dir, origin } of folders) {
       let files: string[];
       try {
-        files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+        files = fs
+          .readdirSync(dir)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort();
       } catch (err) {
-        problems.push({ file: dir, line: 1, col: 1, message: `cannot read the runbooks folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+        problems.push({
+          file: dir,
+          line: 1,
+          col: 1,
+          message: `cannot read the runbooks folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        });
         continue;
       }
       for (const f of files) {
         const result = loadRunbookFile(path.join(dir, f));
-        if (!result.ok) { problems.push(...result.problems); continue; }
+        if (!result.ok) {
+          problems.push(...result.problems);
+          continue;
+        }
         const name = result.runbook.definition.name;
         const earlier = byName.get(name);
-        if (earlier) problems.push({ file: result.runbook.file, line: 1, col: 1, message: `name "${name}" is also used by ${earlier.file}; this file replaces it` });
+        if (earlier)
+          problems.push({
+            file: result.runbook.file,
+            line: 1,
+            col: 1,
+            message: `name "${name}" is also used by ${earlier.file}; this file replaces it`,
+          });
         byName.set(name, { ...result.runbook, origin, order: order++ });
       }
     }
@@ -79,9 +107,12 @@ export class RunbookLibrary {
     const first = alerts[0];
     if (!first) return undefined;
     const candidates = this.entries.filter((e) => matchesAlert(e.definition.matches, first, severity));
-    candidates.sort((a, b) => specificity(b.definition.matches) - specificity(a.definition.matches)
-      || (a.origin === b.origin ? 0 : a.origin === 'operator' ? -1 : 1)
-      || a.definition.name.localeCompare(b.definition.name));
+    candidates.sort(
+      (a, b) =>
+        specificity(b.definition.matches) - specificity(a.definition.matches) ||
+        (a.origin === b.origin ? 0 : a.origin === 'operator' ? -1 : 1) ||
+        a.definition.name.localeCompare(b.definition.name),
+    );
     return candidates[0];
   }
 

@@ -7,14 +7,31 @@ import path from 'node:path';
 import type { RunbookDefinition } from '../domain/runbook-definition';
 import type { LibraryEntry, RunbookLibrary } from './runbook-library';
 
-export interface RunbookSummary { name: string; version: string; sha256: string; origin: LibraryEntry['origin']; file: string; description?: string; matches: RunbookDefinition['matches']; steps: number }
-export interface RunbookView extends RunbookSummary { definition: RunbookDefinition }
+export interface RunbookSummary {
+  name: string;
+  version: string;
+  sha256: string;
+  origin: LibraryEntry['origin'];
+  file: string;
+  description?: string;
+  matches: RunbookDefinition['matches'];
+  steps: number;
+}
+export interface RunbookView extends RunbookSummary {
+  definition: RunbookDefinition;
+}
 
 export function summaryOf(e: LibraryEntry): RunbookSummary {
   const d = e.definition;
   return {
-    name: d.name, version: d.version, sha256: e.sha256, origin: e.origin, file: path.basename(e.file),
-    ...(d.description ? { description: d.description } : {}), matches: d.matches, steps: d.steps.length,
+    name: d.name,
+    version: d.version,
+    sha256: e.sha256,
+    origin: e.origin,
+    file: path.basename(e.file),
+    ...(d.description ? { description: d.description } : {}),
+    matches: d.matches,
+    steps: d.steps.length,
   };
 }
 

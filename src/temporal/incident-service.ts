@@ -7,7 +7,16 @@
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceRef, type Severity } from '../domain/incident';
-import { closeIncidentUpdate, decideStepUpdate, evidenceHeadSignal, evidenceHeadsQuery, incidentStateQuery, type AlertsPolicyHint, type EvidenceHeads, type IncidentInput } from '../../workflows/definitions';
+import {
+  closeIncidentUpdate,
+  decideStepUpdate,
+  evidenceHeadSignal,
+  evidenceHeadsQuery,
+  incidentStateQuery,
+  type AlertsPolicyHint,
+  type EvidenceHeads,
+  type IncidentInput,
+} from '../../workflows/definitions';
 import { type OperatorIdentity, type StepDecision, type StepDecisionResult } from '../domain/gate';
 import { type RunbookPolicy } from '../domain/runbook-policy';
 import { alertFacts, policyFacts, resolveRunbookSteps, type PinnedRunbook } from '../domain/runbook-definition';
@@ -38,7 +47,11 @@ export interface AlertOrigin {
 export type RunbookChooser = (alerts: readonly IncidentAlert[], severity: Severity) => PinnedRunbook | undefined;
 
 /** What `GET /v1/plans/:id` shows. */
-export interface PlanView { planId: string; status: string; result?: IncidentSnapshot }
+export interface PlanView {
+  planId: string;
+  status: string;
+  result?: IncidentSnapshot;
+}
 
 /** The workflow's batch signal (workflows/definitions.ts `alertsReceivedSignal`), by name. */
 export const ALERTS_RECEIVED_SIGNAL = 'alertsReceived';
@@ -80,13 +93,18 @@ export class IncidentService {
     const incidentId = incidentIdFor(resource);
     const { input, severity } = this.inputFor(incidentId, resource, alerts, origin);
     const hint: AlertsPolicyHint = {
-      severity, policy: input.policy,
+      severity,
+      policy: input.policy,
       ...(origin.requestedBy ? { requestedBy: origin.requestedBy } : {}),
       ...(origin.mayTighten === false ? { mayTighten: false } : {}),
       ...(origin.notes?.length ? { notes: origin.notes } : {}),
     };
     await this.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentId, taskQueue: this.taskQueue, args: [input], signal: ALERTS_RECEIVED_SIGNAL, signalArgs: [alerts, hint],
+      workflowId: incidentId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      signal: ALERTS_RECEIVED_SIGNAL,
+      signalArgs: [alerts, hint],
       memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
     });
     return incidentId;
@@ -98,7 +116,11 @@ export class IncidentService {
     const { input } = this.inputFor(incidentIdFor(resource), resource, alerts, origin);
     // Plans rehearse the built-in order; a pinned runbook is for live incidents.
     const { dryRun: _dry, runbook: _runbook, ...incident } = input;
-    const plan: PlanInput = { planId, incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } }, alerts };
+    const plan: PlanInput = {
+      planId,
+      incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } },
+      alerts,
+    };
     await this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] });
     return planId;
   }
@@ -111,7 +133,15 @@ export class IncidentService {
     let status = described.status.name;
     if (status === 'RUNNING' && waitMs > 0) {
       let timer: NodeJS.Timeout | undefined;
-      const done = await Promise.race([handle.result().then(() => true, () => true), new Promise<false>((r) => { timer = setTimeout(() => r(false), waitMs); })]);
+      const done = await Promise.race([
+        handle.result().then(
+          () => true,
+          () => true,
+        ),
+        new Promise<false>((r) => {
+          timer = setTimeout(() => r(false), waitMs);
+        }),
+      ]);
       clearTimeout(timer);
       if (done) status = (await handle.describe()).status.name;
     }
@@ -119,18 +149,34 @@ export class IncidentService {
     return { planId, status };
   }
 
-  private inputFor(id: string, resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin): { input: IncidentInput; severity: Severity } {
+  private inputFor(
+    id: string,
+    resource: ResourceRef,
+    alerts: IncidentAlert[],
+    origin: AlertOrigin,
+  ): { input: IncidentInput; severity: Severity } {
     const first = alerts[0]!;
     const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
-    const requestedBy: Requester = origin.requestedBy ?? { kind: 'source', source: first.source, name: origin.openedBy ?? `${first.source} alert` };
+    const requestedBy: Requester = origin.requestedBy ?? {
+      kind: 'source',
+      source: first.source,
+      name: origin.openedBy ?? `${first.source} alert`,
+    };
     const policy = this.policyFor(severity);
     const chosen = this.chooseRunbook?.(alerts, severity);
     const runbook = chosen && origin.underCeiling && requestedBy.kind === 'source' ? gatesUnderCeiling(chosen) : chosen;
     // The workflow resolves the same steps from the same facts; a runbook whose variants overlap is refused here, before anything starts.
-    if (runbook) resolveRunbookSteps(runbook.steps, { alert: alertFacts(alerts, severity), policy: policyFacts(policy), inputs: runbook.inputs });
+    if (runbook)
+      resolveRunbookSteps(runbook.steps, { alert: alertFacts(alerts, severity), policy: policyFacts(policy), inputs: runbook.inputs });
     const input: IncidentInput = {
-      incidentId: id, resource, severity, openedBy: origin.openedBy ?? describeRequester(requestedBy),
-      provenance: { requestedBy, mode: 'live' }, policy, dryRun: false, ...(runbook ? { runbook } : {}),
+      incidentId: id,
+      resource,
+      severity,
+      openedBy: origin.openedBy ?? describeRequester(requestedBy),
+      provenance: { requestedBy, mode: 'live' },
+      policy,
+      dryRun: false,
+      ...(runbook ? { runbook } : {}),
     };
     return { input, severity };
   }
@@ -185,12 +231,23 @@ async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
 function summary(wf: WorkflowExecutionInfo): IncidentSummary {
   const memo = (wf.memo ?? {}) as Partial<IncidentSummary>;
   return {
-    incidentId: wf.workflowId, status: wf.status.name, startTime: wf.startTime?.toISOString(), closeTime: wf.closeTime?.toISOString(),
-    phase: memo.phase, severity: memo.severity, instanceId: memo.instanceId, account: memo.account, region: memo.region, pendingApprovals: memo.pendingApprovals,
+    incidentId: wf.workflowId,
+    status: wf.status.name,
+    startTime: wf.startTime?.toISOString(),
+    closeTime: wf.closeTime?.toISOString(),
+    phase: memo.phase,
+    severity: memo.severity,
+    instanceId: memo.instanceId,
+    account: memo.account,
+    region: memo.region,
+    pendingApprovals: memo.pendingApprovals,
   };
 }
 
 /** A runbook's `auto` gates become the severity policy's gates (where a capped source's ceiling puts a person). */
 function gatesUnderCeiling(runbook: PinnedRunbook): PinnedRunbook {
-  return { ...runbook, steps: runbook.steps.map((s) => (s.gate === 'auto' && catalogueEntry(s.step).kind === 'gate' ? { ...s, gate: 'policy' as const } : s)) };
+  return {
+    ...runbook,
+    steps: runbook.steps.map((s) => (s.gate === 'auto' && catalogueEntry(s.step).kind === 'gate' ? { ...s, gate: 'policy' as const } : s)),
+  };
 }

@@ -10,9 +10,24 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import {
-  assessRiskUpdate, breachDraftQuery, breachStateQuery, declareNotRequiredUpdate, endDelayUpdate, recordAnchorUpdate, recordClassificationUpdate, recordSubmissionUpdate,
-  setAwarenessUpdate, startDelayUpdate,
-  type AssessRisk, type DeclareNotRequired, type EndDelay, type RecordAnchor, type RecordClassification, type RecordSubmission, type SetAwareness, type StartDelay,
+  assessRiskUpdate,
+  breachDraftQuery,
+  breachStateQuery,
+  declareNotRequiredUpdate,
+  endDelayUpdate,
+  recordAnchorUpdate,
+  recordClassificationUpdate,
+  recordSubmissionUpdate,
+  setAwarenessUpdate,
+  startDelayUpdate,
+  type AssessRisk,
+  type DeclareNotRequired,
+  type EndDelay,
+  type RecordAnchor,
+  type RecordClassification,
+  type RecordSubmission,
+  type SetAwareness,
+  type StartDelay,
 } from '../../workflows/definitions';
 import { profileView, type ProfileView } from '../regulatory/profile-view';
 import { profileFromShorthand, type EntityProfile } from '../regulatory/profile';
@@ -20,13 +35,18 @@ import { clockViews } from '../../workflows/regulator-notification/clocks';
 import { breachWorkflowId } from '../../workflows/regulator-notification/ids';
 import type { BreachView, ClockView, DraftView } from '../../workflows/regulator-notification/types';
 
-export interface OpenDeadline extends ClockView { incidentId: string }
+export interface OpenDeadline extends ClockView {
+  incidentId: string;
+}
 
 export class NotificationService {
   private readonly entity: EntityProfile;
 
   /** `profile`: the configured entity profile (default: an EU controller, the shorthand's default). */
-  constructor(private readonly client: Client, profile?: EntityProfile) {
+  constructor(
+    private readonly client: Client,
+    profile?: EntityProfile,
+  ) {
     this.entity = profile ?? profileFromShorthand(['EU'], []);
   }
 
@@ -55,9 +75,14 @@ export class NotificationService {
   async deadlines(now = new Date(), limit = 200): Promise<OpenDeadline[]> {
     const out: OpenDeadline[] = [];
     let seen = 0;
-    for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'` })) {
+    for await (const wf of this.client.workflow.list({
+      query: `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'`,
+    })) {
       if (++seen > limit) break;
-      const view = await this.client.workflow.getHandle(wf.workflowId).query(breachStateQuery).catch(() => undefined);
+      const view = await this.client.workflow
+        .getHandle(wf.workflowId)
+        .query(breachStateQuery)
+        .catch(() => undefined);
       if (!view) continue;
       for (const c of fresh(view, now).clocks) if (!c.resolved) out.push({ ...c, incidentId: view.record.incidentId });
     }

@@ -38,9 +38,13 @@ beforeAll(async () => {
   // The stack's own worker has no notifier: this one pages the receiver, with the console as the public URL.
   connection = await NativeConnection.connect({ address: stack.temporal.address });
   worker = await createCordonWorker({
-    connection, namespace: 'default', taskQueue: stack.taskQueue, fleet: { limits: UNBOUNDED_FLEET },
+    connection,
+    namespace: 'default',
+    taskQueue: stack.taskQueue,
+    fleet: { limits: UNBOUNDED_FLEET },
     deps: {
-      aws: stack.aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
+      aws: stack.aws,
+      config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
       evidence: { store: stack.evidence, collector: 'cordon-it-worker' },
       people: { targets: [{ name: 'slack', url: hook.url, format: 'slack' }], consoleUrl: baseUrl },
     },
@@ -64,7 +68,9 @@ async function newPage(options: Parameters<Browser['newPage']>[0]): Promise<Page
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return page;
 }
-afterEach(() => { expect(pageErrors.splice(0)).toEqual([]); });
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
 
 const phone = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const desk = { viewport: { width: 1400, height: 900 } };
@@ -72,14 +78,24 @@ const call = (who: string, method: 'GET' | 'POST', url: string, payload?: object
   stack.api.inject({ method, url, headers: { authorization: `Bearer ${stack.tokens[who]}` }, ...(payload ? { payload } : {}) });
 
 async function open(page: Page, hash: string, ready: string): Promise<void> {
-  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, hash);
   await page.waitForSelector(ready, { timeout: 30000 });
 }
 
 test('a phone opens the Slack notice, signs in and approves the gate with a reason and one tap', async () => {
-  const res = await call('sensor', 'POST', '/v1/alerts/generic', { instanceId: fleet.instanceIds[1], severity: 'medium', title: 'Outbound traffic to a known C2 address' });
+  const res = await call('sensor', 'POST', '/v1/alerts/generic', {
+    instanceId: fleet.instanceIds[1],
+    severity: 'medium',
+    title: 'Outbound traffic to a known C2 address',
+  });
   incidentId = res.json().accepted[0].incidentId;
-  const text = await eventually(async () => hook.received.map((r) => JSON.stringify(r.body)).find((b) => b.includes('/approve/contain')), 30000, 'the approval notice');
+  const text = await eventually(
+    async () => hook.received.map((r) => JSON.stringify(r.body)).find((b) => b.includes('/approve/contain')),
+    30000,
+    'the approval notice',
+  );
   const link = /<(http[^|>]+)\|/.exec(JSON.parse(text).blocks[0].text.text)![1];
   expect(link).toBe(`${baseUrl}/console#/incidents/${incidentId}/approve/contain`);
 
@@ -99,7 +115,9 @@ test('a phone opens the Slack notice, signs in and approves the gate with a reas
   expect(await horizontalOverflow(page)).toMatchObject({ scrollWidth: 390 });
   await screenshot(page, 'console-decide-phone.png', 'console-decide-phone.png', false);
 
-  await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+  await page.evaluate(() => {
+    (window as unknown as { stayed: boolean }).stayed = true;
+  });
   await page.fill('#reason-contain', 'C2 traffic confirmed by GuardDuty');
   await page.tap('.gate[data-gate="contain"] button[data-action="approve"]');
   await page.waitForSelector('.decided');
@@ -117,16 +135,41 @@ test('the incident at a glance, the clocks and the deadlines fit phone and desk,
   // Give the clocks every state: awareness 80 h ago makes the 72-hour clock overdue; the register entry is submitted;
   // the follow-up waits for the first submission.
   const awareAt = new Date(Date.now() - 80 * 3600_000).toISOString();
-  await eventually(async () => (await call('dora', 'GET', `/v1/incidents/${incidentId}/notification`)).statusCode === 200, 30000, 'the breach notification');
-  expect((await call('dora', 'POST', `/v1/incidents/${incidentId}/notification/awareness`, { awareAt, reason: 'triage: customer records were readable' })).statusCode).toBe(200);
-  expect((await call('dora', 'POST', `/v1/incidents/${incidentId}/notification/submissions`, { obligationId: 'gdpr.33.5', reference: 'REG-2026-4' })).statusCode).toBe(200);
+  await eventually(
+    async () => (await call('dora', 'GET', `/v1/incidents/${incidentId}/notification`)).statusCode === 200,
+    30000,
+    'the breach notification',
+  );
+  expect(
+    (
+      await call('dora', 'POST', `/v1/incidents/${incidentId}/notification/awareness`, {
+        awareAt,
+        reason: 'triage: customer records were readable',
+      })
+    ).statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await call('dora', 'POST', `/v1/incidents/${incidentId}/notification/submissions`, {
+        obligationId: 'gdpr.33.5',
+        reference: 'REG-2026-4',
+      })
+    ).statusCode,
+  ).toBe(200);
 
-  for (const [size, ctx] of [['phone', phone], ['desk', desk]] as const) {
+  for (const [size, ctx] of [
+    ['phone', phone],
+    ['desk', desk],
+  ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       const page = await newPage({ ...ctx, colorScheme: scheme });
       await page.goto(`${baseUrl}/console#/incidents`);
       await signIn(page, stack.tokens.dora!);
-      const pages: [string, string, string][] = [['list', '#/incidents', '#incidents tr.row'], ['incident', `#/incidents/${incidentId}`, '#glance svg.gantt'], ['deadlines', '#/deadlines', '#deadlines-chart svg.gantt']];
+      const pages: [string, string, string][] = [
+        ['list', '#/incidents', '#incidents tr.row'],
+        ['incident', `#/incidents/${incidentId}`, '#glance svg.gantt'],
+        ['deadlines', '#/deadlines', '#deadlines-chart svg.gantt'],
+      ];
       for (const [name, hash, ready] of pages) {
         await open(page, hash, ready);
         const where = `${size} ${scheme} ${hash}`;
@@ -136,7 +179,13 @@ test('the incident at a glance, the clocks and the deadlines fit phone and desk,
         if (name === 'incident') await expectGlance(page);
         await screenshot(page, `console-${name}-${size}-${scheme}.png`);
         // The README shows what a desk's window shows first.
-        if (size === 'desk' && name !== 'list') await screenshot(page, `console-${name}-${size}-${scheme}-window.png`, scheme === 'dark' ? `console-${name}.png` : undefined, false);
+        if (size === 'desk' && name !== 'list')
+          await screenshot(
+            page,
+            `console-${name}-${size}-${scheme}-window.png`,
+            scheme === 'dark' ? `console-${name}.png` : undefined,
+            false,
+          );
         if (name === 'incident') await page.locator('#glance').screenshot({ path: `${artifactsDir}/console-glance-${size}-${scheme}.png` });
       }
       const deadlines = page.locator('#deadlines-chart svg.gantt g.row');
@@ -170,7 +219,11 @@ test('on a desk the page is live without flicker, and the keyboard alone approve
   await page.goto(`${baseUrl}/console#/incidents/${incidentId}`);
   await signIn(page, stack.tokens.carol!);
   await page.waitForSelector('.gate[data-gate="replace"]', { timeout: 30000 });
-  await page.evaluate(() => document.querySelectorAll('#glance, #clocks, #steps, #approvals').forEach((el) => { (el as HTMLElement).dataset.kept = 'yes'; }));
+  await page.evaluate(() =>
+    document.querySelectorAll('#glance, #clocks, #steps, #approvals').forEach((el) => {
+      (el as HTMLElement).dataset.kept = 'yes';
+    }),
+  );
   const stamp = async () => page.getAttribute('#updated time', 'datetime');
   const first = await stamp();
   await page.waitForFunction((f) => document.querySelector('#updated time')?.getAttribute('datetime') !== f, first, { timeout: 10000 });
@@ -185,7 +238,9 @@ test('on a desk the page is live without flicker, and the keyboard alone approve
   await page.keyboard.press('Control+Enter');
   await page.waitForSelector('.decided');
   expect(await page.textContent('.decided')).toContain('You approved “Approve replacement”');
-  await page.waitForFunction(() => document.querySelector('li[data-step="replace"]')?.textContent?.includes('done'), undefined, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('li[data-step="replace"]')?.textContent?.includes('done'), undefined, {
+    timeout: 30000,
+  });
   expect(await page.locator('#approvals .gate').count()).toBe(0);
   await page.close();
 });

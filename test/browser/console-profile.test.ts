@@ -23,11 +23,16 @@ afterAll(async () => {
 });
 
 test('the profile lists the obligations that apply, on any screen, with nothing wider than the window', async () => {
-  const profile = (await stack.api.inject({ method: 'GET', url: '/v1/profile', headers: { authorization: `Bearer ${stack.tokens.dora}` } })).json() as { regimes: { regime: string; obligations: { title: string }[] }[] };
+  const profile = (
+    await stack.api.inject({ method: 'GET', url: '/v1/profile', headers: { authorization: `Bearer ${stack.tokens.dora}` } })
+  ).json() as { regimes: { regime: string; obligations: { title: string }[] }[] };
   const gdpr = profile.regimes.find((r) => r.regime === 'gdpr')!;
   expect(gdpr.obligations.length).toBeGreaterThan(0);
   const errors: string[] = [];
-  for (const [size, viewport] of [['phone', { width: 390, height: 844 }], ['desk', { width: 1400, height: 900 }]] as const) {
+  for (const [size, viewport] of [
+    ['phone', { width: 390, height: 844 }],
+    ['desk', { width: 1400, height: 900 }],
+  ] as const) {
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await browser.newPage({ viewport, colorScheme });
       page.on('pageerror', (e) => errors.push(e.message));
@@ -38,7 +43,8 @@ test('the profile lists the obligations that apply, on any screen, with nothing 
       const where = `${size} ${colorScheme}`;
       // Every obligation the API lists is on the page, with its regime heading.
       const text = await page.locator('#profile-regimes').innerText();
-      for (const o of gdpr.obligations) expect({ where, title: o.title, shown: text.includes(o.title) }).toEqual({ where, title: o.title, shown: true });
+      for (const o of gdpr.obligations)
+        expect({ where, title: o.title, shown: text.includes(o.title) }).toEqual({ where, title: o.title, shown: true });
       expect(await page.locator('nav a[data-nav="profile"]').getAttribute('aria-current')).toBe('page');
       const overflow = await horizontalOverflow(page);
       expect({ where, ok: overflow.scrollWidth <= overflow.innerWidth, ...overflow }).toMatchObject({ where, ok: true });

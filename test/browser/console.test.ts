@@ -32,7 +32,9 @@ const text = async (page: Page, selector: string) => (await page.textContent(sel
 test('an approver signs in, approves the waiting containment and watches it complete', async () => {
   const instanceId = fleet.instanceIds[0]!;
   const res = await stack.api.inject({
-    method: 'POST', url: '/v1/alerts/generic', headers: { authorization: `Bearer ${stack.tokens.sensor}` },
+    method: 'POST',
+    url: '/v1/alerts/generic',
+    headers: { authorization: `Bearer ${stack.tokens.sensor}` },
     payload: { instanceId, severity: 'medium', title: 'Suspicious outbound traffic <img src=x onerror=alert(1)><script>alert(2)</script>' },
   });
   expect(res.statusCode).toBe(202);
@@ -42,8 +44,13 @@ test('an approver signs in, approves the waiting containment and watches it comp
   const dialogs: string[] = [];
   const foreign: string[] = [];
   const pageErrors: string[] = [];
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-  page.on('request', (r) => { if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url()); });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+  });
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
   await page.goto(`${baseUrl}/console`);
@@ -72,7 +79,9 @@ test('an approver signs in, approves the waiting containment and watches it comp
 
   await page.fill('input[data-step="contain"]', 'GuardDuty confirms C2 traffic');
   await page.click('#approvals button[data-action="approve"]');
-  await page.waitForFunction(() => document.querySelector('li[data-step="isolate"]')?.textContent?.includes('done'), undefined, { timeout: 60000 });
+  await page.waitForFunction(() => document.querySelector('li[data-step="isolate"]')?.textContent?.includes('done'), undefined, {
+    timeout: 60000,
+  });
   await page.waitForFunction(() => document.querySelector('h1')?.textContent?.includes('contained'), undefined, { timeout: 30000 });
   expect(await text(page, 'li[data-step="contain"]')).toContain('done');
   expect(await text(page, '.timeline')).toContain('bob approved Approve containment: GuardDuty confirms C2 traffic');

@@ -7,27 +7,37 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { IncidentSnapshot } from '../../src/domain/incident';
 
-export interface ApiTarget { url: string; token: string }
+export interface ApiTarget {
+  url: string;
+  token: string;
+}
 
-export interface PostResult { status: number; body: { accepted?: { incidentId: string; dedupKey: string }[] } }
+export interface PostResult {
+  status: number;
+  body: { accepted?: { incidentId: string; dedupKey: string }[] };
+}
 
 /** POST /v1/alerts/generic; a request that gets no answer within `timeoutMs` counts as status 0. */
 export async function postAlert(api: ApiTarget, instanceId: string, title: string, timeoutMs = 30000): Promise<PostResult> {
   try {
     const res = await fetch(`${api.url}/v1/alerts/generic`, {
-      method: 'POST', signal: AbortSignal.timeout(timeoutMs),
+      method: 'POST',
+      signal: AbortSignal.timeout(timeoutMs),
       headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ instanceId, severity: 'critical', title }),
     });
-    return { status: res.status, body: await res.json().catch(() => ({})) as PostResult['body'] };
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as PostResult['body'] };
   } catch {
     return { status: 0, body: {} };
   }
 }
 
 export async function getIncident(api: ApiTarget, incidentId: string): Promise<IncidentSnapshot | undefined> {
-  const res = await fetch(`${api.url}/v1/incidents/${incidentId}`, { headers: { authorization: `Bearer ${api.token}` }, signal: AbortSignal.timeout(15000) });
-  return res.ok ? await res.json() as IncidentSnapshot : undefined;
+  const res = await fetch(`${api.url}/v1/incidents/${incidentId}`, {
+    headers: { authorization: `Bearer ${api.token}` },
+    signal: AbortSignal.timeout(15000),
+  });
+  return res.ok ? ((await res.json()) as IncidentSnapshot) : undefined;
 }
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -41,13 +51,16 @@ export async function historyOf(client: Client, workflowId: string): Promise<His
 export function activityStarts(events: HistoryEvent[]): { identity: string; at: number; type: string }[] {
   const typeBySchedule = new Map<string, string>();
   for (const e of events) {
-    if (e.activityTaskScheduledEventAttributes) typeBySchedule.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
+    if (e.activityTaskScheduledEventAttributes)
+      typeBySchedule.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
   }
-  return events.filter((e) => e.activityTaskStartedEventAttributes).map((e) => ({
-    identity: e.activityTaskStartedEventAttributes!.identity ?? '',
-    at: Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6),
-    type: typeBySchedule.get(String(e.activityTaskStartedEventAttributes!.scheduledEventId)) ?? '?',
-  }));
+  return events
+    .filter((e) => e.activityTaskStartedEventAttributes)
+    .map((e) => ({
+      identity: e.activityTaskStartedEventAttributes!.identity ?? '',
+      at: Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6),
+      type: typeBySchedule.get(String(e.activityTaskStartedEventAttributes!.scheduledEventId)) ?? '?',
+    }));
 }
 
 /** Activity type → times scheduled, over one history. */
@@ -65,11 +78,15 @@ export function payloadText(events: HistoryEvent[]): string {
   const parts: string[] = [];
   const walk = (value: unknown): void => {
     if (!value || typeof value !== 'object') return;
-    if (value instanceof Uint8Array) { parts.push(Buffer.from(value).toString('utf8')); return; }
+    if (value instanceof Uint8Array) {
+      parts.push(Buffer.from(value).toString('utf8'));
+      return;
+    }
     for (const v of Object.values(value)) walk(v);
   };
   walk(events);
   return parts.join('\n');
 }
 
-export const runbookFinished = (s: IncidentSnapshot | undefined): boolean => Boolean(s?.timeline.some((t) => t.message.startsWith('runbook finished')));
+export const runbookFinished = (s: IncidentSnapshot | undefined): boolean =>
+  Boolean(s?.timeline.some((t) => t.message.startsWith('runbook finished')));

@@ -24,9 +24,7 @@ import { bundleOnce } from '../../src/local/cordon-processes';
 import { toolchainPaths } from '../../src/local/toolchain-paths';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { eventually } from '../helpers/stack';
-import {
-  activityStarts, getIncident, historyOf, payloadText, postAlert, runbookFinished, type ApiTarget,
-} from './cluster-helpers';
+import { activityStarts, getIncident, historyOf, payloadText, postAlert, runbookFinished, type ApiTarget } from './cluster-helpers';
 
 const REGION = 'eu-west-1';
 const FLEET = 12;
@@ -47,31 +45,44 @@ function nextInstances(n: number): string[] {
 }
 
 async function openThroughApi(instanceIds: string[], label: string): Promise<string[]> {
-  return Promise.all(instanceIds.map(async (id) => {
-    const r = await postAlert(api, id, `${label}: outbound C2 from ${id}`);
-    if (r.status !== 202) throw new Error(`POST /v1/alerts/generic for ${id} answered ${r.status}`);
-    return r.body.accepted![0]!.incidentId;
-  }));
+  return Promise.all(
+    instanceIds.map(async (id) => {
+      const r = await postAlert(api, id, `${label}: outbound C2 from ${id}`);
+      if (r.status !== 202) throw new Error(`POST /v1/alerts/generic for ${id} answered ${r.status}`);
+      return r.body.accepted![0]!.incidentId;
+    }),
+  );
 }
 
 async function allFinished(ids: string[], timeoutMs: number, what: string) {
-  return eventually(async () => {
-    const snaps = await Promise.all(ids.map((id) => getIncident(api, id)));
-    return snaps.every(runbookFinished) ? snaps.map((s) => s!) : undefined;
-  }, timeoutMs, what);
+  return eventually(
+    async () => {
+      const snaps = await Promise.all(ids.map((id) => getIncident(api, id)));
+      return snaps.every(runbookFinished) ? snaps.map((s) => s!) : undefined;
+    },
+    timeoutMs,
+    what,
+  );
 }
 
 /** Waits until some incident has a step done but its runbook not finished (the middle of a runbook). */
 async function midRunbook(ids: string[]): Promise<void> {
-  await eventually(async () => {
-    const snaps = await Promise.all(ids.map((id) => getIncident(api, id)));
-    return snaps.some((s) => s && s.steps.some((st) => st.status === 'done') && !runbookFinished(s));
-  }, 90000, 'an incident in the middle of its runbook');
+  await eventually(
+    async () => {
+      const snaps = await Promise.all(ids.map((id) => getIncident(api, id)));
+      return snaps.some((s) => s && s.steps.some((st) => st.status === 'done') && !runbookFinished(s));
+    },
+    90000,
+    'an incident in the middle of its runbook',
+  );
 }
 
 function expectCleanRunbooks(snaps: Awaited<ReturnType<typeof allFinished>>): void {
   for (const snap of snaps) {
-    expect([snap.incidentId, snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)]).toEqual([snap.incidentId, []]);
+    expect([snap.incidentId, snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)]).toEqual([
+      snap.incidentId,
+      [],
+    ]);
     expect([snap.incidentId, snap.timeline.filter((t) => t.message.startsWith('runbook finished')).length]).toEqual([snap.incidentId, 1]);
     expect([snap.incidentId, snap.steps.find((s) => s.name === 'isolate')?.status]).toEqual([snap.incidentId, 'done']);
   }
@@ -86,11 +97,20 @@ beforeAll(async () => {
   proxy = await startFaultProxy(`http://127.0.0.1:${layout.moto}`);
   const token = crypto.randomBytes(24).toString('hex');
   cluster = await startCluster({
-    dir, layout, region: REGION, workers: 2, bundle: await bundleOnce(dir), motoBinary: toolchainPaths().motoServer,
+    dir,
+    layout,
+    region: REGION,
+    workers: 2,
+    bundle: await bundleOnce(dir),
+    motoBinary: toolchainPaths().motoServer,
     cordonEnv: {
-      CORDON_ADMIN_TOKEN: token, AWS_ENDPOINT_URL: proxy.endpoint,
+      CORDON_ADMIN_TOKEN: token,
+      AWS_ENDPOINT_URL: proxy.endpoint,
       // Critical alerts from the generic source run the whole runbook unattended; the fleet guard is asked but never holds.
-      CORDON_SOURCE_SEVERITY_CEILING: 'generic=none', CORDON_FLEET_MAX_CONCURRENT: '1000', CORDON_FLEET_MAX_PERCENT: '100', CORDON_FLEET_WINDOW_MINUTES: '0',
+      CORDON_SOURCE_SEVERITY_CEILING: 'generic=none',
+      CORDON_FLEET_MAX_CONCURRENT: '1000',
+      CORDON_FLEET_MAX_PERCENT: '100',
+      CORDON_FLEET_WINDOW_MINUTES: '0',
     },
     seedFleet: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: FLEET },
   });
@@ -122,7 +142,7 @@ test('containment end to end through the API, incidents spread over both worker 
 }, 200000);
 
 test('kill -9 of one worker mid-runbook: the other finishes every runbook', async () => {
-  const [doomed, survivor] = cluster.workers as [typeof cluster.workers[0], typeof cluster.workers[0]];
+  const [doomed, survivor] = cluster.workers as [(typeof cluster.workers)[0], (typeof cluster.workers)[0]];
   const ids = await openThroughApi(nextInstances(3), 'worker-kill');
   await midRunbook(ids);
   const killedAt = Date.now();
@@ -146,14 +166,21 @@ test('kill -9 and restart of the history service mid-runbook: nothing lost, noth
 
   // Cordon's successful mutations per instance, from the proxy's log.
   const ok = (action: string) => proxy.log.filter((e) => e.action === action && e.status === 200);
-  expect(instances.map((id) => [id, ok('DetachInstances').filter((e) => e.params['InstanceIds.member.1'] === id).length])).toEqual(instances.map((id) => [id, 1]));
-  expect(instances.map((id) => [id, ok('CreateSnapshots').filter((e) => e.params['InstanceSpecification.InstanceId'] === id).length])).toEqual(instances.map((id) => [id, 1]));
+  expect(instances.map((id) => [id, ok('DetachInstances').filter((e) => e.params['InstanceIds.member.1'] === id).length])).toEqual(
+    instances.map((id) => [id, 1]),
+  );
+  expect(
+    instances.map((id) => [id, ok('CreateSnapshots').filter((e) => e.params['InstanceSpecification.InstanceId'] === id).length]),
+  ).toEqual(instances.map((id) => [id, 1]));
   const versions: LaunchTemplateVersion[] = [];
   for (let v = 1; v <= 2 + used.size + 3; v++) {
-    const page = await cluster.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: cluster.fleet!.launchTemplateId, Versions: [String(v)] })).catch(() => undefined);
+    const page = await cluster.aws.ec2
+      .send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: cluster.fleet!.launchTemplateId, Versions: [String(v)] }))
+      .catch(() => undefined);
     versions.push(...(page?.LaunchTemplateVersions ?? []));
   }
-  for (const id of ids) expect([id, versions.filter((v) => v.VersionDescription?.startsWith(`cordon:${id} `)).length <= 1]).toEqual([id, true]);
+  for (const id of ids)
+    expect([id, versions.filter((v) => v.VersionDescription?.startsWith(`cordon:${id} `)).length <= 1]).toEqual([id, true]);
   const snapshots = (await cluster.aws.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }))).Snapshots ?? [];
   const perVolume = new Map<string, number>();
   for (const s of snapshots) perVolume.set(s.VolumeId!, (perVolume.get(s.VolumeId!) ?? 0) + 1);
@@ -185,7 +212,11 @@ test('PostgreSQL restart: 503 while it is down, and every accepted alert is in h
   expect(statuses).toContain(503);
 
   for (const { incidentId, marker } of accepted) {
-    await eventually(async () => payloadText(await historyOf(client, incidentId)).includes(marker), 60000, `alert ${marker} in ${incidentId}'s history`);
+    await eventually(
+      async () => payloadText(await historyOf(client, incidentId)).includes(marker),
+      60000,
+      `alert ${marker} in ${incidentId}'s history`,
+    );
   }
   expect(accepted.length).toBeGreaterThanOrEqual(7);
 }, 600000);

@@ -34,52 +34,91 @@ beforeAll(async () => {
 }, 120000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test(`the dev server start path serves at once, up to ${MAX_RUNS} starts in a row`, async () => {
-  const binary = toolchainPaths().temporalCli;
-  const started = Date.now();
-  const times: number[] = [];
-  for (let run = 1; run <= MAX_RUNS && Date.now() - started < BUDGET_MS; run++) {
-    const t0 = Date.now();
-    const server = await startTemporalDevServer({ binary, dbFile: path.join(dir, `dev-${run}.sqlite`), headless: run % 2 === 0, logFile: path.join(dir, `dev-${run}.log`) });
-    try {
-      // What `npm start` does first, with no wait of the test's own in between: a worker (its connection, its
-      // namespace check, one poll round) and a client call on the namespace.
-      const native = await NativeConnection.connect({ address: server.address });
-      const worker = await Worker.create({ connection: native, namespace: 'default', taskQueue: `start-up-${run}`, workflowBundle: { codePath: bundle }, activities: {} });
-      await worker.runUntil(new Promise((r) => setTimeout(r, 200)));
-      await native.close();
-      const connection = await Connection.connect({ address: server.address });
-      await connection.workflowService.describeNamespace({ namespace: 'default' });
-      await connection.close();
-    } catch (err) {
-      throw new Error(`start ${run} was not serving when start returned: ${(err as Error).message} (log: ${path.join(dir, `dev-${run}.log`)})`);
-    } finally {
-      await server.stop();
+test(
+  `the dev server start path serves at once, up to ${MAX_RUNS} starts in a row`,
+  async () => {
+    const binary = toolchainPaths().temporalCli;
+    const started = Date.now();
+    const times: number[] = [];
+    for (let run = 1; run <= MAX_RUNS && Date.now() - started < BUDGET_MS; run++) {
+      const t0 = Date.now();
+      const server = await startTemporalDevServer({
+        binary,
+        dbFile: path.join(dir, `dev-${run}.sqlite`),
+        headless: run % 2 === 0,
+        logFile: path.join(dir, `dev-${run}.log`),
+      });
+      try {
+        // What `npm start` does first, with no wait of the test's own in between: a worker (its connection, its
+        // namespace check, one poll round) and a client call on the namespace.
+        const native = await NativeConnection.connect({ address: server.address });
+        const worker = await Worker.create({
+          connection: native,
+          namespace: 'default',
+          taskQueue: `start-up-${run}`,
+          workflowBundle: { codePath: bundle },
+          activities: {},
+        });
+        await worker.runUntil(new Promise((r) => setTimeout(r, 200)));
+        await native.close();
+        const connection = await Connection.connect({ address: server.address });
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        await connection.close();
+      } catch (err) {
+        throw new Error(
+          `start ${run} was not serving when start returned: ${(err as Error).message} (log: ${path.join(dir, `dev-${run}.log`)})`,
+        );
+      } finally {
+        await server.stop();
+      }
+      times.push(Date.now() - t0);
     }
-    times.push(Date.now() - t0);
-  }
-  const sorted = [...times].sort((a, b) => a - b);
-  process.stdout.write(`start-up: ${times.length} dev server starts in a row, all serving; per start p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms\n`);
-  expect(times.length).toBeGreaterThanOrEqual(10);
-}, BUDGET_MS + 60000);
+    const sorted = [...times].sort((a, b) => a - b);
+    process.stdout.write(
+      `start-up: ${times.length} dev server starts in a row, all serving; per start p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms\n`,
+    );
+    expect(times.length).toBeGreaterThanOrEqual(10);
+  },
+  BUDGET_MS + 60000,
+);
 
 describe('npm start as a process', () => {
   /** `sh -c 'tsx src/bootstrap/start.ts'` as npm runs it, on free ports and a data folder of its own. */
   async function npmStart(name: string) {
-    const ports = { TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), MOTO_PORT: await freePort(), CORDON_API_PORT: await freePort() };
+    const ports = {
+      TEMPORAL_DEV_PORT: await freePort(),
+      TEMPORAL_UI_PORT: await freePort(),
+      MOTO_PORT: await freePort(),
+      CORDON_API_PORT: await freePort(),
+    };
     const out = path.join(dir, `${name}.out`);
     const fd = fs.openSync(out, 'w');
-    const launcher: ChildProcess = spawn('/bin/sh', ['-c', `${path.join(projectRoot, 'node_modules', '.bin', 'tsx')} src/bootstrap/start.ts`], {
-      cwd: projectRoot, stdio: ['ignore', fd, fd],
-      env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', CORDON_DATA_DIR: path.join(dir, name), CORDON_WORKFLOW_BUNDLE: bundle,
-        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    const launcher: ChildProcess = spawn(
+      '/bin/sh',
+      ['-c', `${path.join(projectRoot, 'node_modules', '.bin', 'tsx')} src/bootstrap/start.ts`],
+      {
+        cwd: projectRoot,
+        stdio: ['ignore', fd, fd],
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '/tmp',
+          CORDON_DATA_DIR: path.join(dir, name),
+          CORDON_WORKFLOW_BUNDLE: bundle,
+          ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+        },
       },
-    });
+    );
     fs.closeSync(fd);
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
-    await eventually(async () => fs.readFileSync(out, 'utf8').includes('Cordon is running'), 120000, `${name}: the banner (output: ${out})`);
-    const runFile = JSON.parse(fs.readFileSync(path.join(dir, name, 'run.json'), 'utf8')) as { owner: { pid: number }; children: { name: string; pid: number }[] };
+    await eventually(
+      async () => fs.readFileSync(out, 'utf8').includes('Cordon is running'),
+      120000,
+      `${name}: the banner (output: ${out})`,
+    );
+    const runFile = JSON.parse(fs.readFileSync(path.join(dir, name, 'run.json'), 'utf8')) as {
+      owner: { pid: number };
+      children: { name: string; pid: number }[];
+    };
     return { launcher, exited, ports: Object.values(ports), out, owner: runFile.owner.pid, children: runFile.children };
   }
 

@@ -7,7 +7,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = { kind: 'throttle' } | { kind: 'server-error' } | { kind: 'latency'; ms: number } | { kind: 'drop' } | { kind: 'permanent'; code: string };
+export type Fault =
+  | { kind: 'throttle' }
+  | { kind: 'server-error' }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'drop' }
+  | { kind: 'permanent'; code: string };
 
 export interface FaultProxy {
   endpoint: string;
@@ -36,13 +41,20 @@ export function seeded(seed: number): () => number {
 
 function errorBody(action: string, code: string, message: string): string {
   // EC2 answers in its own envelope; the other query-protocol services use ErrorResponse.
-  const ec2 = /^(Describe|Create|Modify|Associate|Disassociate|Revoke|Authorize|Get|Run|Terminate)/.test(action) && !/AutoScaling|LaunchConfiguration|TargetHealth|TargetGroups|LoadBalancers/.test(action);
+  const ec2 =
+    /^(Describe|Create|Modify|Associate|Disassociate|Revoke|Authorize|Get|Run|Terminate)/.test(action) &&
+    !/AutoScaling|LaunchConfiguration|TargetHealth|TargetGroups|LoadBalancers/.test(action);
   return ec2
     ? `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>`
     : `<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>`;
 }
 
-export interface ProxyLogEntry { action: string; fault?: Fault['kind']; params: Record<string, string>; status?: number }
+export interface ProxyLogEntry {
+  action: string;
+  fault?: Fault['kind'];
+  params: Record<string, string>;
+  status?: number;
+}
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
@@ -64,21 +76,44 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const entry: ProxyLogEntry = { action, fault: fault?.kind, params };
       log.push(entry);
       const forward = () => {
-        const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-          entry.status = up.statusCode ?? 502;
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        });
+        const out = http.request(
+          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+          (up) => {
+            entry.status = up.statusCode ?? 502;
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          },
+        );
         out.on('error', () => res.destroy());
         out.end(body);
       };
       if (!fault) return forward();
       switch (fault.kind) {
-        case 'latency': return void setTimeout(forward, fault.ms);
-        case 'drop': return void req.socket.destroy();
-        case 'throttle': entry.status = 400; return void res.writeHead(400, { 'content-type': 'text/xml' }).end(errorBody(action, action.includes('Instance') && !action.includes('AutoScaling') ? 'RequestLimitExceeded' : 'Throttling', 'Rate exceeded'));
-        case 'server-error': entry.status = 503; return void res.writeHead(503, { 'content-type': 'text/xml' }).end(errorBody(action, 'ServiceUnavailable', 'Service is unavailable, try again'));
-        case 'permanent': entry.status = 403; return void res.writeHead(403, { 'content-type': 'text/xml' }).end(errorBody(action, fault.code, `You are not authorized to perform ${action}`));
+        case 'latency':
+          return void setTimeout(forward, fault.ms);
+        case 'drop':
+          return void req.socket.destroy();
+        case 'throttle':
+          entry.status = 400;
+          return void res
+            .writeHead(400, { 'content-type': 'text/xml' })
+            .end(
+              errorBody(
+                action,
+                action.includes('Instance') && !action.includes('AutoScaling') ? 'RequestLimitExceeded' : 'Throttling',
+                'Rate exceeded',
+              ),
+            );
+        case 'server-error':
+          entry.status = 503;
+          return void res
+            .writeHead(503, { 'content-type': 'text/xml' })
+            .end(errorBody(action, 'ServiceUnavailable', 'Service is unavailable, try again'));
+        case 'permanent':
+          entry.status = 403;
+          return void res
+            .writeHead(403, { 'content-type': 'text/xml' })
+            .end(errorBody(action, fault.code, `You are not authorized to perform ${action}`));
       }
     });
   });
@@ -87,7 +122,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     log,
-    setRule(next) { rule = next; counts.clear(); },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    setRule(next) {
+      rule = next;
+      counts.clear();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

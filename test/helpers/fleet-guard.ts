@@ -27,20 +27,31 @@ export async function guardView(client: Client, guardId = webGuardId): Promise<F
 }
 
 /** One critical generic alert per instance, sent as alice (a responder reporting it: uncapped by source trust). */
-export async function sendCriticalAlerts(api: FastifyInstance, token: string, instanceIds: string[], query = ''): Promise<Record<string, unknown>[]> {
-  return Promise.all(instanceIds.map(async (instanceId) => {
-    const r = await api.inject({
-      method: 'POST', url: `/v1/alerts/generic${query}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: { instanceId, severity: 'critical', title: 'EDR: reverse shell spawned by nginx worker' },
-    });
-    if (r.statusCode !== 202) throw new Error(`alert for ${instanceId}: ${r.statusCode} ${r.body}`);
-    return r.json() as Record<string, unknown>;
-  }));
+export async function sendCriticalAlerts(
+  api: FastifyInstance,
+  token: string,
+  instanceIds: string[],
+  query = '',
+): Promise<Record<string, unknown>[]> {
+  return Promise.all(
+    instanceIds.map(async (instanceId) => {
+      const r = await api.inject({
+        method: 'POST',
+        url: `/v1/alerts/generic${query}`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: { instanceId, severity: 'critical', title: 'EDR: reverse shell spawned by nginx worker' },
+      });
+      if (r.statusCode !== 202) throw new Error(`alert for ${instanceId}: ${r.statusCode} ${r.body}`);
+      return r.json() as Record<string, unknown>;
+    }),
+  );
 }
 
 export async function decide(api: FastifyInstance, token: string, incidentId: string, decision: 'approve' | 'reject', reason: string) {
   return api.inject({
-    method: 'POST', url: `/v1/incidents/${incidentId}/decisions`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method: 'POST',
+    url: `/v1/incidents/${incidentId}/decisions`,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     payload: { step: 'fleet-budget', decision, reason },
   });
 }
@@ -57,12 +68,15 @@ export interface FleetMotoState {
 }
 
 export async function fleetMotoState(aws: AwsClients, accused: string[]): Promise<FleetMotoState> {
-  const group = (await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
+  const group = (await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
+    .AutoScalingGroups![0]!;
   const members = new Set(group.Instances!.map((i) => i.InstanceId!));
   const instances = (await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: accused }))).Reservations!.flatMap((r) => r.Instances!);
   const tag = (i: (typeof instances)[number], key: string) => i.Tags?.find((t) => t.Key === key)?.Value;
   const quarantined = instances.filter((i) => tag(i, 'ir:status') === 'quarantined').map((i) => i.InstanceId!);
-  const isolated = instances.filter((i) => (i.NetworkInterfaces ?? []).some((n) => (n.Groups ?? []).some((g) => g.GroupName?.startsWith('cordon-')))).map((i) => i.InstanceId!);
+  const isolated = instances
+    .filter((i) => (i.NetworkInterfaces ?? []).some((n) => (n.Groups ?? []).some((g) => g.GroupName?.startsWith('cordon-'))))
+    .map((i) => i.InstanceId!);
   const detached = accused.filter((id) => !members.has(id));
   return { members, detached, isolated, quarantined, containing: detached.filter((id) => !quarantined.includes(id)) };
 }
@@ -88,7 +102,10 @@ export class FleetObserver {
           this.maxHeld = Math.max(this.maxHeld, held.length);
           this.maxBudgetHeld = Math.max(this.maxBudgetHeld, held.filter((r) => r.kind === 'budget').length);
           this.maxContaining = Math.max(this.maxContaining, moto.containing.length);
-          this.maxIsolatingUnquarantined = Math.max(this.maxIsolatingUnquarantined, moto.isolated.filter((id) => !moto.quarantined.includes(id)).length);
+          this.maxIsolatingUnquarantined = Math.max(
+            this.maxIsolatingUnquarantined,
+            moto.isolated.filter((id) => !moto.quarantined.includes(id)).length,
+          );
           this.samples += 1;
         } catch (err) {
           this.errors.add(String(err));

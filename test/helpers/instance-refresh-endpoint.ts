@@ -6,7 +6,10 @@
  */
 import http from 'node:http';
 
-export interface RecordedRefresh { action: string; params: Record<string, string> }
+export interface RecordedRefresh {
+  action: string;
+  params: Record<string, string>;
+}
 
 export interface InstanceRefreshEndpoint {
   url: string;
@@ -39,17 +42,24 @@ export async function startInstanceRefreshEndpoint(motoEndpoint: string): Promis
           started.push({ id, group: params.AutoScalingGroupName ?? '' });
           xml = answer(action, `<InstanceRefreshId>${id}</InstanceRefreshId>`);
         } else {
-          const members = started.filter((s) => s.group === params.AutoScalingGroupName)
-            .map((s) => `<member><InstanceRefreshId>${s.id}</InstanceRefreshId><AutoScalingGroupName>${s.group}</AutoScalingGroupName><Status>InProgress</Status></member>`);
+          const members = started
+            .filter((s) => s.group === params.AutoScalingGroupName)
+            .map(
+              (s) =>
+                `<member><InstanceRefreshId>${s.id}</InstanceRefreshId><AutoScalingGroupName>${s.group}</AutoScalingGroupName><Status>InProgress</Status></member>`,
+            );
           xml = answer(action, `<InstanceRefreshes>${members.join('')}</InstanceRefreshes>`);
         }
         res.writeHead(200, { 'content-type': 'text/xml' }).end(xml);
         return;
       }
-      const forward = http.request({ host: moto.hostname, port: moto.port, method: req.method, path: req.url, headers: req.headers }, (upstream) => {
-        res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-        upstream.pipe(res);
-      });
+      const forward = http.request(
+        { host: moto.hostname, port: moto.port, method: req.method, path: req.url, headers: req.headers },
+        (upstream) => {
+          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          upstream.pipe(res);
+        },
+      );
       forward.on('error', (err) => res.writeHead(502).end(String(err)));
       forward.end(body);
     });
@@ -59,6 +69,10 @@ export async function startInstanceRefreshEndpoint(motoEndpoint: string): Promis
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,7 +1,10 @@
 /** The routes a Fastify instance has registered, read from its own route table (not a hand list). */
 import type { FastifyInstance } from 'fastify';
 
-export interface Route { method: string; path: string }
+export interface Route {
+  method: string;
+  path: string;
+}
 
 /**
  * The route table from `printRoutes({ commonPrefix: false })`: one line per node, four

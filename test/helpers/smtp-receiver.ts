@@ -24,12 +24,19 @@ export interface SmtpReceiver {
 }
 
 /** Quoted-printable bytes (`=XX`, soft breaks) to text. */
-const fromQp = (s: string) => Buffer.from(s.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+const fromQp = (s: string) =>
+  Buffer.from(
+    s.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
 
 /** RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`), as nodemailer writes non-ASCII headers. */
 function decodeWords(value: string): string {
-  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-    (enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : fromQp(text.replace(/_/g, ' '))));
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([qb])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
+      enc.toLowerCase() === 'b' ? Buffer.from(text, 'base64').toString('utf8') : fromQp(text.replace(/_/g, ' ')),
+    );
 }
 
 function parse(raw: string): Pick<ReceivedMail, 'headers' | 'body'> {
@@ -48,7 +55,9 @@ export async function startSmtpReceiver(user = 'cordon', pass = 'smtp-secret-for
   const received: ReceivedMail[] = [];
   let refusal: number | undefined;
   const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'], allowInsecureAuth: true, logger: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    logger: false,
     onAuth(auth, _session, cb) {
       if (auth.username === user && auth.password === pass) cb(null, { user });
       else cb(Object.assign(new Error('bad credentials'), { responseCode: 535 }));
@@ -71,8 +80,11 @@ export async function startSmtpReceiver(user = 'cordon', pass = 'smtp-secret-for
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.server.address() as AddressInfo;
   return {
-    url: `smtp://${user}:${pass}@127.0.0.1:${port}`, received,
-    refuse(code) { refusal = code; },
+    url: `smtp://${user}:${pass}@127.0.0.1:${port}`,
+    received,
+    refuse(code) {
+      refusal = code;
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

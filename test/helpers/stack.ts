@@ -59,8 +59,13 @@ export interface Stack {
 }
 
 const people: [string, Role[]][] = [
-  ['alice', ['responder']], ['bob', ['approver']], ['carol', ['approver']], ['dora', ['dpo']],
-  ['audrey', ['auditor']], ['admin', ['admin']], ['sensor', ['alert-source']],
+  ['alice', ['responder']],
+  ['bob', ['approver']],
+  ['carol', ['approver']],
+  ['dora', ['dpo']],
+  ['audrey', ['auditor']],
+  ['admin', ['admin']],
+  ['sensor', ['alert-source']],
   // An approver whose token also sends alerts (a chat-ops bot account, say): four-eyes must still recognise her.
   ['erin', ['approver', 'alert-source']],
 ];
@@ -94,18 +99,32 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-it-'));
   const backends = await startLocalBackends(dir, REGION);
   const { moto, temporal, aws, client } = backends;
-  const workerAws = opts.workerAwsEndpoint ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) }) : aws;
+  const workerAws = opts.workerAwsEndpoint
+    ? createAwsClients({ region: REGION, endpoint: await opts.workerAwsEndpoint(moto.endpoint) })
+    : aws;
   const parsed = parseOrganisation(opts.organisation ?? {}, 'organisation');
   if ('problems' in parsed) throw new Error(parsed.problems.join('; '));
-  const accounts = new AccountRouter({ home: workerAws, organisation: resolveOrganisation({ source: 'CORDON_ACCOUNTS', document: parsed.document }, REGION) });
+  const accounts = new AccountRouter({
+    home: workerAws,
+    organisation: resolveOrganisation({ source: 'CORDON_ACCOUNTS', document: parsed.document }, REGION),
+  });
   const taskQueue = `cordon-it-${crypto.randomUUID()}`;
   const runbooks = opts.runbooks
-    ? RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }, ...(opts.runbooks.dir ? [{ dir: opts.runbooks.dir, origin: 'operator' as const }] : [])])
+    ? RunbookLibrary.load([
+        { dir: builtInRunbooksDir, origin: 'built-in' },
+        ...(opts.runbooks.dir ? [{ dir: opts.runbooks.dir, origin: 'operator' as const }] : []),
+      ])
     : undefined;
-  const incidents = new IncidentService(client, taskQueue, opts.policy ?? ((s) => policyFor(s)), runbooks && ((alerts, severity) => {
-    const entry = runbooks.choose(alerts, severity);
-    return entry ? pin(entry) : undefined;
-  }));
+  const incidents = new IncidentService(
+    client,
+    taskQueue,
+    opts.policy ?? ((s) => policyFor(s)),
+    runbooks &&
+      ((alerts, severity) => {
+        const entry = runbooks.choose(alerts, severity);
+        return entry ? pin(entry) : undefined;
+      }),
+  );
   const operators = new OperatorDirectory();
   const tokens: Record<string, string> = {};
   for (const [name, roles] of people) {
@@ -114,22 +133,41 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   }
   const evidence = new LocalWormStore(path.join(dir, 'evidence'));
   const api = await buildApi({
-    incidents, operators, evidence, notifications: new NotificationService(client), runbooks,
-    alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true,
+    incidents,
+    operators,
+    evidence,
+    notifications: new NotificationService(client),
+    runbooks,
+    alerts: { defaults: { account: ACCOUNT, region: REGION } },
+    ready: async () => true,
   });
 
   let worker: CordonWorker | undefined;
   let running: Promise<void> | undefined;
   let workerConnection: NativeConnection | undefined;
   const stack: Stack = {
-    dir, evidence, moto, temporal, aws, client, taskQueue, incidents, api, tokens,
+    dir,
+    evidence,
+    moto,
+    temporal,
+    aws,
+    client,
+    taskQueue,
+    incidents,
+    api,
+    tokens,
     async startWorker(extra?: Partial<WorkerOptions>) {
       workerConnection ??= await NativeConnection.connect({ address: temporal.address });
       worker = await createCordonWorker({
-        connection: workerConnection, namespace: 'default', taskQueue,
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
         deps: {
-          aws: workerAws, accounts, people: opts.people,
-          config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 }, evidence: { store: evidence, collector: 'cordon-it-worker', memory: opts.memory },
+          aws: workerAws,
+          accounts,
+          people: opts.people,
+          config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
+          evidence: { store: evidence, collector: 'cordon-it-worker', memory: opts.memory },
         },
         fleet: { limits: opts.fleet?.limits ?? UNBOUNDED_FLEET, continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents },
         extra,
@@ -177,8 +215,13 @@ export function stackEnv(stack: Stack, bundle: string, extra: Record<string, str
   // The same write-once folder as the in-process stack, never the repository's .cordon.
   return {
     ...localProcessEnv({
-      temporalAddress: stack.temporal.address, taskQueue: stack.taskQueue, awsEndpoint: stack.moto.endpoint, region: REGION, bundle,
-      dataDir: stack.dir, evidenceDir: stack.evidence.location,
+      temporalAddress: stack.temporal.address,
+      taskQueue: stack.taskQueue,
+      awsEndpoint: stack.moto.endpoint,
+      region: REGION,
+      bundle,
+      dataDir: stack.dir,
+      evidenceDir: stack.evidence.location,
     }),
     ...fleetEnv(UNBOUNDED_FLEET),
     ...extra,
@@ -188,7 +231,8 @@ export function stackEnv(stack: Stack, bundle: string, extra: Record<string, str
 /** A fleet budget as the worker process's configuration. */
 export function fleetEnv(limits: FleetLimits): Record<string, string> {
   return {
-    CORDON_FLEET_MAX_CONCURRENT: String(limits.maxConcurrent), CORDON_FLEET_MAX_PERCENT: String(limits.maxPercent), CORDON_FLEET_WINDOW_MINUTES: String(limits.windowMinutes),
+    CORDON_FLEET_MAX_CONCURRENT: String(limits.maxConcurrent),
+    CORDON_FLEET_MAX_PERCENT: String(limits.maxPercent),
+    CORDON_FLEET_WINDOW_MINUTES: String(limits.windowMinutes),
   };
 }
-

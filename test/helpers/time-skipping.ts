@@ -10,7 +10,9 @@ import { workflowsPath } from '../../src/bootstrap/create-worker';
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} };
 
 export async function startTimeSkipping(): Promise<{ env: TestWorkflowEnvironment; workflowBundle: { code: string } }> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolchainPaths().temporalTestServer } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: toolchainPaths().temporalTestServer } },
+  });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quiet as never });
   return { env, workflowBundle };
 }

@@ -5,7 +5,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedPost { path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> }
+export interface ReceivedPost {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
 
 export interface WebhookReceiver {
   url: string;
@@ -20,7 +24,11 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let body: Record<string, unknown> = {};
-      try { body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>; } catch { /* recorded as {} */ }
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        /* recorded as {} */
+      }
       received.push({ path: req.url ?? '', headers: req.headers, body });
       res.writeHead(200).end('ok');
     });

@@ -24,8 +24,16 @@ beforeAll(async () => {
   moto = await startMoto({ binary: toolchainPaths().motoServer });
   proxy = await startFaultProxy(moto.endpoint);
   home = createAwsClients({ region: 'eu-west-1', endpoint: proxy.endpoint });
-  const document = organisationSchema.parse({ externalId: 'ext-1', home: { regions: ['eu-west-1', 'us-east-1'] }, accounts: { [MEMBER]: { regions: ['eu-central-1', 'eu-west-1'] } } });
-  router = new AccountRouter({ home, organisation: resolveOrganisation({ source: 'CORDON_ACCOUNTS', document }, 'eu-west-1'), now: () => clock });
+  const document = organisationSchema.parse({
+    externalId: 'ext-1',
+    home: { regions: ['eu-west-1', 'us-east-1'] },
+    accounts: { [MEMBER]: { regions: ['eu-central-1', 'eu-west-1'] } },
+  });
+  router = new AccountRouter({
+    home,
+    organisation: resolveOrganisation({ source: 'CORDON_ACCOUNTS', document }, 'eu-west-1'),
+    now: () => clock,
+  });
 });
 afterAll(async () => {
   router?.close();
@@ -35,12 +43,15 @@ afterAll(async () => {
 });
 
 const assumeRoles = () => proxy.log.filter((l) => l.action === 'AssumeRole');
-const who = async (aws: AwsClients) => (await aws.sts.send(new GetCallerIdentityCommand({})));
+const who = async (aws: AwsClients) => await aws.sts.send(new GetCallerIdentityCommand({}));
 
 test('one AssumeRole per session while fresh; assumed again within refreshBeforeSeconds of expiry; sessions apart', async () => {
   // The test clock starts with the real one; moto's credentials expire 3600 s after it issued them (a little later).
   clock = Date.now();
-  const first = await router.clientsFor({ account: MEMBER, region: 'eu-central-1' }, { name: 'inc-a', tags: { 'cordon:incident': 'inc-a' } });
+  const first = await router.clientsFor(
+    { account: MEMBER, region: 'eu-central-1' },
+    { name: 'inc-a', tags: { 'cordon:incident': 'inc-a' } },
+  );
   const again = await router.clientsFor({ account: MEMBER, region: 'eu-central-1' }, { name: 'inc-a' });
   const otherRegion = await router.clientsFor({ account: MEMBER, region: 'eu-west-1' }, { name: 'inc-a' });
   expect(again.aws).toBe(first.aws);
@@ -70,8 +81,12 @@ test('the Cordon account acts on its default chain: its own clients in AWS_REGIO
   const there = await router.clientsFor({ account: '123456789012', region: 'us-east-1' }, { name: 'inc-c' });
   expect(here.aws).toBe(home);
   expect([there.aws.region, there.via, (await who(there.aws)).Account]).toEqual(['us-east-1', 'default credential chain', '123456789012']);
-  await expect(router.clientsFor({ account: '123456789012', region: 'ap-south-1' }, { name: 'inc-c' })).rejects.toBeInstanceOf(AccountNotConfiguredError);
-  await expect(router.clientsFor({ account: MEMBER, region: 'ap-south-1' }, { name: 'inc-c' })).rejects.toThrow(/region ap-south-1 is not configured for account 222233334444 \(allowed: eu-central-1, eu-west-1\)/);
+  await expect(router.clientsFor({ account: '123456789012', region: 'ap-south-1' }, { name: 'inc-c' })).rejects.toBeInstanceOf(
+    AccountNotConfiguredError,
+  );
+  await expect(router.clientsFor({ account: MEMBER, region: 'ap-south-1' }, { name: 'inc-c' })).rejects.toThrow(
+    /region ap-south-1 is not configured for account 222233334444 \(allowed: eu-central-1, eu-west-1\)/,
+  );
   expect(assumeRoles().length).toBe(before);
 });
 

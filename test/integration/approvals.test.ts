@@ -19,23 +19,32 @@ beforeAll(async () => {
   stack = await startStack();
   fleet = await freshFleet(stack);
 }, 180_000);
-afterAll(async () => { await stack?.teardown(); });
+afterAll(async () => {
+  await stack?.teardown();
+});
 
 /** Opens an incident as `openedBy` with `contain` behind `mode`; replacement waits behind its own gate so nothing else moves. */
 async function open(instanceId: string, mode: 'approve' | 'two-person', openedBy: string): Promise<string> {
   const policy = { ...autoPolicy, contain: { ...approverGate, mode }, replace: approverGate };
   const service = new IncidentService(stack.client, stack.taskQueue, () => policy);
-  const id = await service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, { severity: 'medium' }), { openedBy });
+  const id = await service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, { severity: 'medium' }), {
+    openedBy,
+  });
   await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
   return id;
 }
 
 async function decide(id: string, who: string, body: Partial<StepDecision> & { step: string }) {
   const res = await stack.api.inject({
-    method: 'POST', url: `/v1/incidents/${id}/decisions`, headers: { authorization: `Bearer ${stack.tokens[who]}` },
+    method: 'POST',
+    url: `/v1/incidents/${id}/decisions`,
+    headers: { authorization: `Bearer ${stack.tokens[who]}` },
     payload: { decision: 'approve', reason: `${who} checked the GuardDuty finding`, ...body },
   });
-  return { status: res.statusCode, body: res.json() as { error?: { code: string; message: string }; status?: string; approvals?: number; required?: number } };
+  return {
+    status: res.statusCode,
+    body: res.json() as { error?: { code: string; message: string }; status?: string; approvals?: number; required?: number },
+  };
 }
 
 /** The decisions Temporal accepted into history, in order: who and what. */
@@ -55,18 +64,41 @@ test('every refusal answers at once with its reason, and none enters history', a
   const id = await open(fleet.instanceIds[0]!, 'approve', 'sensor');
   const refusals: [string, string, Partial<StepDecision> & { step: string }, number, string, string][] = [
     ['unknown step', 'bob', { step: 'nope' }, 409, 'unknown_step', 'no step named "nope" in this incident'],
-    ['step not awaiting approval', 'bob', { step: 'isolate' }, 409, 'not_awaiting_approval', 'step "isolate" is pending, not awaiting approval'],
+    [
+      'step not awaiting approval',
+      'bob',
+      { step: 'isolate' },
+      409,
+      'not_awaiting_approval',
+      'step "isolate" is pending, not awaiting approval',
+    ],
     ['gate not reached yet', 'bob', { step: 'replace' }, 409, 'not_awaiting_approval', 'step "replace" is pending, not awaiting approval'],
-    ['role not allowed by the gate', 'dora', { step: 'contain' }, 403, 'role_not_allowed', 'dora (roles: dpo) may not decide "contain"; allowed: approver'],
+    [
+      'role not allowed by the gate',
+      'dora',
+      { step: 'contain' },
+      403,
+      'role_not_allowed',
+      'dora (roles: dpo) may not decide "contain"; allowed: approver',
+    ],
     ['role without any approver role', 'alice', { step: 'contain' }, 403, 'forbidden', 'alice has no approver role'],
     ['auditor', 'audrey', { step: 'contain' }, 403, 'forbidden', 'audrey has no approver role'],
     ['empty reason', 'bob', { step: 'contain', reason: '   ' }, 400, 'invalid_request', 'invalid body'],
   ];
   for (const [what, who, body, status, code, message] of refusals) {
     const res = await decide(id, who, body);
-    expect({ what, status: res.status, code: res.body.error?.code, message: res.body.error?.message }).toEqual({ what, status, code, message });
+    expect({ what, status: res.status, code: res.body.error?.code, message: res.body.error?.message }).toEqual({
+      what,
+      status,
+      code,
+      message,
+    });
   }
-  const unauthenticated = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${id}/decisions`, payload: { step: 'contain', decision: 'approve', reason: 'x' } });
+  const unauthenticated = await stack.api.inject({
+    method: 'POST',
+    url: `/v1/incidents/${id}/decisions`,
+    payload: { step: 'contain', decision: 'approve', reason: 'x' },
+  });
   expect(unauthenticated.statusCode).toBe(401);
 
   expect(await acceptedDecisions(id)).toEqual([]);
@@ -77,9 +109,15 @@ test('every refusal answers at once with its reason, and none enters history', a
   expect(rejected).toEqual({ status: 200, body: { step: 'contain', status: 'rejected', approvals: 0, required: 1 } });
   const after = await settled(stack, id, (s) => stepStatus(s, 'contain') === 'skipped');
   expect(stepStatus(after, 'isolate')).toBe('skipped');
-  expect(after.timeline).toContainEqual(expect.objectContaining({ kind: 'approval', actor: 'carol', message: 'carol rejected: false positive: pentest window' }));
+  expect(after.timeline).toContainEqual(
+    expect.objectContaining({ kind: 'approval', actor: 'carol', message: 'carol rejected: false positive: pentest window' }),
+  );
   const late = await decide(id, 'bob', { step: 'contain' });
-  expect([late.status, late.body.error?.code, late.body.error?.message]).toEqual([409, 'not_awaiting_approval', 'step "contain" is skipped, not awaiting approval']);
+  expect([late.status, late.body.error?.code, late.body.error?.message]).toEqual([
+    409,
+    'not_awaiting_approval',
+    'step "contain" is skipped, not awaiting approval',
+  ]);
   expect(await acceptedDecisions(id)).toEqual(['carol:reject:contain']);
 });
 
@@ -93,12 +131,19 @@ test('two approvers: one approval keeps it waiting, the same person twice is ref
   expect(stepStatus(waiting, 'isolate')).toBe('pending');
 
   const twice = await decide(id, 'bob', { step: 'contain', reason: 'really sure' });
-  expect([twice.status, twice.body.error?.code, twice.body.error?.message]).toEqual([403, 'same_approver', 'bob already approved "contain"; a second, different approver is required']);
+  expect([twice.status, twice.body.error?.code, twice.body.error?.message]).toEqual([
+    403,
+    'same_approver',
+    'bob already approved "contain"; a second, different approver is required',
+  ]);
 
   const second = await decide(id, 'carol', { step: 'contain' });
   expect(second).toEqual({ status: 200, body: { step: 'contain', status: 'approved', approvals: 2, required: 2 } });
   const released = await settled(stack, id, (s) => stepStatus(s, 'isolate') === 'done');
-  expect(released.steps.find((s) => s.name === 'contain')).toMatchObject({ status: 'done', approvals: [expect.objectContaining({ by: 'bob' }), expect.objectContaining({ by: 'carol' })] });
+  expect(released.steps.find((s) => s.name === 'contain')).toMatchObject({
+    status: 'done',
+    approvals: [expect.objectContaining({ by: 'bob' }), expect.objectContaining({ by: 'carol' })],
+  });
   expect(released.timeline.filter((t) => t.kind === 'approval').map((t) => t.actor)).toEqual(['bob', 'carol']);
 
   const after = await decide(id, 'admin', { step: 'contain' });
@@ -109,7 +154,11 @@ test('two approvers: one approval keeps it waiting, the same person twice is ref
 test('four-eyes: the requester may not approve their own request; someone else may', async () => {
   const id = await open(fleet.instanceIds[2]!, 'approve', 'bob');
   const own = await decide(id, 'bob', { step: 'contain' });
-  expect([own.status, own.body.error?.code, own.body.error?.message]).toEqual([403, 'self_approval', 'bob raised an alert for this incident and may not approve "contain" (four-eyes policy)']);
+  expect([own.status, own.body.error?.code, own.body.error?.message]).toEqual([
+    403,
+    'self_approval',
+    'bob raised an alert for this incident and may not approve "contain" (four-eyes policy)',
+  ]);
   expect(await acceptedDecisions(id)).toEqual([]);
 
   const other = await decide(id, 'carol', { step: 'contain' });

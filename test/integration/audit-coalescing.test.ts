@@ -29,23 +29,35 @@ test('a burst of new findings on an idle incident reaches the audit trail in one
   const incidentId = await service.openOrJoin(resource, alertFor(instanceId), { openedBy: 'test' });
   await settled(stack, incidentId, runbookFinished);
   // The runbook's own export is done once the trail holds the whole timeline.
-  const before = await eventually(async () => {
-    const [snap, audit] = await Promise.all([stack.incidents.get(incidentId), readAudit(stack.evidence, incidentId)]);
-    return snap && audit.filter((e) => e.id.startsWith('t:')).length === snap.timeline.length ? snap.timeline.length : undefined;
-  }, 30000, 'the runbook timeline in the audit trail');
+  const before = await eventually(
+    async () => {
+      const [snap, audit] = await Promise.all([stack.incidents.get(incidentId), readAudit(stack.evidence, incidentId)]);
+      return snap && audit.filter((e) => e.id.startsWith('t:')).length === snap.timeline.length ? snap.timeline.length : undefined;
+    },
+    30000,
+    'the runbook timeline in the audit trail',
+  );
   const writesBefore = await auditWrites(incidentId);
 
   // Spaced like a sensor re-reporting (not one batch), so without coalescing each alert would get its own write.
   for (let i = 0; i < BURST; i += 1) {
     await new Promise((r) => setTimeout(r, 20));
-    await service.openOrJoin(resource, alertFor(instanceId, { dedupKey: `generic:${instanceId}:finding-${i}`, title: `distinct finding ${i}` }), { openedBy: 'test' });
+    await service.openOrJoin(
+      resource,
+      alertFor(instanceId, { dedupKey: `generic:${instanceId}:finding-${i}`, title: `distinct finding ${i}` }),
+      { openedBy: 'test' },
+    );
   }
 
-  const final = await eventually(async () => {
-    const [snap, audit] = await Promise.all([stack.incidents.get(incidentId), readAudit(stack.evidence, incidentId)]);
-    const exported = audit.filter((e) => e.id.startsWith('t:'));
-    return snap && snap.timeline.length === before + BURST && exported.length === snap.timeline.length ? { snap, exported } : undefined;
-  }, 30000, 'the burst in the audit trail');
+  const final = await eventually(
+    async () => {
+      const [snap, audit] = await Promise.all([stack.incidents.get(incidentId), readAudit(stack.evidence, incidentId)]);
+      const exported = audit.filter((e) => e.id.startsWith('t:'));
+      return snap && snap.timeline.length === before + BURST && exported.length === snap.timeline.length ? { snap, exported } : undefined;
+    },
+    30000,
+    'the burst in the audit trail',
+  );
   expect(final.exported.map((e) => e.message)).toEqual(final.snap.timeline.map((t) => t.message));
   expect(new Set(final.exported.map((e) => e.id)).size).toBe(final.exported.length);
   const burstWrites = (await auditWrites(incidentId)) - writesBefore;

@@ -25,7 +25,10 @@ let api: FastifyInstance;
 const tokens: Record<string, string> = { alice: 'tok-alice-responder-0001', bob: 'tok-bob-approver-00001', dora: 'tok-dora-dpo-000000001' };
 const roles: Record<string, Role[]> = { alice: ['responder'], bob: ['approver'], dora: ['dpo'] };
 const profile: EntityProfile = {
-  ...profileFromShorthand(['EU'], []), source: 'file', name: 'Example Grid Operator', memberStates: ['NL'],
+  ...profileFromShorthand(['EU'], []),
+  source: 'file',
+  name: 'Example Grid Operator',
+  memberStates: ['NL'],
   nis2: { entityClass: 'essential', trustServiceProvider: false },
   authorities: [{ regime: 'nis2', name: 'NCSC-NL', memberState: 'NL', timeZone: 'Europe/Amsterdam' }],
 };
@@ -33,27 +36,46 @@ const profile: EntityProfile = {
 beforeAll(async () => {
   stack = await startStack({ worker: false });
   const settings = {
-    jurisdictions: ['EU' as const], sectors: [], profile, reminderFractions: [0.5, 0.9], escalateAfterMinutes: 0, contacts: ['ciso@example.eu'], displayZone: 'Europe/Amsterdam',
+    jurisdictions: ['EU' as const],
+    sectors: [],
+    profile,
+    reminderFractions: [0.5, 0.9],
+    escalateAfterMinutes: 0,
+    contacts: ['ciso@example.eu'],
+    displayZone: 'Europe/Amsterdam',
   };
   await stack.startWorker({
     activities: createActivities({
-      aws: stack.aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
-      breach: { settings }, evidence: { store: stack.evidence, collector: 'classification-it-worker' },
+      aws: stack.aws,
+      config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
+      breach: { settings },
+      evidence: { store: stack.evidence, collector: 'classification-it-worker' },
       fleetGuard: { client: stack.client, taskQueue: stack.taskQueue, limits: UNBOUNDED_FLEET },
     }),
   });
   const operators = new OperatorDirectory();
   for (const [name, token] of Object.entries(tokens)) operators.addToken({ name, roles: roles[name]! }, token);
   api = await buildApi({
-    incidents: stack.incidents, operators, notifications: new NotificationService(stack.client, profile),
-    alerts: { defaults: { account: ACCOUNT, region: REGION } }, ready: async () => true,
+    incidents: stack.incidents,
+    operators,
+    notifications: new NotificationService(stack.client, profile),
+    alerts: { defaults: { account: ACCOUNT, region: REGION } },
+    ready: async () => true,
   });
   fleet = await freshFleet(stack);
 }, 180_000);
-afterAll(async () => { await api?.close(); await stack?.teardown(); });
+afterAll(async () => {
+  await api?.close();
+  await stack?.teardown();
+});
 
 const call = (who: string, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  api.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  api.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${tokens[who]}` },
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 type Body = BreachView & { incidentId: string };
 const notification = async (id: string) => {
   const r = await call('alice', 'GET', `/v1/incidents/${id}/notification`);
@@ -65,8 +87,9 @@ test('a non-personal-data incident at a NIS2 essential entity starts the NIS2 cl
   await stack.aws.ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: 'data:personal', Value: 'false' }] }));
   const id = await openIncident(stack, instanceId, autoPolicy);
   const snap = await settled(stack, id, runbookFinished, 120_000);
-  expect(snap.timeline.find((t) => t.kind === 'notification' && t.message.startsWith('breach assessment'))?.message)
-    .toBe(`breach assessment: no personal data; nis2 apply to the entity and wait for the incident's classification; notification clocks started as ${id}/breach`);
+  expect(snap.timeline.find((t) => t.kind === 'notification' && t.message.startsWith('breach assessment'))?.message).toBe(
+    `breach assessment: no personal data; nis2 apply to the entity and wait for the incident's classification; notification clocks started as ${id}/breach`,
+  );
 
   const before = await eventually(() => notification(id), 30_000, 'the breach workflow');
   expect(before.clocks).toEqual([]); // nothing runs before the classification, and no GDPR clock at all
@@ -78,11 +101,21 @@ test('a non-personal-data incident at a NIS2 essential entity starts the NIS2 cl
   const classifiedAt = new Date().toISOString();
   // Aware of the significant incident between the first alert and the decision (not the first alert: the recorded instant governs).
   const awareAt = new Date(Math.floor((Date.parse(firstAlert) + Date.parse(classifiedAt)) / 2)).toISOString();
-  const decision = { kind: 'nis2-significant', at: classifiedAt, awareAt, reason: 'substation telemetry lost for 40 minutes: severe operational disruption' };
+  const decision = {
+    kind: 'nis2-significant',
+    at: classifiedAt,
+    awareAt,
+    reason: 'substation telemetry lost for 40 minutes: severe operational disruption',
+  };
   expect((await call('alice', 'POST', route, decision)).statusCode).toBe(403);
   const bad = await call('bob', 'POST', route, { kind: 'nis2-major', at: 'today', reason: '' });
   expect(bad.statusCode).toBe(400);
-  expect(bad.json().error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['at', 'kind', 'reason']);
+  expect(
+    bad
+      .json()
+      .error.issues.map((i: { path: string }) => i.path)
+      .sort(),
+  ).toEqual(['at', 'kind', 'reason']);
   const notUsed = await call('dora', 'POST', route, { ...decision, kind: 'sec-material', awareAt: undefined });
   expect(notUsed.statusCode).toBe(409);
   expect(notUsed.json().error.message).toMatch(/no obligation of this breach depends on sec-material; classifiable here: nis2-significant/);
@@ -95,14 +128,26 @@ test('a non-personal-data incident at a NIS2 essential entity starts the NIS2 cl
   const after = (await notification(id))!;
   const early = after.clocks.find((c) => c.obligationId === 'nis2.23.4.a');
   // NIS2 Art. 23(4)(a): 24 hours from becoming aware of the significant incident.
-  expect(early).toMatchObject({ state: 'open', startedAt: awareAt, dueAt: new Date(Date.parse(awareAt) + 24 * 3_600_000).toISOString(), conservative: false });
+  expect(early).toMatchObject({
+    state: 'open',
+    startedAt: awareAt,
+    dueAt: new Date(Date.parse(awareAt) + 24 * 3_600_000).toISOString(),
+    conservative: false,
+  });
   expect(early!.dueDisplay).toContain('Europe/Amsterdam');
-  expect(after.clocks.find((c) => c.obligationId === 'nis2.23.4.b')).toMatchObject({ state: 'open', dueAt: new Date(Date.parse(awareAt) + 72 * 3_600_000).toISOString() });
-  expect(after.record.classifications).toEqual([expect.objectContaining({ kind: 'nis2-significant', outcome: 'yes', by: 'bob', awareAt, reason: decision.reason })]);
+  expect(after.clocks.find((c) => c.obligationId === 'nis2.23.4.b')).toMatchObject({
+    state: 'open',
+    dueAt: new Date(Date.parse(awareAt) + 72 * 3_600_000).toISOString(),
+  });
+  expect(after.record.classifications).toEqual([
+    expect.objectContaining({ kind: 'nis2-significant', outcome: 'yes', by: 'bob', awareAt, reason: decision.reason }),
+  ]);
   expect((await call('bob', 'POST', route, decision)).statusCode).toBe(409); // the same outcome twice
 
   const deadlines = await call('alice', 'GET', '/v1/deadlines');
-  expect(deadlines.json().deadlines).toContainEqual(expect.objectContaining({ incidentId: id, obligationId: 'nis2.23.4.a', state: 'open' }));
+  expect(deadlines.json().deadlines).toContainEqual(
+    expect.objectContaining({ incidentId: id, obligationId: 'nis2.23.4.a', state: 'open' }),
+  );
 
   // Reclassified through the CLI: not significant after all → the NIS2 clocks are not required, with the reasoning, and the breach closes.
   const baseUrl = await api.listen({ host: '127.0.0.1', port: 0 });
@@ -111,7 +156,16 @@ test('a non-personal-data incident at a NIS2 essential entity starts the NIS2 cl
   expect(clocks.stdout).toMatch(/^nis2\.23\.4\.a\s+csirt\s+open/m);
   expect(clocks.stdout).toContain('nis2.23.4.a: open question — Whether the entity "becomes aware of the significant incident"');
   expect(clocks.stdout).toMatch(/^ {2}nis2-significant: yes at .* by bob — substation telemetry/m);
-  const no = await cordon('bob', ['classify', id, 'nis2-significant', '--no-classified', '--at', new Date().toISOString(), '--reason', 'telemetry loss was a monitoring fault, no service impact']);
+  const no = await cordon('bob', [
+    'classify',
+    id,
+    'nis2-significant',
+    '--no-classified',
+    '--at',
+    new Date().toISOString(),
+    '--reason',
+    'telemetry loss was a monitoring fault, no service impact',
+  ]);
   expect(no).toMatchObject({ code: 0, stderr: '' });
   expect(no.stdout).toMatch(/^nis2-significant: no recorded; not required: .*nis2\.23\.4\.a/m);
   const result = await stack.client.workflow.getHandle(`${id}/breach`).result();
@@ -123,10 +177,18 @@ test('GET /v1/profile (any operator) and `cordon profile` show the entity profil
   const r = await call('alice', 'GET', '/v1/profile');
   expect(r.statusCode).toBe(200);
   // The GDPR authority is not in this profile: the default it implies is stated, not applied silently.
-  expect(r.json()).toMatchObject({ profile: { name: 'Example Grid Operator', nis2: { entityClass: 'essential' } }, assumptions: [expect.stringMatching(/^GDPR supervisory authority not configured/)] });
-  expect(r.json().regimes.map((x: { regime: string; needsPersonalData: boolean }) => [x.regime, x.needsPersonalData])).toEqual([['gdpr', true], ['nis2', false]]);
+  expect(r.json()).toMatchObject({
+    profile: { name: 'Example Grid Operator', nis2: { entityClass: 'essential' } },
+    assumptions: [expect.stringMatching(/^GDPR supervisory authority not configured/)],
+  });
+  expect(r.json().regimes.map((x: { regime: string; needsPersonalData: boolean }) => [x.regime, x.needsPersonalData])).toEqual([
+    ['gdpr', true],
+    ['nis2', false],
+  ]);
   expect((await api.inject({ method: 'GET', url: '/v1/profile' })).statusCode).toBe(401);
-  const baseUrl = api.server.listening ? `http://127.0.0.1:${(api.server.address() as { port: number }).port}` : await api.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = api.server.listening
+    ? `http://127.0.0.1:${(api.server.address() as { port: number }).port}`
+    : await api.listen({ host: '127.0.0.1', port: 0 });
   const cli = await runCordon(['--api', baseUrl, '--token', tokens.alice!, 'profile']);
   expect(cli).toMatchObject({ code: 0, stderr: '' });
   expect(cli.stdout).toMatch(/^NIS2\s+essential entity$/m);

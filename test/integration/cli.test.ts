@@ -19,10 +19,17 @@ beforeAll(async () => {
   stack = await startStack();
   const fleet = await freshFleet(stack);
   baseUrl = await stack.api.listen({ host: '127.0.0.1', port: 0 });
-  incidentId = await openIncident(stack, fleet.instanceIds[0]!, { ...autoPolicy, contain: approverGate, replace: approverGate }, { alert: { severity: 'medium' } });
+  incidentId = await openIncident(
+    stack,
+    fleet.instanceIds[0]!,
+    { ...autoPolicy, contain: approverGate, replace: approverGate },
+    { alert: { severity: 'medium' } },
+  );
   await settled(stack, incidentId, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
 }, 180_000);
-afterAll(async () => { await stack?.teardown(); });
+afterAll(async () => {
+  await stack?.teardown();
+});
 
 type Run = CliRun;
 
@@ -33,7 +40,10 @@ function cordon(args: string[], opts: { token?: string; api?: string } = {}): Pr
 
 test('incidents and show print readable tables, and --json prints the data', async () => {
   const [list, listJson, show, showJson] = await Promise.all([
-    cordon(['incidents']), cordon(['--json', 'incidents']), cordon(['show', incidentId]), cordon(['--json', 'show', incidentId]),
+    cordon(['incidents']),
+    cordon(['--json', 'incidents']),
+    cordon(['show', incidentId]),
+    cordon(['--json', 'show', incidentId]),
   ]);
   expect(list).toMatchObject({ code: 0, stderr: '' });
   expect(list.stdout).toMatch(/^INCIDENT\s+STATE\s+SEVERITY\s+RESOURCE\s+APPROVALS\s+AGE/);
@@ -80,14 +90,20 @@ test('each failure has its own exit code and a one-line reason', async () => {
 test("the exit code is the failure catalogue's for the API's answer: a gate's refusal, an oversized payload", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-cli-'));
   const big = path.join(dir, 'big-alert.json');
-  fs.writeFileSync(big, JSON.stringify({ instanceId: 'i-0123456789abcdef0', severity: 'low', title: 'too big', description: 'A'.repeat(600 * 1024) }));
+  fs.writeFileSync(
+    big,
+    JSON.stringify({ instanceId: 'i-0123456789abcdef0', severity: 'low', title: 'too big', description: 'A'.repeat(600 * 1024) }),
+  );
   try {
     const [gate, oversized] = await Promise.all([
       cordon(['approve', incidentId, 'contain', '--reason', 'the DPO is not on this gate'], { token: stack.tokens.dora }),
       cordon(['trigger', big, '--source', 'generic'], { token: stack.tokens.sensor }),
     ]);
     // The gate refuses with RoleNotAllowed (403 role_not_allowed): the catalogue's exit for it is `refused`.
-    expect([gate.code, gate.stderr.trim()]).toEqual([ExitCode.refused, 'cordon: HTTP 403: dora (roles: dpo) may not decide "contain"; allowed: approver']);
+    expect([gate.code, gate.stderr.trim()]).toEqual([
+      ExitCode.refused,
+      'cordon: HTTP 403: dora (roles: dpo) may not decide "contain"; allowed: approver',
+    ]);
     expect(ExitCode[failureCatalogue.RoleNotAllowed.exit]).toBe(ExitCode.refused);
     // 413 payload_too_large is bad input: `usage`, not "the server failed".
     expect([oversized.code, oversized.stderr.trim()]).toEqual([ExitCode.usage, 'cordon: HTTP 413: request body is larger than the limit']);
@@ -97,11 +113,13 @@ test("the exit code is the failure catalogue's for the API's answer: a gate's re
   }
 });
 
-test('approve records the decision as the token\'s operator and exits 0; --help documents the exit codes', async () => {
+test("approve records the decision as the token's operator and exits 0; --help documents the exit codes", async () => {
   const approved = await cordon(['approve', incidentId, 'contain', '--reason', 'GuardDuty C2 finding confirmed']);
   expect(approved).toMatchObject({ code: 0, stdout: 'contain: approved (1/1 approvals)\n' });
   const s = await settled(stack, incidentId, (x) => stepStatus(x, 'isolate') === 'done');
-  expect(s.timeline).toContainEqual(expect.objectContaining({ kind: 'approval', actor: 'bob', message: expect.stringContaining('GuardDuty C2 finding confirmed') }));
+  expect(s.timeline).toContainEqual(
+    expect.objectContaining({ kind: 'approval', actor: 'bob', message: expect.stringContaining('GuardDuty C2 finding confirmed') }),
+  );
 
   const again = await cordon(['approve', incidentId, 'contain', '--reason', 'again'], { token: stack.tokens.carol });
   expect([again.code, again.stderr.trim()]).toEqual([ExitCode.refused, 'cordon: HTTP 409: step "contain" is done, not awaiting approval']);

@@ -26,13 +26,19 @@ beforeAll(async () => {
 afterAll(async () => stack?.teardown());
 
 async function fleetFacts() {
-  const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
-  const versions = (await stack.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId }))).LaunchTemplateVersions!;
-  const groups = (await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [fleet.vpcId] }] }))).SecurityGroups!;
+  const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
+    .AutoScalingGroups![0]!;
+  const versions = (await stack.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId })))
+    .LaunchTemplateVersions!;
+  const groups = (await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [fleet.vpcId] }] })))
+    .SecurityGroups!;
   const all = (await stack.aws.ec2.send(new DescribeInstancesCommand({}))).Reservations!.flatMap((r) => r.Instances!);
   return {
-    desired: group.DesiredCapacity, members: group.Instances!.map((i) => i.InstanceId!), version: group.LaunchTemplate!.Version,
-    versions: versions.map((v) => v.VersionNumber).sort(), groupNames: groups.map((g) => g.GroupName).sort(),
+    desired: group.DesiredCapacity,
+    members: group.Instances!.map((i) => i.InstanceId!),
+    version: group.LaunchTemplate!.Version,
+    versions: versions.map((v) => v.VersionNumber).sort(),
+    groupNames: groups.map((g) => g.GroupName).sort(),
     running: all.filter((i) => i.State!.Name === 'running').length,
   };
 }
@@ -41,9 +47,16 @@ test('the worker process is killed right after the detach; a new worker finishes
   const accused = fleet.instanceIds[0]!;
   const proxy = await startFaultProxy(stack.moto.endpoint);
   proxy.setRule((action) => (action === 'DeregisterTargets' ? { kind: 'latency', ms: 5000 } : undefined));
-  const doomed = await startWorkerProcess(stackEnv(stack, await bundleOnce(stack.dir), { AWS_ENDPOINT_URL: proxy.endpoint }), path.join(stack.dir, 'doomed-worker.log'));
+  const doomed = await startWorkerProcess(
+    stackEnv(stack, await bundleOnce(stack.dir), { AWS_ENDPOINT_URL: proxy.endpoint }),
+    path.join(stack.dir, 'doomed-worker.log'),
+  );
   const incidentId = await openIncident(stack, accused, autoPolicy);
-  await eventually(async () => proxy.log.some((l) => l.action === 'DeregisterTargets'), 30000, 'the detach to be done and the next step in flight');
+  await eventually(
+    async () => proxy.log.some((l) => l.action === 'DeregisterTargets'),
+    30000,
+    'the detach to be done and the next step in flight',
+  );
   await doomed.kill9();
   await proxy.close();
   const midway = await fleetFacts();
@@ -51,7 +64,9 @@ test('the worker process is killed right after the detach; a new worker finishes
   expect(midway.members).toHaveLength(3);
 
   await stack.startWorker();
-  await stack.client.workflow.getHandle(incidentId).signal(alertReceivedSignal, alertFor(accused, { dedupKey: 'generic:second', title: 'second alert' }));
+  await stack.client.workflow
+    .getHandle(incidentId)
+    .signal(alertReceivedSignal, alertFor(accused, { dedupKey: 'generic:second', title: 'second alert' }));
   const snap = await settled(stack, incidentId, runbookFinished, 90000);
   expect(snap.steps.filter((s) => s.status === 'failed')).toEqual([]);
   expect(snap.steps.find((s) => s.name === 'leave-group')!.detail).toBe('already outside any Auto Scaling group');
@@ -76,7 +91,11 @@ test('a second incident for the quarantined instance changes nothing in the flee
   await first.result();
 
   const incidentId = await openIncident(stack, accused, autoPolicy, { alert: { dedupKey: 'generic:again' } });
-  const snap = await settled(stack, incidentId, (s) => runbookFinished(s) && s.openedAt > (before as unknown as { at?: string }).at! || runbookFinished(s));
+  const snap = await settled(
+    stack,
+    incidentId,
+    (s) => (runbookFinished(s) && s.openedAt > (before as unknown as { at?: string }).at!) || runbookFinished(s),
+  );
   expect(snap.steps.filter((s) => s.status === 'failed')).toEqual([]);
   for (const step of ['scale-in-protection', 'leave-group', 'known-good']) expect(stepStatus(snap, step)).toBe('skipped');
   expect(snap.steps.find((s) => s.name === 'isolate')!.detail).toContain('already isolated');

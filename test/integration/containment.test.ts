@@ -3,33 +3,57 @@
  * worker → moto. Every assertion reads real state back from moto (or Temporal's history).
  * One stack for the file; moto is reset and the demo fleet reseeded per test.
  */
-import { DescribeAutoScalingGroupsCommand, DescribeAutoScalingInstancesCommand, SetInstanceHealthCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  DescribeIamInstanceProfileAssociationsCommand, DescribeInstanceAttributeCommand, DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand,
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupsCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeAutoScalingInstancesCommand,
+  SetInstanceHealthCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeIamInstanceProfileAssociationsCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { IncidentSnapshot } from '../../src/domain/incident';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { incidentStateQuery } from '../../workflows/definitions';
-import { approverGate, autoPolicy, freshFleet, motoState, openIncident, startPlan, runbookFinished, settled, stepStatus } from '../helpers/containment';
+import {
+  approverGate,
+  autoPolicy,
+  freshFleet,
+  motoState,
+  openIncident,
+  startPlan,
+  runbookFinished,
+  settled,
+  stepStatus,
+} from '../helpers/containment';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let fleet: DemoFleet;
 
-beforeAll(async () => { stack = await startStack(); });
-beforeEach(async () => { fleet = await freshFleet(stack); });
+beforeAll(async () => {
+  stack = await startStack();
+});
+beforeEach(async () => {
+  fleet = await freshFleet(stack);
+});
 afterAll(async () => stack?.teardown());
 
 async function instance(id: string) {
   return (await stack.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances![0]!;
 }
 async function group() {
-  return (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
+  return (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
+    .AutoScalingGroups![0]!;
 }
 async function versions() {
-  return (await stack.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId }))).LaunchTemplateVersions!;
+  return (await stack.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId })))
+    .LaunchTemplateVersions!;
 }
 
 test('quarantines in AWS.md §1.2 order and the group replaces the instance from the known-good image', async () => {
@@ -41,8 +65,26 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
   const alongside = ['snapshot-volumes', 'capture-console'];
   const steps = snap.timeline.filter((t) => t.kind === 'step');
   const order = steps.filter((t) => / done/.test(t.message)).map((t) => t.step!);
-  expect(order.filter((n) => !alongside.includes(n))).toEqual(['describe', 'contain', 'tag-containing', 'protect-evidence', 'scale-in-protection', 'known-good', 'point-group', 'fleet-budget', 'leave-group',
-    'deregister-targets', 'isolate', 'cut-credentials', 'tag-quarantined', 'fleet-release', 'capture-metadata', 'capture-alerts', 'replace', 'verify-replacement']);
+  expect(order.filter((n) => !alongside.includes(n))).toEqual([
+    'describe',
+    'contain',
+    'tag-containing',
+    'protect-evidence',
+    'scale-in-protection',
+    'known-good',
+    'point-group',
+    'fleet-budget',
+    'leave-group',
+    'deregister-targets',
+    'isolate',
+    'cut-credentials',
+    'tag-quarantined',
+    'fleet-release',
+    'capture-metadata',
+    'capture-alerts',
+    'replace',
+    'verify-replacement',
+  ]);
   // Snapshots and console output start at their §1.2 slots, run beside the chain (they need no network), and finish before recovery.
   const started = steps.filter((t) => / running/.test(t.message)).map((t) => t.step!);
   expect(started.indexOf('snapshot-volumes')).toBe(started.indexOf('protect-evidence') + 1);
@@ -51,10 +93,16 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
   expect(snap.steps.find((s) => s.name === 'known-good')!.detail).toContain(fleet.knownGoodImageId);
 
   // Isolation group only, on every ENI; the instance is still running (evidence).
-  const isolation = (await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`cordon-isolation-${fleet.vpcId}`] }] }))).SecurityGroups![0]!;
+  const isolation = (
+    await stack.aws.ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`cordon-isolation-${fleet.vpcId}`] }] }),
+    )
+  ).SecurityGroups![0]!;
   const accusedNow = await instance(accused);
   expect(accusedNow.State!.Name).toBe('running');
-  const enis = await stack.aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: accusedNow.NetworkInterfaces!.map((e) => e.NetworkInterfaceId!) }));
+  const enis = await stack.aws.ec2.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: accusedNow.NetworkInterfaces!.map((e) => e.NetworkInterfaceId!) }),
+  );
   for (const eni of enis.NetworkInterfaces!) expect(eni.Groups!.map((g) => g.GroupId)).toEqual([isolation.GroupId]);
 
   // Evidence protected: termination protection, shutdown stop, every volume kept.
@@ -67,10 +115,14 @@ test('quarantines in AWS.md §1.2 order and the group replaces the instance from
   for (const d of devices) expect(d.Ebs!.DeleteOnTermination).toBe(false);
 
   // Out of the group, out of the target group, no instance profile; desired capacity unchanged, replacement on the known-good image.
-  expect((await stack.aws.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [accused] }))).AutoScalingInstances).toEqual([]);
+  expect(
+    (await stack.aws.autoscaling.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [accused] }))).AutoScalingInstances,
+  ).toEqual([]);
   const targets = await stack.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: fleet.targetGroupArn }));
   expect(targets.TargetHealthDescriptions!.map((t) => t.Target!.Id)).not.toContain(accused);
-  const associations = await stack.aws.ec2.send(new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [accused] }] }));
+  const associations = await stack.aws.ec2.send(
+    new DescribeIamInstanceProfileAssociationsCommand({ Filters: [{ Name: 'instance-id', Values: [accused] }] }),
+  );
   expect(associations.IamInstanceProfileAssociations!.filter((a) => a.State === 'associated')).toEqual([]);
   const web = await group();
   expect(web.DesiredCapacity).toBe(3);
@@ -99,15 +151,28 @@ test('plan mode returns every call it would make and leaves moto byte-for-byte u
   const result: IncidentSnapshot = await stack.client.workflow.getHandle(planId).result();
   expect(await motoState(stack, fleet)).toBe(before);
   const ops = result.plan!.map((c) => `${c.step}:${c.operation}`);
-  expect(ops).toEqual(expect.arrayContaining([
-    'tag-containing:CreateTags', 'protect-evidence:ModifyInstanceAttribute', 'scale-in-protection:SetInstanceProtection',
-    'point-group:CreateLaunchTemplateVersion', 'point-group:UpdateAutoScalingGroup', 'leave-group:DetachInstances', 'deregister-targets:DeregisterTargets',
-    'isolate:CreateSecurityGroup', 'isolate:ModifyNetworkInterfaceAttribute', 'cut-credentials:DisassociateIamInstanceProfile', 'tag-quarantined:CreateTags',
-  ]));
+  expect(ops).toEqual(
+    expect.arrayContaining([
+      'tag-containing:CreateTags',
+      'protect-evidence:ModifyInstanceAttribute',
+      'scale-in-protection:SetInstanceProtection',
+      'point-group:CreateLaunchTemplateVersion',
+      'point-group:UpdateAutoScalingGroup',
+      'leave-group:DetachInstances',
+      'deregister-targets:DeregisterTargets',
+      'isolate:CreateSecurityGroup',
+      'isolate:ModifyNetworkInterfaceAttribute',
+      'cut-credentials:DisassociateIamInstanceProfile',
+      'tag-quarantined:CreateTags',
+    ]),
+  );
   // One attribute per ModifyInstanceAttribute call (AWS.md §1.2 step 2).
   // moto's default shutdown behaviour is already `stop`, so two calls are planned: termination protection, then the volumes.
   const protect = result.plan!.filter((c) => c.step === 'protect-evidence');
-  expect(protect.map((c) => Object.keys(c.input).filter((k) => k !== 'InstanceId'))).toEqual([['DisableApiTermination'], ['BlockDeviceMappings']]);
+  expect(protect.map((c) => Object.keys(c.input).filter((k) => k !== 'InstanceId'))).toEqual([
+    ['DisableApiTermination'],
+    ['BlockDeviceMappings'],
+  ]);
   expect(result.plan!.find((c) => c.operation === 'DetachInstances')!.input).toMatchObject({ ShouldDecrementDesiredCapacity: false });
   expect(stepStatus(result, 'verify-replacement')).toBe('skipped');
 });
@@ -120,8 +185,14 @@ test('a failed replacement restores the previous launch template version and say
   expect((await group()).LaunchTemplate!.Version).toBe('3');
   // The replacement turns unhealthy before the operator approves the replacement step.
   const fresh = (await group()).Instances!.filter((i) => !fleet.instanceIds.includes(i.InstanceId!));
-  for (const i of fresh) await stack.aws.autoscaling.send(new SetInstanceHealthCommand({ InstanceId: i.InstanceId!, HealthStatus: 'Unhealthy' }));
-  await stack.incidents.decide(incidentId, { step: 'replace', decision: 'approve', reason: 'go', operator: { name: 'bob', roles: ['approver'] } });
+  for (const i of fresh)
+    await stack.aws.autoscaling.send(new SetInstanceHealthCommand({ InstanceId: i.InstanceId!, HealthStatus: 'Unhealthy' }));
+  await stack.incidents.decide(incidentId, {
+    step: 'replace',
+    decision: 'approve',
+    reason: 'go',
+    operator: { name: 'bob', roles: ['approver'] },
+  });
   const snap = await settled(stack, incidentId, runbookFinished);
   expect(stepStatus(snap, 'verify-replacement')).toBe('failed');
   expect(snap.steps.find((s) => s.name === 'verify-replacement')!.error).toContain('restored to launch template v2');

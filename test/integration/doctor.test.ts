@@ -33,7 +33,8 @@ afterAll(async () => {
 });
 
 const env = (accounts: Record<string, unknown>) => ({
-  AWS_ENDPOINT_URL: proxy.endpoint, AWS_REGION: REGION,
+  AWS_ENDPOINT_URL: proxy.endpoint,
+  AWS_REGION: REGION,
   CORDON_ACCOUNTS: JSON.stringify({ externalId: 'doctor-test-ext', accounts }),
 });
 
@@ -59,10 +60,13 @@ test('every configured account and region: a session opened, every EC2 permissio
   expect(report.incidentsNote).toMatch(/no API token/);
 
   const calls = proxy.log.slice(seen);
-  expect(calls.filter((l) => l.action === 'AssumeRole').map((l) => [l.params.RoleArn, l.params.RoleSessionName, l.params.ExternalId]))
-    .toEqual([[`arn:aws:iam::${MEMBER}:role/CordonResponder`, 'cordon-doctor', 'doctor-test-ext']]);
+  expect(
+    calls.filter((l) => l.action === 'AssumeRole').map((l) => [l.params.RoleArn, l.params.RoleSessionName, l.params.ExternalId]),
+  ).toEqual([[`arn:aws:iam::${MEMBER}:role/CordonResponder`, 'cordon-doctor', 'doctor-test-ext']]);
   // Every EC2 call that changes something was a dry run, and moto's state is as it was.
-  const mutations = calls.filter((l) => /^(Create|Modify|Authorize|Revoke|Run|Disassociate)/.test(l.action) && l.action !== 'DisassociateIamInstanceProfile');
+  const mutations = calls.filter(
+    (l) => /^(Create|Modify|Authorize|Revoke|Run|Disassociate)/.test(l.action) && l.action !== 'DisassociateIamInstanceProfile',
+  );
   expect(mutations.length).toBeGreaterThan(10);
   expect(mutations.filter((l) => l.params.DryRun !== 'true').map((l) => l.action)).toEqual([]);
   expect(calls.map((l) => l.action)).not.toContain('DisassociateIamInstanceProfile');
@@ -71,8 +75,16 @@ test('every configured account and region: a session opened, every EC2 permissio
 
 test('a missing permission, a refused role and an incident in an unconfigured account are each printed; exit 1', async () => {
   const res = await stack.api.inject({
-    method: 'POST', url: '/v1/alerts/generic', headers: { authorization: `Bearer ${stack.tokens.alice}`, 'content-type': 'application/json' },
-    payload: { instanceId: 'i-0123456789abcdef0', severity: 'high', title: 'EDR: reverse shell', account: '999988887777', region: MEMBER_REGION },
+    method: 'POST',
+    url: '/v1/alerts/generic',
+    headers: { authorization: `Bearer ${stack.tokens.alice}`, 'content-type': 'application/json' },
+    payload: {
+      instanceId: 'i-0123456789abcdef0',
+      severity: 'high',
+      title: 'EDR: reverse shell',
+      account: '999988887777',
+      region: MEMBER_REGION,
+    },
   });
   expect(res.statusCode).toBe(202);
   const incidentId = (res.json().accepted as { incidentId: string }[])[0]!.incidentId;
@@ -82,18 +94,35 @@ test('a missing permission, a refused role and an incident in an unconfigured ac
     return undefined;
   });
   try {
-    const run = await runCordon(['--api', apiUrl, '--token', stack.tokens.audrey!, 'doctor'], env({ [MEMBER]: { regions: [MEMBER_REGION] }, [REFUSING]: { regions: [MEMBER_REGION] } }));
+    const run = await runCordon(
+      ['--api', apiUrl, '--token', stack.tokens.audrey!, 'doctor'],
+      env({ [MEMBER]: { regions: [MEMBER_REGION] }, [REFUSING]: { regions: [MEMBER_REGION] } }),
+    );
     expect(run.code).toBe(1);
     const out = run.stdout;
     expect(out).toMatch(new RegExp(`^${ACCOUNT}\\s+${REGION}\\s+ok\\s+\\d+\\s+1\\s+\\d+\\s+default credential chain$`, 'm'));
     expect(out).toMatch(new RegExp(`^${MEMBER}\\s+${MEMBER_REGION}\\s+ok\\s+\\d+\\s+1\\s+`, 'm'));
-    expect(out).toMatch(new RegExp(`^${REFUSING}\\s+${MEMBER_REGION}\\s+refused\\s+0\\s+0\\s+0\\s+arn:aws:iam::${REFUSING}:role/CordonResponder$`, 'm'));
-    expect(out).toContain(`${REFUSING} ${MEMBER_REGION}: AssumeRole into arn:aws:iam::${REFUSING}:role/CordonResponder refused (AccessDenied`);
+    expect(out).toMatch(
+      new RegExp(`^${REFUSING}\\s+${MEMBER_REGION}\\s+refused\\s+0\\s+0\\s+0\\s+arn:aws:iam::${REFUSING}:role/CordonResponder$`, 'm'),
+    );
+    expect(out).toContain(
+      `${REFUSING} ${MEMBER_REGION}: AssumeRole into arn:aws:iam::${REFUSING}:role/CordonResponder refused (AccessDenied`,
+    );
     expect(out).toMatch(/^Missing$/m);
-    for (const [account, region] of [[ACCOUNT, REGION], [MEMBER, MEMBER_REGION]]) {
-      expect(out).toMatch(new RegExp(`^${account}\\s+${region}\\s+Isolate\\s+ec2:ModifyNetworkInterfaceAttribute\\s+missing\\s+UnauthorizedOperation`, 'm'));
+    for (const [account, region] of [
+      [ACCOUNT, REGION],
+      [MEMBER, MEMBER_REGION],
+    ]) {
+      expect(out).toMatch(
+        new RegExp(`^${account}\\s+${region}\\s+Isolate\\s+ec2:ModifyNetworkInterfaceAttribute\\s+missing\\s+UnauthorizedOperation`, 'm'),
+      );
     }
-    expect(out).toMatch(new RegExp(`^${incidentId}\\s+999988887777\\s+${MEMBER_REGION}\\s+account 999988887777 \\(region ${MEMBER_REGION}\\) is not configured: add it to accounts in CORDON_ACCOUNTS`, 'm'));
+    expect(out).toMatch(
+      new RegExp(
+        `^${incidentId}\\s+999988887777\\s+${MEMBER_REGION}\\s+account 999988887777 \\(region ${MEMBER_REGION}\\) is not configured: add it to accounts in CORDON_ACCOUNTS`,
+        'm',
+      ),
+    );
     expect(out).toMatch(/^4 problem\(s\): see above$/m);
   } finally {
     proxy.setRule(() => undefined);

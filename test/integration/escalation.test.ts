@@ -34,7 +34,11 @@ beforeAll(async () => {
 afterAll(async () => stack?.teardown());
 
 const send = (instanceId: string, severity: Severity, extra: Partial<IncidentAlert> = {}) =>
-  service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, { severity, dedupKey: `generic:${instanceId}:${severity}`, title: `${severity} finding`, ...extra }), { openedBy: 'test' });
+  service.openOrJoin(
+    { account: ACCOUNT, region: REGION, instanceId },
+    alertFor(instanceId, { severity, dedupKey: `generic:${instanceId}:${severity}`, title: `${severity} finding`, ...extra }),
+    { openedBy: 'test' },
+  );
 
 /** A medium alert opens the incident; its containment gate then waits for an approver. */
 async function openAwaitingApproval(instanceId: string): Promise<string> {
@@ -58,10 +62,12 @@ test('a record-only incident is contained when a critical alert for the same ins
 
   expect(await send(instanceId, 'critical')).toBe(id);
   const contained = await settled(stack, id, (s) => stepStatus(s, 'tag-quarantined') === 'done', 90000);
-  expect(contained.timeline.map((t) => t.message)).toEqual(expect.arrayContaining([
-    'severity raised from low to critical by a later alert: now containing automatic, replacing automatic',
-    "running the runbook again under the raised severity's policy",
-  ]));
+  expect(contained.timeline.map((t) => t.message)).toEqual(
+    expect.arrayContaining([
+      'severity raised from low to critical by a later alert: now containing automatic, replacing automatic',
+      "running the runbook again under the raised severity's policy",
+    ]),
+  );
   expect(stepStatus(contained, 'contain')).toBe('done');
   expect(stepStatus(contained, 'isolate')).toBe('done');
   expect(contained.severity).toBe('critical');

@@ -39,7 +39,9 @@ beforeAll(async () => {
   stack = await startStack({ workerAwsEndpoint: async (moto) => (proxy = await startFaultProxy(moto)).endpoint });
   baseUrl = await stack.api.listen({ host: '127.0.0.1', port: 0 });
 });
-beforeEach(async () => { fleet = await freshFleet(stack); });
+beforeEach(async () => {
+  fleet = await freshFleet(stack);
+});
 afterAll(async () => {
   await stack?.teardown();
   await proxy?.close();
@@ -48,12 +50,24 @@ afterAll(async () => {
 
 const auth = (who: string) => ({ authorization: `Bearer ${stack.tokens[who]}` });
 const verify = async (incidentId: string, who = 'audrey') => {
-  const res = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${incidentId}/evidence/verify`, headers: auth(who), payload: {} });
+  const res = await stack.api.inject({
+    method: 'POST',
+    url: `/v1/incidents/${incidentId}/evidence/verify`,
+    headers: auth(who),
+    payload: {},
+  });
   return { status: res.statusCode, report: res.json<VerifyReport & { custodySeq: number; custodyAnchored: boolean }>() };
 };
-const heads = async (incidentId: string) => (await stack.api.inject({ method: 'GET', url: `/v1/incidents/${incidentId}/evidence`, headers: auth('audrey') })).json<{ anchors: EvidenceHeads }>().anchors;
+const heads = async (incidentId: string) =>
+  (await stack.api.inject({ method: 'GET', url: `/v1/incidents/${incidentId}/evidence`, headers: auth('audrey') })).json<{
+    anchors: EvidenceHeads;
+  }>().anchors;
 const incidentDir = (incidentId: string) => path.join(stack.evidence.location, 'incidents', incidentId);
-const forceWrite = (file: string, data: string) => { fs.chmodSync(file, 0o644); fs.writeFileSync(file, data); fs.chmodSync(file, 0o444); };
+const forceWrite = (file: string, data: string) => {
+  fs.chmodSync(file, 0o644);
+  fs.writeFileSync(file, data);
+  fs.chmodSync(file, 0o444);
+};
 
 test('CreateSnapshots reaches AWS before the ModifyNetworkInterfaceAttribute that isolates', async () => {
   const from = proxy.log.length;
@@ -72,7 +86,11 @@ test('CreateSnapshots reaches AWS before the ModifyNetworkInterfaceAttribute tha
   expect(snapshot).toBeLessThan(actions.indexOf('DetachInstances'));
   // Issued once (the half beside the chain finds them and only waits for completion).
   expect(actions.filter((a) => a === 'CreateSnapshots' || a === 'CreateSnapshot')).toEqual(['CreateSnapshots']);
-  expect(snap.timeline.some((t) => t.step === 'snapshot-volumes' && /^snapshots started before isolation via CreateSnapshots: snap-/.test(t.message))).toBe(true);
+  expect(
+    snap.timeline.some(
+      (t) => t.step === 'snapshot-volumes' && /^snapshots started before isolation via CreateSnapshots: snap-/.test(t.message),
+    ),
+  ).toBe(true);
   expect(snap.steps.find((s) => s.name === 'snapshot-volumes')!.detail).toMatch(/issued before isolation at /);
 });
 
@@ -81,21 +99,39 @@ test('heads are anchored in history; verify through the API checks them, records
   await settled(stack, incidentId, runbookFinished);
   const manifest = await readManifest(stack.evidence, incidentId);
   // Every artifact entry a workflow activity wrote is anchored; the audit head of the latest flush too.
-  const anchored = await eventually(async () => {
-    const a = await heads(incidentId);
-    const audit = await readAudit(stack.evidence, incidentId);
-    return a.audit.some((h) => h.seq === audit.at(-1)!.seq && h.hash === audit.at(-1)!.hash) ? a : undefined;
-  }, 30000, 'the audit head anchored');
+  const anchored = await eventually(
+    async () => {
+      const a = await heads(incidentId);
+      const audit = await readAudit(stack.evidence, incidentId);
+      return a.audit.some((h) => h.seq === audit.at(-1)!.seq && h.hash === audit.at(-1)!.hash) ? a : undefined;
+    },
+    30000,
+    'the audit head anchored',
+  );
   for (const e of manifest.filter((x): x is ArtifactEntry => x.kind === 'artifact' && !x.name.startsWith('alerts/raw/'))) {
     expect(anchored.manifest).toContainEqual(expect.objectContaining({ seq: e.seq, hash: e.hash }));
   }
 
   const { status, report } = await verify(incidentId, 'audrey');
   expect(status).toBe(200);
-  expect(report).toMatchObject({ ok: true, anchors: { checked: true, manifest: { matched: true }, audit: { matched: true } }, custodyAnchored: true });
+  expect(report).toMatchObject({
+    ok: true,
+    anchors: { checked: true, manifest: { matched: true }, audit: { matched: true } },
+    custodyAnchored: true,
+  });
   const custody = (await readManifest(stack.evidence, incidentId)).at(-1)!;
-  expect(custody).toMatchObject({ kind: 'custody', action: 'access', by: 'audrey', seq: report.custodySeq, detail: { via: 'api', roles: ['auditor'] } });
-  await eventually(async () => ((await heads(incidentId)).manifest.some((h) => h.seq === custody.seq && h.hash === custody.hash) ? true : undefined), 10000, 'the custody head anchored');
+  expect(custody).toMatchObject({
+    kind: 'custody',
+    action: 'access',
+    by: 'audrey',
+    seq: report.custodySeq,
+    detail: { via: 'api', roles: ['auditor'] },
+  });
+  await eventually(
+    async () => ((await heads(incidentId)).manifest.some((h) => h.seq === custody.seq && h.hash === custody.hash) ? true : undefined),
+    10000,
+    'the custody head anchored',
+  );
   expect((await verify(incidentId, 'bob')).status).toBe(403);
   expect((await verify(incidentId, 'sensor')).status).toBe(403);
 });
@@ -104,7 +140,10 @@ test('each attack is named by the API verify route; a clean incident stays intac
   const [clean, victim] = [fleet.instanceIds[0]!, fleet.instanceIds[1]!];
   const victimId = incidentIdFor({ account: ACCOUNT, region: REGION, instanceId: victim });
   // Planted before capture: forged bytes where the (deterministic, in moto) console output will be addressed, and at the old predictable name.
-  const consoleText = Buffer.from((await stack.aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: victim, Latest: true }))).Output!, 'base64');
+  const consoleText = Buffer.from(
+    (await stack.aws.ec2.send(new GetConsoleOutputCommand({ InstanceId: victim, Latest: true }))).Output!,
+    'base64',
+  );
   const plantedAddress = path.join(incidentDir(victimId), 'objects', sha256Hex(consoleText));
   fs.mkdirSync(path.dirname(plantedAddress), { recursive: true });
   fs.writeFileSync(plantedAddress, 'forged console output\n');
@@ -148,15 +187,19 @@ test('each attack is named by the API verify route; a clean incident stays intac
   expect(status).toBe(200);
   expect(report.ok).toBe(false);
   const named = report.problems.map((p) => `${p.check}:${p.file}:${p.artifact ?? p.key}`);
-  expect(named).toEqual(expect.arrayContaining([
-    `unlisted:artifact:${path.relative(stack.evidence.location, plantedAddress)}`,
-    `unlisted:artifact:incidents/${victimId}/artifacts/console-output-${victim}.txt`,
-    `missing:artifact:${deleted.name}`,
-    expect.stringMatching(/^truncated:manifest:/),
-    expect.stringMatching(/^anchor:audit:/),
-  ]));
+  expect(named).toEqual(
+    expect.arrayContaining([
+      `unlisted:artifact:${path.relative(stack.evidence.location, plantedAddress)}`,
+      `unlisted:artifact:incidents/${victimId}/artifacts/console-output-${victim}.txt`,
+      `missing:artifact:${deleted.name}`,
+      expect.stringMatching(/^truncated:manifest:/),
+      expect.stringMatching(/^anchor:audit:/),
+    ]),
+  );
   expect(report.problems.find((p) => p.check === 'truncated')!.message).toMatch(/the chain was cut after seq \d+/);
-  expect(report.problems.find((p) => p.check === 'anchor')!.message).toMatch(/audit seq \d+ has hash .* but the incident's history anchored .* rewritten/);
+  expect(report.problems.find((p) => p.check === 'anchor')!.message).toMatch(
+    /audit seq \d+ has hash .* but the incident's history anchored .* rewritten/,
+  );
 
   const intact = await verify(cleanId);
   expect(intact.report).toMatchObject({ ok: true, problems: [], anchors: { checked: true } });
@@ -166,33 +209,61 @@ test('export through the API and the CLI: the archive matches its sha256 and ver
   const incidentId = await openIncident(stack, fleet.instanceIds[2]!, autoPolicy);
   await settled(stack, incidentId, runbookFinished);
   // The API: an archive with its sha256 header, custody by the caller.
-  const res = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${incidentId}/evidence/export`, headers: auth('audrey'), payload: { note: 'for the regulator' } });
+  const res = await stack.api.inject({
+    method: 'POST',
+    url: `/v1/incidents/${incidentId}/evidence/export`,
+    headers: auth('audrey'),
+    payload: { note: 'for the regulator' },
+  });
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toBe('application/gzip');
   expect(res.headers['x-cordon-archive-sha256']).toBe(sha256Hex(res.rawPayload));
   expect(res.headers['x-cordon-verified']).toBe('intact');
-  expect((await readManifest(stack.evidence, incidentId)).at(-1)).toMatchObject({ kind: 'custody', action: 'export', by: 'audrey', note: 'for the regulator' });
-  expect((await stack.api.inject({ method: 'POST', url: `/v1/incidents/${incidentId}/evidence/export`, headers: auth('bob'), payload: {} })).statusCode).toBe(403);
+  expect((await readManifest(stack.evidence, incidentId)).at(-1)).toMatchObject({
+    kind: 'custody',
+    action: 'export',
+    by: 'audrey',
+    note: 'for the regulator',
+  });
+  expect(
+    (await stack.api.inject({ method: 'POST', url: `/v1/incidents/${incidentId}/evidence/export`, headers: auth('bob'), payload: {} }))
+      .statusCode,
+  ).toBe(403);
 
   // The CLI, as a client of the same API (no store settings in its environment, only the API and a token).
   const out = path.join(work, 'case');
-  const cli = await runCordon(['evidence', 'export', incidentId, '--out', out, '--note', 'to the DPA'], { CORDON_API_URL: baseUrl, CORDON_TOKEN: stack.tokens.dora! });
+  const cli = await runCordon(['evidence', 'export', incidentId, '--out', out, '--note', 'to the DPA'], {
+    CORDON_API_URL: baseUrl,
+    CORDON_TOKEN: stack.tokens.dora!,
+  });
   expect(cli.stderr).toBe('');
   expect(cli.code).toBe(0);
   expect(cli.stdout).toMatch(/exported .* custody entry seq \d+ recorded by the API/s);
-  expect((await readManifest(stack.evidence, incidentId)).at(-1)).toMatchObject({ kind: 'custody', action: 'export', by: 'dora', note: 'to the DPA' });
+  expect((await readManifest(stack.evidence, incidentId)).at(-1)).toMatchObject({
+    kind: 'custody',
+    action: 'export',
+    by: 'dora',
+    note: 'to the DPA',
+  });
   const verified = await runCordon(['evidence', 'verify', incidentId], { CORDON_API_URL: baseUrl, CORDON_TOKEN: stack.tokens.audrey! });
   expect(verified.code).toBe(0);
   expect(verified.stdout).toMatch(/INTACT .*\n[\s\S]*anchors +checked against the incident's history/);
   expect((await runCordon(['evidence', 'verify', incidentId], { CORDON_API_URL: baseUrl, CORDON_TOKEN: stack.tokens.bob! })).code).toBe(4);
 
   // Offline: an empty environment, the recipient's copy, nothing of Cordon's.
-  const anchors = JSON.parse(fs.readFileSync(path.join(out, 'anchors.json'), 'utf8')) as { available: boolean; manifest: unknown[]; audit: unknown[] };
+  const anchors = JSON.parse(fs.readFileSync(path.join(out, 'anchors.json'), 'utf8')) as {
+    available: boolean;
+    manifest: unknown[];
+    audit: unknown[];
+  };
   expect(anchors.available).toBe(true);
   expect(anchors.manifest.length).toBeGreaterThan(0);
   expect(anchors.audit.length).toBeGreaterThan(0);
   const env = { PATH: `/usr/bin:/bin:${path.dirname(process.execPath)}` };
-  for (const [cmd, args] of [['bash', ['verify.sh']], [process.execPath, ['verify.mjs']]] as const) {
+  for (const [cmd, args] of [
+    ['bash', ['verify.sh']],
+    [process.execPath, ['verify.mjs']],
+  ] as const) {
     const r = spawnSync(cmd, [...args], { cwd: out, env, encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`).toMatch(/anchors: checked\n(.*\n)*INTACT\n$/);
     expect(r.status).toBe(0);

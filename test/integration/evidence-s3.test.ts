@@ -9,7 +9,13 @@
  * AWS.md G18) — the API's verify route names both.
  */
 import {
-  CreateBucketCommand, DeleteObjectCommand, GetBucketPolicyCommand, GetObjectLockConfigurationCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetBucketPolicyCommand,
+  GetObjectLockConfigurationCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import { OperatorDirectory } from '../../src/api/auth/operators';
@@ -23,7 +29,15 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/aws/clients';
 import {
-  appendAudit, EvidenceOverwriteError, EvidenceStoreMisconfigured, evidenceKeys, openEvidenceStore, recordArtifact, recordCustody, S3ObjectLockStore, verifyIncident,
+  appendAudit,
+  EvidenceOverwriteError,
+  EvidenceStoreMisconfigured,
+  evidenceKeys,
+  openEvidenceStore,
+  recordArtifact,
+  recordCustody,
+  S3ObjectLockStore,
+  verifyIncident,
 } from '../../src/evidence';
 import { digestStream } from '../../src/evidence/hashing';
 import { startMoto, type MotoServer } from '../../src/local/moto-server';
@@ -49,16 +63,30 @@ afterAll(async () => {
 
 // moto evaluates the bucket policy's Deny but not its s3:if-none-match condition, so with the policy on it refuses Cordon's own
 // conditional writes too: the stores that write run without it; the policy has its own test below.
-const open = (bucket = 'evidence', prefix = 'cordon/', bucketPolicy = false) => openEvidenceStore({ kind: 's3', s3: aws.s3, bucket, region: REGION, retentionDays: 30, prefix, bucketPolicy });
+const open = (bucket = 'evidence', prefix = 'cordon/', bucketPolicy = false) =>
+  openEvidenceStore({ kind: 's3', s3: aws.s3, bucket, region: REGION, retentionDays: 30, prefix, bucketPolicy });
 
 test('creates the bucket with Object Lock; every object has COMPLIANCE retention read back with HeadObject', async () => {
   const store = await open();
   const lock = await aws.s3.send(new GetObjectLockConfigurationCommand({ Bucket: 'evidence' }));
-  expect(lock.ObjectLockConfiguration).toMatchObject({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } } });
+  expect(lock.ObjectLockConfiguration).toMatchObject({
+    ObjectLockEnabled: 'Enabled',
+    Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 } },
+  });
 
-  const a = await recordArtifact(store, ID, { name: 'console.txt', body: 'boot log\n', mediaType: 'text/plain', source: 'ec2:GetConsoleOutput', collector: 'w1' });
+  const a = await recordArtifact(store, ID, {
+    name: 'console.txt',
+    body: 'boot log\n',
+    mediaType: 'text/plain',
+    source: 'ec2:GetConsoleOutput',
+    collector: 'w1',
+  });
   const sha = crypto.createHash('sha256').update('boot log\n').digest();
-  expect(a).toMatchObject({ key: evidenceKeys.object(ID, sha.toString('hex')), location: `s3://evidence/cordon/${evidenceKeys.object(ID, sha.toString('hex'))}`, checksumSha256: sha.toString('base64') });
+  expect(a).toMatchObject({
+    key: evidenceKeys.object(ID, sha.toString('hex')),
+    location: `s3://evidence/cordon/${evidenceKeys.object(ID, sha.toString('hex'))}`,
+    checksumSha256: sha.toString('base64'),
+  });
   const [version] = (await aws.s3.send(new ListObjectVersionsCommand({ Bucket: 'evidence', Prefix: `cordon/${a.key}` }))).Versions!;
   expect(a.versionId).toBe(version!.VersionId);
 
@@ -80,12 +108,29 @@ test('creates the bucket with Object Lock; every object has COMPLIANCE retention
 
 test('a bucket Cordon creates gets the evidence bucket policy; an unconditional PutObject (a new version on top) is refused', async () => {
   await open('evidence-policy', 'cordon/', true);
-  const policy = JSON.parse((await aws.s3.send(new GetBucketPolicyCommand({ Bucket: 'evidence-policy' }))).Policy!) as { Statement: { Sid: string; Effect: string; Action: string; Resource: string; Condition?: unknown }[] };
+  const policy = JSON.parse((await aws.s3.send(new GetBucketPolicyCommand({ Bucket: 'evidence-policy' }))).Policy!) as {
+    Statement: { Sid: string; Effect: string; Action: string; Resource: string; Condition?: unknown }[];
+  };
   expect(policy.Statement).toEqual([
-    expect.objectContaining({ Sid: 'CordonDenyPutWithoutIfNoneMatch', Effect: 'Deny', Action: 's3:PutObject', Resource: 'arn:aws:s3:::evidence-policy/cordon/*', Condition: { Null: { 's3:if-none-match': 'true' } } }),
-    expect.objectContaining({ Sid: 'CordonDenyDeleteObjectVersion', Effect: 'Deny', Action: 's3:DeleteObjectVersion', Resource: 'arn:aws:s3:::evidence-policy/*' }),
+    expect.objectContaining({
+      Sid: 'CordonDenyPutWithoutIfNoneMatch',
+      Effect: 'Deny',
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::evidence-policy/cordon/*',
+      Condition: { Null: { 's3:if-none-match': 'true' } },
+    }),
+    expect.objectContaining({
+      Sid: 'CordonDenyDeleteObjectVersion',
+      Effect: 'Deny',
+      Action: 's3:DeleteObjectVersion',
+      Resource: 'arn:aws:s3:::evidence-policy/*',
+    }),
   ]);
-  await expect(aws.s3.send(new PutObjectCommand({ Bucket: 'evidence-policy', Key: 'cordon/incidents/x/objects/y', Body: 'forged', ChecksumAlgorithm: 'SHA256' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+  await expect(
+    aws.s3.send(
+      new PutObjectCommand({ Bucket: 'evidence-policy', Key: 'cordon/incidents/x/objects/y', Body: 'forged', ChecksumAlgorithm: 'SHA256' }),
+    ),
+  ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
   // Not testable on moto: that a PutObject *with* If-None-Match passes (moto ignores the condition and refuses it too), and that
   // DeleteObjectVersion is refused by the policy rather than by the retention (both refuse it here).
 });
@@ -98,7 +143,9 @@ test('never overwrites a key, and a locked version cannot be deleted', async () 
   expect((await digestStream(await store.get(key))).sha256).toBe(crypto.createHash('sha256').update('first').digest('hex'));
   const versions = await aws.s3.send(new ListObjectVersionsCommand({ Bucket: 'evidence', Prefix: `cordon/${key}` }));
   expect(versions.Versions).toHaveLength(1);
-  await expect(aws.s3.send(new DeleteObjectCommand({ Bucket: 'evidence', Key: `cordon/${key}`, VersionId: versions.Versions![0]!.VersionId }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  await expect(
+    aws.s3.send(new DeleteObjectCommand({ Bucket: 'evidence', Key: `cordon/${key}`, VersionId: versions.Versions![0]!.VersionId })),
+  ).rejects.toMatchObject({ name: 'AccessDenied' });
 });
 
 test('streams a large body of unknown length and reads it back as a stream', async () => {
@@ -107,8 +154,18 @@ test('streams a large body of unknown length and reads it back as a stream', asy
   const count = 48; // 12 MiB
   const expected = crypto.createHash('sha256');
   for (let i = 0; i < count; i++) expected.update(chunk);
-  const body = Readable.from((function* () { for (let i = 0; i < count; i++) yield chunk; })());
-  const entry = await recordArtifact(store, ID, { name: 'memory.lime', body, mediaType: 'application/octet-stream', source: 'ssm:SendCommand', collector: 'w1' });
+  const body = Readable.from(
+    (function* () {
+      for (let i = 0; i < count; i++) yield chunk;
+    })(),
+  );
+  const entry = await recordArtifact(store, ID, {
+    name: 'memory.lime',
+    body,
+    mediaType: 'application/octet-stream',
+    source: 'ssm:SendCommand',
+    collector: 'w1',
+  });
   expect(entry).toMatchObject({ size: count * chunk.length, sha256: expected.digest('hex') });
   const head = await aws.s3.send(new HeadObjectCommand({ Bucket: 'evidence', Key: `cordon/${entry.key}` }));
   expect(head.ContentLength).toBe(count * chunk.length);
@@ -129,20 +186,40 @@ describe('through the API verify route', () => {
   let api: FastifyInstance;
   let anchors: EvidenceAnchors;
   const token = crypto.randomBytes(16).toString('hex');
-  const verify = async () => (await api.inject({ method: 'POST', url: `/v1/incidents/${API_ID}/evidence/verify`, headers: { authorization: `Bearer ${token}` }, payload: {} })).json<VerifyReport>();
+  const verify = async () =>
+    (
+      await api.inject({
+        method: 'POST',
+        url: `/v1/incidents/${API_ID}/evidence/verify`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: {},
+      })
+    ).json<VerifyReport>();
 
   beforeEach(async () => {
     const store = await open();
-    for (const [name, body] of [['console.txt', 'boot log\n'], ['meta.json', '{"instance":"i-0abc"}']] as const) {
+    for (const [name, body] of [
+      ['console.txt', 'boot log\n'],
+      ['meta.json', '{"instance":"i-0abc"}'],
+    ] as const) {
       await recordArtifact(store, API_ID, { name, body, mediaType: 'text/plain', source: 'test', collector: 'w1' });
     }
     await appendAudit(store, API_ID, [{ id: 't:0', at: new Date().toISOString(), kind: 'note', message: 'opened' }]);
     // The heads as the incident's workflow would hold them (no Temporal in this file: a stand-in answers the query).
-    anchors = { manifest: (await readManifest(store, API_ID)).map((e) => ({ seq: e.seq, hash: e.hash })), audit: (await readAudit(store, API_ID)).map((e) => ({ seq: e.seq, hash: e.hash })) };
+    anchors = {
+      manifest: (await readManifest(store, API_ID)).map((e) => ({ seq: e.seq, hash: e.hash })),
+      audit: (await readAudit(store, API_ID)).map((e) => ({ seq: e.seq, hash: e.hash })),
+    };
     const operators = new OperatorDirectory();
     operators.addToken({ name: 'audrey', roles: ['auditor'] }, token);
     const incidents = { evidenceHeads: async () => anchors, anchorEvidence: async () => false } as unknown as IncidentService;
-    api = await buildApi({ incidents, operators, evidence: store, alerts: { defaults: { account: '123456789012', region: REGION } }, ready: async () => true });
+    api = await buildApi({
+      incidents,
+      operators,
+      evidence: store,
+      alerts: { defaults: { account: '123456789012', region: REGION } },
+      ready: async () => true,
+    });
   });
   afterEach(async () => api.close());
 
@@ -155,16 +232,28 @@ describe('through the API verify route', () => {
     const [consoleEntry, metaEntry] = [manifest.find((e) => e.name === 'console.txt')!, manifest.find((e) => e.name === 'meta.json')!];
     // A holder of the write credential: PutObject without If-None-Match (Object Lock permits a new version).
     const forged = 'forged boot log\n';
-    await aws.s3.send(new PutObjectCommand({ Bucket: 'evidence', Key: `cordon/${consoleEntry.key}`, Body: forged, ChecksumAlgorithm: 'SHA256' }));
+    await aws.s3.send(
+      new PutObjectCommand({ Bucket: 'evidence', Key: `cordon/${consoleEntry.key}`, Body: forged, ChecksumAlgorithm: 'SHA256' }),
+    );
     await aws.s3.send(new DeleteObjectCommand({ Bucket: 'evidence', Key: `cordon/${metaEntry.key}` }));
     const report = await verify();
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual(expect.arrayContaining([
-      expect.objectContaining({ check: 'version', artifact: 'console.txt', expected: consoleEntry.versionId, message: expect.stringMatching(/a newer version sits on top of the recorded version .* overwritten/) }),
-      expect.objectContaining({ check: 'version', artifact: 'meta.json', message: expect.stringMatching(/a delete marker sits on top .* deleted/) }),
-    ]));
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          check: 'version',
+          artifact: 'console.txt',
+          expected: consoleEntry.versionId,
+          message: expect.stringMatching(/a newer version sits on top of the recorded version .* overwritten/),
+        }),
+        expect.objectContaining({
+          check: 'version',
+          artifact: 'meta.json',
+          message: expect.stringMatching(/a delete marker sits on top .* deleted/),
+        }),
+      ]),
+    );
     // Read by version, the recorded bytes are still the captured ones: no sha256 problem.
     expect(report.problems.filter((p) => p.check === 'sha256' || p.check === 'missing')).toEqual([]);
   });
 });
-

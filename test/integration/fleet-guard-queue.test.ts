@@ -43,18 +43,30 @@ function localActivities(events: temporal.api.history.v1.IHistoryEvent[]): { typ
 }
 
 async function contained(ids: string[]) {
-  return eventually(async () => {
-    const snaps = await Promise.all(ids.map((id) => stack.incidents.get(id)));
-    return snaps.every((s) => s && stepStatus(s, 'tag-quarantined') === 'done' && stepStatus(s, 'fleet-release') === 'done') ? snaps.map((s) => s!) : undefined;
-  }, 150_000, 'every incident contained and its reservation returned');
+  return eventually(
+    async () => {
+      const snaps = await Promise.all(ids.map((id) => stack.incidents.get(id)));
+      return snaps.every((s) => s && stepStatus(s, 'tag-quarantined') === 'done' && stepStatus(s, 'fleet-release') === 'done')
+        ? snaps.map((s) => s!)
+        : undefined;
+    },
+    150_000,
+    'every incident contained and its reservation returned',
+  );
 }
 
-test('a guard started on the incidents\' queue by an earlier version answers there, then moves to the guards\' queue with what it holds', async () => {
+test("a guard started on the incidents' queue by an earlier version answers there, then moves to the guards' queue with what it holds", async () => {
   const group = { account: ACCOUNT, region: REGION, groupName: 'web' };
   const input: FleetGuardInput = { guardId: webGuardId, group, limits: UNBOUNDED_FLEET, desiredCapacity: BURST + 1 };
-  const earlier = await stack.client.workflow.start('fleetGuardWorkflow', { workflowId: webGuardId, taskQueue: stack.taskQueue, args: [input] });
+  const earlier = await stack.client.workflow.start('fleetGuardWorkflow', {
+    workflowId: webGuardId,
+    taskQueue: stack.taskQueue,
+    args: [input],
+  });
   // An incident of the earlier version holds a reservation (its requests name no queue: the guard stays).
-  await earlier.executeUpdate(reserveContainmentUpdate, { args: [{ incidentId: 'inc-earlier', desiredCapacity: BURST + 1, limits: UNBOUNDED_FLEET }] });
+  await earlier.executeUpdate(reserveContainmentUpdate, {
+    args: [{ incidentId: 'inc-earlier', desiredCapacity: BURST + 1, limits: UNBOUNDED_FLEET }],
+  });
   expect((await earlier.describe()).taskQueue).toBe(stack.taskQueue);
 
   const instanceId = fleet.instanceIds[BURST]!;
@@ -70,7 +82,9 @@ test('a guard started on the incidents\' queue by an earlier version answers the
   expect(view.run).toBe(2);
   expect(view.active.map((r) => r.incidentId)).toEqual(['inc-earlier']);
   expect(view.ledger.find((l) => l.incidentId === idOf(instanceId))).toMatchObject({ kind: 'budget', releasedAt: expect.any(String) });
-  expect(await now.executeUpdate(releaseContainmentUpdate, { args: [{ incidentId: 'inc-earlier' }] })).toMatchObject({ released: 'reservation' });
+  expect(await now.executeUpdate(releaseContainmentUpdate, { args: [{ incidentId: 'inc-earlier' }] })).toMatchObject({
+    released: 'reservation',
+  });
 }, 200_000);
 
 test(`${BURST} incidents at once against ${SLOTS} workflow-task slots: every reservation answered at its first attempt, every instance contained`, async () => {

@@ -38,7 +38,10 @@ test('plan mode rehearses the reservation and never reaches the guard', async ()
   const [answer] = await sendCriticalAlerts(stack.api, stack.tokens.alice!, [fleet.instanceIds[0]!], '?dryRun=true');
   const planId = (answer!.plans as { planId: string }[])[0]!.planId;
   const plan: IncidentSnapshot = await stack.client.workflow.getHandle(planId).result();
-  expect(plan.steps.find((s) => s.name === 'fleet-budget')).toMatchObject({ status: 'done', detail: `plan: would ask the fleet guard ${webGuardId} for a reservation (desired capacity ${SIZE})` });
+  expect(plan.steps.find((s) => s.name === 'fleet-budget')).toMatchObject({
+    status: 'done',
+    detail: `plan: would ask the fleet guard ${webGuardId} for a reservation (desired capacity ${SIZE})`,
+  });
   await expect(stack.client.workflow.getHandle(webGuardId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 });
 
@@ -49,15 +52,23 @@ test(`${SIZE} critical alerts in one group: never more than 3 contained at once,
   await sendCriticalAlerts(stack.api, stack.tokens.alice!, accused);
 
   // Phase 1: the budget alone. 6 contained (3, then 3 more as the first release), 14 waiting for a person.
-  const waiting = await eventually(async () => {
-    const snaps = await snapshots(ids);
-    const granted = snaps.filter((s) => stepStatus(s, 'fleet-release') === 'done');
-    const held = snaps.filter((s) => stepStatus(s, 'fleet-budget') === 'awaiting-approval');
-    const view = await guardView(stack.client);
-    return granted.length === 6 && held.length === SIZE - 6 && view?.active.length === 0 && view.waiting.length === SIZE - 6 ? held : undefined;
-  }, 150_000, 'six contained and fourteen waiting');
+  const waiting = await eventually(
+    async () => {
+      const snaps = await snapshots(ids);
+      const granted = snaps.filter((s) => stepStatus(s, 'fleet-release') === 'done');
+      const held = snaps.filter((s) => stepStatus(s, 'fleet-budget') === 'awaiting-approval');
+      const view = await guardView(stack.client);
+      return granted.length === 6 && held.length === SIZE - 6 && view?.active.length === 0 && view.waiting.length === SIZE - 6
+        ? held
+        : undefined;
+    },
+    150_000,
+    'six contained and fourteen waiting',
+  );
   await observer.stop();
-  process.stdout.write(`fleet-guard: ${observer.samples} samples; most held at once ${observer.maxHeld}, most in containment in moto ${observer.maxContaining}\n`);
+  process.stdout.write(
+    `fleet-guard: ${observer.samples} samples; most held at once ${observer.maxHeld}, most in containment in moto ${observer.maxContaining}\n`,
+  );
   expect(observer.samples).toBeGreaterThan(10);
   expect(observer.maxBudgetHeld).toBeLessThanOrEqual(3);
   expect(observer.maxHeld).toBeLessThanOrEqual(3);
@@ -74,23 +85,39 @@ test(`${SIZE} critical alerts in one group: never more than 3 contained at once,
   for (const id of waitingInstances) expect(before.members.has(id)).toBe(true);
 
   const view = (await guardView(stack.client))!;
-  expect(view.usage).toMatchObject({ concurrent: 0, maxConcurrent: 3, grantedInWindow: 6, windowCap: 6, windowMinutes: 60, desiredCapacity: SIZE });
+  expect(view.usage).toMatchObject({
+    concurrent: 0,
+    maxConcurrent: 3,
+    grantedInWindow: 6,
+    windowCap: 6,
+    windowMinutes: 60,
+    desiredCapacity: SIZE,
+  });
   expect(view.waiting.map((w) => w.ticket)).toEqual([...view.waiting.map((w) => w.ticket)].sort((a, b) => a - b));
   expect(view.ledger.filter((l) => l.kind === 'budget')).toHaveLength(6);
 
   // Three were granted at once; the others of the six waited, then went on by the guard's signal, with nobody deciding.
   const contained = await snapshots(containedInstances.map(idOf));
-  const freed = contained.filter((s) => s.steps.find((x) => x.name === 'fleet-budget')!.detail!.startsWith(`granted by ${webGuardId} when a slot was freed`));
-  expect(contained.filter((s) => /^reservation \d+ granted by /.test(s.steps.find((x) => x.name === 'fleet-budget')!.detail!)).length + freed.length).toBe(6);
+  const freed = contained.filter((s) =>
+    s.steps.find((x) => x.name === 'fleet-budget')!.detail!.startsWith(`granted by ${webGuardId} when a slot was freed`),
+  );
+  expect(
+    contained.filter((s) => /^reservation \d+ granted by /.test(s.steps.find((x) => x.name === 'fleet-budget')!.detail!)).length +
+      freed.length,
+  ).toBe(6);
   expect(freed.length).toBeGreaterThanOrEqual(3);
   for (const s of freed) {
-    expect(s.timeline.some((t) => t.step === 'fleet-budget' && t.message.includes('awaiting-approval — fleet budget exceeded (group web: '))).toBe(true);
+    expect(
+      s.timeline.some((t) => t.step === 'fleet-budget' && t.message.includes('awaiting-approval — fleet budget exceeded (group web: ')),
+    ).toBe(true);
     expect(s.steps.find((x) => x.name === 'fleet-budget')!.approvals ?? []).toEqual([]);
   }
   // The waiting ones show why, page like any gate, and are held before leaving the group.
   for (const s of waiting) {
     const step = s.steps.find((x) => x.name === 'fleet-budget')!;
-    expect(step.detail).toMatch(/^fleet budget exceeded \(group web: \d of 3 concurrent containments held; \d of 6 granted in the last 60 min \(34% of desired capacity 20\)/);
+    expect(step.detail).toMatch(
+      /^fleet budget exceeded \(group web: \d of 3 concurrent containments held; \d of 6 granted in the last 60 min \(34% of desired capacity 20\)/,
+    );
     expect(stepStatus(s, 'leave-group')).toBe('pending');
     expect(s.timeline.some((t) => t.kind === 'notification' && t.step === 'fleet-budget')).toBe(true);
   }
@@ -102,13 +129,22 @@ test(`${SIZE} critical alerts in one group: never more than 3 contained at once,
     const r = await decide(stack.api, stack.tokens.bob!, s.incidentId, 'approve', 'contain now: active C2 across the tier');
     expect([s.incidentId, r.statusCode]).toEqual([s.incidentId, 200]);
   }
-  const done = await eventually(async () => {
-    const snaps = await snapshots(ids);
-    return snaps.every((s) => stepStatus(s, 'tag-quarantined') === 'done' && stepStatus(s, 'fleet-release') === 'done') ? snaps : undefined;
-  }, 150_000, 'every incident contained and its reservation returned');
-  for (const s of done) expect([s.incidentId, s.steps.filter((x) => x.status === 'failed').map((x) => `${x.name}: ${x.error}`)]).toEqual([s.incidentId, []]);
+  const done = await eventually(
+    async () => {
+      const snaps = await snapshots(ids);
+      return snaps.every((s) => stepStatus(s, 'tag-quarantined') === 'done' && stepStatus(s, 'fleet-release') === 'done')
+        ? snaps
+        : undefined;
+    },
+    150_000,
+    'every incident contained and its reservation returned',
+  );
+  for (const s of done)
+    expect([s.incidentId, s.steps.filter((x) => x.status === 'failed').map((x) => `${x.name}: ${x.error}`)]).toEqual([s.incidentId, []]);
   for (const s of done.filter((x) => waitingInstances.includes(x.resource.instanceId))) {
-    expect(s.steps.find((x) => x.name === 'fleet-budget')!.detail).toMatch(/^released past the fleet budget by bob: contain now: active C2 across the tier \(override reservation \d+;/);
+    expect(s.steps.find((x) => x.name === 'fleet-budget')!.detail).toMatch(
+      /^released past the fleet budget by bob: contain now: active C2 across the tier \(override reservation \d+;/,
+    );
     expect(s.timeline.some((t) => t.kind === 'approval' && t.step === 'fleet-budget' && t.actor === 'bob')).toBe(true);
   }
 
@@ -135,14 +171,34 @@ test('a reject skips the steps that take capacity away, with the reason; the ins
   const fresh = [...members][0]!;
   const id = idOf(fresh);
   await sendCriticalAlerts(stack.api, stack.tokens.alice!, [fresh]);
-  await eventually(async () => { const s = await stack.incidents.get(id); return s && stepStatus(s, 'fleet-budget') === 'awaiting-approval'; }, 60_000, 'the budget gate');
+  await eventually(
+    async () => {
+      const s = await stack.incidents.get(id);
+      return s && stepStatus(s, 'fleet-budget') === 'awaiting-approval';
+    },
+    60_000,
+    'the budget gate',
+  );
   expect((await guardView(stack.client))!.waiting.map((w) => w.incidentId)).toEqual([id]);
   const r = await decide(stack.api, stack.tokens.bob!, id, 'reject', 'not worth losing more capacity tonight');
   expect(r.statusCode).toBe(200);
-  const s = await eventually(async () => { const x = await stack.incidents.get(id); return x && stepStatus(x, 'fleet-release') !== 'pending' && stepStatus(x, 'tag-quarantined') === 'skipped' ? x : undefined; }, 60_000, 'the skipped chain');
-  expect(s.steps.find((x) => x.name === 'fleet-budget')).toMatchObject({ status: 'skipped', detail: 'bob rejected: not worth losing more capacity tonight: the steps that take capacity away are skipped' });
+  const s = await eventually(
+    async () => {
+      const x = await stack.incidents.get(id);
+      return x && stepStatus(x, 'fleet-release') !== 'pending' && stepStatus(x, 'tag-quarantined') === 'skipped' ? x : undefined;
+    },
+    60_000,
+    'the skipped chain',
+  );
+  expect(s.steps.find((x) => x.name === 'fleet-budget')).toMatchObject({
+    status: 'skipped',
+    detail: 'bob rejected: not worth losing more capacity tonight: the steps that take capacity away are skipped',
+  });
   for (const name of ['leave-group', 'deregister-targets', 'isolate', 'cut-credentials']) {
-    expect([name, s.steps.find((x) => x.name === name)!.detail]).toEqual([name, 'not done: needs "fleet-budget", which is skipped (bob rejected: not worth losing more capacity tonight: the steps that take capacity away are skipped)']);
+    expect([name, s.steps.find((x) => x.name === name)!.detail]).toEqual([
+      name,
+      'not done: needs "fleet-budget", which is skipped (bob rejected: not worth losing more capacity tonight: the steps that take capacity away are skipped)',
+    ]);
   }
   expect(stepStatus(s, 'fleet-release')).toBe('skipped');
   const instance = (await stack.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [fresh] }))).Reservations![0]!.Instances![0]!;

@@ -41,19 +41,30 @@ const newInstanceId = () => `i-${crypto.randomBytes(9).toString('hex').slice(0, 
 /** A fixture as text with its instance ids replaced, so each test owns its incidents. */
 function fixtureText(name: string, ids: string[]): string {
   let text = fs.readFileSync(path.join(FIXTURES, name), 'utf8');
-  FIXTURE_IDS.forEach((id, i) => { if (ids[i]) text = text.split(id).join(ids[i]!); });
+  FIXTURE_IDS.forEach((id, i) => {
+    if (ids[i]) text = text.split(id).join(ids[i]!);
+  });
   return text;
 }
 
 function post(source: string, body: string, headers: Record<string, string> = { authorization: `Bearer ${TOKENS.sensor}` }, app = api) {
-  return app.inject({ method: 'POST', url: `/v1/alerts/${source}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
+  return app.inject({
+    method: 'POST',
+    url: `/v1/alerts/${source}`,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: body,
+  });
 }
 
 async function tallies(incidentId: string, expectedCount: number): Promise<IncidentSnapshot> {
-  return eventually(async () => {
-    const snap = await incidents.get(incidentId);
-    return snap && snap.alertCount === expectedCount && snap;
-  }, 30000, `${incidentId} to count ${expectedCount} alerts`);
+  return eventually(
+    async () => {
+      const snap = await incidents.get(incidentId);
+      return snap && snap.alertCount === expectedCount && snap;
+    },
+    30000,
+    `${incidentId} to count ${expectedCount} alerts`,
+  );
 }
 const tally = (snap: IncidentSnapshot, dedupKey: string): AlertTally | undefined => snap.alerts.find((a) => a.dedupKey === dedupKey);
 
@@ -67,14 +78,36 @@ async function startSnsDouble(): Promise<typeof sns> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-sns-'));
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   fs.writeFileSync(path.join(dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  execFileSync('openssl', ['req', '-x509', '-new', '-key', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=sns.eu-west-1.amazonaws.com'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=sns.eu-west-1.amazonaws.com',
+    ],
+    { stdio: 'pipe' },
+  );
   const pem = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
   fs.rmSync(dir, { recursive: true, force: true });
   const state = { confirmed: [] as string[], certFetches: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url!, 'http://local');
-    if (url.pathname.endsWith('.pem')) { state.certFetches += 1; return void res.end(pem); }
-    if (url.searchParams.get('Action') === 'ConfirmSubscription') { state.confirmed.push(url.searchParams.get('Token')!); return void res.end('<ConfirmSubscriptionResponse/>'); }
+    if (url.pathname.endsWith('.pem')) {
+      state.certFetches += 1;
+      return void res.end(pem);
+    }
+    if (url.searchParams.get('Action') === 'ConfirmSubscription') {
+      state.confirmed.push(url.searchParams.get('Token')!);
+      return void res.end('<ConfirmSubscriptionResponse/>');
+    }
     res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -89,12 +122,16 @@ function snsSigned(message: Record<string, unknown>, key = sns.key, at = new Dat
   return JSON.stringify(m);
 }
 
-async function ingestApi(overrides: { rateLimitPerMinute?: number; bodyLimitBytes?: number; incidents?: IncidentService } = {}): Promise<FastifyInstance> {
+async function ingestApi(
+  overrides: { rateLimitPerMinute?: number; bodyLimitBytes?: number; incidents?: IncidentService } = {},
+): Promise<FastifyInstance> {
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, TOKENS.sensor);
   operators.addToken({ name: 'audrey', roles: ['auditor'] }, TOKENS.auditor);
   return buildApi({
-    incidents: overrides.incidents ?? incidents, operators, ready: async () => true,
+    incidents: overrides.incidents ?? incidents,
+    operators,
+    ready: async () => true,
     alerts: {
       defaults: { account: ACCOUNT, region: REGION },
       hmacSecrets: { generic: [SECRET], guardduty: [GD_SECRET] },
@@ -104,7 +141,9 @@ async function ingestApi(overrides: { rateLimitPerMinute?: number; bodyLimitByte
       sns: {
         // Only URLs that passed the trusted-host check reach these; they are served locally.
         fetchCert: async (url) => (await fetch(`${sns.base}${new URL(url).pathname}`)).text(),
-        confirmSubscription: async (url) => { await (await fetch(`${sns.base}/${new URL(url).search}`)).text(); },
+        confirmSubscription: async (url) => {
+          await (await fetch(`${sns.base}/${new URL(url).search}`)).text();
+        },
       },
     },
   });
@@ -129,10 +168,19 @@ describe('every source, as it sends it', () => {
     const res = await post('guardduty', fixtureText('guardduty-ssh-bruteforce.json', [id]));
     expect(res.statusCode).toBe(202);
     const [accepted] = res.json().accepted;
-    expect(accepted).toEqual(expect.objectContaining({ incidentId: incidentIdFor({ account: ACCOUNT, region: REGION, instanceId: id }), instanceId: id, severity: 'low', status: 'firing' }));
+    expect(accepted).toEqual(
+      expect.objectContaining({
+        incidentId: incidentIdFor({ account: ACCOUNT, region: REGION, instanceId: id }),
+        instanceId: id,
+        severity: 'low',
+        status: 'firing',
+      }),
+    );
     const snap = await tallies(accepted.incidentId, 1);
     expect(snap.resource).toEqual({ account: ACCOUNT, region: REGION, instanceId: id });
-    expect(tally(snap, accepted.dedupKey)).toEqual(expect.objectContaining({ source: 'guardduty', count: 1, title: expect.stringMatching(/SSH|brute/i) }));
+    expect(tally(snap, accepted.dedupKey)).toEqual(
+      expect.objectContaining({ source: 'guardduty', count: 1, title: expect.stringMatching(/SSH|brute/i) }),
+    );
   });
 
   test('guardduty GetFindings shape, HMAC-signed: region and account from the finding', async () => {
@@ -142,7 +190,9 @@ describe('every source, as it sends it', () => {
     expect(res.statusCode).toBe(202);
     const [accepted] = res.json().accepted;
     expect(accepted.incidentId).toBe(incidentIdFor({ account: ACCOUNT, region: 'eu-central-1', instanceId: id }));
-    expect(tally(await tallies(accepted.incidentId, 1), accepted.dedupKey)).toEqual(expect.objectContaining({ severity: 'high', count: 1 }));
+    expect(tally(await tallies(accepted.incidentId, 1), accepted.dedupKey)).toEqual(
+      expect.objectContaining({ severity: 'high', count: 1 }),
+    );
   });
 
   test('securityhub: each EC2 finding of one event opens its own incident', async () => {
@@ -150,7 +200,10 @@ describe('every source, as it sends it', () => {
     const res = await post('securityhub', fixtureText('securityhub-imported.json', [a, '', b]));
     expect(res.statusCode).toBe(202);
     const accepted = res.json().accepted as { incidentId: string; dedupKey: string; instanceId: string; severity: string }[];
-    expect(accepted.map((x) => [x.instanceId, x.severity])).toEqual([[a, 'high'], [b, 'critical']]);
+    expect(accepted.map((x) => [x.instanceId, x.severity])).toEqual([
+      [a, 'high'],
+      [b, 'critical'],
+    ]);
     expect(accepted[1]!.incidentId).toBe(incidentIdFor({ account: '210987654321', region: REGION, instanceId: b }));
     for (const x of accepted) expect(tally(await tallies(x.incidentId, 1), x.dedupKey)?.source).toBe('securityhub');
   });
@@ -202,7 +255,9 @@ describe('every source, as it sends it', () => {
 
   test('cloudwatch-sns: a signed SubscriptionConfirmation is confirmed by visiting SubscribeURL; a forged one is not', async () => {
     const message = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cloudwatch-sns-subscription-confirmation.json'), 'utf8'));
-    const forged = await post('cloudwatch-sns', snsSigned(message, crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey), { 'content-type': 'text/plain' });
+    const forged = await post('cloudwatch-sns', snsSigned(message, crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey), {
+      'content-type': 'text/plain',
+    });
     expect(forged.statusCode).toBe(401);
     expect(forged.json().error.message).toMatch(/bad-signature/);
     expect(sns.confirmed).toEqual([]);
@@ -216,7 +271,11 @@ describe('every source, as it sends it', () => {
     const id = newInstanceId();
     const message = JSON.parse(fixtureText('cloudwatch-sns-alarm.json', [id]));
     const before = sns.certFetches;
-    const res = await post('cloudwatch-sns', snsSigned({ ...message, SigningCertURL: 'https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem' }), { 'content-type': 'text/plain' });
+    const res = await post(
+      'cloudwatch-sns',
+      snsSigned({ ...message, SigningCertURL: 'https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem' }),
+      { 'content-type': 'text/plain' },
+    );
     expect(res.statusCode).toBe(401);
     expect(res.json().error.message).toMatch(/untrusted-cert-url/);
     expect(sns.certFetches).toBe(before);
@@ -225,31 +284,130 @@ describe('every source, as it sends it', () => {
 });
 
 describe('refused requests start nothing', () => {
-  const generic = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ instanceId: id, severity: 'high', title: 'x', ...extra });
-  type Case = { name: string; status: number; code: string; path?: string; send: (id: string) => ReturnType<typeof post>; account?: string };
+  const generic = (id: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ instanceId: id, severity: 'high', title: 'x', ...extra });
+  type Case = {
+    name: string;
+    status: number;
+    code: string;
+    path?: string;
+    send: (id: string) => ReturnType<typeof post>;
+    account?: string;
+  };
   const cases: Case[] = [
-    { name: 'wrong types', status: 400, code: 'invalid_request', path: 'severity', send: (id) => post('generic', generic(id, { severity: 7 })) },
-    { name: 'missing resource (generic)', status: 400, code: 'invalid_request', path: 'instanceId', send: (id) => post('generic', JSON.stringify({ severity: 'high', title: `no instance ${id}` })) },
-    { name: 'missing resource (guardduty finding without instanceDetails)', status: 400, code: 'invalid_request', path: 'detail.resource', send: (id) => {
-      const gd = JSON.parse(fixtureText('guardduty-ssh-bruteforce.json', [id]));
-      delete gd.detail.resource;
-      return post('guardduty', JSON.stringify(gd));
-    } },
-    { name: 'not an instance (S3 finding)', status: 422, code: 'unprocessable', send: () => post('guardduty', fs.readFileSync(path.join(FIXTURES, 'guardduty-s3bucket.json'), 'utf8')) },
-    { name: 'malformed JSON', status: 400, code: 'invalid_request', path: '(body)', send: (id) => post('generic', `{"instanceId":"${id}",`) },
-    { name: 'oversize body', status: 413, code: 'payload_too_large', send: (id) => post('generic', generic(id, { description: 'A'.repeat(70 * 1024) })) },
+    {
+      name: 'wrong types',
+      status: 400,
+      code: 'invalid_request',
+      path: 'severity',
+      send: (id) => post('generic', generic(id, { severity: 7 })),
+    },
+    {
+      name: 'missing resource (generic)',
+      status: 400,
+      code: 'invalid_request',
+      path: 'instanceId',
+      send: (id) => post('generic', JSON.stringify({ severity: 'high', title: `no instance ${id}` })),
+    },
+    {
+      name: 'missing resource (guardduty finding without instanceDetails)',
+      status: 400,
+      code: 'invalid_request',
+      path: 'detail.resource',
+      send: (id) => {
+        const gd = JSON.parse(fixtureText('guardduty-ssh-bruteforce.json', [id]));
+        delete gd.detail.resource;
+        return post('guardduty', JSON.stringify(gd));
+      },
+    },
+    {
+      name: 'not an instance (S3 finding)',
+      status: 422,
+      code: 'unprocessable',
+      send: () => post('guardduty', fs.readFileSync(path.join(FIXTURES, 'guardduty-s3bucket.json'), 'utf8')),
+    },
+    {
+      name: 'malformed JSON',
+      status: 400,
+      code: 'invalid_request',
+      path: '(body)',
+      send: (id) => post('generic', `{"instanceId":"${id}",`),
+    },
+    {
+      name: 'oversize body',
+      status: 413,
+      code: 'payload_too_large',
+      send: (id) => post('generic', generic(id, { description: 'A'.repeat(70 * 1024) })),
+    },
     { name: 'no credentials', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), {}) },
-    { name: 'unknown bearer token', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), { authorization: 'Bearer not-a-token' }) },
-    { name: 'identity without the alert-source role', status: 403, code: 'forbidden', send: (id) => post('generic', generic(id), { authorization: `Bearer ${TOKENS.auditor}` }) },
-    { name: 'missing signature', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), { 'x-cordon-timestamp': String(Math.floor(Date.now() / 1000)) }) },
-    { name: 'bad signature', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders('another-secret-of-enough-length-000000', target('generic'), generic(id), new Date())) },
-    { name: 'body changed after signing', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders(SECRET, target('generic'), generic(id, { severity: 'low' }), new Date())) },
-    { name: 'signed for the same source without ?dryRun=true', status: 401, code: 'unauthorized', send: (id) => post('generic?dryRun=true', generic(id), signedHeaders(SECRET, target('generic'), generic(id), new Date())) },
-    { name: 'signed for another source', status: 401, code: 'unauthorized', send: (id) => post('guardduty', generic(id), signedHeaders(GD_SECRET, target('generic'), generic(id), new Date())) },
-    { name: 'SNS message published more than an hour ago', status: 401, code: 'unauthorized', send: (id) => post('cloudwatch-sns', snsSigned(JSON.parse(fixtureText('cloudwatch-sns-alarm.json', [id])), sns.key, new Date(Date.now() - 3_660_000)), { 'content-type': 'text/plain' }) },
-    { name: 'stale timestamp', status: 401, code: 'unauthorized', send: (id) => post('generic', generic(id), signedHeaders(SECRET, target('generic'), generic(id), new Date(Date.now() - 301_000))) },
+    {
+      name: 'unknown bearer token',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) => post('generic', generic(id), { authorization: 'Bearer not-a-token' }),
+    },
+    {
+      name: 'identity without the alert-source role',
+      status: 403,
+      code: 'forbidden',
+      send: (id) => post('generic', generic(id), { authorization: `Bearer ${TOKENS.auditor}` }),
+    },
+    {
+      name: 'missing signature',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) => post('generic', generic(id), { 'x-cordon-timestamp': String(Math.floor(Date.now() / 1000)) }),
+    },
+    {
+      name: 'bad signature',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) =>
+        post('generic', generic(id), signedHeaders('another-secret-of-enough-length-000000', target('generic'), generic(id), new Date())),
+    },
+    {
+      name: 'body changed after signing',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) => post('generic', generic(id), signedHeaders(SECRET, target('generic'), generic(id, { severity: 'low' }), new Date())),
+    },
+    {
+      name: 'signed for the same source without ?dryRun=true',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) => post('generic?dryRun=true', generic(id), signedHeaders(SECRET, target('generic'), generic(id), new Date())),
+    },
+    {
+      name: 'signed for another source',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) => post('guardduty', generic(id), signedHeaders(GD_SECRET, target('generic'), generic(id), new Date())),
+    },
+    {
+      name: 'SNS message published more than an hour ago',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) =>
+        post(
+          'cloudwatch-sns',
+          snsSigned(JSON.parse(fixtureText('cloudwatch-sns-alarm.json', [id])), sns.key, new Date(Date.now() - 3_660_000)),
+          { 'content-type': 'text/plain' },
+        ),
+    },
+    {
+      name: 'stale timestamp',
+      status: 401,
+      code: 'unauthorized',
+      send: (id) => post('generic', generic(id), signedHeaders(SECRET, target('generic'), generic(id), new Date(Date.now() - 301_000))),
+    },
     { name: 'unknown source', status: 404, code: 'not_found', send: (id) => post('splunk', generic(id)) },
-    { name: 'unsupported media type', status: 415, code: 'unsupported_media_type', send: (id) => post('generic', generic(id), { authorization: `Bearer ${TOKENS.sensor}`, 'content-type': 'application/x-www-form-urlencoded' }) },
+    {
+      name: 'unsupported media type',
+      status: 415,
+      code: 'unsupported_media_type',
+      send: (id) =>
+        post('generic', generic(id), { authorization: `Bearer ${TOKENS.sensor}`, 'content-type': 'application/x-www-form-urlencoded' }),
+    },
   ];
 
   test.each(cases)('$name → $status', async (c) => {
@@ -296,9 +454,17 @@ describe('refused requests start nothing', () => {
   test('Temporal unreachable → 503; the identical signed retry is then accepted, not refused as a replay', async () => {
     let down = true;
     const flaky = Object.create(incidents) as IncidentService;
-    const unavailable = () => { if (down) throw new Error('14 UNAVAILABLE: connection refused'); };
-    flaky.openOrJoin = async (...args) => { unavailable(); return incidents.openOrJoin(...args); };
-    flaky.openOrJoinBatch = async (...args) => { unavailable(); return incidents.openOrJoinBatch(...args); };
+    const unavailable = () => {
+      if (down) throw new Error('14 UNAVAILABLE: connection refused');
+    };
+    flaky.openOrJoin = async (...args) => {
+      unavailable();
+      return incidents.openOrJoin(...args);
+    };
+    flaky.openOrJoinBatch = async (...args) => {
+      unavailable();
+      return incidents.openOrJoinBatch(...args);
+    };
     const app = await ingestApi({ incidents: flaky });
     try {
       const id = newInstanceId();
@@ -321,7 +487,10 @@ describe('refused requests start nothing', () => {
     const compact = generic(id);
     const spaced = JSON.stringify(JSON.parse(compact), null, 2);
     const ts = String(Math.floor(Date.now() / 1000));
-    const res = await post('generic', spaced, { 'x-cordon-timestamp': ts, 'x-cordon-signature': signHmac(SECRET, ts, target('generic'), compact) });
+    const res = await post('generic', spaced, {
+      'x-cordon-timestamp': ts,
+      'x-cordon-signature': signHmac(SECRET, ts, target('generic'), compact),
+    });
     expect(res.statusCode).toBe(401);
     await expectNoWorkflow(id);
   });

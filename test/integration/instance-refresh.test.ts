@@ -24,7 +24,9 @@ beforeAll(async () => {
     },
   });
 });
-beforeEach(async () => { fleet = await freshFleet(stack); });
+beforeEach(async () => {
+  fleet = await freshFleet(stack);
+});
 afterAll(async () => {
   await stack?.teardown();
   await endpoint?.close();
@@ -38,7 +40,12 @@ test('an approved refresh starts once, onto the known-good version, keeping Stan
   await settled(stack, incidentId, (s) => stepStatus(s, 'approve-refresh') === 'awaiting-approval', 90000);
   expect(starts()).toHaveLength(0);
 
-  await stack.incidents.decide(incidentId, { step: 'approve-refresh', decision: 'approve', reason: 'the image itself is suspect', operator: { name: 'bob', roles: ['approver'] } });
+  await stack.incidents.decide(incidentId, {
+    step: 'approve-refresh',
+    decision: 'approve',
+    reason: 'the image itself is suspect',
+    operator: { name: 'bob', roles: ['approver'] },
+  });
   const snap = await settled(stack, incidentId, runbookFinished);
   expect(stepStatus(snap, 'instance-refresh')).toBe('done');
   expect(starts()).toHaveLength(1);
@@ -70,7 +77,12 @@ test('a retried refresh step finds the running refresh and starts no second one'
 });
 
 test('against plain moto the step fails at once with a reason an operator understands', async () => {
-  const failure = await startInstanceRefresh(stack.aws, { groupName: 'web', launchTemplateId: fleet.launchTemplateId, version: '3', dryRun: false }).catch((e: unknown) => e);
+  const failure = await startInstanceRefresh(stack.aws, {
+    groupName: 'web',
+    launchTemplateId: fleet.launchTemplateId,
+    version: '3',
+    dryRun: false,
+  }).catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(ApplicationFailure);
   expect((failure as ApplicationFailure).nonRetryable).toBe(true);
   expect((failure as ApplicationFailure).message).toMatch(/not supported by this AWS endpoint.*replace the group's instances by hand/);

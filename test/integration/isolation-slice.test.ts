@@ -20,8 +20,14 @@ beforeAll(async () => {
 afterAll(async () => stack?.teardown());
 
 const post = (url: string, body: unknown, token = stack.tokens.alice) =>
-  stack.api.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
-const get = (url: string, token = stack.tokens.alice) => stack.api.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  stack.api.inject({
+    method: 'POST',
+    url,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const get = (url: string, token = stack.tokens.alice) =>
+  stack.api.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
 async function workflowCount(): Promise<number> {
   let n = 0;
@@ -36,27 +42,36 @@ test('a generic alert isolates the instance on every ENI, and a second alert joi
   const incidentId = res.json().accepted[0].incidentId;
   expect(incidentId).toBe(incidentIdFor({ account: ACCOUNT, region: REGION, instanceId }));
 
-  const snapshot = await eventually(async () => {
-    const r = await get(`/v1/incidents/${incidentId}`);
-    const body = r.json();
-    return body.steps?.find((s: { name: string; status: string }) => s.name === 'isolate')?.status === 'done' && body;
-  }, 60000, 'isolate step done');
+  const snapshot = await eventually(
+    async () => {
+      const r = await get(`/v1/incidents/${incidentId}`);
+      const body = r.json();
+      return body.steps?.find((s: { name: string; status: string }) => s.name === 'isolate')?.status === 'done' && body;
+    },
+    60000,
+    'isolate step done',
+  );
   expect(snapshot.phase).toBe('contained');
 
   // moto: every ENI sits in the isolation group only, and that group has no rules.
-  const groups = await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`cordon-isolation-${fleet.vpcId}`] }] }));
+  const groups = await stack.aws.ec2.send(
+    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`cordon-isolation-${fleet.vpcId}`] }] }),
+  );
   const isolation = groups.SecurityGroups![0]!;
   expect(isolation.IpPermissions).toEqual([]);
   expect(isolation.IpPermissionsEgress).toEqual([]);
   const instance = (await stack.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances![0]!;
-  const enis = await stack.aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: instance.NetworkInterfaces!.map((e) => e.NetworkInterfaceId!) }));
+  const enis = await stack.aws.ec2.send(
+    new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: instance.NetworkInterfaces!.map((e) => e.NetworkInterfaceId!) }),
+  );
   for (const eni of enis.NetworkInterfaces!) expect(eni.Groups!.map((g) => g.GroupId)).toEqual([isolation.GroupId]);
 
   // Temporal history: the original state is recorded durably first (a regular activity), then the quarantine chain
   // runs as local activities (recorded as markers); isolation ran once.
   const history = await stack.client.workflow.getHandle(incidentId).fetchHistory();
   const events = history.events!;
-  const firstActivity = events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes?.activityType?.name;
+  const firstActivity = events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes?.activityType
+    ?.name;
   expect(firstActivity).toBe('describeTarget');
   const describedAt = events.findIndex((e) => e.activityTaskCompletedEventAttributes);
   const isolatedAt = events.findIndex((e) => localActivitiesIn([e])[0] === 'isolateNetwork');
@@ -67,7 +82,14 @@ test('a generic alert isolates the instance on every ENI, and a second alert joi
   // A second alert for the same instance joins the open incident instead of starting a twin.
   const again = await post('/v1/alerts/generic', { instanceId, severity: 'critical', title: 'Outbound traffic to known C2' });
   expect(again.json().accepted[0].incidentId).toBe(incidentId);
-  const joined = await eventually(async () => { const b = (await get(`/v1/incidents/${incidentId}`)).json(); return b.alertCount === 2 && b; }, 20000, 'second alert');
+  const joined = await eventually(
+    async () => {
+      const b = (await get(`/v1/incidents/${incidentId}`)).json();
+      return b.alertCount === 2 && b;
+    },
+    20000,
+    'second alert',
+  );
   expect(joined.severity).toBe('critical');
   expect(await workflowCount()).toBe(1);
 });

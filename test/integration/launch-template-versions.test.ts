@@ -22,10 +22,21 @@ afterAll(async () => {
 });
 
 test.each([1, 15, 16, 230])('a template with %i versions is read whole, in order', async (count) => {
-  const created = await aws.ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: `lt-${count}`, LaunchTemplateData: { ImageId: 'ami-00000001', InstanceType: 't3.micro' } }));
+  const created = await aws.ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: `lt-${count}`,
+      LaunchTemplateData: { ImageId: 'ami-00000001', InstanceType: 't3.micro' },
+    }),
+  );
   const id = created.LaunchTemplate!.LaunchTemplateId!;
   for (let v = 2; v <= count; v++) {
-    await aws.ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, SourceVersion: '1', LaunchTemplateData: { ImageId: `ami-${String(v).padStart(8, '0')}` } }));
+    await aws.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        SourceVersion: '1',
+        LaunchTemplateData: { ImageId: `ami-${String(v).padStart(8, '0')}` },
+      }),
+    );
   }
   const versions = await launchTemplateVersions(aws, id);
   expect(versions.map((v) => v.VersionNumber)).toEqual(Array.from({ length: count }, (_, i) => i + 1));

@@ -42,9 +42,12 @@ function sample(body: string, series: string): number | undefined {
   const line = body.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
-const postAlert = (body: unknown, token = adminToken) => fetch(`${api.url}/v1/alerts/generic`, {
-  method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-});
+const postAlert = (body: unknown, token = adminToken) =>
+  fetch(`${api.url}/v1/alerts/generic`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 test('liveness and readiness of both processes', async () => {
   expect(await text(`${api.url}/healthz`)).toEqual({ status: 200, body: '{"ok":true}' });
@@ -55,27 +58,38 @@ test('liveness and readiness of both processes', async () => {
 
 test('after a runbook run, /metrics exposes incidents, approvals, clocks, alerts, step durations and SDK metrics', async () => {
   const before = await text(`${api.url}/metrics`);
-  for (const urgency of ['overdue', 'due_6h', 'due_24h', 'later']) expect(sample(before.body, `cordon_breach_clocks{urgency="${urgency}"}`)).toBe(0);
+  for (const urgency of ['overdue', 'due_6h', 'due_24h', 'later'])
+    expect(sample(before.body, `cordon_breach_clocks{urgency="${urgency}"}`)).toBe(0);
   expect(sample(before.body, 'cordon_approvals_pending')).toBe(0);
 
   const instanceId = fleet.instanceIds[0]!;
   const accepted = await postAlert({ instanceId, severity: 'high', title: 'metrics: outbound traffic to known C2' });
   expect(accepted.status).toBe(202);
-  const { accepted: [{ incidentId }] } = (await accepted.json()) as { accepted: { incidentId: string }[] };
+  const {
+    accepted: [{ incidentId }],
+  } = (await accepted.json()) as { accepted: { incidentId: string }[] };
   expect((await postAlert({ instanceId, severity: 'high' })).status).toBe(400);
   expect((await postAlert({ instanceId, severity: 'high', title: 'x' }, 'not-a-token')).status).toBe(401);
 
   // High severity: contained automatically, then the replacement waits for an approver.
-  await eventually(async () => {
-    const res = await fetch(`${api.url}/v1/incidents/${incidentId}`, { headers: { authorization: `Bearer ${adminToken}` } });
-    const snap = (await res.json()) as { steps: { name: string; status: string }[] };
-    return snap.steps?.find((s) => s.name === 'replace')?.status === 'awaiting-approval';
-  }, 60000, 'the replacement gate');
+  await eventually(
+    async () => {
+      const res = await fetch(`${api.url}/v1/incidents/${incidentId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      const snap = (await res.json()) as { steps: { name: string; status: string }[] };
+      return snap.steps?.find((s) => s.name === 'replace')?.status === 'awaiting-approval';
+    },
+    60000,
+    'the replacement gate',
+  );
 
-  const apiMetrics = await eventually(async () => {
-    const { body } = await text(`${api.url}/metrics`);
-    return sample(body, 'cordon_incidents{phase="contained"}') === 1 && sample(body, 'cordon_approvals_pending') === 1 ? body : undefined;
-  }, 30000, 'incident gauges from the memo');
+  const apiMetrics = await eventually(
+    async () => {
+      const { body } = await text(`${api.url}/metrics`);
+      return sample(body, 'cordon_incidents{phase="contained"}') === 1 && sample(body, 'cordon_approvals_pending') === 1 ? body : undefined;
+    },
+    30000,
+    'incident gauges from the memo',
+  );
   expect(sample(apiMetrics, 'cordon_incidents{phase="open"}')).toBe(0);
   expect(sample(apiMetrics, 'cordon_incidents{phase="closed"}')).toBe(0);
   expect(sample(apiMetrics, 'cordon_alerts_total{source="generic",outcome="accepted"}')).toBe(1);
@@ -88,7 +102,10 @@ test('after a runbook run, /metrics exposes incidents, approvals, clocks, alerts
   // The original state is recorded by a regular activity; the quarantine chain runs as local activities.
   expect(sample(body, 'cordon_step_duration_seconds_count{activity="describeTarget",kind="remote",outcome="ok"}')).toBe(1);
   for (const activity of ['protectEvidence', 'leaveAutoScalingGroup', 'isolateNetwork', 'cutCredentials']) {
-    expect([activity, sample(body, `cordon_step_duration_seconds_count{activity="${activity}",kind="local",outcome="ok"}`)]).toEqual([activity, 1]);
+    expect([activity, sample(body, `cordon_step_duration_seconds_count{activity="${activity}",kind="local",outcome="ok"}`)]).toEqual([
+      activity,
+      1,
+    ]);
   }
   expect(body).toMatch(/^temporal_worker_task_slots_available\{/m);
   expect(body).toMatch(/^temporal_workflow_task_execution_latency_(bucket|count)\{/m);

@@ -9,8 +9,13 @@
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  DescribeInstancesCommand, DescribeLaunchTemplatesCommand, DescribeSecurityGroupsCommand, DescribeSnapshotAttributeCommand, DescribeSnapshotsCommand,
-  DescribeVolumesCommand, DescribeTagsCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotAttributeCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  DescribeTagsCommand,
 } from '@aws-sdk/client-ec2';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import fs from 'node:fs';
@@ -45,9 +50,15 @@ const containing = { ...autoPolicy, contain: { ...(autoPolicy.contain as GatePol
 
 /** Clients acting in `account` the way an operator's tooling would: credentials from AssumeRole into its role (moto honours the account). */
 async function clientsIn(account: string, region: string): Promise<AwsClients> {
-  const out = await stack.aws.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/TestSeeder`, RoleSessionName: 'test-seeder' }));
+  const out = await stack.aws.sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/TestSeeder`, RoleSessionName: 'test-seeder' }),
+  );
   const c = out.Credentials!;
-  return createAwsClients({ region, endpoint: stack.moto.endpoint, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+  return createAwsClients({
+    region,
+    endpoint: stack.moto.endpoint,
+    credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+  });
 }
 
 /** A GuardDuty finding (EventBridge shape) from the delegated administrator, about an instance in `account`/`region`. */
@@ -69,7 +80,9 @@ function finding(account: string, region: string, instanceId: string): string {
 
 async function sendFinding(account: string, region: string, instanceId: string): Promise<string> {
   const res = await stack.api.inject({
-    method: 'POST', url: '/v1/alerts/guardduty', headers: { authorization: `Bearer ${stack.tokens.sensor}`, 'content-type': 'application/json' },
+    method: 'POST',
+    url: '/v1/alerts/guardduty',
+    headers: { authorization: `Bearer ${stack.tokens.sensor}`, 'content-type': 'application/json' },
     payload: finding(account, region, instanceId),
   });
   expect(res.statusCode).toBe(202);
@@ -89,7 +102,11 @@ async function adminState(): Promise<string> {
     asg: await adminOtherRegion.autoscaling.send(new DescribeAutoScalingGroupsCommand({})),
     snapshots: await snapshots(adminOtherRegion),
   };
-  return JSON.stringify({ home: await motoState(stack, adminFleet), homeSnapshots: await snapshots(stack.aws), other }, (k, v) => (k === '$metadata' ? undefined : v), 1);
+  return JSON.stringify(
+    { home: await motoState(stack, adminFleet), homeSnapshots: await snapshots(stack.aws), other },
+    (k, v) => (k === '$metadata' ? undefined : v),
+    1,
+  );
 }
 
 const auth = (who: string) => ({ authorization: `Bearer ${stack.tokens[who]}` });
@@ -99,8 +116,13 @@ beforeAll(async () => {
   stack = await startStack({
     workerAwsEndpoint: async (moto) => (proxy = await startFaultProxy(moto)).endpoint,
     organisation: {
-      externalId: EXTERNAL_ID, forensicAccount: FORENSIC,
-      accounts: { [MEMBER]: { regions: [MEMBER_REGION] }, [REFUSING]: { regions: [MEMBER_REGION] }, [EXPIRED]: { regions: [MEMBER_REGION] } },
+      externalId: EXTERNAL_ID,
+      forensicAccount: FORENSIC,
+      accounts: {
+        [MEMBER]: { regions: [MEMBER_REGION] },
+        [REFUSING]: { regions: [MEMBER_REGION] },
+        [EXPIRED]: { regions: [MEMBER_REGION] },
+      },
     },
     people: { targets: [{ name: 'ops-webhook', url: hook.url, format: 'json' }] },
     policy: () => containing,
@@ -133,49 +155,90 @@ test('a GuardDuty finding from a member account in another region is contained a
   const incidentId = await sendFinding(MEMBER, MEMBER_REGION, instanceId);
   const snap = await settled(stack, incidentId, runbookFinished, 120_000);
   expect(snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)).toEqual([]);
-  for (const step of ['describe', 'protect-evidence', 'snapshot-volumes', 'leave-group', 'isolate', 'cut-credentials', 'tag-quarantined', 'verify-replacement']) {
+  for (const step of [
+    'describe',
+    'protect-evidence',
+    'snapshot-volumes',
+    'leave-group',
+    'isolate',
+    'cut-credentials',
+    'tag-quarantined',
+    'verify-replacement',
+  ]) {
     expect([step, stepStatus(snap, step)]).toEqual([step, 'done']);
   }
   expect(snap.phase).toBe('monitoring');
 
   // In the member account: isolated, quarantined, out of its group, replaced from the known-good image.
   const described = (await member.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances![0]!;
-  const isolation = (await member.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`cordon-isolation-${memberFleet.vpcId}`] }] }))).SecurityGroups!;
+  const isolation = (
+    await member.ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: [`cordon-isolation-${memberFleet.vpcId}`] }] }),
+    )
+  ).SecurityGroups!;
   expect(isolation).toHaveLength(1);
   expect(described.NetworkInterfaces![0]!.Groups!.map((g) => g.GroupId)).toContain(isolation[0]!.GroupId);
-  expect(Object.fromEntries(described.Tags!.map((t) => [t.Key, t.Value]))).toMatchObject({ 'ir:case': incidentId, 'ir:status': 'quarantined' });
-  const group = (await member.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [memberFleet.autoScalingGroupName] }))).AutoScalingGroups![0]!;
+  expect(Object.fromEntries(described.Tags!.map((t) => [t.Key, t.Value]))).toMatchObject({
+    'ir:case': incidentId,
+    'ir:status': 'quarantined',
+  });
+  const group = (
+    await member.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [memberFleet.autoScalingGroupName] }))
+  ).AutoScalingGroups![0]!;
   expect(group.Instances!.map((i) => i.InstanceId)).not.toContain(instanceId);
   const fresh = group.Instances!.filter((i) => !memberFleet.instanceIds.includes(i.InstanceId!)).map((i) => i.InstanceId!);
   expect(fresh.length).toBeGreaterThan(0);
-  const images = (await member.ec2.send(new DescribeInstancesCommand({ InstanceIds: fresh }))).Reservations!.flatMap((r) => r.Instances!).map((i) => i.ImageId);
+  const images = (await member.ec2.send(new DescribeInstancesCommand({ InstanceIds: fresh })))
+    .Reservations!.flatMap((r) => r.Instances!)
+    .map((i) => i.ImageId);
   expect(images).toContain(memberFleet.knownGoodImageId);
 
   // Snapshots stay in the member account, shared with the forensic account and tagged so.
-  const volumes = (await member.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }))).Volumes!;
-  const snapshots = (await member.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:cordon:incident', Values: [incidentId] }] }))).Snapshots!;
+  const volumes = (
+    await member.ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }] }))
+  ).Volumes!;
+  const snapshots = (
+    await member.ec2.send(
+      new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: 'tag:cordon:incident', Values: [incidentId] }] }),
+    )
+  ).Snapshots!;
   expect(snapshots.map((s) => s.VolumeId).sort()).toEqual(volumes.map((v) => v.VolumeId).sort());
   for (const s of snapshots) {
-    const permission = await member.ec2.send(new DescribeSnapshotAttributeCommand({ SnapshotId: s.SnapshotId, Attribute: 'createVolumePermission' }));
+    const permission = await member.ec2.send(
+      new DescribeSnapshotAttributeCommand({ SnapshotId: s.SnapshotId, Attribute: 'createVolumePermission' }),
+    );
     expect(permission.CreateVolumePermissions).toEqual([{ UserId: FORENSIC }]);
     expect(s.Tags).toEqual(expect.arrayContaining([{ Key: 'cordon:shared-with', Value: FORENSIC }]));
   }
-  expect(snap.steps.find((s) => s.name === 'snapshot-volumes')!.detail).toContain(`shared with forensic account ${FORENSIC}: ${snapshots.length} of ${snapshots.length}`);
+  expect(snap.steps.find((s) => s.name === 'snapshot-volumes')!.detail).toContain(
+    `shared with forensic account ${FORENSIC}: ${snapshots.length} of ${snapshots.length}`,
+  );
 
   // Nothing changed in the administrator account, in either region.
   expect(await adminState()).toBe(before);
 
   // One AssumeRole for the whole incident: the member role, the external id, a session named and tagged with the incident.
   const assumed = proxy.log.slice(seen).filter((l) => l.action === 'AssumeRole');
-  expect(assumed.map((l) => l.params)).toEqual([expect.objectContaining({
-    RoleArn: roleOf(MEMBER), ExternalId: EXTERNAL_ID, RoleSessionName: `cordon-${incidentId}`.slice(0, 64),
-    'Tags.member.1.Key': 'cordon:incident', 'Tags.member.1.Value': incidentId,
-  })]);
+  expect(assumed.map((l) => l.params)).toEqual([
+    expect.objectContaining({
+      RoleArn: roleOf(MEMBER),
+      ExternalId: EXTERNAL_ID,
+      RoleSessionName: `cordon-${incidentId}`.slice(0, 64),
+      'Tags.member.1.Key': 'cordon:incident',
+      'Tags.member.1.Value': incidentId,
+    }),
+  ]);
 
   // The evidence manifest (in the administrator's store) names the member account for every AWS capture.
-  const evidence = (await stack.api.inject({ method: 'GET', url: `/v1/incidents/${incidentId}/evidence`, headers: auth('audrey') })).json() as { artifacts: { name: string; account?: string; region?: string }[] };
+  const evidence = (
+    await stack.api.inject({ method: 'GET', url: `/v1/incidents/${incidentId}/evidence`, headers: auth('audrey') })
+  ).json() as { artifacts: { name: string; account?: string; region?: string }[] };
   const captures = evidence.artifacts.filter((a) => /^(snapshots|console-output|instance-metadata)-/.test(a.name));
-  expect(captures.map((a) => a.name).sort()).toEqual([`console-output-${instanceId}.txt`, `instance-metadata-${instanceId}.json`, `snapshots-${instanceId}.json`]);
+  expect(captures.map((a) => a.name).sort()).toEqual([
+    `console-output-${instanceId}.txt`,
+    `instance-metadata-${instanceId}.json`,
+    `snapshots-${instanceId}.json`,
+  ]);
   for (const a of captures) expect([a.name, a.account, a.region]).toEqual([a.name, MEMBER, MEMBER_REGION]);
   const alerts = evidence.artifacts.filter((a) => a.name.startsWith('alerts/guardduty-'));
   expect(alerts.map((a) => a.account)).toEqual([ACCOUNT]);
@@ -189,8 +252,12 @@ test('a finding for an account or region not configured is accepted, recorded, a
   const describeOf = (s: IncidentSnapshot) => s.steps.find((x) => x.name === 'describe')!;
   expect(a!.alertCount).toBe(1);
   expect(describeOf(a!).status).toBe('failed');
-  expect(describeOf(a!).error).toMatch(/^account 999988887777 \(region eu-central-1\) is not configured: add it to accounts in CORDON_ACCOUNTS with its regions, create the responder role there with iam\/responder-policy.json and iam\/responder-trust-policy.json/);
-  expect(describeOf(b!).error).toMatch(/^region us-east-2 is not configured for account 222233334444 \(allowed: eu-central-1\): add it to accounts\.222233334444\.regions/);
+  expect(describeOf(a!).error).toMatch(
+    /^account 999988887777 \(region eu-central-1\) is not configured: add it to accounts in CORDON_ACCOUNTS with its regions, create the responder role there with iam\/responder-policy.json and iam\/responder-trust-policy.json/,
+  );
+  expect(describeOf(b!).error).toMatch(
+    /^region us-east-2 is not configured for account 222233334444 \(allowed: eu-central-1\): add it to accounts\.222233334444\.regions/,
+  );
   for (const s of [a!, b!]) {
     expect(s.phase).toBe('failed');
     expect(s.steps.filter((x) => x.status === 'done').map((x) => x.name)).toEqual([]);
@@ -199,25 +266,45 @@ test('a finding for an account or region not configured is accepted, recorded, a
 });
 
 test.each([
-  ['refused by the role', REFUSING, /refused \(AccessDenied: .*\); the role's trust policy must allow .* to call sts:AssumeRole with the configured external id \(sts:ExternalId\) and sts:TagSession/],
-  ['with Cordon\'s own credentials expired', EXPIRED, /failed: Cordon's own credentials are expired or invalid \(ExpiredToken: .*\); renew them — and the role's trust policy must allow/],
-])('an AssumeRole %s is a non-retryable describe failure naming the role and the trust, and pages the gate\'s contacts', async (_what, account, reason) => {
-  const instanceId = `i-0${account}0000`;
-  const seen = proxy.log.length;
-  const incidentId = await sendFinding(account, MEMBER_REGION, instanceId);
-  const snap = await settled(stack, incidentId, runbookFinished, 60_000);
-  const describe = snap.steps.find((s) => s.name === 'describe')!;
-  expect(describe.status).toBe('failed');
-  expect(describe.error).toContain(`AssumeRole into ${roleOf(account)} `);
-  expect(describe.error).toMatch(reason);
-  expect(describe.error).toContain('iam/responder-trust-policy.json');
-  // Not retried: one AssumeRole, answered by the refusal.
-  expect(proxy.log.slice(seen).filter((l) => l.action === 'AssumeRole').map((l) => [l.params.RoleArn, l.fault, l.status])).toEqual([[roleOf(account), 'permanent', 403]]);
-  const pages = await eventually(async () => {
-    const p = hook.received.filter((r) => r.body.incidentId === incidentId && r.body.kind === 'step-failed');
-    return p.length ? p : undefined;
-  }, 30_000, 'the step-failed page');
-  expect(pages).toHaveLength(1);
-  expect(pages[0]!.body).toMatchObject({ step: 'describe', to: ['oncall-secops'] });
-  expect(String(pages[0]!.body.message)).toContain(roleOf(account));
-});
+  [
+    'refused by the role',
+    REFUSING,
+    /refused \(AccessDenied: .*\); the role's trust policy must allow .* to call sts:AssumeRole with the configured external id \(sts:ExternalId\) and sts:TagSession/,
+  ],
+  [
+    "with Cordon's own credentials expired",
+    EXPIRED,
+    /failed: Cordon's own credentials are expired or invalid \(ExpiredToken: .*\); renew them — and the role's trust policy must allow/,
+  ],
+])(
+  "an AssumeRole %s is a non-retryable describe failure naming the role and the trust, and pages the gate's contacts",
+  async (_what, account, reason) => {
+    const instanceId = `i-0${account}0000`;
+    const seen = proxy.log.length;
+    const incidentId = await sendFinding(account, MEMBER_REGION, instanceId);
+    const snap = await settled(stack, incidentId, runbookFinished, 60_000);
+    const describe = snap.steps.find((s) => s.name === 'describe')!;
+    expect(describe.status).toBe('failed');
+    expect(describe.error).toContain(`AssumeRole into ${roleOf(account)} `);
+    expect(describe.error).toMatch(reason);
+    expect(describe.error).toContain('iam/responder-trust-policy.json');
+    // Not retried: one AssumeRole, answered by the refusal.
+    expect(
+      proxy.log
+        .slice(seen)
+        .filter((l) => l.action === 'AssumeRole')
+        .map((l) => [l.params.RoleArn, l.fault, l.status]),
+    ).toEqual([[roleOf(account), 'permanent', 403]]);
+    const pages = await eventually(
+      async () => {
+        const p = hook.received.filter((r) => r.body.incidentId === incidentId && r.body.kind === 'step-failed');
+        return p.length ? p : undefined;
+      },
+      30_000,
+      'the step-failed page',
+    );
+    expect(pages).toHaveLength(1);
+    expect(pages[0]!.body).toMatchObject({ step: 'describe', to: ['oncall-secops'] });
+    expect(String(pages[0]!.body.message)).toContain(roleOf(account));
+  },
+);

@@ -23,14 +23,18 @@ beforeAll(async () => {
   stack = await startStack();
   fleet = await seedDemoFleet(stack.aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: RUNS + 1 });
 }, 180_000);
-afterAll(async () => { await stack?.teardown(); });
+afterAll(async () => {
+  await stack?.teardown();
+});
 
 type Level = 'low' | 'medium' | 'high' | 'critical';
 const score: Record<Level, number> = { low: 2, medium: 5, high: 8, critical: 9.5 };
 const rank: Record<Level, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 type Action = { kind: 'plan'; level: Level } | { kind: 'real'; level: Level } | { kind: 'approve' };
 
-const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', 'guardduty-ssh-bruteforce.json'), 'utf8')) as { detail: Record<string, unknown> & { resource: { instanceDetails: { instanceId: string } } } };
+const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', 'guardduty-ssh-bruteforce.json'), 'utf8')) as {
+  detail: Record<string, unknown> & { resource: { instanceDetails: { instanceId: string } } };
+};
 let findings = 0;
 function finding(instanceId: string, level: Level): unknown {
   const f = structuredClone(fixture);
@@ -48,10 +52,14 @@ function quiet(s: IncidentSnapshot): boolean {
 }
 
 async function settle(incidentId: string, alerts: number): Promise<IncidentSnapshot> {
-  return eventually(async () => {
-    const s = await stack.incidents.get(incidentId);
-    return s && s.alertCount === alerts && quiet(s) ? s : undefined;
-  }, 90_000, `incident ${incidentId} to settle`);
+  return eventually(
+    async () => {
+      const s = await stack.incidents.get(incidentId);
+      return s && s.alertCount === alerts && quiet(s) ? s : undefined;
+    },
+    90_000,
+    `incident ${incidentId} to settle`,
+  );
 }
 
 async function run(instanceId: string, actions: Action[]): Promise<void> {
@@ -63,7 +71,12 @@ async function run(instanceId: string, actions: Action[]): Promise<void> {
     if (action.kind === 'plan') {
       const before = await motoState(stack, fleet);
       const snapBefore = real ? await stack.incidents.get(incidentId) : undefined;
-      const res = await stack.api.inject({ method: 'POST', url: '/v1/alerts/guardduty?dryRun=true', headers: { ...auth('sensor'), 'content-type': 'application/json' }, payload: JSON.stringify(finding(instanceId, action.level)) });
+      const res = await stack.api.inject({
+        method: 'POST',
+        url: '/v1/alerts/guardduty?dryRun=true',
+        headers: { ...auth('sensor'), 'content-type': 'application/json' },
+        payload: JSON.stringify(finding(instanceId, action.level)),
+      });
       expect(res.statusCode).toBe(202);
       const planId = (res.json().plans as { planId: string }[])[0]!.planId;
       const plan = await stack.api.inject({ method: 'GET', url: `/v1/plans/${planId}?waitSeconds=30`, headers: auth('alice') });
@@ -73,16 +86,29 @@ async function run(instanceId: string, actions: Action[]): Promise<void> {
       expect(snapAfter?.alertCount).toBe(snapBefore?.alertCount);
       if (!real) expect(await stack.incidents.get(incidentId)).toBeUndefined();
     } else if (action.kind === 'real') {
-      const res = await stack.api.inject({ method: 'POST', url: '/v1/alerts/guardduty', headers: { ...auth('sensor'), 'content-type': 'application/json' }, payload: JSON.stringify(finding(instanceId, action.level)) });
+      const res = await stack.api.inject({
+        method: 'POST',
+        url: '/v1/alerts/guardduty',
+        headers: { ...auth('sensor'), 'content-type': 'application/json' },
+        payload: JSON.stringify(finding(instanceId, action.level)),
+      });
       expect(res.statusCode).toBe(202);
       real += 1;
       if (!top || rank[action.level] > rank[top]) top = action.level;
       await settle(incidentId, real);
     } else {
       const awaiting = top === 'medium' && !approved;
-      const res = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${incidentId}/decisions`, headers: auth('bob'), payload: { step: 'contain', decision: 'approve', reason: 'property run' } });
+      const res = await stack.api.inject({
+        method: 'POST',
+        url: `/v1/incidents/${incidentId}/decisions`,
+        headers: auth('bob'),
+        payload: { step: 'contain', decision: 'approve', reason: 'property run' },
+      });
       expect([res.statusCode, awaiting]).toEqual([awaiting ? 200 : real ? 409 : 404, awaiting]);
-      if (awaiting) { approved = true; await settle(incidentId, real); }
+      if (awaiting) {
+        approved = true;
+        await settle(incidentId, real);
+      }
     }
   }
   const shouldContain = top !== undefined && (rank[top] >= rank.high || approved);
@@ -93,7 +119,7 @@ async function run(instanceId: string, actions: Action[]): Promise<void> {
   expect(groups.every((g) => g!.startsWith('cordon-isolation-'))).toBe(shouldContain);
 }
 
-test('contained iff a real alert\'s policy says so; plans never change AWS or the incident', async () => {
+test("contained iff a real alert's policy says so; plans never change AWS or the incident", async () => {
   const level = fc.constantFrom<Level>('low', 'medium', 'high', 'critical');
   const action: fc.Arbitrary<Action> = fc.oneof(
     fc.record({ kind: fc.constant('plan' as const), level }),
@@ -101,7 +127,10 @@ test('contained iff a real alert\'s policy says so; plans never change AWS or th
     fc.constant({ kind: 'approve' as const }),
   );
   let next = 0;
-  await fc.assert(fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 4 }), async (actions) => {
-    await run(fleet.instanceIds[next++]!, actions);
-  }), { numRuns: RUNS, endOnFailure: true, seed: Number(process.env.CORDON_PROPERTY_SEED ?? Date.now() % 1_000_000) });
+  await fc.assert(
+    fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 4 }), async (actions) => {
+      await run(fleet.instanceIds[next++]!, actions);
+    }),
+    { numRuns: RUNS, endOnFailure: true, seed: Number(process.env.CORDON_PROPERTY_SEED ?? Date.now() % 1_000_000) },
+  );
 }, 600_000);

@@ -25,29 +25,61 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'alerts');
 const SECRET = 'raw-evidence-hmac-secret-0123456789abcdef';
 let stack: Stack;
 
-beforeAll(async () => { stack = await startStack(); }, 120_000);
-afterAll(async () => { await stack?.teardown(); });
+beforeAll(async () => {
+  stack = await startStack();
+}, 120_000);
+afterAll(async () => {
+  await stack?.teardown();
+});
 
 const sha256 = (data: string | Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 const newInstanceId = () => `i-${crypto.randomBytes(9).toString('hex').slice(0, 17)}`;
 const incidentOf = (instanceId: string) => incidentIdFor({ account: ACCOUNT, region: REGION, instanceId });
 const generic = (instanceId: string, title = 'raw evidence probe') => JSON.stringify({ instanceId, severity: 'low', title });
 
-interface Listed { name: string; key?: string; sha256: string; size: number; mediaType: string; source: string; collector: string; detail?: Record<string, unknown> }
+interface Listed {
+  name: string;
+  key?: string;
+  sha256: string;
+  size: number;
+  mediaType: string;
+  source: string;
+  collector: string;
+  detail?: Record<string, unknown>;
+}
 
-function post(source: string, body: string, headers: Record<string, string> = { authorization: `Bearer ${stack.tokens.sensor}` }, api = stack.api, query = '') {
-  return api.inject({ method: 'POST', url: `/v1/alerts/${source}${query}`, headers: { 'content-type': 'application/json', ...headers }, payload: body });
+function post(
+  source: string,
+  body: string,
+  headers: Record<string, string> = { authorization: `Bearer ${stack.tokens.sensor}` },
+  api = stack.api,
+  query = '',
+) {
+  return api.inject({
+    method: 'POST',
+    url: `/v1/alerts/${source}${query}`,
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: body,
+  });
 }
 
 async function listed(incidentId: string): Promise<Listed[]> {
-  const res = await stack.api.inject({ method: 'GET', url: `/v1/incidents/${incidentId}/evidence`, headers: { authorization: `Bearer ${stack.tokens.audrey}` } });
+  const res = await stack.api.inject({
+    method: 'GET',
+    url: `/v1/incidents/${incidentId}/evidence`,
+    headers: { authorization: `Bearer ${stack.tokens.audrey}` },
+  });
   expect(res.statusCode).toBe(200);
   return res.json<{ artifacts: Listed[] }>().artifacts;
 }
 const rawOnes = (artifacts: Listed[]) => artifacts.filter((a) => a.name.startsWith('alerts/raw/'));
 
 async function verified(incidentId: string): Promise<{ ok: boolean; problems: unknown[] }> {
-  const res = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${incidentId}/evidence/verify`, headers: { authorization: `Bearer ${stack.tokens.dora}` } });
+  const res = await stack.api.inject({
+    method: 'POST',
+    url: `/v1/incidents/${incidentId}/evidence/verify`,
+    headers: { authorization: `Bearer ${stack.tokens.dora}` },
+  });
   expect(res.statusCode).toBe(200);
   return res.json();
 }
@@ -76,9 +108,18 @@ test('a GuardDuty finding is kept byte for byte, once, and capture-alerts lists 
   const [raw, ...others] = rawOnes(await listed(incidentId));
   expect(others).toEqual([]);
   expect(raw).toMatchObject({
-    name: `alerts/raw/guardduty-${sha256(body)}.json`, sha256: sha256(body), size: Buffer.byteLength(body), mediaType: 'application/json',
-    source: 'http:POST /v1/alerts/guardduty', collector: expect.stringMatching(/^cordon-api@.+/),
-    detail: { sender: 'sensor', authenticatedBy: 'bearer', requestId: expect.stringMatching(/^req_/), dedupKeys: ['guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60'] },
+    name: `alerts/raw/guardduty-${sha256(body)}.json`,
+    sha256: sha256(body),
+    size: Buffer.byteLength(body),
+    mediaType: 'application/json',
+    source: 'http:POST /v1/alerts/guardduty',
+    collector: expect.stringMatching(/^cordon-api@.+/),
+    detail: {
+      sender: 'sensor',
+      authenticatedBy: 'bearer',
+      requestId: expect.stringMatching(/^req_/),
+      dedupKeys: ['guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60'],
+    },
   });
   expect(Date.parse(String(raw!.detail!.receivedAt))).toBeGreaterThan(Date.now() - 60_000);
   expect(raw!.key).toBe(`incidents/${incidentId}/objects/${sha256(body)}`);
@@ -112,8 +153,19 @@ test('a GuardDuty finding is kept byte for byte, once, and capture-alerts lists 
   const update = body.replace(/"count": \d+/, '"count": 9');
   expect(update).not.toBe(body);
   expect((await post('guardduty', update)).statusCode).toBe(202);
-  const both = await eventually(async () => { const r = rawOnes(await listed(incidentId)); return r.length === 2 && r; }, 10_000, 'the update kept');
-  expect(both[1]).toMatchObject({ name: `alerts/raw/guardduty-${sha256(update)}.json`, sha256: sha256(update), detail: { dedupKeys: ['guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60'] } });
+  const both = await eventually(
+    async () => {
+      const r = rawOnes(await listed(incidentId));
+      return r.length === 2 && r;
+    },
+    10_000,
+    'the update kept',
+  );
+  expect(both[1]).toMatchObject({
+    name: `alerts/raw/guardduty-${sha256(update)}.json`,
+    sha256: sha256(update),
+    detail: { dedupKeys: ['guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60'] },
+  });
   expect(await verified(incidentId)).toMatchObject({ ok: true, problems: [] });
 }, 180_000);
 
@@ -123,14 +175,21 @@ test('text/plain bodies are kept as .txt with the media type sent', async () => 
   const res = await post('generic', body, { authorization: `Bearer ${stack.tokens.sensor}`, 'content-type': 'text/plain; charset=UTF-8' });
   expect(res.statusCode).toBe(202);
   const [raw] = rawOnes(await listed(incidentOf(instanceId)));
-  expect(raw).toMatchObject({ name: `alerts/raw/generic-${sha256(body)}.txt`, sha256: sha256(body), mediaType: 'text/plain; charset=UTF-8' });
+  expect(raw).toMatchObject({
+    name: `alerts/raw/generic-${sha256(body)}.txt`,
+    sha256: sha256(body),
+    mediaType: 'text/plain; charset=UTF-8',
+  });
 });
 
 test('a signed request records the signer, never the signature or secret; refused and plan-mode requests store nothing', async () => {
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, stack.tokens.sensor!);
   const api = await buildApi({
-    incidents: stack.incidents, operators, evidence: stack.evidence, ready: async () => true,
+    incidents: stack.incidents,
+    operators,
+    evidence: stack.evidence,
+    ready: async () => true,
     alerts: { defaults: { account: ACCOUNT, region: REGION }, hmacSecrets: { generic: [SECRET] } },
   });
   try {
@@ -141,7 +200,8 @@ test('a signed request records the signer, never the signature or secret; refuse
     const [raw] = rawOnes(await listed(incidentOf(signedId)));
     expect(raw).toMatchObject({ sha256: sha256(body), detail: { sender: 'generic (signed)', authenticatedBy: 'hmac' } });
     const text = JSON.stringify(raw);
-    for (const secret of [SECRET, headers['x-cordon-signature']!, headers['x-cordon-signature']!.slice(7)]) expect(text).not.toContain(secret);
+    for (const secret of [SECRET, headers['x-cordon-signature']!, headers['x-cordon-signature']!.slice(7)])
+      expect(text).not.toContain(secret);
 
     const before = await rawKeys();
     const refusedId = newInstanceId();
@@ -149,10 +209,25 @@ test('a signed request records the signer, never the signature or secret; refuse
       { status: 401, send: () => post('generic', generic(refusedId), {}, api) },
       { status: 401, send: () => post('generic', generic(refusedId), { authorization: 'Bearer not-a-known-token' }, api) },
       { status: 401, send: () => post('generic', body, headers, api) }, // replayed signed request
-      { status: 401, send: () => post('generic', generic(refusedId), signedHeaders('another-secret-0123456789abcdef', { method: 'POST', url: '/v1/alerts/generic' }, generic(refusedId), new Date()), api) },
-      { status: 400, send: () => post('generic', JSON.stringify({ instanceId: refusedId, severity: 'severe', title: 'x' }), undefined, api) },
+      {
+        status: 401,
+        send: () =>
+          post(
+            'generic',
+            generic(refusedId),
+            signedHeaders('another-secret-0123456789abcdef', { method: 'POST', url: '/v1/alerts/generic' }, generic(refusedId), new Date()),
+            api,
+          ),
+      },
+      {
+        status: 400,
+        send: () => post('generic', JSON.stringify({ instanceId: refusedId, severity: 'severe', title: 'x' }), undefined, api),
+      },
       { status: 400, send: () => post('guardduty', '{"detail-type": ', undefined, api) },
-      { status: 422, send: () => post('guardduty', fs.readFileSync(path.join(FIXTURES, 'guardduty-s3bucket.json'), 'utf8'), undefined, api) },
+      {
+        status: 422,
+        send: () => post('guardduty', fs.readFileSync(path.join(FIXTURES, 'guardduty-s3bucket.json'), 'utf8'), undefined, api),
+      },
     ];
     for (const r of refused) expect({ status: (await r.send()).statusCode }).toEqual({ status: r.status });
     const planId = newInstanceId();
@@ -166,19 +241,38 @@ test('a signed request records the signer, never the signature or secret; refuse
 
 test('a failing or hanging evidence store still accepts the alert, and failures are counted', async () => {
   const registry = new Registry();
-  const alertEvidence = new Counter({ name: 'cordon_alert_evidence_total', help: 'test', labelNames: ['source', 'outcome'], registers: [registry] });
+  const alertEvidence = new Counter({
+    name: 'cordon_alert_evidence_total',
+    help: 'test',
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  });
   const alerts = new Counter({ name: 'cordon_alerts_total', help: 'test', labelNames: ['source', 'outcome'], registers: [registry] });
   const broken = (put: EvidenceStore['put']): EvidenceStore => ({
-    kind: 'local', location: '/nowhere', put, get: (k) => stack.evidence.get(k), exists: async () => false, list: async () => [],
+    kind: 'local',
+    location: '/nowhere',
+    put,
+    get: (k) => stack.evidence.get(k),
+    exists: async () => false,
+    list: async () => [],
   });
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, stack.tokens.sensor!);
-  const apiWith = (store: EvidenceStore) => buildApi({
-    incidents: stack.incidents, operators, evidence: store, ready: async () => true, metrics: { registry, alerts, alertEvidence },
-    alerts: { defaults: { account: ACCOUNT, region: REGION }, rawEvidence: { waitMs: 300, shutdownWaitMs: 300 } },
-  });
+  const apiWith = (store: EvidenceStore) =>
+    buildApi({
+      incidents: stack.incidents,
+      operators,
+      evidence: store,
+      ready: async () => true,
+      metrics: { registry, alerts, alertEvidence },
+      alerts: { defaults: { account: ACCOUNT, region: REGION }, rawEvidence: { waitMs: 300, shutdownWaitMs: 300 } },
+    });
 
-  const failing = await apiWith(broken(async () => { throw new Error('disk full'); }));
+  const failing = await apiWith(
+    broken(async () => {
+      throw new Error('disk full');
+    }),
+  );
   const hanging = await apiWith(broken(() => new Promise(() => undefined)));
   try {
     const failedId = newInstanceId();

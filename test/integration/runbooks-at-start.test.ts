@@ -28,7 +28,8 @@ steps:
   - step: isolate
     gate: { mode: two-person, roles: [approver] }
 `;
-const broken = 'name: half-written\nversion: 1\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: describe\n  - step: known-good\n  - step: point-group\n    params: { imageId: ami-0123456789abcdef0 }\n';
+const broken =
+  'name: half-written\nversion: 1\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: describe\n  - step: known-good\n  - step: point-group\n    params: { imageId: ami-0123456789abcdef0 }\n';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -54,12 +55,15 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-const get = async <T>(p: string): Promise<T> => (await fetch(`${api.url}${p}`, { headers: { authorization: `Bearer ${adminToken}` } })).json() as Promise<T>;
+const get = async <T>(p: string): Promise<T> =>
+  (await fetch(`${api.url}${p}`, { headers: { authorization: `Bearer ${adminToken}` } })).json() as Promise<T>;
 
 test('an invalid runbook is refused at start with its line and column in the log; the API runs with the valid ones', async () => {
   const refused = api.logLines().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('runbook refused: '));
   expect(refused.map((l) => l.msg)).toEqual([
-    expect.stringMatching(/^runbook refused: .*half-written\.yaml:9:24 steps\.2\.params\.imageId: "point-group" takes no image: a replacement comes only from the known-good choice/),
+    expect.stringMatching(
+      /^runbook refused: .*half-written\.yaml:9:24 steps\.2\.params\.imageId: "point-group" takes no image: a replacement comes only from the known-good choice/,
+    ),
   ]);
   expect(refused[0]!.level).toBe(50);
   const list = await get<{ runbooks: { name: string }[]; refused: string[] }>('/v1/runbooks');
@@ -67,19 +71,37 @@ test('an invalid runbook is refused at start with its line and column in the log
   expect(list.refused).toEqual([expect.stringMatching(/^half-written\.yaml:9:24 /)]);
 });
 
-test('an alert through the API process runs the operator\'s runbook, pinned, on the worker process', async () => {
+test("an alert through the API process runs the operator's runbook, pinned, on the worker process", async () => {
   const accused = fleet.instanceIds[0]!;
   const now = new Date().toISOString();
-  const finding = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', 'guardduty-c2-activity.json'), 'utf8').split('i-0a1b2c3d4e5f60718').join(accused)
-    .replace(/20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, now)) as unknown;
-  const res = await fetch(`${api.url}/v1/alerts/guardduty`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(finding) });
+  const finding = JSON.parse(
+    fs
+      .readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', 'guardduty-c2-activity.json'), 'utf8')
+      .split('i-0a1b2c3d4e5f60718')
+      .join(accused)
+      .replace(/20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, now),
+  ) as unknown;
+  const res = await fetch(`${api.url}/v1/alerts/guardduty`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(finding),
+  });
   expect(res.status).toBe(202);
-  const { accepted } = await res.json() as { accepted: { incidentId: string }[] };
-  const snap = await eventually(async () => {
-    const s = await get<IncidentSnapshot>(`/v1/incidents/${accepted[0]!.incidentId}`);
-    return s.steps?.find((x) => x.name === 'isolate')?.status === 'awaiting-approval' ? s : undefined;
-  }, 90000, 'isolate waiting for two approvers');
+  const { accepted } = (await res.json()) as { accepted: { incidentId: string }[] };
+  const snap = await eventually(
+    async () => {
+      const s = await get<IncidentSnapshot>(`/v1/incidents/${accepted[0]!.incidentId}`);
+      return s.steps?.find((x) => x.name === 'isolate')?.status === 'awaiting-approval' ? s : undefined;
+    },
+    90000,
+    'isolate waiting for two approvers',
+  );
   expect(snap.runbook).toEqual({ name: 'recon-tag-only', version: '7', sha256: crypto.createHash('sha256').update(runbook).digest('hex') });
-  expect(snap.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['describe:done', 'contain:done', 'tag-containing:done', 'isolate:awaiting-approval']);
+  expect(snap.steps.map((s) => `${s.name}:${s.status}`)).toEqual([
+    'describe:done',
+    'contain:done',
+    'tag-containing:done',
+    'isolate:awaiting-approval',
+  ]);
   expect(snap.steps.find((s) => s.name === 'isolate')!.detail).toContain('needs 2 approval(s) from approver');
 });

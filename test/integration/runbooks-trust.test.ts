@@ -43,8 +43,21 @@ afterAll(async () => {
 });
 
 function postGeneric(who: string, instanceId: string, severity: string) {
-  const payload = { instanceId, severity, title: 'EDR: reverse shell', account: '123456789012', region: 'eu-west-1', sourceId: `edr-${instanceId}`, firstSeen: new Date().toISOString() };
-  return stack.api.inject({ method: 'POST', url: '/v1/alerts/generic', headers: { authorization: `Bearer ${stack.tokens[who]}` }, payload });
+  const payload = {
+    instanceId,
+    severity,
+    title: 'EDR: reverse shell',
+    account: '123456789012',
+    region: 'eu-west-1',
+    sourceId: `edr-${instanceId}`,
+    firstSeen: new Date().toISOString(),
+  };
+  return stack.api.inject({
+    method: 'POST',
+    url: '/v1/alerts/generic',
+    headers: { authorization: `Bearer ${stack.tokens[who]}` },
+    payload,
+  });
 }
 async function tags(instanceId: string): Promise<Record<string, string>> {
   const i = (await stack.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances![0]!;
@@ -58,7 +71,12 @@ test('a capped source claiming critical waits at the containment gate, and nothi
   const id = res.json().accepted[0].incidentId as string;
   const snap = await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval', 90000);
   expect(snap.runbook?.name).toBe('edr-tag-first');
-  expect(snap.steps.map((s) => [s.name, s.status])).toEqual([['describe', 'done'], ['contain', 'awaiting-approval'], ['tag-containing', 'pending'], ['isolate', 'pending']]);
+  expect(snap.steps.map((s) => [s.name, s.status])).toEqual([
+    ['describe', 'done'],
+    ['contain', 'awaiting-approval'],
+    ['tag-containing', 'pending'],
+    ['isolate', 'pending'],
+  ]);
   expect(await tags(accused)).not.toHaveProperty('ir:case');
 });
 
@@ -68,6 +86,11 @@ test('the same runbook triggered by a responder contains at once (its auto gate 
   expect(res.statusCode).toBe(202);
   const id = res.json().accepted[0].incidentId as string;
   const snap = await settled(stack, id, (s) => stepStatus(s, 'isolate') === 'awaiting-approval', 90000);
-  expect(snap.steps.map((s) => [s.name, s.status])).toEqual([['describe', 'done'], ['contain', 'done'], ['tag-containing', 'done'], ['isolate', 'awaiting-approval']]);
+  expect(snap.steps.map((s) => [s.name, s.status])).toEqual([
+    ['describe', 'done'],
+    ['contain', 'done'],
+    ['tag-containing', 'done'],
+    ['isolate', 'awaiting-approval'],
+  ]);
   expect(await tags(accused)).toMatchObject({ 'ir:case': id });
 });

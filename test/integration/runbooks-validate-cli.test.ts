@@ -9,7 +9,9 @@ import path from 'node:path';
 import { runCordon } from '../helpers/cli';
 
 let dir: string;
-beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-runbooks-')); });
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-runbooks-'));
+});
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const write = (name: string, text: string) => {
@@ -29,13 +31,49 @@ test('the shipped EC2 runbook is valid', async () => {
 test.each([
   ['an unknown step', `${head}  - step: nuke-account\n`, 7, 11, /steps\.1\.step: no step "nuke-account" in the catalogue/],
   ['an unknown field', `${head}  - step: isolate\n    whn: policy.memory\n`, 8, 10, /Unrecognized key.*whn/i],
-  ['a when: syntax error, at its character', `${head}  - step: isolate\n    when: alert.activeThreat ; true\n`, 8, 30, /when: unexpected character ";" \(at character 20\)/],
-  ['a when: reading an undeclared input', `${head}  - step: isolate\n    when: inputs.hurry\n`, 8, 11, /reads inputs\.hurry, which the runbook does not declare/],
-  ['a parameter of the wrong type', `${head}  - step: protect-evidence\n  - step: leave-group\n    params: { mode: eject }\n`, 9, 21, /params.mode: expected one of detach, standby/],
-  ['a gate from policy on an action', `${head}  - step: isolate\n    gate: policy\n`, 8, 11, /"isolate" has no gate in the severity policy/],
+  [
+    'a when: syntax error, at its character',
+    `${head}  - step: isolate\n    when: alert.activeThreat ; true\n`,
+    8,
+    30,
+    /when: unexpected character ";" \(at character 20\)/,
+  ],
+  [
+    'a when: reading an undeclared input',
+    `${head}  - step: isolate\n    when: inputs.hurry\n`,
+    8,
+    11,
+    /reads inputs\.hurry, which the runbook does not declare/,
+  ],
+  [
+    'a parameter of the wrong type',
+    `${head}  - step: protect-evidence\n  - step: leave-group\n    params: { mode: eject }\n`,
+    9,
+    21,
+    /params.mode: expected one of detach, standby/,
+  ],
+  [
+    'a gate from policy on an action',
+    `${head}  - step: isolate\n    gate: policy\n`,
+    8,
+    11,
+    /"isolate" has no gate in the severity policy/,
+  ],
   ['alongside on a containment step', `${head}  - step: isolate\n    alongside: true\n`, 8, 16, /"isolate" cannot run alongside/],
-  ['a missing field, at its parent', 'name: my-runbook\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: describe\n', 1, 1, /version: /],
-  ['a wrong resource kind', 'name: my-runbook\nversion: 1\nmatches:\n  resourceKind: s3-bucket\nsteps:\n  - step: describe\n', 4, 17, /expected ec2-instance/],
+  [
+    'a missing field, at its parent',
+    'name: my-runbook\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: describe\n',
+    1,
+    1,
+    /version: /,
+  ],
+  [
+    'a wrong resource kind',
+    'name: my-runbook\nversion: 1\nmatches:\n  resourceKind: s3-bucket\nsteps:\n  - step: describe\n',
+    4,
+    17,
+    /expected ec2-instance/,
+  ],
   ['broken YAML', `${head}  - step: [isolate\n`, 8, 1, /YAML: /],
   ['a duplicate key', `${head}  - step: isolate\n    step: cut-credentials\n`, 8, 5, /YAML: Map keys must be unique/],
 ])('%s → file:line:col', async (_label, text, line, col, message) => {
@@ -49,30 +87,69 @@ test.each([
 
 describe('engine invariants a runbook cannot break', () => {
   test.each([
-    ['evidence protection before a step that could destroy evidence',
-      `${head}  - step: leave-group\n  - step: protect-evidence\n`, 7, /"leave-group" could destroy evidence: an unconditional "protect-evidence" step must come before it/],
-    ['a conditional evidence protection does not count',
-      `${head}  - step: protect-evidence\n    when: policy.memory\n  - step: leave-group\n`, 9, /"leave-group" could destroy evidence/],
-    ['never terminate the accused unless the step says so',
-      `${head}  - step: protect-evidence\n  - step: known-good\n  - step: point-group\n  - step: instance-refresh\n`, 10, /"instance-refresh" would terminate the accused instance while it is still in its group/],
-    ['a replacement only from the known-good choice (order)',
-      `${head}  - step: point-group\n  - step: known-good\n`, 7, /"point-group" replaces from an image: a replacement comes only from the known-good choice/],
-    ['a replacement only from the known-good choice (no image parameter)',
-      `${head}  - step: known-good\n  - step: point-group\n    params: { imageId: ami-12345678 }\n`, 9, /"point-group" takes no image: a replacement comes only from the known-good choice/],
-    ['a runbook starts by describing the target',
-      'name: my-runbook\nversion: 1\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: isolate\n', 6, /starts with an unconditional "describe" step/],
-    ['a step named twice needs a when: on each entry',
-      `${head}  - step: isolate\n  - step: isolate\n    when: policy.memory\n`, 7, /"isolate" appears more than once/],
+    [
+      'evidence protection before a step that could destroy evidence',
+      `${head}  - step: leave-group\n  - step: protect-evidence\n`,
+      7,
+      /"leave-group" could destroy evidence: an unconditional "protect-evidence" step must come before it/,
+    ],
+    [
+      'a conditional evidence protection does not count',
+      `${head}  - step: protect-evidence\n    when: policy.memory\n  - step: leave-group\n`,
+      9,
+      /"leave-group" could destroy evidence/,
+    ],
+    [
+      'never terminate the accused unless the step says so',
+      `${head}  - step: protect-evidence\n  - step: known-good\n  - step: point-group\n  - step: instance-refresh\n`,
+      10,
+      /"instance-refresh" would terminate the accused instance while it is still in its group/,
+    ],
+    [
+      'a replacement only from the known-good choice (order)',
+      `${head}  - step: point-group\n  - step: known-good\n`,
+      7,
+      /"point-group" replaces from an image: a replacement comes only from the known-good choice/,
+    ],
+    [
+      'a replacement only from the known-good choice (no image parameter)',
+      `${head}  - step: known-good\n  - step: point-group\n    params: { imageId: ami-12345678 }\n`,
+      9,
+      /"point-group" takes no image: a replacement comes only from the known-good choice/,
+    ],
+    [
+      'a runbook starts by describing the target',
+      'name: my-runbook\nversion: 1\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: isolate\n',
+      6,
+      /starts with an unconditional "describe" step/,
+    ],
+    [
+      'a step named twice needs a when: on each entry',
+      `${head}  - step: isolate\n  - step: isolate\n    when: policy.memory\n`,
+      7,
+      /"isolate" appears more than once/,
+    ],
   ])('%s', async (_label, text, line, message) => {
     const file = write(`invariant-${line}-${Math.abs(text.length)}.yaml`, text);
     const r = await runCordon(['runbooks', 'validate', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').some((l) => l.startsWith(`${file}:${line}:`) && message.test(l))).toBe(true);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .some((l) => l.startsWith(`${file}:${line}:`) && message.test(l)),
+    ).toBe(true);
   });
 
   test('saying terminateAccused: true explicitly is accepted, and so is the refresh after leaving the group', async () => {
-    const explicit = write('explicit.yaml', `${head}  - step: protect-evidence\n  - step: known-good\n  - step: instance-refresh\n    params: { terminateAccused: true }\n`);
-    const ordered = write('ordered.yaml', `${head}  - step: protect-evidence\n  - step: known-good\n  - step: leave-group\n  - step: instance-refresh\n`);
+    const explicit = write(
+      'explicit.yaml',
+      `${head}  - step: protect-evidence\n  - step: known-good\n  - step: instance-refresh\n    params: { terminateAccused: true }\n`,
+    );
+    const ordered = write(
+      'ordered.yaml',
+      `${head}  - step: protect-evidence\n  - step: known-good\n  - step: leave-group\n  - step: instance-refresh\n`,
+    );
     for (const file of [explicit, ordered]) {
       const r = await runCordon(['runbooks', 'validate', file]);
       expect({ file, code: r.code, stderr: r.stderr }).toEqual({ file, code: 0, stderr: '' });

@@ -42,12 +42,19 @@ async function groupMembers(): Promise<string[]> {
 
 test('SIGTERM mid-runbook: the worker drains and exits 0, another worker finishes the incident once', async () => {
   proxy.setRule((action) => (action === 'DeregisterTargets' ? { kind: 'latency', ms: 2500 } : undefined));
-  const first = await startWorkerProcess(stackEnv(stack, bundle, { AWS_ENDPOINT_URL: proxy.endpoint }), path.join(stack.dir, 'worker-1.log'));
+  const first = await startWorkerProcess(
+    stackEnv(stack, bundle, { AWS_ENDPOINT_URL: proxy.endpoint }),
+    path.join(stack.dir, 'worker-1.log'),
+  );
   started.push(first);
   const accused = fleet.instanceIds[0]!;
   const incidentId = await openIncident(stack, accused, autoPolicy);
   // The detach has reached moto and the slowed DeregisterTargets is in flight: mid-chain.
-  await eventually(async () => !(await groupMembers()).includes(accused) && proxy.log.some((l) => l.action === 'DeregisterTargets'), 30000, 'the detach');
+  await eventually(
+    async () => !(await groupMembers()).includes(accused) && proxy.log.some((l) => l.action === 'DeregisterTargets'),
+    30000,
+    'the detach',
+  );
   first.term();
   const exit = await first.exited;
   expect(exit).toEqual({ code: 0, signal: null });
@@ -57,11 +64,14 @@ test('SIGTERM mid-runbook: the worker drains and exits 0, another worker finishe
   started.push(second);
   const snap = await settled(stack, incidentId, runbookFinished, 90000);
   expect(snap.steps.filter((s) => s.status === 'failed')).toEqual([]);
-  for (const step of ['leave-group', 'deregister-targets', 'isolate', 'cut-credentials', 'verify-replacement']) expect([step, stepStatus(snap, step)]).toEqual([step, 'done']);
+  for (const step of ['leave-group', 'deregister-targets', 'isolate', 'cut-credentials', 'verify-replacement'])
+    expect([step, stepStatus(snap, step)]).toEqual([step, 'done']);
   expect(snap.timeline.filter((t) => t.message.startsWith('runbook finished'))).toHaveLength(1);
   // The workflow tasks after the drain were completed by the second process.
   const history = await stack.client.workflow.getHandle(incidentId).fetchHistory();
-  const identities = (history.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes).map((e) => e.workflowTaskCompletedEventAttributes!.identity ?? '');
+  const identities = (history.events ?? [])
+    .filter((e) => e.workflowTaskCompletedEventAttributes)
+    .map((e) => e.workflowTaskCompletedEventAttributes!.identity ?? '');
   expect(identities.at(-1)).toContain(`:${second.pid}`);
   expect((await groupMembers()).length).toBe(3);
   await second.kill9();
@@ -69,18 +79,31 @@ test('SIGTERM mid-runbook: the worker drains and exits 0, another worker finishe
 
 test('SIGTERM on the API: it stops accepting at once and finishes the request in flight', async () => {
   const token = crypto.randomBytes(24).toString('hex');
-  const api = await startApiProcess(stackEnv(stack, bundle, { CORDON_ADMIN_TOKEN: token }), path.join(stack.dir, 'api.log'), await freePort());
+  const api = await startApiProcess(
+    stackEnv(stack, bundle, { CORDON_ADMIN_TOKEN: token }),
+    path.join(stack.dir, 'api.log'),
+    await freePort(),
+  );
   started.push(api);
   expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
   process.kill(stack.temporal.pid, 'SIGSTOP');
   try {
     const inFlight = fetch(`${api.url}/v1/alerts/generic`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ instanceId: fleet.instanceIds[1], severity: 'low', title: 'in flight during shutdown' }),
     });
     await new Promise((r) => setTimeout(r, 500));
     api.term();
-    await eventually(async () => fetch(`${api.url}/healthz`).then(() => false, (err: Error) => /ECONNREFUSED/.test(String((err.cause as Error | undefined)?.message ?? err.message))), 10000, 'the listener to close');
+    await eventually(
+      async () =>
+        fetch(`${api.url}/healthz`).then(
+          () => false,
+          (err: Error) => /ECONNREFUSED/.test(String((err.cause as Error | undefined)?.message ?? err.message)),
+        ),
+      10000,
+      'the listener to close',
+    );
     process.kill(stack.temporal.pid, 'SIGCONT');
     const res = await inFlight;
     expect(res.status).toBe(202);

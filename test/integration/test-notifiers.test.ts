@@ -11,16 +11,30 @@ import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-r
 
 let smtp: SmtpReceiver;
 let hook: WebhookReceiver;
-beforeAll(async () => { [smtp, hook] = await Promise.all([startSmtpReceiver(), startWebhookReceiver()]); });
-afterAll(async () => { await Promise.all([smtp?.close(), hook?.close()]); });
-beforeEach(() => { smtp.received.length = 0; hook.received.length = 0; });
+beforeAll(async () => {
+  [smtp, hook] = await Promise.all([startSmtpReceiver(), startWebhookReceiver()]);
+});
+afterAll(async () => {
+  await Promise.all([smtp?.close(), hook?.close()]);
+});
+beforeEach(() => {
+  smtp.received.length = 0;
+  hook.received.length = 0;
+});
 
-const email = () => ({ CORDON_NOTIFY_SMTP_URL: smtp.url, CORDON_NOTIFY_EMAIL_FROM: 'Cordon <cordon@example.com>', CORDON_NOTIFY_EMAIL_TO: 'secops@example.com' });
+const email = () => ({
+  CORDON_NOTIFY_SMTP_URL: smtp.url,
+  CORDON_NOTIFY_EMAIL_FROM: 'Cordon <cordon@example.com>',
+  CORDON_NOTIFY_EMAIL_TO: 'secops@example.com',
+});
 
 test('each target is tried on its own; a dead one is named with its reason and exits 1', async () => {
   const closedPort = await freePort(); // free a moment ago, nobody listens: connection refused
   const run = await runCordon(['test-notifiers', '--to', 'dpo@example.com'], {
-    ...email(), CORDON_NOTIFY_WEBHOOK_URL: hook.url, CORDON_NOTIFY_WEBHOOK_SECRET: 'webhook-signing-secret', CORDON_NOTIFY_SLACK_URL: `http://127.0.0.1:${closedPort}/services/T0/B0/xyz`,
+    ...email(),
+    CORDON_NOTIFY_WEBHOOK_URL: hook.url,
+    CORDON_NOTIFY_WEBHOOK_SECRET: 'webhook-signing-secret',
+    CORDON_NOTIFY_SLACK_URL: `http://127.0.0.1:${closedPort}/services/T0/B0/xyz`,
   });
   expect(run.code).toBe(1);
   const lines = run.stdout.trim().split('\n');
@@ -31,7 +45,12 @@ test('each target is tried on its own; a dead one is named with its reason and e
   expect(run.stdout).not.toMatch(/smtp-secret-for-tests|webhook-signing-secret|xyz/);
 
   expect(hook.received).toHaveLength(1);
-  expect(hook.received[0]!.body).toMatchObject({ type: 'cordon.people-notice', kind: 'test', heading: 'Test notice', incidentId: 'test-notice' });
+  expect(hook.received[0]!.body).toMatchObject({
+    type: 'cordon.people-notice',
+    kind: 'test',
+    heading: 'Test notice',
+    incidentId: 'test-notice',
+  });
   expect(smtp.received).toHaveLength(1);
   expect(smtp.received[0]!.to.sort()).toEqual(['dpo@example.com', 'secops@example.com']);
   expect(smtp.received[0]!.headers.subject).toBe('[Cordon] Test notice: Cordon notifier check — test-notice');

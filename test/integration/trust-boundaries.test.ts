@@ -20,19 +20,31 @@ beforeAll(async () => {
   stack = await startStack();
   fleet = await seedDemoFleet(stack.aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', size: 9 });
 }, 180_000);
-afterAll(async () => { await stack?.teardown(); });
+afterAll(async () => {
+  await stack?.teardown();
+});
 
 const idOf = (instanceId: string) => incidentIdFor({ account: ACCOUNT, region: REGION, instanceId });
-const post = (source: string, body: unknown, who = 'sensor', query = '') => stack.api.inject({
-  method: 'POST', url: `/v1/alerts/${source}${query}`, headers: { authorization: `Bearer ${stack.tokens[who]}`, 'content-type': 'application/json' }, payload: JSON.stringify(body),
-});
-const decide = (incidentId: string, who: string, step = 'contain') => stack.api.inject({
-  method: 'POST', url: `/v1/incidents/${incidentId}/decisions`, headers: { authorization: `Bearer ${stack.tokens[who]}` },
-  payload: { step, decision: 'approve', reason: `${who} looked at the finding` },
-});
-const getPlan = (planId: string, who = 'alice') => stack.api.inject({ method: 'GET', url: `/v1/plans/${planId}?waitSeconds=30`, headers: { authorization: `Bearer ${stack.tokens[who]}` } });
+const post = (source: string, body: unknown, who = 'sensor', query = '') =>
+  stack.api.inject({
+    method: 'POST',
+    url: `/v1/alerts/${source}${query}`,
+    headers: { authorization: `Bearer ${stack.tokens[who]}`, 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+const decide = (incidentId: string, who: string, step = 'contain') =>
+  stack.api.inject({
+    method: 'POST',
+    url: `/v1/incidents/${incidentId}/decisions`,
+    headers: { authorization: `Bearer ${stack.tokens[who]}` },
+    payload: { step, decision: 'approve', reason: `${who} looked at the finding` },
+  });
+const getPlan = (planId: string, who = 'alice') =>
+  stack.api.inject({ method: 'GET', url: `/v1/plans/${planId}?waitSeconds=30`, headers: { authorization: `Bearer ${stack.tokens[who]}` } });
 
-const guardDutyFixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', 'guardduty-ssh-bruteforce.json'), 'utf8')) as { detail: Record<string, unknown> & { resource: { instanceDetails: { instanceId: string } } } };
+const guardDutyFixture = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', 'guardduty-ssh-bruteforce.json'), 'utf8'),
+) as { detail: Record<string, unknown> & { resource: { instanceDetails: { instanceId: string } } } };
 /** A GuardDuty finding (severity chosen by AWS, so uncapped) about one instance. */
 function guardDuty(instanceId: string, score: number, findingId: string): unknown {
   const finding = structuredClone(guardDutyFixture);
@@ -50,7 +62,12 @@ const incident = async (instanceId: string): Promise<IncidentSnapshot | undefine
 test('a rehearsal runs as its own plan; the real alert that follows contains the instance', async () => {
   const target = fleet.instanceIds[0]!;
   const before = await motoState(stack, fleet);
-  const rehearsal = await post('generic', { instanceId: target, severity: 'medium', title: 'rehearsal: outbound C2' }, 'sensor', '?dryRun=true');
+  const rehearsal = await post(
+    'generic',
+    { instanceId: target, severity: 'medium', title: 'rehearsal: outbound C2' },
+    'sensor',
+    '?dryRun=true',
+  );
   expect(rehearsal.statusCode).toBe(202);
   const [planned] = rehearsal.json().plans as { planId: string; instanceId: string }[];
   expect(planned).toEqual(expect.objectContaining({ instanceId: target, planId: expect.stringMatching(/^plan-[0-9a-f-]{36}$/) }));
@@ -64,8 +81,12 @@ test('a rehearsal runs as its own plan; the real alert that follows contains the
   expect(view.result.incidentId).toBe(idOf(target));
   expect(JSON.stringify(view.result.plan!.find((c) => c.step === 'tag-containing')!.input)).toContain(idOf(target));
   // The gate is described, never waited for; the calls are listed, none made.
-  expect(view.result.steps.find((s) => s.name === 'contain')!.detail).toMatch(/^plan: would wait for 1 approval\(s\) from approver, not by sensor/);
-  expect(view.result.plan!.map((c) => `${c.step}:${c.operation}`)).toEqual(expect.arrayContaining(['leave-group:DetachInstances', 'isolate:ModifyNetworkInterfaceAttribute']));
+  expect(view.result.steps.find((s) => s.name === 'contain')!.detail).toMatch(
+    /^plan: would wait for 1 approval\(s\) from approver, not by sensor/,
+  );
+  expect(view.result.plan!.map((c) => `${c.step}:${c.operation}`)).toEqual(
+    expect.arrayContaining(['leave-group:DetachInstances', 'isolate:ModifyNetworkInterfaceAttribute']),
+  );
   expect(await motoState(stack, fleet)).toBe(before);
   expect(await incident(target)).toBeUndefined();
   // Plans are for operators to read, not for the alert credential that asked.
@@ -90,7 +111,12 @@ test('a plan alert for an instance with an open incident changes nothing in it',
 
   const after = (await incident(target))!;
   expect(await signals(idOf(target))).toBe(signalsBefore);
-  expect([after.severity, after.alertCount, stepStatus(after, 'contain'), after.dryRun]).toEqual([waiting.severity, waiting.alertCount, 'awaiting-approval', false]);
+  expect([after.severity, after.alertCount, stepStatus(after, 'contain'), after.dryRun]).toEqual([
+    waiting.severity,
+    waiting.alertCount,
+    'awaiting-approval',
+    false,
+  ]);
   const alertEntries = (s: IncidentSnapshot) => s.timeline.filter((t) => t.kind === 'alert').length;
   expect(alertEntries(after)).toBe(alertEntries(waiting));
   expect(after.timeline.some((t) => t.message.startsWith('severity raised'))).toBe(false);
@@ -145,15 +171,33 @@ test('a source that may not tighten is refused in the timeline; GuardDuty may', 
 test('one payload accusing more instances than the cap is refused whole and starts nothing', async () => {
   const ids = Array.from({ length: 11 }, (_, i) => `i-0cafe${String(i).padStart(12, '0')}`);
   const payload = {
-    version: '4', groupKey: '{}:{alertname="Mass"}', truncatedAlerts: 0, status: 'firing', receiver: 'cordon', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am',
+    version: '4',
+    groupKey: '{}:{alertname="Mass"}',
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'cordon',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://am',
     alerts: ids.map((id, i) => ({
-      status: 'firing', labels: { alertname: 'Mass', instance_id: id, severity: 'critical' }, annotations: { summary: `host ${i}` },
-      startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prom', fingerprint: `f${i}`,
+      status: 'firing',
+      labels: { alertname: 'Mass', instance_id: id, severity: 'critical' },
+      annotations: { summary: `host ${i}` },
+      startsAt: new Date().toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      generatorURL: 'http://prom',
+      fingerprint: `f${i}`,
     })),
   };
   const res = await post('alertmanager', payload);
   expect(res.statusCode).toBe(422);
-  expect(res.json().error).toEqual(expect.objectContaining({ code: 'unprocessable', message: expect.stringContaining('at most 10 instances (CORDON_ALERT_MAX_INSTANCES); this one accuses 11') }));
+  expect(res.json().error).toEqual(
+    expect.objectContaining({
+      code: 'unprocessable',
+      message: expect.stringContaining('at most 10 instances (CORDON_ALERT_MAX_INSTANCES); this one accuses 11'),
+    }),
+  );
   for (const id of ids) expect(await incident(id)).toBeUndefined();
   // And a rehearsal is bounded the same way.
   expect((await post('alertmanager', payload, 'sensor', '?dryRun=true')).statusCode).toBe(422);

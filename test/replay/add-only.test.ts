@@ -14,16 +14,26 @@ const dir = path.join(__dirname, 'histories');
 /** The last commit before histories became add-only (earlier commits re-recorded them). */
 const BASELINE = '95910a3';
 
-const listed = fs.readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n').map((line) => {
-  const [hash, file] = line.split(/\s+/);
-  return { hash: hash!, file: file! };
-});
+const listed = fs
+  .readFileSync(path.join(dir, 'SHA256SUMS'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => {
+    const [hash, file] = line.split(/\s+/);
+    return { hash: hash!, file: file! };
+  });
 
 test('every committed history is listed with its sha256, and unchanged', () => {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   expect(listed.map((l) => l.file).sort()).toEqual(files);
   for (const { hash, file } of listed) {
-    const actual = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex');
+    const actual = crypto
+      .createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, file)))
+      .digest('hex');
     expect({ file, hash: actual }).toEqual({ file, hash });
   }
 });
@@ -46,6 +56,7 @@ test('no commit since the baseline modified, renamed or deleted a history (or SH
   const now = new Set(listed.map((l) => `${l.hash}  ${l.file}`));
   for (const rev of revs) {
     const then = git(['show', `${rev}:test/replay/histories/SHA256SUMS`]) ?? '';
-    for (const line of then.trim().split('\n').filter(Boolean)) expect({ rev, line, kept: now.has(line) }).toEqual({ rev, line, kept: true });
+    for (const line of then.trim().split('\n').filter(Boolean))
+      expect({ rev, line, kept: now.has(line) }).toEqual({ rev, line, kept: true });
   }
 });

@@ -15,7 +15,18 @@ import path from 'node:path';
 import { readAudit } from '../../src/evidence/audit-trail';
 import { IncidentService } from '../../src/temporal/incident-service';
 import os from 'node:os';
-import { alertFor, approverGate, autoPolicy, freshFleet, openIncident, openIncidentWithRunbook, runbookFinished, settled, startPlan, stepStatus } from '../helpers/containment';
+import {
+  alertFor,
+  approverGate,
+  autoPolicy,
+  freshFleet,
+  openIncident,
+  openIncidentWithRunbook,
+  runbookFinished,
+  settled,
+  startPlan,
+  stepStatus,
+} from '../helpers/containment';
 import { webGuardId } from '../helpers/fleet-guard';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
@@ -52,7 +63,12 @@ const scenarios: Record<string, Scenario> = {
   'approve-then-contain': async (stack, instanceId) => {
     const id = await openIncident(stack, instanceId, { ...autoPolicy, contain: approverGate });
     await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
-    await stack.incidents.decide(id, { step: 'contain', decision: 'approve', reason: 'confirmed', operator: { name: 'bob', roles: ['approver'] } });
+    await stack.incidents.decide(id, {
+      step: 'contain',
+      decision: 'approve',
+      reason: 'confirmed',
+      operator: { name: 'bob', roles: ['approver'] },
+    });
     await settled(stack, id, runbookFinished, 90000);
     return id;
   },
@@ -62,9 +78,16 @@ const scenarios: Record<string, Scenario> = {
     await settled(stack, id, runbookFinished, 90000);
     const service = new IncidentService(stack.client, stack.taskQueue, () => ({ ...autoPolicy, contain: 'record-only' }));
     for (let i = 0; i < 3; i += 1) {
-      await service.openOrJoin({ account: ACCOUNT, region: REGION, instanceId }, alertFor(instanceId, { dedupKey: `generic:${instanceId}:late-${i}`, title: `late finding ${i}` }));
+      await service.openOrJoin(
+        { account: ACCOUNT, region: REGION, instanceId },
+        alertFor(instanceId, { dedupKey: `generic:${instanceId}:late-${i}`, title: `late finding ${i}` }),
+      );
     }
-    await eventually(async () => (await readAudit(stack.evidence, id)).some((e) => e.message.includes('late finding 2')), 30000, 'the late findings in the audit trail');
+    await eventually(
+      async () => (await readAudit(stack.evidence, id)).some((e) => e.message.includes('late finding 2')),
+      30000,
+      'the late findings in the audit trail',
+    );
     await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'false positive');
     await stack.client.workflow.getHandle(id).result();
     return id;
@@ -82,7 +105,8 @@ const scenarios: Record<string, Scenario> = {
   },
   /** Two incidents in one group with room for one containment: the second waits on the fleet budget until an approver releases it. */
   'fleet-budget-override': async (stack, instanceId) => {
-    const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
+    const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
+      .AutoScalingGroups![0]!;
     const other = group.Instances!.map((i) => i.InstanceId!).find((id) => id !== instanceId)!;
     const policy = { ...autoPolicy, replace: approverGate };
     // The first holds the group's only reservation while it waits at a gate inside the containment.
@@ -90,7 +114,12 @@ const scenarios: Record<string, Scenario> = {
     await settled(stack, first, (s) => stepStatus(s, 'approve-revoke-sessions') === 'awaiting-approval');
     const id = await openIncident(stack, instanceId, policy);
     await settled(stack, id, (s) => stepStatus(s, 'fleet-budget') === 'awaiting-approval');
-    await stack.incidents.decide(id, { step: 'fleet-budget', decision: 'approve', reason: 'both hosts are compromised', operator: { name: 'bob', roles: ['approver'] } });
+    await stack.incidents.decide(id, {
+      step: 'fleet-budget',
+      decision: 'approve',
+      reason: 'both hosts are compromised',
+      operator: { name: 'bob', roles: ['approver'] },
+    });
     await settled(stack, id, (s) => stepStatus(s, 'replace') === 'awaiting-approval', 90000);
     return id;
   },
@@ -103,11 +132,24 @@ const scenarios: Record<string, Scenario> = {
    */
   'evidence-start-in-chain': async (stack, instanceId) => {
     const id = `inc-${ACCOUNT}-${REGION}-${instanceId}`;
-    await stack.aws.s3.send(new CreateBucketCommand({ Bucket: MEMORY_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } })).catch(() => undefined);
-    await stack.aws.s3.send(new PutObjectCommand({ Bucket: MEMORY_BUCKET, Key: `incidents/${id}/memory/${instanceId}/memory.lime`, Body: crypto.randomBytes(4096) }));
+    await stack.aws.s3
+      .send(new CreateBucketCommand({ Bucket: MEMORY_BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }))
+      .catch(() => undefined);
+    await stack.aws.s3.send(
+      new PutObjectCommand({
+        Bucket: MEMORY_BUCKET,
+        Key: `incidents/${id}/memory/${instanceId}/memory.lime`,
+        Body: crypto.randomBytes(4096),
+      }),
+    );
     await openIncident(stack, instanceId, { ...autoPolicy, forensics: { memory: true, memoryDocument: 'Cordon-AVML-Capture' } });
     await settled(stack, id, runbookFinished, 90000);
-    const verified = await stack.api.inject({ method: 'POST', url: `/v1/incidents/${id}/evidence/verify`, headers: { authorization: `Bearer ${stack.tokens.audrey}` }, payload: {} });
+    const verified = await stack.api.inject({
+      method: 'POST',
+      url: `/v1/incidents/${id}/evidence/verify`,
+      headers: { authorization: `Bearer ${stack.tokens.audrey}` },
+      payload: {},
+    });
     if (verified.statusCode !== 200 || !verified.json<{ ok: boolean }>().ok) throw new Error(`verify: ${verified.body}`);
     await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'evidence secured');
     await stack.client.workflow.getHandle(id).result();
@@ -128,15 +170,42 @@ const scenarios: Record<string, Scenario> = {
   'runbook-definition-operator-gate': async (stack, instanceId) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-capture-runbooks-'));
     try {
-      fs.writeFileSync(path.join(dir, 'ssh.yaml'), [
-        'name: ssh-tag-snapshot-then-isolate', 'version: "1"', 'matches:', '  resourceKind: ec2-instance', '  findingTypes: ["UnauthorizedAccess:EC2/SSH*"]', 'steps:',
-        '  - step: describe', '  - step: contain', '    gate: auto', '  - step: tag-containing', '  - step: snapshot-volumes',
-        '  - step: capture-console', '    alongside: true', "    when: target.state == 'running'",
-        '  - step: isolate', '    gate: { mode: approvers, roles: [approver], timeoutMinutes: 60 }', '  - step: tag-quarantined', '',
-      ].join('\n'));
-      const id = await openIncidentWithRunbook(stack, instanceId, { ...autoPolicy, contain: 'record-only' }, { dir, alert: { source: 'guardduty', findingType: 'UnauthorizedAccess:EC2/SSHBruteForce', severity: 'low' } });
+      fs.writeFileSync(
+        path.join(dir, 'ssh.yaml'),
+        [
+          'name: ssh-tag-snapshot-then-isolate',
+          'version: "1"',
+          'matches:',
+          '  resourceKind: ec2-instance',
+          '  findingTypes: ["UnauthorizedAccess:EC2/SSH*"]',
+          'steps:',
+          '  - step: describe',
+          '  - step: contain',
+          '    gate: auto',
+          '  - step: tag-containing',
+          '  - step: snapshot-volumes',
+          '  - step: capture-console',
+          '    alongside: true',
+          "    when: target.state == 'running'",
+          '  - step: isolate',
+          '    gate: { mode: approvers, roles: [approver], timeoutMinutes: 60 }',
+          '  - step: tag-quarantined',
+          '',
+        ].join('\n'),
+      );
+      const id = await openIncidentWithRunbook(
+        stack,
+        instanceId,
+        { ...autoPolicy, contain: 'record-only' },
+        { dir, alert: { source: 'guardduty', findingType: 'UnauthorizedAccess:EC2/SSHBruteForce', severity: 'low' } },
+      );
       await settled(stack, id, (s) => stepStatus(s, 'isolate') === 'awaiting-approval');
-      await stack.incidents.decide(id, { step: 'isolate', decision: 'approve', reason: 'brute force confirmed', operator: { name: 'bob', roles: ['approver'] } });
+      await stack.incidents.decide(id, {
+        step: 'isolate',
+        decision: 'approve',
+        reason: 'brute force confirmed',
+        operator: { name: 'bob', roles: ['approver'] },
+      });
       await settled(stack, id, runbookFinished, 90000);
       await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'isolated');
       await stack.client.workflow.getHandle(id).result();
@@ -155,7 +224,10 @@ const scenarios: Record<string, Scenario> = {
 
 async function main(): Promise<void> {
   // Room for one containment per group, so the fleet-budget scenario waits for a person.
-  const stack = await startStack({ fleet: { limits: { maxConcurrent: 1, maxPercent: 100, windowMinutes: 0 } }, memory: { outputS3Bucket: MEMORY_BUCKET } });
+  const stack = await startStack({
+    fleet: { limits: { maxConcurrent: 1, maxPercent: 100, windowMinutes: 0 } },
+    memory: { outputS3Bucket: MEMORY_BUCKET },
+  });
   try {
     fs.mkdirSync(outDir, { recursive: true });
     const chosen = process.argv.slice(2);
@@ -165,7 +237,10 @@ async function main(): Promise<void> {
       const history = await stack.client.workflow.getHandle(id).fetchHistory();
       const events = history.events ?? [];
       const record: CapturedHistory = {
-        workflowId: id, scenario: name, capturedAt: new Date().toISOString(), encoding: 'temporal.api.history.v1.History/protobuf/base64',
+        workflowId: id,
+        scenario: name,
+        capturedAt: new Date().toISOString(),
+        encoding: 'temporal.api.history.v1.History/protobuf/base64',
         eventTypes: events.map((e) => temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)),
         history: Buffer.from(temporal.api.history.v1.History.encode(history).finish()).toString('base64'),
       };
@@ -187,7 +262,11 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`capture failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stderr.write(`capture failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );

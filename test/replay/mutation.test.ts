@@ -12,10 +12,14 @@ import type { CapturedHistory } from './capture';
 
 test('one extra timer in the incident workflow fails replay with a DeterminismViolationError', async () => {
   installWorkerRuntime();
-  const record = JSON.parse(fs.readFileSync(path.join(__dirname, 'histories', 'auto-contain-replace-close.json'), 'utf8')) as CapturedHistory;
+  const record = JSON.parse(
+    fs.readFileSync(path.join(__dirname, 'histories', 'auto-contain-replace-close.json'), 'utf8'),
+  ) as CapturedHistory;
   const history = temporal.api.history.v1.History.decode(Buffer.from(record.history, 'base64'));
   const errors: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath: path.join(__dirname, 'mutant'), replayName: 'cordon-mutant' }, [{ workflowId: record.workflowId, history }])) {
+  for await (const result of Worker.runReplayHistories({ workflowsPath: path.join(__dirname, 'mutant'), replayName: 'cordon-mutant' }, [
+    { workflowId: record.workflowId, history },
+  ])) {
     errors.push(result.error ? `${result.error.name}: ${result.error.message}` : 'replayed without error');
   }
   expect(errors).toHaveLength(1);

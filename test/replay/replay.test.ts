@@ -13,10 +13,21 @@ import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { CapturedHistory } from './capture';
 
 const dir = path.join(__dirname, 'histories');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('histories were captured from real runs and are committed', () => {
-  expect(files).toEqual(expect.arrayContaining(['approve-then-contain.json', 'auto-contain-replace-close.json', 'late-findings-then-close.json', 'plan-mode.json', 'record-only-then-escalated.json']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'approve-then-contain.json',
+      'auto-contain-replace-close.json',
+      'late-findings-then-close.json',
+      'plan-mode.json',
+      'record-only-then-escalated.json',
+    ]),
+  );
 });
 
 test('every committed history replays against the current workflow code', async () => {

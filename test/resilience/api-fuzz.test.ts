@@ -28,7 +28,12 @@ let api: FastifyInstance;
 let routes: Route[];
 const secret = crypto.randomBytes(32).toString('hex');
 const people: Record<string, Role[]> = {
-  responder: ['responder'], approver: ['approver'], dpo: ['dpo'], auditor: ['auditor'], sensor: ['alert-source'], admin: ['admin'],
+  responder: ['responder'],
+  approver: ['approver'],
+  dpo: ['dpo'],
+  auditor: ['auditor'],
+  sensor: ['alert-source'],
+  admin: ['admin'],
 };
 const tokens: Record<string, string> = {};
 const incidentId = `inc-${ACCOUNT}-${REGION}-i-0123456789abcdef0`;
@@ -42,8 +47,12 @@ beforeAll(async () => {
     operators.addToken({ name, roles }, tokens[name]!);
   }
   api = await buildApi({
-    incidents: stack.incidents, operators, evidence: stack.evidence, notifications: new NotificationService(stack.client),
-    alerts: { defaults: { account: ACCOUNT, region: REGION }, hmacSecrets: { generic: [secret] } }, ready: async () => true,
+    incidents: stack.incidents,
+    operators,
+    evidence: stack.evidence,
+    notifications: new NotificationService(stack.client),
+    alerts: { defaults: { account: ACCOUNT, region: REGION }, hmacSecrets: { generic: [secret] } },
+    ready: async () => true,
     // Low, so the random run also meets the failed-authentication 429 (it must be an envelope too).
     unauthenticatedRateLimitPerMinute: 50,
   });
@@ -59,100 +68,209 @@ const workflowsStarted = async () => (await stack.client.workflow.count('')).cou
 
 test('the route table is read from Fastify, parameters and all', () => {
   const listed = routes.map((r) => `${r.method} ${r.path}`);
-  for (const known of ['GET /v1/incidents/:id', 'POST /v1/incidents/:id/decisions', 'POST /v1/alerts/:source', 'GET /console/:file', 'GET /healthz', 'GET /v1/deadlines']) {
+  for (const known of [
+    'GET /v1/incidents/:id',
+    'POST /v1/incidents/:id/decisions',
+    'POST /v1/alerts/:source',
+    'GET /console/:file',
+    'GET /healthz',
+    'GET /v1/deadlines',
+  ]) {
     expect(listed).toContain(known);
   }
   expect(listed.length).toBeGreaterThanOrEqual(18);
 });
 
-const PROTOTYPE_NAMES = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'prototype', 'isPrototypeOf', '__defineGetter__', 'toLocaleString'];
+const PROTOTYPE_NAMES = [
+  'toString',
+  'constructor',
+  '__proto__',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  'isPrototypeOf',
+  '__defineGetter__',
+  'toLocaleString',
+];
 const hostileSegment = fc.oneof(
   { weight: 3, arbitrary: fc.constant(incidentId) },
-  { weight: 3, arbitrary: fc.constantFrom('generic', 'guardduty', 'securityhub', 'alertmanager', 'cloudwatch-sns', 'index.html', 'console.js') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('generic', 'guardduty', 'securityhub', 'alertmanager', 'cloudwatch-sns', 'index.html', 'console.js'),
+  },
   fc.constantFrom(...PROTOTYPE_NAMES),
   fc.constantFrom('%zz', '%', '%E0%A4%A', '%c0%af', '%00', '%2e%2e%2f', '%2F', '%25', '%u0041', '%%', '%ff%fe'),
   fc.constantFrom('..', '.', '../..', '..%2f..', '', ' ', '%20', '\u00e9', '\u{1F600}', '\u202e', '\u0000'),
-  fc.integer({ min: 101, max: 600 }).map((n) => 'a'.repeat(n)), fc.constant('%41'.repeat(40)),
-  fc.string({ maxLength: 80 }).map(encodeURIComponent), fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.integer({ min: 101, max: 600 }).map((n) => 'a'.repeat(n)),
+  fc.constant('%41'.repeat(40)),
+  fc.string({ maxLength: 80 }).map(encodeURIComponent),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.stringMatching(/^inc-\d{12}-[a-z]{2}-[a-z]+-\d-i-[0-9a-f]{8,17}$/),
 );
 const hostileQuery = fc.oneof(
-  fc.constant(''), fc.constantFrom('?dryRun=true', '?dryRun=maybe', '?waitSeconds=99999', '?waitSeconds=-1', '?__proto__=x', '?constructor[prototype][x]=1',
-    '?a[b]=c', '?%zz=1', '?x=%zz', '?&&&', '?=', '?dryRun=true&dryRun=false'),
-  fc.string({ maxLength: 60 }).map((q) => `?${encodeURIComponent(q)}=${encodeURIComponent(q)}`), fc.integer({ min: 1000, max: 5000 }).map((n) => `?q=${'x'.repeat(n)}`),
+  fc.constant(''),
+  fc.constantFrom(
+    '?dryRun=true',
+    '?dryRun=maybe',
+    '?waitSeconds=99999',
+    '?waitSeconds=-1',
+    '?__proto__=x',
+    '?constructor[prototype][x]=1',
+    '?a[b]=c',
+    '?%zz=1',
+    '?x=%zz',
+    '?&&&',
+    '?=',
+    '?dryRun=true&dryRun=false',
+  ),
+  fc.string({ maxLength: 60 }).map((q) => `?${encodeURIComponent(q)}=${encodeURIComponent(q)}`),
+  fc.integer({ min: 1000, max: 5000 }).map((n) => `?q=${'x'.repeat(n)}`),
 );
 /** A path for the route with hostile parameters, sometimes with its fixed parts disturbed too. */
-const hostilePath = (template: string) => fc.tuple(fc.array(hostileSegment, { minLength: 4, maxLength: 4 }),
-  fc.constantFrom('', '', '', '/', '//', '/..', '/%zz', `/${'b'.repeat(120)}`, '/toString', '?'), hostileQuery)
-  .map(([segments, tail, query]) => {
-    let i = 0;
-    return `${template.replace(/:\w+/g, () => segments[i++]!)}${tail}${query}`;
-  });
+const hostilePath = (template: string) =>
+  fc
+    .tuple(
+      fc.array(hostileSegment, { minLength: 4, maxLength: 4 }),
+      fc.constantFrom('', '', '', '/', '//', '/..', '/%zz', `/${'b'.repeat(120)}`, '/toString', '?'),
+      hostileQuery,
+    )
+    .map(([segments, tail, query]) => {
+      let i = 0;
+      return `${template.replace(/:\w+/g, () => segments[i++]!)}${tail}${query}`;
+    });
 const hostileBody = fc.oneof(
-  fc.jsonValue().map((v) => JSON.stringify(v)), fc.string({ maxLength: 400 }), fc.constant(''), fc.constant('{"a":'),
+  fc.jsonValue().map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 400 }),
+  fc.constant(''),
+  fc.constant('{"a":'),
   fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '[]', 'null', '"\ud800"', '{"reason":"\u0000"}'),
   fc.record({ instanceId: fc.string(), severity: fc.string(), title: fc.string(), severty: fc.string() }).map((v) => JSON.stringify(v)),
-  fc.record({ step: fc.string(), decision: fc.constantFrom('approve', 'reject', 'maybe'), reason: fc.string(), extra: fc.anything() }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      { step: fc.string(), decision: fc.constantFrom('approve', 'reject', 'maybe'), reason: fc.string(), extra: fc.anything() },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
 );
-const isJson = (text: string) => { try { JSON.parse(text); return true; } catch { return false; } };
-const anyToken = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 60 }), fc.constantFrom(...Object.keys(people)).map((n) => `@${n}`));
+const isJson = (text: string) => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const anyToken = fc.oneof(
+  fc.constant(undefined),
+  fc.string({ maxLength: 60 }),
+  fc.constantFrom(...Object.keys(people)).map((n) => `@${n}`),
+);
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-const CONTENT_TYPES = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=utf-16',
+  'multipart/form-data; boundary=x',
+  '',
+];
 // A few addresses that run out of failed attempts (429 must be an envelope too), and many that do not.
-const address = fc.oneof({ weight: 3, arbitrary: fc.ipV4() }, { weight: 1, arbitrary: fc.constantFrom('10.9.0.1', '10.9.0.2', '10.9.0.3') });
+const address = fc.oneof(
+  { weight: 3, arbitrary: fc.ipV4() },
+  { weight: 1, arbitrary: fc.constantFrom('10.9.0.1', '10.9.0.2', '10.9.0.3') },
+);
 
 /** Why this answer breaks the contract (a 5xx, or a 4xx that is not the envelope); undefined when it keeps it. */
 function brokenContract(method: string, res: Response): string | undefined {
   if (res.statusCode >= 500) return `${res.statusCode}: ${res.body.slice(0, 300)}`;
   if (res.statusCode < 400 || method === 'HEAD') return undefined;
   let body: unknown;
-  try { body = JSON.parse(res.body); } catch { return `${res.statusCode} is not JSON: ${res.body.slice(0, 200)}`; }
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    return `${res.statusCode} is not JSON: ${res.body.slice(0, 200)}`;
+  }
   const error = (body as { error?: Record<string, unknown> })?.error;
   if (!error || Object.keys(body as object).length !== 1) return `${res.statusCode} is not { error }: ${res.body.slice(0, 200)}`;
   const extra = Object.keys(error).filter((k) => !['code', 'message', 'requestId', 'issues'].includes(k));
-  if (typeof error.code !== 'string' || !error.code || typeof error.message !== 'string' || typeof error.requestId !== 'string' || extra.length) {
+  if (
+    typeof error.code !== 'string' ||
+    !error.code ||
+    typeof error.message !== 'string' ||
+    typeof error.requestId !== 'string' ||
+    extra.length
+  ) {
     return `${res.statusCode} envelope malformed: ${res.body.slice(0, 200)}`;
   }
-  if (error.issues !== undefined && !(Array.isArray(error.issues) && error.issues.every((i) => typeof i?.path === 'string' && typeof i?.message === 'string'))) {
+  if (
+    error.issues !== undefined &&
+    !(Array.isArray(error.issues) && error.issues.every((i) => typeof i?.path === 'string' && typeof i?.message === 'string'))
+  ) {
     return `${res.statusCode} issues malformed: ${res.body.slice(0, 200)}`;
   }
   return undefined;
 }
 
-async function send(method: string, url: string, token: string | undefined, contentType: string, body: string, remoteAddress: string): Promise<Response> {
+async function send(
+  method: string,
+  url: string,
+  token: string | undefined,
+  contentType: string,
+  body: string,
+  remoteAddress: string,
+): Promise<Response> {
   const authorization = token === undefined ? undefined : token.startsWith('@') ? `Bearer ${tokens[token.slice(1)]}` : `Bearer ${token}`;
   return api.inject({
-    method: method as 'GET', url, remoteAddress, payload: method === 'GET' || method === 'HEAD' ? undefined : body,
+    method: method as 'GET',
+    url,
+    remoteAddress,
+    payload: method === 'GET' || method === 'HEAD' ? undefined : body,
     headers: { ...(authorization ? { authorization } : {}), ...(contentType ? { 'content-type': contentType } : {}) },
   });
 }
 
 /** The route's parameters replaced by the segment; a route without any gets it appended. */
 const withSegment = (template: string, segment: string) =>
-  (template.includes(':') ? template.replace(/:\w+/g, segment) : `${template.replace(/\/$/, '')}/${segment}`);
+  template.includes(':') ? template.replace(/:\w+/g, segment) : `${template.replace(/\/$/, '')}/${segment}`;
 
 const seen = { statuses: new Set<number>(), routes: new Set<string>() };
 
 /** One hostile request to one registered route per run; throws (with the seed) when the contract breaks. */
-const hostileRequest = (seed: number) => fc.asyncProperty(
-  fc.integer({ min: 0, max: 10_000 }).chain((i) => {
-    const route = routes[i % routes.length]!;
-    return fc.tuple(fc.constant(route), hostilePath(route.path));
-  }),
-  fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
-  anyToken, fc.constantFrom(...CONTENT_TYPES), hostileBody, address,
-  async ([route, url], otherMethod, token, contentType, body, remoteAddress) => {
-    const method = otherMethod ?? route.method;
-    const res = await send(method, url, token, contentType, body, remoteAddress);
-    seen.statuses.add(res.statusCode);
-    seen.routes.add(`${route.method} ${route.path}`);
-    const broken = brokenContract(method, res);
-    if (broken) throw new Error(`${method} ${url} (route ${route.method} ${route.path}, seed ${seed}): ${broken}`);
-  },
-);
+const hostileRequest = (seed: number) =>
+  fc.asyncProperty(
+    fc.integer({ min: 0, max: 10_000 }).chain((i) => {
+      const route = routes[i % routes.length]!;
+      return fc.tuple(fc.constant(route), hostilePath(route.path));
+    }),
+    fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
+    anyToken,
+    fc.constantFrom(...CONTENT_TYPES),
+    hostileBody,
+    address,
+    async ([route, url], otherMethod, token, contentType, body, remoteAddress) => {
+      const method = otherMethod ?? route.method;
+      const res = await send(method, url, token, contentType, body, remoteAddress);
+      seen.statuses.add(res.statusCode);
+      seen.routes.add(`${route.method} ${route.path}`);
+      const broken = brokenContract(method, res);
+      if (broken) throw new Error(`${method} ${url} (route ${route.method} ${route.path}, seed ${seed}): ${broken}`);
+    },
+  );
 
 test('every registered route with each kind of hostile parameter: no 5xx, every 4xx in the envelope', async () => {
-  const kinds = ['%zz', '%', '%c0%af', '..', '%2e%2e%2f', 'a'.repeat(101), 'a'.repeat(600), '\u00e9', encodeURIComponent('\u{1F600}'), '', ...PROTOTYPE_NAMES];
+  const kinds = [
+    '%zz',
+    '%',
+    '%c0%af',
+    '..',
+    '%2e%2e%2f',
+    'a'.repeat(101),
+    'a'.repeat(600),
+    '\u00e9',
+    encodeURIComponent('\u{1F600}'),
+    '',
+    ...PROTOTYPE_NAMES,
+  ];
   const failures: string[] = [];
   for (const [r, route] of routes.entries()) {
     for (const [k, segment] of kinds.entries()) {
@@ -210,11 +328,15 @@ test('raw requests (dot-dot, raw unicode bytes, broken request lines, oversized 
       }
     }
   }
-  const oversized = await rawExchange(Buffer.from(`GET /v1/incidents HTTP/1.1\r\nHost: cordon\r\nX-Big: ${'x'.repeat(20_000)}\r\nConnection: close\r\n\r\n`));
+  const oversized = await rawExchange(
+    Buffer.from(`GET /v1/incidents HTTP/1.1\r\nHost: cordon\r\nX-Big: ${'x'.repeat(20_000)}\r\nConnection: close\r\n\r\n`),
+  );
   expect([oversized.status, JSON.parse(oversized.body).error.code]).toEqual([431, 'headers_too_large']);
   const notHttp = await rawExchange(Buffer.from('HELLO\r\n\r\n'));
   expect(notHttp.status).toBe(400);
-  expect(JSON.parse(notHttp.body)).toEqual({ error: { code: 'invalid_request', message: expect.any(String), requestId: expect.stringMatching(/^req_/) } });
+  expect(JSON.parse(notHttp.body)).toEqual({
+    error: { code: 'invalid_request', message: expect.any(String), requestId: expect.stringMatching(/^req_/) },
+  });
   expect(failures).toEqual([]);
   expect(await workflowsStarted()).toBe(0);
 });
@@ -234,24 +356,46 @@ test('memory stays flat under a long run of hostile requests', async () => {
   expect(await workflowsStarted()).toBe(0);
 });
 
-const validAlert = fc.record({ instanceId: fc.stringMatching(/^i-[0-9a-f]{17}$/), severity: fc.constantFrom('low', 'medium', 'high', 'critical'), title: fc.string({ minLength: 1, maxLength: 80 }).filter((t) => t.trim().length > 0) });
+const validAlert = fc.record({
+  instanceId: fc.stringMatching(/^i-[0-9a-f]{17}$/),
+  severity: fc.constantFrom('low', 'medium', 'high', 'critical'),
+  title: fc.string({ minLength: 1, maxLength: 80 }).filter((t) => t.trim().length > 0),
+});
 
 test('forged and wrongly keyed HMAC signatures are refused (401) and start nothing', async () => {
   // Each from its own address, so the failed-authentication limit (429) does not answer first.
-  await fc.assert(fc.asyncProperty(validAlert, fc.boolean(), fc.stringMatching(/^[0-9a-f]{64}$/), fc.ipV4(), async (alert, wrongKey, forged, remoteAddress) => {
-    const body = JSON.stringify(alert);
-    const headers = wrongKey
-      ? signedHeaders(crypto.randomBytes(32).toString('hex'), { method: 'POST', url: '/v1/alerts/generic' }, body, new Date())
-      : { 'x-cordon-timestamp': String(Math.floor(Date.now() / 1000)), 'x-cordon-signature': `sha256=${forged}` };
-    const res = await api.inject({ method: 'POST', url: '/v1/alerts/generic', remoteAddress, payload: body, headers: { ...headers, 'content-type': 'application/json' } });
-    if (res.statusCode !== 401) throw new Error(`expected 401, got ${res.statusCode}: ${res.body}`);
-  }), { numRuns: 100, seed: 9 });
+  await fc.assert(
+    fc.asyncProperty(
+      validAlert,
+      fc.boolean(),
+      fc.stringMatching(/^[0-9a-f]{64}$/),
+      fc.ipV4(),
+      async (alert, wrongKey, forged, remoteAddress) => {
+        const body = JSON.stringify(alert);
+        const headers = wrongKey
+          ? signedHeaders(crypto.randomBytes(32).toString('hex'), { method: 'POST', url: '/v1/alerts/generic' }, body, new Date())
+          : { 'x-cordon-timestamp': String(Math.floor(Date.now() / 1000)), 'x-cordon-signature': `sha256=${forged}` };
+        const res = await api.inject({
+          method: 'POST',
+          url: '/v1/alerts/generic',
+          remoteAddress,
+          payload: body,
+          headers: { ...headers, 'content-type': 'application/json' },
+        });
+        if (res.statusCode !== 401) throw new Error(`expected 401, got ${res.statusCode}: ${res.body}`);
+      },
+    ),
+    { numRuns: 100, seed: 9 },
+  );
   expect(await workflowsStarted()).toBe(0);
 });
 
 test('a replayed signed request is refused; only the original starts an incident', async () => {
   const body = JSON.stringify({ instanceId: 'i-0f0220000000000a1', severity: 'low', title: 'signed once' });
-  const headers = { ...signedHeaders(secret, { method: 'POST', url: '/v1/alerts/generic' }, body, new Date()), 'content-type': 'application/json' };
+  const headers = {
+    ...signedHeaders(secret, { method: 'POST', url: '/v1/alerts/generic' }, body, new Date()),
+    'content-type': 'application/json',
+  };
   expect((await api.inject({ method: 'POST', url: '/v1/alerts/generic', payload: body, headers })).statusCode).toBe(202);
   expect((await api.inject({ method: 'POST', url: '/v1/alerts/generic', payload: body, headers })).statusCode).toBe(401);
   // 202 means the alert is in the incident's history (read at once); visibility's count catches up later.
@@ -268,11 +412,24 @@ test('operators without the role cannot approve, record submissions or read evid
     ['GET', `/v1/incidents/${incidentId}/evidence`, ['auditor', 'dpo', 'responder']],
     ['POST', `/v1/incidents/${incidentId}/evidence/verify`, ['auditor', 'dpo', 'responder']],
   ];
-  await fc.assert(fc.asyncProperty(fc.constantFrom(...guarded), fc.constantFrom(...Object.keys(people)), hostileBody, async ([method, url, allowed], who, body) => {
-    if (who === 'admin' || people[who]!.some((r) => allowed.includes(r))) return;
-    const res = await api.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : body, headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' } });
-    // A body that is not JSON is refused by the parser (400) before any handler; every other request gets 403.
-    const expected = method === 'POST' && !isJson(body) ? [400, 403] : [403];
-    if (!expected.includes(res.statusCode)) throw new Error(`${who} got ${res.statusCode} on ${method} ${url}: ${res.body}`);
-  }), { numRuns: 200, seed: 10 });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...guarded),
+      fc.constantFrom(...Object.keys(people)),
+      hostileBody,
+      async ([method, url, allowed], who, body) => {
+        if (who === 'admin' || people[who]!.some((r) => allowed.includes(r))) return;
+        const res = await api.inject({
+          method: method as 'GET',
+          url,
+          payload: method === 'GET' ? undefined : body,
+          headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+        });
+        // A body that is not JSON is refused by the parser (400) before any handler; every other request gets 403.
+        const expected = method === 'POST' && !isJson(body) ? [400, 403] : [403];
+        if (!expected.includes(res.statusCode)) throw new Error(`${who} got ${res.statusCode} on ${method} ${url}: ${res.body}`);
+      },
+    ),
+    { numRuns: 200, seed: 10 },
+  );
 });

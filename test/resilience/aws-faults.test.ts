@@ -39,11 +39,19 @@ beforeAll(async () => {
   aws = createAwsClients({ region: REGION, endpoint: proxy.endpoint });
   connection = await NativeConnection.connect({ address: stack.temporal.address });
   worker = await createCordonWorker({
-    connection, namespace: 'default', taskQueue: stack.taskQueue,
+    connection,
+    namespace: 'default',
+    taskQueue: stack.taskQueue,
     deps: {
-      aws, config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
+      aws,
+      config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
       evidence: { store: new LocalWormStore(path.join(stack.dir, 'evidence')) },
-      people: { targets: [{ name: 'ops-webhook', url: hook.url, format: 'json' }, { name: 'email', format: 'email', smtpUrl: smtp.url, from: 'cordon@example.com', to: ['secops@example.com'] }] },
+      people: {
+        targets: [
+          { name: 'ops-webhook', url: hook.url, format: 'json' },
+          { name: 'email', format: 'email', smtpUrl: smtp.url, from: 'cordon@example.com', to: ['secops@example.com'] },
+        ],
+      },
     },
     fleet: { limits: UNBOUNDED_FLEET },
   });
@@ -76,39 +84,66 @@ test('throttling, 5xx, dropped connections and latency on 20% of calls, and a th
   const incidentId = await openIncident(stack, fleet.instanceIds[0]!, autoPolicy);
   const snap = await settled(stack, incidentId, runbookFinished, 110000);
   expect(snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)).toEqual([]);
-  for (const step of ['protect-evidence', 'leave-group', 'isolate', 'cut-credentials', 'verify-replacement']) expect([step, stepStatus(snap, step)]).toEqual([step, 'done']);
+  for (const step of ['protect-evidence', 'leave-group', 'isolate', 'cut-credentials', 'verify-replacement'])
+    expect([step, stepStatus(snap, step)]).toEqual([step, 'done']);
   const injected = new Set(proxy.log.map((l) => l.fault).filter(Boolean));
   expect([...injected].sort()).toEqual(['drop', 'latency', 'server-error', 'throttle']);
-  expect(proxy.log.filter((l) => l.action === 'ModifyNetworkInterfaceAttribute').slice(0, 3).map((l) => l.fault)).toEqual(['throttle', 'throttle', 'throttle']);
+  expect(
+    proxy.log
+      .filter((l) => l.action === 'ModifyNetworkInterfaceAttribute')
+      .slice(0, 3)
+      .map((l) => l.fault),
+  ).toEqual(['throttle', 'throttle', 'throttle']);
   expect(snap.timeline.filter((t) => t.message.startsWith('runbook finished'))).toHaveLength(1);
 }, 150000);
 
 test('a permanent error ends its step with an operator-readable reason, pages the contacts; the runbook finishes and lists it', async () => {
-  proxy.setRule((action) => (action === 'DisassociateIamInstanceProfile' ? { kind: 'permanent', code: 'UnauthorizedOperation' } : undefined));
+  proxy.setRule((action) =>
+    action === 'DisassociateIamInstanceProfile' ? { kind: 'permanent', code: 'UnauthorizedOperation' } : undefined,
+  );
   const seen = proxy.log.length;
-  const incidentId = await openIncident(stack, fleet.instanceIds[1]!, { ...autoPolicy, contain: { ...autoPolicy.contain as GatePolicy, notify: ['oncall-secops'] } });
+  const incidentId = await openIncident(stack, fleet.instanceIds[1]!, {
+    ...autoPolicy,
+    contain: { ...(autoPolicy.contain as GatePolicy), notify: ['oncall-secops'] },
+  });
   const snap = await settled(stack, incidentId, runbookFinished, 90000);
   const cut = snap.steps.find((s) => s.name === 'cut-credentials')!;
   expect(cut.status).toBe('failed');
   expect(cut.error).toMatch(/UnauthorizedOperation/);
   expect(cut.error).toMatch(/lacks permission; grant it and retry the step/);
   // Not retried: a permanent error is not worth a second call.
-  expect(proxy.log.slice(seen).filter((l) => l.action === 'DisassociateIamInstanceProfile').map((l) => ({ action: l.action, fault: l.fault, status: l.status }))).toEqual([{ action: 'DisassociateIamInstanceProfile', fault: 'permanent', status: 403 }]);
+  expect(
+    proxy.log
+      .slice(seen)
+      .filter((l) => l.action === 'DisassociateIamInstanceProfile')
+      .map((l) => ({ action: l.action, fault: l.fault, status: l.status })),
+  ).toEqual([{ action: 'DisassociateIamInstanceProfile', fault: 'permanent', status: 403 }]);
   expect(stepStatus(snap, 'isolate')).toBe('done');
   const finished = snap.timeline.find((t) => t.message.startsWith('runbook finished'))!;
   expect(finished.message).toMatch(/not done .*cut-credentials \(failed: .*UnauthorizedOperation/);
 
   // The page: one step-failed notice for this incident, with the reason and an idempotency key, and its delivery in the timeline.
-  const pages = await eventually(async () => {
-    const p = hook.received.filter((r) => r.body.incidentId === incidentId && r.body.kind === 'step-failed');
-    return p.length ? p : undefined;
-  }, 30000, 'the step-failed page');
+  const pages = await eventually(
+    async () => {
+      const p = hook.received.filter((r) => r.body.incidentId === incidentId && r.body.kind === 'step-failed');
+      return p.length ? p : undefined;
+    },
+    30000,
+    'the step-failed page',
+  );
   expect(pages).toHaveLength(1);
-  expect(pages[0]!.body).toMatchObject({ type: 'cordon.people-notice', heading: 'Runbook step failed', step: 'cut-credentials', to: ['oncall-secops'] });
+  expect(pages[0]!.body).toMatchObject({
+    type: 'cordon.people-notice',
+    heading: 'Runbook step failed',
+    step: 'cut-credentials',
+    to: ['oncall-secops'],
+  });
   expect(String(pages[0]!.body.message)).toMatch(/UnauthorizedOperation.*lacks permission; grant it and retry the step/);
   expect(pages[0]!.headers['idempotency-key']).toBe(`${incidentId}/cut-credentials/step-failed/0`);
   const after = await settled(stack, incidentId, (s) => s.timeline.some((t) => t.kind === 'notification' && t.step === 'cut-credentials'));
-  expect(after.timeline.find((t) => t.kind === 'notification' && t.step === 'cut-credentials')!.message).toBe('notified oncall-secops via ops-webhook, email: step failed');
+  expect(after.timeline.find((t) => t.kind === 'notification' && t.step === 'cut-credentials')!.message).toBe(
+    'notified oncall-secops via ops-webhook, email: step failed',
+  );
   // The same page by email, once, to the team mailbox (the policy contact is a team name, not an address).
   const mails = smtp.received.filter((m) => m.headers.subject?.includes(incidentId));
   expect(mails).toHaveLength(1);

@@ -38,9 +38,14 @@ afterAll(async () => {
 
 test(`${SIZE} incidents against a budget of 3: kill -9 of the worker at random points loses and doubles no reservation`, async () => {
   const random = seeded(SEED);
-  const env = stackEnv(stack, await bundleOnce(stack.dir), { ...fleetEnv({ maxConcurrent: 3, maxPercent: 34, windowMinutes: 60 }), AWS_ENDPOINT_URL: proxy.endpoint });
+  const env = stackEnv(stack, await bundleOnce(stack.dir), {
+    ...fleetEnv({ maxConcurrent: 3, maxPercent: 34, windowMinutes: 60 }),
+    AWS_ENDPOINT_URL: proxy.endpoint,
+  });
   let n = 0;
-  const start = async () => { current = await startWorkerProcess(env, path.join(stack.dir, `worker-${++n}.log`)); };
+  const start = async () => {
+    current = await startWorkerProcess(env, path.join(stack.dir, `worker-${++n}.log`));
+  };
   const kills: number[] = [];
   const killAfterRandomWhile = async () => {
     const afterMs = Math.round(200 + random() * 2500);
@@ -57,14 +62,20 @@ test(`${SIZE} incidents against a budget of 3: kill -9 of the worker at random p
 
   // Phase 1 under kills: reservations asked, granted, queued, signalled and returned.
   for (let k = 0; k < 3; k++) await killAfterRandomWhile();
-  const waiting = await eventually(async () => {
-    const snaps = await Promise.all(ids.map((id) => stack.incidents.get(id)));
-    if (!snaps.every(Boolean)) return undefined;
-    const held = snaps.filter((s) => stepStatus(s!, 'fleet-budget') === 'awaiting-approval');
-    const returned = snaps.filter((s) => stepStatus(s!, 'fleet-release') === 'done');
-    const view = await guardView(stack.client);
-    return returned.length === 6 && held.length === SIZE - 6 && view?.active.length === 0 && view.waiting.length === SIZE - 6 ? held.map((s) => s!) : undefined;
-  }, 180_000, 'six contained and fourteen waiting');
+  const waiting = await eventually(
+    async () => {
+      const snaps = await Promise.all(ids.map((id) => stack.incidents.get(id)));
+      if (!snaps.every(Boolean)) return undefined;
+      const held = snaps.filter((s) => stepStatus(s!, 'fleet-budget') === 'awaiting-approval');
+      const returned = snaps.filter((s) => stepStatus(s!, 'fleet-release') === 'done');
+      const view = await guardView(stack.client);
+      return returned.length === 6 && held.length === SIZE - 6 && view?.active.length === 0 && view.waiting.length === SIZE - 6
+        ? held.map((s) => s!)
+        : undefined;
+    },
+    180_000,
+    'six contained and fourteen waiting',
+  );
   await observer.stop();
   expect(observer.samples).toBeGreaterThan(10);
   expect(observer.maxHeld).toBeLessThanOrEqual(3);
@@ -75,19 +86,30 @@ test(`${SIZE} incidents against a budget of 3: kill -9 of the worker at random p
   expect(midway.quarantined.sort()).toEqual([...midway.detached].sort());
 
   // Phase 2 under kills: bob releases the fourteen while the worker dies again.
-  const killing = (async () => { for (let k = 0; k < 2; k++) await killAfterRandomWhile(); })();
+  const killing = (async () => {
+    for (let k = 0; k < 2; k++) await killAfterRandomWhile();
+  })();
   for (const s of waiting) {
     const r = await decide(stack.api, stack.tokens.bob!, s.incidentId, 'approve', 'contain now');
     expect([s.incidentId, r.statusCode]).toEqual([s.incidentId, 200]);
   }
   await killing;
-  process.stdout.write(`fleet-guard-crash: seed ${SEED}, kills after ${kills.join(', ')} ms of each worker's life; most held at once ${observer.maxHeld}\n`);
+  process.stdout.write(
+    `fleet-guard-crash: seed ${SEED}, kills after ${kills.join(', ')} ms of each worker's life; most held at once ${observer.maxHeld}\n`,
+  );
 
-  const snaps = await eventually(async () => {
-    const all = await Promise.all(ids.map((id) => stack.incidents.get(id)));
-    return all.every((s) => s && stepStatus(s, 'tag-quarantined') === 'done' && stepStatus(s, 'fleet-release') === 'done') ? all.map((s) => s!) : undefined;
-  }, 180_000, 'every incident contained and its reservation returned');
-  for (const s of snaps) expect([s.incidentId, s.steps.filter((x) => x.status === 'failed').map((x) => `${x.name}: ${x.error}`)]).toEqual([s.incidentId, []]);
+  const snaps = await eventually(
+    async () => {
+      const all = await Promise.all(ids.map((id) => stack.incidents.get(id)));
+      return all.every((s) => s && stepStatus(s, 'tag-quarantined') === 'done' && stepStatus(s, 'fleet-release') === 'done')
+        ? all.map((s) => s!)
+        : undefined;
+    },
+    180_000,
+    'every incident contained and its reservation returned',
+  );
+  for (const s of snaps)
+    expect([s.incidentId, s.steps.filter((x) => x.status === 'failed').map((x) => `${x.name}: ${x.error}`)]).toEqual([s.incidentId, []]);
 
   // Exactly once: one grant per incident (6 by budget, 14 by bob), each returned once.
   const view = (await guardView(stack.client))!;

@@ -30,7 +30,10 @@ afterAll(async () => {
 test('incidents, a waiting approval and running clocks survive kill -9 of the dev server', async () => {
   const waiting = await openIncident(stack, fleet.instanceIds[0]!, { ...autoPolicy, contain: approverGate });
   // A gate clock: 30 s without a decision, then proceed by policy — it must fire after the outage.
-  const clocked = await openIncident(stack, fleet.instanceIds[1]!, { ...autoPolicy, contain: { ...approverGate, timeoutMinutes: 0.5, onTimeout: 'proceed' } });
+  const clocked = await openIncident(stack, fleet.instanceIds[1]!, {
+    ...autoPolicy,
+    contain: { ...approverGate, timeoutMinutes: 0.5, onTimeout: 'proceed' },
+  });
   for (const id of [waiting, clocked]) await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval');
 
   // The dev server runs SQLite in WAL mode (DEV_SQLITE_PRAGMAS): what is committed sits in the -wal file until a
@@ -38,7 +41,10 @@ test('incidents, a waiting approval and running clocks survive kill -9 of the de
   expect(fs.existsSync(path.join(stack.dir, 'temporal.sqlite-wal'))).toBe(true);
   await stack.temporal.kill();
   restarted = await startTemporalDevServer({
-    binary: toolchainPaths().temporalCli, dbFile: path.join(stack.dir, 'temporal.sqlite'), port: stack.temporal.port, headless: true,
+    binary: toolchainPaths().temporalCli,
+    dbFile: path.join(stack.dir, 'temporal.sqlite'),
+    port: stack.temporal.port,
+    headless: true,
     logFile: path.join(stack.dir, 'temporal-restarted.log'),
   });
 
@@ -51,7 +57,12 @@ test('incidents, a waiting approval and running clocks survive kill -9 of the de
   expect(done.timeline.filter((t) => t.step === 'isolate' && / done/.test(t.message)).length).toBe(1);
   expect(runbookFinished((await stack.incidents.get(waiting))!)).toBe(false);
 
-  await stack.incidents.decide(waiting, { step: 'contain', decision: 'approve', reason: 'confirmed compromise', operator: { name: 'bob', roles: ['approver'] } });
+  await stack.incidents.decide(waiting, {
+    step: 'contain',
+    decision: 'approve',
+    reason: 'confirmed compromise',
+    operator: { name: 'bob', roles: ['approver'] },
+  });
   const contained = await settled(stack, waiting, runbookFinished, 90000);
   expect(stepStatus(contained, 'isolate')).toBe('done');
   expect(contained.steps.filter((s) => s.status === 'failed')).toEqual([]);

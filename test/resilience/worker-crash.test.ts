@@ -12,7 +12,11 @@
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import {
-  DescribeInstancesCommand, DescribeLaunchTemplateVersionsCommand, DescribeSecurityGroupsCommand, DescribeSnapshotsCommand, type LaunchTemplateVersion,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSnapshotsCommand,
+  type LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import path from 'node:path';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
@@ -48,7 +52,9 @@ test(`${INCIDENTS} runbooks survive ${KILLS} kill -9 of the worker at random poi
   const env = stackEnv(stack, await bundleOnce(stack.dir), { AWS_ENDPOINT_URL: proxy.endpoint });
   const policy = { ...autoPolicy, replacement: { deadlineMinutes: 3, pollSeconds: 1 } };
   let n = 0;
-  const start = async () => { current = await startWorkerProcess(env, path.join(stack.dir, `worker-${++n}.log`)); };
+  const start = async () => {
+    current = await startWorkerProcess(env, path.join(stack.dir, `worker-${++n}.log`));
+  };
   await start();
   const incidentIds = await Promise.all(fleet.instanceIds.map((id) => openIncident(stack, id, policy)));
 
@@ -62,12 +68,19 @@ test(`${INCIDENTS} runbooks survive ${KILLS} kill -9 of the worker at random poi
   }
   process.stdout.write(`worker-crash: seed ${SEED}, kills after ${kills.join(', ')} ms of each worker's life\n`);
 
-  const snaps = await eventually(async () => {
-    const all = await Promise.all(incidentIds.map((id) => stack.incidents.get(id)));
-    return all.every((s) => s && runbookFinished(s)) ? all.map((s) => s!) : undefined;
-  }, 240000, 'every runbook to finish');
+  const snaps = await eventually(
+    async () => {
+      const all = await Promise.all(incidentIds.map((id) => stack.incidents.get(id)));
+      return all.every((s) => s && runbookFinished(s)) ? all.map((s) => s!) : undefined;
+    },
+    240000,
+    'every runbook to finish',
+  );
   for (const snap of snaps) {
-    expect([snap.incidentId, snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)]).toEqual([snap.incidentId, []]);
+    expect([snap.incidentId, snap.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.error}`)]).toEqual([
+      snap.incidentId,
+      [],
+    ]);
     expect([snap.incidentId, snap.timeline.filter((t) => t.message.startsWith('runbook finished')).length]).toEqual([snap.incidentId, 1]);
     expect([snap.incidentId, snap.steps.find((s) => s.name === 'verify-replacement')?.status]).toEqual([snap.incidentId, 'done']);
   }
@@ -81,14 +94,24 @@ test(`${INCIDENTS} runbooks survive ${KILLS} kill -9 of the worker at random poi
   expect(perInstance(ok('CreateSnapshots'), (p) => p['InstanceSpecification.InstanceId'])).toEqual(fleet.instanceIds.map((id) => [id, 1]));
   const created = ok('CreateLaunchTemplateVersion').map((e) => e.params.VersionDescription ?? '');
   for (const id of incidentIds) expect([id, created.filter((d) => d.startsWith(`cordon:${id} `)).length <= 1]).toEqual([id, true]);
-  process.stdout.write(`worker-crash: ${proxy.log.length} AWS calls through the proxy; ${created.length} launch template version(s) created for ${INCIDENTS} incidents\n`);
+  process.stdout.write(
+    `worker-crash: ${proxy.log.length} AWS calls through the proxy; ${created.length} launch template version(s) created for ${INCIDENTS} incidents\n`,
+  );
 
-  const groups = (await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [fleet.vpcId] }] }))).SecurityGroups!;
-  expect(groups.map((g) => g.GroupName).sort()).toEqual([`cordon-isolation-${fleet.vpcId}`, `cordon-untrack-${fleet.vpcId}`, 'default', 'web']);
+  const groups = (await stack.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [fleet.vpcId] }] })))
+    .SecurityGroups!;
+  expect(groups.map((g) => g.GroupName).sort()).toEqual([
+    `cordon-isolation-${fleet.vpcId}`,
+    `cordon-untrack-${fleet.vpcId}`,
+    'default',
+    'web',
+  ]);
   // Version by version: moto's DescribeLaunchTemplateVersions stops at 15 without a NextToken.
   const versions: LaunchTemplateVersion[] = [];
   for (let v = 1; v <= 2 + INCIDENTS + 5; v++) {
-    const page = await stack.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId, Versions: [String(v)] })).catch(() => undefined);
+    const page = await stack.aws.ec2
+      .send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: fleet.launchTemplateId, Versions: [String(v)] }))
+      .catch(() => undefined);
     versions.push(...(page?.LaunchTemplateVersions ?? []));
   }
   const byIncident = versions.slice(2).map((v) => v.VersionDescription ?? '');
@@ -107,15 +130,21 @@ test(`${INCIDENTS} runbooks survive ${KILLS} kill -9 of the worker at random poi
   for (const s of snapshots) perVolume.set(s.VolumeId!, (perVolume.get(s.VolumeId!) ?? 0) + 1);
   expect([...perVolume.values()].filter((c) => c > 1)).toEqual([]);
 
-  const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] }))).AutoScalingGroups![0]!;
+  const group = (await stack.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['web'] })))
+    .AutoScalingGroups![0]!;
   expect(group.DesiredCapacity).toBe(INCIDENTS);
   expect(group.Instances!.some((i) => fleet.instanceIds.includes(i.InstanceId!))).toBe(false);
-  const running = (await stack.aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }))).Reservations!.flatMap((r) => r.Instances!);
+  const running = (
+    await stack.aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['running'] }] }))
+  ).Reservations!.flatMap((r) => r.Instances!);
   // Every quarantined instance is kept running as evidence, and the only running instances outside the group are those:
   // Cordon detached nothing twice and launched nothing itself. The group's own reconciliation is moto's (its server
   // handles concurrent detach/update calls without a lock and can launch one replacement too many; AWS scales that back).
   const members = new Set(group.Instances!.map((i) => i.InstanceId!));
-  const outside = running.filter((i) => !members.has(i.InstanceId!)).map((i) => i.InstanceId!).sort();
+  const outside = running
+    .filter((i) => !members.has(i.InstanceId!))
+    .map((i) => i.InstanceId!)
+    .sort();
   expect(outside).toEqual([...fleet.instanceIds].sort());
   expect(group.Instances!.length).toBeGreaterThanOrEqual(INCIDENTS);
   // For the record: moto's group size after the run (INCIDENTS, or more when its unlocked reconciliation raced).

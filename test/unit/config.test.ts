@@ -30,19 +30,45 @@ test('every invalid setting is reported at once', () => {
 
 test('dev server SQLite pragmas: WAL by default, only journal_mode and synchronous accepted', () => {
   expect(loadConfig({}).CORDON_DEV_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=normal']);
-  expect(loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'journal_mode=wal, synchronous=full' }).CORDON_DEV_SQLITE_PRAGMAS).toEqual(['journal_mode=wal', 'synchronous=full']);
+  expect(loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'journal_mode=wal, synchronous=full' }).CORDON_DEV_SQLITE_PRAGMAS).toEqual([
+    'journal_mode=wal',
+    'synchronous=full',
+  ]);
   expect(() => loadConfig({ CORDON_DEV_SQLITE_PRAGMAS: 'cache_size=100' })).toThrow(/CORDON_DEV_SQLITE_PRAGMAS/);
 });
 
 test('email notices: an smtp(s) URL needs a From; recipients must be addresses; the password is never echoed', () => {
-  const base = { CORDON_NOTIFY_SMTP_URL: 'smtp://cordon:s3cret-pw@mail.example.com:587', CORDON_NOTIFY_EMAIL_FROM: 'Cordon <cordon@example.com>', CORDON_NOTIFY_EMAIL_TO: 'secops@example.com, dpo@example.com' };
+  const base = {
+    CORDON_NOTIFY_SMTP_URL: 'smtp://cordon:s3cret-pw@mail.example.com:587',
+    CORDON_NOTIFY_EMAIL_FROM: 'Cordon <cordon@example.com>',
+    CORDON_NOTIFY_EMAIL_TO: 'secops@example.com, dpo@example.com',
+  };
   expect(peopleTargetsFromConfig(loadConfig(base))).toEqual([
-    { name: 'email', format: 'email', smtpUrl: base.CORDON_NOTIFY_SMTP_URL, from: 'Cordon <cordon@example.com>', to: ['secops@example.com', 'dpo@example.com'] },
+    {
+      name: 'email',
+      format: 'email',
+      smtpUrl: base.CORDON_NOTIFY_SMTP_URL,
+      from: 'Cordon <cordon@example.com>',
+      to: ['secops@example.com', 'dpo@example.com'],
+    },
   ]);
   expect(peopleTargetsFromConfig(loadConfig({}))).toEqual([]);
-  const problems = (env: Record<string, string>) => { try { loadConfig(env); return []; } catch (err) { return (err as ConfigError).problems; } };
-  expect(problems({ CORDON_NOTIFY_SMTP_URL: base.CORDON_NOTIFY_SMTP_URL })).toEqual(['CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set']);
-  const bad = problems({ CORDON_NOTIFY_SMTP_URL: 'https://cordon:s3cret-pw@mail.example.com', CORDON_NOTIFY_EMAIL_FROM: 'not an address', CORDON_NOTIFY_EMAIL_TO: 'secops' });
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
+  expect(problems({ CORDON_NOTIFY_SMTP_URL: base.CORDON_NOTIFY_SMTP_URL })).toEqual([
+    'CORDON_NOTIFY_EMAIL_FROM: required when CORDON_NOTIFY_SMTP_URL is set',
+  ]);
+  const bad = problems({
+    CORDON_NOTIFY_SMTP_URL: 'https://cordon:s3cret-pw@mail.example.com',
+    CORDON_NOTIFY_EMAIL_FROM: 'not an address',
+    CORDON_NOTIFY_EMAIL_TO: 'secops',
+  });
   expect(bad.map((p) => p.split(':')[0]).sort()).toEqual(['CORDON_NOTIFY_EMAIL_FROM', 'CORDON_NOTIFY_EMAIL_TO', 'CORDON_NOTIFY_SMTP_URL']);
   expect(bad.join('\n')).not.toContain('s3cret-pw');
 });
@@ -50,26 +76,48 @@ test('email notices: an smtp(s) URL needs a From; recipients must be addresses; 
 test('fleet guard budget: 3 at once, 34 % per 60 min by default; window 0 allowed, nonsense refused', () => {
   const c = loadConfig({});
   expect([c.CORDON_FLEET_MAX_CONCURRENT, c.CORDON_FLEET_MAX_PERCENT, c.CORDON_FLEET_WINDOW_MINUTES]).toEqual([3, 34, 60]);
-  expect(loadConfig({ CORDON_FLEET_WINDOW_MINUTES: '0', CORDON_FLEET_MAX_PERCENT: '100' })).toMatchObject({ CORDON_FLEET_WINDOW_MINUTES: 0, CORDON_FLEET_MAX_PERCENT: 100 });
+  expect(loadConfig({ CORDON_FLEET_WINDOW_MINUTES: '0', CORDON_FLEET_MAX_PERCENT: '100' })).toMatchObject({
+    CORDON_FLEET_WINDOW_MINUTES: 0,
+    CORDON_FLEET_MAX_PERCENT: 100,
+  });
   let error: ConfigError | undefined;
   try {
     loadConfig({ CORDON_FLEET_MAX_CONCURRENT: '0', CORDON_FLEET_MAX_PERCENT: '150', CORDON_FLEET_WINDOW_MINUTES: '-5' });
   } catch (err) {
     error = err as ConfigError;
   }
-  expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['CORDON_FLEET_MAX_CONCURRENT', 'CORDON_FLEET_MAX_PERCENT', 'CORDON_FLEET_WINDOW_MINUTES']);
+  expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+    'CORDON_FLEET_MAX_CONCURRENT',
+    'CORDON_FLEET_MAX_PERCENT',
+    'CORDON_FLEET_WINDOW_MINUTES',
+  ]);
 });
 
 test('organisation: CORDON_ACCOUNTS (inline JSON) or CORDON_ACCOUNTS_FILE (JSON/YAML); role ARNs built from the default name unless overridden', () => {
   const inline = {
-    roleName: 'IncidentResponder', externalId: 'cordon-ext-1', forensicAccount: '444455556666', home: { regions: ['eu-west-1', 'us-east-1'] },
-    accounts: { '222233334444': { regions: ['eu-central-1'] }, '333344445555': { regions: ['us-east-2'], roleArn: 'arn:aws:iam::333344445555:role/ir/Custom', externalId: 'other-ext' } },
+    roleName: 'IncidentResponder',
+    externalId: 'cordon-ext-1',
+    forensicAccount: '444455556666',
+    home: { regions: ['eu-west-1', 'us-east-1'] },
+    accounts: {
+      '222233334444': { regions: ['eu-central-1'] },
+      '333344445555': { regions: ['us-east-2'], roleArn: 'arn:aws:iam::333344445555:role/ir/Custom', externalId: 'other-ext' },
+    },
   };
   const org = organisationFromConfig(loadConfig({ CORDON_ACCOUNTS: JSON.stringify(inline) }));
   expect(org).toEqual({
-    home: { account: undefined, regions: ['eu-west-1', 'us-east-1'] }, forensicAccount: '444455556666', sessionDurationSeconds: 3600, refreshBeforeSeconds: 600, source: 'CORDON_ACCOUNTS',
+    home: { account: undefined, regions: ['eu-west-1', 'us-east-1'] },
+    forensicAccount: '444455556666',
+    sessionDurationSeconds: 3600,
+    refreshBeforeSeconds: 600,
+    source: 'CORDON_ACCOUNTS',
     members: [
-      { account: '222233334444', regions: ['eu-central-1'], roleArn: 'arn:aws:iam::222233334444:role/IncidentResponder', externalId: 'cordon-ext-1' },
+      {
+        account: '222233334444',
+        regions: ['eu-central-1'],
+        roleArn: 'arn:aws:iam::222233334444:role/IncidentResponder',
+        externalId: 'cordon-ext-1',
+      },
       { account: '333344445555', regions: ['us-east-2'], roleArn: 'arn:aws:iam::333344445555:role/ir/Custom', externalId: 'other-ext' },
     ],
   });
@@ -77,35 +125,67 @@ test('organisation: CORDON_ACCOUNTS (inline JSON) or CORDON_ACCOUNTS_FILE (JSON/
   const file = path.join(dir, 'accounts.yaml');
   fs.writeFileSync(file, 'accounts:\n  "222233334444":\n    regions: [eu-central-1]\n');
   const fromFile = organisationFromConfig(loadConfig({ CORDON_ACCOUNTS_FILE: file, AWS_REGION: 'us-west-2' }));
-  expect(fromFile).toMatchObject({ source: file, home: { regions: ['us-west-2'] }, members: [{ account: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/CordonResponder', externalId: undefined }] });
+  expect(fromFile).toMatchObject({
+    source: file,
+    home: { regions: ['us-west-2'] },
+    members: [{ account: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/CordonResponder', externalId: undefined }],
+  });
   // No document: the Cordon account in AWS_REGION only.
   expect(organisationFromConfig(loadConfig({}))).toMatchObject({ source: 'default', home: { regions: ['eu-west-1'] }, members: [] });
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('organisation: every problem in the document is named by its path; both sources at once are refused', () => {
-  const problems = (env: Record<string, string>) => { try { loadConfig(env); return []; } catch (err) { return (err as ConfigError).problems; } };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      return (err as ConfigError).problems;
+    }
+  };
   const bad = problems({
     CORDON_ACCOUNTS: JSON.stringify({
-      home: { account: '222233334444' }, externalId: 'x', sessionDurationSeconds: 900, refreshBeforeSeconds: 900, colour: 'blue',
-      accounts: { '22223333444': { regions: ['eu-central-1'] }, '222233334444': { regions: [] }, '333344445555': { regions: ['eu-west-1', 'eu-west-1'], roleArn: 'arn:aws:iam::999988887777:role/X' } },
+      home: { account: '222233334444' },
+      externalId: 'x',
+      sessionDurationSeconds: 900,
+      refreshBeforeSeconds: 900,
+      colour: 'blue',
+      accounts: {
+        '22223333444': { regions: ['eu-central-1'] },
+        '222233334444': { regions: [] },
+        '333344445555': { regions: ['eu-west-1', 'eu-west-1'], roleArn: 'arn:aws:iam::999988887777:role/X' },
+      },
     }),
   });
   expect(bad.map((p) => p.replace(/^CORDON_ACCOUNTS: document: /, '').split(':')[0]).sort()).toEqual([
-    '(root)', 'accounts.22223333444', 'accounts.222233334444', 'accounts.222233334444.regions', 'accounts.333344445555.regions', 'accounts.333344445555.roleArn', 'externalId', 'refreshBeforeSeconds',
+    '(root)',
+    'accounts.22223333444',
+    'accounts.222233334444',
+    'accounts.222233334444.regions',
+    'accounts.333344445555.regions',
+    'accounts.333344445555.roleArn',
+    'externalId',
+    'refreshBeforeSeconds',
   ]);
   expect(bad.join('\n')).toMatch(/accounts\.333344445555\.roleArn: the role ARN names account 999988887777, not 333344445555/);
   expect(bad.join('\n')).toMatch(/accounts\.222233334444: this is the Cordon account \(home\.account\)/);
   expect(problems({ CORDON_ACCOUNTS: '{not json' })).toEqual([expect.stringMatching(/^CORDON_ACCOUNTS: not valid JSON/)]);
-  expect(problems({ CORDON_ACCOUNTS_FILE: '/nonexistent/accounts.yaml' })).toEqual(['CORDON_ACCOUNTS_FILE: cannot read /nonexistent/accounts.yaml: ENOENT']);
-  expect(problems({ CORDON_ACCOUNTS_FILE: __filename })).toEqual([expect.stringMatching(/^CORDON_ACCOUNTS_FILE: .*config\.test\.ts: not valid YAML: /)]);
+  expect(problems({ CORDON_ACCOUNTS_FILE: '/nonexistent/accounts.yaml' })).toEqual([
+    'CORDON_ACCOUNTS_FILE: cannot read /nonexistent/accounts.yaml: ENOENT',
+  ]);
+  expect(problems({ CORDON_ACCOUNTS_FILE: __filename })).toEqual([
+    expect.stringMatching(/^CORDON_ACCOUNTS_FILE: .*config\.test\.ts: not valid YAML: /),
+  ]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-org-'));
   fs.writeFileSync(path.join(dir, 'accounts.json'), '{}');
-  expect(problems({ CORDON_ACCOUNTS: '{}', CORDON_ACCOUNTS_FILE: path.join(dir, 'accounts.json') })).toEqual(['CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both']);
+  expect(problems({ CORDON_ACCOUNTS: '{}', CORDON_ACCOUNTS_FILE: path.join(dir, 'accounts.json') })).toEqual([
+    'CORDON_ACCOUNTS/CORDON_ACCOUNTS_FILE: set one of them, not both',
+  ]);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('fleet guards\' task queue: unset by default (workers use <queue>-fleet-guard); the incidents\' queue itself is refused', () => {
+test("fleet guards' task queue: unset by default (workers use <queue>-fleet-guard); the incidents' queue itself is refused", () => {
   expect(loadConfig({}).CORDON_FLEET_GUARD_TASK_QUEUE).toBeUndefined();
   expect(loadConfig({ CORDON_FLEET_GUARD_TASK_QUEUE: 'cordon-guards' }).CORDON_FLEET_GUARD_TASK_QUEUE).toBe('cordon-guards');
   let error: ConfigError | undefined;
@@ -114,5 +194,7 @@ test('fleet guards\' task queue: unset by default (workers use <queue>-fleet-gua
   } catch (err) {
     error = err as ConfigError;
   }
-  expect(error!.problems).toEqual(['CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)']);
+  expect(error!.problems).toEqual([
+    'CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)',
+  ]);
 });

@@ -21,17 +21,33 @@ import { notCheckable, probes } from '../../src/aws/permission-checks';
 import { stepTitles } from '../../workflows/runbook/step-order';
 
 const root = path.resolve(__dirname, '..', '..');
-const load = (name: string) => JSON.parse(fs.readFileSync(path.join(root, 'iam', name), 'utf8')) as { Statement: { Sid: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown }[] };
-const actionsOf = (doc: ReturnType<typeof load>, sid?: string) => new Set(doc.Statement.filter((s) => !sid || s.Sid === sid).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+const load = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(root, 'iam', name), 'utf8')) as {
+    Statement: { Sid: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown }[];
+  };
+const actionsOf = (doc: ReturnType<typeof load>, sid?: string) =>
+  new Set(doc.Statement.filter((s) => !sid || s.Sid === sid).flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
 
 const prefix: Record<string, string> = {
-  'client-ec2': 'ec2', 'client-auto-scaling': 'autoscaling', 'client-elastic-load-balancing-v2': 'elasticloadbalancing', 'client-iam': 'iam', 'client-ssm': 'ssm', 'client-sts': 'sts',
+  'client-ec2': 'ec2',
+  'client-auto-scaling': 'autoscaling',
+  'client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  'client-iam': 'iam',
+  'client-ssm': 'ssm',
+  'client-sts': 'sts',
 };
 /** S3 API names are not IAM action names (S3 User Guide, "Actions, resources and condition keys"). */
 const s3Actions: Record<string, string[]> = {
-  CreateBucket: ['s3:CreateBucket'], HeadBucket: ['s3:ListBucket'], ListObjectsV2: ['s3:ListBucket'], ListObjectVersions: ['s3:ListBucketVersions'],
-  GetObject: ['s3:GetObject', 's3:GetObjectVersion'], HeadObject: ['s3:GetObject', 's3:GetObjectVersion'], PutObject: ['s3:PutObject'], PutBucketPolicy: ['s3:PutBucketPolicy'],
-  GetObjectLockConfiguration: ['s3:GetBucketObjectLockConfiguration'], PutObjectLockConfiguration: ['s3:PutBucketObjectLockConfiguration'],
+  CreateBucket: ['s3:CreateBucket'],
+  HeadBucket: ['s3:ListBucket'],
+  ListObjectsV2: ['s3:ListBucket'],
+  ListObjectVersions: ['s3:ListBucketVersions'],
+  GetObject: ['s3:GetObject', 's3:GetObjectVersion'],
+  HeadObject: ['s3:GetObject', 's3:GetObjectVersion'],
+  PutObject: ['s3:PutObject'],
+  PutBucketPolicy: ['s3:PutBucketPolicy'],
+  GetObjectLockConfiguration: ['s3:GetBucketObjectLockConfiguration'],
+  PutObjectLockConfiguration: ['s3:PutBucketObjectLockConfiguration'],
 };
 /** Needs no permission: AWS always answers it. */
 const alwaysAllowed = new Set(['sts:GetCallerIdentity']);
@@ -105,22 +121,36 @@ const policies = { responder: actionsOf(responder), cordon: actionsOf(cordon) };
 
 test('the scan sees the calls it should (a broken scan would pass everything)', () => {
   const actions = new Set(calls.map((c) => c.action));
-  for (const a of ['ec2:ModifyNetworkInterfaceAttribute', 'autoscaling:DetachInstances', 'iam:PutRolePolicy', 'ssm:SendCommand', 'sts:AssumeRole', 's3:PutObject', 'ec2:ModifySnapshotAttribute']) expect(actions).toContain(a);
+  for (const a of [
+    'ec2:ModifyNetworkInterfaceAttribute',
+    'autoscaling:DetachInstances',
+    'iam:PutRolePolicy',
+    'ssm:SendCommand',
+    'sts:AssumeRole',
+    's3:PutObject',
+    'ec2:ModifySnapshotAttribute',
+  ])
+    expect(actions).toContain(a);
   expect(calls.some((c) => c.file.startsWith('src/local/'))).toBe(false);
 });
 
 test('every AWS call Cordon makes is in the policy of the principal that makes it', () => {
-  const missing = calls.filter((c) => !policies[c.principal].has(c.action)).map((c) => `${c.action} (${c.file}) missing from iam/${c.principal}-policy.json`);
+  const missing = calls
+    .filter((c) => !policies[c.principal].has(c.action))
+    .map((c) => `${c.action} (${c.file}) missing from iam/${c.principal}-policy.json`);
   expect([...new Set(missing)]).toEqual([]);
 });
 
-test('each activity\'s calls are in the statements of the runbook steps it serves', () => {
+test("each activity's calls are in the statements of the runbook steps it serves", () => {
   const problems: string[] = [];
   for (const file of files.filter((f) => f.startsWith('activities/'))) {
     const own = callsIn(file).filter((c) => c.principal === 'responder');
     if (!own.length) continue;
     const steps = servesSteps[file];
-    if (!steps) { problems.push(`${file} calls AWS but names no runbook step in this test`); continue; }
+    if (!steps) {
+      problems.push(`${file} calls AWS but names no runbook step in this test`);
+      continue;
+    }
     const allowed = new Set(steps.flatMap((sid) => [...actionsOf(responder, sid)]));
     for (const c of own) if (!allowed.has(c.action)) problems.push(`${c.action} (${file}) is in none of ${steps.join(', ')}`);
   }
@@ -129,14 +159,20 @@ test('each activity\'s calls are in the statements of the runbook steps it serve
 
 test('nothing is in a policy that nothing calls, except what AWS checks implicitly', () => {
   const called = new Set(calls.map((c) => `${c.principal} ${c.action}`));
-  const extra = (['responder', 'cordon'] as const).flatMap((p) => [...policies[p]].filter((a) => !called.has(`${p} ${a}`) && !implied[a]).map((a) => `${a} in iam/${p}-policy.json`));
+  const extra = (['responder', 'cordon'] as const).flatMap((p) =>
+    [...policies[p]].filter((a) => !called.has(`${p} ${a}`) && !implied[a]).map((a) => `${a} in iam/${p}-policy.json`),
+  );
   expect(extra).toEqual([]);
   // And every implied permission is really in a policy (a stale entry here would hide nothing, but would mislead).
   expect(Object.keys(implied).filter((a) => !policies.responder.has(a) && !policies.cordon.has(a))).toEqual([]);
 });
 
 test('every responder statement is a runbook step, and the doctor can check or explain each action', () => {
-  const pascal = (step: string) => step.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  const pascal = (step: string) =>
+    step
+      .split('-')
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join('');
   const steps = Object.keys(stepTitles).map(pascal);
   expect(responder.Statement.map((s) => s.Sid).filter((sid) => !steps.some((p) => sid === p || sid.startsWith(p)))).toEqual([]);
   expect([...policies.responder].filter((a) => !probes[a] && !notCheckable[a])).toEqual([]);

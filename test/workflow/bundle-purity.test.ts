@@ -15,12 +15,24 @@ let modules: string[];
 let code: string;
 
 beforeAll(async () => {
-  ({ code } = await bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } }));
+  ({ code } = await bundleWorkflowCode({
+    workflowsPath,
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
+  }));
   modules = [...new Set([...code.matchAll(/"(\.\/[^"]+\.(?:ts|js|cjs|mjs|json))"/g)].map((m) => m[1]!))];
 }, 120_000);
 
 test('the bundle holds the workflows and nothing else of ours', () => {
-  expect(modules).toEqual(expect.arrayContaining(['./workflows/index.ts', './workflows/incident-workflow.ts', './workflows/plan-workflow.ts']));
+  expect(modules).toEqual(
+    expect.arrayContaining(['./workflows/index.ts', './workflows/incident-workflow.ts', './workflows/plan-workflow.ts']),
+  );
   expect(modules.filter((m) => !m.startsWith('./node_modules/') && !allowedFirstParty.test(m))).toEqual([]);
 });
 

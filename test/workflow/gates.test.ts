@@ -22,11 +22,20 @@ let workflowBundle: { code: string };
 beforeAll(async () => {
   ({ env, workflowBundle } = await startTimeSkipping());
 }, 180_000);
-afterAll(async () => { await env?.teardown(); });
+afterAll(async () => {
+  await env?.teardown();
+});
 
 const target: TargetDescription = {
-  instanceId: 'i-0gate0test0000001', state: 'running', imageId: 'ami-0aaaa', vpcId: 'vpc-1',
-  networkInterfaces: [{ networkInterfaceId: 'eni-1', vpcId: 'vpc-1', groupIds: ['sg-web'] }], volumes: [], tags: {}, targetGroupArns: [], terminationProtected: false,
+  instanceId: 'i-0gate0test0000001',
+  state: 'running',
+  imageId: 'ami-0aaaa',
+  vpcId: 'vpc-1',
+  networkInterfaces: [{ networkInterfaceId: 'eni-1', vpcId: 'vpc-1', groupIds: ['sg-web'] }],
+  volumes: [],
+  tags: {},
+  targetGroupArns: [],
+  terminationProtected: false,
 };
 const outcome = (summary: string): StepOutcome => ({ changed: true, summary, calls: [] });
 
@@ -47,25 +56,49 @@ function fakeActivities(pages: PeopleNotice[], notifier?: (n: PeopleNotice) => P
       return { delivered: ['fake'], skipped: [] };
     },
   } satisfies Partial<CordonActivities>;
-  return { ...fakes, default: async () => { throw ApplicationFailure.nonRetryable('not faked in this test', 'NotFaked'); } };
+  return {
+    ...fakes,
+    default: async () => {
+      throw ApplicationFailure.nonRetryable('not faked in this test', 'NotFaked');
+    },
+  };
 }
 
 const gate = (extra: Partial<GatePolicy>): GatePolicy => ({
-  mode: 'approve', approverRoles: ['approver'], forbidSelfApproval: true, timeoutMinutes: 10, onTimeout: 'escalate',
-  notify: ['on-call'], escalateTo: ['security-lead', 'ciso'], ...extra,
+  mode: 'approve',
+  approverRoles: ['approver'],
+  forbidSelfApproval: true,
+  timeoutMinutes: 10,
+  onTimeout: 'escalate',
+  notify: ['on-call'],
+  escalateTo: ['security-lead', 'ciso'],
+  ...extra,
 });
 
 function input(policy: GatePolicy): IncidentInput {
   return {
-    incidentId: `inc-gate-${crypto.randomUUID().slice(0, 8)}`, resource: { account: '123456789012', region: 'eu-west-1', instanceId: target.instanceId },
-    severity: 'medium', openedBy: 'generic alert', dryRun: false,
+    incidentId: `inc-gate-${crypto.randomUUID().slice(0, 8)}`,
+    resource: { account: '123456789012', region: 'eu-west-1', instanceId: target.instanceId },
+    severity: 'medium',
+    openedBy: 'generic alert',
+    dryRun: false,
     policy: { contain: policy, replace: { ...policy, mode: 'auto' }, isolateFirstOnActiveThreat: false },
   };
 }
 
-async function withIncident(policy: GatePolicy, pages: PeopleNotice[], body: (h: { query(): Promise<IncidentSnapshot>; id: string }) => Promise<void>, notifier?: (n: PeopleNotice) => Promise<void>): Promise<void> {
+async function withIncident(
+  policy: GatePolicy,
+  pages: PeopleNotice[],
+  body: (h: { query(): Promise<IncidentSnapshot>; id: string }) => Promise<void>,
+  notifier?: (n: PeopleNotice) => Promise<void>,
+): Promise<void> {
   const taskQueue = `gates-${crypto.randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: fakeActivities(pages, notifier) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: fakeActivities(pages, notifier),
+  });
   await worker.runUntil(async () => {
     const args = input(policy);
     const handle = await env.client.workflow.start('incidentWorkflow', { taskQueue, workflowId: args.incidentId, args: [args] });
@@ -75,7 +108,8 @@ async function withIncident(policy: GatePolicy, pages: PeopleNotice[], body: (h:
       // Terminating with an activity in flight (e.g. a page still being delivered) leaves the test server's
       // time-skipping locked for the next test: let pending activities finish first.
       const deadline = Date.now() + 15_000;
-      while (Date.now() < deadline && ((await handle.describe()).raw.pendingActivities?.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 100));
+      while (Date.now() < deadline && ((await handle.describe()).raw.pendingActivities?.length ?? 0) > 0)
+        await new Promise((r) => setTimeout(r, 100));
       await handle.terminate('test done');
     }
   });
@@ -84,12 +118,17 @@ async function withIncident(policy: GatePolicy, pages: PeopleNotice[], body: (h:
 const step = (s: IncidentSnapshot, name: string) => s.steps.find((x) => x.name === name)!;
 
 /** Polls (in real time, which the test server does not skip) until the predicate holds. */
-async function until(query: () => Promise<IncidentSnapshot>, pred: (s: IncidentSnapshot) => boolean, what: string): Promise<IncidentSnapshot> {
+async function until(
+  query: () => Promise<IncidentSnapshot>,
+  pred: (s: IncidentSnapshot) => boolean,
+  what: string,
+): Promise<IncidentSnapshot> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const s = await query();
     if (pred(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s.steps.map((x) => `${x.name}=${x.status}`))}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(s.steps.map((x) => `${x.name}=${x.status}`))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -99,14 +138,29 @@ test('the gate opens, pages its contacts, and on timeout proceeds by policy', as
   const pages: PeopleNotice[] = [];
   await withIncident(gate({ onTimeout: 'proceed' }), pages, async ({ query, id }) => {
     await until(query, awaiting, 'the contain gate');
-    await until(query, (s) => s.timeline.some((t) => t.message === 'notified on-call via fake: approval needed'), 'the approval-needed page');
-    expect(pages).toEqual([expect.objectContaining({ kind: 'approval-needed', to: ['on-call'], round: 0, approvalsNeeded: 1, idempotencyKey: `${id}/contain/approval-needed/0` })]);
+    await until(
+      query,
+      (s) => s.timeline.some((t) => t.message === 'notified on-call via fake: approval needed'),
+      'the approval-needed page',
+    );
+    expect(pages).toEqual([
+      expect.objectContaining({
+        kind: 'approval-needed',
+        to: ['on-call'],
+        round: 0,
+        approvalsNeeded: 1,
+        idempotencyKey: `${id}/contain/approval-needed/0`,
+      }),
+    ]);
     expect(step(await query(), 'isolate').status).toBe('pending');
 
     await env.sleep('11m');
     const s = await until(query, (x) => step(x, 'isolate').status === 'done', 'containment after the timeout');
     expect(step(s, 'contain')).toMatchObject({ status: 'done', detail: 'no decision within 10 min: proceeding by policy' });
-    expect(pages.map((p) => [p.kind, p.round, p.to])).toEqual([['approval-needed', 0, ['on-call']], ['overdue', 1, ['security-lead', 'ciso']]]);
+    expect(pages.map((p) => [p.kind, p.round, p.to])).toEqual([
+      ['approval-needed', 0, ['on-call']],
+      ['overdue', 1, ['security-lead', 'ciso']],
+    ]);
   });
 });
 
@@ -127,9 +181,17 @@ test('on timeout with escalate, it escalates again every period and keeps waitin
   await withIncident(gate({ onTimeout: 'escalate' }), pages, async ({ query, id }) => {
     await until(query, awaiting, 'the contain gate');
     await env.sleep('11m');
-    await until(query, (s) => s.timeline.some((t) => t.message.startsWith('no decision within 10 min: escalation 1 to security-lead, ciso')), 'escalation 1');
+    await until(
+      query,
+      (s) => s.timeline.some((t) => t.message.startsWith('no decision within 10 min: escalation 1 to security-lead, ciso')),
+      'escalation 1',
+    );
     await env.sleep('10m');
-    const s = await until(query, (x) => x.timeline.some((t) => t.message.startsWith('no decision within 20 min: escalation 2')), 'escalation 2');
+    const s = await until(
+      query,
+      (x) => x.timeline.some((t) => t.message.startsWith('no decision within 20 min: escalation 2')),
+      'escalation 2',
+    );
     expect(step(s, 'contain').status).toBe('awaiting-approval');
     expect(step(s, 'isolate').status).toBe('pending');
     const escalations = pages.filter((p) => p.kind === 'escalation');
@@ -139,10 +201,15 @@ test('on timeout with escalate, it escalates again every period and keeps waitin
     ]);
 
     const handle = env.client.workflow.getHandle(id);
-    const result = await handle.executeUpdate(decideStepUpdate, { args: [{ step: 'contain', decision: 'approve', reason: 'C2 confirmed', operator: { name: 'bob', roles: ['approver'] } }] });
+    const result = await handle.executeUpdate(decideStepUpdate, {
+      args: [{ step: 'contain', decision: 'approve', reason: 'C2 confirmed', operator: { name: 'bob', roles: ['approver'] } }],
+    });
     expect(result).toEqual({ step: 'contain', status: 'approved', approvals: 1, required: 1 });
     const after = await until(query, (x) => step(x, 'isolate').status === 'done', 'containment after approval');
-    expect(step(after, 'contain')).toMatchObject({ status: 'done', approvals: [expect.objectContaining({ by: 'bob', reason: 'C2 confirmed' })] });
+    expect(step(after, 'contain')).toMatchObject({
+      status: 'done',
+      approvals: [expect.objectContaining({ by: 'bob', reason: 'C2 confirmed' })],
+    });
     expect(after.timeline.some((t) => t.actor === 'bob' && t.kind === 'approval')).toBe(true);
     // Let the rest of the runbook settle: terminating with local activities in flight leaves the test server's time-skipping locked for the next test.
     await until(query, (x) => x.timeline.some((t) => t.message.startsWith('runbook finished')), 'the runbook to settle');
@@ -151,13 +218,28 @@ test('on timeout with escalate, it escalates again every period and keeps waitin
 
 test('a notifier that keeps failing does not delay the escalation, and the failure is on the timeline', async () => {
   const pages: PeopleNotice[] = [];
-  const broken = async () => { throw ApplicationFailure.nonRetryable('webhook on-call refused the notice (404)', 'WebhookRejected'); };
-  await withIncident(gate({ onTimeout: 'escalate' }), pages, async ({ query }) => {
-    await until(query, awaiting, 'the contain gate');
-    await until(query, (s) => s.timeline.some((t) => t.message === 'could not notify (approval-needed): webhook on-call refused the notice (404)'), 'the failed page on the timeline');
-    await env.sleep('11m');
-    const s = await until(query, (x) => x.timeline.some((t) => t.message.startsWith('could not notify (escalation)')), 'the escalation despite the outage');
-    expect(s.timeline.some((t) => t.message.includes('escalation 1'))).toBe(true);
-    expect(pages.map((p) => p.kind)).toEqual(['approval-needed', 'escalation']);
-  }, broken);
+  const broken = async () => {
+    throw ApplicationFailure.nonRetryable('webhook on-call refused the notice (404)', 'WebhookRejected');
+  };
+  await withIncident(
+    gate({ onTimeout: 'escalate' }),
+    pages,
+    async ({ query }) => {
+      await until(query, awaiting, 'the contain gate');
+      await until(
+        query,
+        (s) => s.timeline.some((t) => t.message === 'could not notify (approval-needed): webhook on-call refused the notice (404)'),
+        'the failed page on the timeline',
+      );
+      await env.sleep('11m');
+      const s = await until(
+        query,
+        (x) => x.timeline.some((t) => t.message.startsWith('could not notify (escalation)')),
+        'the escalation despite the outage',
+      );
+      expect(s.timeline.some((t) => t.message.includes('escalation 1'))).toBe(true);
+      expect(pages.map((p) => p.kind)).toEqual(['approval-needed', 'escalation']);
+    },
+    broken,
+  );
 });

@@ -14,8 +14,17 @@
  * reads (usage, snapshot, the wake-up times) never change the state, so a query cannot either.
  */
 import type {
-  FleetBudgetState, FleetGroupRef, FleetLedgerEntry, FleetLimits, FleetReservation, FleetUsage, OverrideAnswer, OverrideContainment,
-  ReleaseAnswer, ReserveAnswer, ReserveContainment,
+  FleetBudgetState,
+  FleetGroupRef,
+  FleetLedgerEntry,
+  FleetLimits,
+  FleetReservation,
+  FleetUsage,
+  OverrideAnswer,
+  OverrideContainment,
+  ReleaseAnswer,
+  ReserveAnswer,
+  ReserveContainment,
 } from './types';
 
 /** The ledger keeps this many recent grants (enough to audit a storm, small enough to carry). */
@@ -32,7 +41,8 @@ export function windowCap(desiredCapacity: number, maxPercent: number): number {
 
 /** Why limits are unusable, or undefined when they are fine (the guard's validators call it). */
 export function limitsProblem(limits: FleetLimits): string | undefined {
-  if (!Number.isInteger(limits.maxConcurrent) || limits.maxConcurrent < 1) return `maxConcurrent must be a whole number ≥ 1, got ${limits.maxConcurrent}`;
+  if (!Number.isInteger(limits.maxConcurrent) || limits.maxConcurrent < 1)
+    return `maxConcurrent must be a whole number ≥ 1, got ${limits.maxConcurrent}`;
   if (!(limits.maxPercent > 0 && limits.maxPercent <= 100)) return `maxPercent must be in (0, 100], got ${limits.maxPercent}`;
   if (!(limits.windowMinutes >= 0)) return `windowMinutes must be ≥ 0, got ${limits.windowMinutes}`;
   return undefined;
@@ -44,7 +54,17 @@ export class FleetBudget {
   constructor(group: FleetGroupRef, limits: FleetLimits, desiredCapacity: number, carried?: FleetBudgetState) {
     this.s = carried
       ? copy(carried)
-      : { group, limits, desiredCapacity, nextTicket: 1, active: [], waiting: [], window: [], ledger: [], totals: { granted: 0, overrides: 0, released: 0, withdrawn: 0 } };
+      : {
+          group,
+          limits,
+          desiredCapacity,
+          nextTicket: 1,
+          active: [],
+          waiting: [],
+          window: [],
+          ledger: [],
+          totals: { granted: 0, overrides: 0, released: 0, withdrawn: 0 },
+        };
   }
 
   /** A reservation for the incident: held already, granted now, or a place in the queue. */
@@ -55,7 +75,14 @@ export class FleetBudget {
     const held = this.s.active.find((r) => r.incidentId === req.incidentId);
     if (held) return { status: 'granted', ticket: held.ticket, reservation: { ...held }, usage: this.usage(now) };
     const queued = this.s.waiting.findIndex((w) => w.incidentId === req.incidentId);
-    if (queued >= 0) return { status: 'queued', ticket: this.s.waiting[queued]!.ticket, position: queued + 1, reason: this.overBudgetReason(now), usage: this.usage(now) };
+    if (queued >= 0)
+      return {
+        status: 'queued',
+        ticket: this.s.waiting[queued]!.ticket,
+        position: queued + 1,
+        reason: this.overBudgetReason(now),
+        usage: this.usage(now),
+      };
     const ticket = this.s.nextTicket++;
     if (this.s.waiting.length === 0 && this.fits(now)) {
       const reservation = this.grant({ incidentId: req.incidentId, ticket, kind: 'budget', grantedAt: iso(now) }, now);
@@ -72,10 +99,18 @@ export class FleetBudget {
     if (held) return { status: 'already-granted', reservation: { ...held }, usage: this.usage(now) };
     const queued = this.s.waiting.findIndex((w) => w.incidentId === req.incidentId);
     const waiter = queued >= 0 ? this.s.waiting.splice(queued, 1)[0]! : undefined;
-    const reservation = this.grant({
-      incidentId: req.incidentId, ticket: waiter?.ticket ?? this.s.nextTicket++, kind: 'override', grantedAt: iso(now),
-      ...(waiter ? { queuedAt: waiter.since } : {}), by: req.by, reason: req.reason,
-    }, now);
+    const reservation = this.grant(
+      {
+        incidentId: req.incidentId,
+        ticket: waiter?.ticket ?? this.s.nextTicket++,
+        kind: 'override',
+        grantedAt: iso(now),
+        ...(waiter ? { queuedAt: waiter.since } : {}),
+        by: req.by,
+        reason: req.reason,
+      },
+      now,
+    );
     return { status: 'granted', reservation: { ...reservation }, usage: this.usage(now) };
   }
 
@@ -104,7 +139,9 @@ export class FleetBudget {
     const granted: FleetReservation[] = [];
     while (this.s.waiting.length > 0 && this.fits(now)) {
       const w = this.s.waiting.shift()!;
-      granted.push({ ...this.grant({ incidentId: w.incidentId, ticket: w.ticket, kind: 'budget', grantedAt: iso(now), queuedAt: w.since }, now) });
+      granted.push({
+        ...this.grant({ incidentId: w.incidentId, ticket: w.ticket, kind: 'budget', grantedAt: iso(now), queuedAt: w.since }, now),
+      });
     }
     return granted;
   }
@@ -126,9 +163,14 @@ export class FleetBudget {
   usage(now: number): FleetUsage {
     const { limits } = this.s;
     return {
-      groupName: this.s.group.groupName, concurrent: this.s.active.length, maxConcurrent: limits.maxConcurrent,
-      grantedInWindow: this.inWindow(now).length, windowCap: windowCap(this.s.desiredCapacity, limits.maxPercent), windowMinutes: limits.windowMinutes,
-      maxPercent: limits.maxPercent, desiredCapacity: this.s.desiredCapacity,
+      groupName: this.s.group.groupName,
+      concurrent: this.s.active.length,
+      maxConcurrent: limits.maxConcurrent,
+      grantedInWindow: this.inWindow(now).length,
+      windowCap: windowCap(this.s.desiredCapacity, limits.maxPercent),
+      windowMinutes: limits.windowMinutes,
+      maxPercent: limits.maxPercent,
+      desiredCapacity: this.s.desiredCapacity,
     };
   }
 
@@ -137,7 +179,9 @@ export class FleetBudget {
     const u = this.usage(now);
     const parts = [
       `${u.concurrent} of ${u.maxConcurrent} concurrent containments held`,
-      u.windowMinutes > 0 ? `${u.grantedInWindow} of ${u.windowCap} granted in the last ${u.windowMinutes} min (${u.maxPercent}% of desired capacity ${u.desiredCapacity})` : 'no window limit',
+      u.windowMinutes > 0
+        ? `${u.grantedInWindow} of ${u.windowCap} granted in the last ${u.windowMinutes} min (${u.maxPercent}% of desired capacity ${u.desiredCapacity})`
+        : 'no window limit',
     ];
     const ahead = this.s.waiting.length;
     return `fleet budget exceeded (group ${u.groupName}: ${parts.join('; ')}${ahead ? `; ${ahead} incident(s) waiting` : ''})`;
@@ -160,8 +204,15 @@ export class FleetBudget {
 
   private grant(reservation: FleetReservation, now: number): FleetReservation {
     this.s.active.push(reservation);
-    if (this.s.limits.windowMinutes > 0) this.s.window.push({ incidentId: reservation.incidentId, ticket: reservation.ticket, at: iso(now) });
-    const line: FleetLedgerEntry = { incidentId: reservation.incidentId, ticket: reservation.ticket, kind: reservation.kind, grantedAt: reservation.grantedAt, ...(reservation.by ? { by: reservation.by } : {}) };
+    if (this.s.limits.windowMinutes > 0)
+      this.s.window.push({ incidentId: reservation.incidentId, ticket: reservation.ticket, at: iso(now) });
+    const line: FleetLedgerEntry = {
+      incidentId: reservation.incidentId,
+      ticket: reservation.ticket,
+      kind: reservation.kind,
+      grantedAt: reservation.grantedAt,
+      ...(reservation.by ? { by: reservation.by } : {}),
+    };
     this.s.ledger.push(line);
     if (this.s.ledger.length > LEDGER_SIZE) this.s.ledger.splice(0, this.s.ledger.length - LEDGER_SIZE);
     this.s.totals.granted += 1;
@@ -169,7 +220,9 @@ export class FleetBudget {
     return reservation;
   }
 
-  private windowMs(): number { return this.s.limits.windowMinutes * 60_000; }
+  private windowMs(): number {
+    return this.s.limits.windowMinutes * 60_000;
+  }
 
   /** The grants still inside the window at `now`, without changing the state. */
   private inWindow(now: number): FleetBudgetState['window'] {

@@ -20,7 +20,8 @@ import type { GateKeeper } from '../runbook/gate-keeper';
 import type { IncidentState } from '../runbook/incident-state';
 
 const nowIso = (): string => new Date().toISOString();
-const mode = (g: GatePolicy | 'record-only') => (g === 'record-only' ? 'record only' : g.mode === 'auto' ? 'automatic' : `after ${g.mode === 'two-person' ? 'two approvals' : 'approval'}`);
+const mode = (g: GatePolicy | 'record-only') =>
+  g === 'record-only' ? 'record only' : g.mode === 'auto' ? 'automatic' : `after ${g.mode === 'two-person' ? 'two approvals' : 'approval'}`;
 
 export class SeverityEscalation {
   private pending: AlertsPolicyHint | undefined;
@@ -35,8 +36,12 @@ export class SeverityEscalation {
   offer(hint: AlertsPolicyHint | undefined): void {
     if (!hint || this.live.dryRun || severityRank[hint.severity] <= severityRank[this.pending?.severity ?? this.live.severity]) return;
     if (hint.mayTighten === false) {
-      const who = hint.requestedBy ? `${hint.requestedBy.name}${hint.requestedBy.kind === 'source' ? ` via ${hint.requestedBy.source}` : ''}` : 'its sender';
-      this.refusals.push(`a ${hint.severity} alert from ${who} did not raise the policy: that source may not tighten an open incident's policy (CORDON_SOURCE_MAY_TIGHTEN); an operator's alert can`);
+      const who = hint.requestedBy
+        ? `${hint.requestedBy.name}${hint.requestedBy.kind === 'source' ? ` via ${hint.requestedBy.source}` : ''}`
+        : 'its sender';
+      this.refusals.push(
+        `a ${hint.severity} alert from ${who} did not raise the policy: that source may not tighten an open incident's policy (CORDON_SOURCE_MAY_TIGHTEN); an operator's alert can`,
+      );
       if (this.target) this.logRefusals();
       return;
     }
@@ -75,7 +80,8 @@ export class SeverityEscalation {
     this.live.policy = hint.policy;
     this.live.severity = hint.severity;
     state.log({
-      at: nowIso(), kind: 'note',
+      at: nowIso(),
+      kind: 'note',
       message: `severity raised from ${from} to ${hint.severity} by a later alert: now containing ${mode(hint.policy.contain)}, replacing ${mode(hint.policy.replace)}`,
     });
     const reason = `approved automatically: severity raised to ${hint.severity}`;

@@ -38,24 +38,46 @@ export interface Page {
 }
 
 export class Pager {
-  constructor(private readonly state: IncidentState, private readonly opts: PagerOptions) {}
+  constructor(
+    private readonly state: IncidentState,
+    private readonly opts: PagerOptions,
+  ) {}
 
   page(p: Page): void {
     const { notify, incidentId } = this.opts;
     if (!notify) return;
     const { step, kind, round, to, message } = p;
     const notice: PeopleNotice = {
-      kind, idempotencyKey: `${incidentId}/${step}/${kind}/${round}`, incidentId, step, stepTitle: this.state.step(step).title, severity: this.opts.severity(),
-      to, message, round, at: nowIso(), approverRoles: p.approverRoles ?? [], approvalsNeeded: p.approvalsNeeded ?? 0,
+      kind,
+      idempotencyKey: `${incidentId}/${step}/${kind}/${round}`,
+      incidentId,
+      step,
+      stepTitle: this.state.step(step).title,
+      severity: this.opts.severity(),
+      to,
+      message,
+      round,
+      at: nowIso(),
+      approverRoles: p.approverRoles ?? [],
+      approvalsNeeded: p.approvalsNeeded ?? 0,
     };
     const what = kind.replace('-', ' ');
     notify(notice).then(
       (r) => {
         const via = [...r.skipped, ...r.delivered];
-        const text = via.length ? `notified${to.length ? ` ${to.join(', ')}` : ''} via ${via.join(', ')}: ${what}` : `${what} recorded (no notifier configured)${to.length ? ` for ${to.join(', ')}` : ''}`;
+        const text = via.length
+          ? `notified${to.length ? ` ${to.join(', ')}` : ''} via ${via.join(', ')}: ${what}`
+          : `${what} recorded (no notifier configured)${to.length ? ` for ${to.join(', ')}` : ''}`;
         this.state.log({ at: nowIso(), kind: 'notification', step, message: text, data: { idempotencyKey: notice.idempotencyKey } });
       },
-      (err: unknown) => this.state.log({ at: nowIso(), kind: 'notification', step, message: `could not notify (${kind}): ${causeText(err)}`, data: { idempotencyKey: notice.idempotencyKey } }),
+      (err: unknown) =>
+        this.state.log({
+          at: nowIso(),
+          kind: 'notification',
+          step,
+          message: `could not notify (${kind}): ${causeText(err)}`,
+          data: { idempotencyKey: notice.idempotencyKey },
+        }),
     );
   }
 }

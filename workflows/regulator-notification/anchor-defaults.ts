@@ -49,7 +49,8 @@ const FROM_ALERT = 'runs from the first alert (the earliest plausible instant)';
 export function anchorDefaults(r: BreachRecord): Partial<Record<AnchorEvent, string>> {
   const rec = recorded(r);
   const out: Partial<Record<AnchorEvent, string>> = {};
-  if (!r.awareness) out.awareness = `awareness not recorded: ${FROM_ALERT}; record when the controller became reasonably certain personal data was compromised`;
+  if (!r.awareness)
+    out.awareness = `awareness not recorded: ${FROM_ALERT}; record when the controller became reasonably certain personal data was compromised`;
   if (r.rules !== 2) {
     if (!r.awareness && !rec.discovery) out.discovery = `discovery not recorded: runs from awareness (${FROM_ALERT})`;
     return out;
@@ -58,9 +59,11 @@ export function anchorDefaults(r: BreachRecord): Partial<Record<AnchorEvent, str
     if (!rec[e]) out[e] = `${e} not recorded: ${FROM_ALERT}; record it with \`cordon anchor\``;
   }
   const dora = latestClassification(r, 'dora-major');
-  if (!rec.doraAwareness && !dora?.awareAt) out.doraAwareness = `awareness of the ICT-related incident not recorded: the 24 h cap ${FROM_ALERT}`;
+  if (!rec.doraAwareness && !dora?.awareAt)
+    out.doraAwareness = `awareness of the ICT-related incident not recorded: the 24 h cap ${FROM_ALERT}`;
   const nis2 = yes(r, 'nis2-significant');
-  if (nis2 && !nis2.awareAt) out.nis2Awareness = `awareness of the significant incident not recorded with the classification: ${FROM_ALERT}`;
+  if (nis2 && !nis2.awareAt)
+    out.nis2Awareness = `awareness of the significant incident not recorded with the classification: ${FROM_ALERT}`;
   return out;
 }
 
@@ -73,7 +76,8 @@ export function anchorsOf(r: BreachRecord): AnchorInstants {
   for (const s of r.submissions) {
     if (submitted[s.obligationId] === undefined) submitted[s.obligationId] = s.submittedAt;
     const family = r.obligations.find((o) => o.id === s.obligationId)?.updatesOf ?? s.obligationId;
-    if (latestSubmitted[family] === undefined || Date.parse(s.submittedAt) > Date.parse(latestSubmitted[family]!)) latestSubmitted[family] = s.submittedAt;
+    if (latestSubmitted[family] === undefined || Date.parse(s.submittedAt) > Date.parse(latestSubmitted[family]!))
+      latestSubmitted[family] = s.submittedAt;
     if (s.phase === 'progress' && progressReported === undefined) progressReported = s.submittedAt;
   }
   const nis2 = yes(r, 'nis2-significant');
@@ -86,7 +90,15 @@ export function anchorsOf(r: BreachRecord): AnchorInstants {
   if (r.rules !== 2) {
     // Legacy rules (legacy-rules.ts): discovery defaults to awareness; determination and suspicion wait.
     const aware = r.awareness?.at ?? detection;
-    return { ...rec, detection, awareness: aware, discovery: rec.discovery ?? aware, ...(progressReported ? { progressReported } : {}), submitted, latestSubmitted };
+    return {
+      ...rec,
+      detection,
+      awareness: aware,
+      discovery: rec.discovery ?? aware,
+      ...(progressReported ? { progressReported } : {}),
+      submitted,
+      latestSubmitted,
+    };
   }
   return {
     ...rec,
@@ -101,6 +113,7 @@ export function anchorsOf(r: BreachRecord): AnchorInstants {
     ...(nis2 ? { nis2Awareness: nis2.awareAt ?? detection } : {}),
     ...(nydfs ? { nydfsDetermination: nydfs.at } : {}),
     ...(progressReported ? { progressReported } : {}),
-    submitted, latestSubmitted,
+    submitted,
+    latestSubmitted,
   };
 }

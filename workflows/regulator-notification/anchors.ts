@@ -21,7 +21,16 @@ import { blank, hasRole, instantProblem, type Refusal } from './refusals';
 import type { AnchorEventRecord, AnchorStatus, AnchorWait, AwaitingClock, BreachRecord, RecordAnchor } from './types';
 
 /** Events an approver may record besides the dpo: facts of incident handling, not legal determinations. */
-export const OPERATIONAL_ANCHORS: readonly AnchorEvent[] = ['discovery', 'suspicion', 'classification', 'request', 'recovery', 'handled', 'doraAwareness', 'extortionPayment'];
+export const OPERATIONAL_ANCHORS: readonly AnchorEvent[] = [
+  'discovery',
+  'suspicion',
+  'classification',
+  'request',
+  'recovery',
+  'handled',
+  'doraAwareness',
+  'extortionPayment',
+];
 
 export function anchorRoles(anchor: AnchorEvent): ('dpo' | 'approver')[] {
   return OPERATIONAL_ANCHORS.includes(anchor) ? ['dpo', 'approver'] : ['dpo'];
@@ -53,7 +62,12 @@ export function waitsFor(missing: readonly AnchorRef[]): AnchorWait[] {
     if (!e) return { anchor: ref, recordWith: 'anchor', description: ref };
     const info = ANCHOR_EVENTS[e];
     const yearEnd = ref.startsWith('yearEnd:') ? 'the calendar year ends after ' : '';
-    return { anchor: ref, recordWith: e === 'awareness' ? 'awareness' : 'anchor', description: `${yearEnd}${info.description}`, citation: info.citation };
+    return {
+      anchor: ref,
+      recordWith: e === 'awareness' ? 'awareness' : 'anchor',
+      description: `${yearEnd}${info.description}`,
+      citation: info.citation,
+    };
   });
 }
 
@@ -68,9 +82,14 @@ export function anchorStatuses(r: BreachRecord, instants: AnchorInstants, awaiti
     const explicit = defaults[anchor] === undefined;
     const waiting = awaiting.filter((w) => w.missing.some((m) => eventOf(m) === anchor)).map((w) => w.obligationId);
     return {
-      anchor, description: info.description, citation: info.citation, recordable: info.recordable,
+      anchor,
+      description: info.description,
+      citation: info.citation,
+      recordable: info.recordable,
       basis: at === undefined ? 'missing' : explicit ? 'recorded' : 'default',
-      ...(at !== undefined ? { at } : {}), ...(record ? { record } : {}), waiting,
+      ...(at !== undefined ? { at } : {}),
+      ...(record ? { record } : {}),
+      waiting,
     };
   });
 }
@@ -80,22 +99,37 @@ export function refuseAnchor(r: BreachRecord, a: RecordAnchor, now: string): Ref
   const info = (ANCHOR_EVENTS as Partial<Record<string, { recordable: boolean }>>)[a.anchor];
   if (!info) return { type: 'InvalidRequest', message: `${a.anchor} is not an anchor event` };
   if (!info.recordable) {
-    return { type: 'InvalidRequest', message: a.anchor === 'awareness' ? 'awareness has its own decision: set awareness (GDPR Art. 33(1))' : `${a.anchor} is set by the first alert` };
+    return {
+      type: 'InvalidRequest',
+      message:
+        a.anchor === 'awareness'
+          ? 'awareness has its own decision: set awareness (GDPR Art. 33(1))'
+          : `${a.anchor} is set by the first alert`,
+    };
   }
   const roles = anchorRoles(a.anchor);
-  if (!hasRole(a.operator.roles, ...roles)) return { type: 'Forbidden', message: `${a.operator.name} may not record ${a.anchor} (${[...roles, 'admin'].join(', ')})` };
-  if (blank(a.reason)) return { type: 'InvalidRequest', message: `say how and when ${ANCHOR_EVENTS[a.anchor].description} (the record must be demonstrable)` };
+  if (!hasRole(a.operator.roles, ...roles))
+    return { type: 'Forbidden', message: `${a.operator.name} may not record ${a.anchor} (${[...roles, 'admin'].join(', ')})` };
+  if (blank(a.reason))
+    return { type: 'InvalidRequest', message: `say how and when ${ANCHOR_EVENTS[a.anchor].description} (the record must be demonstrable)` };
   const bad = instantProblem(a.at, 'at', now);
   if (bad) return bad;
   const known = knownAnchors(r.obligations);
   if (!known.includes(a.anchor)) {
     const usable = known.filter((k) => ANCHOR_EVENTS[k].recordable);
-    return { type: 'Conflict', message: `no obligation of this breach starts at ${a.anchor}; recordable here: ${usable.join(', ') || 'none'}` };
+    return {
+      type: 'Conflict',
+      message: `no obligation of this breach starts at ${a.anchor}; recordable here: ${usable.join(', ') || 'none'}`,
+    };
   }
   const previous = recordedAnchors(r).find((e) => e.anchor === a.anchor);
   if (previous) return { type: 'Conflict', message: `${a.anchor} was already recorded at ${previous.at} by ${previous.by}` };
   const kind = a.anchor === 'classification' ? 'dora-major' : a.anchor === 'materiality' ? 'sec-material' : undefined;
   const decided = kind ? latestClassification(r, kind) : undefined;
-  if (decided) return { type: 'Conflict', message: `${a.anchor} follows from the ${kind} classification recorded by ${decided.by}; record a new classification instead` };
+  if (decided)
+    return {
+      type: 'Conflict',
+      message: `${a.anchor} follows from the ${kind} classification recorded by ${decided.by}; record a new classification instead`,
+    };
   return undefined;
 }

@@ -11,7 +11,11 @@ import type { Region } from '../../src/regulatory/profile';
 import type { DataClassification, MeasureEntry } from './types';
 
 const REGIONS: readonly Region[] = ['EU', 'UK', 'US', 'US-CA', 'US-TX', 'US-NY', 'SG', 'BR', 'AU'];
-const list = (v: string | undefined) => (v ?? '').split(/[;,]/).map((s) => s.trim()).filter((s) => s !== '');
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(/[;,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 function count(v: string | undefined): number | undefined {
   const n = Number(v);
   return v !== undefined && v.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : undefined;
@@ -36,7 +40,9 @@ export function classifyTags(tags: Record<string, string>, prefix: string): Data
   const special = list(tag('special-categories'));
   return {
     personalData: ['true', 'yes'].includes((tag('personal') ?? '').toLowerCase()) || special.length > 0,
-    subjectRegions: list(tag('subject-regions')).map((r) => r.toUpperCase()).filter((r): r is Region => (REGIONS as readonly string[]).includes(r)),
+    subjectRegions: list(tag('subject-regions'))
+      .map((r) => r.toUpperCase())
+      .filter((r): r is Region => (REGIONS as readonly string[]).includes(r)),
     subjectCategories: list(tag('subject-categories')),
     recordCategories: list(tag('record-categories')),
     specialCategories: special,
@@ -67,7 +73,8 @@ export function measuresFromSteps(steps: readonly StepState[]): MeasureEntry[] {
   const out: MeasureEntry[] = [];
   for (const s of steps) {
     if (s.status !== 'done' || !s.endedAt) continue;
-    const text = MEASURES[s.name] ?? (EVIDENCE_STEP.test(s.name) && s.name !== 'protect-evidence' ? `Evidence sealed: ${s.title}` : undefined);
+    const text =
+      MEASURES[s.name] ?? (EVIDENCE_STEP.test(s.name) && s.name !== 'protect-evidence' ? `Evidence sealed: ${s.title}` : undefined);
     if (text) out.push({ step: s.name, at: s.endedAt, detail: s.detail ? `${text} — ${s.detail}` : text });
   }
   return out;

@@ -29,7 +29,16 @@ import { eventOf } from '../../src/regulatory/anchors';
 import type { Obligation } from '../../src/regulatory/types';
 import { anchorDefaults, anchorsOf, classificationsOf, latestClassification } from './anchor-defaults';
 import { anchorStatuses, waitsFor } from './anchors';
-import type { AnchorStatus, AwaitingClock, BreachRecord, ClockView, DelayRecord, NotificationKind, NotRequiredReason, RiskAssessmentRecord } from './types';
+import type {
+  AnchorStatus,
+  AwaitingClock,
+  BreachRecord,
+  ClockView,
+  DelayRecord,
+  NotificationKind,
+  NotRequiredReason,
+  RiskAssessmentRecord,
+} from './types';
 
 export { anchorsOf };
 
@@ -53,7 +62,8 @@ export function notRequiredReason(r: BreachRecord, o: Obligation): NotRequiredRe
   const a = governingAssessment(r);
   if (a?.notRequired.includes(o.id)) return { basis: 'risk-assessment', reasoning: a.reasoning, by: a.by, at: a.at, risk: a.risk };
   const c = o.classification ? latestClassification(r, o.classification) : undefined;
-  if (c?.outcome === 'no' && !r.submissions.some((s) => s.obligationId === o.id)) return { basis: 'classification', reasoning: `${c.kind}: no — ${c.reason}`, by: c.by, at: c.recordedAt };
+  if (c?.outcome === 'no' && !r.submissions.some((s) => s.obligationId === o.id))
+    return { basis: 'classification', reasoning: `${c.kind}: no — ${c.reason}`, by: c.by, at: c.recordedAt };
   const parent = chainedOn(o);
   const p = parent ? r.obligations.find((x) => x.id === parent) : undefined;
   return p === undefined ? undefined : notRequiredReason(r, p);
@@ -73,12 +83,18 @@ export function isResolved(r: BreachRecord, o: Obligation): boolean {
 
 /** The notes of the default anchors this obligation runs from (empty: every anchor recorded). */
 function defaultNotes(o: Obligation, defaults: ReturnType<typeof anchorDefaults>): string[] {
-  const events = anchorRefs(o.anchor, o.requires).map(eventOf).filter((e) => e !== undefined);
+  const events = anchorRefs(o.anchor, o.requires)
+    .map(eventOf)
+    .filter((e) => e !== undefined);
   return [...new Set(events)].flatMap((e) => (defaults[e] ? [defaults[e]!] : []));
 }
 
 function safeRender(at: string, zone: string): string {
-  try { return renderInZone(at, zone); } catch { return at; }
+  try {
+    return renderInZone(at, zone);
+  } catch {
+    return at;
+  }
 }
 
 const delaysOf = (r: BreachRecord, id: string): DelayRecord[] => (r.delays ?? []).filter((d) => d.obligationIds.includes(id));
@@ -98,11 +114,19 @@ export function clockViews(r: BreachRecord, now: string): { clocks: ClockView[];
     const detail = computeDueDetail(o, anchors);
     const notes = defaultNotes(o, defaults);
     const base = {
-      obligationId: o.id, regime: o.regime, title: o.title, recipient: o.recipient, phrase: o.phrase, standard: o.standard,
-      resolved: isResolved(r, o), conservative: notes.length > 0, lateRequires: [...(o.lateRequires ?? [])],
+      obligationId: o.id,
+      regime: o.regime,
+      title: o.title,
+      recipient: o.recipient,
+      phrase: o.phrase,
+      standard: o.standard,
+      resolved: isResolved(r, o),
+      conservative: notes.length > 0,
+      lateRequires: [...(o.lateRequires ?? [])],
       submissions: r.submissions.filter((s) => s.obligationId === o.id).length,
       startedAt: detail.status === 'due' ? detail.startedAt : detail.status === 'qualitative' ? (detail.startedAt ?? now) : now,
-      ...(notes.length ? { anchorNotes: notes } : {}), ...(o.openQuestions?.length ? { openQuestions: [...o.openQuestions] } : {}),
+      ...(notes.length ? { anchorNotes: notes } : {}),
+      ...(o.openQuestions?.length ? { openQuestions: [...o.openQuestions] } : {}),
     };
     let view: ClockView;
     const delays = delaysOf(r, o.id);
@@ -115,7 +139,14 @@ export function clockViews(r: BreachRecord, now: string): { clocks: ClockView[];
       else if (st.state === 'overdue') view = { ...base, ...due, state: 'overdue', overdueMs: st.overdueMs };
       else if (st.state === 'met') view = { ...base, ...due, ...submittedAt, state: 'met' };
       else if (st.state === 'late') view = { ...base, ...due, ...submittedAt, state: 'late', overdueMs: st.lateMs };
-      else view = { ...base, ...submittedAt, state: 'elapsed', elapsedMs: st.elapsedMs, ...(st.guidanceTargetAt ? { guidanceTargetAt: st.guidanceTargetAt } : {}) };
+      else
+        view = {
+          ...base,
+          ...submittedAt,
+          state: 'elapsed',
+          elapsedMs: st.elapsedMs,
+          ...(st.guidanceTargetAt ? { guidanceTargetAt: st.guidanceTargetAt } : {}),
+        };
     }
     if (nr) view = { ...view, state: 'not-required', notRequired: nr };
     clocks.push(view);
@@ -126,13 +157,28 @@ export function clockViews(r: BreachRecord, now: string): { clocks: ClockView[];
 type ClockBase = Omit<ClockView, 'state'>;
 
 /** A fixed clock with law-enforcement delays: due moved by the paused time; `paused` while one runs. */
-function pausedView(base: ClockBase, nominalDue: string, delays: DelayRecord[], zone: string, now: string, submittedAt: string | undefined): ClockView {
+function pausedView(
+  base: ClockBase,
+  nominalDue: string,
+  delays: DelayRecord[],
+  zone: string,
+  now: string,
+  submittedAt: string | undefined,
+): ClockView {
   const windows = delays.map((d) => ({ from: d.from, until: d.until, ...(d.endedAt ? { endedAt: d.endedAt } : {}) }));
   const { due, pausedMs } = pausedDue(base.startedAt, nominalDue, windows);
   const active = activePause(delays, now);
   const info = {
-    dueAt: due, dueDisplay: safeRender(due, zone), pausedMs,
-    delays: delays.map((d) => ({ id: d.id, from: d.from, until: d.until, ...(d.endedAt ? { endedAt: d.endedAt } : {}), active: d === active })),
+    dueAt: due,
+    dueDisplay: safeRender(due, zone),
+    pausedMs,
+    delays: delays.map((d) => ({
+      id: d.id,
+      from: d.from,
+      until: d.until,
+      ...(d.endedAt ? { endedAt: d.endedAt } : {}),
+      active: d === active,
+    })),
   };
   const dueMs = Date.parse(due);
   if (submittedAt !== undefined) {
@@ -163,10 +209,23 @@ export function unsentEvents(r: BreachRecord, now: string): PlannedEvent[] {
   for (const c of clockViews(r, now).clocks) {
     // A paused clock sends nothing; its events are planned afresh (new due instant) when it runs again.
     if (c.resolved || c.dueAt === undefined || (c.state !== 'open' && c.state !== 'overdue')) continue;
-    const plan = planClock({ anchorAt: c.startedAt, dueAt: c.dueAt, reminderFractions: r.settings.reminderFractions, escalateAfterMinutes: r.settings.escalateAfterMinutes });
+    const plan = planClock({
+      anchorAt: c.startedAt,
+      dueAt: c.dueAt,
+      reminderFractions: r.settings.reminderFractions,
+      escalateAfterMinutes: r.settings.escalateAfterMinutes,
+    });
     for (const e of plan) {
       const key = `${c.obligationId}|${e.kind}|${e.fraction ?? ''}|${c.dueAt}`;
-      if (!sent.has(key)) out.push({ key, obligationId: c.obligationId, kind: e.kind, ...(e.fraction !== undefined ? { fraction: e.fraction } : {}), at: e.at, dueAt: c.dueAt });
+      if (!sent.has(key))
+        out.push({
+          key,
+          obligationId: c.obligationId,
+          kind: e.kind,
+          ...(e.fraction !== undefined ? { fraction: e.fraction } : {}),
+          at: e.at,
+          dueAt: c.dueAt,
+        });
     }
   }
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
@@ -189,7 +248,9 @@ export function dueEvents(r: BreachRecord, now: string): { send: PlannedEvent[];
 export function nextEventAt(r: BreachRecord, now: string): string | undefined {
   const nowMs = Date.parse(now);
   const event = unsentEvents(r, now).find((e) => Date.parse(e.at) > nowMs)?.at;
-  const ends = (r.delays ?? []).map((d) => (d.endedAt ? undefined : d.until)).filter((u): u is string => u !== undefined && Date.parse(u) > nowMs);
+  const ends = (r.delays ?? [])
+    .map((d) => (d.endedAt ? undefined : d.until))
+    .filter((u): u is string => u !== undefined && Date.parse(u) > nowMs);
   return [...(event ? [event] : []), ...ends].sort((a, b) => Date.parse(a) - Date.parse(b))[0];
 }
 
@@ -200,9 +261,11 @@ export function nextEventAt(r: BreachRecord, now: string): string | undefined {
  */
 export function allResolved(r: BreachRecord, now: string): boolean {
   const { clocks, awaiting } = clockViews(r, now);
-  const undecided = r.rules === 2 && awaiting.some((w) => {
-    const o = r.obligations.find((x) => x.id === w.obligationId);
-    return o?.classification !== undefined && latestClassification(r, o.classification) === undefined;
-  });
+  const undecided =
+    r.rules === 2 &&
+    awaiting.some((w) => {
+      const o = r.obligations.find((x) => x.id === w.obligationId);
+      return o?.classification !== undefined && latestClassification(r, o.classification) === undefined;
+    });
   return !undecided && clocks.filter((c) => c.recipient !== 'internal-register').every((c) => c.resolved);
 }

@@ -66,5 +66,9 @@ export interface StartDelay {
   operator: OperatorIdentity;
 }
 
-export interface EndDelay { delayId: string; at: string; reason: string; operator: OperatorIdentity }
-
+export interface EndDelay {
+  delayId: string;
+  at: string;
+  reason: string;
+  operator: OperatorIdentity;
+}

@@ -25,15 +25,20 @@ export function maxDelayDays(o: Obligation, basis: 'written' | 'oral'): number |
 }
 
 export function refuseStartDelay(r: BreachRecord, d: StartDelay, now: string): Refusal | undefined {
-  if (!hasRole(d.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${d.operator.name} may not record a law-enforcement delay (dpo or admin)` };
-  if (d.basis !== 'written' && d.basis !== 'oral') return { type: 'InvalidRequest', message: 'basis must be written or oral (45 CFR 164.412)' };
-  if (blank(d.agency) || blank(d.official)) return { type: 'InvalidRequest', message: "name the agency and the official's identity (45 CFR 164.412(b))" };
+  if (!hasRole(d.operator.roles, 'dpo'))
+    return { type: 'Forbidden', message: `${d.operator.name} may not record a law-enforcement delay (dpo or admin)` };
+  if (d.basis !== 'written' && d.basis !== 'oral')
+    return { type: 'InvalidRequest', message: 'basis must be written or oral (45 CFR 164.412)' };
+  if (blank(d.agency) || blank(d.official))
+    return { type: 'InvalidRequest', message: "name the agency and the official's identity (45 CFR 164.412(b))" };
   if (blank(d.reason)) return { type: 'InvalidRequest', message: 'say what the agency stated (the delay must be documented)' };
   const bad = instantProblem(d.from, 'from', now);
   if (bad) return bad;
-  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(d.until) || Number.isNaN(Date.parse(d.until))) return { type: 'InvalidRequest', message: 'until must be an ISO-8601 instant with an offset (the time box)' };
+  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/i.test(d.until) || Number.isNaN(Date.parse(d.until)))
+    return { type: 'InvalidRequest', message: 'until must be an ISO-8601 instant with an offset (the time box)' };
   if (Date.parse(d.until) <= Date.parse(d.from)) return { type: 'InvalidRequest', message: 'until must lie after from' };
-  if (!Array.isArray(d.obligationIds) || d.obligationIds.length === 0) return { type: 'InvalidRequest', message: 'name the clocks the delay pauses' };
+  if (!Array.isArray(d.obligationIds) || d.obligationIds.length === 0)
+    return { type: 'InvalidRequest', message: 'name the clocks the delay pauses' };
   for (const id of d.obligationIds) {
     const o = r.obligations.find((x) => x.id === id);
     if (!o) return { type: 'Conflict', message: `${id} is not an obligation of this breach` };
@@ -41,14 +46,18 @@ export function refuseStartDelay(r: BreachRecord, d: StartDelay, now: string): R
     if (isResolved(r, o)) return { type: 'Conflict', message: `${id} is already resolved` };
     const max = maxDelayDays(o, d.basis);
     if (max !== undefined && Date.parse(d.until) - Date.parse(d.from) > max * DAY) {
-      return { type: 'InvalidRequest', message: `${id}: a ${d.basis} delay lasts at most ${max} days (${o.lawEnforcementDelay.source.ref}); record a further statement as a new delay` };
+      return {
+        type: 'InvalidRequest',
+        message: `${id}: a ${d.basis} delay lasts at most ${max} days (${o.lawEnforcementDelay.source.ref}); record a further statement as a new delay`,
+      };
     }
   }
   return undefined;
 }
 
 export function refuseEndDelay(r: BreachRecord, e: EndDelay, now: string): Refusal | undefined {
-  if (!hasRole(e.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${e.operator.name} may not end a law-enforcement delay (dpo or admin)` };
+  if (!hasRole(e.operator.roles, 'dpo'))
+    return { type: 'Forbidden', message: `${e.operator.name} may not end a law-enforcement delay (dpo or admin)` };
   const d = (r.delays ?? []).find((x) => x.id === e.delayId);
   if (!d) return { type: 'Conflict', message: `no delay ${e.delayId} on this breach` };
   if (d.endedAt) return { type: 'Conflict', message: `${e.delayId} already ended at ${d.endedAt}` };

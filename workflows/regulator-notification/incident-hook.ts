@@ -30,7 +30,10 @@ const nowIso = (): string => new Date().toISOString();
 export class BreachHook {
   private started = false;
 
-  constructor(private readonly input: IncidentInput, private readonly incident: IncidentState) {}
+  constructor(
+    private readonly input: IncidentInput,
+    private readonly incident: IncidentState,
+  ) {}
 
   async afterStep(name: string, target: TargetDescription | undefined): Promise<void> {
     // Histories without the 'breach-notification-hook' marker replay without the hook.
@@ -50,19 +53,29 @@ export class BreachHook {
     const { classification, settings } = await assess.assessBreach({ tags: target.tags });
     const withoutPersonalData = classifications && !classification.personalData ? nonPersonalDataRegimes(profileOf(settings)) : [];
     if (!classification.personalData && withoutPersonalData.length === 0) {
-      this.incident.log({ at: nowIso(), kind: 'notification', message: 'breach assessment: no personal data on the target per its classification tags; no notification clocks' });
+      this.incident.log({
+        at: nowIso(),
+        kind: 'notification',
+        message: 'breach assessment: no personal data on the target per its classification tags; no notification clocks',
+      });
       return;
     }
     const snap = this.incident.snapshot();
     const child: BreachNotificationInput = {
-      incidentId: this.input.incidentId, resource: this.input.resource, detectedAt: this.incident.firstSeen() ?? snap.openedAt,
-      alerts: snap.alerts.map((a) => ({ title: a.title, severity: a.severity })), classification, settings,
+      incidentId: this.input.incidentId,
+      resource: this.input.resource,
+      detectedAt: this.incident.firstSeen() ?? snap.openedAt,
+      alerts: snap.alerts.map((a) => ({ title: a.title, severity: a.severity })),
+      classification,
+      settings,
       measuresTaken: measuresFromSteps(snap.steps),
     };
     const id = breachWorkflowId(this.input.incidentId);
     try {
       await startChild('breachNotificationWorkflow', {
-        workflowId: id, args: [child], parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowId: id,
+        args: [child],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
       });
       const why = classification.personalData
         ? `personal data (${classification.subjectRegions.join(', ') || 'regions unknown'})`
@@ -70,7 +83,11 @@ export class BreachHook {
       this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: ${why}; notification clocks started as ${id}` });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      this.incident.log({ at: nowIso(), kind: 'notification', message: `breach assessment: personal data; joining the notification clocks already running as ${id}` });
+      this.incident.log({
+        at: nowIso(),
+        kind: 'notification',
+        message: `breach assessment: personal data; joining the notification clocks already running as ${id}`,
+      });
     }
     this.started = true;
     await this.signalMeasures();
@@ -79,7 +96,8 @@ export class BreachHook {
   private async signalMeasures(): Promise<void> {
     const snap = this.incident.snapshot();
     await getExternalWorkflowHandle(breachWorkflowId(this.input.incidentId)).signal(breachFactsSignal, {
-      measuresTaken: measuresFromSteps(snap.steps), alerts: snap.alerts.map((a) => ({ title: a.title, severity: a.severity })),
+      measuresTaken: measuresFromSteps(snap.steps),
+      alerts: snap.alerts.map((a) => ({ title: a.title, severity: a.severity })),
     });
   }
 }

@@ -14,25 +14,36 @@ import { EU_DEFAULT_ZONE } from '../../src/regulatory/gdpr';
 import type { AnchorRef, Obligation } from '../../src/regulatory/types';
 import type { BreachSettings } from './types';
 
-const LEGACY_ANCHOR: Readonly<Record<string, AnchorRef>> = { nis2Awareness: 'awareness', doraAwareness: 'awareness', nydfsDetermination: 'determination' };
+const LEGACY_ANCHOR: Readonly<Record<string, AnchorRef>> = {
+  nis2Awareness: 'awareness',
+  doraAwareness: 'awareness',
+  nydfsDetermination: 'determination',
+};
 const NEW_OBLIGATIONS = new Set(['us-ny.nydfs.500.17.c.notice', 'us-ny.nydfs.500.17.c.justification']);
 
-const legacyRef = (a: AnchorRef): AnchorRef => LEGACY_ANCHOR[a] ?? (a.startsWith('latestSubmitted:') ? `submitted:${a.slice('latestSubmitted:'.length)}` : a);
+const legacyRef = (a: AnchorRef): AnchorRef =>
+  LEGACY_ANCHOR[a] ?? (a.startsWith('latestSubmitted:') ? `submitted:${a.slice('latestSubmitted:'.length)}` : a);
 
 export function legacyObligations(obligations: readonly Obligation[], settings: BreachSettings): Obligation[] {
   const nis2Sector = settings.sectors.includes('essential-entity') || settings.sectors.includes('important-entity');
-  return obligations.filter((o) => !NEW_OBLIGATIONS.has(o.id)).map((o) => {
-    const { classification: _c, decidedBy: _d, requires: _r, updatesOf: _u, ...rest } = o;
-    void _c; void _d; void _r; void _u;
-    const anchor = typeof o.anchor === 'string'
-      ? legacyRef(o.anchor)
-      : { earliestOf: o.anchor.earliestOf.map((t) => ({ ...t, anchor: legacyRef(t.anchor) })), trigger: legacyRef(o.anchor.trigger) };
-    let calendar = o.calendar;
-    if (o.regime === 'gdpr' || o.regime === 'nis2') calendar = { ...o.calendar, timeZone: EU_DEFAULT_ZONE };
-    if (o.regime === 'dora') {
-      calendar = { ...DORA_DEFAULT_CALENDAR };
-      if (nis2Sector && (o.id === 'dora.5.1.a' || o.id === 'dora.5.1.b')) delete calendar.weekendRelief;
-    }
-    return { ...rest, anchor, calendar };
-  });
+  return obligations
+    .filter((o) => !NEW_OBLIGATIONS.has(o.id))
+    .map((o) => {
+      const { classification: _c, decidedBy: _d, requires: _r, updatesOf: _u, ...rest } = o;
+      void _c;
+      void _d;
+      void _r;
+      void _u;
+      const anchor =
+        typeof o.anchor === 'string'
+          ? legacyRef(o.anchor)
+          : { earliestOf: o.anchor.earliestOf.map((t) => ({ ...t, anchor: legacyRef(t.anchor) })), trigger: legacyRef(o.anchor.trigger) };
+      let calendar = o.calendar;
+      if (o.regime === 'gdpr' || o.regime === 'nis2') calendar = { ...o.calendar, timeZone: EU_DEFAULT_ZONE };
+      if (o.regime === 'dora') {
+        calendar = { ...DORA_DEFAULT_CALENDAR };
+        if (nis2Sector && (o.id === 'dora.5.1.a' || o.id === 'dora.5.1.b')) delete calendar.weekendRelief;
+      }
+      return { ...rest, anchor, calendar };
+    });
 }

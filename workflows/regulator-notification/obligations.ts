@@ -15,15 +15,24 @@ import type { BreachNotificationInput, BreachSettings, RiskLevel } from './types
 export const profileOf = (settings: BreachSettings): EntityProfile =>
   settings.profile ?? profileFromShorthand(settings.jurisdictions, settings.sectors, settings.displayZone);
 
-export function obligationsFor(input: Pick<BreachNotificationInput, 'classification' | 'settings'>, risk: RiskLevel | undefined): Obligation[] {
+export function obligationsFor(
+  input: Pick<BreachNotificationInput, 'classification' | 'settings'>,
+  risk: RiskLevel | undefined,
+): Obligation[] {
   const c = input.classification;
-  const counts: Partial<Record<Region, number>> = c.subjectRegions.length === 1 && c.approxSubjects !== undefined ? { [c.subjectRegions[0]!]: c.approxSubjects } : {};
+  const counts: Partial<Record<Region, number>> =
+    c.subjectRegions.length === 1 && c.approxSubjects !== undefined ? { [c.subjectRegions[0]!]: c.approxSubjects } : {};
   const states = c.stateCounts ?? {};
-  for (const [st, n] of Object.entries(states)) if (`US-${st}` === 'US-CA' || `US-${st}` === 'US-TX' || `US-${st}` === 'US-NY') counts[`US-${st}` as Region] = n;
+  for (const [st, n] of Object.entries(states))
+    if (`US-${st}` === 'US-CA' || `US-${st}` === 'US-TX' || `US-${st}` === 'US-NY') counts[`US-${st}` as Region] = n;
   const stateTotal = Object.values(states).reduce((a, b) => a + b, 0);
   const usTotal = counts.US;
   return applicableObligations({
-    profile: profileOf(input.settings), dataSubjectsRegions: c.subjectRegions, personalData: c.personalData, ...(risk ? { risk } : {}), affectedCounts: counts,
+    profile: profileOf(input.settings),
+    dataSubjectsRegions: c.subjectRegions,
+    personalData: c.personalData,
+    ...(risk ? { risk } : {}),
+    affectedCounts: counts,
     // The per-State breakdown is complete when it accounts for every affected US resident.
     ...(Object.keys(states).length ? { stateCounts: { counts: states, complete: usTotal !== undefined && stateTotal >= usTotal } } : {}),
   });
@@ -33,6 +42,7 @@ export function obligationsFor(input: Pick<BreachNotificationInput, 'classificat
 export function suggestedConsequences(c: BreachNotificationInput['classification']): string[] {
   if (!c.personalData) return [];
   const data = [...c.recordCategories, ...c.specialCategories].join(', ') || 'personal data';
-  return [`Suggested, to be confirmed: loss of confidentiality of ${data}; phishing, fraud or identity theft aimed at the data subjects (Recital 85)`];
+  return [
+    `Suggested, to be confirmed: loss of confidentiality of ${data}; phishing, fraud or identity theft aimed at the data subjects (Recital 85)`,
+  ];
 }
-

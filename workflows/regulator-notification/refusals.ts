@@ -10,7 +10,8 @@ import type { Refusal as CatalogueRefusal } from '../../src/domain/errors';
 /** The catalogue types a breach validator refuses with. */
 export type Refusal = CatalogueRefusal<'Forbidden' | 'InvalidRequest' | 'Conflict' | 'LateWithoutReason'>;
 
-export const hasRole = (roles: string[], ...allowed: string[]): boolean => roles.includes('admin') || roles.some((r) => allowed.includes(r));
+export const hasRole = (roles: string[], ...allowed: string[]): boolean =>
+  roles.includes('admin') || roles.some((r) => allowed.includes(r));
 
 export const blank = (s: string | undefined): boolean => s === undefined || s.trim() === '';
 
@@ -20,7 +21,8 @@ const SKEW_MS = 5 * 60_000;
 
 /** An ISO-8601 instant with an offset, not in the future (beyond clock skew). */
 export function instantProblem(value: string, what: string, now: string): Refusal | undefined {
-  if (!OFFSET_INSTANT.test(value) || Number.isNaN(Date.parse(value))) return { type: 'InvalidRequest', message: `${what} must be an ISO-8601 instant with an offset` };
+  if (!OFFSET_INSTANT.test(value) || Number.isNaN(Date.parse(value)))
+    return { type: 'InvalidRequest', message: `${what} must be an ISO-8601 instant with an offset` };
   if (Date.parse(value) > Date.parse(now) + SKEW_MS) return { type: 'InvalidRequest', message: `${what} lies in the future` };
   return undefined;
 }

@@ -17,8 +17,14 @@ export function breachRegisterEntry(r: BreachRecord, facts: DraftFacts, now: str
   const toSubjects = r.submissions.some((s) => recipientOf(s.obligationId) === 'data-subjects');
   const decisions = r.notRequired.map((d) => `not required (${d.obligationIds.join(', ')}) by ${d.by}: ${d.reasoning}`);
   const assessments = r.riskAssessments.map((x) => `${x.at} ${riskDecisionText(x.level, x.by, x.reasoning)}`);
-  const classified = (r.classifications ?? []).map((c) => `${c.recordedAt} classified ${c.kind}: ${c.outcome} by ${c.by} (at ${c.at}${c.awareAt ? `, aware ${c.awareAt}` : ''}): ${c.reason}`);
-  const delays = (r.delays ?? []).map((d) => `law-enforcement delay ${d.id} (${d.basis}, ${d.agency}, ${d.official}) of ${d.obligationIds.join(', ')} from ${d.from} until ${d.endedAt ?? d.until}: ${d.reason}`);
+  const classified = (r.classifications ?? []).map(
+    (c) =>
+      `${c.recordedAt} classified ${c.kind}: ${c.outcome} by ${c.by} (at ${c.at}${c.awareAt ? `, aware ${c.awareAt}` : ''}): ${c.reason}`,
+  );
+  const delays = (r.delays ?? []).map(
+    (d) =>
+      `law-enforcement delay ${d.id} (${d.basis}, ${d.agency}, ${d.official}) of ${d.obligationIds.join(', ')} from ${d.from} until ${d.endedAt ?? d.until}: ${d.reason}`,
+  );
   const governing = governingAssessment(r);
   const contained = r.facts.measuresTaken.find((m) => m.step === 'isolate' || m.step === 'tag-quarantined');
   return registerEntryFromFacts(facts, {
@@ -26,14 +32,27 @@ export function breachRegisterEntry(r: BreachRecord, facts: DraftFacts, now: str
     cause: `to be completed by the investigation; alerts: ${r.facts.alerts.map((a) => a.title).join('; ') || 'none'}`,
     effects: r.facts.likelyConsequences.join('; ') || 'to be assessed',
     notifiedSupervisoryAuthority: toSa.length > 0,
-    notificationDecisionReason: [...toSa.map((s) => `notified (${s.phase}) ref ${s.reference} by ${s.by}`), ...decisions, ...assessments, ...classified, ...delays].join('; ') || 'no decision recorded',
+    notificationDecisionReason:
+      [
+        ...toSa.map((s) => `notified (${s.phase}) ref ${s.reference} by ${s.by}`),
+        ...decisions,
+        ...assessments,
+        ...classified,
+        ...delays,
+      ].join('; ') || 'no decision recorded',
     ...(toSa[0] ? { notifiedAt: toSa[0].submittedAt } : {}),
     communicatedToDataSubjects: toSubjects ? 'yes' : 'no',
     art34DecisionReason: [
-      r.risk === 'high' ? (toSubjects ? 'high risk: data subjects informed' : 'high risk: communication pending') : `risk assessed as ${r.risk ?? 'not yet assessed'}: Art. 34(1) high-risk threshold not met`,
+      r.risk === 'high'
+        ? toSubjects
+          ? 'high risk: data subjects informed'
+          : 'high risk: communication pending'
+        : `risk assessed as ${r.risk ?? 'not yet assessed'}: Art. 34(1) high-risk threshold not met`,
       ...(governing ? [`reasoning (${governing.by}, ${governing.at}): ${governing.reasoning}`] : []),
     ].join('; '),
     ...(contained ? { containedAt: contained.at } : {}),
-    communications: r.notifications.filter((n) => n.outcome !== 'recorded' || n.contact).map((n) => `${n.at} ${n.kind} ${n.obligationId} → ${n.contact ?? 'nobody configured'} (${n.outcome})`),
+    communications: r.notifications
+      .filter((n) => n.outcome !== 'recorded' || n.contact)
+      .map((n) => `${n.at} ${n.kind} ${n.obligationId} → ${n.contact ?? 'nobody configured'} (${n.outcome})`),
   });
 }

@@ -19,9 +19,12 @@ export const RISK_OF: Readonly<Record<RiskAssessmentLevel, RiskLevel>> = { low: 
 export const MIN_REASONING = 20;
 
 export function refuseRiskAssessment(a: AssessRisk): Refusal | undefined {
-  if (!hasRole(a.operator.roles, 'dpo')) return { type: 'Forbidden', message: `${a.operator.name} may not assess the risk of a breach (dpo or admin)` };
-  if (!Object.prototype.hasOwnProperty.call(RISK_OF, a.level)) return { type: 'InvalidRequest', message: 'level must be low, medium or high' };
-  if (typeof a.reasoning !== 'string' || a.reasoning.trim().length < MIN_REASONING) return { type: 'InvalidRequest', message: 'give the risk-assessment reasoning (Art. 33(5): it is recorded in the register)' };
+  if (!hasRole(a.operator.roles, 'dpo'))
+    return { type: 'Forbidden', message: `${a.operator.name} may not assess the risk of a breach (dpo or admin)` };
+  if (!Object.prototype.hasOwnProperty.call(RISK_OF, a.level))
+    return { type: 'InvalidRequest', message: 'level must be low, medium or high' };
+  if (typeof a.reasoning !== 'string' || a.reasoning.trim().length < MIN_REASONING)
+    return { type: 'InvalidRequest', message: 'give the risk-assessment reasoning (Art. 33(5): it is recorded in the register)' };
   return undefined;
 }
 
@@ -40,8 +43,11 @@ export function riskEffect(r: BreachRecord, applicable: readonly Obligation[]): 
 
 /** The register's words for the notification and Art. 34 decisions that a risk assessment made. */
 export function riskDecisionText(level: RiskAssessmentLevel, by: string, reasoning: string): string {
-  const effect = level === 'low' ? 'unlikely to result in a risk: Art. 33(1) notification not required'
-    : level === 'medium' ? 'a risk but not a high risk: notify the SA; Art. 34(1) communication not required'
-      : 'likely high risk: notify the SA and communicate to the data subjects (Art. 34(1))';
+  const effect =
+    level === 'low'
+      ? 'unlikely to result in a risk: Art. 33(1) notification not required'
+      : level === 'medium'
+        ? 'a risk but not a high risk: notify the SA; Art. 34(1) communication not required'
+        : 'likely high risk: notify the SA and communicate to the data subjects (Art. 34(1))';
   return `risk assessed ${level} by ${by} (${effect}): ${reasoning}`;
 }

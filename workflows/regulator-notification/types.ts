@@ -70,10 +70,21 @@ export interface BreachNotificationInput {
   measuresTaken?: MeasureEntry[];
 }
 
-export interface AwarenessRecord { at: string; reason: string; by: string; recordedAt: string }
+export interface AwarenessRecord {
+  at: string;
+  reason: string;
+  by: string;
+  recordedAt: string;
+}
 
 /** An anchor event an operator recorded (DORA classification, SEC materiality, …): it starts the clocks waiting for it. */
-export interface AnchorEventRecord { anchor: AnchorEvent; at: string; reason: string; by: string; recordedAt: string }
+export interface AnchorEventRecord {
+  anchor: AnchorEvent;
+  at: string;
+  reason: string;
+  by: string;
+  recordedAt: string;
+}
 
 /** The DPO's scale; mapped onto the GDPR thresholds (`RiskLevel`) as low → unlikely, medium → risk, high → high. */
 export type RiskAssessmentLevel = 'low' | 'medium' | 'high';
@@ -213,7 +224,13 @@ export interface ClockView {
   notRequired?: NotRequiredReason;
 }
 
-export interface NotRequiredReason { basis: 'declaration' | 'risk-assessment' | 'classification'; reasoning: string; by: string; at: string; risk?: RiskLevel }
+export interface NotRequiredReason {
+  basis: 'declaration' | 'risk-assessment' | 'classification';
+  reasoning: string;
+  by: string;
+  at: string;
+  risk?: RiskLevel;
+}
 
 /** One thing a waiting clock needs: an anchor event to record, awareness, or a prior submission. */
 export interface AnchorWait {
@@ -279,13 +296,31 @@ export interface RecordSubmission {
   operator: OperatorIdentity;
 }
 
-export interface SetAwareness { awareAt: string; reason: string; operator: OperatorIdentity }
+export interface SetAwareness {
+  awareAt: string;
+  reason: string;
+  operator: OperatorIdentity;
+}
 
-export interface RecordAnchor { anchor: AnchorEvent; at: string; reason: string; operator: OperatorIdentity }
+export interface RecordAnchor {
+  anchor: AnchorEvent;
+  at: string;
+  reason: string;
+  operator: OperatorIdentity;
+}
 
-export interface AssessRisk { level: RiskAssessmentLevel; reasoning: string; operator: OperatorIdentity }
+export interface AssessRisk {
+  level: RiskAssessmentLevel;
+  reasoning: string;
+  operator: OperatorIdentity;
+}
 
-export interface AssessRiskResult { level: RiskAssessmentLevel; risk: RiskLevel; added: string[]; notRequired: string[] }
+export interface AssessRiskResult {
+  level: RiskAssessmentLevel;
+  risk: RiskLevel;
+  added: string[];
+  notRequired: string[];
+}
 
 export interface DeclareNotRequired {
   reasoning: string;

@@ -21,21 +21,41 @@ import { closesStep, type IncidentState } from './incident-state';
 const store = proxyActivities<CordonActivities>({ ...profiles.awsMutation, retry: { ...profiles.awsMutation.retry, maximumAttempts: 5 } });
 
 /** Pure: the entries of one flush, AWS calls placed just before their step's closing transition (`closesStep`). */
-export function auditEntries(timeline: readonly TimelineEntry[], fromEntry: number, plan: readonly PlannedCall[], fromCall: number): AuditInput[] {
+export function auditEntries(
+  timeline: readonly TimelineEntry[],
+  fromEntry: number,
+  plan: readonly PlannedCall[],
+  fromCall: number,
+): AuditInput[] {
   const calls = plan.slice(fromCall).map((c, i) => ({ call: c, id: `call:${fromCall + i}` }));
   const out: AuditInput[] = [];
   for (let i = fromEntry; i < timeline.length; i++) {
     const t = timeline[i]!;
     if (closesStep(t)) {
       for (const c of calls.filter((x) => x.call.step === t.step)) {
-        out.push({ id: c.id, at: t.at, kind: 'aws', step: c.call.step, message: `${c.call.service}:${c.call.operation}`, data: { input: c.call.input } });
+        out.push({
+          id: c.id,
+          at: t.at,
+          kind: 'aws',
+          step: c.call.step,
+          message: `${c.call.service}:${c.call.operation}`,
+          data: { input: c.call.input },
+        });
       }
       for (let k = calls.length - 1; k >= 0; k--) if (calls[k]!.call.step === t.step) calls.splice(k, 1);
     }
     out.push({ id: `t:${i}`, at: t.at, kind: t.kind, message: t.message, actor: t.actor, step: t.step, data: t.data });
   }
   const last = timeline[timeline.length - 1]?.at ?? new Date().toISOString();
-  for (const c of calls) out.push({ id: c.id, at: last, kind: 'aws', step: c.call.step, message: `${c.call.service}:${c.call.operation}`, data: { input: c.call.input } });
+  for (const c of calls)
+    out.push({
+      id: c.id,
+      at: last,
+      kind: 'aws',
+      step: c.call.step,
+      message: `${c.call.service}:${c.call.operation}`,
+      data: { input: c.call.input },
+    });
   return out;
 }
 
@@ -47,7 +67,12 @@ export class AuditFlusher {
   private queued = false;
 
   /** `carried`: what the previous run handed over at continue-as-new (it flushed all of it first). */
-  constructor(private readonly incidentId: string, private readonly state: IncidentState, private readonly enabled: boolean, carried?: { timeline?: unknown[]; plan?: unknown[] }) {
+  constructor(
+    private readonly incidentId: string,
+    private readonly state: IncidentState,
+    private readonly enabled: boolean,
+    carried?: { timeline?: unknown[]; plan?: unknown[] },
+  ) {
     this.entries = carried?.timeline?.length ?? 0;
     this.calls = carried?.plan?.length ?? 0;
   }
@@ -79,7 +104,11 @@ export class AuditFlusher {
     } catch (err) {
       if (this.failing) return;
       this.failing = true;
-      this.state.log({ at: new Date().toISOString(), kind: 'evidence', message: `audit trail export failed, will retry at the next flush: ${(err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message}` });
+      this.state.log({
+        at: new Date().toISOString(),
+        kind: 'evidence',
+        message: `audit trail export failed, will retry at the next flush: ${(err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message}`,
+      });
     }
   }
 }

@@ -10,7 +10,16 @@ import type { GatePolicy } from '../../src/domain/gate';
 import { ErrorType } from '../../src/domain/errors';
 import type { IncidentAlert, TargetDescription } from '../../src/domain/incident';
 import type { StepName } from '../../src/domain/runbook-catalogue';
-import { alertFacts, decidedAtRun, policyFacts, resolveRunbookSteps, whenHolds, type ParamValue, type PinnedRunbook, type RunbookStepSpec } from '../../src/domain/runbook-definition';
+import {
+  alertFacts,
+  decidedAtRun,
+  policyFacts,
+  resolveRunbookSteps,
+  whenHolds,
+  type ParamValue,
+  type PinnedRunbook,
+  type RunbookStepSpec,
+} from '../../src/domain/runbook-definition';
 import type { IncidentInput } from '../definitions';
 
 /** What the runner asks of the pinned runbook for one step (runner.ts). */
@@ -25,7 +34,10 @@ export interface RunbookBehaviour {
 
 const autoGate: GatePolicy = { mode: 'auto', approverRoles: [], forbidSelfApproval: false, timeoutMinutes: 1, onTimeout: 'proceed' };
 
-export interface ResolvedRunbook { specs: RunbookStepSpec[]; behaviour: RunbookBehaviour }
+export interface ResolvedRunbook {
+  specs: RunbookStepSpec[];
+  behaviour: RunbookBehaviour;
+}
 
 /**
  * The pinned runbook as continue-as-new carries it: the steps this incident resolved at start,
@@ -33,16 +45,28 @@ export interface ResolvedRunbook { specs: RunbookStepSpec[]; behaviour: RunbookB
  * again), and those over the target kept.
  */
 export function carriedRunbook(runbook: PinnedRunbook, specs: readonly RunbookStepSpec[]): PinnedRunbook {
-  return { ...runbook, steps: specs.map((s) => (s.when !== undefined && !decidedAtRun(s) ? (({ when: _decided, ...rest }) => rest)(s) : s)) };
+  return {
+    ...runbook,
+    steps: specs.map((s) => (s.when !== undefined && !decidedAtRun(s) ? (({ when: _decided, ...rest }) => rest)(s) : s)),
+  };
 }
 
-export function resolvePinned(runbook: PinnedRunbook, input: IncidentInput, alerts: readonly IncidentAlert[], live: () => IncidentInput): ResolvedRunbook {
+export function resolvePinned(
+  runbook: PinnedRunbook,
+  input: IncidentInput,
+  alerts: readonly IncidentAlert[],
+  live: () => IncidentInput,
+): ResolvedRunbook {
   const facts = { alert: alertFacts(alerts, input.severity), policy: policyFacts(input.policy), inputs: runbook.inputs };
   let specs: RunbookStepSpec[];
   try {
     specs = resolveRunbookSteps(runbook.steps, facts);
   } catch (err) {
-    throw ApplicationFailure.create({ message: `runbook ${runbook.name} ${runbook.version}: ${(err as Error).message}`, type: ErrorType.InvalidRequest, nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: `runbook ${runbook.name} ${runbook.version}: ${(err as Error).message}`,
+      type: ErrorType.InvalidRequest,
+      nonRetryable: true,
+    });
   }
   const specOf = new Map(specs.map((s) => [s.step, s]));
   return {

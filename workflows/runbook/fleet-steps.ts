@@ -59,8 +59,13 @@ const usageText = (u: FleetUsage): string =>
 export function budgetGate(policy: RunbookPolicy): GatePolicy {
   const contain = policy.contain === 'record-only' ? undefined : policy.contain;
   return {
-    mode: 'approve', approverRoles: ['approver'], forbidSelfApproval: contain?.forbidSelfApproval ?? true, timeoutMinutes: contain?.timeoutMinutes ?? 30,
-    onTimeout: 'escalate', ...(contain?.notify ? { notify: contain.notify } : {}), ...(contain?.escalateTo ? { escalateTo: contain.escalateTo } : {}),
+    mode: 'approve',
+    approverRoles: ['approver'],
+    forbidSelfApproval: contain?.forbidSelfApproval ?? true,
+    timeoutMinutes: contain?.timeoutMinutes ?? 30,
+    onTimeout: 'escalate',
+    ...(contain?.notify ? { notify: contain.notify } : {}),
+    ...(contain?.escalateTo ? { escalateTo: contain.escalateTo } : {}),
   };
 }
 
@@ -70,7 +75,8 @@ function listen(ctx: RunContext, group: FleetGroupRef): FleetHold {
   ctx.facts.fleet = hold;
   setHandler(fleetReservationGrantedSignal, (grant: FleetGrant) => {
     hold.grants.set(grant.reservation.ticket, grant);
-    if (grant.reservation.ticket === hold.ticket && !hold.held) ctx.gates.relax(STEP, `granted by ${grant.guardId} when a slot was freed (${usageText(grant.usage)})`);
+    if (grant.reservation.ticket === hold.ticket && !hold.held)
+      ctx.gates.relax(STEP, `granted by ${grant.guardId} when a slot was freed (${usageText(grant.usage)})`);
   });
   return hold;
 }
@@ -84,8 +90,12 @@ function rejection(ctx: RunContext): string | undefined {
 async function waitForPerson(ctx: RunContext, hold: FleetHold, reason: string): Promise<StepResult> {
   const incidentId = ctx.input.incidentId;
   const waiting = ctx.gates.pass(STEP, budgetGate(ctx.input.policy));
-  ctx.state.transition(STEP, 'awaiting-approval', nowIso(),
-    `${reason}: proceeds by itself when the guard grants a freed slot; an approver may approve (contain past the budget) or reject (skip the steps that take capacity away)`);
+  ctx.state.transition(
+    STEP,
+    'awaiting-approval',
+    nowIso(),
+    `${reason}: proceeds by itself when the guard grants a freed slot; an approver may approve (contain past the budget) or reject (skip the steps that take capacity away)`,
+  );
   flushAudit(ctx.state);
   const result = await waiting;
   const approval = ctx.state.step(STEP).approvals?.at(-1);
@@ -97,11 +107,15 @@ async function waitForPerson(ctx: RunContext, hold: FleetHold, reason: string): 
     hold.held = true;
     try {
       const r = await guard.overrideContainment({ group: hold.group, incidentId, by: approval.by, reason: approval.reason });
-      return done(r.status === 'already-granted'
-        ? `approved by ${approval.by}, but the guard had already granted reservation ${r.reservation.ticket} from the queue (${usageText(r.usage)})`
-        : `released past the fleet budget by ${approval.by}: ${approval.reason} (override reservation ${r.reservation.ticket}; ${usageText(r.usage)})`);
+      return done(
+        r.status === 'already-granted'
+          ? `approved by ${approval.by}, but the guard had already granted reservation ${r.reservation.ticket} from the queue (${usageText(r.usage)})`
+          : `released past the fleet budget by ${approval.by}: ${approval.reason} (override reservation ${r.reservation.ticket}; ${usageText(r.usage)})`,
+      );
     } catch (err) {
-      return done(`released past the fleet budget by ${approval.by}: ${approval.reason}; the guard did not record the override (${causeText(err)})`);
+      return done(
+        `released past the fleet budget by ${approval.by}: ${approval.reason}; the guard did not record the override (${causeText(err)})`,
+      );
     }
   }
   // Rejected, closed or aborted: leave the queue (or return a grant that raced the decision).
@@ -130,24 +144,32 @@ export function askFleetEarly(ctx: RunContext): void {
   const hold = listen(ctx, ref);
   // patched(): incidents that asked early by a regular activity replay asking so.
   const ask = patched('fleet-ask-local') ? guardBesideChain : guard;
-  hold.asked = ask.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: ctx.facts.target!.autoScalingGroup!.desiredCapacity });
+  hold.asked = ask.reserveContainment({
+    group: ref,
+    incidentId: ctx.input.incidentId,
+    desiredCapacity: ctx.facts.target!.autoScalingGroup!.desiredCapacity,
+  });
   // Awaited by the step; a failure is handled there, never as an unhandled rejection.
   hold.asked.catch(() => undefined);
 }
 
 export const fleetBudgetStep: RunbookStep = {
-  name: STEP, kind: 'action', requires: ['contain'],
+  name: STEP,
+  kind: 'action',
+  requires: ['contain'],
   async run(ctx) {
     const group = ctx.facts.target?.autoScalingGroup;
     if (!group) return done('not in an Auto Scaling group: no reservation needed');
     const ref: FleetGroupRef = { account: ctx.input.resource.account, region: ctx.input.resource.region, groupName: group.name };
     const guardId = fleetGuardId(ref);
-    if (ctx.input.dryRun) return done(`plan: would ask the fleet guard ${guardId} for a reservation (desired capacity ${group.desiredCapacity})`);
+    if (ctx.input.dryRun)
+      return done(`plan: would ask the fleet guard ${guardId} for a reservation (desired capacity ${group.desiredCapacity})`);
     const early = ctx.facts.fleet?.asked ? ctx.facts.fleet : undefined;
     if (!early && !patched('fleet-guard')) return done('incident opened before the fleet guard: no reservation asked for');
     const hold = early ?? listen(ctx, ref);
     try {
-      const answer = await (early?.asked ?? guard.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: group.desiredCapacity }));
+      const answer = await (early?.asked ??
+        guard.reserveContainment({ group: ref, incidentId: ctx.input.incidentId, desiredCapacity: group.desiredCapacity }));
       hold.ticket = answer.ticket;
       if (answer.status === 'granted') {
         hold.held = true;
@@ -169,7 +191,9 @@ export const fleetBudgetStep: RunbookStep = {
 };
 
 export const fleetReleaseStep: RunbookStep = {
-  name: 'fleet-release', kind: 'action', requires: [],
+  name: 'fleet-release',
+  kind: 'action',
+  requires: [],
   async run(ctx) {
     const hold = ctx.facts.fleet;
     if (!hold?.held || ctx.input.dryRun) return skipped('no containment reservation held');
@@ -177,7 +201,11 @@ export const fleetReleaseStep: RunbookStep = {
     try {
       const r = await guard.releaseContainment({ group: hold.group, incidentId: ctx.input.incidentId });
       hold.held = false;
-      return done(r.released === 'reservation' ? `reservation ${r.reservation!.ticket} returned to ${guardId}` : `${guardId} held nothing for this incident any more`);
+      return done(
+        r.released === 'reservation'
+          ? `reservation ${r.reservation!.ticket} returned to ${guardId}`
+          : `${guardId} held nothing for this incident any more`,
+      );
     } catch (err) {
       return failed(`could not return the reservation to ${guardId} (${causeText(err)}); it stays held until released`);
     }

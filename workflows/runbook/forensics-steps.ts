@@ -50,9 +50,18 @@ const startsOf = (ctx: RunContext) => {
 };
 
 /** The incident, the instance, and the resource whose account and region the capture acts in. */
-const ids = (ctx: RunContext) => ({ incidentId: ctx.input.incidentId, instanceId: ctx.facts.target!.instanceId, resource: ctx.input.resource });
+const ids = (ctx: RunContext) => ({
+  incidentId: ctx.input.incidentId,
+  instanceId: ctx.facts.target!.instanceId,
+  resource: ctx.input.resource,
+});
 const short = (sha: string) => `${sha.slice(0, 12)}…`;
-const plan = (step: StepName, service: PlannedCall['service'], operation: string, input: Record<string, unknown>): PlannedCall => ({ step, service, operation, input });
+const plan = (step: StepName, service: PlannedCall['service'], operation: string, input: Record<string, unknown>): PlannedCall => ({
+  step,
+  service,
+  operation,
+  input,
+});
 /** Plan mode: nothing is captured; the plan lists the calls. */
 const planned = (detail: string, calls: PlannedCall[]): StepResult => ({ status: 'skipped', detail: `plan mode: ${detail}`, calls });
 
@@ -68,27 +77,45 @@ async function memoryBeforeIsolation(ctx: RunContext, minutes: number): Promise<
   const policy = ctx.input.policy.forensics;
   try {
     const start = await ssm.startMemoryCapture({ ...ids(ctx), documentName: policy?.memoryDocument });
-    if (start.status === 'failed') return { kind: 'failed', detail: `memory capture failed (${start.code}): ${start.reason}; containment continues` };
+    if (start.status === 'failed')
+      return { kind: 'failed', detail: `memory capture failed (${start.code}): ${start.reason}; containment continues` };
     const deadline = new Date().getTime() + minutes * 60_000;
     for (;;) {
       const check = await ssm.checkMemoryCapture({ ...ids(ctx), commandId: start.commandId });
       if (check.status !== 'running') anchorEntry(ctx.state, check.artifact, 'checkMemoryCapture');
-      if (check.status === 'succeeded') return { kind: 'succeeded', commandId: check.commandId, documentName: start.documentName, detail: `SSM result ${stored(check.artifact)}` };
-      if (check.status === 'failed') return { kind: 'failed', detail: `memory capture failed (${check.code}): ${check.reason}; containment continues` };
+      if (check.status === 'succeeded')
+        return {
+          kind: 'succeeded',
+          commandId: check.commandId,
+          documentName: start.documentName,
+          detail: `SSM result ${stored(check.artifact)}`,
+        };
+      if (check.status === 'failed')
+        return { kind: 'failed', detail: `memory capture failed (${check.code}): ${check.reason}; containment continues` };
       if (new Date().getTime() + memoryPollSeconds * 1000 > deadline) {
-        return { kind: 'over-budget', commandId: start.commandId, detail: `memory capture incomplete: the command ${start.commandId} did not finish within the ${minutes}-minute budget before isolation (SSM status ${check.commandStatus}); isolation went ahead, which cuts the agent off` };
+        return {
+          kind: 'over-budget',
+          commandId: start.commandId,
+          detail: `memory capture incomplete: the command ${start.commandId} did not finish within the ${minutes}-minute budget before isolation (SSM status ${check.commandStatus}); isolation went ahead, which cuts the agent off`,
+        };
       }
       await sleep(`${memoryPollSeconds}s`);
     }
   } catch (err) {
-    return { kind: 'failed', detail: `memory capture failed: ${(err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message}; containment continues` };
+    return {
+      kind: 'failed',
+      detail: `memory capture failed: ${(err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message}; containment continues`,
+    };
   }
 }
 
 async function captureMemory(ctx: RunContext): Promise<StepResult> {
   const policy = ctx.input.policy.forensics;
   const { instanceId } = ids(ctx);
-  if (ctx.input.dryRun) return planned(`would run ${policy?.memoryDocument ?? 'the configured SSM document'} on ${instanceId}`, [plan('capture-memory', 'ssm', 'SendCommand', { InstanceIds: [instanceId], DocumentName: policy?.memoryDocument ?? '(configured)' })]);
+  if (ctx.input.dryRun)
+    return planned(`would run ${policy?.memoryDocument ?? 'the configured SSM document'} on ${instanceId}`, [
+      plan('capture-memory', 'ssm', 'SendCommand', { InstanceIds: [instanceId], DocumentName: policy?.memoryDocument ?? '(configured)' }),
+    ]);
   const before = startsOf(ctx).memory;
   if (!before) return legacyCaptureMemory(ctx);
   if (before.kind !== 'succeeded') return failed(before.detail);
@@ -96,10 +123,15 @@ async function captureMemory(ctx: RunContext): Promise<StepResult> {
   const copied = await afterChain.collectMemoryOutput({ ...ids(ctx), commandId: before.commandId });
   if (copied.status === 'failed') {
     anchorEntry(ctx.state, copied.artifact, 'collectMemoryOutput');
-    return failed(`memory capture by ${before.documentName} (command ${before.commandId}) succeeded but its image is not evidence (${copied.code}): ${copied.reason}`);
+    return failed(
+      `memory capture by ${before.documentName} (command ${before.commandId}) succeeded but its image is not evidence (${copied.code}): ${copied.reason}`,
+    );
   }
   for (const a of copied.artifacts) anchorEntry(ctx.state, a, 'collectMemoryOutput');
-  return done(`memory captured by ${before.documentName} (command ${before.commandId}): ${copied.artifacts.map(stored).join(', ')} copied from s3://${copied.bucket}/${copied.prefix}; ${before.detail}`, calls);
+  return done(
+    `memory captured by ${before.documentName} (command ${before.commandId}): ${copied.artifacts.map(stored).join(', ')} copied from s3://${copied.bucket}/${copied.prefix}; ${before.detail}`,
+    calls,
+  );
 }
 
 /** Incidents opened before memory was split around isolation: the whole capture in the chain, up to the old deadline. */
@@ -114,11 +146,16 @@ async function legacyCaptureMemory(ctx: RunContext): Promise<StepResult> {
   for (;;) {
     const check = await ssm.checkMemoryCapture({ ...ids(ctx), commandId: start.commandId });
     if (check.status === 'succeeded') {
-      return done(`memory captured by ${start.documentName} (command ${check.commandId})${check.outputUrl ? `, output ${check.outputUrl}` : ''}; result ${stored(check.artifact)}`, calls);
+      return done(
+        `memory captured by ${start.documentName} (command ${check.commandId})${check.outputUrl ? `, output ${check.outputUrl}` : ''}; result ${stored(check.artifact)}`,
+        calls,
+      );
     }
     if (check.status === 'failed') return failed(`memory capture failed (${check.code}): ${check.reason}; containment continues`);
     if (new Date().getTime() + memoryPollSeconds * 1000 > deadline) {
-      return failed(`memory capture did not finish within ${minutes} min (SSM status ${check.commandStatus}, command ${start.commandId}); containment continues`);
+      return failed(
+        `memory capture did not finish within ${minutes} min (SSM status ${check.commandStatus}, command ${start.commandId}); containment continues`,
+      );
     }
     await sleep(`${memoryPollSeconds}s`);
   }
@@ -134,19 +171,39 @@ export function startInChain(name: StepName, ctx: RunContext): Promise<void> | u
   if (name === 'snapshot-volumes' && target.volumes.length) {
     return (async () => {
       try {
-        const r = await ctx.chain.startSnapshots({ ...ids(ctx), requestedBy: ctx.input.openedBy, volumes: target.volumes.map((v) => ({ volumeId: v.volumeId, deviceName: v.deviceName })) });
+        const r = await ctx.chain.startSnapshots({
+          ...ids(ctx),
+          requestedBy: ctx.input.openedBy,
+          volumes: target.volumes.map((v) => ({ volumeId: v.volumeId, deviceName: v.deviceName })),
+        });
         startsOf(ctx).snapshots = r;
-        ctx.state.log({ at: new Date().toISOString(), kind: 'evidence', step: name, message: `snapshots started before isolation via ${r.method}: ${r.snapshotIds.join(', ') || 'none'}` });
+        ctx.state.log({
+          at: new Date().toISOString(),
+          kind: 'evidence',
+          step: name,
+          message: `snapshots started before isolation via ${r.method}: ${r.snapshotIds.join(', ') || 'none'}`,
+        });
       } catch (err) {
         startsOf(ctx).snapshots = { error: (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message };
       }
     })();
   }
   if (name === 'capture-memory') {
-    const minutes = (ctx.runbook?.param('capture-memory', 'budgetMinutes') as number | undefined) ?? ctx.input.policy.forensics?.memoryTimeoutMinutes ?? defaultMemoryBudgetMinutes;
+    const minutes =
+      (ctx.runbook?.param('capture-memory', 'budgetMinutes') as number | undefined) ??
+      ctx.input.policy.forensics?.memoryTimeoutMinutes ??
+      defaultMemoryBudgetMinutes;
     return memoryBeforeIsolation(ctx, minutes).then((m) => {
       startsOf(ctx).memory = m;
-      ctx.state.log({ at: new Date().toISOString(), kind: 'evidence', step: name, message: m.kind === 'succeeded' ? `memory command ${m.commandId} succeeded before isolation; copying the image beside the chain` : m.detail });
+      ctx.state.log({
+        at: new Date().toISOString(),
+        kind: 'evidence',
+        step: name,
+        message:
+          m.kind === 'succeeded'
+            ? `memory command ${m.commandId} succeeded before isolation; copying the image beside the chain`
+            : m.detail,
+      });
     });
   }
   return undefined;
@@ -160,7 +217,12 @@ function alertsOf(ctx: RunContext) {
     const key = t.kind === 'alert' ? t.data?.dedupKey : undefined;
     if (typeof key === 'string' && !receivedAt.has(key)) receivedAt.set(key, t.at);
   }
-  return snap.alerts.map((a) => ({ source: a.source, dedupKey: a.dedupKey, receivedAt: receivedAt.get(a.dedupKey) ?? a.firstSeen, payload: a }));
+  return snap.alerts.map((a) => ({
+    source: a.source,
+    dedupKey: a.dedupKey,
+    receivedAt: receivedAt.get(a.dedupKey) ?? a.firstSeen,
+    payload: a,
+  }));
 }
 
 export const forensicsSteps: RunbookStep[] = [
@@ -168,31 +230,53 @@ export const forensicsSteps: RunbookStep[] = [
     const { instanceId } = ids(ctx);
     const volumes = ctx.facts.target!.volumes.length;
     if (!volumes) return { status: 'skipped', detail: 'no EBS volume attached at describe time' };
-    const call = plan('snapshot-volumes', 'ec2', 'CreateSnapshots', { InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false } });
+    const call = plan('snapshot-volumes', 'ec2', 'CreateSnapshots', {
+      InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
+    });
     if (ctx.input.dryRun) return planned(`would snapshot ${volumes} volume(s) of ${instanceId}`, [call]);
     const before = startsOf(ctx).snapshots;
     const start = before && 'method' in before ? before : undefined;
     // Started in the chain: completion is awaited here, beside it, with the longer capture profile.
-    const r = start ? await afterChain.captureSnapshots({ ...ids(ctx), requestedBy: ctx.input.openedBy, started: start }) : await inChain.captureSnapshots({ ...ids(ctx), requestedBy: ctx.input.openedBy });
+    const r = start
+      ? await afterChain.captureSnapshots({ ...ids(ctx), requestedBy: ctx.input.openedBy, started: start })
+      : await inChain.captureSnapshots({ ...ids(ctx), requestedBy: ctx.input.openedBy });
     anchorEntry(ctx.state, r.artifact, 'captureSnapshots');
     const list = r.snapshots.map((s) => `${s.snapshotId} (${s.volumeId} ${s.deviceName}, ${s.state})`).join(', ');
-    const when = start ? `, issued before isolation at ${start.issuedAt}` : before && 'error' in before ? ` (starting them in the chain failed: ${before.error})` : '';
-    const shared = !r.sharing ? '' : `; shared with forensic account ${r.sharing.account}: ${r.sharing.shared.length} of ${r.snapshots.length}${r.sharing.failed.length ? ` (not shared: ${r.sharing.failed.map((f) => `${f.snapshotId}: ${f.reason}`).join('; ')})` : ''}`;
-    return done(`${r.snapshots.length} snapshot(s) via ${r.method}${when}: ${list}${shared}; ${stored(r.artifact)}`, r.method === 'existing' ? [] : [{ ...call, operation: r.method }]);
+    const when = start
+      ? `, issued before isolation at ${start.issuedAt}`
+      : before && 'error' in before
+        ? ` (starting them in the chain failed: ${before.error})`
+        : '';
+    const shared = !r.sharing
+      ? ''
+      : `; shared with forensic account ${r.sharing.account}: ${r.sharing.shared.length} of ${r.snapshots.length}${r.sharing.failed.length ? ` (not shared: ${r.sharing.failed.map((f) => `${f.snapshotId}: ${f.reason}`).join('; ')})` : ''}`;
+    return done(
+      `${r.snapshots.length} snapshot(s) via ${r.method}${when}: ${list}${shared}; ${stored(r.artifact)}`,
+      r.method === 'existing' ? [] : [{ ...call, operation: r.method }],
+    );
   }),
   action('capture-console', ['contain'], async (ctx) => {
     const { instanceId } = ids(ctx);
-    if (ctx.input.dryRun) return planned(`would read the console of ${instanceId}`, [plan('capture-console', 'ec2', 'GetConsoleOutput', { InstanceId: instanceId, Latest: true })]);
+    if (ctx.input.dryRun)
+      return planned(`would read the console of ${instanceId}`, [
+        plan('capture-console', 'ec2', 'GetConsoleOutput', { InstanceId: instanceId, Latest: true }),
+      ]);
     const r = await inChain.captureConsoleOutput(ids(ctx));
     anchorEntry(ctx.state, r.consoleOutput, 'captureConsoleOutput');
     if (r.screenshot.status === 'captured') anchorEntry(ctx.state, r.screenshot.artifact, 'captureConsoleOutput');
-    const shot = r.screenshot.status === 'captured' ? `screenshot ${stored(r.screenshot.artifact)}` : `screenshot ${r.screenshot.status}: ${r.screenshot.reason}`;
+    const shot =
+      r.screenshot.status === 'captured'
+        ? `screenshot ${stored(r.screenshot.artifact)}`
+        : `screenshot ${r.screenshot.status}: ${r.screenshot.reason}`;
     return done(`console output ${stored(r.consoleOutput)}; ${shot}`);
   }),
   action('capture-memory', ['contain'], captureMemory),
   action('capture-metadata', ['describe'], async (ctx) => {
     const { instanceId } = ids(ctx);
-    if (ctx.input.dryRun) return planned(`would store the metadata of ${instanceId}`, [plan('capture-metadata', 'ec2', 'DescribeInstances', { InstanceIds: [instanceId] })]);
+    if (ctx.input.dryRun)
+      return planned(`would store the metadata of ${instanceId}`, [
+        plan('capture-metadata', 'ec2', 'DescribeInstances', { InstanceIds: [instanceId] }),
+      ]);
     const a = await afterChain.captureInstanceMetadata({ ...ids(ctx), describedBefore: ctx.facts.target });
     anchorEntry(ctx.state, a, 'captureInstanceMetadata');
     return done(`instance metadata ${stored(a)}`);
@@ -204,6 +288,8 @@ export const forensicsSteps: RunbookStep[] = [
     for (const a of kept) anchorEntry(ctx.state, a, 'storeAlerts');
     const alertArtifacts = kept.filter((a) => !a.name.startsWith('alerts/raw-requests-'));
     const refs = kept.length - alertArtifacts.length;
-    return done(`${alertArtifacts.length} alert(s) stored: ${kept.map((a) => `${a.name} (sha256 ${short(a.sha256)})`).join(', ')}${refs ? '; raw requests referenced' : ''}`);
+    return done(
+      `${alertArtifacts.length} alert(s) stored: ${kept.map((a) => `${a.name} (sha256 ${short(a.sha256)})`).join(', ')}${refs ? '; raw requests referenced' : ''}`,
+    );
   }),
 ];

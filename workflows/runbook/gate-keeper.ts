@@ -15,7 +15,11 @@ import type { Pager } from '../people-notices/pager';
 
 const nowIso = (): string => new Date().toISOString();
 
-export interface GateResult { passed: boolean; status: 'done' | 'skipped'; detail: string }
+export interface GateResult {
+  passed: boolean;
+  status: 'done' | 'skipped';
+  detail: string;
+}
 
 export interface GateKeeperOptions {
   /** Identities that asked for the gated actions (the opener); four-eyes forbids them approving. */
@@ -33,7 +37,10 @@ export class GateKeeper {
   private readonly requesters: string[];
   private closed = false;
 
-  constructor(private readonly state: IncidentState, private readonly opts: GateKeeperOptions) {
+  constructor(
+    private readonly state: IncidentState,
+    private readonly opts: GateKeeperOptions,
+  ) {
     this.requesters = [...opts.requesters];
   }
 
@@ -42,7 +49,9 @@ export class GateKeeper {
     if (!this.requesters.includes(identity)) this.requesters.push(identity);
   }
 
-  get requesterIdentities(): string[] { return [...this.requesters]; }
+  get requesterIdentities(): string[] {
+    return [...this.requesters];
+  }
 
   /** Why the decide update must refuse `d` (a catalogue type, thrown by the validator), or undefined. */
   refuse(d: StepDecision): GateRefusal | undefined {
@@ -54,7 +63,14 @@ export class GateKeeper {
     const at = nowIso();
     const required = requiredApprovals(this.policies.get(d.step)!);
     if (d.decision === 'reject') {
-      this.state.log({ at, kind: 'approval', step: d.step, actor: d.operator.name, message: `${d.operator.name} rejected: ${d.reason}`, data: { roles: d.operator.roles } });
+      this.state.log({
+        at,
+        kind: 'approval',
+        step: d.step,
+        actor: d.operator.name,
+        message: `${d.operator.name} rejected: ${d.reason}`,
+        data: { roles: d.operator.roles },
+      });
       this.decisions.set(d.step, 'reject');
       this.rejections.set(d.step, { by: d.operator.name, reason: d.reason });
       return { step: d.step, status: 'rejected', approvals: this.state.step(d.step).approvals?.length ?? 0, required };
@@ -70,11 +86,27 @@ export class GateKeeper {
     const required = requiredApprovals(policy);
     if (this.opts.rehearse) {
       const fourEyes = policy.forbidSelfApproval && this.requesters.length ? `, not by ${this.requesters.join(' or ')}` : '';
-      return { passed: true, status: 'done', detail: `plan: would wait for ${required} approval(s) from ${policy.approverRoles.join('/')}${fourEyes}, up to ${policy.timeoutMinutes} min (then ${policy.onTimeout}); planned as approved` };
+      return {
+        passed: true,
+        status: 'done',
+        detail: `plan: would wait for ${required} approval(s) from ${policy.approverRoles.join('/')}${fourEyes}, up to ${policy.timeoutMinutes} min (then ${policy.onTimeout}); planned as approved`,
+      };
     }
     this.policies.set(name, policy);
-    this.state.transition(name, 'awaiting-approval', nowIso(), `needs ${required} approval(s) from ${policy.approverRoles.join('/')}; on no decision within ${policy.timeoutMinutes} min: ${policy.onTimeout}`);
-    this.page(name, policy, 'approval-needed', 0, policy.notify ?? [], `${this.title(name)} needs ${required} approval(s) from ${policy.approverRoles.join('/')}`);
+    this.state.transition(
+      name,
+      'awaiting-approval',
+      nowIso(),
+      `needs ${required} approval(s) from ${policy.approverRoles.join('/')}; on no decision within ${policy.timeoutMinutes} min: ${policy.onTimeout}`,
+    );
+    this.page(
+      name,
+      policy,
+      'approval-needed',
+      0,
+      policy.notify ?? [],
+      `${this.title(name)} needs ${required} approval(s) from ${policy.approverRoles.join('/')}`,
+    );
     for (let round = 1; ; round += 1) {
       if (await condition(() => this.decisions.has(name) || this.closed, `${policy.timeoutMinutes}m`)) break;
       const waited = `no decision within ${policy.timeoutMinutes * round} min`;
@@ -86,12 +118,21 @@ export class GateKeeper {
           ? { passed: true, status: 'done', detail: `${waited}: proceeding by policy` }
           : { passed: false, status: 'skipped', detail: `${waited}: aborted by policy` };
       }
-      this.state.log({ at: nowIso(), kind: 'approval', step: name, message: `${waited}: escalation ${round}${contacts.length ? ` to ${contacts.join(', ')}` : ''}; still waiting` });
+      this.state.log({
+        at: nowIso(),
+        kind: 'approval',
+        step: name,
+        message: `${waited}: escalation ${round}${contacts.length ? ` to ${contacts.join(', ')}` : ''}; still waiting`,
+      });
       this.page(name, policy, 'escalation', round, contacts, `${this.title(name)}: ${waited}; escalation ${round}`);
     }
     if (!this.decisions.has(name)) return { passed: false, status: 'skipped', detail: 'the incident was closed before a decision' };
     const approved = this.decisions.get(name) === 'approve';
-    return { passed: approved, status: approved ? 'done' : 'skipped', detail: approved ? (this.autoReasons.get(name) ?? 'approved') : 'rejected by an operator' };
+    return {
+      passed: approved,
+      status: approved ? 'done' : 'skipped',
+      detail: approved ? (this.autoReasons.get(name) ?? 'approved') : 'rejected by an operator',
+    };
   }
 
   /**
@@ -105,14 +146,22 @@ export class GateKeeper {
   }
 
   /** Who rejected this gate and why, when an operator did. */
-  rejectionOf(name: string): { by: string; reason: string } | undefined { return this.rejections.get(name); }
+  rejectionOf(name: string): { by: string; reason: string } | undefined {
+    return this.rejections.get(name);
+  }
 
   /** Closing the incident ends every open gate without a decision. */
-  close(): void { this.closed = true; }
+  close(): void {
+    this.closed = true;
+  }
 
-  get pending(): number { return [...this.policies.keys()].filter((n) => this.state.step(n).status === 'awaiting-approval').length; }
+  get pending(): number {
+    return [...this.policies.keys()].filter((n) => this.state.step(n).status === 'awaiting-approval').length;
+  }
 
-  private title(name: string): string { return this.state.step(name).title; }
+  private title(name: string): string {
+    return this.state.step(name).title;
+  }
 
   private page(step: string, policy: GatePolicy, kind: PeopleNotice['kind'], round: number, to: string[], message: string): void {
     const approvalsNeeded = Math.max(0, requiredApprovals(policy) - (this.state.step(step).approvals?.length ?? 0));

@@ -6,17 +6,32 @@
  * tallied, not listed again.
  */
 import {
-  severityRank, type AlertTally, type IncidentAlert, type IncidentPhase, type IncidentSnapshot, type PlannedCall, type StepState, type StepStatus,
-  type TargetDescription, type TimelineEntry,
+  severityRank,
+  type AlertTally,
+  type IncidentAlert,
+  type IncidentPhase,
+  type IncidentSnapshot,
+  type PlannedCall,
+  type StepState,
+  type StepStatus,
+  type TargetDescription,
+  type TimelineEntry,
 } from '../../src/domain/incident';
 import type { IncidentInput } from '../definitions';
 import { phaseRules } from './phase-rules';
 import type { StepName } from './step-order';
 
-export interface StepDefinition { name: string; title: string }
+export interface StepDefinition {
+  name: string;
+  title: string;
+}
 
 /** What the incidents list shows without querying each workflow (kept in the workflow's memo). */
-export interface IncidentSummary { phase: IncidentPhase; severity: IncidentSnapshot['severity']; pendingApprovals: number }
+export interface IncidentSummary {
+  phase: IncidentPhase;
+  severity: IncidentSnapshot['severity'];
+  pendingApprovals: number;
+}
 
 export class IncidentState {
   private readonly snap: IncidentSnapshot;
@@ -40,10 +55,17 @@ export class IncidentState {
       target: carried.target,
       plan: carried.plan,
     };
-    const runbook = carried.runbook ?? (input.runbook ? { name: input.runbook.name, version: input.runbook.version, sha256: input.runbook.sha256 } : undefined);
+    const runbook =
+      carried.runbook ??
+      (input.runbook ? { name: input.runbook.name, version: input.runbook.version, sha256: input.runbook.sha256 } : undefined);
     if (runbook) this.snap.runbook = runbook;
     for (const tally of carried.alerts ?? []) this.tallies.set(tally.dedupKey, tally);
-    if (!input.carried) this.log({ at: now, kind: 'note', message: input.dryRun ? `plan requested by ${input.openedBy} (plan mode: no AWS changes)` : `incident opened by ${input.openedBy}` });
+    if (!input.carried)
+      this.log({
+        at: now,
+        kind: 'note',
+        message: input.dryRun ? `plan requested by ${input.openedBy} (plan mode: no AWS changes)` : `incident opened by ${input.openedBy}`,
+      });
   }
 
   /** Called whenever phase, severity or the number of steps awaiting approval changes. */
@@ -53,7 +75,11 @@ export class IncidentState {
   }
 
   summary(): IncidentSummary {
-    return { phase: this.snap.phase, severity: this.snap.severity, pendingApprovals: this.snap.steps.filter((s) => s.status === 'awaiting-approval').length };
+    return {
+      phase: this.snap.phase,
+      severity: this.snap.severity,
+      pendingApprovals: this.snap.steps.filter((s) => s.status === 'awaiting-approval').length,
+    };
   }
 
   private summaryMayHaveChanged(): void {
@@ -65,10 +91,18 @@ export class IncidentState {
     this.summaryListener(next);
   }
 
-  get phase(): IncidentPhase { return this.snap.phase; }
-  get target(): TargetDescription | undefined { return this.snap.target; }
-  get alertCount(): number { return this.snap.alertCount; }
-  get timeline(): readonly TimelineEntry[] { return this.snap.timeline; }
+  get phase(): IncidentPhase {
+    return this.snap.phase;
+  }
+  get target(): TargetDescription | undefined {
+    return this.snap.target;
+  }
+  get alertCount(): number {
+    return this.snap.alertCount;
+  }
+  get timeline(): readonly TimelineEntry[] {
+    return this.snap.timeline;
+  }
 
   setPhase(phase: IncidentPhase, at: string): void {
     if (this.snap.phase === phase) return;
@@ -80,10 +114,13 @@ export class IncidentState {
   /** Applies the phase table (phase-rules.ts) for this moment around a step. */
   applyPhaseRules(moment: 'before' | 'after', step: StepName, at: string): void {
     const status = (name: StepName) => (this.hasStep(name) ? this.step(name).status : undefined);
-    for (const rule of phaseRules) if (rule.moment === moment && rule.step === step && rule.when(status)) this.setPhase(rule.phase(status), at);
+    for (const rule of phaseRules)
+      if (rule.moment === moment && rule.step === step && rule.when(status)) this.setPhase(rule.phase(status), at);
   }
 
-  setTarget(target: TargetDescription): void { this.snap.target = target; }
+  setTarget(target: TargetDescription): void {
+    this.snap.target = target;
+  }
 
   addPlannedCalls(calls: PlannedCall[]): void {
     this.snap.plan = [...(this.snap.plan ?? []), ...calls];
@@ -100,15 +137,31 @@ export class IncidentState {
     if (known) {
       known.count += 1;
       if (alert.lastSeen > known.lastSeen) known.lastSeen = alert.lastSeen;
-      if (alert.status === 'resolved' && known.status !== 'resolved') this.log({ at: alert.receivedAt, kind: 'alert', message: `source reports resolved: ${alert.title} (the incident stays open until an operator closes it)` });
+      if (alert.status === 'resolved' && known.status !== 'resolved')
+        this.log({
+          at: alert.receivedAt,
+          kind: 'alert',
+          message: `source reports resolved: ${alert.title} (the incident stays open until an operator closes it)`,
+        });
       known.status = alert.status;
       return false;
     }
     this.tallies.set(alert.dedupKey, {
-      dedupKey: alert.dedupKey, source: alert.source, title: alert.title, severity: alert.severity, status: alert.status,
-      count: 1, firstSeen: alert.firstSeen, lastSeen: alert.lastSeen,
+      dedupKey: alert.dedupKey,
+      source: alert.source,
+      title: alert.title,
+      severity: alert.severity,
+      status: alert.status,
+      count: 1,
+      firstSeen: alert.firstSeen,
+      lastSeen: alert.lastSeen,
     });
-    this.log({ at: alert.receivedAt, kind: 'alert', message: `${alert.source} ${alert.severity}: ${alert.title}`, data: { dedupKey: alert.dedupKey } });
+    this.log({
+      at: alert.receivedAt,
+      kind: 'alert',
+      message: `${alert.source} ${alert.severity}: ${alert.title}`,
+      data: { dedupKey: alert.dedupKey },
+    });
     return true;
   }
 
@@ -125,7 +178,9 @@ export class IncidentState {
     return found;
   }
 
-  hasStep(name: string): boolean { return this.snap.steps.some((s) => s.name === name); }
+  hasStep(name: string): boolean {
+    return this.snap.steps.some((s) => s.name === name);
+  }
 
   transition(name: string, status: StepStatus, at: string, detail?: string, actor?: string): void {
     const step = this.step(name);
@@ -134,7 +189,14 @@ export class IncidentState {
     if (status === 'done' || status === 'failed' || status === 'skipped') step.endedAt = at;
     if (status === 'failed') step.error = detail;
     else if (detail) step.detail = detail;
-    this.log({ at, kind: 'step', step: name, message: `${step.title}: ${status}${detail ? ` — ${detail}` : ''}`, actor, data: { transition: status } });
+    this.log({
+      at,
+      kind: 'step',
+      step: name,
+      message: `${step.title}: ${status}${detail ? ` — ${detail}` : ''}`,
+      actor,
+      data: { transition: status },
+    });
     this.summaryMayHaveChanged();
   }
 
@@ -157,10 +219,17 @@ export class IncidentState {
     return step.approvals.length;
   }
 
-  log(entry: TimelineEntry): void { this.snap.timeline.push(entry); }
+  log(entry: TimelineEntry): void {
+    this.snap.timeline.push(entry);
+  }
 
   snapshot(): IncidentSnapshot {
-    return { ...this.snap, alerts: [...this.tallies.values()].map((t) => ({ ...t })), steps: this.snap.steps.map((s) => ({ ...s })), timeline: [...this.snap.timeline] };
+    return {
+      ...this.snap,
+      alerts: [...this.tallies.values()].map((t) => ({ ...t })),
+      steps: this.snap.steps.map((s) => ({ ...s })),
+      timeline: [...this.snap.timeline],
+    };
   }
 }
 

@@ -22,7 +22,17 @@ export const phaseRules: readonly PhaseRule[] = [
   { moment: 'after', step: 'describe', when: (s) => s('describe') !== 'done', phase: () => 'failed' },
   { moment: 'after', step: 'contain', when: (s) => s('contain') === 'done', phase: () => 'containing' },
   // The chain's last step: contained only if the network isolation held.
-  { moment: 'after', step: 'tag-quarantined', when: (s) => s('contain') === 'done', phase: (s) => (s('isolate') === 'done' ? 'contained' : 'failed') },
+  {
+    moment: 'after',
+    step: 'tag-quarantined',
+    when: (s) => s('contain') === 'done',
+    phase: (s) => (s('isolate') === 'done' ? 'contained' : 'failed'),
+  },
   { moment: 'before', step: 'verify-replacement', when: (s) => s('replace') === 'done', phase: () => 'recovering' },
-  { moment: 'after', step: 'verify-replacement', when: (s) => s('replace') === 'done', phase: (s) => (s('verify-replacement') === 'done' ? 'monitoring' : 'contained') },
+  {
+    moment: 'after',
+    step: 'verify-replacement',
+    when: (s) => s('replace') === 'done',
+    phase: (s) => (s('verify-replacement') === 'done' ? 'monitoring' : 'contained'),
+  },
 ];

@@ -21,7 +21,12 @@ export async function waitForReplacement(ctx: RunContext): Promise<StepResult> {
   const previousMemberIds = ctx.facts.target?.autoScalingGroup?.memberInstanceIds ?? [];
   let last = 'not read yet';
   for (;;) {
-    const status = await ctx.read.describeReplacement({ groupName: change.groupName, imageId: change.imageId, previousMemberIds, resource: ctx.input.resource });
+    const status = await ctx.read.describeReplacement({
+      groupName: change.groupName,
+      imageId: change.imageId,
+      previousMemberIds,
+      resource: ctx.input.resource,
+    });
     last = status.summary;
     if (status.ready) return done(status.summary);
     if (new Date().getTime() + pollSeconds * 1000 > deadline) break;
@@ -29,15 +34,25 @@ export async function waitForReplacement(ctx: RunContext): Promise<StepResult> {
   }
   // The runbook switched this compensation off (`compensate: false`): the group keeps the new version.
   if (ctx.runbook && !ctx.runbook.compensate('verify-replacement')) {
-    return failed(`no healthy replacement on ${change.imageId} within ${deadlineMinutes} min (last: ${last}); compensation off by the runbook: group ${change.groupName} stays on launch template v${change.newVersion}`);
+    return failed(
+      `no healthy replacement on ${change.imageId} within ${deadlineMinutes} min (last: ${last}); compensation off by the runbook: group ${change.groupName} stays on launch template v${change.newVersion}`,
+    );
   }
   const restored = await ctx.mutate.restoreGroupLaunchTemplate({
-    groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.previousVersion, dryRun: false, resource: ctx.input.resource,
+    groupName: change.groupName,
+    launchTemplateId: change.launchTemplateId,
+    version: change.previousVersion,
+    dryRun: false,
+    resource: ctx.input.resource,
   });
   if (restored.calls.length) ctx.state.addPlannedCalls(restored.calls);
   ctx.state.log({
-    at: new Date().toISOString(), kind: 'aws', step: 'verify-replacement',
+    at: new Date().toISOString(),
+    kind: 'aws',
+    step: 'verify-replacement',
     message: `compensation: ${restored.summary} — the replacement on ${change.imageId} was not healthy within ${deadlineMinutes} min`,
   });
-  return failed(`no healthy replacement on ${change.imageId} within ${deadlineMinutes} min (last: ${last}); compensation: group ${change.groupName} restored to launch template v${change.previousVersion}`);
+  return failed(
+    `no healthy replacement on ${change.imageId} within ${deadlineMinutes} min (last: ${last}); compensation: group ${change.groupName} restored to launch template v${change.previousVersion}`,
+  );
 }

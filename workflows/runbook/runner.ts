@@ -19,7 +19,11 @@ import type { StepName } from './step-order';
 
 const nowIso = (): string => new Date().toISOString();
 
-export interface StepResult { status: Extract<StepStatus, 'done' | 'skipped' | 'failed'>; detail: string; calls?: PlannedCall[] }
+export interface StepResult {
+  status: Extract<StepStatus, 'done' | 'skipped' | 'failed'>;
+  detail: string;
+  calls?: PlannedCall[];
+}
 
 /** Facts steps hand to later steps. */
 export interface RunFacts {
@@ -71,7 +75,10 @@ export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepS
     const b = state.step(blocker);
     const why = b.status === 'failed' ? b.error : b.status === 'skipped' ? b.detail : undefined;
     // A prerequisite skipped for want of its own names the root cause, not a chain of "needs".
-    const detail = b.status === 'skipped' && why?.startsWith('not done: needs ') ? why : `not done: needs "${blocker}", which is ${b.status}${why ? ` (${why})` : ''}`;
+    const detail =
+      b.status === 'skipped' && why?.startsWith('not done: needs ')
+        ? why
+        : `not done: needs "${blocker}", which is ${b.status}${why ? ` (${why})` : ''}`;
     state.transition(step.name, 'skipped', nowIso(), detail);
     return 'skipped';
   }
@@ -110,7 +117,11 @@ export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepS
 }
 
 /** The terminal account of the runbook: done steps, and every step not done with its reason. */
-export function outcomeSummary(state: IncidentState): { done: string[]; notDone: { step: string; status: string; reason?: string }[]; message: string } {
+export function outcomeSummary(state: IncidentState): {
+  done: string[];
+  notDone: { step: string; status: string; reason?: string }[];
+  message: string;
+} {
   const steps = state.snapshot().steps;
   const doneSteps = steps.filter((s) => s.status === 'done').map((s) => s.name);
   const notDone = steps.filter((s) => s.status !== 'done').map((s) => ({ step: s.name, status: s.status, reason: s.error ?? s.detail }));

@@ -20,7 +20,10 @@ import type { RunbookPolicy } from '../../src/domain/runbook-policy';
 import { stepCatalogue, type StepName } from '../../src/domain/runbook-catalogue';
 
 /** Each catalogue step's title (src/domain/runbook-catalogue.ts is where steps are declared). */
-export const stepTitles = Object.fromEntries(Object.entries(stepCatalogue).map(([name, entry]) => [name, entry.title])) as Record<StepName, string>;
+export const stepTitles = Object.fromEntries(Object.entries(stepCatalogue).map(([name, entry]) => [name, entry.title])) as Record<
+  StepName,
+  string
+>;
 
 export type { StepName };
 
@@ -28,13 +31,24 @@ export const recoverySteps: readonly StepName[] = ['replace', 'verify-replacemen
 
 export function runbookStepNames(policy: RunbookPolicy, threat: { activeThreat: boolean }): StepName[] {
   const chain: StepName[] = [
-    'tag-containing', 'protect-evidence', 'snapshot-volumes', 'scale-in-protection', 'known-good', 'point-group', 'leave-group', 'deregister-targets',
-    'capture-console', ...(policy.forensics?.memory ? ['capture-memory' as const] : []), 'isolate', 'cut-credentials',
+    'tag-containing',
+    'protect-evidence',
+    'snapshot-volumes',
+    'scale-in-protection',
+    'known-good',
+    'point-group',
+    'leave-group',
+    'deregister-targets',
+    'capture-console',
+    ...(policy.forensics?.memory ? ['capture-memory' as const] : []),
+    'isolate',
+    'cut-credentials',
   ];
   if (policy.revokeSessions && policy.revokeSessions !== 'off') chain.push('approve-revoke-sessions', 'revoke-sessions');
   chain.push('tag-quarantined', 'fleet-release');
   // AWS.md §1.2 step 7 note: with active exfiltration or C2, cut the network first and accept the cost.
-  const ordered: StepName[] = threat.activeThreat && policy.isolateFirstOnActiveThreat ? ['isolate', ...chain.filter((s) => s !== 'isolate')] : chain;
+  const ordered: StepName[] =
+    threat.activeThreat && policy.isolateFirstOnActiveThreat ? ['isolate', ...chain.filter((s) => s !== 'isolate')] : chain;
   // The fleet guard's reservation comes before whichever of leave-group and isolate runs first.
   const first = ordered.findIndex((s) => s === 'leave-group' || s === 'isolate');
   if (first >= 0) ordered.splice(first, 0, 'fleet-budget');

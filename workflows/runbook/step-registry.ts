@@ -34,7 +34,9 @@ function action(name: StepName, requires: StepName[], run: (ctx: RunContext) => 
  */
 export function gate(name: StepName, requires: StepName[], policyOf: (ctx: RunContext) => GatePolicy | string): RunbookStep {
   return {
-    name, kind: 'gate', requires,
+    name,
+    kind: 'gate',
+    requires,
     async run(ctx) {
       const own = ctx.runbook?.gateFor(name);
       const policy = own === undefined ? policyOf(ctx) : own === 'record-only' ? RECORD_ONLY : own;
@@ -61,11 +63,18 @@ const steps: RunbookStep[] = [
     const t = await describe.describeTarget(ctx.input.resource);
     ctx.facts.target = t;
     ctx.state.setTarget(t);
-    return done(`${t.instanceId} (${t.state}) in ${t.vpcId}, ${t.networkInterfaces.length} ENI(s), ${t.volumes.length} volume(s)${t.autoScalingGroup ? `, group ${t.autoScalingGroup.name}` : ''}`);
+    return done(
+      `${t.instanceId} (${t.state}) in ${t.vpcId}, ${t.networkInterfaces.length} ENI(s), ${t.volumes.length} volume(s)${t.autoScalingGroup ? `, group ${t.autoScalingGroup.name}` : ''}`,
+    );
   }),
   gate('contain', ['describe'], (ctx) => (ctx.input.policy.contain === 'record-only' ? RECORD_ONLY : ctx.input.policy.contain)),
   action('tag-containing', Q, async (ctx) => {
-    const r = await ctx.chain.markInstance({ ...base(ctx), step: 'tag-containing', incidentId: ctx.input.incidentId, status: 'containing' });
+    const r = await ctx.chain.markInstance({
+      ...base(ctx),
+      step: 'tag-containing',
+      incidentId: ctx.input.incidentId,
+      status: 'containing',
+    });
     return done(r.summary, r.calls);
   }),
   action('protect-evidence', Q, async (ctx) => {
@@ -82,8 +91,12 @@ const steps: RunbookStep[] = [
     if (!group) return skipped('not in an Auto Scaling group: no replacement to launch');
     const gathered = await ctx.chain.gatherImageCandidates({ launchTemplateId: group.launchTemplate?.id, ...where(ctx) });
     const choice = selectKnownGoodImage(gathered.candidates, {
-      verifiedTag: gathered.verifiedImageTag, allowlist: gathered.allowlist, lookbackHours: gathered.lookbackHours,
-      firstSeen: ctx.state.firstSeen() ?? nowIso(), suspectImageId: target(ctx).imageId, trustSuspectImage: ctx.input.policy.trustAccusedImage ?? false,
+      verifiedTag: gathered.verifiedImageTag,
+      allowlist: gathered.allowlist,
+      lookbackHours: gathered.lookbackHours,
+      firstSeen: ctx.state.firstSeen() ?? nowIso(),
+      suspectImageId: target(ctx).imageId,
+      trustSuspectImage: ctx.input.policy.trustAccusedImage ?? false,
     });
     if (choice.kind === 'none') return failed(`operator needed — ${choice.reason}`);
     ctx.facts.knownGood = choice;
@@ -91,10 +104,16 @@ const steps: RunbookStep[] = [
   }),
   action('point-group', ['known-good'], async (ctx) => {
     const group = target(ctx).autoScalingGroup!;
-    if (!group.launchTemplate) return failed(`group ${group.name} uses no launch template; point it at ${ctx.facts.knownGood!.imageId} by hand`);
+    if (!group.launchTemplate)
+      return failed(`group ${group.name} uses no launch template; point it at ${ctx.facts.knownGood!.imageId} by hand`);
     const r = await ctx.chain.pointGroupAtImage({
-      incidentId: ctx.input.incidentId, groupName: group.name, launchTemplateId: group.launchTemplate.id, sourceVersion: group.launchTemplate.version,
-      imageId: ctx.facts.knownGood!.imageId, dryRun: ctx.input.dryRun, ...where(ctx),
+      incidentId: ctx.input.incidentId,
+      groupName: group.name,
+      launchTemplateId: group.launchTemplate.id,
+      sourceVersion: group.launchTemplate.version,
+      imageId: ctx.facts.knownGood!.imageId,
+      dryRun: ctx.input.dryRun,
+      ...where(ctx),
     });
     ctx.facts.change = r.change;
     return done(r.summary, r.calls);
@@ -113,7 +132,10 @@ const steps: RunbookStep[] = [
   action('isolate', QF, async (ctx) => {
     const t = target(ctx);
     const r = await ctx.chain.isolateNetwork({ incidentId: ctx.input.incidentId, target: t, dryRun: ctx.input.dryRun, ...where(ctx) });
-    return done(`${ctx.input.dryRun ? 'would move' : 'moved'} ${t.networkInterfaces.length} ENI(s) to ${r.isolationGroupId}${r.alreadyIsolated ? ' (already isolated)' : ''}`, r.calls);
+    return done(
+      `${ctx.input.dryRun ? 'would move' : 'moved'} ${t.networkInterfaces.length} ENI(s) to ${r.isolationGroupId}${r.alreadyIsolated ? ' (already isolated)' : ''}`,
+      r.calls,
+    );
   }),
   action('cut-credentials', QF, async (ctx) => {
     const r = await ctx.chain.cutCredentials(base(ctx));
@@ -124,11 +146,21 @@ const steps: RunbookStep[] = [
     return !p || p === 'off' ? 'off by policy' : !target(ctx).instanceProfile ? 'no instance profile at describe time' : p;
   }),
   action('revoke-sessions', ['approve-revoke-sessions'], async (ctx) => {
-    const r = await ctx.mutate.revokeOlderSessions({ instanceProfileArn: target(ctx).instanceProfile!.arn, issuedBefore: nowIso(), dryRun: ctx.input.dryRun, ...where(ctx) });
+    const r = await ctx.mutate.revokeOlderSessions({
+      instanceProfileArn: target(ctx).instanceProfile!.arn,
+      issuedBefore: nowIso(),
+      dryRun: ctx.input.dryRun,
+      ...where(ctx),
+    });
     return done(r.summary, r.calls);
   }),
   action('tag-quarantined', ['contain', 'isolate'], async (ctx) => {
-    const r = await ctx.chain.markInstance({ ...base(ctx), step: 'tag-quarantined', incidentId: ctx.input.incidentId, status: 'quarantined' });
+    const r = await ctx.chain.markInstance({
+      ...base(ctx),
+      step: 'tag-quarantined',
+      incidentId: ctx.input.incidentId,
+      status: 'quarantined',
+    });
     return done(r.summary, r.calls);
   }),
   fleetReleaseStep,
@@ -140,7 +172,13 @@ const steps: RunbookStep[] = [
   gate('approve-refresh', ['verify-replacement'], (ctx) => ctx.input.policy.imageSuspect?.refresh ?? 'image not suspect by policy'),
   action('instance-refresh', ['approve-refresh'], async (ctx) => {
     const change = ctx.facts.change!;
-    const r = await ctx.mutate.startInstanceRefresh({ groupName: change.groupName, launchTemplateId: change.launchTemplateId, version: change.newVersion, dryRun: ctx.input.dryRun, ...where(ctx) });
+    const r = await ctx.mutate.startInstanceRefresh({
+      groupName: change.groupName,
+      launchTemplateId: change.launchTemplateId,
+      version: change.newVersion,
+      dryRun: ctx.input.dryRun,
+      ...where(ctx),
+    });
     return done(r.summary, r.calls);
   }),
   ...forensicsSteps,

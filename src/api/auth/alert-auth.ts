@@ -48,7 +48,8 @@ const HMAC_REASONS = {
   missing: 'both X-Cordon-Timestamp and X-Cordon-Signature are required',
   malformed: 'X-Cordon-Timestamp must be unix seconds and X-Cordon-Signature sha256=<64 hex digits>',
   stale: 'X-Cordon-Timestamp is outside the replay window',
-  'bad-signature': 'the signature does not match the timestamp, method, path with query and body (`${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}`)',
+  'bad-signature':
+    'the signature does not match the timestamp, method, path with query and body (`${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}`)',
   replayed: 'this signed request was already received',
 } as const;
 
@@ -58,13 +59,16 @@ export class AlertAuthenticator {
 
   constructor(private readonly opts: AlertAuthOptions) {
     const nowSeconds = () => opts.now().getTime() / 1000;
-    const memory = (file: string): ReplayMemory => (opts.replayStoreDir
-      ? FileReplayStore.open(path.join(opts.replayStoreDir, file), { maxEntries: 100_000, now: nowSeconds })
-      : new ReplayCache({ maxEntries: 100_000 }));
+    const memory = (file: string): ReplayMemory =>
+      opts.replayStoreDir
+        ? FileReplayStore.open(path.join(opts.replayStoreDir, file), { maxEntries: 100_000, now: nowSeconds })
+        : new ReplayCache({ maxEntries: 100_000 });
     this.replay = memory('hmac-signatures.jsonl');
     this.snsSeen = memory('sns-message-ids.jsonl');
     if (opts.hmacLegacyBodyOnly) {
-      opts.log?.warn('CORDON_ALERT_HMAC_LEGACY_BODY_ONLY is on: HMAC signatures over `${timestamp}.${rawBody}` are accepted, so a captured signed request can be replayed to another path or query string inside the replay window; move senders to `${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}` and turn it off');
+      opts.log?.warn(
+        'CORDON_ALERT_HMAC_LEGACY_BODY_ONLY is on: HMAC signatures over `${timestamp}.${rawBody}` are accepted, so a captured signed request can be replayed to another path or query string inside the replay window; move senders to `${timestamp}.${METHOD}.${pathWithQuery}.${rawBody}` and turn it off',
+      );
     }
   }
 
@@ -78,11 +82,14 @@ export class AlertAuthenticator {
     if (headers.authorization !== undefined) {
       const identity = request.identity;
       if (!identity) throw unauthorized('unknown or malformed bearer token');
-      if (!hasRole(identity, 'alert-source', 'responder')) throw forbidden(`${identity.name} may not submit alerts (needs the alert-source role)`);
+      if (!hasRole(identity, 'alert-source', 'responder'))
+        throw forbidden(`${identity.name} may not submit alerts (needs the alert-source role)`);
       return { kind: 'bearer', name: identity.name };
     }
     if (source === 'cloudwatch-sns') return this.sns(body());
-    throw unauthorized(`send a bearer token with the alert-source role${this.opts.hmacSecrets[source]?.length ? ', or sign the request (X-Cordon-Timestamp, X-Cordon-Signature)' : ''}`);
+    throw unauthorized(
+      `send a bearer token with the alert-source role${this.opts.hmacSecrets[source]?.length ? ', or sign the request (X-Cordon-Timestamp, X-Cordon-Signature)' : ''}`,
+    );
   }
 
   /** Releases a sender's replay entry (Cordon failed to record the alert; the sender will retry). */
@@ -103,9 +110,16 @@ export class AlertAuthenticator {
     const secrets = this.opts.hmacSecrets[source];
     if (!secrets?.length) throw unauthorized(`HMAC signing is not configured for ${source}; use a bearer token`);
     const result = verifyHmac({
-      secret: secrets, timestamp: request.headers[TIMESTAMP_HEADER], signature: request.headers[SIGNATURE_HEADER],
-      method: request.method, url: request.url, rawBody, legacyBodyOnly: this.opts.hmacLegacyBodyOnly,
-      now: this.opts.now(), windowSeconds: this.opts.replayWindowSeconds, replayCache: this.replay,
+      secret: secrets,
+      timestamp: request.headers[TIMESTAMP_HEADER],
+      signature: request.headers[SIGNATURE_HEADER],
+      method: request.method,
+      url: request.url,
+      rawBody,
+      legacyBodyOnly: this.opts.hmacLegacyBodyOnly,
+      now: this.opts.now(),
+      windowSeconds: this.opts.replayWindowSeconds,
+      replayCache: this.replay,
     });
     if (!result.ok) throw unauthorized(`HMAC ${result.reason}: ${HMAC_REASONS[result.reason]}`);
     const signature = String(request.headers[SIGNATURE_HEADER]).trim().slice('sha256='.length).toLowerCase();
@@ -114,10 +128,19 @@ export class AlertAuthenticator {
 
   private async sns(body: unknown): Promise<AlertSender> {
     const verified = await this.opts.sns.verify(body);
-    if (verified.ok) return { kind: 'sns', name: `SNS ${verified.message.TopicArn}`, message: verified.message, replayKey: `sns:${verified.message.MessageId}` };
+    if (verified.ok)
+      return {
+        kind: 'sns',
+        name: `SNS ${verified.message.TopicArn}`,
+        message: verified.message,
+        replayKey: `sns:${verified.message.MessageId}`,
+      };
     if (verified.reason === 'malformed') {
       const paths = (verified.detail ?? '(body)').split(', ');
-      throw badRequest('not a valid SNS message', paths.map((path) => ({ path, message: 'missing or invalid SNS field' })));
+      throw badRequest(
+        'not a valid SNS message',
+        paths.map((path) => ({ path, message: 'missing or invalid SNS field' })),
+      );
     }
     // The certificate could not be fetched: transient, so ask SNS to retry (it retries 5xx).
     if (verified.reason === 'cert-unavailable') throw unavailable(`SNS signing certificate unavailable: ${verified.detail ?? ''}`);

@@ -22,6 +22,7 @@ export async function alertRateLimiter(scope: FastifyInstance, limit: AlertRateL
     max: limit.max,
     timeWindow: limit.windowMs ?? 60_000,
     keyGenerator: (request) => `alerts:${(request.params as { source?: string }).source ?? ''}`,
-    errorResponseBuilder: (_request, ctx) => rateLimited(`more than ${ctx.max} alerts from this source in the window; retry after ${ctx.after}`),
+    errorResponseBuilder: (_request, ctx) =>
+      rateLimited(`more than ${ctx.max} alerts from this source in the window; retry after ${ctx.after}`),
   }) as preHandlerAsyncHookHandler;
 }

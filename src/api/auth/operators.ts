@@ -10,14 +10,21 @@ import { z } from 'zod';
 export const roles = ['responder', 'approver', 'dpo', 'auditor', 'admin', 'alert-source'] as const;
 export type Role = (typeof roles)[number];
 
-export interface Identity { name: string; roles: Role[] }
+export interface Identity {
+  name: string;
+  roles: Role[];
+}
 
-const operatorFile = z.array(z.object({
-  // No `:` — HMAC and SNS credentials are named `hmac:<source>` / `sns:<topic>`, so no operator can share their identity.
-  name: z.string().regex(/^[^:\s][^:]*$/, 'a name without ":" (reserved for signed alert sources)'),
-  roles: z.array(z.enum(roles)).min(1),
-  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
-}).strict());
+const operatorFile = z.array(
+  z
+    .object({
+      // No `:` — HMAC and SNS credentials are named `hmac:<source>` / `sns:<topic>`, so no operator can share their identity.
+      name: z.string().regex(/^[^:\s][^:]*$/, 'a name without ":" (reserved for signed alert sources)'),
+      roles: z.array(z.enum(roles)).min(1),
+      tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    })
+    .strict(),
+);
 
 export const hashToken = (token: string): string => crypto.createHash('sha256').update(token).digest('hex');
 

@@ -23,7 +23,9 @@ declare module 'fastify' {
     /** The 403's message after the caller's name, e.g. `may not read plans`. */
     refusal?: string;
   }
-  interface FastifyRequest { identity?: Identity }
+  interface FastifyRequest {
+    identity?: Identity;
+  }
 }
 
 /** Every role: any authenticated identity may call the route. */
@@ -34,7 +36,9 @@ export function installRoleGuard(app: FastifyInstance): void {
     const config = route.config ?? {};
     const declared = (config.roles?.length ? 1 : 0) + (config.public === true ? 1 : 0);
     if (declared !== 1) {
-      throw new Error(`${String(route.method)} ${route.url} must declare exactly one of config.roles (who may call it) or config.public: true`);
+      throw new Error(
+        `${String(route.method)} ${route.url} must declare exactly one of config.roles (who may call it) or config.public: true`,
+      );
     }
   });
   app.addHook('preValidation', async (request) => {
@@ -42,7 +46,9 @@ export function installRoleGuard(app: FastifyInstance): void {
     if (!allowed) return;
     const identity = operator(request);
     if (!hasRole(identity, ...allowed)) {
-      throw forbidden(`${identity.name} ${refusal ?? `may not call ${request.method} ${request.routeOptions.url} (${[...allowed, 'admin'].join(', ')})`}`);
+      throw forbidden(
+        `${identity.name} ${refusal ?? `may not call ${request.method} ${request.routeOptions.url} (${[...allowed, 'admin'].join(', ')})`}`,
+      );
     }
   });
 }

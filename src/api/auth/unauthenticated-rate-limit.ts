@@ -41,7 +41,9 @@ export async function unauthenticatedLimiter(app: FastifyInstance, limit: Unauth
       const state = await limiter(request, { increment: false });
       if (state.isAllowed || state.remaining > 0) return;
       void reply.header('retry-after', String(Math.max(1, state.ttlInSeconds)));
-      throw rateLimited(`more than ${state.max} failed authentications from this address in the window; retry after ${Math.max(1, state.ttlInSeconds)} s`);
+      throw rateLimited(
+        `more than ${state.max} failed authentications from this address in the window; retry after ${Math.max(1, state.ttlInSeconds)} s`,
+      );
     },
     async countFailure(request) {
       await limiter(request);

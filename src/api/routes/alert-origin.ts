@@ -22,14 +22,26 @@ export function requesterFor(source: AlertSource, sender: AlertSender, identity:
   return { kind: 'source', source, name: `hmac:${source}` };
 }
 
-export interface JudgedAlert { alert: IncidentAlert; mayTighten: boolean; notes: string[] }
+export interface JudgedAlert {
+  alert: IncidentAlert;
+  mayTighten: boolean;
+  notes: string[];
+}
 
 /** The alert as the incident keeps it: its severity capped at the source's ceiling, the claim kept beside it. */
 export function judgedAlert(alert: Alert, receivedAt: string, requester: Requester, trust: SourceTrust): JudgedAlert {
   const judged = judgeSender(requester, alert.severity, trust);
   const kept: IncidentAlert = {
-    source: alert.source, sourceId: alert.sourceId, dedupKey: alert.dedupKey, severity: judged.severity, title: alert.title,
-    status: alert.status, firstSeen: alert.firstSeen, lastSeen: alert.lastSeen, receivedAt, indicators: alert.indicators,
+    source: alert.source,
+    sourceId: alert.sourceId,
+    dedupKey: alert.dedupKey,
+    severity: judged.severity,
+    title: alert.title,
+    status: alert.status,
+    firstSeen: alert.firstSeen,
+    lastSeen: alert.lastSeen,
+    receivedAt,
+    indicators: alert.indicators,
     ...(judged.severity !== alert.severity ? { claimedSeverity: alert.severity } : {}),
     ...(alert.findingType ? { findingType: alert.findingType } : {}),
   };

@@ -77,9 +77,16 @@ export interface AlertRouteOptions {
   rawEvidence?: Pick<AlertEvidenceOptions, 'collector' | 'waitMs' | 'joins' | 'maxBacklogBytes' | 'shutdownWaitMs'>;
 }
 
-interface IngestState { source: AlertSource; sender: AlertSender; raw: Buffer; body: () => unknown }
+interface IngestState {
+  source: AlertSource;
+  sender: AlertSender;
+  raw: Buffer;
+  body: () => unknown;
+}
 declare module 'fastify' {
-  interface FastifyRequest { alertIngest?: IngestState }
+  interface FastifyRequest {
+    alertIngest?: IngestState;
+  }
 }
 
 /** The configuration's own defaults (schema.ts), for callers that pass no trust or limit: one source of truth. */
@@ -104,22 +111,34 @@ function lazyJson(raw: unknown): () => unknown {
 }
 
 /** Public at the role guard's door: senders are authenticated here (HMAC, SNS or a bearer token with the alert-source role). */
-export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; options: AlertRouteOptions }> = async (scope, { incidents, options: opts }) => {
+export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; options: AlertRouteOptions }> = async (
+  scope,
+  { incidents, options: opts },
+) => {
   const now = opts.now ?? (() => new Date());
   const bodyLimit = opts.bodyLimitBytes ?? 512 * 1024;
   const counter = opts.metrics?.alerts;
   const auth = new AlertAuthenticator({
     hmacSecrets: opts.hmacSecrets ?? {},
     replayWindowSeconds: opts.replayWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
-    hmacLegacyBodyOnly: opts.hmacLegacyBodyOnly, replayStoreDir: opts.replayStoreDir, log: scope.log,
+    hmacLegacyBodyOnly: opts.hmacLegacyBodyOnly,
+    replayStoreDir: opts.replayStoreDir,
+    log: scope.log,
     now,
-    sns: new SnsSignatureVerifier({ fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate, certHostPattern: opts.sns?.certHostPattern, maxAgeSeconds: opts.sns?.maxAgeSeconds, now }),
+    sns: new SnsSignatureVerifier({
+      fetchCert: opts.sns?.fetchCert ?? fetchSnsCertificate,
+      certHostPattern: opts.sns?.certHostPattern,
+      maxAgeSeconds: opts.sns?.maxAgeSeconds,
+      now,
+    }),
   });
   const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
   const record = recorder(incidents, opts.batchAlerts ?? workflowAcceptsAlertBatches);
   const trust = opts.trust ?? defaults.trust;
   const maxInstances = opts.maxInstancesPerPayload ?? defaults.maxInstancesPerPayload;
-  const evidence = opts.evidence ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence }) : undefined;
+  const evidence = opts.evidence
+    ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence })
+    : undefined;
   // Graceful shutdown writes what is still queued (joins answered before their write).
   if (evidence) scope.addHook('onClose', async () => evidence.flush());
 
@@ -136,64 +155,103 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
   scope.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
   const limiter = await alertRateLimiter(scope, { max: opts.rateLimitPerMinute ?? 6000 });
 
-  scope.post('/alerts/:source', {
-    config: { public: true }, schema: { querystring }, bodyLimit, preValidation: authenticate, preHandler: limiter,
-    // Every answer counted by source (the URL's, so unknown sources too) and outcome.
-    onResponse: async (request, reply) => {
-      const source = /^\/v1\/alerts\/([\w-]+)/.exec(request.url)?.[1];
-      if (counter && source) counter.inc({ source, outcome: reply.statusCode < 300 ? 'accepted' : `refused:${reply.statusCode}` });
+  scope.post(
+    '/alerts/:source',
+    {
+      config: { public: true },
+      schema: { querystring },
+      bodyLimit,
+      preValidation: authenticate,
+      preHandler: limiter,
+      // Every answer counted by source (the URL's, so unknown sources too) and outcome.
+      onResponse: async (request, reply) => {
+        const source = /^\/v1\/alerts\/([\w-]+)/.exec(request.url)?.[1];
+        if (counter && source) counter.inc({ source, outcome: reply.statusCode < 300 ? 'accepted' : `refused:${reply.statusCode}` });
+      },
     },
-  }, async (request, reply) => {
-    const { source, sender, raw, body } = request.alertIngest!;
-    const payload = body();
-    if (!auth.firstDelivery(sender)) return reply.status(200).send({ accepted: [], ignored: 'this SNS message was already received' });
+    async (request, reply) => {
+      const { source, sender, raw, body } = request.alertIngest!;
+      const payload = body();
+      if (!auth.firstDelivery(sender)) return reply.status(200).send({ accepted: [], ignored: 'this SNS message was already received' });
 
-    const result = normaliseAlert(source, payload, { defaults: { ...opts.defaults, now: now() }, instanceLabel: opts.alertmanagerInstanceLabel });
-    if (!result.ok) {
-      if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
-      if (result.kind === 'not-an-instance') throw unprocessable(`not an EC2 instance: ${result.reason}`, result.skipped.map((s) => ({ path: s.path, message: s.reason })));
-      if (result.kind === 'unknown-source') throw notFound(result.reason);
-      return reply.status(200).send(await controlMessage(request, sender, result.reason, result.control, confirm));
-    }
-
-    const requester = requesterFor(source, sender, request.identity);
-    const accused = dedupKeysByIncident(result.alerts);
-    // Blast radius: one request (one leaked secret, one bad rule) may accuse only so many instances.
-    if (accused.size > maxInstances) {
-      throw unprocessable(`one alert payload may accuse at most ${maxInstances} instances (CORDON_ALERT_MAX_INSTANCES); this one accuses ${accused.size}; nothing was started`, [{ path: '(body)', message: `${accused.size} distinct instances` }]);
-    }
-    const receivedAt = now().toISOString();
-    const judged = result.alerts.map((alert) => ({ resource: alert.resource, ...judgedAlert(alert, receivedAt, requester, trust) }));
-    if (request.query.dryRun === 'true') {
-      // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
-      const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
-        request.log.error({ err }, 'could not start a plan in Temporal');
-        throw unavailable('could not start the plan; retry');
+      const result = normaliseAlert(source, payload, {
+        defaults: { ...opts.defaults, now: now() },
+        instanceLabel: opts.alertmanagerInstanceLabel,
       });
-      return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
-    }
+      if (!result.ok) {
+        if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
+        if (result.kind === 'not-an-instance')
+          throw unprocessable(
+            `not an EC2 instance: ${result.reason}`,
+            result.skipped.map((s) => ({ path: s.path, message: s.reason })),
+          );
+        if (result.kind === 'unknown-source') throw notFound(result.reason);
+        return reply.status(200).send(await controlMessage(request, sender, result.reason, result.control, confirm));
+      }
 
-    const kept = evidence ? evidence.keep({
-      source, body: raw, mediaType: request.headers['content-type'] ?? 'application/octet-stream', receivedAt,
-      sender: { name: sender.name, kind: sender.kind }, requestId: request.id,
-    }, accused, request.log) : undefined;
-    try {
-      // A source the operator capped (CORDON_SOURCE_SEVERITY_CEILING) gets no auto gate from a runbook either.
-      const underCeiling = requester.kind === 'source' && trust.ceilings[requester.source] !== undefined;
-      const accepted = await Promise.all(judged.map(async ({ resource, alert, mayTighten, notes }) => {
-        const incidentId = incidentIdFor(resource);
-        await kept?.beforeSignal(incidentId);
-        await record(resource, alert, { requestedBy: requester, mayTighten, notes, underCeiling });
-        return { incidentId, dedupKey: alert.dedupKey, instanceId: resource.instanceId, severity: alert.severity, ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}), status: alert.status };
-      }));
-      await kept?.settled();
-      return reply.status(202).send({ accepted, skipped: result.skipped });
-    } catch (err) {
-      auth.forget(sender);
-      request.log.error({ err }, 'could not record alerts in Temporal');
-      throw unavailable('could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)');
-    }
-  });
+      const requester = requesterFor(source, sender, request.identity);
+      const accused = dedupKeysByIncident(result.alerts);
+      // Blast radius: one request (one leaked secret, one bad rule) may accuse only so many instances.
+      if (accused.size > maxInstances) {
+        throw unprocessable(
+          `one alert payload may accuse at most ${maxInstances} instances (CORDON_ALERT_MAX_INSTANCES); this one accuses ${accused.size}; nothing was started`,
+          [{ path: '(body)', message: `${accused.size} distinct instances` }],
+        );
+      }
+      const receivedAt = now().toISOString();
+      const judged = result.alerts.map((alert) => ({ resource: alert.resource, ...judgedAlert(alert, receivedAt, requester, trust) }));
+      if (request.query.dryRun === 'true') {
+        // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
+        const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
+          request.log.error({ err }, 'could not start a plan in Temporal');
+          throw unavailable('could not start the plan; retry');
+        });
+        return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
+      }
+
+      const kept = evidence
+        ? evidence.keep(
+            {
+              source,
+              body: raw,
+              mediaType: request.headers['content-type'] ?? 'application/octet-stream',
+              receivedAt,
+              sender: { name: sender.name, kind: sender.kind },
+              requestId: request.id,
+            },
+            accused,
+            request.log,
+          )
+        : undefined;
+      try {
+        // A source the operator capped (CORDON_SOURCE_SEVERITY_CEILING) gets no auto gate from a runbook either.
+        const underCeiling = requester.kind === 'source' && trust.ceilings[requester.source] !== undefined;
+        const accepted = await Promise.all(
+          judged.map(async ({ resource, alert, mayTighten, notes }) => {
+            const incidentId = incidentIdFor(resource);
+            await kept?.beforeSignal(incidentId);
+            await record(resource, alert, { requestedBy: requester, mayTighten, notes, underCeiling });
+            return {
+              incidentId,
+              dedupKey: alert.dedupKey,
+              instanceId: resource.instanceId,
+              severity: alert.severity,
+              ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}),
+              status: alert.status,
+            };
+          }),
+        );
+        await kept?.settled();
+        return reply.status(202).send({ accepted, skipped: result.skipped });
+      } catch (err) {
+        auth.forget(sender);
+        request.log.error({ err }, 'could not record alerts in Temporal');
+        throw unavailable(
+          'could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)',
+        );
+      }
+    },
+  );
 };
 
 function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
@@ -205,27 +263,45 @@ function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
   return byIncident;
 }
 
-type RecordAlert = (resource: AlertResource, alert: IncidentAlert, origin: Required<Pick<AlertOrigin, 'requestedBy' | 'mayTighten' | 'notes' | 'underCeiling'>>) => Promise<string>;
+type RecordAlert = (
+  resource: AlertResource,
+  alert: IncidentAlert,
+  origin: Required<Pick<AlertOrigin, 'requestedBy' | 'mayTighten' | 'notes' | 'underCeiling'>>,
+) => Promise<string>;
 
 /** One signal per alert, or (batchAlerts) group commit per incident and sender. */
 function recorder(incidents: IncidentService, batch: boolean): RecordAlert {
   if (!batch) return (resource, alert, o) => incidents.openOrJoin(resource, alert, o);
-  interface Item { resource: AlertResource; alert: IncidentAlert; origin: Parameters<RecordAlert>[2] }
+  interface Item {
+    resource: AlertResource;
+    alert: IncidentAlert;
+    origin: Parameters<RecordAlert>[2];
+  }
   const batcher = new AlertBatcher<Item>(async (_key, items) => {
     const { resource, origin } = items[0]!;
-    await incidents.openOrJoinBatch(resource, items.map((i) => i.alert), { ...origin, notes: items.flatMap((i) => i.origin.notes) });
+    await incidents.openOrJoinBatch(
+      resource,
+      items.map((i) => i.alert),
+      { ...origin, notes: items.flatMap((i) => i.origin.notes) },
+    );
   });
   return async (resource, alert, origin) => {
     const incidentId = incidentIdFor(resource);
     // One batch carries one sender: its provenance and trust ride in the batch's single hint.
-    await batcher.submit(`${incidentId}|${origin.requestedBy.kind}|${origin.requestedBy.name}|${origin.mayTighten}`, { resource, alert, origin });
+    await batcher.submit(`${incidentId}|${origin.requestedBy.kind}|${origin.requestedBy.name}|${origin.mayTighten}`, {
+      resource,
+      alert,
+      origin,
+    });
     return incidentId;
   };
 }
 
 /** Plan mode: one plan workflow per accused instance, each under its own `plan-<uuid>`; no incident is touched. */
 async function startPlans(
-  incidents: IncidentService, judged: { resource: AlertResource; alert: IncidentAlert }[], requester: Requester,
+  incidents: IncidentService,
+  judged: { resource: AlertResource; alert: IncidentAlert }[],
+  requester: Requester,
 ): Promise<{ planId: string; instanceId: string; severity: string; dedupKeys: string[] }[]> {
   const byInstance = new Map<string, { resource: AlertResource; alerts: IncidentAlert[] }>();
   for (const { resource, alert } of judged) {
@@ -234,17 +310,22 @@ async function startPlans(
     group.alerts.push(alert);
     byInstance.set(key, group);
   }
-  return Promise.all([...byInstance.values()].map(async ({ resource, alerts }) => {
-    const planId = await incidents.plan(resource, alerts, { requestedBy: requester });
-    const top = alerts.reduce((a, b) => (severityRank[b.severity] > severityRank[a.severity] ? b : a));
-    return { planId, instanceId: resource.instanceId, severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
-  }));
+  return Promise.all(
+    [...byInstance.values()].map(async ({ resource, alerts }) => {
+      const planId = await incidents.plan(resource, alerts, { requestedBy: requester });
+      const top = alerts.reduce((a, b) => (severityRank[b.severity] > severityRank[a.severity] ? b : a));
+      return { planId, instanceId: resource.instanceId, severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
+    }),
+  );
 }
 
 /** SNS subscription handshake (only for SNS-signed messages) and other well-formed non-alerts. */
 async function controlMessage(
-  request: FastifyRequest, sender: AlertSender, reason: string,
-  control: { type: string; topicArn: string; subscribeUrl: string } | undefined, confirm: ConfirmSubscription,
+  request: FastifyRequest,
+  sender: AlertSender,
+  reason: string,
+  control: { type: string; topicArn: string; subscribeUrl: string } | undefined,
+  confirm: ConfirmSubscription,
 ): Promise<Record<string, unknown>> {
   if (!control) return { accepted: [], ignored: reason };
   if (control.type !== 'SubscriptionConfirmation') return { accepted: [], ignored: reason };

@@ -24,7 +24,8 @@ export function noneMatchHits(header: string | undefined, etag: string): boolean
 
 export function registerConditionalGet(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' || !request.url.startsWith('/v1/') || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (request.method !== 'GET' || !request.url.startsWith('/v1/') || reply.statusCode !== 200 || typeof payload !== 'string')
+      return payload;
     const etag = `"${crypto.createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
     reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', 'authorization');
     if (!noneMatchHits(request.headers['if-none-match'], etag)) return payload;

@@ -14,8 +14,14 @@ import { notFound } from '../errors';
 
 const assetsDir = path.resolve(__dirname, '..', '..', 'console', 'assets');
 const assets = new Map<string, string>([
-  ['index.html', 'text/html'], ['console.css', 'text/css'], ['console-charts.css', 'text/css'],
-  ['console-lib.js', 'text/javascript'], ['console-charts.js', 'text/javascript'], ['console-incident.js', 'text/javascript'], ['console-profile.js', 'text/javascript'], ['console.js', 'text/javascript'],
+  ['index.html', 'text/html'],
+  ['console.css', 'text/css'],
+  ['console-charts.css', 'text/css'],
+  ['console-lib.js', 'text/javascript'],
+  ['console-charts.js', 'text/javascript'],
+  ['console-incident.js', 'text/javascript'],
+  ['console-profile.js', 'text/javascript'],
+  ['console.js', 'text/javascript'],
 ]);
 
 const asset = z.object({ file: z.string() });
@@ -23,8 +29,12 @@ const asset = z.object({ file: z.string() });
 export const consoleRoutes: FastifyPluginAsyncZod = async (app) => {
   const files = new Map([...assets.keys()].map((name) => [name, fs.readFileSync(path.join(assetsDir, name))]));
   const headers = {
-    'content-security-policy': "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-    'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache',
+    'content-security-policy':
+      "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache',
   };
   const open = { config: { public: true } } as const;
   app.get('/', open, async (_req, reply) => reply.redirect('/console'));

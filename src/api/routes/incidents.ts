@@ -7,7 +7,9 @@ import { notFound } from '../errors';
 import { viaUpdate } from '../update-errors';
 import { incidentParams } from './params';
 
-const decisionBody = z.object({ step: z.string().min(1), decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1) }).strict();
+const decisionBody = z
+  .object({ step: z.string().min(1), decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1) })
+  .strict();
 const closeBody = z.object({ reason: z.string().trim().min(1) }).strict();
 
 export const incidentRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService }> = async (app, { incidents }) => {
@@ -23,20 +25,30 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService 
     return snapshot;
   });
 
-  app.post('/incidents/:id/decisions', {
-    config: { roles: ['approver', 'dpo'], refusal: 'has no approver role' }, schema: { params: incidentParams, body: decisionBody },
-  }, async (request) => {
-    const { id } = request.params;
-    await exists(id);
-    return viaUpdate(() => incidents.decide(id, { ...request.body, operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/decisions',
+    {
+      config: { roles: ['approver', 'dpo'], refusal: 'has no approver role' },
+      schema: { params: incidentParams, body: decisionBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await exists(id);
+      return viaUpdate(() => incidents.decide(id, { ...request.body, operator: operator(request) }));
+    },
+  );
 
   // The workflow's close validator holds the same roles.
-  app.post('/incidents/:id/close', {
-    config: { roles: ['responder', 'approver'], refusal: 'may not close incidents' }, schema: { params: incidentParams, body: closeBody },
-  }, async (request) => {
-    const { id } = request.params;
-    await exists(id);
-    return viaUpdate(() => incidents.close(id, operator(request), request.body.reason));
-  });
+  app.post(
+    '/incidents/:id/close',
+    {
+      config: { roles: ['responder', 'approver'], refusal: 'may not close incidents' },
+      schema: { params: incidentParams, body: closeBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await exists(id);
+      return viaUpdate(() => incidents.close(id, operator(request), request.body.reason));
+    },
+  );
 };

@@ -13,11 +13,16 @@ const params = z.object({ id: z.string().regex(/^plan-[0-9a-f-]{36}$/, 'not a pl
 const querystring = z.object({ waitSeconds: z.coerce.number().min(0).max(30).optional() }).strict();
 
 export const planRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService }> = async (app, { incidents }) => {
-  app.get('/plans/:id', {
-    config: { roles: ['responder', 'approver', 'dpo', 'auditor'], refusal: 'may not read plans' }, schema: { params, querystring },
-  }, async (request) => {
-    const plan = await incidents.getPlan(request.params.id, (request.query.waitSeconds ?? 0) * 1000);
-    if (!plan) throw notFound(`no plan ${request.params.id}`);
-    return plan;
-  });
+  app.get(
+    '/plans/:id',
+    {
+      config: { roles: ['responder', 'approver', 'dpo', 'auditor'], refusal: 'may not read plans' },
+      schema: { params, querystring },
+    },
+    async (request) => {
+      const plan = await incidents.getPlan(request.params.id, (request.query.waitSeconds ?? 0) * 1000);
+      if (!plan) throw notFound(`no plan ${request.params.id}`);
+      return plan;
+    },
+  );
 };

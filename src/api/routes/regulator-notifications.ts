@@ -23,47 +23,61 @@ import { viaUpdate } from '../update-errors';
 import { incidentParams } from './params';
 
 const instant = z.iso.datetime({ offset: true });
-const submissionBody = z.object({
-  obligationId: z.string().trim().min(1),
-  reference: z.string().trim().min(1).max(200),
-  phase: z.enum(['initial', 'follow-up', 'final', 'progress']).default('initial'),
-  submittedAt: instant.optional(),
-  reasonsForDelay: z.string().trim().min(1).max(4000).optional(),
-}).strict();
+const submissionBody = z
+  .object({
+    obligationId: z.string().trim().min(1),
+    reference: z.string().trim().min(1).max(200),
+    phase: z.enum(['initial', 'follow-up', 'final', 'progress']).default('initial'),
+    submittedAt: instant.optional(),
+    reasonsForDelay: z.string().trim().min(1).max(4000).optional(),
+  })
+  .strict();
 const awarenessBody = z.object({ awareAt: instant, reason: z.string().trim().min(1).max(4000) }).strict();
-const notRequiredBody = z.object({
-  reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
-  risk: z.enum(['unlikely', 'risk', 'high']).default('unlikely'),
-  obligationIds: z.array(z.string().trim().min(1)).optional(),
-}).strict();
+const notRequiredBody = z
+  .object({
+    reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
+    risk: z.enum(['unlikely', 'risk', 'high']).default('unlikely'),
+    obligationIds: z.array(z.string().trim().min(1)).optional(),
+  })
+  .strict();
 
 const RECORDABLE = ANCHOR_EVENT_NAMES.filter((a) => ANCHOR_EVENTS[a].recordable) as [AnchorEvent, ...AnchorEvent[]];
-const anchorBody = z.object({
-  anchor: z.enum(RECORDABLE, { message: `one of ${RECORDABLE.join(', ')} (awareness has its own route)` }),
-  at: instant,
-  reason: z.string().trim().min(1).max(4000),
-}).strict();
-const riskBody = z.object({
-  level: z.enum(['low', 'medium', 'high']),
-  reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
-}).strict();
+const anchorBody = z
+  .object({
+    anchor: z.enum(RECORDABLE, { message: `one of ${RECORDABLE.join(', ')} (awareness has its own route)` }),
+    at: instant,
+    reason: z.string().trim().min(1).max(4000),
+  })
+  .strict();
+const riskBody = z
+  .object({
+    level: z.enum(['low', 'medium', 'high']),
+    reasoning: z.string().trim().min(20, 'give the risk-assessment reasoning (at least 20 characters)').max(8000),
+  })
+  .strict();
 
-const classificationBody = z.object({
-  kind: z.enum(CLASSIFICATION_KINDS as [ClassificationKind, ...ClassificationKind[]], { message: `one of ${CLASSIFICATION_KINDS.join(', ')}` }),
-  outcome: z.enum(['yes', 'no']).default('yes'),
-  at: instant,
-  awareAt: instant.optional(),
-  reason: z.string().trim().min(1).max(4000),
-}).strict();
-const delayBody = z.object({
-  obligationIds: z.array(z.string().trim().min(1)).min(1),
-  basis: z.enum(['written', 'oral']),
-  agency: z.string().trim().min(1).max(200),
-  official: z.string().trim().min(1).max(200),
-  from: instant,
-  until: instant,
-  reason: z.string().trim().min(1).max(4000),
-}).strict();
+const classificationBody = z
+  .object({
+    kind: z.enum(CLASSIFICATION_KINDS as [ClassificationKind, ...ClassificationKind[]], {
+      message: `one of ${CLASSIFICATION_KINDS.join(', ')}`,
+    }),
+    outcome: z.enum(['yes', 'no']).default('yes'),
+    at: instant,
+    awareAt: instant.optional(),
+    reason: z.string().trim().min(1).max(4000),
+  })
+  .strict();
+const delayBody = z
+  .object({
+    obligationIds: z.array(z.string().trim().min(1)).min(1),
+    basis: z.enum(['written', 'oral']),
+    agency: z.string().trim().min(1).max(200),
+    official: z.string().trim().min(1).max(200),
+    from: instant,
+    until: instant,
+    reason: z.string().trim().min(1).max(4000),
+  })
+  .strict();
 const endDelayParams = z.object({ id: incidentParams.shape.id, delayId: z.string().regex(/^delay-\d+$/, 'a delay id (delay-<n>)') });
 const endDelayBody = z.object({ at: instant.optional(), reason: z.string().trim().min(1).max(4000) }).strict();
 
@@ -82,69 +96,116 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ notifications: Notifica
     return { incidentId: id, ...found.state, draft: found.draft };
   });
 
-  app.get('/deadlines', { config: { roles: anyOperator } }, async () => ({ now: new Date().toISOString(), deadlines: await notifications.deadlines() }));
+  app.get('/deadlines', { config: { roles: anyOperator } }, async () => ({
+    now: new Date().toISOString(),
+    deadlines: await notifications.deadlines(),
+  }));
 
-  app.post('/incidents/:id/notification/submissions', {
-    config: may('record submissions', 'dpo'), schema: { params: incidentParams, body: submissionBody },
-  }, async (request) => {
-    const { id } = request.params;
-    const body = request.body;
-    return update(id, () => notifications.submit(id, { ...body, submittedAt: body.submittedAt ?? new Date().toISOString(), operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/notification/submissions',
+    {
+      config: may('record submissions', 'dpo'),
+      schema: { params: incidentParams, body: submissionBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const body = request.body;
+      return update(id, () =>
+        notifications.submit(id, { ...body, submittedAt: body.submittedAt ?? new Date().toISOString(), operator: operator(request) }),
+      );
+    },
+  );
 
-  app.post('/incidents/:id/notification/awareness', {
-    config: may('set awareness', 'dpo', 'approver'), schema: { params: incidentParams, body: awarenessBody },
-  }, async (request) => {
-    const { id } = request.params;
-    return update(id, () => notifications.setAwareness(id, { ...request.body, operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/notification/awareness',
+    {
+      config: may('set awareness', 'dpo', 'approver'),
+      schema: { params: incidentParams, body: awarenessBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      return update(id, () => notifications.setAwareness(id, { ...request.body, operator: operator(request) }));
+    },
+  );
 
-  app.post('/incidents/:id/notification/events', {
-    config: may('record anchor events', 'dpo', 'approver'), schema: { params: incidentParams, body: anchorBody },
-  }, async (request) => {
-    const { id } = request.params;
-    const who = operator(request);
-    const roles = anchorRoles(request.body.anchor);
-    if (!hasRole(who, ...roles)) throw forbidden(`${who.name} may not record ${request.body.anchor} (${roles.join(' or ')} role)`);
-    return update(id, () => notifications.recordAnchor(id, { ...request.body, operator: who }));
-  });
+  app.post(
+    '/incidents/:id/notification/events',
+    {
+      config: may('record anchor events', 'dpo', 'approver'),
+      schema: { params: incidentParams, body: anchorBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const who = operator(request);
+      const roles = anchorRoles(request.body.anchor);
+      if (!hasRole(who, ...roles)) throw forbidden(`${who.name} may not record ${request.body.anchor} (${roles.join(' or ')} role)`);
+      return update(id, () => notifications.recordAnchor(id, { ...request.body, operator: who }));
+    },
+  );
 
-  app.post('/incidents/:id/notification/classifications', {
-    config: may('classify incidents', 'dpo', 'approver'), schema: { params: incidentParams, body: classificationBody },
-  }, async (request) => {
-    const { id } = request.params;
-    const who = operator(request);
-    const roles = CLASSIFICATIONS[request.body.kind].roles;
-    if (!hasRole(who, ...roles)) throw forbidden(`${who.name} may not classify ${request.body.kind} (${roles.join(' or ')} role)`);
-    return update(id, () => notifications.classify(id, { ...request.body, operator: who }));
-  });
+  app.post(
+    '/incidents/:id/notification/classifications',
+    {
+      config: may('classify incidents', 'dpo', 'approver'),
+      schema: { params: incidentParams, body: classificationBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const who = operator(request);
+      const roles = CLASSIFICATIONS[request.body.kind].roles;
+      if (!hasRole(who, ...roles)) throw forbidden(`${who.name} may not classify ${request.body.kind} (${roles.join(' or ')} role)`);
+      return update(id, () => notifications.classify(id, { ...request.body, operator: who }));
+    },
+  );
 
-  app.post('/incidents/:id/notification/delays', {
-    config: may('record a law-enforcement delay', 'dpo'), schema: { params: incidentParams, body: delayBody },
-  }, async (request) => {
-    const { id } = request.params;
-    return update(id, () => notifications.startDelay(id, { ...request.body, operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/notification/delays',
+    {
+      config: may('record a law-enforcement delay', 'dpo'),
+      schema: { params: incidentParams, body: delayBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      return update(id, () => notifications.startDelay(id, { ...request.body, operator: operator(request) }));
+    },
+  );
 
-  app.post('/incidents/:id/notification/delays/:delayId/end', {
-    config: may('end a law-enforcement delay', 'dpo'), schema: { params: endDelayParams, body: endDelayBody },
-  }, async (request) => {
-    const { id, delayId } = request.params;
-    const body = request.body;
-    return update(id, () => notifications.endDelay(id, { delayId, at: body.at ?? new Date().toISOString(), reason: body.reason, operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/notification/delays/:delayId/end',
+    {
+      config: may('end a law-enforcement delay', 'dpo'),
+      schema: { params: endDelayParams, body: endDelayBody },
+    },
+    async (request) => {
+      const { id, delayId } = request.params;
+      const body = request.body;
+      return update(id, () =>
+        notifications.endDelay(id, { delayId, at: body.at ?? new Date().toISOString(), reason: body.reason, operator: operator(request) }),
+      );
+    },
+  );
 
-  app.post('/incidents/:id/notification/risk', {
-    config: may('assess the risk of a breach', 'dpo'), schema: { params: incidentParams, body: riskBody },
-  }, async (request) => {
-    const { id } = request.params;
-    return update(id, () => notifications.assessRisk(id, { ...request.body, operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/notification/risk',
+    {
+      config: may('assess the risk of a breach', 'dpo'),
+      schema: { params: incidentParams, body: riskBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      return update(id, () => notifications.assessRisk(id, { ...request.body, operator: operator(request) }));
+    },
+  );
 
-  app.post('/incidents/:id/notification/not-required', {
-    config: may('declare a notification not required', 'dpo'), schema: { params: incidentParams, body: notRequiredBody },
-  }, async (request) => {
-    const { id } = request.params;
-    return update(id, () => notifications.declareNotRequired(id, { ...request.body, operator: operator(request) }));
-  });
+  app.post(
+    '/incidents/:id/notification/not-required',
+    {
+      config: may('declare a notification not required', 'dpo'),
+      schema: { params: incidentParams, body: notRequiredBody },
+    },
+    async (request) => {
+      const { id } = request.params;
+      return update(id, () => notifications.declareNotRequired(id, { ...request.body, operator: operator(request) }));
+    },
+  );
 };

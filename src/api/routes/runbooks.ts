@@ -10,7 +10,9 @@ import { listView, viewOf } from '../../runbooks/runbook-views';
 import { anyOperator } from '../auth/role-guard';
 import { notFound } from '../errors';
 
-const params = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'not a runbook name (lower-case letters, digits and dashes)') }).strict();
+const params = z
+  .object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'not a runbook name (lower-case letters, digits and dashes)') })
+  .strict();
 
 export const runbookRoutes: FastifyPluginAsyncZod<{ library: RunbookLibrary }> = async (app, { library }) => {
   app.get('/runbooks', { config: { roles: anyOperator } }, async () => listView(library));

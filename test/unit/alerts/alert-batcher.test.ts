@@ -3,9 +3,10 @@ import { AlertBatcher } from '../../../src/alerts/alert-batcher';
 /** A flush whose calls are held open until the test releases them. */
 function heldFlush() {
   const calls: { key: string; items: number[]; release: (err?: Error) => void }[] = [];
-  const flush = (key: string, items: number[]) => new Promise<void>((resolve, reject) => {
-    calls.push({ key, items, release: (err) => (err ? reject(err) : resolve()) });
-  });
+  const flush = (key: string, items: number[]) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ key, items, release: (err) => (err ? reject(err) : resolve()) });
+    });
   return { calls, flush };
 }
 const tick = () => new Promise((r) => setImmediate(r));
@@ -34,7 +35,10 @@ test('incidents do not wait for each other', async () => {
   void b.submit('inc-a', 1);
   void b.submit('inc-b', 2);
   await tick();
-  expect(calls.map((c) => [c.key, c.items])).toEqual([['inc-a', [1]], ['inc-b', [2]]]);
+  expect(calls.map((c) => [c.key, c.items])).toEqual([
+    ['inc-a', [1]],
+    ['inc-b', [2]],
+  ]);
 });
 
 test('a batch never exceeds maxBatch', async () => {
@@ -42,7 +46,10 @@ test('a batch never exceeds maxBatch', async () => {
   const b = new AlertBatcher<number>(flush, 2);
   const all = [1, 2, 3, 4, 5].map((n) => b.submit('k', n));
   await tick();
-  for (let i = 0; i < 3; i += 1) { calls[i]!.release(); await tick(); }
+  for (let i = 0; i < 3; i += 1) {
+    calls[i]!.release();
+    await tick();
+  }
   await Promise.all(all);
   expect(calls.map((c) => c.items)).toEqual([[1], [2, 3], [4, 5]]);
 });

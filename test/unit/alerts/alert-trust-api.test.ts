@@ -23,7 +23,9 @@ const GENERIC = { method: 'POST', url: '/v1/alerts/generic' };
 let signer: SnsSigner;
 let dirs: string[] = [];
 let apis: TestApi[] = [];
-beforeAll(() => { signer = makeSnsSigner(); });
+beforeAll(() => {
+  signer = makeSnsSigner();
+});
 afterEach(async () => {
   for (const api of apis) await api.app.close();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -36,7 +38,11 @@ async function api(...args: Parameters<typeof testApi>): Promise<TestApi> {
   apis.push(built);
   return built;
 }
-const tempDir = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-trust-')); dirs.push(d); return d; };
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-trust-'));
+  dirs.push(d);
+  return d;
+};
 const post = (a: TestApi, url: string, payload: string, headers: Record<string, string>, remoteAddress = '127.0.0.1') =>
   a.app.inject({ method: 'POST', url, payload, remoteAddress, headers: { 'content-type': 'application/json', ...headers } });
 const legacySignature = (ts: string) => `sha256=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`;
@@ -78,10 +84,19 @@ describe('HMAC signatures cover the method, path and query', () => {
 
   test('the legacy switch is warned about once, when the authenticator is built', () => {
     const warnings: unknown[] = [];
-    const build = (hmacLegacyBodyOnly: boolean) => new AlertAuthenticator({
-      hmacSecrets, replayWindowSeconds: 300, hmacLegacyBodyOnly, now: () => new Date(),
-      sns: new SnsSignatureVerifier({ fetchCert: async () => signer.pem }), log: { warn: (...args: unknown[]) => { warnings.push(args); } } as never,
-    });
+    const build = (hmacLegacyBodyOnly: boolean) =>
+      new AlertAuthenticator({
+        hmacSecrets,
+        replayWindowSeconds: 300,
+        hmacLegacyBodyOnly,
+        now: () => new Date(),
+        sns: new SnsSignatureVerifier({ fetchCert: async () => signer.pem }),
+        log: {
+          warn: (...args: unknown[]) => {
+            warnings.push(args);
+          },
+        } as never,
+      });
     build(false);
     expect(warnings).toHaveLength(0);
     build(true);
@@ -91,7 +106,13 @@ describe('HMAC signatures cover the method, path and query', () => {
 });
 
 describe('SNS messages', () => {
-  const sns = (a: TestApi, message: unknown) => a.app.inject({ method: 'POST', url: '/v1/alerts/cloudwatch-sns', payload: JSON.stringify(message), headers: { 'content-type': 'text/plain; charset=UTF-8' } });
+  const sns = (a: TestApi, message: unknown) =>
+    a.app.inject({
+      method: 'POST',
+      url: '/v1/alerts/cloudwatch-sns',
+      payload: JSON.stringify(message),
+      headers: { 'content-type': 'text/plain; charset=UTF-8' },
+    });
   const alarm = (at = new Date()) => snsSign(fresh(fixture('cloudwatch-sns-alarm.json'), at), '2', signer.key);
   const snsOptions = () => ({ sns: { fetchCert: async () => signer.pem } });
 
@@ -158,7 +179,9 @@ describe('failed authentication is throttled per address, before any credential 
     for (let i = 0; i < LIMIT; i += 1) expect((await get(a, '/v1/me', `guess-${i}`, '203.0.113.7')).statusCode).toBe(401);
     const throttled = await get(a, '/v1/me', 'guess-last', '203.0.113.7');
     expect(throttled.statusCode).toBe(429);
-    expect(throttled.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/failed authentications/), requestId: expect.any(String) } });
+    expect(throttled.json()).toEqual({
+      error: { code: 'rate_limited', message: expect.stringMatching(/failed authentications/), requestId: expect.any(String) },
+    });
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
     // Alert posts without a valid token from that address are throttled too, bearer or not.
     expect((await post(a, GENERIC.url, body, { authorization: 'Bearer guess-again' }, '203.0.113.7')).statusCode).toBe(429);
@@ -174,7 +197,13 @@ describe('failed authentication is throttled per address, before any credential 
     const a = await limited();
     const ts = String(Math.floor(Date.now() / 1000));
     for (let i = 0; i < LIMIT; i += 1) {
-      const res = await post(a, GENERIC.url, body, { 'x-cordon-timestamp': ts, 'x-cordon-signature': `sha256=${String(i).repeat(64).slice(0, 64)}` }, '203.0.113.8');
+      const res = await post(
+        a,
+        GENERIC.url,
+        body,
+        { 'x-cordon-timestamp': ts, 'x-cordon-signature': `sha256=${String(i).repeat(64).slice(0, 64)}` },
+        '203.0.113.8',
+      );
       expect(res.statusCode).toBe(401);
     }
     const correct = signedHeaders(SECRET, GENERIC, body, new Date());
@@ -188,7 +217,9 @@ describe('failed authentication is throttled per address, before any credential 
     const a = await limited();
     for (let i = 0; i < LIMIT * 2; i += 1) {
       const payload = JSON.stringify({ ...JSON.parse(body), title: `alert ${i}` });
-      expect((await post(a, GENERIC.url, payload, signedHeaders(SECRET, GENERIC, payload, new Date()), '203.0.113.10')).statusCode).toBe(202);
+      expect((await post(a, GENERIC.url, payload, signedHeaders(SECRET, GENERIC, payload, new Date()), '203.0.113.10')).statusCode).toBe(
+        202,
+      );
     }
   });
 });

@@ -36,10 +36,17 @@ describe('verifyHmac', () => {
 
   test('the legacy body-only form is refused unless legacyBodyOnly is on; then both forms verify', () => {
     expect(verifyHmac(input({ signature: legacy(ts) }))).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(verifyHmac(input({ signature: legacy(ts), legacyBodyOnly: true }))).toEqual({ ok: true, timestamp: Number(ts), form: 'body-only' });
+    expect(verifyHmac(input({ signature: legacy(ts), legacyBodyOnly: true }))).toEqual({
+      ok: true,
+      timestamp: Number(ts),
+      form: 'body-only',
+    });
     expect(verifyHmac(input({ legacyBodyOnly: true }))).toEqual({ ok: true, timestamp: Number(ts), form: 'request' });
     // Even with the switch on, a request-form signature stays bound to its path.
-    expect(verifyHmac(input({ legacyBodyOnly: true, url: '/v1/alerts/generic?dryRun=true' }))).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyHmac(input({ legacyBodyOnly: true, url: '/v1/alerts/generic?dryRun=true' }))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   test('signedHeaders produces headers that verify', () => {
@@ -68,7 +75,10 @@ describe('verifyHmac', () => {
   });
 
   test('stale: outside the window either way; inside at the edge', () => {
-    const at = (offset: number) => { const t = String(Number(ts) + offset); return verifyHmac(input({ timestamp: t, signature: sign(t) })); };
+    const at = (offset: number) => {
+      const t = String(Number(ts) + offset);
+      return verifyHmac(input({ timestamp: t, signature: sign(t) }));
+    };
     expect(at(-301)).toEqual({ ok: false, reason: 'stale' });
     expect(at(301)).toEqual({ ok: false, reason: 'stale' });
     expect(at(-300).ok).toBe(true);

@@ -7,17 +7,22 @@ describe('generic alert', () => {
     expect(normaliseGeneric(body, defaults)).toEqual({
       ok: true,
       skipped: [],
-      alerts: [{
-        source: 'generic', sourceId: 'edr-det-000451', dedupKey: 'generic:edr-det-000451',
-        severity: 'high', severityScore: 7,
-        title: 'EDR: reverse shell spawned by nginx worker',
-        description: expect.stringContaining('/bin/sh -i'),
-        resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0a1b2c3d4e5f60718' },
-        firstSeen: '2026-03-06T10:02:13.000Z',
-        lastSeen: '2026-03-06T12:00:00.000Z',
-        status: 'firing',
-        raw: body,
-      }],
+      alerts: [
+        {
+          source: 'generic',
+          sourceId: 'edr-det-000451',
+          dedupKey: 'generic:edr-det-000451',
+          severity: 'high',
+          severityScore: 7,
+          title: 'EDR: reverse shell spawned by nginx worker',
+          description: expect.stringContaining('/bin/sh -i'),
+          resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0a1b2c3d4e5f60718' },
+          firstSeen: '2026-03-06T10:02:13.000Z',
+          lastSeen: '2026-03-06T12:00:00.000Z',
+          status: 'firing',
+          raw: body,
+        },
+      ],
     });
   });
 
@@ -28,20 +33,29 @@ describe('generic alert', () => {
     const [alert] = result.alerts;
     expect(alert).toMatchObject({
       resource: { account: '999999999999', region: 'us-east-2', instanceId: 'i-0123456789abcdef0' },
-      firstSeen: '2026-03-06T12:00:00.000Z', lastSeen: '2026-03-06T12:00:00.000Z', status: 'firing', severityScore: 1,
+      firstSeen: '2026-03-06T12:00:00.000Z',
+      lastSeen: '2026-03-06T12:00:00.000Z',
+      status: 'firing',
+      severityScore: 1,
     });
     expect(alert!.sourceId).toMatch(/^[0-9a-f]{16}$/);
     expect(alert!.dedupKey).toBe(`generic:${alert!.sourceId}`);
   });
 
   test('the derived sourceId is stable for the same alert and differs for another title', () => {
-    const key = (title: string) => { const r = normaliseGeneric({ instanceId: 'i-0123456789abcdef0', severity: 'low', title }, defaults); return r.ok && r.alerts[0]!.dedupKey; };
+    const key = (title: string) => {
+      const r = normaliseGeneric({ instanceId: 'i-0123456789abcdef0', severity: 'low', title }, defaults);
+      return r.ok && r.alerts[0]!.dedupKey;
+    };
     expect(key('a')).toBe(key('a'));
     expect(key('a')).not.toBe(key('b'));
   });
 
   test('an explicit dedupKey and status are kept', () => {
-    const result = normaliseGeneric({ instanceId: 'i-0123456789abcdef0', severity: 'critical', title: 'x', dedupKey: 'siem:rule-9:host-4', status: 'resolved' }, defaults);
+    const result = normaliseGeneric(
+      { instanceId: 'i-0123456789abcdef0', severity: 'critical', title: 'x', dedupKey: 'siem:rule-9:host-4', status: 'resolved' },
+      defaults,
+    );
     expect(result.ok && result.alerts[0]).toMatchObject({ dedupKey: 'siem:rule-9:host-4', status: 'resolved', severityScore: 9 });
   });
 });

@@ -8,22 +8,24 @@ describe('GuardDuty EventBridge findings', () => {
     expect(result).toEqual({
       ok: true,
       skipped: [],
-      alerts: [{
-        source: 'guardduty',
-        sourceId: '16afba5c5c43e07c9e3e5e2e544e95df',
-        dedupKey: 'guardduty:16afba5c5c43e07c9e3e5e2e544e95df',
-        findingType: 'UnauthorizedAccess:EC2/SSHBruteForce',
-        severity: 'low',
-        severityScore: 2,
-        title: '198.51.100.77 is performing SSH brute force attacks against i-0a1b2c3d4e5f60718.',
-        description: expect.stringContaining('guessing the SSH password'),
-        resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0a1b2c3d4e5f60718' },
-        firstSeen: '2026-03-02T08:51:03.000Z',
-        lastSeen: '2026-03-02T09:09:44.000Z',
-        status: 'firing',
-        indicators: { exfiltration: false, commandAndControl: false },
-        raw: event,
-      }],
+      alerts: [
+        {
+          source: 'guardduty',
+          sourceId: '16afba5c5c43e07c9e3e5e2e544e95df',
+          dedupKey: 'guardduty:16afba5c5c43e07c9e3e5e2e544e95df',
+          findingType: 'UnauthorizedAccess:EC2/SSHBruteForce',
+          severity: 'low',
+          severityScore: 2,
+          title: '198.51.100.77 is performing SSH brute force attacks against i-0a1b2c3d4e5f60718.',
+          description: expect.stringContaining('guessing the SSH password'),
+          resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0a1b2c3d4e5f60718' },
+          firstSeen: '2026-03-02T08:51:03.000Z',
+          lastSeen: '2026-03-02T09:09:44.000Z',
+          status: 'firing',
+          indicators: { exfiltration: false, commandAndControl: false },
+          raw: event,
+        },
+      ],
     });
   });
 
@@ -32,9 +34,12 @@ describe('GuardDuty EventBridge findings', () => {
     if (!result.ok) throw new Error(JSON.stringify(result));
     const [alert] = result.alerts;
     expect(alert).toMatchObject({
-      sourceId: 'a2c6f1e0b7d84e19b3f5c9d7e2a41b60', severity: 'high', severityScore: 8,
+      sourceId: 'a2c6f1e0b7d84e19b3f5c9d7e2a41b60',
+      severity: 'high',
+      severityScore: 8,
       indicators: { commandAndControl: true, exfiltration: false },
-      firstSeen: '2026-03-02T09:31:40.000Z', lastSeen: '2026-03-02T09:38:12.000Z',
+      firstSeen: '2026-03-02T09:31:40.000Z',
+      lastSeen: '2026-03-02T09:38:12.000Z',
     });
   });
 
@@ -43,7 +48,10 @@ describe('GuardDuty EventBridge findings', () => {
     const repeat = fixture('guardduty-c2-activity.json');
     repeat.detail.service.count = 9;
     repeat.detail.service.eventLastSeen = '2026-03-02T10:10:00Z';
-    const keys = [first, repeat].map((e) => { const r = normaliseGuardDuty(e, defaults); return r.ok && r.alerts[0]!.dedupKey; });
+    const keys = [first, repeat].map((e) => {
+      const r = normaliseGuardDuty(e, defaults);
+      return r.ok && r.alerts[0]!.dedupKey;
+    });
     expect(keys[0]).toBe('guardduty:a2c6f1e0b7d84e19b3f5c9d7e2a41b60');
     expect(keys[1]).toBe(keys[0]);
   });
@@ -57,7 +65,14 @@ describe('GuardDuty EventBridge findings', () => {
   });
 
   test.each([
-    [0.5, 'low'], [3.9, 'low'], [4, 'medium'], [6.9, 'medium'], [7, 'high'], [8.9, 'high'], [9, 'critical'], [10, 'critical'],
+    [0.5, 'low'],
+    [3.9, 'low'],
+    [4, 'medium'],
+    [6.9, 'medium'],
+    [7, 'high'],
+    [8.9, 'high'],
+    [9, 'critical'],
+    [10, 'critical'],
   ])('severity %d maps to %s (GuardDuty bands)', (score, label) => {
     const event = fixture('guardduty-ssh-bruteforce.json');
     event.detail.severity = score;
@@ -86,22 +101,24 @@ describe('GuardDuty GetFindings (PascalCase) shape', () => {
     expect(result).toEqual({
       ok: true,
       skipped: [],
-      alerts: [{
-        source: 'guardduty',
-        sourceId: '5ec4b0a1d9e2f3c4b5a6978877665544',
-        dedupKey: 'guardduty:5ec4b0a1d9e2f3c4b5a6978877665544',
-        findingType: 'Trojan:EC2/DNSDataExfiltration',
-        severity: 'high',
-        severityScore: 8,
-        title: 'Data exfiltration through DNS queries from EC2 instance i-0fedcba9876543210.',
-        description: 'EC2 instance i-0fedcba9876543210 is querying a domain name that is used for exfiltrating data through DNS queries.',
-        resource: { account: '123456789012', region: 'eu-central-1', instanceId: 'i-0fedcba9876543210' },
-        firstSeen: '2026-03-03T13:40:00.000Z',
-        lastSeen: '2026-03-03T14:01:58.000Z',
-        status: 'firing',
-        indicators: { exfiltration: true, commandAndControl: false },
-        raw: response.Findings[0],
-      }],
+      alerts: [
+        {
+          source: 'guardduty',
+          sourceId: '5ec4b0a1d9e2f3c4b5a6978877665544',
+          dedupKey: 'guardduty:5ec4b0a1d9e2f3c4b5a6978877665544',
+          findingType: 'Trojan:EC2/DNSDataExfiltration',
+          severity: 'high',
+          severityScore: 8,
+          title: 'Data exfiltration through DNS queries from EC2 instance i-0fedcba9876543210.',
+          description: 'EC2 instance i-0fedcba9876543210 is querying a domain name that is used for exfiltrating data through DNS queries.',
+          resource: { account: '123456789012', region: 'eu-central-1', instanceId: 'i-0fedcba9876543210' },
+          firstSeen: '2026-03-03T13:40:00.000Z',
+          lastSeen: '2026-03-03T14:01:58.000Z',
+          status: 'firing',
+          indicators: { exfiltration: true, commandAndControl: false },
+          raw: response.Findings[0],
+        },
+      ],
     });
   });
 
@@ -122,16 +139,76 @@ describe('GuardDuty GetFindings (PascalCase) shape', () => {
 
 describe('malformed GuardDuty payloads name the offending path', () => {
   const cases: [string, string, (e: any) => void][] = [
-    ['missing instance id', 'detail.resource.instanceDetails.instanceId', (e) => { delete e.detail.resource.instanceDetails.instanceId; }],
-    ['missing instanceDetails', 'detail.resource.instanceDetails.instanceId', (e) => { delete e.detail.resource.instanceDetails; }],
-    ['bad instance id', 'detail.resource.instanceDetails.instanceId', (e) => { e.detail.resource.instanceDetails.instanceId = 'web-7'; }],
-    ['missing resource', 'detail.resource', (e) => { delete e.detail.resource; }],
-    ['severity as a string', 'detail.severity', (e) => { e.detail.severity = 'HIGH'; }],
-    ['severity out of range', 'detail.severity', (e) => { e.detail.severity = 11; }],
-    ['account id too short', 'detail.accountId', (e) => { e.detail.accountId = '1234'; }],
-    ['timestamp without a zone', 'detail.service.eventFirstSeen', (e) => { e.detail.service.eventFirstSeen = '2026-03-02 08:51'; }],
-    ['wrong detail-type', 'detail-type', (e) => { e['detail-type'] = 'GuardDuty Runtime Protection Healthy'; }],
-    ['wrong source', 'source', (e) => { e.source = 'aws.securityhub'; }],
+    [
+      'missing instance id',
+      'detail.resource.instanceDetails.instanceId',
+      (e) => {
+        delete e.detail.resource.instanceDetails.instanceId;
+      },
+    ],
+    [
+      'missing instanceDetails',
+      'detail.resource.instanceDetails.instanceId',
+      (e) => {
+        delete e.detail.resource.instanceDetails;
+      },
+    ],
+    [
+      'bad instance id',
+      'detail.resource.instanceDetails.instanceId',
+      (e) => {
+        e.detail.resource.instanceDetails.instanceId = 'web-7';
+      },
+    ],
+    [
+      'missing resource',
+      'detail.resource',
+      (e) => {
+        delete e.detail.resource;
+      },
+    ],
+    [
+      'severity as a string',
+      'detail.severity',
+      (e) => {
+        e.detail.severity = 'HIGH';
+      },
+    ],
+    [
+      'severity out of range',
+      'detail.severity',
+      (e) => {
+        e.detail.severity = 11;
+      },
+    ],
+    [
+      'account id too short',
+      'detail.accountId',
+      (e) => {
+        e.detail.accountId = '1234';
+      },
+    ],
+    [
+      'timestamp without a zone',
+      'detail.service.eventFirstSeen',
+      (e) => {
+        e.detail.service.eventFirstSeen = '2026-03-02 08:51';
+      },
+    ],
+    [
+      'wrong detail-type',
+      'detail-type',
+      (e) => {
+        e['detail-type'] = 'GuardDuty Runtime Protection Healthy';
+      },
+    ],
+    [
+      'wrong source',
+      'source',
+      (e) => {
+        e.source = 'aws.securityhub';
+      },
+    ],
   ];
   test.each(cases)('%s → %s', (_name, path, mutate) => {
     const event = fixture('guardduty-ssh-bruteforce.json');
@@ -146,7 +223,9 @@ describe('malformed GuardDuty payloads name the offending path', () => {
     const finding = fixture('guardduty-getfindings.json');
     delete finding.Findings[0].Resource.InstanceDetails.InstanceId;
     const result = normaliseGuardDuty(finding, defaults);
-    expect(!result.ok && result.kind === 'invalid' && result.issues.map((i) => i.path)).toEqual(['Findings[0].Resource.InstanceDetails.InstanceId']);
+    expect(!result.ok && result.kind === 'invalid' && result.issues.map((i) => i.path)).toEqual([
+      'Findings[0].Resource.InstanceDetails.InstanceId',
+    ]);
   });
 
   test('not an object at all', () => {

@@ -4,12 +4,18 @@ import { defaultPolicies } from '../../../src/policy/runbook-policy';
 
 test('defaults: high and critical contain automatically, medium after approval, low records only', () => {
   const s = alertIngestSettings(loadConfig({}));
-  expect(Object.fromEntries(Object.entries(s.policies).map(([k, p]) => [k, p.contain === 'record-only' ? 'record-only' : p.contain.mode])))
-    .toEqual({ critical: 'auto', high: 'auto', medium: 'approve', low: 'record-only' });
+  expect(
+    Object.fromEntries(Object.entries(s.policies).map(([k, p]) => [k, p.contain === 'record-only' ? 'record-only' : p.contain.mode])),
+  ).toEqual({ critical: 'auto', high: 'auto', medium: 'approve', low: 'record-only' });
   expect(s.hmacSecrets).toEqual({ guardduty: [], securityhub: [], alertmanager: [], generic: [] });
   expect(s.snsCertHostPattern.test('sns.eu-west-1.amazonaws.com')).toBe(true);
   expect(s.snsCertHostPattern.test('sns.eu-west-1.amazonaws.com.evil.example')).toBe(false);
-  expect([s.replayWindowSeconds, s.rateLimitPerMinute, s.bodyLimitBytes, s.alertmanagerInstanceLabel]).toEqual([300, 6000, 524288, 'instance_id']);
+  expect([s.replayWindowSeconds, s.rateLimitPerMinute, s.bodyLimitBytes, s.alertmanagerInstanceLabel]).toEqual([
+    300,
+    6000,
+    524288,
+    'instance_id',
+  ]);
 });
 
 test('a mode changes only the containment gate; severities left out keep their defaults', () => {

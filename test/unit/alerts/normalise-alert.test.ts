@@ -28,18 +28,26 @@ describe('normaliseAlert dispatches by source', () => {
   test('a payload sent to the wrong source is invalid, not misread', () => {
     const result = normaliseAlert('securityhub', fixture('guardduty-c2-activity.json'), opts);
     expect(result).toMatchObject({ ok: false, kind: 'invalid' });
-    expect(!result.ok && result.kind === 'invalid' && result.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['detail-type', 'source']));
+    expect(!result.ok && result.kind === 'invalid' && result.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['detail-type', 'source']),
+    );
   });
 
   test('the Alertmanager instance label option reaches the normaliser', () => {
     const hook = fixture('alertmanager-webhook.json');
-    for (const a of hook.alerts) { a.labels.host_id = a.labels.instance_id; delete a.labels.instance_id; }
+    for (const a of hook.alerts) {
+      a.labels.host_id = a.labels.instance_id;
+      delete a.labels.instance_id;
+    }
     expect(normaliseAlert('alertmanager', hook, { defaults, instanceLabel: 'host_id' }).ok).toBe(true);
   });
 
   test('an unknown source is a typed result naming the known ones', () => {
     expect(normaliseAlert('splunk', {}, opts)).toEqual({
-      ok: false, kind: 'unknown-source', reason: expect.stringContaining('"splunk"'), known: alertSources,
+      ok: false,
+      kind: 'unknown-source',
+      reason: expect.stringContaining('"splunk"'),
+      known: alertSources,
     });
     expect(isAlertSource('splunk')).toBe(false);
     expect(alertSources.every(isAlertSource)).toBe(true);

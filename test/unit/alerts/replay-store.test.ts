@@ -7,7 +7,12 @@ let dir: string;
 let file: string;
 let clock: number;
 const open = () => FileReplayStore.open(file, { now: () => clock });
-const lines = () => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = () =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-replay-'));
@@ -30,17 +35,27 @@ test('forget survives a restart (a tombstone line)', () => {
   const first = open();
   first.remember('k', 2_000, clock);
   first.forget('k');
-  expect(lines()).toEqual([{ key: 'k', expiresAt: 2_000 }, { key: 'k', forgotten: true }]);
+  expect(lines()).toEqual([
+    { key: 'k', expiresAt: 2_000 },
+    { key: 'k', forgotten: true },
+  ]);
   expect(open().remember('k', 2_000, clock)).toBe(true);
 });
 
 test('opening drops expired, forgotten and unreadable lines and rewrites the file compacted', () => {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, [
-    JSON.stringify({ key: 'old', expiresAt: 900 }), JSON.stringify({ key: 'live', expiresAt: 5_000 }),
-    JSON.stringify({ key: 'gone', expiresAt: 5_000 }), JSON.stringify({ key: 'gone', forgotten: true }),
-    'not json', JSON.stringify({ key: '', expiresAt: 5_000 }), '{"key":"cut-sh',
-  ].join('\n'));
+  fs.writeFileSync(
+    file,
+    [
+      JSON.stringify({ key: 'old', expiresAt: 900 }),
+      JSON.stringify({ key: 'live', expiresAt: 5_000 }),
+      JSON.stringify({ key: 'gone', expiresAt: 5_000 }),
+      JSON.stringify({ key: 'gone', forgotten: true }),
+      'not json',
+      JSON.stringify({ key: '', expiresAt: 5_000 }),
+      '{"key":"cut-sh',
+    ].join('\n'),
+  );
   const store = open();
   expect(lines()).toEqual([{ key: 'live', expiresAt: 5_000 }]);
   expect(store.remember('live', 5_000, clock)).toBe(false);
@@ -54,7 +69,7 @@ test('an expired key may be seen again', () => {
   expect(store.remember('k', 1_030, 1_011)).toBe(true);
 });
 
-test('two stores on one file (API replicas sharing the folder) see each other\'s keys', () => {
+test("two stores on one file (API replicas sharing the folder) see each other's keys", () => {
   const a = open();
   const b = open();
   expect(a.remember('sns:x', 2_000, clock)).toBe(true);

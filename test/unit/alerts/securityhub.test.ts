@@ -10,8 +10,10 @@ describe('Security Hub Findings - Imported', () => {
     expect(result.alerts).toEqual([
       {
         source: 'securityhub',
-        sourceId: 'arn:aws:guardduty:eu-west-1:123456789012:detector/f2baedb0ac74f8f42fc929e15f56da6a/finding/a2c6f1e0b7d84e19b3f5c9d7e2a41b60',
-        dedupKey: 'securityhub:arn:aws:guardduty:eu-west-1:123456789012:detector/f2baedb0ac74f8f42fc929e15f56da6a/finding/a2c6f1e0b7d84e19b3f5c9d7e2a41b60',
+        sourceId:
+          'arn:aws:guardduty:eu-west-1:123456789012:detector/f2baedb0ac74f8f42fc929e15f56da6a/finding/a2c6f1e0b7d84e19b3f5c9d7e2a41b60',
+        dedupKey:
+          'securityhub:arn:aws:guardduty:eu-west-1:123456789012:detector/f2baedb0ac74f8f42fc929e15f56da6a/finding/a2c6f1e0b7d84e19b3f5c9d7e2a41b60',
         findingType: 'TTPs/Command and Control/Backdoor:EC2-C&CActivity.B',
         severity: 'high',
         severityScore: 8,
@@ -45,7 +47,11 @@ describe('Security Hub Findings - Imported', () => {
   });
 
   test.each([
-    ['INFORMATIONAL', 'low', 0], ['LOW', 'low', 1], ['MEDIUM', 'medium', 4], ['HIGH', 'high', 7], ['CRITICAL', 'critical', 9],
+    ['INFORMATIONAL', 'low', 0],
+    ['LOW', 'low', 1],
+    ['MEDIUM', 'medium', 4],
+    ['HIGH', 'high', 7],
+    ['CRITICAL', 'critical', 9],
   ])('Label %s without Normalized → %s, score %d', (label, severity, score) => {
     const event = fixture('securityhub-imported.json');
     event.detail.findings[0].Severity = { Label: label };
@@ -58,7 +64,10 @@ describe('Security Hub Findings - Imported', () => {
     event.detail.findings[0].Severity = { Normalized: 45 };
     event.detail.findings[1].Severity = { Label: 'MEDIUM', Normalized: 95 };
     const result = normaliseSecurityHub(event, defaults);
-    expect(result.ok && result.alerts.map((a) => [a.severity, a.severityScore])).toEqual([['medium', 4.5], ['medium', 6.9]]);
+    expect(result.ok && result.alerts.map((a) => [a.severity, a.severityScore])).toEqual([
+      ['medium', 4.5],
+      ['medium', 6.9],
+    ]);
   });
 
   test('ARCHIVED or SUPPRESSED is resolved', () => {
@@ -81,7 +90,11 @@ describe('Security Hub Findings - Imported', () => {
     const event = fixture('securityhub-imported.json');
     for (const f of event.detail.findings) f.Resources = [{ Type: 'AwsAccount', Id: 'AWS::::Account:123456789012' }];
     const result = normaliseSecurityHub(event, defaults);
-    expect(result).toMatchObject({ ok: false, kind: 'not-an-instance', skipped: [{ path: 'detail.findings[0]' }, { path: 'detail.findings[1]' }] });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'not-an-instance',
+      skipped: [{ path: 'detail.findings[0]' }, { path: 'detail.findings[1]' }],
+    });
   });
 
   test('a finding with two instances → two alerts with distinct dedup keys', () => {
@@ -106,14 +119,62 @@ describe('Security Hub Findings - Imported', () => {
 
 describe('malformed Security Hub events name the offending path', () => {
   const cases: [string, string, (e: any) => void][] = [
-    ['instance ARN of another service', 'detail.findings[0].Resources[0].Id', (e) => { e.detail.findings[0].Resources[0].Id = 'arn:aws:s3:::bucket'; }],
-    ['no Resources', 'detail.findings[1].Resources', (e) => { delete e.detail.findings[1].Resources; }],
-    ['unknown severity label', 'detail.findings[0].Severity.Label', (e) => { e.detail.findings[0].Severity.Label = 'SEVERE'; }],
-    ['no severity at all', 'detail.findings[0].Severity', (e) => { e.detail.findings[0].Severity = {}; }],
-    ['account as a number', 'detail.findings[1].AwsAccountId', (e) => { e.detail.findings[1].AwsAccountId = 123456789012; }],
-    ['empty findings', 'detail.findings', (e) => { e.detail.findings = []; }],
-    ['wrong detail-type', 'detail-type', (e) => { e['detail-type'] = 'Security Hub Insight Results'; }],
-    ['workflow status lower-case', 'detail.findings[0].Workflow.Status', (e) => { e.detail.findings[0].Workflow.Status = 'new'; }],
+    [
+      'instance ARN of another service',
+      'detail.findings[0].Resources[0].Id',
+      (e) => {
+        e.detail.findings[0].Resources[0].Id = 'arn:aws:s3:::bucket';
+      },
+    ],
+    [
+      'no Resources',
+      'detail.findings[1].Resources',
+      (e) => {
+        delete e.detail.findings[1].Resources;
+      },
+    ],
+    [
+      'unknown severity label',
+      'detail.findings[0].Severity.Label',
+      (e) => {
+        e.detail.findings[0].Severity.Label = 'SEVERE';
+      },
+    ],
+    [
+      'no severity at all',
+      'detail.findings[0].Severity',
+      (e) => {
+        e.detail.findings[0].Severity = {};
+      },
+    ],
+    [
+      'account as a number',
+      'detail.findings[1].AwsAccountId',
+      (e) => {
+        e.detail.findings[1].AwsAccountId = 123456789012;
+      },
+    ],
+    [
+      'empty findings',
+      'detail.findings',
+      (e) => {
+        e.detail.findings = [];
+      },
+    ],
+    [
+      'wrong detail-type',
+      'detail-type',
+      (e) => {
+        e['detail-type'] = 'Security Hub Insight Results';
+      },
+    ],
+    [
+      'workflow status lower-case',
+      'detail.findings[0].Workflow.Status',
+      (e) => {
+        e.detail.findings[0].Workflow.Status = 'new';
+      },
+    ],
   ];
   test.each(cases)('%s → %s', (_name, path, mutate) => {
     const event = fixture('securityhub-imported.json');

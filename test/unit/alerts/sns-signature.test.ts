@@ -4,7 +4,10 @@ import { fresh, makeSnsSigner, SNS_CERT_URL as CERT_URL, snsSign, type SnsSigner
 
 let signer: SnsSigner;
 let other: SnsSigner;
-beforeAll(() => { signer = makeSnsSigner(); other = makeSnsSigner(); });
+beforeAll(() => {
+  signer = makeSnsSigner();
+  other = makeSnsSigner();
+});
 
 const signed = (message: any, version: '1' | '2', key = signer.key): any => snsSign(message, version, key);
 /** Fixtures as SNS would deliver them now (their recorded Timestamp is long past the age window). */
@@ -13,7 +16,12 @@ const confirmation = () => fresh(fixture('cloudwatch-sns-subscription-confirmati
 
 function verifier(pem = () => signer.pem) {
   const fetched: string[] = [];
-  const v = new SnsSignatureVerifier({ fetchCert: async (url) => { fetched.push(url); return pem(); } });
+  const v = new SnsSignatureVerifier({
+    fetchCert: async (url) => {
+      fetched.push(url);
+      return pem();
+    },
+  });
   return { v, fetched };
 }
 
@@ -21,8 +29,9 @@ describe('string to sign', () => {
   test('Notification: Message, MessageId, Subject, Timestamp, TopicArn, Type', () => {
     const n = fixture('cloudwatch-sns-alarm.json');
     expect(snsStringToSign(n)).toBe(
-      `Message\n${n.Message}\nMessageId\n${n.MessageId}\nSubject\n${n.Subject}\nTimestamp\n${n.Timestamp}\n`
-      + `TopicArn\n${n.TopicArn}\nType\nNotification\n`);
+      `Message\n${n.Message}\nMessageId\n${n.MessageId}\nSubject\n${n.Subject}\nTimestamp\n${n.Timestamp}\n` +
+        `TopicArn\n${n.TopicArn}\nType\nNotification\n`,
+    );
     delete n.Subject;
     expect(snsStringToSign(n)).not.toContain('Subject');
   });
@@ -30,8 +39,9 @@ describe('string to sign', () => {
   test('SubscriptionConfirmation: Message, MessageId, SubscribeURL, Timestamp, Token, TopicArn, Type', () => {
     const s = fixture('cloudwatch-sns-subscription-confirmation.json');
     expect(snsStringToSign(s)).toBe(
-      `Message\n${s.Message}\nMessageId\n${s.MessageId}\nSubscribeURL\n${s.SubscribeURL}\nTimestamp\n${s.Timestamp}\n`
-      + `Token\n${s.Token}\nTopicArn\n${s.TopicArn}\nType\nSubscriptionConfirmation\n`);
+      `Message\n${s.Message}\nMessageId\n${s.MessageId}\nSubscribeURL\n${s.SubscribeURL}\nTimestamp\n${s.Timestamp}\n` +
+        `Token\n${s.Token}\nTopicArn\n${s.TopicArn}\nType\nSubscriptionConfirmation\n`,
+    );
   });
 });
 
@@ -57,11 +67,36 @@ describe('SnsSignatureVerifier', () => {
   });
 
   test.each<[string, (m: any) => void]>([
-    ['Message changed', (m) => { m.Message = m.Message.replace('ALARM', 'OK'); }],
-    ['Subject removed', (m) => { delete m.Subject; }],
-    ['TopicArn changed', (m) => { m.TopicArn = 'arn:aws:sns:eu-west-1:123456789012:other'; }],
-    ['Timestamp changed', (m) => { m.Timestamp = new Date(Date.parse(m.Timestamp) - 1000).toISOString(); }],
-    ['Signature garbage', (m) => { m.Signature = 'bm90IGEgc2lnbmF0dXJl'; }],
+    [
+      'Message changed',
+      (m) => {
+        m.Message = m.Message.replace('ALARM', 'OK');
+      },
+    ],
+    [
+      'Subject removed',
+      (m) => {
+        delete m.Subject;
+      },
+    ],
+    [
+      'TopicArn changed',
+      (m) => {
+        m.TopicArn = 'arn:aws:sns:eu-west-1:123456789012:other';
+      },
+    ],
+    [
+      'Timestamp changed',
+      (m) => {
+        m.Timestamp = new Date(Date.parse(m.Timestamp) - 1000).toISOString();
+      },
+    ],
+    [
+      'Signature garbage',
+      (m) => {
+        m.Signature = 'bm90IGEgc2lnbmF0dXJl';
+      },
+    ],
   ])('tampered: %s → bad-signature', async (_name, tamper) => {
     const { v } = verifier();
     const message = signed(alarm(), '1');
@@ -69,7 +104,7 @@ describe('SnsSignatureVerifier', () => {
     expect(await v.verify(message)).toEqual({ ok: false, reason: 'bad-signature' });
   });
 
-  test('signed by a key other than the certificate\'s → bad-signature', async () => {
+  test("signed by a key other than the certificate's → bad-signature", async () => {
     const { v } = verifier();
     expect(await v.verify(signed(alarm(), '2', other.key))).toEqual({ ok: false, reason: 'bad-signature' });
   });
@@ -106,7 +141,13 @@ describe('SnsSignatureVerifier', () => {
 
   test('the certificate is fetched once per URL and cached; a failed fetch is retried', async () => {
     let calls = 0;
-    const v = new SnsSignatureVerifier({ fetchCert: async () => { calls += 1; if (calls === 1) throw new Error('ECONNRESET'); return signer.pem; } });
+    const v = new SnsSignatureVerifier({
+      fetchCert: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('ECONNRESET');
+        return signer.pem;
+      },
+    });
     const message = signed(alarm(), '1');
     expect(await v.verify(message)).toEqual({ ok: false, reason: 'cert-unavailable', detail: 'ECONNRESET' });
     expect((await v.verify(message)).ok).toBe(true);
@@ -133,9 +174,13 @@ describe('SnsSignatureVerifier', () => {
 describe('message age: the signed Timestamp must be inside the window', () => {
   // After the outer beforeAll: the certificate is valid only from the second it was made.
   let NOW: Date;
-  beforeAll(() => { NOW = new Date(); });
-  const aged = (seconds: number, key = signer.key) => signed(fresh(fixture('cloudwatch-sns-alarm.json'), new Date(NOW.getTime() - seconds * 1000)), '2', key);
-  const check = (message: any, opts: { maxAgeSeconds?: number } = {}) => new SnsSignatureVerifier({ fetchCert: async () => signer.pem, now: () => NOW, ...opts }).verify(message);
+  beforeAll(() => {
+    NOW = new Date();
+  });
+  const aged = (seconds: number, key = signer.key) =>
+    signed(fresh(fixture('cloudwatch-sns-alarm.json'), new Date(NOW.getTime() - seconds * 1000)), '2', key);
+  const check = (message: any, opts: { maxAgeSeconds?: number } = {}) =>
+    new SnsSignatureVerifier({ fetchCert: async () => signer.pem, now: () => NOW, ...opts }).verify(message);
 
   test.each([
     ['59 minutes old', 59 * 60],

@@ -13,15 +13,33 @@ import { snsStringToSign } from '../../../src/alerts/sns-signature';
 
 export const SNS_CERT_URL = 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem';
 
-export interface SnsSigner { key: KeyObject; pem: string }
+export interface SnsSigner {
+  key: KeyObject;
+  pem: string;
+}
 
 export function makeSnsSigner(days = 2): SnsSigner {
   const dir = mkdtempSync(join(tmpdir(), 'cordon-sns-'));
   try {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(join(dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    execFileSync('openssl', ['req', '-x509', '-new', '-key', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      '-days', String(days), '-subj', '/CN=sns.eu-west-1.amazonaws.com'], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-new',
+        '-key',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        String(days),
+        '-subj',
+        '/CN=sns.eu-west-1.amazonaws.com',
+      ],
+      { stdio: 'pipe' },
+    );
     return { key: privateKey, pem: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -20,11 +20,19 @@ beforeAll(async () => {
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'alice', roles: ['responder'] }, TOKEN);
   const incidents = { get: async () => snapshot, list: async () => [] } as unknown as IncidentService;
-  app = await buildApi({ incidents, operators, ready: async () => true, alerts: { defaults: { account: '123456789012', region: 'eu-west-1' } } });
+  app = await buildApi({
+    incidents,
+    operators,
+    ready: async () => true,
+    alerts: { defaults: { account: '123456789012', region: 'eu-west-1' } },
+  });
 });
-afterAll(async () => { await app.close(); });
+afterAll(async () => {
+  await app.close();
+});
 
-const read = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/v1/incidents/${id}`, headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
+const read = (headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url: `/v1/incidents/${id}`, headers: { authorization: `Bearer ${TOKEN}`, ...headers } });
 
 test('a read carries an ETag; the same read with If-None-Match is 304 with no body until the incident changes', async () => {
   const first = await read();
@@ -47,14 +55,22 @@ test('a read carries an ETag; the same read with If-None-Match is 304 with no bo
 
 test('without a valid token the answer is 401 whatever If-None-Match says', async () => {
   const etag = (await read()).headers.etag as string;
-  const res = await app.inject({ method: 'GET', url: `/v1/incidents/${id}`, headers: { authorization: 'Bearer wrong', 'if-none-match': etag } });
+  const res = await app.inject({
+    method: 'GET',
+    url: `/v1/incidents/${id}`,
+    headers: { authorization: 'Bearer wrong', 'if-none-match': etag },
+  });
   expect(res.statusCode).toBe(401);
   expect(res.headers.etag).toBeUndefined();
 });
 
 test.each([
-  ['"abc"', '"abc"', true], ['W/"abc"', '"abc"', true], ['"x", "abc"', '"abc"', true], ['*', '"abc"', true],
-  ['"abd"', '"abc"', false], [undefined, '"abc"', false],
+  ['"abc"', '"abc"', true],
+  ['W/"abc"', '"abc"', true],
+  ['"x", "abc"', '"abc"', true],
+  ['*', '"abc"', true],
+  ['"abd"', '"abc"', false],
+  [undefined, '"abc"', false],
 ])('If-None-Match %p against %p → %p', (header, etag, hit) => {
   expect(noneMatchHits(header, etag)).toBe(hit);
 });

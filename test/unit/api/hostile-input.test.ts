@@ -6,8 +6,12 @@
 import { testApi, type TestApi } from './test-api';
 
 let api: TestApi;
-beforeAll(async () => { api = await testApi(); });
-afterAll(async () => { await api.app.close(); });
+beforeAll(async () => {
+  api = await testApi();
+});
+afterAll(async () => {
+  await api.app.close();
+});
 
 const envelope = { error: { code: expect.any(String), message: expect.any(String), requestId: expect.stringMatching(/^req_/) } };
 /** The envelope with `code`, and nothing but code, message, requestId and (optionally) issues. */
@@ -17,7 +21,8 @@ function expectEnvelope(body: { error: Record<string, unknown> }, code: string):
 }
 
 test.each(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'])(
-  'GET /console/%s → 404 not_found in the envelope', async (name) => {
+  'GET /console/%s → 404 not_found in the envelope',
+  async (name) => {
     const res = await api.app.inject({ method: 'GET', url: `/console/${name}` });
     expect(res.statusCode).toBe(404);
     expectEnvelope(res.json(), 'not_found');
@@ -38,7 +43,12 @@ test.each<[string, 'GET' | 'POST', string, number, string]>([
   ['a path segment of 101 characters', 'POST', `/v1/alerts/${'a'.repeat(101)}`, 414, 'uri_too_long'],
   ['an over-long console asset name', 'GET', `/console/${'x'.repeat(300)}`, 414, 'uri_too_long'],
 ])('%s: %s %s → %i %s in the envelope', async (_name, method, url, status, code) => {
-  const res = await api.app.inject({ method, url, payload: method === 'POST' ? '{}' : undefined, headers: { 'content-type': 'application/json' } });
+  const res = await api.app.inject({
+    method,
+    url,
+    payload: method === 'POST' ? '{}' : undefined,
+    headers: { 'content-type': 'application/json' },
+  });
   expect(res.statusCode).toBe(status);
   expectEnvelope(res.json(), code);
 });

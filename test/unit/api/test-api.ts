@@ -21,20 +21,32 @@ export interface TestApi {
 }
 
 export function recordingIncidents(calls: string[]): IncidentService {
-  return new Proxy({}, {
-    get: (_target, name) => (name === 'then' ? undefined : async () => {
-      calls.push(String(name));
-      return `inc-${ACCOUNT}-${REGION}-i-0123456789abcdef0`;
-    }),
-  }) as IncidentService;
+  return new Proxy(
+    {},
+    {
+      get: (_target, name) =>
+        name === 'then'
+          ? undefined
+          : async () => {
+              calls.push(String(name));
+              return `inc-${ACCOUNT}-${REGION}-i-0123456789abcdef0`;
+            },
+    },
+  ) as IncidentService;
 }
 
-export async function testApi(alerts: Partial<AlertRouteOptions> = {}, extra: Partial<ApiDeps> = {}, calls: string[] = []): Promise<TestApi> {
+export async function testApi(
+  alerts: Partial<AlertRouteOptions> = {},
+  extra: Partial<ApiDeps> = {},
+  calls: string[] = [],
+): Promise<TestApi> {
   const operators = new OperatorDirectory();
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, SENSOR_TOKEN);
   operators.addToken({ name: 'audrey', roles: ['auditor'] }, AUDITOR_TOKEN);
   const app = await buildApi({
-    incidents: recordingIncidents(calls), operators, ready: async () => true,
+    incidents: recordingIncidents(calls),
+    operators,
+    ready: async () => true,
     alerts: { defaults: { account: ACCOUNT, region: REGION }, batchAlerts: false, ...alerts },
     ...extra,
   });

@@ -18,9 +18,19 @@ test('the README table is the one generated from bench/results/ (run `npm run be
 test('each committed result says what it measured, where, and keeps its samples', () => {
   expect([...results.keys()].sort()).toEqual(expect.arrayContaining(['clocks', 'containment', 'ingest', 'ingest-fsync', 'scale']));
   for (const [file, r] of results) {
-    expect({ file, commit: /^[0-9a-f]{40}$/.test(r.commit), cores: r.machine.cores > 0, node: r.machine.node.startsWith('v'), command: /(^|\s)npm run bench/.test(r.command) })
-      .toEqual({ file, commit: true, cores: true, node: true, command: true });
+    expect({
+      file,
+      commit: /^[0-9a-f]{40}$/.test(r.commit),
+      cores: r.machine.cores > 0,
+      node: r.machine.node.startsWith('v'),
+      command: /(^|\s)npm run bench/.test(r.command),
+    }).toEqual({ file, commit: true, cores: true, node: true, command: true });
     expect({ file, rows: r.rows.length > 0, raw: Object.keys(r.raw ?? {}).length > 0 }).toEqual({ file, rows: true, raw: true });
-    for (const row of r.rows) expect({ file, metric: row.metric, floorMeasured: typeof row.floor === 'number' }).toEqual({ file, metric: row.metric, floorMeasured: true });
+    for (const row of r.rows)
+      expect({ file, metric: row.metric, floorMeasured: typeof row.floor === 'number' }).toEqual({
+        file,
+        metric: row.metric,
+        floorMeasured: true,
+      });
   }
 });

@@ -14,17 +14,35 @@ const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'ut
   volumes: Record<string, unknown>;
 };
 interface Service {
-  image?: string; build?: unknown; command?: string[]; environment?: Record<string, string | number>; env_file?: string;
-  ports?: string[]; expose?: string[]; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }>;
-  deploy?: { replicas?: number }; volumes?: string[]; restart?: string;
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string | number>;
+  env_file?: string;
+  ports?: string[];
+  expose?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  deploy?: { replicas?: number };
+  volumes?: string[];
+  restart?: string;
 }
 const jobs = ['temporal-schema', 'temporal-namespace'];
 const cordonServices = ['cordon-api', 'cordon-worker'];
 /** `${VAR:-default}` → default, `${VAR:?msg}` → a placeholder, as compose would with an .env. */
-const resolve = (value: string | number) => String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, _name, def) => def ?? 'from-env-file-value');
+const resolve = (value: string | number) =>
+  String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, _name, def) => def ?? 'from-env-file-value');
 
 test('every service the deployment needs is there; each long-running one has a health check, each job runs once', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['cordon-api', 'cordon-worker', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui']);
+  expect(Object.keys(compose.services).sort()).toEqual([
+    'cordon-api',
+    'cordon-worker',
+    'postgresql',
+    'temporal',
+    'temporal-namespace',
+    'temporal-schema',
+    'temporal-ui',
+  ]);
   for (const [name, service] of Object.entries(compose.services)) {
     if (jobs.includes(name)) expect([name, service.restart]).toEqual([name, 'no']);
     else expect([name, (service.healthcheck?.test?.length ?? 0) > 1]).toEqual([name, true]);
@@ -35,7 +53,8 @@ test('start order follows health: schemas after PostgreSQL, Temporal after the s
   expect(compose.services['temporal-schema']!.depends_on?.postgresql?.condition).toBe('service_healthy');
   expect(compose.services.temporal!.depends_on?.['temporal-schema']?.condition).toBe('service_completed_successfully');
   expect(compose.services['temporal-namespace']!.depends_on?.temporal?.condition).toBe('service_healthy');
-  for (const name of cordonServices) expect(compose.services[name]!.depends_on?.['temporal-namespace']?.condition).toBe('service_completed_successfully');
+  for (const name of cordonServices)
+    expect(compose.services[name]!.depends_on?.['temporal-namespace']?.condition).toBe('service_completed_successfully');
   expect(compose.services['temporal-ui']!.depends_on?.temporal?.condition).toBe('service_healthy');
 });
 

@@ -11,7 +11,9 @@ import path from 'node:path';
 import { AlreadyRunningError, claimRun, isAlive, refOf } from '../../../src/local/process-guard';
 
 let dir: string;
-beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-guard-')); });
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-guard-'));
+});
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function until(what: string, fn: () => boolean, timeoutMs = 10000): Promise<void> {
@@ -34,7 +36,9 @@ test('a child listed with the reaper dies when its parent is killed with -9; one
     process.stdout.write(a.pid + ' ' + b.pid + '\\n');
     setInterval(() => {}, 1000);`;
   const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const [childPid, forgottenPid] = await new Promise<number[]>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim().split(' ').map(Number))));
+  const [childPid, forgottenPid] = await new Promise<number[]>((resolve) =>
+    parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim().split(' ').map(Number))),
+  );
   const child = refOf(childPid!)!;
   const forgotten = refOf(forgottenPid!)!;
   try {
@@ -43,7 +47,13 @@ test('a child listed with the reaper dies when its parent is killed with -9; one
     await until(`child ${childPid} to die with its parent`, () => !isAlive(child));
     expect(isAlive(forgotten)).toBe(true);
   } finally {
-    for (const pid of [childPid!, forgottenPid!]) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const pid of [childPid!, forgottenPid!]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   }
 });
 
@@ -54,12 +64,19 @@ test('an orphan of an earlier start is named with its port and stopped; the run 
   const orphan = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
   orphan.unref();
   const orphanRef = refOf(orphan.pid!)!;
-  fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({
-    owner: { pid: dead.pid, startTime: '1' }, command: 'npm start', children: [{ name: 'temporal', ...orphanRef, port: 7233 }],
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'run.json'),
+    JSON.stringify({
+      owner: { pid: dead.pid, startTime: '1' },
+      command: 'npm start',
+      children: [{ name: 'temporal', ...orphanRef, port: 7233 }],
+    }),
+  );
   const said: string[] = [];
   const lock = await claimRun(dir, 'npm start', (line) => said.push(line));
-  expect(said).toEqual([`port 7233 is held by temporal (pid ${orphan.pid}), left running by an earlier npm start (pid ${dead.pid}) that did not stop: stopping it`]);
+  expect(said).toEqual([
+    `port 7233 is held by temporal (pid ${orphan.pid}), left running by an earlier npm start (pid ${dead.pid}) that did not stop: stopping it`,
+  ]);
   expect(isAlive(orphanRef)).toBe(false);
   const file = JSON.parse(fs.readFileSync(lock.file, 'utf8')) as { owner: { pid: number }; children: unknown[] };
   expect(file.owner.pid).toBe(process.pid);

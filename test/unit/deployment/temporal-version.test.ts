@@ -36,16 +36,20 @@ test('the toolchain builds the server the pinned CLI embeds, and the built binar
   expect(manifest.temporalServer).toContain(`temporal-server-${PINS.temporalServer}`);
 });
 
-test('compose runs that same Temporal version (server, admin tools) and the CLI\'s UI; no deprecated auto-setup image', () => {
+test("compose runs that same Temporal version (server, admin tools) and the CLI's UI; no deprecated auto-setup image", () => {
   const images = Object.values(compose.services).map((s) => s.image ?? '');
   expect(images.filter((i) => i.includes('auto-setup'))).toEqual([]);
   const temporalImages = images.filter((i) => /^temporalio\/(server|admin-tools):/.test(i));
-  expect(temporalImages.sort()).toEqual([`temporalio/admin-tools:${serverVersion}`, `temporalio/admin-tools:${serverVersion}`, `temporalio/server:${serverVersion}`]);
+  expect(temporalImages.sort()).toEqual([
+    `temporalio/admin-tools:${serverVersion}`,
+    `temporalio/admin-tools:${serverVersion}`,
+    `temporalio/server:${serverVersion}`,
+  ]);
   expect(compose.services['temporal-ui']!.image).toBe(`temporalio/ui:${cliEmbeds().ui}`);
   expect(compose.services.postgresql!.image).toMatch(new RegExp(`^postgres:${PINS.postgresMajor}-`));
 });
 
-test('the compose schema job runs the local cluster\'s sql tool commands, for both databases', () => {
+test("the compose schema job runs the local cluster's sql tool commands, for both databases", () => {
   const script = compose.services['temporal-schema']!.command!.join('\n');
   expect(script).toContain('temporal-sql-tool --plugin postgres12');
   for (const [key, database] of Object.entries(DATABASES)) {
@@ -60,7 +64,7 @@ test('the compose schema job runs the local cluster\'s sql tool commands, for bo
   }
 });
 
-test('the server service sets only variables the module\'s config template reads', () => {
+test("the server service sets only variables the module's config template reads", () => {
   const template = fs.readFileSync(path.join(manifest.temporalServerFiles!, 'config', 'docker.yaml'), 'utf8');
   const read = new Set([...template.matchAll(/env "([A-Z_]+)"/g)].map((m) => m[1]));
   const set = Object.keys(compose.services.temporal!.environment ?? {});

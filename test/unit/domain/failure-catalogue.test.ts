@@ -8,12 +8,31 @@
 import { STATUS_CODES } from 'node:http';
 import { PassThrough } from 'node:stream';
 import {
-  badGateway, badRequest, conflict, forbidden, fromFailureType, fromFastifyError, notFound, rateLimited, unauthorized, unavailable, unprocessable, writeClientError,
+  badGateway,
+  badRequest,
+  conflict,
+  forbidden,
+  fromFailureType,
+  fromFastifyError,
+  notFound,
+  rateLimited,
+  unauthorized,
+  unavailable,
+  unprocessable,
+  writeClientError,
   type HttpError,
 } from '../../../src/api/errors';
 import { ApiError, exitCodeFor, exitCodeHelp } from '../../../src/cli/api-client';
 import {
-  ErrorType, ExitCode, exitCodeMeanings, failureCatalogue, failureTypes, nonRetryableErrorTypes, type ExitCodeName, type FailureEntry, type FailureType,
+  ErrorType,
+  ExitCode,
+  exitCodeMeanings,
+  failureCatalogue,
+  failureTypes,
+  nonRetryableErrorTypes,
+  type ExitCodeName,
+  type FailureEntry,
+  type FailureType,
 } from '../../../src/domain/errors';
 import { profiles } from '../../../workflows/activity-profiles';
 
@@ -44,7 +63,9 @@ test('each envelope code names one failure type, and types that share a status s
 test("every activity profile's non-retryable types are exactly the catalogue's permanent activity failures", () => {
   const permanent = entries.filter(([, e]) => e.from.includes('activity') && !e.retryable).map(([type]) => type);
   expect([...nonRetryableErrorTypes].sort()).toEqual([...permanent].sort());
-  expect(permanent).toEqual(expect.arrayContaining(['TargetNotFound', 'AwsPermanent', 'AwsUnauthorized', 'EvidenceConflict', 'WebhookRejected', 'EmailRejected']));
+  expect(permanent).toEqual(
+    expect.arrayContaining(['TargetNotFound', 'AwsPermanent', 'AwsUnauthorized', 'EvidenceConflict', 'WebhookRejected', 'EmailRejected']),
+  );
   for (const [name, profile] of Object.entries(profiles)) {
     expect({ name, types: [...(profile.retry.nonRetryableErrorTypes ?? [])].sort() }).toEqual({ name, types: [...permanent].sort() });
   }
@@ -55,16 +76,37 @@ const answer = (e: HttpError) => `${e.status} ${e.code}`;
 test('an update failure of any catalogue type is answered with its status and code; other types are not mapped', () => {
   for (const [type, e] of entries) {
     const mapped = fromFailureType(type, 'why');
-    expect({ type, status: mapped?.status, code: mapped?.code, message: mapped?.message }).toEqual({ type, status: e.http.status, code: e.http.code, message: 'why' });
+    expect({ type, status: mapped?.status, code: mapped?.code, message: mapped?.message }).toEqual({
+      type,
+      status: e.http.status,
+      code: e.http.code,
+      message: 'why',
+    });
   }
   expect(fromFailureType('SomethingElse', 'x')).toBeUndefined();
   expect(fromFailureType(undefined, 'x')).toBeUndefined();
 });
 
 test("the API's helpers and its mapping of Fastify's and Node's refusals use only catalogue answers", () => {
-  const helpers = [badRequest('m'), unauthorized(), forbidden('m'), notFound('m'), conflict('m'), unprocessable('m'), rateLimited('m'), badGateway('m'), unavailable('m')];
+  const helpers = [
+    badRequest('m'),
+    unauthorized(),
+    forbidden('m'),
+    notFound('m'),
+    conflict('m'),
+    unprocessable('m'),
+    rateLimited('m'),
+    badGateway('m'),
+    unavailable('m'),
+  ];
   const fastify = [
-    ...['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH', 'FST_ERR_CTP_EMPTY_JSON_BODY', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_INVALID_CONTENT_LENGTH'].map((code) => fromFastifyError({ code, message: 'm' })),
+    ...[
+      'FST_ERR_BAD_URL',
+      'FST_ERR_MAX_PARAM_LENGTH',
+      'FST_ERR_CTP_EMPTY_JSON_BODY',
+      'FST_ERR_CTP_INVALID_JSON_BODY',
+      'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+    ].map((code) => fromFastifyError({ code, message: 'm' })),
     ...Array.from({ length: 200 }, (_, i) => fromFastifyError({ code: 'FST_ERR_OTHER', message: 'm', statusCode: 400 + i })),
     fromFastifyError({ code: 'FST_ERR_OTHER', message: 'm' }),
   ];
@@ -73,7 +115,10 @@ test("the API's helpers and its mapping of Fastify's and Node's refusals use onl
   for (const code of ['ERR_HTTP_REQUEST_TIMEOUT', 'HPE_HEADER_OVERFLOW', 'HPE_INVALID_METHOD']) {
     const socket = new PassThrough();
     let written = '';
-    socket.write = ((chunk: string) => { written += chunk; return true; }) as typeof socket.write;
+    socket.write = ((chunk: string) => {
+      written += chunk;
+      return true;
+    }) as typeof socket.write;
     socket.on('error', () => undefined); // writeClientError destroys the socket with the parser's error
     writeClientError(Object.assign(new Error('m'), { code }), socket, 'req-1');
     const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(written)?.[1]);
@@ -95,18 +140,35 @@ test("the CLI's exit code is the catalogue's for the envelope code, by status wi
     expect({ type, exit: exitCodeFor(new ApiError(e.http.status, 'm', e.http.code)) }).toEqual({ type, exit: ExitCode[e.exit] });
   }
   const byStatus: [number, string | undefined, number][] = [
-    [409, undefined, ExitCode.refused], [403, 'a_code_from_a_newer_server', ExitCode.refused], [404, undefined, ExitCode.notFound],
-    [400, undefined, ExitCode.usage], [413, undefined, ExitCode.usage], [401, undefined, ExitCode.unauthorized], [502, undefined, ExitCode.failed],
-    [418, undefined, ExitCode.failed], [0, undefined, ExitCode.unreachable],
+    [409, undefined, ExitCode.refused],
+    [403, 'a_code_from_a_newer_server', ExitCode.refused],
+    [404, undefined, ExitCode.notFound],
+    [400, undefined, ExitCode.usage],
+    [413, undefined, ExitCode.usage],
+    [401, undefined, ExitCode.unauthorized],
+    [502, undefined, ExitCode.failed],
+    [418, undefined, ExitCode.failed],
+    [0, undefined, ExitCode.unreachable],
   ];
   expect(byStatus.map(([status, code]) => exitCodeFor(new ApiError(status, 'm', code)))).toEqual(byStatus.map(([, , exit]) => exit));
   expect(exitCodeFor(new Error('no API token'))).toBe(ExitCode.usage);
 });
 
 test('the gate refusals are catalogue members answered as before: 409 for the step, 403 for the person, 400 for the reason', () => {
-  const gate: FailureType[] = ['UnknownStep', 'StepNotAwaitingApproval', 'RoleNotAllowed', 'SameApprover', 'SelfApproval', 'ReasonRequired'];
+  const gate: FailureType[] = [
+    'UnknownStep',
+    'StepNotAwaitingApproval',
+    'RoleNotAllowed',
+    'SameApprover',
+    'SelfApproval',
+    'ReasonRequired',
+  ];
   expect(gate.map((t) => [t, failureCatalogue[t].http.status, failureCatalogue[t].exit])).toEqual([
-    ['UnknownStep', 409, 'refused'], ['StepNotAwaitingApproval', 409, 'refused'], ['RoleNotAllowed', 403, 'refused'],
-    ['SameApprover', 403, 'refused'], ['SelfApproval', 403, 'refused'], ['ReasonRequired', 400, 'usage'],
+    ['UnknownStep', 409, 'refused'],
+    ['StepNotAwaitingApproval', 409, 'refused'],
+    ['RoleNotAllowed', 403, 'refused'],
+    ['SameApprover', 403, 'refused'],
+    ['SelfApproval', 403, 'refused'],
+    ['ReasonRequired', 400, 'usage'],
   ]);
 });

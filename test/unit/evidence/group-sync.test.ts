@@ -4,9 +4,10 @@ import { GroupSync } from '../../../src/evidence/group-sync';
 function controlledFsync() {
   const started: { dir: string; at: number; finish: (err?: Error) => void }[] = [];
   let clock = 0;
-  const fsync = (dir: string) => new Promise<void>((resolve, reject) => {
-    started.push({ dir, at: ++clock, finish: (err) => (err ? reject(err) : resolve()) });
-  });
+  const fsync = (dir: string) =>
+    new Promise<void>((resolve, reject) => {
+      started.push({ dir, at: ++clock, finish: (err) => (err ? reject(err) : resolve()) });
+    });
   return { started, fsync, tick: () => ++clock };
 }
 const settle = () => new Promise((r) => setImmediate(r));
@@ -16,10 +17,17 @@ test('callers arriving while a sync runs share the next one; each resolves only 
   const group = new GroupSync(f.fsync);
   const resolvedBy: Record<string, number> = {};
   const asked: Record<string, number> = {};
-  const call = (name: string) => { asked[name] = f.tick(); void group.sync('d').then(() => { resolvedBy[name] = f.started.filter((s) => s.at > asked[name]!).length; }); };
+  const call = (name: string) => {
+    asked[name] = f.tick();
+    void group.sync('d').then(() => {
+      resolvedBy[name] = f.started.filter((s) => s.at > asked[name]!).length;
+    });
+  };
   call('a');
   expect(f.started).toHaveLength(1);
-  call('b'); call('c'); call('d');
+  call('b');
+  call('c');
+  call('d');
   await settle();
   expect(f.started).toHaveLength(1); // no pile-up while one runs
   f.started[0]!.finish();

@@ -8,7 +8,9 @@ import { sha256Hex } from '../../../src/evidence/hashing';
 import { tempStore } from './tamper-helpers';
 
 let t: ReturnType<typeof tempStore>;
-beforeEach(() => { t = tempStore(); });
+beforeEach(() => {
+  t = tempStore();
+});
 afterEach(() => t.cleanup());
 
 test('refuses to overwrite an existing key and keeps the first bytes', async () => {
@@ -24,12 +26,18 @@ test('concurrent writers of one key: exactly one wins', async () => {
   const key = evidenceKeys.artifact('inc-1', 'race.txt');
   const results = await Promise.allSettled(['a', 'b', 'c', 'd'].map((v) => t.store.put(key, v, { mediaType: 'text/plain' })));
   expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-  expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof EvidenceOverwriteError)).toBe(true);
+  expect(
+    results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof EvidenceOverwriteError),
+  ).toBe(true);
 });
 
 test('streams a body of unknown length and hashes what it stored', async () => {
   const chunk = Buffer.alloc(64 * 1024, 7);
-  const stream = Readable.from((function* () { for (let i = 0; i < 64; i++) yield chunk; })());
+  const stream = Readable.from(
+    (function* () {
+      for (let i = 0; i < 64; i++) yield chunk;
+    })(),
+  );
   const stored = await t.store.put(evidenceKeys.artifact('inc-1', 'big.bin'), stream, { mediaType: 'application/octet-stream' });
   expect(stored.size).toBe(64 * chunk.length);
   expect(stored.sha256).toBe(sha256Hex(Buffer.concat(Array(64).fill(chunk))));
@@ -60,11 +68,17 @@ describe('fsync (CORDON_EVIDENCE_FSYNC)', () => {
     jest.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
       const fh = await open(...args);
       const sync = fh.sync.bind(fh);
-      fh.sync = async () => { calls.push(`sync ${path.relative(t.dir, String(args[0]))}`); return sync(); };
+      fh.sync = async () => {
+        calls.push(`sync ${path.relative(t.dir, String(args[0]))}`);
+        return sync();
+      };
       return fh;
     });
     const link = fsp.link.bind(fsp);
-    jest.spyOn(fsp, 'link').mockImplementation(async (from, to) => { calls.push(`link ${path.relative(t.dir, String(to))}`); return link(from, to); });
+    jest.spyOn(fsp, 'link').mockImplementation(async (from, to) => {
+      calls.push(`link ${path.relative(t.dir, String(to))}`);
+      return link(from, to);
+    });
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -77,7 +91,8 @@ describe('fsync (CORDON_EVIDENCE_FSYNC)', () => {
       const linked = calls.indexOf(`link ${key}`);
       expect(calls[linked - 1]).toMatch(/^sync \.tmp\/[0-9a-f-]{36}$/);
       expect(calls[linked + 1]).toBe(`sync ${path.dirname(key)}`);
-      if (typeof body === 'string') expect(calls.slice(0, linked - 1)).toEqual(expect.arrayContaining(['sync incidents/inc-9', 'sync incidents', 'sync ']));
+      if (typeof body === 'string')
+        expect(calls.slice(0, linked - 1)).toEqual(expect.arrayContaining(['sync incidents/inc-9', 'sync incidents', 'sync ']));
       else expect(calls).toHaveLength(3); // the folders exist now: no more syncs for them
     }
   });

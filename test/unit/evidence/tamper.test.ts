@@ -7,7 +7,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { appendAudit, evidenceKeys, readAudit, readManifest, recordArtifact, recordCustody, verifyIncident, type EvidenceAnchors } from '../../../src/evidence';
+import {
+  appendAudit,
+  evidenceKeys,
+  readAudit,
+  readManifest,
+  recordArtifact,
+  recordCustody,
+  verifyIncident,
+  type EvidenceAnchors,
+} from '../../../src/evidence';
 import { entryHash, GENESIS_HASH, sha256Hex } from '../../../src/evidence/hashing';
 import { formatReport } from '../../../src/cli/evidence-commands';
 import { artifactFile, flipByte, forceWrite, logFile, plant, swapFiles, tempStore } from './tamper-helpers';
@@ -17,11 +26,25 @@ let t: ReturnType<typeof tempStore>;
 
 beforeEach(async () => {
   t = tempStore();
-  for (const [name, body] of [['meta.json', '{"instance":"i-0abc"}'], ['console.txt', 'boot log\nline 2\n'], ['alerts/generic-1.json', '{"title":"c2"}']]) {
+  for (const [name, body] of [
+    ['meta.json', '{"instance":"i-0abc"}'],
+    ['console.txt', 'boot log\nline 2\n'],
+    ['alerts/generic-1.json', '{"title":"c2"}'],
+  ]) {
     await recordArtifact(t.store, ID, { name: name!, body: body!, mediaType: 'application/json', source: 'test', collector: 'unit' });
   }
   await recordCustody(t.store, ID, { action: 'access', by: 'audrey', note: 'read' });
-  await appendAudit(t.store, ID, [1, 2, 3, 4].map((n) => ({ id: `t:${n}`, at: `2026-01-01T00:00:0${n}Z`, kind: 'step' as const, message: `step ${n}: done`, actor: n === 2 ? 'bob' : undefined })));
+  await appendAudit(
+    t.store,
+    ID,
+    [1, 2, 3, 4].map((n) => ({
+      id: `t:${n}`,
+      at: `2026-01-01T00:00:0${n}Z`,
+      kind: 'step' as const,
+      message: `step ${n}: done`,
+      actor: n === 2 ? 'bob' : undefined,
+    })),
+  );
 });
 afterEach(() => t.cleanup());
 
@@ -35,7 +58,13 @@ async function anchorsNow(): Promise<EvidenceAnchors> {
 
 test('an untouched incident verifies against its anchors', async () => {
   const report = await verifyIncident(t.store, ID, { anchors: await anchorsNow() });
-  expect(report).toMatchObject({ ok: true, found: true, manifest: { entries: 4, artifacts: 3, custody: 1 }, audit: { entries: 4 }, anchors: { checked: true, manifest: { matched: true, unanchoredAfter: 0 } } });
+  expect(report).toMatchObject({
+    ok: true,
+    found: true,
+    manifest: { entries: 4, artifacts: 3, custody: 1 },
+    audit: { entries: 4 },
+    anchors: { checked: true, manifest: { matched: true, unanchoredAfter: 0 } },
+  });
   expect(formatReport(report)).toContain('INTACT');
 });
 
@@ -81,8 +110,18 @@ test('bytes planted at the content address before capture are not adopted; the c
   const planted = plant(t.dir, ID, `objects/${sha256Hex(real)}`, 'forged console\n');
   // And at the name the old layout used, where a predictable key invited it.
   plant(t.dir, ID, 'artifacts/console-output-i-0def.txt', 'forged console\n');
-  const entry = await recordArtifact(t.store, ID, { name: 'console-output-i-0def.txt', body: real, mediaType: 'text/plain', source: 'ec2:GetConsoleOutput', collector: 'unit' });
-  expect(entry).toMatchObject({ sha256: sha256Hex(real), key: evidenceKeys.object(ID, `${sha256Hex(real)}.1`), detail: { displacedObjects: [evidenceKeys.object(ID, sha256Hex(real))] } });
+  const entry = await recordArtifact(t.store, ID, {
+    name: 'console-output-i-0def.txt',
+    body: real,
+    mediaType: 'text/plain',
+    source: 'ec2:GetConsoleOutput',
+    collector: 'unit',
+  });
+  expect(entry).toMatchObject({
+    sha256: sha256Hex(real),
+    key: evidenceKeys.object(ID, `${sha256Hex(real)}.1`),
+    detail: { displacedObjects: [evidenceKeys.object(ID, sha256Hex(real))] },
+  });
   expect(fs.readFileSync(path.join(t.dir, entry.key!), 'utf8')).toBe(real);
   const report = await verifyIncident(t.store, ID, { settleMs: 0 });
   expect(report.problems.map((p) => [p.check, p.key])).toEqual([
@@ -94,7 +133,13 @@ test('bytes planted at the content address before capture are not adopted; the c
 test('the same bytes already at their address (a retry after a crash) are adopted', async () => {
   const bytes = 'captured before the crash\n';
   await t.store.put(evidenceKeys.object(ID, sha256Hex(bytes)), bytes, { mediaType: 'text/plain' });
-  const entry = await recordArtifact(t.store, ID, { name: 'late.txt', body: bytes, mediaType: 'text/plain', source: 'test', collector: 'unit' });
+  const entry = await recordArtifact(t.store, ID, {
+    name: 'late.txt',
+    body: bytes,
+    mediaType: 'text/plain',
+    source: 'test',
+    collector: 'unit',
+  });
   expect(entry.key).toBe(evidenceKeys.object(ID, sha256Hex(bytes)));
   expect((await verifyIncident(t.store, ID, { settleMs: 0 })).ok).toBe(true);
 });
@@ -109,7 +154,9 @@ test('a chain cut short with its objects passes the internal checks but not the 
   const report = await verifyIncident(t.store, ID, { anchors, settleMs: 0 });
   expect(report.ok).toBe(false);
   expect(report.firstBroken).toMatchObject({ file: 'manifest', seq: 3, check: 'truncated' });
-  expect(report.firstBroken!.message).toMatch(/manifest ends at seq 2 but the incident's history anchored seq 3 .* the chain was cut after seq 2/);
+  expect(report.firstBroken!.message).toMatch(
+    /manifest ends at seq 2 but the incident's history anchored seq 3 .* the chain was cut after seq 2/,
+  );
   expect(formatReport(report)).toMatch(/first broken link: manifest \(seq 3\) \[truncated\]/);
 });
 
@@ -150,7 +197,13 @@ test('an artifact stored but not yet in the manifest (a step mid-write) is not c
   const started = Date.now();
   const verifying = verifyIncident(t.store, ID, { settleMs: 5000 });
   await new Promise((r) => setTimeout(r, 300));
-  await recordArtifact(t.store, ID, { name: 'late.txt', body: 'written first', mediaType: 'text/plain', source: 'test', collector: 'unit' });
+  await recordArtifact(t.store, ID, {
+    name: 'late.txt',
+    body: 'written first',
+    mediaType: 'text/plain',
+    source: 'test',
+    collector: 'unit',
+  });
   const report = await verifying;
   expect(report).toMatchObject({ ok: true, problems: [], manifest: { artifacts: 4 } });
   expect(Date.now() - started).toBeLessThan(5000);
@@ -161,5 +214,7 @@ test('a stray object is still reported once the settle window has passed', async
   const started = Date.now();
   const report = await verifyIncident(t.store, ID, { settleMs: 400 });
   expect(Date.now() - started).toBeGreaterThanOrEqual(400);
-  expect(report.problems).toEqual([expect.objectContaining({ file: 'artifact', check: 'unlisted', key: `incidents/${ID}/objects/stray.bin` })]);
+  expect(report.problems).toEqual([
+    expect.objectContaining({ file: 'artifact', check: 'unlisted', key: `incidents/${ID}/objects/stray.bin` }),
+  ]);
 });

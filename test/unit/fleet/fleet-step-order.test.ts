@@ -25,7 +25,10 @@ test.each([
 });
 
 test('every step that takes capacity away requires the reservation; release requires nothing', () => {
-  const needing = [...stepRegistry.values()].filter((s) => s.requires.includes('fleet-budget')).map((s) => s.name).sort();
+  const needing = [...stepRegistry.values()]
+    .filter((s) => s.requires.includes('fleet-budget'))
+    .map((s) => s.name)
+    .sort();
   expect(needing).toEqual(['approve-revoke-sessions', 'cut-credentials', 'deregister-targets', 'isolate', 'leave-group']);
   expect(stepRegistry.get('fleet-release')!.requires).toEqual([]);
   expect(stepRegistry.get('fleet-budget')!.requires).toEqual(['contain']);

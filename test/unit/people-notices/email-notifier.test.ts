@@ -23,13 +23,28 @@ beforeAll(async () => {
   [smtp, hook] = await Promise.all([startSmtpReceiver(), startWebhookReceiver()]);
   email = { name: 'email', format: 'email', smtpUrl: smtp.url, from: 'Cordon <cordon@example.com>', to: ['secops@example.com'] };
 });
-afterAll(async () => { await Promise.all([smtp?.close(), hook?.close()]); });
-beforeEach(() => { smtp.received.length = 0; hook.received.length = 0; smtp.refuse(undefined); });
+afterAll(async () => {
+  await Promise.all([smtp?.close(), hook?.close()]);
+});
+beforeEach(() => {
+  smtp.received.length = 0;
+  hook.received.length = 0;
+  smtp.refuse(undefined);
+});
 
 const notice: PeopleNotice = {
-  kind: 'approval-needed', idempotencyKey: 'inc-1/contain/approval-needed/0', incidentId: 'inc-1', step: 'contain', stepTitle: 'Approve containment',
-  severity: 'high', to: ['oncall-secops', 'Lead@Example.com'], message: 'Contain i-0abc?\r\nBcc: victim@evil.example', round: 0,
-  at: '2026-01-01T00:00:00.000Z', approverRoles: ['approver'], approvalsNeeded: 1,
+  kind: 'approval-needed',
+  idempotencyKey: 'inc-1/contain/approval-needed/0',
+  incidentId: 'inc-1',
+  step: 'contain',
+  stepTitle: 'Approve containment',
+  severity: 'high',
+  to: ['oncall-secops', 'Lead@Example.com'],
+  message: 'Contain i-0abc?\r\nBcc: victim@evil.example',
+  round: 0,
+  at: '2026-01-01T00:00:00.000Z',
+  approverRoles: ['approver'],
+  approvalsNeeded: 1,
 };
 
 test('a people notice is written once to the fixed recipients and the contacts that are addresses', async () => {
@@ -118,14 +133,32 @@ test('a retry after the webhook got the notice writes only the email', async () 
 
 test('a deadline notice goes to email beside the deadline webhooks, to the contact (an address) and the DPO', async () => {
   const req: NotificationRequest = {
-    idempotencyKey: 'inc-1/breach:gdpr-art33:reminder:0.75', incidentId: 'inc-1', obligationId: 'gdpr-art33', title: 'GDPR Art. 33 notification to the supervisory authority',
-    kind: 'reminder', fraction: 0.75, dueAt: '2026-01-04T00:00:00.000Z', contact: 'lead@example.com', escalationLevel: 0,
+    idempotencyKey: 'inc-1/breach:gdpr-art33:reminder:0.75',
+    incidentId: 'inc-1',
+    obligationId: 'gdpr-art33',
+    title: 'GDPR Art. 33 notification to the supervisory authority',
+    kind: 'reminder',
+    fraction: 0.75,
+    dueAt: '2026-01-04T00:00:00.000Z',
+    contact: 'lead@example.com',
+    escalationLevel: 0,
     text: 'gdpr-art33 GDPR Art. 33 notification for inc-1: 75% of the window has passed (due 2026-01-04T00:00:00.000Z)',
   };
   const deadlineHook = { name: 'deadline-webhook-1', url: hook.url, format: 'json' as const };
-  const settings = { jurisdictions: ['EU' as const], sectors: [], reminderFractions: [0.75], escalateAfterMinutes: 0, contacts: ['lead@example.com'], displayZone: 'UTC', dpo: { name: 'Dana', email: 'dpo@example.com' } };
-  const activities = createBreachActivities({ settings, targets: [deadlineHook] },
-    { targets: [{ name: 'slack', url: `${hook.url}/slack`, format: 'slack' }, email], consoleUrl: 'https://cordon.example.internal' }, 'data:');
+  const settings = {
+    jurisdictions: ['EU' as const],
+    sectors: [],
+    reminderFractions: [0.75],
+    escalateAfterMinutes: 0,
+    contacts: ['lead@example.com'],
+    displayZone: 'UTC',
+    dpo: { name: 'Dana', email: 'dpo@example.com' },
+  };
+  const activities = createBreachActivities(
+    { settings, targets: [deadlineHook] },
+    { targets: [{ name: 'slack', url: `${hook.url}/slack`, format: 'slack' }, email], consoleUrl: 'https://cordon.example.internal' },
+    'data:',
+  );
   expect(await activities.sendDeadlineNotice(req)).toEqual({ delivered: ['deadline-webhook-1', 'email'] });
   expect(hook.received.map((r) => r.path)).toEqual(['/hook']);
   const mail = smtp.received[0]!;

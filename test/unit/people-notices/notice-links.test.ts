@@ -13,8 +13,18 @@ import type { NotificationRequest } from '../../../workflows/regulator-notificat
 const base = 'https://cordon.example.org/';
 const id = 'inc-123456789012-eu-west-1-i-0abc';
 const notice: PeopleNotice = {
-  kind: 'approval-needed', idempotencyKey: `${id}/replace/approval-needed/0`, incidentId: id, step: 'replace', stepTitle: 'Approve replacement',
-  severity: 'medium', to: ['oncall'], message: 'Replace i-0abc?', round: 0, at: '2026-01-01T00:00:00.000Z', approverRoles: ['approver'], approvalsNeeded: 1,
+  kind: 'approval-needed',
+  idempotencyKey: `${id}/replace/approval-needed/0`,
+  incidentId: id,
+  step: 'replace',
+  stepTitle: 'Approve replacement',
+  severity: 'medium',
+  to: ['oncall'],
+  message: 'Replace i-0abc?',
+  round: 0,
+  at: '2026-01-01T00:00:00.000Z',
+  approverRoles: ['approver'],
+  approvalsNeeded: 1,
 };
 const decide = `https://cordon.example.org/console#/incidents/${id}/approve/replace`;
 const incident = `https://cordon.example.org/console#/incidents/${id}`;
@@ -31,7 +41,9 @@ test.each<[string, Partial<PeopleNotice>, string]>([
   expect(noticeLink(base, n)).toBe(link);
   expect(genericPayload(n, base).link).toBe(link);
   expect(peopleEmail(n, base).text).toContain(`: ${link}\n`);
-  expect(slackPayload(n, base).blocks[0]!.type === 'section' && (slackPayload(n, base).blocks[0] as { text: { text: string } }).text.text).toContain(`<${link}|`);
+  expect(
+    slackPayload(n, base).blocks[0]!.type === 'section' && (slackPayload(n, base).blocks[0] as { text: { text: string } }).text.text,
+  ).toContain(`<${link}|`);
 });
 
 test('a step name or obligation id is one path segment, encoded', () => {
@@ -41,8 +53,15 @@ test('a step name or obligation id is one path segment, encoded', () => {
 
 test('a deadline email links to the clock', () => {
   const req: NotificationRequest = {
-    idempotencyKey: `${id}/breach:gdpr.33.1:due`, incidentId: id, obligationId: 'gdpr.33.1', title: 'Notify the supervisory authority',
-    kind: 'due', dueAt: '2026-01-04T00:00:00.000Z', escalationLevel: 0, text: 'due now', contact: 'dpo',
+    idempotencyKey: `${id}/breach:gdpr.33.1:due`,
+    incidentId: id,
+    obligationId: 'gdpr.33.1',
+    title: 'Notify the supervisory authority',
+    kind: 'due',
+    dueAt: '2026-01-04T00:00:00.000Z',
+    escalationLevel: 0,
+    text: 'due now',
+    contact: 'dpo',
   };
   expect(deadlineEmail(req, base).text).toContain(`Record the submission: ${incident}/clocks/gdpr.33.1\n`);
   expect(deadlineEmail(req).text).toContain(`Record the submission: cordon show ${id}\n`);

@@ -12,7 +12,11 @@ import { notifyPeople } from '../../../activities/people-notices/people-notifier
 import { postWebhook, signBody } from '../../../activities/people-notices/webhook-notifier';
 import type { PeopleNotice } from '../../../src/domain/people-notice';
 
-interface Received { path: string; headers: http.IncomingHttpHeaders; body: string }
+interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 let server: http.Server;
 let base: string;
 const received: Received[] = [];
@@ -22,7 +26,9 @@ const answers = new Map<string, number[]>();
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body });
       res.writeHead(answers.get(req.url ?? '')?.shift() ?? 200).end('ok');
@@ -31,30 +37,58 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(async () => { await new Promise((r) => server.close(r)); });
-beforeEach(() => { received.length = 0; answers.clear(); });
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+beforeEach(() => {
+  received.length = 0;
+  answers.clear();
+});
 
 const notice: PeopleNotice = {
-  kind: 'escalation', idempotencyKey: 'inc-1/contain/escalation/2', incidentId: 'inc-1', step: 'contain', stepTitle: 'Approve containment',
-  severity: 'high', to: ['security-lead'], message: 'no decision within 60 min: escalation 2 — <!channel> <https://evil.example|click>', round: 2,
-  at: '2026-01-01T00:00:00.000Z', approverRoles: ['approver'], approvalsNeeded: 1,
+  kind: 'escalation',
+  idempotencyKey: 'inc-1/contain/escalation/2',
+  incidentId: 'inc-1',
+  step: 'contain',
+  stepTitle: 'Approve containment',
+  severity: 'high',
+  to: ['security-lead'],
+  message: 'no decision within 60 min: escalation 2 — <!channel> <https://evil.example|click>',
+  round: 2,
+  at: '2026-01-01T00:00:00.000Z',
+  approverRoles: ['approver'],
+  approvalsNeeded: 1,
 };
 
 test('delivers the generic and the Slack body with the idempotency key and a valid signature', async () => {
-  const result = await notifyPeople({
-    consoleUrl: 'https://cordon.internal',
-    targets: [{ name: 'pager', url: `${base}/hook`, format: 'json', secret: 's3cret' }, { name: 'slack', url: `${base}/slack`, format: 'slack' }],
-  }, notice);
+  const result = await notifyPeople(
+    {
+      consoleUrl: 'https://cordon.internal',
+      targets: [
+        { name: 'pager', url: `${base}/hook`, format: 'json', secret: 's3cret' },
+        { name: 'slack', url: `${base}/slack`, format: 'slack' },
+      ],
+    },
+    notice,
+  );
   expect(result).toEqual({ delivered: ['pager', 'slack'], skipped: [] });
   const [generic, slack] = received;
   expect(generic!.headers['idempotency-key']).toBe('inc-1/contain/escalation/2');
   expect(generic!.headers['x-cordon-signature']).toBe(signBody('s3cret', generic!.body));
-  expect(JSON.parse(generic!.body)).toMatchObject({ type: 'cordon.people-notice', kind: 'escalation', round: 2, to: ['security-lead'], link: 'https://cordon.internal/console#/incidents/inc-1/approve/contain' });
+  expect(JSON.parse(generic!.body)).toMatchObject({
+    type: 'cordon.people-notice',
+    kind: 'escalation',
+    round: 2,
+    to: ['security-lead'],
+    link: 'https://cordon.internal/console#/incidents/inc-1/approve/contain',
+  });
   expect(slack!.headers['idempotency-key']).toBe('inc-1/contain/escalation/2');
   const text = (JSON.parse(slack!.body) as { blocks: { text?: { text: string } }[] }).blocks[0]!.text!.text;
   expect(text).toContain('&lt;!channel&gt; &lt;https://evil.example|click&gt;');
   expect(text).not.toContain('<!channel>');
-  expect(text).toContain('<https://cordon.internal/console#/incidents/inc-1/approve/contain|Approve or reject in the console (incident inc-1)>');
+  expect(text).toContain(
+    '<https://cordon.internal/console#/incidents/inc-1/approve/contain|Approve or reject in the console (incident inc-1)>',
+  );
 });
 
 test('5xx and 429 are transient (retried), other 4xx are permanent (never retried)', async () => {
@@ -74,7 +108,10 @@ test('with no target configured the notice is only recorded', async () => {
 });
 
 test('a retry after a partial delivery posts only to the targets that did not get the notice', async () => {
-  const targets = [{ name: 'pager', url: `${base}/hook`, format: 'json' as const }, { name: 'slack', url: `${base}/slack`, format: 'slack' as const }];
+  const targets = [
+    { name: 'pager', url: `${base}/hook`, format: 'json' as const },
+    { name: 'slack', url: `${base}/slack`, format: 'slack' as const },
+  ];
   answers.set('/slack', [500]);
   const first = new MockActivityEnvironment();
   const beats: unknown[] = [];

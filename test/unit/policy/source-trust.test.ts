@@ -8,7 +8,11 @@ const defaults = alertIngestSettings(loadConfig({})).trust;
 const source = (s: string, name = 'sensor') => ({ kind: 'source' as const, source: s, name });
 
 test.each([
-  ['default policies: medium is the highest severity that waits for a person', 'critical=auto,high=auto,medium=approve,low=record-only', 'medium'],
+  [
+    'default policies: medium is the highest severity that waits for a person',
+    'critical=auto,high=auto,medium=approve,low=record-only',
+    'medium',
+  ],
   ['high behind two people', 'critical=auto,high=two-person', 'high'],
   ['every severity automatic: capped at low', 'critical=auto,high=auto,medium=auto,low=auto', 'low'],
   ['nothing automatic: uncapped in effect', 'critical=approve,high=approve', 'critical'],
@@ -35,7 +39,9 @@ test('configured: a lifted ceiling, an explicit severity, and who may tighten', 
   expect(judgeSender(source('generic'), 'critical', trust).severity).toBe('critical');
   expect(judgeSender(source('alertmanager'), 'critical', trust)).toEqual(expect.objectContaining({ severity: 'high', mayTighten: true }));
   expect(judgeSender(source('guardduty'), 'high', trust).mayTighten).toBe(false);
-  expect(judgeSender(source('alertmanager'), 'critical', trust).notes[0]).toBe('alertmanager alert from sensor claimed critical; alertmanager is capped at high (CORDON_SOURCE_SEVERITY_CEILING), so high\'s policy applies');
+  expect(judgeSender(source('alertmanager'), 'critical', trust).notes[0]).toBe(
+    "alertmanager alert from sensor claimed critical; alertmanager is capped at high (CORDON_SOURCE_SEVERITY_CEILING), so high's policy applies",
+  );
 });
 
 test('bad settings are refused by name; the payload cap is bounded', () => {

@@ -15,10 +15,22 @@ const dpo = { name: 'd', roles: ['dpo'] };
 
 function input(): BreachNotificationInput {
   return {
-    incidentId: 'inc-123456789012-eu-west-1-i-0123456789abcdef0', resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0123456789abcdef0' },
-    detectedAt: T0, alerts: [{ title: 'C2', severity: 'high' }],
-    classification: classifyTags({ 'data:personal': 'true', 'data:subject-regions': 'EU;mars', 'data:subject-count': '10', 'data:record-count': 'many' }, 'data:'),
-    settings: { jurisdictions: ['EU'], sectors: [], reminderFractions: [0.5], escalateAfterMinutes: 30, contacts: ['a', 'b'], displayZone: 'UTC' },
+    incidentId: 'inc-123456789012-eu-west-1-i-0123456789abcdef0',
+    resource: { account: '123456789012', region: 'eu-west-1', instanceId: 'i-0123456789abcdef0' },
+    detectedAt: T0,
+    alerts: [{ title: 'C2', severity: 'high' }],
+    classification: classifyTags(
+      { 'data:personal': 'true', 'data:subject-regions': 'EU;mars', 'data:subject-count': '10', 'data:record-count': 'many' },
+      'data:',
+    ),
+    settings: {
+      jurisdictions: ['EU'],
+      sectors: [],
+      reminderFractions: [0.5],
+      escalateAfterMinutes: 30,
+      contacts: ['a', 'b'],
+      displayZone: 'UTC',
+    },
   };
 }
 
@@ -45,12 +57,17 @@ test('measures come only from done steps, at the instant each step ended', () =>
 test('the GDPR clock plans 50 % reminder, due and escalation; a late look sends only the latest', () => {
   const s = new BreachState(input(), T0);
   expect(s.nextEventAt(T0)).toBe(at(36));
-  expect(s.view(T0).clocks.find((c) => c.obligationId === 'gdpr.33.1')).toMatchObject({ dueAt: '2026-03-30T09:00:00.000Z', conservative: true });
+  expect(s.view(T0).clocks.find((c) => c.obligationId === 'gdpr.33.1')).toMatchObject({
+    dueAt: '2026-03-30T09:00:00.000Z',
+    conservative: true,
+  });
   const { send, skip } = dueEvents(s.record(), at(80));
   expect(send.map((e) => e.kind)).toEqual(['escalation']);
   expect(skip.map((e) => e.kind)).toEqual(['reminder', 'due']);
   const reqs = s.takeDueEvents(at(80), 'wf');
-  expect(reqs).toEqual([expect.objectContaining({ kind: 'escalation', contact: 'b', escalationLevel: 1, idempotencyKey: `wf:gdpr.33.1|escalation||${at(72)}` })]);
+  expect(reqs).toEqual([
+    expect.objectContaining({ kind: 'escalation', contact: 'b', escalationLevel: 1, idempotencyKey: `wf:gdpr.33.1|escalation||${at(72)}` }),
+  ]);
 });
 
 test('validators: role, future instants, late without reasons, follow-up before initial', () => {
@@ -78,6 +95,9 @@ test('awareness moves the clock; an initial then final submission resolves 33.1 
 });
 
 test('subject-counts tags give US residents per State (HIPAA 164.406 media rule); malformed entries are dropped', () => {
-  expect(classifyTags({ 'data:personal': 'true', 'data:subject-counts': 'CA=600; US-TX=20; mars=3; NY=x' }, 'data:').stateCounts).toEqual({ CA: 600, TX: 20 });
+  expect(classifyTags({ 'data:personal': 'true', 'data:subject-counts': 'CA=600; US-TX=20; mars=3; NY=x' }, 'data:').stateCounts).toEqual({
+    CA: 600,
+    TX: 20,
+  });
   expect(classifyTags({ 'data:personal': 'true' }, 'data:').stateCounts).toBeUndefined();
 });

@@ -37,9 +37,20 @@ describe('draftArticle33', () => {
 
   test('carries every Art. 33(3) item (a)–(d) with its citation', () => {
     expect(d.nature.citation).toBe('GDPR Art. 33(3)(a)');
-    expect(d.nature.dataSubjects).toEqual({ categories: ['customers'], approximateNumber: { value: 1200, estimate: true, basis: 'row counts of the affected tables' } });
-    expect(d.nature.records).toMatchObject({ categories: ['contact details', 'account credentials'], approximateNumber: { value: 3400, estimate: true } });
-    expect(d.contactPoint).toEqual({ citation: 'GDPR Art. 33(3)(b)', name: 'Dana Privacy', email: 'dpo@example.com', phone: '+353 1 000 0000' });
+    expect(d.nature.dataSubjects).toEqual({
+      categories: ['customers'],
+      approximateNumber: { value: 1200, estimate: true, basis: 'row counts of the affected tables' },
+    });
+    expect(d.nature.records).toMatchObject({
+      categories: ['contact details', 'account credentials'],
+      approximateNumber: { value: 3400, estimate: true },
+    });
+    expect(d.contactPoint).toEqual({
+      citation: 'GDPR Art. 33(3)(b)',
+      name: 'Dana Privacy',
+      email: 'dpo@example.com',
+      phone: '+353 1 000 0000',
+    });
     expect(d.likelyConsequences).toEqual({ citation: 'GDPR Art. 33(3)(c)', items: ['Account takeover', 'Phishing aimed at customers'] });
     expect(d.measures.citation).toBe('GDPR Art. 33(3)(d)');
     expect(d.measures.proposed).toEqual(['Rotate all customer credentials', 'Enforce MFA']);
@@ -56,14 +67,25 @@ describe('draftArticle33', () => {
   });
 
   test('in time, from recorded awareness: 72 h limit, no reasons needed, nothing for a person', () => {
-    expect(d.clock).toMatchObject({ awareAt: facts.awareAt, basis: 'recorded', conservative: false, dueAt: '2026-06-08T07:00:00.000Z', late: false });
+    expect(d.clock).toMatchObject({
+      awareAt: facts.awareAt,
+      basis: 'recorded',
+      conservative: false,
+      dueAt: '2026-06-08T07:00:00.000Z',
+      late: false,
+    });
     expect(d.reasonsForDelay).toEqual({ citation: 'GDPR Art. 33(1)', required: false, text: null });
     expect(d.needsHuman).toEqual([]);
   });
 
   test('without awareness the clock runs from the first alert and a person is asked to confirm', () => {
     const x = draftArticle33({ ...facts, awareAt: undefined });
-    expect(x.clock).toMatchObject({ awareAt: facts.detectedAt, basis: 'first-alert', conservative: true, dueAt: '2026-06-08T06:30:00.000Z' });
+    expect(x.clock).toMatchObject({
+      awareAt: facts.detectedAt,
+      basis: 'first-alert',
+      conservative: true,
+      dueAt: '2026-06-08T06:30:00.000Z',
+    });
     expect(x.clock.note).toMatch(/conservatively from the first alert/);
     expect(x.needsHuman.some((n) => n.startsWith('clock.awareAt:'))).toBe(true);
   });
@@ -79,15 +101,38 @@ describe('draftArticle33', () => {
 
   test('every missing item is listed for a person, with a reason', () => {
     const bare = draftArticle33({
-      ...facts, awareAt: undefined, controllerName: undefined, supervisoryAuthority: ' ', risk: undefined, breachType: undefined, dpo: undefined,
-      classification: { dataSubjectCategories: [], personalDataCategories: [] }, measuresTaken: [], proposedMeasures: [], likelyConsequences: [],
+      ...facts,
+      awareAt: undefined,
+      controllerName: undefined,
+      supervisoryAuthority: ' ',
+      risk: undefined,
+      breachType: undefined,
+      dpo: undefined,
+      classification: { dataSubjectCategories: [], personalDataCategories: [] },
+      measuresTaken: [],
+      proposedMeasures: [],
+      likelyConsequences: [],
     });
     const fields = bare.needsHuman.map((n) => n.split(':')[0]);
-    expect(fields).toEqual(expect.arrayContaining([
-      'clock.awareAt', 'controller', 'recipient.authority', 'risk', 'nature.breachType',
-      'nature.dataSubjects.categories', 'nature.dataSubjects.approximateNumber', 'nature.records.categories', 'nature.records.approximateNumber',
-      'contactPoint.name', 'contactPoint.email', 'contactPoint.phone', 'likelyConsequences.items', 'measures.taken', 'measures.proposed',
-    ]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'clock.awareAt',
+        'controller',
+        'recipient.authority',
+        'risk',
+        'nature.breachType',
+        'nature.dataSubjects.categories',
+        'nature.dataSubjects.approximateNumber',
+        'nature.records.categories',
+        'nature.records.approximateNumber',
+        'contactPoint.name',
+        'contactPoint.email',
+        'contactPoint.phone',
+        'likelyConsequences.items',
+        'measures.taken',
+        'measures.proposed',
+      ]),
+    );
     expect(bare.needsHuman.every((n) => /^[\w.]+: \S.{10,}/.test(n))).toBe(true);
     expect(bare.nature.dataSubjects.approximateNumber).toBeNull();
     expect(bare.contactPoint).toMatchObject({ name: null, email: null, phone: null });
@@ -118,14 +163,25 @@ describe('draftArticle34', () => {
     expect(d).not.toBeNull();
     if (!d) return;
     expect(d.channel).toBe('individual');
-    expect(d.whatHappened).toBe('On 5 June 2026 we detected a security incident on one of our systems. Your personal data may have been affected.');
+    expect(d.whatHappened).toBe(
+      'On 5 June 2026 we detected a security incident on one of our systems. Your personal data may have been affected.',
+    );
     expect(d.whatHappened).not.toContain('i-0abc'); // no infrastructure detail for the public
     expect(d.contactPoint).toEqual({ name: 'Dana Privacy', email: 'dpo@example.com', phone: '+353 1 000 0000' });
     expect(d.likelyConsequences).toEqual(facts.likelyConsequences);
-    expect(d.measuresTaken).toEqual(['Instance moved to quarantine security group', 'EBS snapshots taken and sealed', 'Instance replaced from known-good image']);
+    expect(d.measuresTaken).toEqual([
+      'Instance moved to quarantine security group',
+      'EBS snapshots taken and sealed',
+      'Instance replaced from known-good image',
+    ]);
     expect(d.measuresProposed).toEqual(facts.proposedMeasures);
     expect(d.whatYouCanDo).toEqual(facts.adviceToIndividuals);
-    expect(d.citations).toEqual({ nature: 'GDPR Art. 34(2)', contactPoint: 'GDPR Art. 33(3)(b)', likelyConsequences: 'GDPR Art. 33(3)(c)', measures: 'GDPR Art. 33(3)(d)' });
+    expect(d.citations).toEqual({
+      nature: 'GDPR Art. 34(2)',
+      contactPoint: 'GDPR Art. 33(3)(b)',
+      likelyConsequences: 'GDPR Art. 33(3)(c)',
+      measures: 'GDPR Art. 33(3)(d)',
+    });
   });
 
   test('disproportionate effort (34(3)(c)) turns it into a public communication', () => {
@@ -134,7 +190,9 @@ describe('draftArticle34', () => {
 
   test('missing advice and contact details are flagged', () => {
     const d = draftArticle34({ ...facts, adviceToIndividuals: [], dpo: { name: 'Dana' } });
-    expect(d?.needsHuman.map((n) => n.split(':')[0])).toEqual(expect.arrayContaining(['whatYouCanDo', 'contactPoint.email', 'contactPoint.phone']));
+    expect(d?.needsHuman.map((n) => n.split(':')[0])).toEqual(
+      expect.arrayContaining(['whatYouCanDo', 'contactPoint.email', 'contactPoint.phone']),
+    );
   });
 });
 

@@ -1,6 +1,11 @@
 import type { BreachFacts } from '../../../src/regulator-notification/facts';
 import {
-  csvField, REGISTER_COLUMNS, registerEntryFromFacts, registerToCsv, registerToJson, type BreachRegisterEntry,
+  csvField,
+  REGISTER_COLUMNS,
+  registerEntryFromFacts,
+  registerToCsv,
+  registerToJson,
+  type BreachRegisterEntry,
 } from '../../../src/regulator-notification/register';
 
 const entry: BreachRegisterEntry = {
@@ -25,15 +30,28 @@ const entry: BreachRegisterEntry = {
 /** A small RFC 4180 reader, to check the writer round-trips. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [], field = '', quoted = false;
+  let row: string[] = [],
+    field = '',
+    quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += ch;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += ch;
   }
   return rows;
 }
@@ -67,9 +85,15 @@ test('CSV has a header, CRLF rows, and round-trips through an RFC 4180 reader', 
   expect(rows[0]).toEqual([...REGISTER_COLUMNS]);
   const rec = Object.fromEntries(REGISTER_COLUMNS.map((c, i) => [c, rows[1][i]]));
   expect(rec).toMatchObject({
-    incidentId: 'inc-1', whatHappened: 'Attacker ran "miner", then exfiltrated, maybe', effects: 'Line one\r\nline two',
-    dataCategories: 'contact details; credentials', approxSubjects: '1200', approxRecords: '', notifiedSupervisoryAuthority: 'true',
-    communicatedToDataSubjects: 'planned', awareAt: '',
+    incidentId: 'inc-1',
+    whatHappened: 'Attacker ran "miner", then exfiltrated, maybe',
+    effects: 'Line one\r\nline two',
+    dataCategories: 'contact details; credentials',
+    approxSubjects: '1200',
+    approxRecords: '',
+    notifiedSupervisoryAuthority: 'true',
+    communicatedToDataSubjects: 'planned',
+    awareAt: '',
   });
   expect(rows[2][REGISTER_COLUMNS.indexOf('cause')]).toBe("'=cmd|x");
 });
@@ -86,19 +110,35 @@ test('JSON export keeps the entries intact', () => {
 
 test('registerEntryFromFacts carries the Art. 33(5) facts, effects and remedial action', () => {
   const facts: BreachFacts = {
-    incidentId: 'inc-9', resource: { account: '1', region: 'eu-west-1', instanceId: 'i-9' }, detectedAt: '2026-06-05T06:30:00Z',
-    preparedAt: '2026-06-06T00:00:00Z', alerts: [{ title: 'C2 beacon', severity: 'high' }],
+    incidentId: 'inc-9',
+    resource: { account: '1', region: 'eu-west-1', instanceId: 'i-9' },
+    detectedAt: '2026-06-05T06:30:00Z',
+    preparedAt: '2026-06-06T00:00:00Z',
+    alerts: [{ title: 'C2 beacon', severity: 'high' }],
     classification: { dataSubjectCategories: ['staff'], personalDataCategories: ['e-mail'], approxRecords: 50 },
-    measuresTaken: [{ step: 'quarantined', at: '2026-06-05T07:00:00Z', detail: 'isolated' }], proposedMeasures: [], likelyConsequences: [],
+    measuresTaken: [{ step: 'quarantined', at: '2026-06-05T07:00:00Z', detail: 'isolated' }],
+    proposedMeasures: [],
+    likelyConsequences: [],
     reasonsForDelay: 'waited for forensics',
   };
   const e = registerEntryFromFacts(facts, {
-    recordedAt: '2026-06-06T00:00:00Z', cause: 'phished credentials', effects: 'none observed', notifiedSupervisoryAuthority: false,
-    notificationDecisionReason: 'unlikely to result in a risk: data encrypted', communicatedToDataSubjects: 'no', art34DecisionReason: 'no high risk',
+    recordedAt: '2026-06-06T00:00:00Z',
+    cause: 'phished credentials',
+    effects: 'none observed',
+    notifiedSupervisoryAuthority: false,
+    notificationDecisionReason: 'unlikely to result in a risk: data encrypted',
+    communicatedToDataSubjects: 'no',
+    art34DecisionReason: 'no high risk',
   });
   expect(e).toMatchObject({
-    incidentId: 'inc-9', whatHappened: 'C2 beacon on i-9 (1/eu-west-1)', effects: 'none observed', remedialActions: ['2026-06-05T07:00:00Z quarantined: isolated'],
-    dataCategories: ['e-mail'], approxRecords: 50, delayReasons: 'waited for forensics', notifiedSupervisoryAuthority: false,
+    incidentId: 'inc-9',
+    whatHappened: 'C2 beacon on i-9 (1/eu-west-1)',
+    effects: 'none observed',
+    remedialActions: ['2026-06-05T07:00:00Z quarantined: isolated'],
+    dataCategories: ['e-mail'],
+    approxRecords: 50,
+    delayReasons: 'waited for forensics',
+    notifiedSupervisoryAuthority: false,
   });
   expect(e).not.toHaveProperty('awareAt');
 });

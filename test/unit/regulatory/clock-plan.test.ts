@@ -1,5 +1,11 @@
 import {
-  doraInitial, gdprArt33, gdprArt34, nis2Final, planClock, planObligationClock, RegulatoryInputError,
+  doraInitial,
+  gdprArt33,
+  gdprArt34,
+  nis2Final,
+  planClock,
+  planObligationClock,
+  RegulatoryInputError,
 } from '../../../src/regulatory';
 
 const aware = '2026-06-05T07:00:00.000Z';

@@ -1,14 +1,29 @@
 import { DateTime } from 'luxon';
 import {
-  addOffset, computeDue, computeDueDetail, parseInstant, RegulatoryInputError, renderInZone,
+  addOffset,
+  computeDue,
+  computeDueDetail,
+  parseInstant,
+  RegulatoryInputError,
+  renderInZone,
 } from '../../../src/regulatory/deadlines';
 import type { Obligation, ObligationCalendar, Offset } from '../../../src/regulatory/types';
 
 /** A minimal fixed obligation for exercising the arithmetic. */
 function ob(offset: Offset, calendar: ObligationCalendar, anchor: Obligation['anchor'] = 'awareness'): Obligation {
   return {
-    id: 'test', regime: 'gdpr', title: 't', recipient: 'internal', anchor, offset, standard: 'fixed', phrase: 'p',
-    calendar, content: [], certainty: 'V', sources: [{ ref: 'test', tag: 'V' }],
+    id: 'test',
+    regime: 'gdpr',
+    title: 't',
+    recipient: 'internal',
+    anchor,
+    offset,
+    standard: 'fixed',
+    phrase: 'p',
+    calendar,
+    content: [],
+    certainty: 'V',
+    sources: [{ ref: 'test', tag: 'V' }],
   };
 }
 
@@ -31,23 +46,100 @@ const dora: ObligationCalendar = { timeZone: 'Europe/Berlin', holidays: 'de-nati
 test.each([
   // §17.1 worked example (EDPB): aware Friday 09:00 → notify by Monday 09:00; weekends count.
   ['hours: aware Friday 09:00 → Monday 09:00 (§17.1)', h(72), brussels, '2026-06-05T09:00', '2026-06-08T09:00', 'Europe/Brussels'],
-  ['hours: 72 h across spring-forward are real hours (09:00 CET → 10:00 CEST)', h(72), brussels, '2026-03-27T09:00', '2026-03-30T10:00', 'Europe/Brussels'],
+  [
+    'hours: 72 h across spring-forward are real hours (09:00 CET → 10:00 CEST)',
+    h(72),
+    brussels,
+    '2026-03-27T09:00',
+    '2026-03-30T10:00',
+    'Europe/Brussels',
+  ],
   ['hours: 72 h across fall-back (09:00 BST → 08:00 GMT)', h(72), london, '2026-10-23T09:00', '2026-10-26T08:00', 'Europe/London'],
   ['hours: 24 h ignores a public holiday', h(24), brussels, '2026-12-24T18:30', '2026-12-25T18:30', 'Europe/Brussels'],
   // Calendar days: day 0 not counted, end of the last local day, DST-correct offset.
-  ['calendar days: 60 days across spring-forward ends 23:59 EDT', cd(60), newYork, '2026-02-20T10:00', '2026-04-21T23:59:59.999', 'America/New_York'],
-  ['calendar days: 30 days across fall-back ends 23:59 EST', cd(30), newYork, '2026-10-15T22:00', '2026-11-14T23:59:59.999', 'America/New_York'],
-  ['calendar days: 3 days "after the day" (Singapore, §17.5)', cd(3), singapore, '2026-05-01T23:30', '2026-05-04T23:59:59.999', 'Asia/Singapore'],
+  [
+    'calendar days: 60 days across spring-forward ends 23:59 EDT',
+    cd(60),
+    newYork,
+    '2026-02-20T10:00',
+    '2026-04-21T23:59:59.999',
+    'America/New_York',
+  ],
+  [
+    'calendar days: 30 days across fall-back ends 23:59 EST',
+    cd(30),
+    newYork,
+    '2026-10-15T22:00',
+    '2026-11-14T23:59:59.999',
+    'America/New_York',
+  ],
+  [
+    'calendar days: 3 days "after the day" (Singapore, §17.5)',
+    cd(3),
+    singapore,
+    '2026-05-01T23:30',
+    '2026-05-04T23:59:59.999',
+    'Asia/Singapore',
+  ],
   ['calendar days: 30 days across Sydney DST start', cd(30), sydney, '2026-09-20T11:00', '2026-10-20T23:59:59.999', 'Australia/Sydney'],
   // Business days: weekends and holidays skipped; the anchor day is day 0.
-  ['business days: SEC Wednesday, skips Fri 3 Jul 2026 (observed) + weekend', bd(4), sec, '2026-07-01T11:00', '2026-07-08T17:30', 'America/New_York'],
+  [
+    'business days: SEC Wednesday, skips Fri 3 Jul 2026 (observed) + weekend',
+    bd(4),
+    sec,
+    '2026-07-01T11:00',
+    '2026-07-08T17:30',
+    'America/New_York',
+  ],
   ['business days: SEC Monday → Friday (plain week)', bd(4), sec, '2026-06-01T09:00', '2026-06-05T17:30', 'America/New_York'],
-  ['business days: SEC day-zero rule, Saturday event → count starts Monday (GI B.1)', bd(4), sec, '2026-07-04T10:00', '2026-07-09T17:30', 'America/New_York'],
-  ['business days: SEC event on a holiday (Thanksgiving) → count starts Friday', bd(4), sec, '2026-11-26T10:00', '2026-12-02T17:30', 'America/New_York'],
-  ['business days: SEC skips Christmas observed on Fri 24 Dec 2027', bd(4), sec, '2027-12-22T12:00', '2027-12-29T17:30', 'America/New_York'],
-  ['business days: SEC across year end skips New Year 2028 observed on Fri 31 Dec 2027', bd(4), sec, '2027-12-28T12:00', '2028-01-04T17:30', 'America/New_York'],
-  ['business days: Brazil Friday, skips weekend + Tiradentes (Tue 21 Apr)', bd(3), brazil, '2026-04-17T12:00', '2026-04-23T23:59:59.999', 'America/Sao_Paulo'],
-  ['business days: Brazil 20 days across Carnival (not a listed holiday) and Good Friday', bd(20), brazil, '2026-03-20T12:00', '2026-04-20T23:59:59.999', 'America/Sao_Paulo'],
+  [
+    'business days: SEC day-zero rule, Saturday event → count starts Monday (GI B.1)',
+    bd(4),
+    sec,
+    '2026-07-04T10:00',
+    '2026-07-09T17:30',
+    'America/New_York',
+  ],
+  [
+    'business days: SEC event on a holiday (Thanksgiving) → count starts Friday',
+    bd(4),
+    sec,
+    '2026-11-26T10:00',
+    '2026-12-02T17:30',
+    'America/New_York',
+  ],
+  [
+    'business days: SEC skips Christmas observed on Fri 24 Dec 2027',
+    bd(4),
+    sec,
+    '2027-12-22T12:00',
+    '2027-12-29T17:30',
+    'America/New_York',
+  ],
+  [
+    'business days: SEC across year end skips New Year 2028 observed on Fri 31 Dec 2027',
+    bd(4),
+    sec,
+    '2027-12-28T12:00',
+    '2028-01-04T17:30',
+    'America/New_York',
+  ],
+  [
+    'business days: Brazil Friday, skips weekend + Tiradentes (Tue 21 Apr)',
+    bd(3),
+    brazil,
+    '2026-04-17T12:00',
+    '2026-04-23T23:59:59.999',
+    'America/Sao_Paulo',
+  ],
+  [
+    'business days: Brazil 20 days across Carnival (not a listed holiday) and Good Friday',
+    bd(20),
+    brazil,
+    '2026-03-20T12:00',
+    '2026-04-20T23:59:59.999',
+    'America/Sao_Paulo',
+  ],
   // Calendar months with month-end clamping.
   ['months: 31 Jan + 1 → 28 Feb (clamped)', cm(1), brussels, '2026-01-31T12:00', '2026-02-28T23:59:59.999', 'Europe/Brussels'],
   ['months: 31 Jan 2028 + 1 → 29 Feb (leap year)', cm(1), brussels, '2028-01-31T12:00', '2028-02-29T23:59:59.999', 'Europe/Brussels'],
@@ -56,7 +148,14 @@ test.each([
   ['months: 31 Dec + 1 → 31 Jan next year', cm(1), brussels, '2026-12-31T08:00', '2027-01-31T23:59:59.999', 'Europe/Brussels'],
   // DORA weekend relief: a limit on a weekend/holiday moves to 12:00 next working day.
   ['relief: limit on Saturday → Monday 12:00', h(24), dora, '2026-03-06T10:00', '2026-03-09T12:00', 'Europe/Berlin'],
-  ['relief: limit on Good Friday → Tuesday after Easter Monday 12:00', h(24), dora, '2026-04-02T10:00', '2026-04-07T12:00', 'Europe/Berlin'],
+  [
+    'relief: limit on Good Friday → Tuesday after Easter Monday 12:00',
+    h(24),
+    dora,
+    '2026-04-02T10:00',
+    '2026-04-07T12:00',
+    'Europe/Berlin',
+  ],
   ['relief: limit on a working day is unchanged', h(24), dora, '2026-03-04T10:00', '2026-03-05T10:00', 'Europe/Berlin'],
 ] as const)('%s', (_name, offset, calendar, anchorLocal, dueLocal, zone) => {
   expect(computeDue(ob(offset, calendar), { awareness: utc(anchorLocal, zone) })).toBe(utc(dueLocal, zone));
@@ -64,12 +163,20 @@ test.each([
 
 test('computeDue returns null while the anchor has not happened', () => {
   expect(computeDue(ob(h(72), brussels), {})).toBeNull();
-  expect(computeDueDetail(ob(h(72), brussels), { detection: '2026-06-05T07:00:00Z' })).toEqual({ status: 'pending', missing: ['awareness'] });
+  expect(computeDueDetail(ob(h(72), brussels), { detection: '2026-06-05T07:00:00Z' })).toEqual({
+    status: 'pending',
+    missing: ['awareness'],
+  });
 });
 
 test('relief reports both the nominal limit and the relieved due instant', () => {
   const r = computeDueDetail(ob(h(24), dora), { awareness: utc('2026-03-06T10:00', 'Europe/Berlin') });
-  expect(r).toMatchObject({ status: 'due', reliefApplied: true, nominalDue: utc('2026-03-07T10:00', 'Europe/Berlin'), due: utc('2026-03-09T12:00', 'Europe/Berlin') });
+  expect(r).toMatchObject({
+    status: 'due',
+    reliefApplied: true,
+    nominalDue: utc('2026-03-07T10:00', 'Europe/Berlin'),
+    due: utc('2026-03-09T12:00', 'Europe/Berlin'),
+  });
 });
 
 test('a count beyond the holiday data warns and skips weekends only', () => {

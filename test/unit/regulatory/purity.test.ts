@@ -5,7 +5,10 @@ import { join } from 'path';
 // no Node built-ins, no ambient clock or randomness, no zod values.
 const root = join(__dirname, '..', '..', '..', 'src');
 const files = ['regulatory', 'regulator-notification'].flatMap((dir) =>
-  readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f)),
+);
 
 test('there is something to check', () => {
   expect(files.length).toBeGreaterThanOrEqual(15);

@@ -19,7 +19,10 @@ test('the same head is kept once; chains are separate', () => {
   a.note('manifest', { seq: 1, hash: h(1) }, 'captureSnapshots', 't1');
   a.note('manifest', { seq: 1, hash: h(1) }, 'appendAudit (read)', 't2');
   a.note('audit', { seq: 1, hash: h(2) }, 'appendAudit', 't2');
-  expect(a.snapshot()).toEqual({ manifest: [{ seq: 1, hash: h(1), at: 't1', via: 'captureSnapshots' }], audit: [{ seq: 1, hash: h(2), at: 't2', via: 'appendAudit' }] });
+  expect(a.snapshot()).toEqual({
+    manifest: [{ seq: 1, hash: h(1), at: 't1', via: 'captureSnapshots' }],
+    audit: [{ seq: 1, hash: h(2), at: 't2', via: 'appendAudit' }],
+  });
 });
 
 test('bounded at 200 per chain: the first and the newest stay', () => {

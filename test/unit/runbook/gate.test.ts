@@ -2,22 +2,53 @@ import type { StepState } from '../../../src/domain/incident';
 import type { GatePolicy, StepDecision } from '../../../src/domain/gate';
 import { refuseDecision, requiredApprovals } from '../../../src/domain/gate';
 
-const policy: GatePolicy = { mode: 'two-person', approverRoles: ['approver'], forbidSelfApproval: true, timeoutMinutes: 30, onTimeout: 'escalate' };
+const policy: GatePolicy = {
+  mode: 'two-person',
+  approverRoles: ['approver'],
+  forbidSelfApproval: true,
+  timeoutMinutes: 30,
+  onTimeout: 'escalate',
+};
 const waiting: StepState = { name: 'contain', title: 'Approve containment', status: 'awaiting-approval' };
 const decision = (name: string, roles: string[], extra: Partial<StepDecision> = {}): StepDecision => ({
-  step: 'contain', decision: 'approve', reason: 'looks real', operator: { name, roles }, ...extra,
+  step: 'contain',
+  decision: 'approve',
+  reason: 'looks real',
+  operator: { name, roles },
+  ...extra,
 });
 
 test.each([
   ['unknown step', decision('bob', ['approver']), undefined, policy, [], 'UnknownStep'],
-  ['step not awaiting approval', decision('bob', ['approver']), { ...waiting, status: 'done' as const }, policy, [], 'StepNotAwaitingApproval'],
-  ['a step whose gate never opened', decision('bob', ['approver']), { ...waiting, status: 'pending' as const }, undefined, [], 'StepNotAwaitingApproval'],
+  [
+    'step not awaiting approval',
+    decision('bob', ['approver']),
+    { ...waiting, status: 'done' as const },
+    policy,
+    [],
+    'StepNotAwaitingApproval',
+  ],
+  [
+    'a step whose gate never opened',
+    decision('bob', ['approver']),
+    { ...waiting, status: 'pending' as const },
+    undefined,
+    [],
+    'StepNotAwaitingApproval',
+  ],
   ['dpo on a gate for approvers only', decision('dora', ['dpo']), waiting, policy, [], 'RoleNotAllowed'],
   ['auditor', decision('audrey', ['auditor']), waiting, policy, [], 'RoleNotAllowed'],
   ['role not allowed', decision('alice', ['responder']), waiting, policy, [], 'RoleNotAllowed'],
-  ['same person twice', decision('bob', ['approver']), { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] }, policy, [], 'SameApprover'],
+  [
+    'same person twice',
+    decision('bob', ['approver']),
+    { ...waiting, approvals: [{ by: 'bob', at: 'x', reason: 'r' }] },
+    policy,
+    [],
+    'SameApprover',
+  ],
   ['requester approving own request', decision('bob', ['approver']), waiting, policy, ['bob'], 'SelfApproval'],
-  ['a later alert\'s sender approving', decision('bob', ['approver']), waiting, policy, ['hmac:generic', 'bob'], 'SelfApproval'],
+  ["a later alert's sender approving", decision('bob', ['approver']), waiting, policy, ['hmac:generic', 'bob'], 'SelfApproval'],
   ['empty reason', decision('bob', ['approver'], { reason: '  ' }), waiting, policy, [], 'ReasonRequired'],
 ] as const)('refuses: %s', (_name, d, step, p, requestedBy, type) => {
   expect(refuseDecision(d, step as StepState | undefined, p, requestedBy)?.type).toBe(type);

@@ -22,7 +22,7 @@ test.each([
   ['inputs.budget < 3', false],
   ['-1 < inputs.budget', true],
   ["alert.severity in ['high', 'critical']", true],
-  ["inputs.team in []", false],
+  ['inputs.team in []', false],
   ["target.tags.env == 'prod'", true],
   ['target.tags.missing == null', true],
   ['target.nothing.deeper', false],
@@ -30,7 +30,7 @@ test.each([
   ['alert.activeThreat and (policy.imageSuspect or policy.revokeSessions)', true],
   // Comparisons across types are false, never coerced.
   ["inputs.budget == '3'", false],
-  ["alert.source > 3", false],
+  ['alert.source > 3', false],
   ['target.volumes == target.volumes', false],
   ['true', true],
   ['null', false],
@@ -60,7 +60,11 @@ test.each([
   ['policy.memory = true', 'unexpected character "="', 15],
 ])('%j is refused: %s at character %i', (src, message, column) => {
   let err: unknown;
-  try { parseWhen(src); } catch (e) { err = e; }
+  try {
+    parseWhen(src);
+  } catch (e) {
+    err = e;
+  }
   expect(err).toBeInstanceOf(WhenSyntaxError);
   expect((err as Error).message).toContain(message);
   expect((err as WhenSyntaxError).column).toBe(column);
@@ -80,16 +84,19 @@ test('a path never reaches inherited properties: prototype members read as null'
 });
 
 test('hostile text: any string either parses or fails with WhenSyntaxError; nothing else is thrown and evaluation returns a boolean', () => {
-  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.stringMatching(/^[a-z.() '"=!<>\[\],0-9-]{0,80}$/)), (src) => {
-    let node;
-    try {
-      node = parseWhen(src);
-    } catch (err) {
-      expect(err).toBeInstanceOf(WhenSyntaxError);
-      return;
-    }
-    expect(typeof evaluateWhen(node, facts)).toBe('boolean');
-  }), { numRuns: 3000 });
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ maxLength: 120 }), fc.stringMatching(/^[a-z.() '"=!<>\[\],0-9-]{0,80}$/)), (src) => {
+      let node;
+      try {
+        node = parseWhen(src);
+      } catch (err) {
+        expect(err).toBeInstanceOf(WhenSyntaxError);
+        return;
+      }
+      expect(typeof evaluateWhen(node, facts)).toBe('boolean');
+    }),
+    { numRuns: 3000 },
+  );
 });
 
 test('evaluation has no side effects on the facts it reads', () => {
