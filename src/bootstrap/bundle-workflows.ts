@@ -5,11 +5,11 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
-import { workflowsPath } from './create-worker';
+import { workflowBundlerOptions, workflowsPath } from './workflow-bundle-options';
 
 /** Bundles Cordon's workflows (or another folder's, e.g. a copy with a patch under evaluation). */
 export async function writeWorkflowBundle(outFile: string, fromPath = workflowsPath): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: fromPath });
+  const { code } = await bundleWorkflowCode({ workflowsPath: fromPath, ...workflowBundlerOptions });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
   return code.length;

@@ -26,11 +26,11 @@ import {
   type WorkerOptions,
   type WorkerStatus,
 } from '@temporalio/worker';
-import path from 'node:path';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { defaultFleetLimits, type FleetLimits } from '../../workflows/fleet/types';
 import type { WorkerMetrics } from '../observability/metrics';
 import { activityMetricsInterceptor } from '../observability/metrics-interceptor';
+import { workflowBundlerOptions, workflowsPath } from './workflow-bundle-options';
 
 export interface CordonWorkerOptions {
   connection: NativeConnection;
@@ -62,7 +62,7 @@ export interface CordonWorker {
   getStatus(): WorkerStatus;
 }
 
-export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows');
+export { workflowsPath } from './workflow-bundle-options';
 
 /** The guards' queue when none is configured: beside the incidents' queue, so each deployment (and test) has its own. */
 export const fleetGuardTaskQueue = (taskQueue: string): string => `${taskQueue}-fleet-guard`;
@@ -76,7 +76,7 @@ export async function createCordonWorker(opts: CordonWorkerOptions): Promise<Cor
     throw new Error(`the fleet guards need a task queue of their own, not the incidents' (${opts.taskQueue})`);
   const workflowBundle = opts.workflowBundlePath
     ? { codePath: opts.workflowBundlePath }
-    : { code: (await bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger })).code };
+    : { code: (await bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions, logger: Runtime.instance().logger })).code };
   const common: Partial<WorkerOptions> = {
     connection: opts.connection,
     namespace: opts.namespace,

@@ -26,6 +26,7 @@ import { builtInRunbooksDir, pin, RunbookLibrary } from '../runbooks/runbook-lib
 import { NotificationService } from '../temporal/regulator-notification-service';
 import { createCordonWorker } from './create-worker';
 import { installWorkerRuntime } from './runtime';
+import { workerMemorySettings } from './memory-budget';
 import { temporalConnectionOptions } from './temporal-connection';
 
 export { awsClientsFor } from '../aws/from-config';
@@ -84,7 +85,7 @@ export async function startWorkerService(
         targets: peopleTargetsFromConfig(config),
       },
     },
-    extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s` },
+    extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s`, ...workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB) },
   });
   let metricsServer: MetricsServer | undefined;
   if (metricsPort !== undefined) {

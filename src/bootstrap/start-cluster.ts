@@ -15,7 +15,7 @@ import { defaultClusterLayout, startCluster, type LocalCluster } from '../local/
 import { assertPortsFree } from '../local/free-port';
 import { claimRun, watchAncestors } from '../local/process-guard';
 import { projectRoot, toolchainPaths } from '../local/toolchain-paths';
-import { workflowsPath } from './create-worker';
+import { workflowBundlerOptions, workflowsPath } from './workflow-bundle-options';
 import { printBanner } from './banner';
 
 function step(message: string): void {
@@ -50,7 +50,7 @@ async function main(config: Config): Promise<void> {
     const tools = toolchainPaths({ temporalCli: config.TEMPORAL_CLI_PATH, motoServer: config.MOTO_SERVER_PATH });
     step('bundling the workflow code once for both workers');
     const bundle = path.join(dir, 'workflow-bundle.js');
-    const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions, logger: new DefaultLogger('WARN') });
     fs.writeFileSync(bundle, code);
     const adminToken = config.CORDON_ADMIN_TOKEN ?? crypto.randomBytes(24).toString('base64url');
     cluster = await startCluster({

@@ -2,6 +2,7 @@
  * Container command `worker`: runs workflows and activities against TEMPORAL_ADDRESS.
  *   worker-main [--metrics-port 9464]   (0 picks a free port; the log line says which)
  * Serves /metrics (Cordon's and Temporal's SDK metrics), /healthz and /readyz on that port.
+ * Keeps as many workflows cached as CORDON_WORKER_MEMORY_MIB allows (memory-budget.ts; logged at start).
  * SIGTERM (or SIGINT) drains: no new tasks are polled, running activities get the grace time
  * (CORDON_SHUTDOWN_GRACE_SECONDS), then the process exits 0; whatever is unfinished is picked up
  * by another worker from Temporal. A second signal does not cut the drain short.
@@ -9,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/schema';
 import { freePort } from '../local/free-port';
+import { workerMemorySettings } from './memory-budget';
 import { installWorkerRuntime } from './runtime';
 import { createLogger } from '../observability/logger';
 import { awsClientsFor, startWorkerService } from './services';
@@ -31,7 +33,8 @@ async function main(): Promise<void> {
     metricsPort,
     `http://127.0.0.1:${sdkMetricsPort}/metrics`,
   );
-  log.info({ taskQueue: config.CORDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, metricsUrl: worker.metricsUrl }, 'worker running');
+  const memory = { budgetMiB: config.CORDON_WORKER_MEMORY_MIB, ...workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB) };
+  log.info({ taskQueue: config.CORDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, metricsUrl: worker.metricsUrl, memory }, 'worker running');
   let draining = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

@@ -56,6 +56,8 @@ export const configSchema = z.object({
   CORDON_WORKFLOW_BUNDLE: optionalString,
   /** Graceful shutdown: how long a worker drains running activities on SIGTERM. */
   CORDON_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(20),
+  /** A worker process's memory budget (RSS, MiB): how many workflows it keeps cached follows from it (src/bootstrap/memory-budget.ts). */
+  CORDON_WORKER_MEMORY_MIB: z.coerce.number().int().min(256).max(1024 * 1024).default(1024),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Dev server SQLite pragmas (comma-separated `name=value`); `synchronous=full` trades ingest latency for power-loss durability. */

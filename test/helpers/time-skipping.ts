@@ -5,7 +5,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { toolchainPaths } from '../../src/local/toolchain-paths';
-import { workflowsPath } from '../../src/bootstrap/create-worker';
+import { workflowBundlerOptions, workflowsPath } from '../../src/bootstrap/workflow-bundle-options';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} };
 
@@ -13,6 +13,6 @@ export async function startTimeSkipping(): Promise<{ env: TestWorkflowEnvironmen
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: toolchainPaths().temporalTestServer } },
   });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath, logger: quiet as never });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions, logger: quiet as never });
   return { env, workflowBundle };
 }

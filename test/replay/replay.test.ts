@@ -8,7 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
-import { workflowsPath } from '../../src/bootstrap/create-worker';
+import { workflowBundlerOptions, workflowsPath } from '../../src/bootstrap/workflow-bundle-options';
 import { installWorkerRuntime } from '../../src/bootstrap/runtime';
 import type { CapturedHistory } from './capture';
 
@@ -40,7 +40,7 @@ test('every committed history replays against the current workflow code', async 
   });
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'cordon-replay' }, histories)) {
+  for await (const result of Worker.runReplayHistories({ workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'cordon-replay' }, histories)) {
     replayed += 1;
     if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
   }
