@@ -38,7 +38,8 @@ export const conflict = (message: string) => new HttpError('Conflict', message);
 export const unprocessable = (message: string, issues?: FieldIssue[]) => new HttpError('Unprocessable', message, issues);
 export const rateLimited = (message: string) => new HttpError('RateLimited', message);
 export const badGateway = (message: string) => new HttpError('BadGateway', message);
-export const unavailable = (message: string) => new HttpError('Unavailable', message);
+/** Temporal (or another dependency) could not be reached in time: nothing was decided, retry. */
+export const unavailable = (message = 'temporarily unavailable; retry') => new HttpError('Unavailable', message);
 
 /** `a.b[2].c` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -19,7 +19,8 @@ import type { NotificationService } from '../temporal/regulator-notification-ser
 import type { OperatorDirectory } from './auth/operators';
 import { installRoleGuard } from './auth/role-guard';
 import { unauthenticatedLimiter } from './auth/unauthenticated-rate-limit';
-import { fromFastifyError, HttpError, notFound, sendError, unauthorized, writeClientError } from './errors';
+import { isTemporalUnreachable } from '../temporal/call-deadline';
+import { fromFastifyError, HttpError, notFound, sendError, unauthorized, unavailable, writeClientError } from './errors';
 import { alertRoutes, type AlertRouteOptions } from './routes/alerts';
 import { registerConditionalGet } from './routes/conditional-get';
 import { consoleRoutes } from './routes/console';
@@ -69,7 +70,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const failedAuth = await unauthenticatedLimiter(app, { max: deps.unauthenticatedRateLimitPerMinute ?? 120 });
 
   app.setErrorHandler(async (err, request, reply) => {
-    const mapped = err instanceof HttpError ? err : fromFastifyError(err as never);
+    const mapped = err instanceof HttpError ? err : isTemporalUnreachable(err) ? unavailable() : fromFastifyError(err as never);
     if (mapped.status >= 500) request.log.error({ err }, 'request failed');
     if (mapped.status === 401 && request.url.startsWith('/v1/')) await failedAuth.countFailure(request);
     return sendError(reply, request, mapped);

@@ -24,6 +24,7 @@ import { alertIngestSettings } from '../alerts/ingest-config';
 import { IncidentService } from '../temporal/incident-service';
 import { builtInRunbooksDir, pin, RunbookLibrary } from '../runbooks/runbook-library';
 import { NotificationService } from '../temporal/regulator-notification-service';
+import { temporalReadiness } from '../temporal/readiness';
 import { createCordonWorker } from './create-worker';
 import { installWorkerRuntime } from './runtime';
 import { workerMemorySettings } from './memory-budget';
@@ -123,6 +124,7 @@ export async function startApiService(config: Config, temporalAddress: string, a
   const connection = await Connection.connect(temporalConnectionOptions(config, temporalAddress));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const ingest = alertIngestSettings(config);
+  const callDeadlineMs = config.CORDON_TEMPORAL_CALL_DEADLINE_SECONDS * 1000;
   // Runbooks are read once: an incident pins the copy it starts with; an invalid file is refused and logged below.
   const runbooks = RunbookLibrary.load([
     { dir: builtInRunbooksDir, origin: 'built-in' },
@@ -136,6 +138,7 @@ export async function startApiService(config: Config, temporalAddress: string, a
       const entry = runbooks.choose(alerts, severity);
       return entry ? pin(entry) : undefined;
     },
+    callDeadlineMs,
   );
   const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
   if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);
@@ -145,7 +148,7 @@ export async function startApiService(config: Config, temporalAddress: string, a
     operators,
     runbooks,
     evidence: await openConfiguredEvidenceStore(config, aws),
-    notifications: new NotificationService(client, entityProfileFromConfig(config)),
+    notifications: new NotificationService(client, entityProfileFromConfig(config), callDeadlineMs),
     alerts: {
       defaults: { account: identity?.Account ?? '000000000000', region: config.AWS_REGION },
       alertmanagerInstanceLabel: ingest.alertmanagerInstanceLabel,
@@ -160,10 +163,7 @@ export async function startApiService(config: Config, temporalAddress: string, a
       trust: ingest.trust,
       maxInstancesPerPayload: ingest.maxInstancesPerPayload,
     },
-    ready: async () => {
-      await connection.healthService.check({});
-      return true;
-    },
+    ready: temporalReadiness(client, { deadlineMs: Math.min(2000, callDeadlineMs) }),
     metrics: createApiMetrics(temporalFleetSnapshot(client)),
     logLevel: config.CORDON_LOG_LEVEL,
     unauthenticatedRateLimitPerMinute: config.CORDON_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,

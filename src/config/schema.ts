@@ -58,6 +58,8 @@ export const configSchema = z.object({
   CORDON_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(20),
   /** A worker process's memory budget (RSS, MiB): how many workflows it keeps cached follows from it (src/bootstrap/memory-budget.ts). */
   CORDON_WORKER_MEMORY_MIB: z.coerce.number().int().min(256).max(1024 * 1024).default(1024),
+  /** Deadline of each call the API makes to Temporal: past it the request is answered 503 (retry) instead of waiting on an unreachable store. */
+  CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: z.coerce.number().gt(0).max(120).default(5),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Dev server SQLite pragmas (comma-separated `name=value`); `synchronous=full` trades ingest latency for power-loss durability. */

@@ -22,6 +22,7 @@ import { type RunbookPolicy } from '../domain/runbook-policy';
 import { alertFacts, policyFacts, resolveRunbookSteps, type PinnedRunbook } from '../domain/runbook-definition';
 import { catalogueEntry } from '../domain/runbook-catalogue';
 import * as definitions from '../../workflows/definitions';
+import { withCallDeadline } from './call-deadline';
 import { incidentIdFor } from './incident-id';
 import { describeRequester, type Requester } from '../domain/provenance';
 import type { PlanInput } from '../../workflows/plan-workflow';
@@ -78,7 +79,13 @@ export class IncidentService {
     private readonly taskQueue: string,
     private readonly policyFor: (severity: Severity) => RunbookPolicy,
     private readonly chooseRunbook?: RunbookChooser,
+    /** Deadline of each read and signal (call-deadline.ts); none when undefined. Updates wait for the workflow and carry none. */
+    private readonly callDeadlineMs?: number,
   ) {}
+
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withCallDeadline(this.client, this.callDeadlineMs, fn);
+  }
 
   /** Opens the resource's incident or joins it with one alert (a batch of one). Returns its id. */
   async openOrJoin(resource: ResourceRef, alert: IncidentAlert, origin: AlertOrigin = {}): Promise<string> {
@@ -99,14 +106,14 @@ export class IncidentService {
       ...(origin.mayTighten === false ? { mayTighten: false } : {}),
       ...(origin.notes?.length ? { notes: origin.notes } : {}),
     };
-    await this.client.workflow.signalWithStart('incidentWorkflow', {
+    await this.call(() => this.client.workflow.signalWithStart('incidentWorkflow', {
       workflowId: incidentId,
       taskQueue: this.taskQueue,
       args: [input],
       signal: ALERTS_RECEIVED_SIGNAL,
       signalArgs: [alerts, hint],
       memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
-    });
+    }));
     return incidentId;
   }
 
@@ -121,14 +128,14 @@ export class IncidentService {
       incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } },
       alerts,
     };
-    await this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] });
+    await this.call(() => this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] }));
     return planId;
   }
 
   /** A plan's status and, once it finished, the plan (waits up to `waitMs` for it). */
   async getPlan(planId: string, waitMs = 0): Promise<PlanView | undefined> {
     const handle = this.client.workflow.getHandle<(p: PlanInput) => Promise<IncidentSnapshot>>(planId);
-    const described = await unlessNotFound(handle.describe());
+    const described = await unlessNotFound(this.call(() => handle.describe()));
     if (!described) return undefined;
     let status = described.status.name;
     if (status === 'RUNNING' && waitMs > 0) {
@@ -182,16 +189,18 @@ export class IncidentService {
   }
 
   async get(incidentId: string): Promise<IncidentSnapshot | undefined> {
-    return unlessNotFound(this.client.workflow.getHandle(incidentId).query(incidentStateQuery));
+    return unlessNotFound(this.call(() => this.client.workflow.getHandle(incidentId).query(incidentStateQuery)));
   }
 
   async list(limit = 200): Promise<IncidentSummary[]> {
-    const out: IncidentSummary[] = [];
-    for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` })) {
-      out.push(summary(wf));
-      if (out.length >= limit) break;
-    }
-    return out;
+    return this.call(async () => {
+      const out: IncidentSummary[] = [];
+      for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` })) {
+        out.push(summary(wf));
+        if (out.length >= limit) break;
+      }
+      return out;
+    });
   }
 
   async decide(incidentId: string, decision: StepDecision): Promise<StepDecisionResult> {
@@ -204,13 +213,13 @@ export class IncidentService {
 
   /** The evidence chain heads anchored in the incident's history; undefined when there is no such workflow. */
   async evidenceHeads(incidentId: string): Promise<EvidenceHeads | undefined> {
-    return unlessNotFound(this.client.workflow.getHandle(incidentId).query(evidenceHeadsQuery));
+    return unlessNotFound(this.call(() => this.client.workflow.getHandle(incidentId).query(evidenceHeadsQuery)));
   }
 
   /** Anchors a head the API wrote (a custody entry); false when the incident's workflow no longer takes signals. */
   async anchorEvidence(incidentId: string, head: { log: 'manifest' | 'audit'; seq: number; hash: string; via: string }): Promise<boolean> {
     try {
-      await this.client.workflow.getHandle(incidentId).signal(evidenceHeadSignal, head);
+      await this.call(() => this.client.workflow.getHandle(incidentId).signal(evidenceHeadSignal, head));
       return true;
     } catch {
       return false;

@@ -29,6 +29,7 @@ import {
   type SetAwareness,
   type StartDelay,
 } from '../../workflows/definitions';
+import { withCallDeadline } from './call-deadline';
 import { profileView, type ProfileView } from '../regulatory/profile-view';
 import { profileFromShorthand, type EntityProfile } from '../regulatory/profile';
 import { clockViews } from '../../workflows/regulator-notification/clocks';
@@ -42,10 +43,14 @@ export interface OpenDeadline extends ClockView {
 export class NotificationService {
   private readonly entity: EntityProfile;
 
-  /** `profile`: the configured entity profile (default: an EU controller, the shorthand's default). */
+  /**
+   * `profile`: the configured entity profile (default: an EU controller, the shorthand's default).
+   * `callDeadlineMs`: deadline of each read (call-deadline.ts); updates wait for the workflow and carry none.
+   */
   constructor(
     private readonly client: Client,
     profile?: EntityProfile,
+    private readonly callDeadlineMs?: number,
   ) {
     this.entity = profile ?? profileFromShorthand(['EU'], []);
   }
@@ -63,7 +68,7 @@ export class NotificationService {
   async get(incidentId: string, now = new Date()): Promise<{ state: BreachView; draft: DraftView } | undefined> {
     try {
       const h = this.handle(incidentId);
-      const [state, draft] = await Promise.all([h.query(breachStateQuery), h.query(breachDraftQuery)]);
+      const [state, draft] = await withCallDeadline(this.client, this.callDeadlineMs, () => Promise.all([h.query(breachStateQuery), h.query(breachDraftQuery)]));
       return { state: fresh(state, now), draft };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
@@ -73,16 +78,18 @@ export class NotificationService {
 
   /** Every unresolved clock of every running breach workflow, soonest due first (qualitative ones last). */
   async deadlines(now = new Date(), limit = 200): Promise<OpenDeadline[]> {
+    const within = <T>(fn: () => Promise<T>) => withCallDeadline(this.client, this.callDeadlineMs, fn);
+    const ids = await within(async () => {
+      const found: string[] = [];
+      for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'` })) {
+        if (found.length >= limit) break;
+        found.push(wf.workflowId);
+      }
+      return found;
+    });
     const out: OpenDeadline[] = [];
-    let seen = 0;
-    for await (const wf of this.client.workflow.list({
-      query: `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'`,
-    })) {
-      if (++seen > limit) break;
-      const view = await this.client.workflow
-        .getHandle(wf.workflowId)
-        .query(breachStateQuery)
-        .catch(() => undefined);
+    for (const id of ids) {
+      const view = await within(() => this.client.workflow.getHandle(id).query(breachStateQuery)).catch(() => undefined);
       if (!view) continue;
       for (const c of fresh(view, now).clocks) if (!c.resolved) out.push({ ...c, incidentId: view.record.incidentId });
     }

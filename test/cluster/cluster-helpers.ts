@@ -32,6 +32,15 @@ export async function postAlert(api: ApiTarget, instanceId: string, title: strin
   }
 }
 
+/** GET /readyz (unauthenticated); 0 when it gets no answer within `timeoutMs`. */
+export async function readyz(api: ApiTarget, timeoutMs = 20000): Promise<number> {
+  try {
+    return (await fetch(`${api.url}/readyz`, { signal: AbortSignal.timeout(timeoutMs) })).status;
+  } catch {
+    return 0;
+  }
+}
+
 export async function getIncident(api: ApiTarget, incidentId: string): Promise<IncidentSnapshot | undefined> {
   const res = await fetch(`${api.url}/v1/incidents/${incidentId}`, {
     headers: { authorization: `Bearer ${api.token}` },

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, usesSimulatedAws } from '../../src/config/schema';
+import { workerMemorySettings } from '../../src/bootstrap/memory-budget';
 import { peopleTargetsFromConfig } from '../../activities/people-notices/people-config';
 import { organisationFromConfig } from '../../src/config/organisation';
 import fs from 'node:fs';
@@ -197,4 +198,20 @@ test("fleet guards' task queue: unset by default (workers use <queue>-fleet-guar
   expect(error!.problems).toEqual([
     'CORDON_FLEET_GUARD_TASK_QUEUE: must differ from CORDON_TASK_QUEUE (the guards need workflow-task slots of their own)',
   ]);
+});
+
+test('worker memory budget: a whole number of MiB ≥ 256 (default 1024); the cache it allows grows with it and never drops below 20', () => {
+  expect(loadConfig({}).CORDON_WORKER_MEMORY_MIB).toBe(1024);
+  const cache = (mib: string) => workerMemorySettings(loadConfig({ CORDON_WORKER_MEMORY_MIB: mib }).CORDON_WORKER_MEMORY_MIB).maxCachedWorkflows;
+  expect(cache('256')).toBeGreaterThanOrEqual(20);
+  expect(cache('600')).toBeGreaterThan(cache('256'));
+  expect(cache('4096')).toBeGreaterThan(cache('1024'));
+  expect(cache('1024')).toBeGreaterThan(cache('600'));
+  for (const bad of ['255', '512.5', 'lots']) expect(() => loadConfig({ CORDON_WORKER_MEMORY_MIB: bad })).toThrow(/CORDON_WORKER_MEMORY_MIB/);
+});
+
+test('the API\'s Temporal call deadline: seconds above 0 and at most 120 (default 5)', () => {
+  expect(loadConfig({}).CORDON_TEMPORAL_CALL_DEADLINE_SECONDS).toBe(5);
+  expect(loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: '0.5' }).CORDON_TEMPORAL_CALL_DEADLINE_SECONDS).toBe(0.5);
+  for (const bad of ['0', '-1', '121', 'soon']) expect(() => loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: bad })).toThrow(/CORDON_TEMPORAL_CALL_DEADLINE_SECONDS/);
 });
