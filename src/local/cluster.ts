@@ -79,6 +79,12 @@ export interface ClusterOptions {
   /** Seed the demo fleet into moto after it starts. */
   seedFleet?: DemoFleetOptions;
   say?: (line: string) => void;
+  /** Node options of every worker process (benchmarks: `--cpu-prof`). */
+  workerNodeArgs?: string[];
+  /** Extra PostgreSQL settings (benchmarks: pg_stat_statements). */
+  postgresSettings?: string[];
+  /** Go's pprof and Prometheus metrics per Temporal service (benchmarks). */
+  diagnosticPorts?: TemporalClusterConfig['diagnosticPorts'];
   /** Each child as it starts (the run lock records it). */
   onChild?: (child: { name: string; pid: number; port?: number }) => void;
 }
@@ -130,6 +136,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       dataDir: path.join(opts.dir, 'postgres'),
       port: opts.layout.postgres,
       logFile: path.join(opts.dir, 'postgresql.log'),
+      settings: opts.postgresSettings,
     };
     say(`starting PostgreSQL (data: ${path.relative(process.cwd(), pgOptions.dataDir)}, port ${pgOptions.port})`);
     let postgres = track(await startPostgres(pgOptions));
@@ -140,6 +147,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       postgresPort: opts.layout.postgres,
       ports: opts.layout.temporal,
       numHistoryShards: opts.numHistoryShards ?? 4,
+      diagnosticPorts: opts.diagnosticPorts,
     };
     say('setting up the temporal and temporal_visibility schemas (temporal-sql-tool)');
     setupSchemas(tools, opts.layout.postgres, path.join(opts.dir, 'schema.log'));
@@ -195,7 +203,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     let started = 0;
     const startWorker = async (): Promise<Worker> => {
       const n = ++started;
-      const worker = await startWorkerProcess(env, path.join(opts.dir, `worker-${n}.log`));
+      const worker = await startWorkerProcess(env, path.join(opts.dir, `worker-${n}.log`), opts.workerNodeArgs);
       track(worker, `cordon-worker-${n}`);
       workers[n - 1] = worker;
       cleanups.push(() => worker.stop(30000));

@@ -58,11 +58,18 @@ export function localProcessEnv(o: {
   };
 }
 
-export function spawnCordon(command: 'worker' | 'api', env: Record<string, string>, logFile: string, args: string[] = []): CordonProcess {
+/** `nodeArgs` go to Node itself (e.g. `--cpu-prof`), before the entry. */
+export function spawnCordon(
+  command: 'worker' | 'api',
+  env: Record<string, string>,
+  logFile: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): CordonProcess {
   const entry = path.join(projectRoot, 'src', 'bootstrap', `${command}-main.ts`);
   const out = fs.openSync(logFile, 'a');
   // Only PATH and HOME from the test process: the child's config comes from `env` alone.
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: projectRoot,
     stdio: ['ignore', out, out],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -129,8 +136,8 @@ export function spawnCordon(command: 'worker' | 'api', env: Record<string, strin
 }
 
 /** Starts a worker process and waits until it polls; returns it with its metrics URL. */
-export async function startWorkerProcess(env: Record<string, string>, logFile: string): Promise<CordonProcess & { metricsUrl: string }> {
-  const proc = spawnCordon('worker', env, logFile, ['--metrics-port', '0']);
+export async function startWorkerProcess(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<CordonProcess & { metricsUrl: string }> {
+  const proc = spawnCordon('worker', env, logFile, ['--metrics-port', '0'], nodeArgs);
   const line = await proc.waitForLog('worker running');
   return Object.assign(proc, { metricsUrl: String(line.metricsUrl) });
 }

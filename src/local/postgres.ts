@@ -18,6 +18,8 @@ export interface PostgresOptions {
   dataDir: string;
   port: number;
   logFile: string;
+  /** Extra server settings (`name=value`, each passed as `-c`), e.g. shared_preload_libraries=pg_stat_statements. */
+  settings?: string[];
 }
 
 export interface PostgresServer extends ChildServer {
@@ -108,6 +110,7 @@ export async function startPostgres(opts: PostgresOptions & { startTimeoutMs?: n
       'unix_socket_directories=',
       '-c',
       'max_connections=200',
+      ...(opts.settings ?? []).flatMap((s) => ['-c', s]),
     ],
     port: opts.port,
     logFile: opts.logFile,

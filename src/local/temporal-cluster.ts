@@ -27,12 +27,16 @@ export type ClusterPorts = Record<TemporalService, ServicePorts>;
 
 export const DATABASES = { default: 'temporal', visibility: 'temporal_visibility' } as const;
 
+export interface DiagnosticPorts { pprof: number; metrics: number }
+
 export interface TemporalClusterConfig {
   /** The cluster folder: `config/`, one log file per service. */
   root: string;
   postgresPort: number;
   ports: ClusterPorts;
   numHistoryShards: number;
+  /** Per service, Go's pprof and the server's Prometheus metrics on these loopback ports (benchmarks read both); none when absent. */
+  diagnosticPorts?: Partial<Record<TemporalService, DiagnosticPorts>>;
 }
 
 /** The server's config (JSON is YAML), written to `<root>/config/cordon.yaml`; `--env cordon` selects it. */
@@ -83,6 +87,14 @@ export function writeServerConfig(tools: ClusterToolchainPaths, cfg: TemporalClu
   };
   const file = path.join(dir, 'cordon.yaml');
   fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  // A service's own file (`cordon_<service>.yaml`, selected by `--zone <service>`) is read after cordon.yaml and overrides it.
+  for (const service of TEMPORAL_SERVICES) {
+    const own = path.join(dir, `cordon_${service}.yaml`);
+    const ports = cfg.diagnosticPorts?.[service];
+    const global = ports && { pprof: { port: ports.pprof, host: '127.0.0.1' }, metrics: { prometheus: { listenAddress: `127.0.0.1:${ports.metrics}` } } };
+    if (global) fs.writeFileSync(own, `${JSON.stringify({ global }, null, 2)}\n`);
+    else fs.rmSync(own, { force: true });
+  }
   return file;
 }
 
@@ -148,7 +160,7 @@ function startServiceOnce(tools: ClusterToolchainPaths, cfg: TemporalClusterConf
   return startChildServer({
     name: `temporal-${service}`,
     command: tools.temporalServer,
-    args: ['--root', cfg.root, '--config', 'config', '--env', 'cordon', '--allow-no-auth', 'start', '--service', service],
+    args: ['--root', cfg.root, '--config', 'config', '--env', 'cordon', ...(cfg.diagnosticPorts?.[service] ? ['--zone', service] : []), '--allow-no-auth', 'start', '--service', service],
     // The worker service (Temporal's own system workflows) serves no gRPC; its membership port is what it opens.
     port: service === 'worker' ? cfg.ports[service].membership : cfg.ports[service].grpc,
     logFile: path.join(cfg.root, `${service}.log`),
