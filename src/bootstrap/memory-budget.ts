@@ -1,27 +1,51 @@
 /**
- * A worker's memory budget (CORDON_WORKER_MEMORY_MIB) → how many workflows it keeps cached.
- * A cached workflow answers its next signal, query or timer at once; an evicted one is replayed
- * from its history first (the cost of an eviction: one history fetch and a replay, measured as
- * "cold" queries in bench/results/scale.json). The SDK's own default sizes the cache from V8's heap
- * limit (≈ 2,300 workflows on a 4 GiB heap), which is what let one worker grow to 1.7 GiB.
- * The two constants come from the same measurement: a worker process with nothing cached, and
- * what each cached workflow adds (incident and breach-notification workflows alike, with luxon
- * and the regulatory modules shared: workflow-bundle-options.ts).
+ * A worker's memory budget (CORDON_WORKER_MEMORY_MIB) → how many workflows it keeps cached and
+ * how large the workflow thread's heap may grow. A cached workflow answers its next signal, query
+ * or timer at once; an evicted one is replayed from its history first (the cost of an eviction:
+ * one history fetch and a replay, measured as "signal → visible" on random incidents in
+ * bench/results/scale.json). Left to itself the SDK sizes the cache from V8's heap limit (≈ 2,300
+ * workflows on a 4 GiB heap) and the workflow thread's heap grows lazily toward that limit, which
+ * is how one worker reached 1.7 GiB.
+ * The constants come from the scale benchmark: the RSS of a worker process with nothing cached,
+ * what each cached workflow adds to it (incident and breach-notification workflows alike, with
+ * luxon and the regulatory modules shared: workflow-bundle-options.ts), and the live JS heap each
+ * cached workflow holds in the workflow thread (its heap limit leaves twice that, so V8 collects
+ * before RSS drifts past the budget, never so tight that a full cache cannot fit).
  */
+import v8 from 'node:v8';
 
-/** RSS of an idle worker process: Node, the SDK's core runtime, the workflow thread, the activities' clients. */
-export const WORKER_BASE_MIB = 230;
-/** What each cached workflow adds to the worker's RSS, in KiB (JS heap in the workflow thread and core's state). */
-export const CACHED_WORKFLOW_KIB = 480;
+/**
+ * RSS of an idle worker process (Node, tsx, the SDK's core runtime, the workflow thread with its
+ * bundle, the activities' clients: ≈ 310 MiB) plus ≈ 30 MiB that replaying evicted workflows holds
+ * on top of the cache, with glibc limited to 2 malloc arenas (MALLOC_ARENA_MAX=2, as the image sets).
+ */
+export const WORKER_BASE_MIB = 340;
+/** What each cached workflow adds to the worker's RSS, in KiB. */
+export const CACHED_WORKFLOW_KIB = 410;
+/** The workflow thread's heap with nothing cached (the bundle, its source map, the SDK), and its allowance per cached workflow (2 × the live heap measured). */
+const WORKFLOW_THREAD_BASE_MIB = 96;
+const WORKFLOW_HEAP_KIB = 400;
 /** The SDK refuses fewer than 2; fewer than this many would replay on nearly every workflow task. */
 const MIN_CACHED = 20;
 
 export interface WorkerMemorySettings {
   /** WorkerOptions.maxCachedWorkflows */
   maxCachedWorkflows: number;
+  /** V8's old-space limit for the workflow thread, in MiB (limitWorkflowThreadHeap). */
+  workflowHeapMiB: number;
 }
 
 export function workerMemorySettings(budgetMiB: number): WorkerMemorySettings {
   const forCache = Math.max(0, budgetMiB - WORKER_BASE_MIB) * 1024;
-  return { maxCachedWorkflows: Math.max(MIN_CACHED, Math.floor(forCache / CACHED_WORKFLOW_KIB)) };
+  const maxCachedWorkflows = Math.max(MIN_CACHED, Math.floor(forCache / CACHED_WORKFLOW_KIB));
+  return { maxCachedWorkflows, workflowHeapMiB: WORKFLOW_THREAD_BASE_MIB + Math.ceil((maxCachedWorkflows * WORKFLOW_HEAP_KIB) / 1024) };
+}
+
+/**
+ * Sets V8's old-space limit for isolates created from now on — the SDK's workflow thread, which
+ * Worker.create starts — without touching this thread's own heap. Call before Worker.create; the
+ * SDK offers no option for its thread's resource limits.
+ */
+export function limitWorkflowThreadHeap(settings: WorkerMemorySettings): void {
+  v8.setFlagsFromString(`--max-old-space-size=${settings.workflowHeapMiB}`);
 }

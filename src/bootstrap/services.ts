@@ -27,7 +27,7 @@ import { NotificationService } from '../temporal/regulator-notification-service'
 import { temporalReadiness } from '../temporal/readiness';
 import { createCordonWorker } from './create-worker';
 import { installWorkerRuntime } from './runtime';
-import { workerMemorySettings } from './memory-budget';
+import { limitWorkflowThreadHeap, workerMemorySettings } from './memory-budget';
 import { temporalConnectionOptions } from './temporal-connection';
 
 export { awsClientsFor } from '../aws/from-config';
@@ -52,6 +52,8 @@ export async function startWorkerService(
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, temporalAddress));
   const metrics = createWorkerMetrics();
   const accounts = accountRouterFor(config, aws);
+  const memory = workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB);
+  limitWorkflowThreadHeap(memory);
   const worker = await createCordonWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -86,7 +88,7 @@ export async function startWorkerService(
         targets: peopleTargetsFromConfig(config),
       },
     },
-    extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s`, ...workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB) },
+    extra: { shutdownGraceTime: `${config.CORDON_SHUTDOWN_GRACE_SECONDS}s`, maxCachedWorkflows: memory.maxCachedWorkflows },
   });
   let metricsServer: MetricsServer | undefined;
   if (metricsPort !== undefined) {

@@ -68,11 +68,12 @@ export function spawnCordon(
 ): CordonProcess {
   const entry = path.join(projectRoot, 'src', 'bootstrap', `${command}-main.ts`);
   const out = fs.openSync(logFile, 'a');
-  // Only PATH and HOME from the test process: the child's config comes from `env` alone.
+  // Only PATH and HOME from the test process: the child's config comes from `env` alone. glibc's malloc
+  // as the image sets it (Dockerfile: MALLOC_ARENA_MAX): a worker's native memory stays near what it uses.
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: projectRoot,
     stdio: ['ignore', out, out],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', MALLOC_ARENA_MAX: '2', ...env },
   });
   fs.closeSync(out);
   const forget = child.pid ? reapWithParent(child.pid) : () => undefined;
