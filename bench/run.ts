@@ -5,6 +5,8 @@
  * from them) and the whole run to `.bench/<timestamp>.json` and `.bench/latest.json` (git-ignored).
  *   npm run bench -- --incidents 50 --only containment
  *   npm run bench -- --only scale --scale-incidents 1000;  npm run bench -- --only clocks --clock-workflows 20
+ *   npm run bench -- --only scale --cluster --scale-incidents 10000   (the dev server and the PostgreSQL cluster, same load, one result)
+ *   scale options: --scale-workers 2, --scale-memory-mib 600 (each worker's CORDON_WORKER_MEMORY_MIB), --scale-shards 4, --no-profile
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { runClockAccuracyBench } from './clock-accuracy';
 import { runContainmentBench } from './containment';
 import { runScaleBench } from './scale';
+import { backendLabels } from './scale-backends';
 import { formatTable as formatIngestTable, runIngestBench } from './ingest';
 import { ingestReport } from './ingest-report';
 import { writeResult, type BenchResultFile } from './results-file';
@@ -25,6 +28,11 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'scale-incidents': { type: 'string', default: '1000' },
     'clock-workflows': { type: 'string', default: '20' },
+    cluster: { type: 'boolean', default: false },
+    'scale-workers': { type: 'string', default: '2' },
+    'scale-memory-mib': { type: 'string', default: '600' },
+    'scale-shards': { type: 'string', default: '4' },
+    'no-profile': { type: 'boolean', default: false },
   },
 });
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -69,10 +77,20 @@ async function main(): Promise<void> {
     });
   }
   if (wanted('scale')) {
-    log(`scale: ${values['scale-incidents']} open incidents with live clocks on one dev server (SQLite) and one worker…`);
-    keep('scale', await runScaleBench({ incidents: Number(values['scale-incidents']), log }), {
-      incidents: Number(values['scale-incidents']),
-      backend: 'dev server (SQLite)',
+    const positive = (flag: string): number => {
+      const v = Number(values[flag as keyof typeof values]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`--${flag}: expected a positive integer`);
+      return v;
+    };
+    const scale = {
+      incidents: positive('scale-incidents'), workers: positive('scale-workers'), workerMemoryMiB: positive('scale-memory-mib'),
+      historyShards: positive('scale-shards'), profile: !values['no-profile'],
+    };
+    const backends = values.cluster ? (['sqlite', 'cluster'] as const) : (['sqlite'] as const);
+    log(`scale: ${scale.incidents} open incidents with live clocks on ${backends.join(' and then ')}, ${scale.workers} worker processes each (${scale.workerMemoryMiB} MiB budget)…`);
+    keep('scale', await runScaleBench({ ...scale, backends: [...backends], log }), {
+      incidents: scale.incidents, backends: backends.map((b) => backendLabels[b]).join(' | '), workers: scale.workers, workerMemoryMiB: scale.workerMemoryMiB,
+      ...(values.cluster ? { historyShards: scale.historyShards } : {}),
     });
   }
   if (wanted('clocks')) {

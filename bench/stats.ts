@@ -14,10 +14,18 @@ export interface BenchRow {
   goal?: string;
 }
 
+/** Figures of the same load on several configurations side by side (the README shows it as its own table). */
+export interface BenchComparison {
+  title: string;
+  columns: string[];
+  rows: { metric: string; unit: string; values: number[]; goal?: string }[];
+}
+
 export interface BenchReport {
   name: string;
   rows: BenchRow[];
   notes: string[];
+  comparison?: BenchComparison;
   /** Raw samples and diagnostics, written to the JSON file only. */
   raw?: Record<string, unknown>;
 }
