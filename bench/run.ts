@@ -6,7 +6,7 @@
  *   npm run bench -- --incidents 50 --only containment
  *   npm run bench -- --only scale --scale-incidents 1000;  npm run bench -- --only clocks --clock-workflows 20
  *   npm run bench -- --only scale --cluster --scale-incidents 10000   (the dev server and the PostgreSQL cluster, same load, one result)
- *   scale options: --scale-workers 2, --scale-memory-mib 600 (each worker's CORDON_WORKER_MEMORY_MIB), --scale-shards 4, --no-profile
+ *   scale options: --scale-backends sqlite,cluster (instead of --cluster), --scale-workers 2, --scale-memory-mib 600 (each worker's CORDON_WORKER_MEMORY_MIB), --scale-shards 4, --no-profile
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { runClockAccuracyBench } from './clock-accuracy';
 import { runContainmentBench } from './containment';
 import { runScaleBench } from './scale';
-import { backendLabels } from './scale-backends';
+import { backendLabels, type BackendName } from './scale-backends';
 import { formatTable as formatIngestTable, runIngestBench } from './ingest';
 import { ingestReport } from './ingest-report';
 import { writeResult, type BenchResultFile } from './results-file';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'scale-incidents': { type: 'string', default: '1000' },
     'clock-workflows': { type: 'string', default: '20' },
     cluster: { type: 'boolean', default: false },
+    'scale-backends': { type: 'string' },
     'scale-workers': { type: 'string', default: '2' },
     'scale-memory-mib': { type: 'string', default: '600' },
     'scale-shards': { type: 'string', default: '4' },
@@ -86,11 +87,13 @@ async function main(): Promise<void> {
       incidents: positive('scale-incidents'), workers: positive('scale-workers'), workerMemoryMiB: positive('scale-memory-mib'),
       historyShards: positive('scale-shards'), profile: !values['no-profile'],
     };
-    const backends = values.cluster ? (['sqlite', 'cluster'] as const) : (['sqlite'] as const);
+    const backends: BackendName[] = values['scale-backends']
+      ? values['scale-backends'].split(',').map((b) => { if (b !== 'sqlite' && b !== 'cluster') throw new Error(`--scale-backends: sqlite and/or cluster, not "${b}"`); return b; })
+      : values.cluster ? ['sqlite', 'cluster'] : ['sqlite'];
     log(`scale: ${scale.incidents} open incidents with live clocks on ${backends.join(' and then ')}, ${scale.workers} worker processes each (${scale.workerMemoryMiB} MiB budget)…`);
     keep('scale', await runScaleBench({ ...scale, backends: [...backends], log }), {
       incidents: scale.incidents, backends: backends.map((b) => backendLabels[b]).join(' | '), workers: scale.workers, workerMemoryMiB: scale.workerMemoryMiB,
-      ...(values.cluster ? { historyShards: scale.historyShards } : {}),
+      ...(backends.includes('cluster') ? { historyShards: scale.historyShards } : {}),
     });
   }
   if (wanted('clocks')) {

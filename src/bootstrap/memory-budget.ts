@@ -16,14 +16,19 @@ import v8 from 'node:v8';
 
 /**
  * RSS of an idle worker process (Node, tsx, the SDK's core runtime, the workflow thread with its
- * bundle, the activities' clients: ≈ 310 MiB) plus ≈ 30 MiB that replaying evicted workflows holds
- * on top of the cache, with glibc limited to 2 malloc arenas (MALLOC_ARENA_MAX=2, as the image sets).
+ * bundle, the activities' clients: ≈ 300 MiB, glibc limited to 2 malloc arenas as the image sets
+ * with MALLOC_ARENA_MAX=2), with a margin.
  */
-export const WORKER_BASE_MIB = 340;
-/** What each cached workflow adds to the worker's RSS, in KiB. */
-export const CACHED_WORKFLOW_KIB = 410;
-/** The workflow thread's heap with nothing cached (the bundle, its source map, the SDK), and its allowance per cached workflow (2 × the live heap measured). */
-const WORKFLOW_THREAD_BASE_MIB = 96;
+export const WORKER_BASE_MIB = 320;
+/**
+ * What each cached workflow adds to the worker's RSS, in KiB, with the cache full and evicted
+ * workflows replaying on most signals (1,000 open incidents, under half of their workflows cached:
+ * ≈ 0.68 MiB each, with a margin): its state in the workflow thread's heap with V8's headroom, the
+ * SDK's per-workflow records and the replays' garbage in the main thread, and the core's native state.
+ */
+export const CACHED_WORKFLOW_KIB = 800;
+/** The workflow thread's heap with nothing cached (the bundle, the SDK), and its allowance per cached workflow (2 × the live heap measured). */
+const WORKFLOW_THREAD_BASE_MIB = 64;
 const WORKFLOW_HEAP_KIB = 400;
 /** The SDK refuses fewer than 2; fewer than this many would replay on nearly every workflow task. */
 const MIN_CACHED = 20;
