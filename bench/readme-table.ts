@@ -49,15 +49,31 @@ export function renderTable(byFile: Map<string, BenchResultFile>): string {
       `| ${cell(`${h.what} (${row.metric})`)} | \`${h.file}\` (${cell(configOf(r))}) | ${num(row.value, row.unit)} | ${num(row.floor, row.unit)} | ${ratio} | ${cell(h.goal ?? row.goal ?? '')} |`,
     );
   }
-  const comparisons = [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([file, r]) => {
-    const c = r.comparison;
-    if (!c) return [];
-    return ['', `\`${file}\`: ${cell(c.title)}`, '', `| what | ${c.columns.map(cell).join(' | ')} | goal |`, `|---|${c.columns.map(() => '---|').join('')}---|`,
-      ...c.rows.map((row) => `| ${cell(row.metric)} | ${row.values.map((v) => num(v, row.unit)).join(' | ')} | ${cell(row.goal ?? '')} |`)];
-  });
-  const sources = [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([file, r]) =>
-    `- \`bench/results/${file}.json\`: commit ${r.commit.slice(0, 7)}${r.dirty ? ' (with uncommitted changes)' : ''}, ${r.at.slice(0, 10)}, ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}${r.machine.temporalCli ? `, ${r.machine.temporalCli}` : ''}${r.machine.loadAverage !== undefined ? `, load ${r.machine.loadAverage}` : ''}${r.machine.moto ? `, moto ${r.machine.moto}` : ''}; \`${r.command}\``);
-  const notes = [...byFile.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([file, r]) => r.notes.filter((n) => !n.startsWith('\n')).map((n) => `- ${file}: ${n}`));
+  const comparisons = [...byFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([file, r]) => {
+      const c = r.comparison;
+      if (!c) return [];
+      return [
+        '',
+        `\`${file}\`: ${cell(c.title)}`,
+        '',
+        `| what | ${c.columns.map(cell).join(' | ')} | goal |`,
+        `|---|${c.columns.map(() => '---|').join('')}---|`,
+        ...c.rows.map(
+          (row) => `| ${cell(row.metric)} | ${row.values.map((v) => num(v, row.unit)).join(' | ')} | ${cell(row.goal ?? '')} |`,
+        ),
+      ];
+    });
+  const sources = [...byFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([file, r]) =>
+        `- \`bench/results/${file}.json\`: commit ${r.commit.slice(0, 7)}${r.dirty ? ' (with uncommitted changes)' : ''}, ${r.at.slice(0, 10)}, ${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}${r.machine.temporalCli ? `, ${r.machine.temporalCli}` : ''}${r.machine.loadAverage !== undefined ? `, load ${r.machine.loadAverage}` : ''}${r.machine.moto ? `, moto ${r.machine.moto}` : ''}; \`${r.command}\``,
+    );
+  const notes = [...byFile.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([file, r]) => r.notes.filter((n) => !n.startsWith('\n')).map((n) => `- ${file}: ${n}`));
   return [BEGIN, ...rows, ...comparisons, '', 'Measured:', ...sources, '', 'What each run said:', ...notes, END].join('\n');
 }
 

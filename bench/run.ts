@@ -84,15 +84,28 @@ async function main(): Promise<void> {
       return v;
     };
     const scale = {
-      incidents: positive('scale-incidents'), workers: positive('scale-workers'), workerMemoryMiB: positive('scale-memory-mib'),
-      historyShards: positive('scale-shards'), profile: !values['no-profile'],
+      incidents: positive('scale-incidents'),
+      workers: positive('scale-workers'),
+      workerMemoryMiB: positive('scale-memory-mib'),
+      historyShards: positive('scale-shards'),
+      profile: !values['no-profile'],
     };
     const backends: BackendName[] = values['scale-backends']
-      ? values['scale-backends'].split(',').map((b) => { if (b !== 'sqlite' && b !== 'cluster') throw new Error(`--scale-backends: sqlite and/or cluster, not "${b}"`); return b; })
-      : values.cluster ? ['sqlite', 'cluster'] : ['sqlite'];
-    log(`scale: ${scale.incidents} open incidents with live clocks on ${backends.join(' and then ')}, ${scale.workers} worker processes each (${scale.workerMemoryMiB} MiB budget)…`);
+      ? values['scale-backends'].split(',').map((b) => {
+          if (b !== 'sqlite' && b !== 'cluster') throw new Error(`--scale-backends: sqlite and/or cluster, not "${b}"`);
+          return b;
+        })
+      : values.cluster
+        ? ['sqlite', 'cluster']
+        : ['sqlite'];
+    log(
+      `scale: ${scale.incidents} open incidents with live clocks on ${backends.join(' and then ')}, ${scale.workers} worker processes each (${scale.workerMemoryMiB} MiB budget)…`,
+    );
     keep('scale', await runScaleBench({ ...scale, backends: [...backends], log }), {
-      incidents: scale.incidents, backends: backends.map((b) => backendLabels[b]).join(' | '), workers: scale.workers, workerMemoryMiB: scale.workerMemoryMiB,
+      incidents: scale.incidents,
+      backends: backends.map((b) => backendLabels[b]).join(' | '),
+      workers: scale.workers,
+      workerMemoryMiB: scale.workerMemoryMiB,
       ...(backends.includes('cluster') ? { historyShards: scale.historyShards } : {}),
     });
   }

@@ -28,8 +28,18 @@ import { activityConfig, BENCH_REGION } from './servers';
 export type BackendName = 'sqlite' | 'cluster';
 export const backendLabels: Record<BackendName, string> = { sqlite: 'dev server (SQLite)', cluster: 'cluster (PostgreSQL)' };
 
-export interface ScaleProcess { name: string; pid: number; kind: 'temporal' | 'postgres' | 'moto' | 'worker' }
-export interface ScaleWorker { name: string; pid: number; metricsUrl: string; logFile: string; stop(): Promise<void> }
+export interface ScaleProcess {
+  name: string;
+  pid: number;
+  kind: 'temporal' | 'postgres' | 'moto' | 'worker';
+}
+export interface ScaleWorker {
+  name: string;
+  pid: number;
+  metricsUrl: string;
+  logFile: string;
+  stop(): Promise<void>;
+}
 
 export interface ScaleBackend {
   name: BackendName;
@@ -67,7 +77,11 @@ const FLEET = { verifiedImageTag: activityConfig.verifiedImageTag, dataTagPrefix
 
 /** What every worker runs with, whatever the backend. */
 function workerEnv(opts: BackendOptions): Record<string, string> {
-  return { CORDON_WORKER_MEMORY_MIB: String(opts.workerMemoryMiB), CORDON_DATA_TAG_PREFIX: activityConfig.dataTagPrefix, CORDON_VERIFIED_IMAGE_TAG: activityConfig.verifiedImageTag };
+  return {
+    CORDON_WORKER_MEMORY_MIB: String(opts.workerMemoryMiB),
+    CORDON_DATA_TAG_PREFIX: activityConfig.dataTagPrefix,
+    CORDON_VERIFIED_IMAGE_TAG: activityConfig.verifiedImageTag,
+  };
 }
 
 function cpuProfArgs(opts: BackendOptions, name: string): string[] {
@@ -77,7 +91,13 @@ function cpuProfArgs(opts: BackendOptions, name: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
-const asWorker = (name: string, p: CordonProcess & { metricsUrl: string }): ScaleWorker => ({ name, pid: p.pid, metricsUrl: p.metricsUrl, logFile: p.logFile, stop: () => p.stop(60000) });
+const asWorker = (name: string, p: CordonProcess & { metricsUrl: string }): ScaleWorker => ({
+  name,
+  pid: p.pid,
+  metricsUrl: p.metricsUrl,
+  logFile: p.logFile,
+  stop: () => p.stop(60000),
+});
 
 export async function startSqliteBackend(opts: BackendOptions): Promise<ScaleBackend> {
   const backends = await startLocalBackends(opts.dir, BENCH_REGION);
@@ -87,19 +107,34 @@ export async function startSqliteBackend(opts: BackendOptions): Promise<ScaleBac
     const taskQueue = 'cordon-scale';
     const env = {
       ...localProcessEnv({
-        temporalAddress: backends.temporal.address, taskQueue, awsEndpoint: backends.moto.endpoint, region: BENCH_REGION,
-        bundle: await bundleOnce(opts.dir), dataDir: path.join(opts.dir, 'cordon-data'), evidenceDir: path.join(opts.dir, 'evidence'),
+        temporalAddress: backends.temporal.address,
+        taskQueue,
+        awsEndpoint: backends.moto.endpoint,
+        region: BENCH_REGION,
+        bundle: await bundleOnce(opts.dir),
+        dataDir: path.join(opts.dir, 'cordon-data'),
+        evidenceDir: path.join(opts.dir, 'evidence'),
       }),
       ...workerEnv(opts),
     };
-    const started = await Promise.all(Array.from({ length: opts.workers }, (_, i) =>
-      startWorkerProcess(env, path.join(opts.dir, `worker-${i + 1}.log`), cpuProfArgs(opts, `sqlite-worker-${i + 1}`))));
+    const started = await Promise.all(
+      Array.from({ length: opts.workers }, (_, i) =>
+        startWorkerProcess(env, path.join(opts.dir, `worker-${i + 1}.log`), cpuProfArgs(opts, `sqlite-worker-${i + 1}`)),
+      ),
+    );
     workers.push(...started.map((p, i) => asWorker(`worker-${i + 1}`, p)));
     const db = path.join(opts.dir, 'temporal.sqlite');
     return {
-      name: 'sqlite', label: backendLabels.sqlite, client: backends.client, taskQueue, aws: backends.aws, fleet, workers,
+      name: 'sqlite',
+      label: backendLabels.sqlite,
+      client: backends.client,
+      taskQueue,
+      aws: backends.aws,
+      fleet,
+      workers,
       processes: [
-        { name: 'dev server', pid: backends.temporal.pid, kind: 'temporal' }, { name: 'moto', pid: backends.moto.pid, kind: 'moto' },
+        { name: 'dev server', pid: backends.temporal.pid, kind: 'temporal' },
+        { name: 'moto', pid: backends.moto.pid, kind: 'moto' },
         ...workers.map((w) => ({ name: w.name, pid: w.pid, kind: 'worker' as const })),
       ],
       storeBytes: () => ['', '-wal'].reduce((sum, suffix) => sum + (fs.existsSync(db + suffix) ? fs.statSync(db + suffix).size : 0), 0),
@@ -122,8 +157,15 @@ export async function startClusterBackend(opts: BackendOptions): Promise<ScaleBa
   if (opts.profileDir) for (const s of TEMPORAL_SERVICES) diagnosticPorts[s] = { pprof: await freeLowPort(), metrics: await freeLowPort() };
   let worker = 0;
   const cluster = await startCluster({
-    dir: opts.dir, layout, region: BENCH_REGION, workers: opts.workers, bundle: await bundleOnce(opts.dir), motoBinary: toolchainPaths().motoServer,
-    numHistoryShards: opts.historyShards, cordonEnv: workerEnv(opts), seedFleet: FLEET,
+    dir: opts.dir,
+    layout,
+    region: BENCH_REGION,
+    workers: opts.workers,
+    bundle: await bundleOnce(opts.dir),
+    motoBinary: toolchainPaths().motoServer,
+    numHistoryShards: opts.historyShards,
+    cordonEnv: workerEnv(opts),
+    seedFleet: FLEET,
     // Every worker gets its own profile folder: the profile names carry only pids.
     workerNodeArgs: opts.profileDir ? cpuProfArgs(opts, 'cluster-workers') : undefined,
     postgresSettings: ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track=all'],
@@ -131,7 +173,27 @@ export async function startClusterBackend(opts: BackendOptions): Promise<ScaleBa
   });
   const connection = await Connection.connect({ address: cluster.address, connectTimeout: '30s' });
   const psql = (db: string, sql: string): string => {
-    const r = spawnSync(path.join(cluster.tools.postgresBin, 'psql'), ['-h', '127.0.0.1', '-p', String(layout.postgres), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAtX', '-F', '\t', '-c', sql], { encoding: 'utf8' });
+    const r = spawnSync(
+      path.join(cluster.tools.postgresBin, 'psql'),
+      [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(layout.postgres),
+        '-U',
+        'postgres',
+        '-d',
+        db,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qAtX',
+        '-F',
+        '\t',
+        '-c',
+        sql,
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`psql: ${(r.stderr || r.stdout).trim()}`);
     return r.stdout;
   };
@@ -139,22 +201,35 @@ export async function startClusterBackend(opts: BackendOptions): Promise<ScaleBa
   psql(DATABASES.default, 'SELECT pg_stat_statements_reset()');
   const workers = cluster.workers.map((w) => asWorker(`worker-${++worker}`, w));
   return {
-    name: 'cluster', label: backendLabels.cluster, client: new Client({ connection }), taskQueue: cluster.env.CORDON_TASK_QUEUE!,
-    aws: cluster.aws, fleet: cluster.fleet!, workers,
+    name: 'cluster',
+    label: backendLabels.cluster,
+    client: new Client({ connection }),
+    taskQueue: cluster.env.CORDON_TASK_QUEUE!,
+    aws: cluster.aws,
+    fleet: cluster.fleet!,
+    workers,
     processes: [
       ...TEMPORAL_SERVICES.map((s) => ({ name: s, pid: cluster.services[s].pid, kind: 'temporal' as const })),
-      { name: 'postgresql', pid: cluster.postgres.pid, kind: 'postgres' }, { name: 'moto', pid: cluster.moto.pid, kind: 'moto' },
+      { name: 'postgresql', pid: cluster.postgres.pid, kind: 'postgres' },
+      { name: 'moto', pid: cluster.moto.pid, kind: 'moto' },
       ...workers.map((w) => ({ name: w.name, pid: w.pid, kind: 'worker' as const })),
     ],
     storeBytes: () => Object.values(DATABASES).reduce((sum, db) => sum + Number(psql(db, `SELECT pg_database_size('${db}')`).trim()), 0),
     topStatements(limit) {
-      const rows = psql(DATABASES.default, `SELECT calls, total_exec_time, mean_exec_time, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements
+      const rows = psql(
+        DATABASES.default,
+        `SELECT calls, total_exec_time, mean_exec_time, regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements
         WHERE dbid IN (SELECT oid FROM pg_database WHERE datname IN ('${DATABASES.default}', '${DATABASES.visibility}')) AND userid = (SELECT oid FROM pg_roles WHERE rolname = '${TEMPORAL_ROLE.user}')
-        ORDER BY total_exec_time DESC LIMIT ${limit}`);
-      return rows.trim().split('\n').filter(Boolean).map((line) => {
-        const [calls, total, mean, query] = line.split('\t');
-        return { calls: Number(calls), totalMs: Number(total), meanMs: Number(mean), query: (query ?? '').slice(0, 160) };
-      });
+        ORDER BY total_exec_time DESC LIMIT ${limit}`,
+      );
+      return rows
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [calls, total, mean, query] = line.split('\t');
+          return { calls: Number(calls), totalMs: Number(total), meanMs: Number(mean), query: (query ?? '').slice(0, 160) };
+        });
     },
     diagnosticPorts: opts.profileDir ? diagnosticPorts : undefined,
     serverLogs: TEMPORAL_SERVICES.map((s) => path.join(opts.dir, `${s}.log`)),

@@ -12,7 +12,14 @@ import path from 'node:path';
 /** utime+stime of `pid` and every live descendant, plus what it reaped (cutime+cstime), in seconds. */
 export function treeCpuSeconds(pid: number): number {
   const stat = (p: number | string) => {
-    try { return fs.readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' '); } catch { return undefined; }
+    try {
+      return fs
+        .readFileSync(`/proc/${p}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
+    } catch {
+      return undefined;
+    }
   };
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -33,8 +40,18 @@ export function treeCpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 export interface ProfileSummary {
   /** Profiled wall time summed over threads, seconds. */
@@ -87,14 +104,19 @@ export function summariseCpuProfiles(dir: string, pid: number, top = 8): Profile
   return {
     seconds: Math.round(seconds),
     shares: Object.fromEntries([...byCategory].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, share(v)])),
-    top: [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top).map(([fn, us]) => ({ fn, share: share(us) })),
+    top: [...byFn]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, share: share(us) })),
   };
 }
 
 /** A `seconds`-long Go CPU profile from a Temporal service's pprof endpoint, written to `file`. */
 export async function fetchPprof(port: number, seconds: number, file: string): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/debug/pprof/profile?seconds=${seconds}`, { signal: AbortSignal.timeout((seconds + 30) * 1000) });
+    const res = await fetch(`http://127.0.0.1:${port}/debug/pprof/profile?seconds=${seconds}`, {
+      signal: AbortSignal.timeout((seconds + 30) * 1000),
+    });
     if (!res.ok) return false;
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     return true;
@@ -128,13 +150,20 @@ export function summarisePprof(binary: string, file: string, top = 8): PprofSumm
   const rows = (args: string[]) => {
     const r = spawnSync('go', ['tool', 'pprof', '-top', ...args, binary, file], { encoding: 'utf8', timeout: 120_000 });
     // Rows: flat flat% sum% cum cum% name
-    return r.status !== 0 ? [] : r.stdout.split('\n').map((l) => /^\s*[\d.]+\w*\s+([\d.]+)%\s+[\d.]+%\s+[\d.]+\w*\s+([\d.]+)%\s+(.+)$/.exec(l))
-      .filter((m): m is RegExpExecArray => Boolean(m)).map((m) => ({ fn: m[3]!.trim().replace(/ \(inline\)$/, ''), flat: Number(m[1]), cum: Number(m[2]) }));
+    return r.status !== 0
+      ? []
+      : r.stdout
+          .split('\n')
+          .map((l) => /^\s*[\d.]+\w*\s+([\d.]+)%\s+[\d.]+%\s+[\d.]+\w*\s+([\d.]+)%\s+(.+)$/.exec(l))
+          .filter((m): m is RegExpExecArray => Boolean(m))
+          .map((m) => ({ fn: m[3]!.trim().replace(/ \(inline\)$/, ''), flat: Number(m[1]), cum: Number(m[2]) }));
   };
   const flat = rows([`-nodecount=${top}`]);
   if (!flat.length) return undefined;
   const cum = rows(['-cum', '-nodecount=400']);
-  const areas = Object.fromEntries(GO_AREAS.map(([name, re]) => [name, Math.max(0, ...cum.filter((r) => re.test(r.fn)).map((r) => r.cum))]));
+  const areas = Object.fromEntries(
+    GO_AREAS.map(([name, re]) => [name, Math.max(0, ...cum.filter((r) => re.test(r.fn)).map((r) => r.cum))]),
+  );
   return { areas, top: flat.map((r) => ({ fn: r.fn, share: r.flat })) };
 }
 
@@ -153,7 +182,13 @@ export function serverLogErrors(files: string[]): { count: number; samples: stri
       groups.set(key, (groups.get(key) ?? 0) + 1);
     }
   }
-  return { count, samples: [...groups].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, c]) => `${c}× ${k}`) };
+  return {
+    count,
+    samples: [...groups]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([k, c]) => `${c}× ${k}`),
+  };
 }
 
 /** Per activity: calls, total seconds and cumulative bucket counts of `cordon_step_duration_seconds`, summed over workers. */
@@ -186,7 +221,10 @@ export function activityHistogram(texts: string[]): ActivityHistogram {
 }
 
 /** `after − before` per activity: calls, mean and bucket-bound p50/p99 (ms) of the activities run in between. */
-export function activityTimes(before: ActivityHistogram, after: ActivityHistogram): Record<string, { count: number; meanMs: number; p50Ms: number; p99Ms: number }> {
+export function activityTimes(
+  before: ActivityHistogram,
+  after: ActivityHistogram,
+): Record<string, { count: number; meanMs: number; p50Ms: number; p99Ms: number }> {
   const out: Record<string, { count: number; meanMs: number; p50Ms: number; p99Ms: number }> = {};
   for (const [activity, a] of after) {
     const b = before.get(activity);

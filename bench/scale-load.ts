@@ -24,16 +24,31 @@ export const recordOnly: RunbookPolicy = { ...defaultPolicies.low, contain: 'rec
 const CALL_DEADLINE_MS = 15_000;
 const BREACH_RUNNING = `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'`;
 
-export interface Lag { p50: number; p99: number; max: number }
+export interface Lag {
+  p50: number;
+  p99: number;
+  max: number;
+}
 export interface Window {
-  hotSignalMs: number[]; hotQueryMs: number[];
+  hotSignalMs: number[];
+  hotQueryMs: number[];
   /** Cold probes: the signal's own latency, and signal sent → visible in the incident's state. */
-  coldSignalMs: number[]; coldVisibleMs: number[];
-  lag: Lag; workerRssMiB: number[]; cachedWorkflows: number; settleMs: number;
+  coldSignalMs: number[];
+  coldVisibleMs: number[];
+  lag: Lag;
+  workerRssMiB: number[];
+  cachedWorkflows: number;
+  settleMs: number;
   /** Each worker's main-thread V8 heap (total) at the end of the window; the rest of its RSS is the workflow thread and native memory. */
   workerMainHeapMiB: number[];
 }
-export interface Storm { signals: number; latencyMs: number[]; perSecond: number; drainMs: number; lag: Lag }
+export interface Storm {
+  signals: number;
+  latencyMs: number[];
+  perSecond: number;
+  drainMs: number;
+  lag: Lag;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const incidentIdOf = (instanceId: string) => `inc-${BENCH_ACCOUNT}-${BENCH_REGION}-${instanceId}`;
@@ -48,15 +63,27 @@ export function rssMiB(pid: number): number {
 }
 
 function alert(instanceId: string, tag: string, now = new Date().toISOString()): IncidentAlert {
-  return { source: 'generic', sourceId: `${instanceId}-${tag}`, dedupKey: `generic:${instanceId}:${tag}`, severity: 'low', title: `bench: scale ${tag}`, status: 'firing', firstSeen: now, lastSeen: now, receivedAt: now };
+  return {
+    source: 'generic',
+    sourceId: `${instanceId}-${tag}`,
+    dedupKey: `generic:${instanceId}:${tag}`,
+    severity: 'low',
+    title: `bench: scale ${tag}`,
+    status: 'firing',
+    firstSeen: now,
+    lastSeen: now,
+    receivedAt: now,
+  };
 }
 
 /** Runs `fn` over `items` with at most `width` in flight. */
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /** Sum of a Prometheus series over every label set that matches `labels` (e.g. `worker_type="WorkflowWorker"`). */
@@ -79,7 +106,10 @@ export class ScaleLoad {
   readonly sentAt = new Map<string, number>();
   private cold = 0;
 
-  constructor(readonly backend: ScaleBackend, readonly log: (line: string) => void) {
+  constructor(
+    readonly backend: ScaleBackend,
+    readonly log: (line: string) => void,
+  ) {
     this.service = new IncidentService(backend.client, backend.taskQueue, () => recordOnly);
     this.lag.enable();
   }
@@ -94,7 +124,9 @@ export class ScaleLoad {
     }
   }
 
-  resource(instanceId: string) { return { account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId }; }
+  resource(instanceId: string) {
+    return { account: BENCH_ACCOUNT, region: BENCH_REGION, instanceId };
+  }
 
   takeLag(): Lag {
     const ms = (ns: number) => ns / 1e6;
@@ -104,9 +136,15 @@ export class ScaleLoad {
   }
 
   async metrics(): Promise<string[]> {
-    return Promise.all(this.backend.workers.map(async (w) => {
-      try { return await (await fetch(`${w.metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text(); } catch { return ''; }
-    }));
+    return Promise.all(
+      this.backend.workers.map(async (w) => {
+        try {
+          return await (await fetch(`${w.metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+        } catch {
+          return '';
+        }
+      }),
+    );
   }
 
   /** Opens incidents for `ids` and waits until `clocks` breach workflows are running. */
@@ -140,17 +178,31 @@ export class ScaleLoad {
   async window(probes: string[], opened: string[], seconds: number): Promise<Window> {
     const settleMs = await this.settle();
     this.takeLag();
-    const w: Window = { hotSignalMs: [], hotQueryMs: [], coldSignalMs: [], coldVisibleMs: [], lag: { p50: 0, p99: 0, max: 0 }, workerRssMiB: this.backend.workers.map(() => 0), cachedWorkflows: 0, settleMs, workerMainHeapMiB: [] };
+    const w: Window = {
+      hotSignalMs: [],
+      hotQueryMs: [],
+      coldSignalMs: [],
+      coldVisibleMs: [],
+      lag: { p50: 0, p99: 0, max: 0 },
+      workerRssMiB: this.backend.workers.map(() => 0),
+      cachedWorkflows: 0,
+      settleMs,
+      workerMainHeapMiB: [],
+    };
     const end = performance.now() + seconds * 1000;
     for (let i = 0; performance.now() < end; i++) {
       const id = probes[i % probes.length]!;
       let t = performance.now();
       // One dedup key per probe: the alert joins its tally, so the probe's state does not grow between levels.
-      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, 'probe'), { openedBy: 'bench' }))) w.hotSignalMs.push(performance.now() - t);
+      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, 'probe'), { openedBy: 'bench' })))
+        w.hotSignalMs.push(performance.now() - t);
       t = performance.now();
-      if (await this.call(() => this.backend.client.workflow.getHandle(incidentIdOf(id)).query(incidentStateQuery))) w.hotQueryMs.push(performance.now() - t);
+      if (await this.call(() => this.backend.client.workflow.getHandle(incidentIdOf(id)).query(incidentStateQuery)))
+        w.hotQueryMs.push(performance.now() - t);
       if (opened.length) await this.coldProbe(opened, w);
-      this.backend.workers.forEach((worker, k) => { w.workerRssMiB[k] = Math.max(w.workerRssMiB[k]!, rssMiB(worker.pid)); });
+      this.backend.workers.forEach((worker, k) => {
+        w.workerRssMiB[k] = Math.max(w.workerRssMiB[k]!, rssMiB(worker.pid));
+      });
       await sleep(100);
     }
     w.lag = this.takeLag();
@@ -185,7 +237,8 @@ export class ScaleLoad {
     const t0 = performance.now();
     await pool(ids, width, async (id) => {
       const t = performance.now();
-      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, tag), { openedBy: 'bench' }))) latencyMs.push(performance.now() - t);
+      if (await this.call(() => this.service.openOrJoin(this.resource(id), alert(id, tag), { openedBy: 'bench' })))
+        latencyMs.push(performance.now() - t);
     });
     const accepted = performance.now();
     for (const id of ids.slice(-10)) {
@@ -196,6 +249,12 @@ export class ScaleLoad {
         await sleep(250);
       }
     }
-    return { signals: ids.length, latencyMs, perSecond: ids.length / ((accepted - t0) / 1000), drainMs: performance.now() - t0, lag: this.takeLag() };
+    return {
+      signals: ids.length,
+      latencyMs,
+      perSecond: ids.length / ((accepted - t0) / 1000),
+      drainMs: performance.now() - t0,
+      lag: this.takeLag(),
+    };
   }
 }

@@ -17,7 +17,15 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PprofSummary, ProfileSummary } from './scale-diagnostics';
 import {
-  activityHistogram, activityTimes, fetchPprof, histogramBuckets, histogramDelta, serverLogErrors, summariseCpuProfiles, summarisePprof, treeCpuSeconds,
+  activityHistogram,
+  activityTimes,
+  fetchPprof,
+  histogramBuckets,
+  histogramDelta,
+  serverLogErrors,
+  summariseCpuProfiles,
+  summarisePprof,
+  treeCpuSeconds,
 } from './scale-diagnostics';
 import { startClusterBackend, startSqliteBackend, type BackendName, type ScaleBackend } from './scale-backends';
 import { incidentIdOf, ScaleLoad, type Storm, type Window } from './scale-load';
@@ -41,10 +49,25 @@ export interface ScaleBenchOptions {
   log?: (line: string) => void;
 }
 
-export interface Level { open: number; openSeconds: number; steady: Window; storm: Storm; errors: number; storeBytes: number }
+export interface Level {
+  open: number;
+  openSeconds: number;
+  steady: Window;
+  storm: Storm;
+  errors: number;
+  storeBytes: number;
+}
 export interface BackendRun {
-  name: BackendName; label: string; incidents: number; workers: number; maxCachedWorkflows: number[];
-  idle: Window; idleStoreBytes: number; idleOpenToClockMs: number[]; openToClockMs: number[]; levels: Level[];
+  name: BackendName;
+  label: string;
+  incidents: number;
+  workers: number;
+  maxCachedWorkflows: number[];
+  idle: Window;
+  idleStoreBytes: number;
+  idleOpenToClockMs: number[];
+  openToClockMs: number[];
+  levels: Level[];
   /** CPU seconds per process (PostgreSQL with its backends; `bench` is this process) while opening and while storming, with the wall time of each. */
   cpu: Record<'open' | 'storm', CpuPhase>;
   /** Alerts sent by the storms, in total. */
@@ -56,16 +79,23 @@ export interface BackendRun {
   history?: { shardLock: ReturnType<typeof histogramDelta>; persistence: ReturnType<typeof histogramDelta> };
   statements?: { query: string; calls: number; totalMs: number; meanMs: number }[];
   logErrors: { count: number; samples: string[] };
-  idleErrors: number; errorSamples: string[];
+  idleErrors: number;
+  errorSamples: string[];
 }
 
-export interface CpuPhase { wallS: number; byProcess: Record<string, number> }
+export interface CpuPhase {
+  wallS: number;
+  byProcess: Record<string, number>;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Adds the CPU every process (and this one) used while `fn` ran to `phase`. */
 async function timed<T>(b: ScaleBackend, phase: CpuPhase, fn: () => Promise<T>): Promise<T> {
-  const read = () => ({ ...Object.fromEntries(b.processes.map((p) => [p.name, treeCpuSeconds(p.pid)])), bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 });
+  const read = () => ({
+    ...Object.fromEntries(b.processes.map((p) => [p.name, treeCpuSeconds(p.pid)])),
+    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  });
   const t0 = performance.now();
   const before = read();
   try {
@@ -73,7 +103,8 @@ async function timed<T>(b: ScaleBackend, phase: CpuPhase, fn: () => Promise<T>):
   } finally {
     const after = read();
     phase.wallS += (performance.now() - t0) / 1000;
-    for (const [name, s] of Object.entries(after)) phase.byProcess[name] = (phase.byProcess[name] ?? 0) + s - (before[name as keyof typeof before] ?? 0);
+    for (const [name, s] of Object.entries(after))
+      phase.byProcess[name] = (phase.byProcess[name] ?? 0) + s - (before[name as keyof typeof before] ?? 0);
   }
 }
 
@@ -82,14 +113,22 @@ async function launchTagged(b: ScaleBackend, count: number): Promise<string[]> {
   const probe = await b.aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [b.fleet.instanceIds[0]!] }));
   const tags = (probe.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).filter((t) => t.Key?.startsWith(activityConfig.dataTagPrefix));
   // The demo subnets are /24s: a /17 of the demo VPC holds any count this benchmark asks for (up to 32,000).
-  const subnet = await b.aws.ec2.send(new CreateSubnetCommand({ VpcId: b.fleet.vpcId, CidrBlock: '10.42.128.0/17', AvailabilityZone: `${BENCH_REGION}a` }));
+  const subnet = await b.aws.ec2.send(
+    new CreateSubnetCommand({ VpcId: b.fleet.vpcId, CidrBlock: '10.42.128.0/17', AvailabilityZone: `${BENCH_REGION}a` }),
+  );
   const ids: string[] = [];
   while (ids.length < count) {
     const n = Math.min(200, count - ids.length);
-    const r = await b.aws.ec2.send(new RunInstancesCommand({
-      ImageId: b.fleet.knownGoodImageId, InstanceType: 't3.micro', MinCount: n, MaxCount: n, SubnetId: subnet.Subnet!.SubnetId!,
-      TagSpecifications: [{ ResourceType: 'instance', Tags: [...tags, { Key: 'Name', Value: 'bench-scale' }] }],
-    }));
+    const r = await b.aws.ec2.send(
+      new RunInstancesCommand({
+        ImageId: b.fleet.knownGoodImageId,
+        InstanceType: 't3.micro',
+        MinCount: n,
+        MaxCount: n,
+        SubnetId: subnet.Subnet!.SubnetId!,
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [...tags, { Key: 'Name', Value: 'bench-scale' }] }],
+      }),
+    );
     ids.push(...(r.Instances ?? []).map((i) => i.InstanceId!));
   }
   return ids;
@@ -108,17 +147,25 @@ async function openToClockMs(load: ScaleLoad): Promise<Map<string, number>> {
 /** The cache size each worker derived from its budget (its "worker running" log line). */
 function cacheSizes(b: ScaleBackend): number[] {
   return b.workers.map((w) => {
-    const line = fs.readFileSync(w.logFile, 'utf8').split('\n').find((l) => l.includes('"worker running"'));
+    const line = fs
+      .readFileSync(w.logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('"worker running"'));
     return Number((JSON.parse(line ?? '{}') as { memory?: { maxCachedWorkflows?: number } }).memory?.maxCachedWorkflows ?? Number.NaN);
   });
 }
 
-async function runBackend(name: BackendName, opts: Required<Omit<ScaleBenchOptions, 'backends' | 'historyShards'>> & { historyShards?: number }): Promise<BackendRun> {
+async function runBackend(
+  name: BackendName,
+  opts: Required<Omit<ScaleBenchOptions, 'backends' | 'historyShards'>> & { historyShards?: number },
+): Promise<BackendRun> {
   const { log, incidents: n } = opts;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cordon-scale-${name}-`));
   const profileDir = opts.profile ? path.join(dir, 'profiles') : undefined;
   const backendOpts = { dir, workers: opts.workers, workerMemoryMiB: opts.workerMemoryMiB, profileDir, historyShards: opts.historyShards };
-  log(`  ${name}: starting ${name === 'cluster' ? 'PostgreSQL, the four Temporal services, moto' : 'the dev server, moto'} and ${opts.workers} worker processes`);
+  log(
+    `  ${name}: starting ${name === 'cluster' ? 'PostgreSQL, the four Temporal services, moto' : 'the dev server, moto'} and ${opts.workers} worker processes`,
+  );
   const backend = name === 'cluster' ? await startClusterBackend(backendOpts) : await startSqliteBackend(backendOpts);
   const load = new ScaleLoad(backend, log);
   const marks = [...new Set([Math.round(n / 10), Math.round(n / 2), n].filter((m) => m >= 1))];
@@ -129,7 +176,9 @@ async function runBackend(name: BackendName, opts: Required<Omit<ScaleBenchOptio
     const maxCachedWorkflows = cacheSizes(backend);
     const probes = backend.fleet.instanceIds.slice(0, 3);
     const ids = await launchTagged(backend, n);
-    log(`  ${name}: ${n} tagged instances in moto; caches of ${maxCachedWorkflows.join(', ')} workflows; opening ${probes.length} probe incidents`);
+    log(
+      `  ${name}: ${n} tagged instances in moto; caches of ${maxCachedWorkflows.join(', ')} workflows; opening ${probes.length} probe incidents`,
+    );
     // Probe incidents one at a time on the idle server: the floor of open → clock live.
     for (const id of probes) await load.open([id], load.sentAt.size + 1, 1);
     const idleOpenToClockMs = [...(await openToClockMs(load)).values()];
@@ -142,7 +191,11 @@ async function runBackend(name: BackendName, opts: Required<Omit<ScaleBenchOptio
     const historyMetrics = async () => {
       const port = backend.diagnosticPorts?.history?.metrics;
       if (!port) return undefined;
-      try { return await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(20_000) })).text(); } catch { return undefined; }
+      try {
+        return await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(20_000) })).text();
+      } catch {
+        return undefined;
+      }
     };
     const history0 = await historyMetrics();
     const cpu: BackendRun['cpu'] = { open: { wallS: 0, byProcess: {} }, storm: { wallS: 0, byProcess: {} } };
@@ -151,31 +204,59 @@ async function runBackend(name: BackendName, opts: Required<Omit<ScaleBenchOptio
       const batch = ids.slice(opened, mark);
       const errorsBefore = load.errors;
       // The last ramp is the busiest: profile each Temporal service through part of it.
-      const pprof = mark === n && backend.diagnosticPorts ? Object.entries(backend.diagnosticPorts).map(async ([service, ports]) => {
-        const file = path.join(dir, `pprof-${service}.pb.gz`);
-        if (await fetchPprof(ports!.pprof, 30, file)) pprofFiles[service] = file;
-      }) : [];
+      const pprof =
+        mark === n && backend.diagnosticPorts
+          ? Object.entries(backend.diagnosticPorts).map(async ([service, ports]) => {
+              const file = path.join(dir, `pprof-${service}.pb.gz`);
+              if (await fetchPprof(ports!.pprof, 30, file)) pprofFiles[service] = file;
+            })
+          : [];
       const openSeconds = await timed(backend, cpu.open, () => load.open(batch, probes.length + mark, opts.concurrency));
       await Promise.all(pprof);
       opened = mark;
-      log(`  ${name}: ${mark} open (+${batch.length} in ${Math.round(openSeconds)} s, ${Math.round(batch.length / openSeconds * 10) / 10}/s); measuring`);
+      log(
+        `  ${name}: ${mark} open (+${batch.length} in ${Math.round(openSeconds)} s, ${Math.round((batch.length / openSeconds) * 10) / 10}/s); measuring`,
+      );
       const steady = await load.window(probes, ids.slice(0, mark), opts.windowSeconds);
       const storm = await timed(backend, cpu.storm, () => load.storm(ids.slice(0, mark), opts.concurrency, `storm-${mark}`));
-      log(`  ${name}: storm of ${mark} alerts at ${Math.round(storm.perSecond)}/s, drained in ${Math.round(storm.drainMs / 100) / 10} s; worker RSS ${steady.workerRssMiB.map(Math.round).join(', ')} MiB, ${steady.cachedWorkflows} cached`);
+      log(
+        `  ${name}: storm of ${mark} alerts at ${Math.round(storm.perSecond)}/s, drained in ${Math.round(storm.drainMs / 100) / 10} s; worker RSS ${steady.workerRssMiB.map(Math.round).join(', ')} MiB, ${steady.cachedWorkflows} cached`,
+      );
       levels.push({ open: mark, openSeconds, steady, storm, errors: load.errors - errorsBefore, storeBytes: backend.storeBytes() });
     }
     const activities = activityTimes(before, activityHistogram(await load.metrics()));
     const history1 = await historyMetrics();
-    const history = history0 && history1 ? {
-      shardLock: histogramDelta(histogramBuckets(history0, 'semaphore_latency'), histogramBuckets(history1, 'semaphore_latency')),
-      persistence: histogramDelta(histogramBuckets(history0, 'persistence_latency'), histogramBuckets(history1, 'persistence_latency')),
-    } : undefined;
+    const history =
+      history0 && history1
+        ? {
+            shardLock: histogramDelta(histogramBuckets(history0, 'semaphore_latency'), histogramBuckets(history1, 'semaphore_latency')),
+            persistence: histogramDelta(
+              histogramBuckets(history0, 'persistence_latency'),
+              histogramBuckets(history1, 'persistence_latency'),
+            ),
+          }
+        : undefined;
     const openToClock = await openToClockMs(load);
     for (const id of probes) openToClock.delete(`${incidentIdOf(id)}/breach`);
     run = {
-      name, label: backend.label, incidents: n, workers: opts.workers, maxCachedWorkflows, idle, idleStoreBytes, idleOpenToClockMs,
-      openToClockMs: [...openToClock.values()], levels, cpu, stormSignals: levels.reduce((s, l) => s + l.storm.signals, 0), activities, history, statements: backend.topStatements?.(8),
-      idleErrors, errorSamples: load.errorSamples, logErrors: serverLogErrors(backend.serverLogs),
+      name,
+      label: backend.label,
+      incidents: n,
+      workers: opts.workers,
+      maxCachedWorkflows,
+      idle,
+      idleStoreBytes,
+      idleOpenToClockMs,
+      openToClockMs: [...openToClock.values()],
+      levels,
+      cpu,
+      stormSignals: levels.reduce((s, l) => s + l.storm.signals, 0),
+      activities,
+      history,
+      statements: backend.topStatements?.(8),
+      idleErrors,
+      errorSamples: load.errorSamples,
+      logErrors: serverLogErrors(backend.serverLogs),
     };
   } finally {
     load.lag.disable();
@@ -184,8 +265,13 @@ async function runBackend(name: BackendName, opts: Required<Omit<ScaleBenchOptio
   // Profiles are written as each process exits.
   const profiles: Record<string, ProfileSummary> = {};
   for (const w of backend.workers) {
-    const summary = profileDir && fs.existsSync(profileDir)
-      ? fs.readdirSync(profileDir).map((sub) => summariseCpuProfiles(path.join(profileDir, sub), w.pid)).find(Boolean) : undefined;
+    const summary =
+      profileDir && fs.existsSync(profileDir)
+        ? fs
+            .readdirSync(profileDir)
+            .map((sub) => summariseCpuProfiles(path.join(profileDir, sub), w.pid))
+            .find(Boolean)
+        : undefined;
     if (summary) profiles[w.name] = summary;
   }
   const binary = clusterToolchainPaths().temporalServer;
@@ -200,8 +286,14 @@ async function runBackend(name: BackendName, opts: Required<Omit<ScaleBenchOptio
 
 export async function runScaleBench(opts: ScaleBenchOptions): Promise<BenchReport> {
   const full = {
-    incidents: opts.incidents, workers: opts.workers ?? 2, workerMemoryMiB: opts.workerMemoryMiB ?? 600, profile: opts.profile ?? true,
-    windowSeconds: opts.windowSeconds ?? 15, concurrency: opts.concurrency ?? 32, log: opts.log ?? (() => undefined), historyShards: opts.historyShards,
+    incidents: opts.incidents,
+    workers: opts.workers ?? 2,
+    workerMemoryMiB: opts.workerMemoryMiB ?? 600,
+    profile: opts.profile ?? true,
+    windowSeconds: opts.windowSeconds ?? 15,
+    concurrency: opts.concurrency ?? 32,
+    log: opts.log ?? (() => undefined),
+    historyShards: opts.historyShards,
   };
   const runs: BackendRun[] = [];
   for (const name of opts.backends) runs.push(await runBackend(name, full));

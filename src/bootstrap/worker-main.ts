@@ -34,7 +34,10 @@ async function main(): Promise<void> {
     `http://127.0.0.1:${sdkMetricsPort}/metrics`,
   );
   const memory = { budgetMiB: config.CORDON_WORKER_MEMORY_MIB, ...workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB) };
-  log.info({ taskQueue: config.CORDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, metricsUrl: worker.metricsUrl, memory }, 'worker running');
+  log.info(
+    { taskQueue: config.CORDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, metricsUrl: worker.metricsUrl, memory },
+    'worker running',
+  );
   let draining = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

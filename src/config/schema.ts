@@ -57,7 +57,12 @@ export const configSchema = z.object({
   /** Graceful shutdown: how long a worker drains running activities on SIGTERM. */
   CORDON_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).default(20),
   /** A worker process's memory budget (RSS, MiB): how many workflows it keeps cached follows from it (src/bootstrap/memory-budget.ts). */
-  CORDON_WORKER_MEMORY_MIB: z.coerce.number().int().min(256).max(1024 * 1024).default(1024),
+  CORDON_WORKER_MEMORY_MIB: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(1024 * 1024)
+    .default(1024),
   /** Deadline of each call the API makes to Temporal: past it the request is answered 503 (retry) instead of waiting on an unreachable store. */
   CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: z.coerce.number().gt(0).max(120).default(5),
   TEMPORAL_DEV_PORT: port.default(7233),

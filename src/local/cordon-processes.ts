@@ -137,7 +137,11 @@ export function spawnCordon(
 }
 
 /** Starts a worker process and waits until it polls; returns it with its metrics URL. */
-export async function startWorkerProcess(env: Record<string, string>, logFile: string, nodeArgs: string[] = []): Promise<CordonProcess & { metricsUrl: string }> {
+export async function startWorkerProcess(
+  env: Record<string, string>,
+  logFile: string,
+  nodeArgs: string[] = [],
+): Promise<CordonProcess & { metricsUrl: string }> {
   const proc = spawnCordon('worker', env, logFile, ['--metrics-port', '0'], nodeArgs);
   const line = await proc.waitForLog('worker running');
   return Object.assign(proc, { metricsUrl: String(line.metricsUrl) });

@@ -27,7 +27,10 @@ export type ClusterPorts = Record<TemporalService, ServicePorts>;
 
 export const DATABASES = { default: 'temporal', visibility: 'temporal_visibility' } as const;
 
-export interface DiagnosticPorts { pprof: number; metrics: number }
+export interface DiagnosticPorts {
+  pprof: number;
+  metrics: number;
+}
 
 export interface TemporalClusterConfig {
   /** The cluster folder: `config/`, one log file per service. */
@@ -91,7 +94,10 @@ export function writeServerConfig(tools: ClusterToolchainPaths, cfg: TemporalClu
   for (const service of TEMPORAL_SERVICES) {
     const own = path.join(dir, `cordon_${service}.yaml`);
     const ports = cfg.diagnosticPorts?.[service];
-    const global = ports && { pprof: { port: ports.pprof, host: '127.0.0.1' }, metrics: { prometheus: { listenAddress: `127.0.0.1:${ports.metrics}` } } };
+    const global = ports && {
+      pprof: { port: ports.pprof, host: '127.0.0.1' },
+      metrics: { prometheus: { listenAddress: `127.0.0.1:${ports.metrics}` } },
+    };
     if (global) fs.writeFileSync(own, `${JSON.stringify({ global }, null, 2)}\n`);
     else fs.rmSync(own, { force: true });
   }
@@ -160,7 +166,19 @@ function startServiceOnce(tools: ClusterToolchainPaths, cfg: TemporalClusterConf
   return startChildServer({
     name: `temporal-${service}`,
     command: tools.temporalServer,
-    args: ['--root', cfg.root, '--config', 'config', '--env', 'cordon', ...(cfg.diagnosticPorts?.[service] ? ['--zone', service] : []), '--allow-no-auth', 'start', '--service', service],
+    args: [
+      '--root',
+      cfg.root,
+      '--config',
+      'config',
+      '--env',
+      'cordon',
+      ...(cfg.diagnosticPorts?.[service] ? ['--zone', service] : []),
+      '--allow-no-auth',
+      'start',
+      '--service',
+      service,
+    ],
     // The worker service (Temporal's own system workflows) serves no gRPC; its membership port is what it opens.
     port: service === 'worker' ? cfg.ports[service].membership : cfg.ports[service].grpc,
     logFile: path.join(cfg.root, `${service}.log`),

@@ -106,14 +106,16 @@ export class IncidentService {
       ...(origin.mayTighten === false ? { mayTighten: false } : {}),
       ...(origin.notes?.length ? { notes: origin.notes } : {}),
     };
-    await this.call(() => this.client.workflow.signalWithStart('incidentWorkflow', {
-      workflowId: incidentId,
-      taskQueue: this.taskQueue,
-      args: [input],
-      signal: ALERTS_RECEIVED_SIGNAL,
-      signalArgs: [alerts, hint],
-      memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
-    }));
+    await this.call(() =>
+      this.client.workflow.signalWithStart('incidentWorkflow', {
+        workflowId: incidentId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        signal: ALERTS_RECEIVED_SIGNAL,
+        signalArgs: [alerts, hint],
+        memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
+      }),
+    );
     return incidentId;
   }
 

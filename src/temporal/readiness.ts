@@ -14,7 +14,11 @@ export const READINESS_PROBE_ID = 'cordon-readiness-probe';
 /** gRPC NOT_FOUND: the store answered that there is no such workflow. */
 const NOT_FOUND = 5;
 
-export interface ReadinessOptions { deadlineMs?: number; ttlMs?: number; now?: () => number }
+export interface ReadinessOptions {
+  deadlineMs?: number;
+  ttlMs?: number;
+  now?: () => number;
+}
 
 export function temporalReadiness(client: Client, opts: ReadinessOptions = {}): () => Promise<boolean> {
   const deadlineMs = opts.deadlineMs ?? 2000;
@@ -24,9 +28,12 @@ export function temporalReadiness(client: Client, opts: ReadinessOptions = {}): 
   let inFlight: Promise<boolean> | undefined;
   const probe = async (): Promise<boolean> => {
     try {
-      await withCallDeadline(client, deadlineMs, () => client.workflowService.describeWorkflowExecution({
-        namespace: client.options.namespace, execution: { workflowId: READINESS_PROBE_ID },
-      }));
+      await withCallDeadline(client, deadlineMs, () =>
+        client.workflowService.describeWorkflowExecution({
+          namespace: client.options.namespace,
+          execution: { workflowId: READINESS_PROBE_ID },
+        }),
+      );
       return true;
     } catch (err) {
       return (err as { code?: number }).code === NOT_FOUND;

@@ -68,7 +68,9 @@ export class NotificationService {
   async get(incidentId: string, now = new Date()): Promise<{ state: BreachView; draft: DraftView } | undefined> {
     try {
       const h = this.handle(incidentId);
-      const [state, draft] = await withCallDeadline(this.client, this.callDeadlineMs, () => Promise.all([h.query(breachStateQuery), h.query(breachDraftQuery)]));
+      const [state, draft] = await withCallDeadline(this.client, this.callDeadlineMs, () =>
+        Promise.all([h.query(breachStateQuery), h.query(breachDraftQuery)]),
+      );
       return { state: fresh(state, now), draft };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
@@ -81,7 +83,9 @@ export class NotificationService {
     const within = <T>(fn: () => Promise<T>) => withCallDeadline(this.client, this.callDeadlineMs, fn);
     const ids = await within(async () => {
       const found: string[] = [];
-      for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'` })) {
+      for await (const wf of this.client.workflow.list({
+        query: `WorkflowType = 'breachNotificationWorkflow' AND ExecutionStatus = 'Running'`,
+      })) {
         if (found.length >= limit) break;
         found.push(wf.workflowId);
       }

@@ -40,7 +40,10 @@ test('every committed history replays against the current workflow code', async 
   });
   const failures: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'cordon-replay' }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'cordon-replay' },
+    histories,
+  )) {
     replayed += 1;
     if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
   }

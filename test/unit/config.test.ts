@@ -202,16 +202,19 @@ test("fleet guards' task queue: unset by default (workers use <queue>-fleet-guar
 
 test('worker memory budget: a whole number of MiB ≥ 256 (default 1024); the cache it allows grows with it and never drops below 20', () => {
   expect(loadConfig({}).CORDON_WORKER_MEMORY_MIB).toBe(1024);
-  const cache = (mib: string) => workerMemorySettings(loadConfig({ CORDON_WORKER_MEMORY_MIB: mib }).CORDON_WORKER_MEMORY_MIB).maxCachedWorkflows;
+  const cache = (mib: string) =>
+    workerMemorySettings(loadConfig({ CORDON_WORKER_MEMORY_MIB: mib }).CORDON_WORKER_MEMORY_MIB).maxCachedWorkflows;
   expect(cache('256')).toBeGreaterThanOrEqual(20);
   expect(cache('600')).toBeGreaterThan(cache('256'));
   expect(cache('4096')).toBeGreaterThan(cache('1024'));
   expect(cache('1024')).toBeGreaterThan(cache('600'));
-  for (const bad of ['255', '512.5', 'lots']) expect(() => loadConfig({ CORDON_WORKER_MEMORY_MIB: bad })).toThrow(/CORDON_WORKER_MEMORY_MIB/);
+  for (const bad of ['255', '512.5', 'lots'])
+    expect(() => loadConfig({ CORDON_WORKER_MEMORY_MIB: bad })).toThrow(/CORDON_WORKER_MEMORY_MIB/);
 });
 
-test('the API\'s Temporal call deadline: seconds above 0 and at most 120 (default 5)', () => {
+test("the API's Temporal call deadline: seconds above 0 and at most 120 (default 5)", () => {
   expect(loadConfig({}).CORDON_TEMPORAL_CALL_DEADLINE_SECONDS).toBe(5);
   expect(loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: '0.5' }).CORDON_TEMPORAL_CALL_DEADLINE_SECONDS).toBe(0.5);
-  for (const bad of ['0', '-1', '121', 'soon']) expect(() => loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: bad })).toThrow(/CORDON_TEMPORAL_CALL_DEADLINE_SECONDS/);
+  for (const bad of ['0', '-1', '121', 'soon'])
+    expect(() => loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: bad })).toThrow(/CORDON_TEMPORAL_CALL_DEADLINE_SECONDS/);
 });

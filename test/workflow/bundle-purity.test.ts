@@ -51,7 +51,10 @@ function requireGraph(bundle: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   const blocks = bundle.split(/^\/\*\*\*\/ "([^"]+)"$/m);
   for (let i = 1; i < blocks.length; i += 2) {
-    graph.set(blocks[i]!, [...blocks[i + 1]!.matchAll(/__webpack_require__\(\/\*![^*]*\*\/ "([^"]+)"\)/g)].map((m) => m[1]!));
+    graph.set(
+      blocks[i]!,
+      [...blocks[i + 1]!.matchAll(/__webpack_require__\(\/\*![^*]*\*\/ "([^"]+)"\)/g)].map((m) => m[1]!),
+    );
   }
   return graph;
 }
