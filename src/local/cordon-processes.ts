@@ -58,6 +58,9 @@ export function localProcessEnv(o: {
   };
 }
 
+/** glibc's malloc settings of the image (Dockerfile), which the worker's memory budget assumes. */
+export const glibcMalloc = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
+
 /** `nodeArgs` go to Node itself (e.g. `--cpu-prof`), before the entry. */
 export function spawnCordon(
   command: 'worker' | 'api',
@@ -69,11 +72,11 @@ export function spawnCordon(
   const entry = path.join(projectRoot, 'src', 'bootstrap', `${command}-main.ts`);
   const out = fs.openSync(logFile, 'a');
   // Only PATH and HOME from the test process: the child's config comes from `env` alone. glibc's malloc
-  // as the image sets it (Dockerfile: MALLOC_ARENA_MAX): a worker's native memory stays near what it uses.
+  // as the image sets it (Dockerfile: MALLOC_*): a worker's native memory stays near what it uses.
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: projectRoot,
     stdio: ['ignore', out, out],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', MALLOC_ARENA_MAX: '2', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...glibcMalloc, ...env },
   });
   fs.closeSync(out);
   const forget = child.pid ? reapWithParent(child.pid) : () => undefined;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configKeys, loadConfig } from '../../../src/config/schema';
+import { glibcMalloc } from '../../../src/local/cordon-processes';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -120,4 +121,11 @@ test('the API and every worker share one evidence store (the same named volume a
   expect(mounts[0]!.volume).toBeDefined();
   expect(Object.keys(compose.volumes)).toContain(mounts[0]!.volume);
   expect(mounts[1]).toEqual(mounts[0]);
+});
+
+test('the image runs glibc malloc as the local topology does (the settings the worker memory budget was measured with)', () => {
+  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+  const env = Object.fromEntries([...runtime.matchAll(/^\s*(?:ENV\s+)?(MALLOC_\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]));
+  expect(env).toEqual(glibcMalloc);
 });
