@@ -78,7 +78,11 @@ const FLEET = { verifiedImageTag: activityConfig.verifiedImageTag, dataTagPrefix
 /** What every worker runs with, whatever the backend. */
 function workerEnv(opts: BackendOptions): Record<string, string> {
   return {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_') || k === 'NODE_OPTIONS_WORKER').map(([k, v]) => [k === 'NODE_OPTIONS_WORKER' ? 'NODE_OPTIONS' : k, v!])),
+    ...Object.fromEntries(
+      Object.entries(process.env)
+        .filter(([k]) => k.startsWith('MALLOC_') || k === 'NODE_OPTIONS_WORKER')
+        .map(([k, v]) => [k === 'NODE_OPTIONS_WORKER' ? 'NODE_OPTIONS' : k, v!]),
+    ),
     CORDON_WORKER_MEMORY_MIB: String(opts.workerMemoryMiB),
     CORDON_DATA_TAG_PREFIX: activityConfig.dataTagPrefix,
     CORDON_VERIFIED_IMAGE_TAG: activityConfig.verifiedImageTag,
