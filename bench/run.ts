@@ -19,6 +19,7 @@ import { backendLabels, type BackendName } from './scale-backends';
 import { formatTable as formatIngestTable, runIngestBench } from './ingest';
 import { ingestReport } from './ingest-report';
 import { writeResult, type BenchResultFile } from './results-file';
+import { benchPinsRunbooks } from './servers';
 import { formatTable, type BenchReport } from './stats';
 
 const { values } = parseArgs({
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     keep('containment', await runContainmentBench({ incidents, warmup: Number(values.warmup), log }), {
       incidents,
       warmup: Number(values.warmup),
+      runbook: benchPinsRunbooks() ? 'ec2-compromised-instance (pinned, as production)' : 'built-in order (BENCH_RUNBOOKS=0)',
     });
   }
   if (wanted('ingest')) {

@@ -30,6 +30,11 @@ export const BENCH_REGION = 'eu-west-1';
 export const BENCH_ACCOUNT = '123456789012';
 export const activityConfig = { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 };
 
+/** Whether the bench's incidents pin the built-in runbook (the production path); recorded in each result's config. */
+export function benchPinsRunbooks(): boolean {
+  return process.env.BENCH_RUNBOOKS !== '0';
+}
+
 export interface BenchServers {
   moto: MotoServer;
   temporal: TemporalDevServer;
@@ -82,8 +87,8 @@ export async function startBenchServers(
   const operators = new OperatorDirectory();
   const sensorToken = crypto.randomBytes(24).toString('hex');
   operators.addToken({ name: 'sensor', roles: ['alert-source'] }, sensorToken);
-  // BENCH_RUNBOOKS=1: incidents pin the built-in EC2 runbook as the API does in production (runbooks as data); else the built-in order.
-  const library = process.env.BENCH_RUNBOOKS === '1' ? RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]) : undefined;
+  // Incidents pin the built-in EC2 runbook as the API does in production (runbooks as data); BENCH_RUNBOOKS=0 runs the built-in order.
+  const library = benchPinsRunbooks() ? RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]) : undefined;
   const chooser =
     library &&
     ((alerts: Parameters<RunbookLibrary['choose']>[0], severity: Severity) => {
