@@ -1,7 +1,8 @@
 /**
  * Builds every activity from its dependencies: clients come in, nothing is constructed at
  * import. Workflows see this only through `import type { CordonActivities }`.
- * Containment (AWS.md §1.2 steps 0–11) lives in ./containment, recovery (§1.4) in ./recovery,
+ * Containment (AWS.md §1.2 steps 0–11) lives in ./containment, an accused IAM principal's
+ * (AWS.md Part 3) in ./principal, recovery (§1.4) in ./recovery,
  * the fleet guard's reservations (a Temporal client, not AWS) in ./fleet-guard.ts.
  * Every mutating AWS activity takes `dryRun` and returns the calls it made or would make; the
  * fleet guard's are never called in plan mode. Every AWS activity acts in the account and region
@@ -9,11 +10,20 @@
  */
 import type { AccountRouter } from '../src/aws/account-router';
 import type { AwsClients } from '../src/aws/clients';
-import type { ResourceRef } from '../src/domain/incident';
+import type { AccessKeyRef, InstanceRef } from '../src/domain/incident';
 import type { PeopleNotice } from '../src/domain/people-notice';
 import { leaveAutoScalingGroup, protectFromScaleIn, type GroupMemberInput, type LeaveGroupInput } from './containment/auto-scaling';
 import { cutCredentials, revokeOlderSessions, type CutCredentialsInput, type RevokeSessionsInput } from './containment/credentials';
 import { describeTarget } from './containment/describe-target';
+import { describePrincipal } from './principal/describe-principal';
+import {
+  deactivateAccessKey,
+  denyOlderSessions,
+  markPrincipal,
+  type DeactivateKeyInput,
+  type DenyOlderSessionsInput,
+  type MarkPrincipalInput,
+} from './principal/contain-principal';
 import { isolateNetwork, type IsolateNetworkInput } from './containment/isolate-network';
 import { deregisterFromTargetGroups, type DeregisterTargetsInput } from './containment/load-balancers';
 import { markInstance, type MarkInstanceInput } from './containment/mark-instance';
@@ -77,8 +87,20 @@ export function createActivities(deps: ActivityDeps) {
   /** The clients of the account and region the input's resource is in. */
   const at = async (input: InAccount) => (await actingClients(access, input)).aws;
   return {
-    async describeTarget(resource: ResourceRef) {
+    async describeTarget(resource: InstanceRef) {
       return describeTarget(await at({ resource }), resource);
+    },
+    async describePrincipal(resource: AccessKeyRef) {
+      return describePrincipal(await at({ resource }), resource);
+    },
+    async markPrincipal(input: MarkPrincipalInput & InAccount) {
+      return markPrincipal(await at(input), input);
+    },
+    async deactivateAccessKey(input: DeactivateKeyInput & InAccount) {
+      return deactivateAccessKey(await at(input), input);
+    },
+    async denyOlderSessions(input: DenyOlderSessionsInput & InAccount) {
+      return denyOlderSessions(await at(input), input);
     },
     async markInstance(input: MarkInstanceInput & InAccount) {
       return markInstance(await at(input), input);

@@ -235,7 +235,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     for (const name of names) {
       if (alongside.has(name)) {
         if (startFirst) await startInChain(name, ctx);
-        running.push(runStep(ctx, stepRegistry.get(name)!).then(() => breach.afterStep(name, ctx.facts.target)));
+        running.push(runStep(ctx, stepRegistry.get(name)!).then(() => breach.afterStep(name, ctx.facts.target ?? ctx.facts.principal)));
         continue;
       }
       if (recoverySteps.includes(name)) await Promise.all(running);
@@ -247,7 +247,7 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
       if (name === 'contain' && status('contain') === 'done') askFleetEarly(ctx);
       if (incident.phase !== phase) void audit.flush();
       // Breach assessment after the quarantine chain; later steps feed the notice's measures taken.
-      await breach.afterStep(name, ctx.facts.target);
+      await breach.afterStep(name, ctx.facts.target ?? ctx.facts.principal);
     }
     await Promise.all(running);
     const outcome = outcomeSummary(incident);

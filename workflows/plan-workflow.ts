@@ -5,7 +5,9 @@
  * never signals, starts or reads the resource's incident.
  * Invariants: every activity runs with `dryRun: true` (reads only, calls recorded as the plan);
  * a gate never waits (it records who it would wait for); nobody is paged; no evidence or audit
- * export is written; the workflow ends with the plan as its result.
+ * export is written; the workflow ends with the plan as its result. An instance's plan rehearses
+ * the built-in order; a plan that carries a runbook (an access key's: the API pins it for kinds
+ * without a built-in order) rehearses that runbook's steps, gates and parameters.
  */
 import { condition, allHandlersFinished, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';
@@ -13,6 +15,7 @@ import type { IncidentAlert, IncidentSnapshot } from '../src/domain/incident';
 import { requesterIdentity } from '../src/domain/provenance';
 import { profiles } from './activity-profiles';
 import { incidentStateQuery, type IncidentInput } from './definitions';
+import { resolvePinned } from './runbook/definition-run';
 import { GateKeeper } from './runbook/gate-keeper';
 import { IncidentState } from './runbook/incident-state';
 import { Pager } from './people-notices/pager';
@@ -37,7 +40,9 @@ export interface PlanInput {
 export async function planWorkflow(plan: PlanInput): Promise<IncidentSnapshot> {
   const input: IncidentInput = { ...plan.incident, incidentId: plan.incident.incidentId ?? plan.planId, dryRun: true };
   const activeThreat = plan.alerts.some((a) => a.indicators?.exfiltration || a.indicators?.commandAndControl);
-  const names = runbookStepNames(input.policy, { activeThreat });
+  // Plans recorded before runbooks existed carry none and replay the built-in order.
+  const pinned = input.runbook ? resolvePinned(input.runbook, input, plan.alerts, () => input) : undefined;
+  const names = pinned ? pinned.specs.map((s) => s.step) : runbookStepNames(input.policy, { activeThreat });
   const state = new IncidentState(
     input,
     names.map((name) => ({ name, title: stepTitles[name] })),
@@ -51,7 +56,7 @@ export async function planWorkflow(plan: PlanInput): Promise<IncidentSnapshot> {
     pager: new Pager(state, { incidentId: plan.planId, severity: () => state.snapshot().severity }),
     rehearse: true,
   });
-  const ctx: RunContext = { input, state, gates, facts: {}, chain, read, mutate };
+  const ctx: RunContext = { input, state, gates, facts: {}, chain, read, mutate, runbook: pinned?.behaviour };
   for (const name of names) await runStep(ctx, stepRegistry.get(name)!);
   const outcome = outcomeSummary(state);
   state.log({

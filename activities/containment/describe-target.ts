@@ -13,10 +13,10 @@ import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-s
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AwsClients } from '../../src/aws/clients';
 import { ErrorType } from '../../src/domain/errors';
-import type { ResourceRef, TargetDescription } from '../../src/domain/incident';
+import type { InstanceRef, TargetDescription } from '../../src/domain/incident';
 import { awsCall } from '../aws-errors';
 
-export async function describeTarget(aws: AwsClients, resource: ResourceRef): Promise<TargetDescription> {
+export async function describeTarget(aws: AwsClients, resource: InstanceRef): Promise<TargetDescription> {
   const { instanceId } = resource;
   const found = await awsCall('DescribeInstances', () => aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
   const instance = found.Reservations?.[0]?.Instances?.[0];

@@ -4,7 +4,9 @@
  * after evidence protection (no network needed), captureSnapshots beside it (completion and the
  * artifact); captureConsoleOutput and start/checkMemoryCapture before network isolation
  * (volatile, memory needs SSM), collectMemoryOutput beside the chain; captureInstanceMetadata and
- * storeAlerts after the quarantine chain, while the group replaces the instance; appendAudit
+ * storeAlerts after the quarantine chain, while the group replaces the instance; for an access
+ * key, capturePrincipal (its description and policy documents) and captureKeyEvents (CloudTrail's
+ * event history for the key); appendAudit
  * whenever the workflow flushes its timeline. All are idempotent and safe to retry; none of
  * their failures blocks containment (the workflow records them as failed steps).
  * Without an evidence store (a worker built without one) every activity fails at once,
@@ -18,6 +20,8 @@ import { captureConsoleOutput } from './console-output';
 import { actingClients, type InAccount } from '../acting-account';
 import { evidenceCall, type CaptureInput, type ForensicsDeps, type ForensicsWorkerDeps } from './forensics-context';
 import { captureInstanceMetadata, type CaptureMetadataInput } from './instance-metadata';
+import { captureKeyEvents, type CaptureKeyEventsInput } from './key-events';
+import { capturePrincipal, type CapturePrincipalInput } from './principal-evidence';
 import { checkMemoryCapture, collectMemoryOutput, startMemoryCapture, type StartMemoryCaptureInput } from './memory-capture';
 import { captureSnapshots, startSnapshots, type CaptureSnapshotsInput } from './snapshots';
 
@@ -34,6 +38,8 @@ export type {
 } from './memory-capture';
 export type { CaptureMetadataInput } from './instance-metadata';
 export type { RawAlert, StoreAlertsInput } from './alerts-evidence';
+export type { CapturePrincipalInput } from './principal-evidence';
+export type { CaptureKeyEventsInput, KeyEventsResult } from './key-events';
 
 /** One flush of the incident timeline; ids are stable per timeline position, so a replayed flush adds nothing. */
 export interface AppendAuditInput {
@@ -99,6 +105,12 @@ export function createForensicsActivities(deps: ForensicsWorkerDeps | undefined)
     },
     async collectMemoryOutput(input: CaptureInput & InAccount & { commandId: string }) {
       return collectMemoryOutput(await need(input), input);
+    },
+    async capturePrincipal(input: CapturePrincipalInput & InAccount) {
+      return capturePrincipal(await need(input), input);
+    },
+    async captureKeyEvents(input: CaptureKeyEventsInput & InAccount) {
+      return captureKeyEvents(await need(input), input);
     },
     async storeAlerts(input: StoreAlertsInput) {
       return storeAlerts(await own(), input);

@@ -1,5 +1,6 @@
 /**
- * The normalised Alert: one signal from one source, accusing one EC2 instance. Every
+ * The normalised Alert: one signal from one source, accusing one resource: an EC2 instance, or
+ * an IAM access key (GuardDuty and Security Hub IAM findings; `resource.kind: iam-access-key`). Every
  * per-source normaliser (normalise-<source>.ts) produces these and nothing else, and every
  * Alert it returns has passed `alertSchema` (the invariant checked in `finalise`).
  *
@@ -52,7 +53,25 @@ export function toIso(timestamp: string): string {
   return new Date(Date.parse(timestamp)).toISOString();
 }
 
-export const resourceSchema = z.object({ account: accountIdSchema, region: regionSchema, instanceId: instanceIdSchema }).strict();
+/** IAM AccessKeyId: 16–128 word characters (AKIA… for a user's key, ASIA… for temporary credentials). */
+export const ACCESS_KEY_ID = /^\w{16,128}$/;
+export const accessKeyIdSchema = z.string().regex(ACCESS_KEY_ID, 'expected an IAM access key id (16 to 128 letters, digits or _)');
+
+export const instanceResourceSchema = z
+  .object({ kind: z.literal('ec2-instance').optional(), account: accountIdSchema, region: regionSchema, instanceId: instanceIdSchema })
+  .strict();
+export const accessKeyResourceSchema = z
+  .object({
+    kind: z.literal('iam-access-key'),
+    account: accountIdSchema,
+    region: regionSchema,
+    accessKeyId: accessKeyIdSchema,
+    userName: z.string().min(1).max(128).optional(),
+    userType: z.string().min(1).max(64).optional(),
+    principalId: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+export const resourceSchema = z.union([instanceResourceSchema, accessKeyResourceSchema]);
 
 export const indicatorsSchema = z
   .object({
@@ -120,6 +139,7 @@ export interface SnsControlMessage {
 export type NormaliseResult =
   | { ok: true; alerts: Alert[]; skipped: SkippedItem[] }
   | { ok: false; kind: 'invalid'; issues: FieldIssue[] }
+  /** Nothing in the payload accuses a resource Cordon acts on (an instance or an access key). */
   | { ok: false; kind: 'not-an-instance'; reason: string; skipped: SkippedItem[] }
   /** Well-formed, but not an alert: an SNS subscription message, an INSUFFICIENT_DATA alarm. */
   | { ok: false; kind: 'not-an-alert'; reason: string; control?: SnsControlMessage };

@@ -3,13 +3,17 @@
  *   - the EventBridge event (`source: aws.guardduty`, `detail-type: GuardDuty Finding`,
  *     camelCase `detail`), what an EventBridge rule → API destination delivers;
  *   - the PascalCase GetFindings API shape: one finding, or the `{ Findings: [...] }` response.
- * Invariants: only `resourceType: Instance` findings become alerts (others are
- * not-an-instance); the finding id is the sourceId, stable across repeats of the same activity,
+ * Invariants: `resourceType: Instance` findings accuse the instance; `resourceType: AccessKey`
+ * findings (GuardDuty's IAM finding types: UnauthorizedAccess:IAMUser/*, CredentialAccess:IAMUser/*,
+ * InitialAccess:IAMUser/*, Discovery:IAMUser/*, …, whose resource type is always AccessKey) accuse
+ * the access key in `accessKeyDetails`, with the user (or role) it names; other resource types
+ * are skipped (not-an-instance when nothing else is accused); the finding id is the sourceId, stable across repeats of the same activity,
  * so the dedup key stays `guardduty:<id>` while `service.count` grows; an archived finding is
  * `resolved`. Indicators come from the finding type (see `guardDutyIndicators`).
  */
 import { z } from 'zod';
 import {
+  accessKeyIdSchema,
   accountIdSchema,
   finalise,
   instanceIdSchema,
@@ -20,6 +24,7 @@ import {
   sourceTimestamp,
   toIso,
   type AlertDraft,
+  type AlertResource,
   type AlertIndicators,
   type FieldIssue,
   type NormaliseDefaults,
@@ -62,6 +67,31 @@ function requireInstanceId(resource: { resourceType: string; instanceId: string 
     });
 }
 
+/** resourceType AccessKey must name the key. */
+function requireAccessKeyId(resource: { resourceType: string; accessKeyId: string | undefined }, ctx: z.RefinementCtx, path: string[]) {
+  if (resource.resourceType !== 'AccessKey') return;
+  const checked = accessKeyIdSchema.safeParse(resource.accessKeyId);
+  if (!checked.success)
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: resource.accessKeyId === undefined ? 'required for an AccessKey finding' : checked.error.issues[0]!.message,
+    });
+}
+
+const camelAccessKey = z.object({
+  accessKeyId: z.string().optional(),
+  principalId: z.string().optional(),
+  userName: z.string().optional(),
+  userType: z.string().optional(),
+});
+const pascalAccessKey = z.object({
+  AccessKeyId: z.string().optional(),
+  PrincipalId: z.string().optional(),
+  UserName: z.string().optional(),
+  UserType: z.string().optional(),
+});
+
 const camelFinding = z.object({
   id: z.string().min(1),
   type: z.string().min(1),
@@ -76,13 +106,18 @@ const camelFinding = z.object({
     .object({
       resourceType: z.string().min(1),
       instanceDetails: z.object({ instanceId: z.string().optional() }).optional(),
+      accessKeyDetails: camelAccessKey.optional(),
     })
-    .superRefine((r, ctx) =>
+    .superRefine((r, ctx) => {
       requireInstanceId({ resourceType: r.resourceType, instanceId: r.instanceDetails?.instanceId }, ctx, [
         'instanceDetails',
         'instanceId',
-      ]),
-    ),
+      ]);
+      requireAccessKeyId({ resourceType: r.resourceType, accessKeyId: r.accessKeyDetails?.accessKeyId }, ctx, [
+        'accessKeyDetails',
+        'accessKeyId',
+      ]);
+    }),
   service: z
     .object({
       eventFirstSeen: sourceTimestamp.optional(),
@@ -118,13 +153,18 @@ export const guardDutyApiFindingSchema = z.object({
     .object({
       ResourceType: z.string().min(1),
       InstanceDetails: z.object({ InstanceId: z.string().optional() }).optional(),
+      AccessKeyDetails: pascalAccessKey.optional(),
     })
-    .superRefine((r, ctx) =>
+    .superRefine((r, ctx) => {
       requireInstanceId({ resourceType: r.ResourceType, instanceId: r.InstanceDetails?.InstanceId }, ctx, [
         'InstanceDetails',
         'InstanceId',
-      ]),
-    ),
+      ]);
+      requireAccessKeyId({ resourceType: r.ResourceType, accessKeyId: r.AccessKeyDetails?.AccessKeyId }, ctx, [
+        'AccessKeyDetails',
+        'AccessKeyId',
+      ]);
+    }),
   Service: z
     .object({
       EventFirstSeen: sourceTimestamp.optional(),
@@ -151,6 +191,7 @@ interface Finding {
   region: string;
   resourceType: string;
   instanceId?: string;
+  accessKey?: { accessKeyId?: string; principalId?: string; userName?: string; userType?: string };
   firstSeen: string;
   lastSeen: string;
   archived: boolean;
@@ -170,6 +211,7 @@ function fromEvent(event: z.infer<typeof guardDutyEventSchema>, raw: unknown): F
     region: d.region,
     resourceType: d.resource.resourceType,
     instanceId: d.resource.instanceDetails?.instanceId,
+    accessKey: d.resource.accessKeyDetails,
     firstSeen: d.service?.eventFirstSeen ?? d.createdAt,
     lastSeen: d.service?.eventLastSeen ?? d.updatedAt,
     archived: d.service?.archived ?? false,
@@ -189,6 +231,12 @@ function fromApi(f: z.infer<typeof guardDutyApiFindingSchema>, raw: unknown, pat
     region: f.Region,
     resourceType: f.Resource.ResourceType,
     instanceId: f.Resource.InstanceDetails?.InstanceId,
+    accessKey: f.Resource.AccessKeyDetails && {
+      accessKeyId: f.Resource.AccessKeyDetails.AccessKeyId,
+      principalId: f.Resource.AccessKeyDetails.PrincipalId,
+      userName: f.Resource.AccessKeyDetails.UserName,
+      userType: f.Resource.AccessKeyDetails.UserType,
+    },
     firstSeen: f.Service?.EventFirstSeen ?? f.CreatedAt,
     lastSeen: f.Service?.EventLastSeen ?? f.UpdatedAt,
     archived: f.Service?.Archived ?? false,
@@ -219,8 +267,12 @@ export function normaliseGuardDuty(payload: unknown, _defaults: NormaliseDefault
   const drafts: AlertDraft[] = [];
   const skipped: SkippedItem[] = [];
   for (const f of read.findings) {
-    if (f.resourceType !== 'Instance' || f.instanceId === undefined) {
-      skipped.push({ path: f.path, reason: `GuardDuty finding ${f.id} (${f.type}) concerns a ${f.resourceType}, not an EC2 instance` });
+    const resource = accusedResource(f);
+    if (!resource) {
+      skipped.push({
+        path: f.path,
+        reason: `GuardDuty finding ${f.id} (${f.type}) concerns a ${f.resourceType}, not an EC2 instance or an IAM access key`,
+      });
       continue;
     }
     const severity = severityFromScore(f.severity);
@@ -232,7 +284,7 @@ export function normaliseGuardDuty(payload: unknown, _defaults: NormaliseDefault
       title: f.title,
       findingType: f.type,
       description: f.description,
-      resource: { account: f.account, region: f.region, instanceId: f.instanceId },
+      resource,
       firstSeen: toIso(f.firstSeen),
       lastSeen: toIso(f.lastSeen),
       status: f.archived ? 'resolved' : 'firing',
@@ -241,4 +293,24 @@ export function normaliseGuardDuty(payload: unknown, _defaults: NormaliseDefault
     });
   }
   return finalise(drafts, skipped);
+}
+
+/** The instance, or the access key with the principal GuardDuty names (blank names are left out). */
+function accusedResource(f: Finding): AlertResource | undefined {
+  if (f.resourceType === 'Instance' && f.instanceId !== undefined) return { account: f.account, region: f.region, instanceId: f.instanceId };
+  const key = f.accessKey;
+  if (f.resourceType !== 'AccessKey' || key?.accessKeyId === undefined) return undefined;
+  const named = (v: string | undefined) => (v && v.trim() ? v : undefined);
+  const userName = named(key.userName);
+  const userType = named(key.userType);
+  const principalId = named(key.principalId);
+  return {
+    kind: 'iam-access-key',
+    account: f.account,
+    region: f.region,
+    accessKeyId: key.accessKeyId,
+    ...(userName ? { userName } : {}),
+    ...(userType ? { userType } : {}),
+    ...(principalId ? { principalId } : {}),
+  };
 }

@@ -3,15 +3,20 @@
  * `Security Hub Findings - Custom Action`, same shape, sent when an analyst picks a custom
  * action) whose `detail.findings[]` are ASFF findings.
  * Invariants: one alert per (finding, AwsEc2Instance resource); a finding with several instance
- * resources gets dedup keys `securityhub:<Id>#<instance>` so none shadows another; findings
- * with no instance resource are listed in `skipped`, and if no finding names an instance the
- * result is not-an-instance. Account and region come from the resource ARN (where the instance
- * lives), else from the finding. Workflow.Status RESOLVED|SUPPRESSED or RecordState ARCHIVED →
+ * resources gets dedup keys `securityhub:<Id>#<instance>` so none shadows another. A finding with
+ * no instance but an `AwsIamAccessKey` resource (GuardDuty's IAM findings as Security Hub imports
+ * them: `Id` `AWS::IAM::AccessKey:<key id>`, `Details.AwsIamAccessKey` naming the principal)
+ * accuses that access key, one alert per key (`securityhub:<Id>#<key>` when several); the user
+ * comes from `PrincipalName` (or the deprecated `UserName`), else from an `AwsIamUser` resource of
+ * the same finding. Findings with neither (an `AwsIamUser` alone names no key to contain) are
+ * listed in `skipped`, and if no finding accuses anything the result is not-an-instance. Account
+ * and region come from the resource ARN (where the instance lives), else from the finding. Workflow.Status RESOLVED|SUPPRESSED or RecordState ARCHIVED →
  * resolved. Indicators from ASFF Types (`TTPs/Command and Control/…`, `Effects/Data
  * Exfiltration`) and from an imported GuardDuty type (`…/Backdoor:EC2-C&CActivity.B`).
  */
 import { z } from 'zod';
 import {
+  ACCESS_KEY_ID,
   accountIdSchema,
   finalise,
   floorScore,
@@ -22,6 +27,7 @@ import {
   sourceTimestamp,
   toIso,
   type AlertDraft,
+  type AlertResource,
   type AlertIndicators,
   type NormaliseDefaults,
   type NormaliseResult,
@@ -42,12 +48,37 @@ const LABEL_SEVERITY: Record<(typeof LABELS)[number], Severity> = {
   CRITICAL: 'critical',
 };
 
+/** ASFF `Details.AwsIamAccessKey` (AwsIamAccessKeyDetails) and `Details.AwsIamUser`, the fields Cordon reads. */
+const accessKeyDetails = z.object({
+  AccessKeyId: z.string().optional(),
+  AccountId: z.string().optional(),
+  PrincipalId: z.string().optional(),
+  PrincipalName: z.string().optional(),
+  PrincipalType: z.string().optional(),
+  /** Deprecated in ASFF (replaced by PrincipalName), still sent by older integrations. */
+  UserName: z.string().optional(),
+  Status: z.string().optional(),
+});
+const userDetails = z.object({ UserName: z.string().optional(), UserId: z.string().optional() });
+
 const resourceSchema = z.object({
   Type: z.string().min(1),
   Id: z.string().min(1),
   Partition: z.string().optional(),
   Region: z.string().optional(),
+  Details: z.object({ AwsIamAccessKey: accessKeyDetails.optional(), AwsIamUser: userDetails.optional() }).optional(),
 });
+type AsffResource = z.infer<typeof resourceSchema>;
+
+const KEY_ID_PREFIX = 'AWS::IAM::AccessKey:';
+/** The key id of an AwsIamAccessKey resource: its details, else its Id (`AWS::IAM::AccessKey:<id>` or the bare id). */
+function accessKeyIdOf(r: AsffResource): string | undefined {
+  const fromId = r.Id.startsWith(KEY_ID_PREFIX) ? r.Id.slice(KEY_ID_PREFIX.length) : r.Id;
+  const id = r.Details?.AwsIamAccessKey?.AccessKeyId ?? fromId;
+  return ACCESS_KEY_ID.test(id) ? id : undefined;
+}
+/** arn:aws:iam::123456789012:user/path/name → name. */
+const USER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:user\/(?:.*\/)?([\w+=,.@-]+)$/;
 
 export const asffFindingSchema = z
   .object({
@@ -84,6 +115,15 @@ export const asffFindingSchema = z
           code: 'custom',
           path: ['Resources', i, 'Id'],
           message: 'expected arn:aws:ec2:<region>:<account>:instance/i-… or an instance id',
+        });
+      }
+    });
+    finding.Resources.forEach((r, i) => {
+      if (r.Type === 'AwsIamAccessKey' && accessKeyIdOf(r) === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['Resources', i, 'Id'],
+          message: 'expected AWS::IAM::AccessKey:<access key id>, an access key id, or Details.AwsIamAccessKey.AccessKeyId',
         });
       }
     });
@@ -147,6 +187,23 @@ export function asffIndicators(types: readonly string[]): Required<AlertIndicato
   return result;
 }
 
+/** The access key a resource names, with its principal (from its details, else the finding's AwsIamUser). */
+function accessKeyOf(r: AsffResource, finding: AsffFinding, defaults: NormaliseDefaults): AlertResource {
+  const d = r.Details?.AwsIamAccessKey;
+  const user = finding.Resources.find((u) => u.Type === 'AwsIamUser');
+  const userName = d?.PrincipalName ?? d?.UserName ?? user?.Details?.AwsIamUser?.UserName ?? USER_ARN.exec(user?.Id ?? '')?.[1];
+  const account = d?.AccountId && /^\d{12}$/.test(d.AccountId) ? d.AccountId : finding.AwsAccountId;
+  return {
+    kind: 'iam-access-key',
+    account,
+    region: r.Region ?? finding.Region ?? defaults.region,
+    accessKeyId: accessKeyIdOf(r)!,
+    ...(userName ? { userName } : {}),
+    ...(d?.PrincipalType ? { userType: d.PrincipalType } : {}),
+    ...(d?.PrincipalId ? { principalId: d.PrincipalId } : {}),
+  };
+}
+
 function instanceOf(resourceId: string, finding: AsffFinding, defaults: NormaliseDefaults) {
   const arn = INSTANCE_ARN.exec(resourceId);
   if (arn) return { region: arn[1]!, account: arn[2]!, instanceId: arn[3]! };
@@ -161,22 +218,26 @@ export function normaliseSecurityHub(payload: unknown, defaults: NormaliseDefaul
   const skipped: SkippedItem[] = [];
   parsed.data.detail.findings.forEach((finding, i) => {
     const instances = finding.Resources.filter((r) => r.Type === 'AwsEc2Instance');
-    if (instances.length === 0) {
+    const keys = instances.length === 0 ? finding.Resources.filter((r) => r.Type === 'AwsIamAccessKey') : [];
+    if (instances.length === 0 && keys.length === 0) {
       skipped.push({
         path: `detail.findings[${i}]`,
-        reason: `finding ${finding.Id} has no AwsEc2Instance resource (${finding.Resources.map((r) => r.Type).join(', ')})`,
+        reason: `finding ${finding.Id} has no AwsEc2Instance or AwsIamAccessKey resource (${finding.Resources.map((r) => r.Type).join(', ')})`,
       });
       return;
     }
     const { severity, score } = severityOf(finding.Severity);
     const resolved =
       finding.Workflow?.Status === 'RESOLVED' || finding.Workflow?.Status === 'SUPPRESSED' || finding.RecordState === 'ARCHIVED';
-    for (const resource of instances) {
-      const target = instanceOf(resource.Id, finding, defaults);
+    const accused: { resource: AlertResource; id: string }[] = [
+      ...instances.map((r) => instanceOf(r.Id, finding, defaults)).map((t) => ({ resource: t, id: t.instanceId })),
+      ...keys.map((r) => ({ resource: accessKeyOf(r, finding, defaults), id: accessKeyIdOf(r)! })),
+    ];
+    for (const { resource: target, id } of accused) {
       drafts.push({
         source: 'securityhub',
         sourceId: finding.Id,
-        dedupKey: instances.length > 1 ? `securityhub:${finding.Id}#${target.instanceId}` : undefined,
+        dedupKey: accused.length > 1 ? `securityhub:${finding.Id}#${id}` : undefined,
         severity,
         severityScore: score,
         title: finding.Title,

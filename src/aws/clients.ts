@@ -9,6 +9,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { createCloudTrailLookup, type CloudTrailLookup } from './cloudtrail-lookup';
 
 export interface AwsClients {
   region: string;
@@ -21,6 +22,8 @@ export interface AwsClients {
   s3: S3Client;
   ssm: SSMClient;
   sts: STSClient;
+  /** CloudTrail's event history (LookupEvents only), signed like the others. */
+  cloudtrail: CloudTrailLookup;
 }
 
 /** Static keys or a provider the SDK calls again before they expire (assumed-role sessions). */
@@ -39,13 +42,15 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const credentials = opts.credentials ?? (opts.endpoint ? { accessKeyId: 'testing', secretAccessKey: 'testing' } : undefined);
   const base = { region: opts.region, endpoint: opts.endpoint, credentials, maxAttempts: opts.maxAttempts ?? 3 };
+  const iam = new IAMClient(base);
   return {
     region: opts.region,
     options: opts,
+    cloudtrail: createCloudTrailLookup({ region: opts.region, endpoint: opts.endpoint, credentials: () => iam.config.credentials() }),
     ec2: new EC2Client(base),
     autoscaling: new AutoScalingClient(base),
     elbv2: new ElasticLoadBalancingV2Client(base),
-    iam: new IAMClient(base),
+    iam,
     s3: new S3Client({ ...base, forcePathStyle: true }),
     ssm: new SSMClient(base),
     sts: new STSClient(base),

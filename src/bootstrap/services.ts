@@ -136,8 +136,8 @@ export async function startApiService(config: Config, temporalAddress: string, a
     client,
     config.CORDON_TASK_QUEUE,
     (s) => ingest.policies[s],
-    (alerts, severity) => {
-      const entry = runbooks.choose(alerts, severity);
+    (alerts, severity, kind) => {
+      const entry = runbooks.choose(alerts, severity, kind);
       return entry ? pin(entry) : undefined;
     },
     callDeadlineMs,

@@ -4,7 +4,7 @@
  * scripts. Evidence and clocks come from their own endpoints and are shown when those answer,
  * skipped quietly when they answer 404. Failures throw ApiError; main.ts maps it to an exit code.
  */
-import type { IncidentSnapshot } from '../domain/incident';
+import { resourceLabel, type IncidentSnapshot } from '../domain/incident';
 import type { IncidentSummary } from '../temporal/incident-service';
 import type { CordonApi } from './api-client';
 import { age, artifactsOf, clocksOf, countdown, paint, status, table, when } from './format';
@@ -45,7 +45,7 @@ export async function showIncident(api: CordonApi, id: string, out: Output): Pro
   const waiting = s.steps.filter((st) => st.status === 'awaiting-approval');
   const lines = [
     `${paint('bold', s.incidentId)}  ${status(s.phase)}  severity ${status(s.severity)}${s.dryRun ? '  (plan mode)' : ''}`,
-    `resource  ${s.resource.instanceId}  account ${s.resource.account}  region ${s.resource.region}`,
+    `resource  ${resourceLabel(s.resource)}  account ${s.resource.account}  region ${s.resource.region}`,
     `opened    ${when(s.openedAt)} (${age(s.openedAt)} ago)   alerts ${s.alertCount} received, ${s.alerts.length} distinct`,
     ...(s.runbook ? [`runbook   ${s.runbook.name} ${s.runbook.version}  sha256 ${s.runbook.sha256}`] : []),
     ...waiting.map((st) =>

@@ -3,10 +3,49 @@
  * the severity order. Dependency-free so the workflow sandbox can import them.
  */
 
-export interface ResourceRef {
+/** The kinds of resource an incident can accuse; runbooks match on them (`matches.resourceKind`). */
+export const resourceKinds = ['ec2-instance', 'iam-access-key'] as const;
+export type ResourceKind = (typeof resourceKinds)[number];
+
+/** An EC2 instance (`kind` is absent in incidents opened before other kinds existed). */
+export interface InstanceRef {
+  kind?: 'ec2-instance';
   account: string;
   region: string;
   instanceId: string;
+}
+
+/**
+ * An IAM access key, as the finding names it: the key, and the principal it belongs to when the
+ * source says (GuardDuty `accessKeyDetails`, Security Hub `AwsIamAccessKey`). `region` is where the
+ * activity was seen (IAM itself is global; CloudTrail's event history is per region).
+ */
+export interface AccessKeyRef {
+  kind: 'iam-access-key';
+  account: string;
+  region: string;
+  accessKeyId: string;
+  /** The IAM user's name, or the role's for an `AssumedRole` key. */
+  userName?: string;
+  /** GuardDuty's userType: `IAMUser`, `AssumedRole`, `Root`, `FederatedUser`, … */
+  userType?: string;
+  principalId?: string;
+}
+
+export type ResourceRef = InstanceRef | AccessKeyRef;
+
+export function resourceKindOf(resource: ResourceRef): ResourceKind {
+  return resource.kind ?? 'ec2-instance';
+}
+
+export function isAccessKeyRef(resource: ResourceRef): resource is AccessKeyRef {
+  return resource.kind === 'iam-access-key';
+}
+
+/** What the incident accuses, in a few words (`i-0abc…`, `access key AKIA… of alice`). */
+export function resourceLabel(resource: ResourceRef): string {
+  if (!isAccessKeyRef(resource)) return resource.instanceId;
+  return `access key ${resource.accessKeyId}${resource.userName ? ` of ${resource.userName}` : ''}`;
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -79,6 +118,8 @@ export interface IncidentSnapshot {
   steps: StepState[];
   timeline: TimelineEntry[];
   target?: TargetDescription;
+  /** The described principal of an access-key incident (in place of `target`). */
+  principal?: PrincipalDescription;
   plan?: PlannedCall[];
   /** The runbook the incident runs, as pinned at its start (absent: the built-in order). */
   runbook?: { name: string; version: string; sha256: string };
@@ -87,7 +128,7 @@ export interface IncidentSnapshot {
 /** A call the runbook makes (or, in plan mode, would make). */
 export interface PlannedCall {
   step: string;
-  service: 'ec2' | 'autoscaling' | 'elbv2' | 'iam' | 's3' | 'ssm';
+  service: 'ec2' | 'autoscaling' | 'elbv2' | 'iam' | 's3' | 'ssm' | 'cloudtrail';
   operation: string;
   input: Record<string, unknown>;
 }
@@ -123,6 +164,34 @@ export interface TargetDescription {
   targetGroupArns: string[];
   terminationProtected: boolean;
   shutdownBehavior?: string;
+}
+
+/** One access key of the principal, as IAM reports it. */
+export interface AccessKeyState {
+  accessKeyId: string;
+  status: string;
+  createdAt?: string;
+  lastUsed?: { at?: string; service?: string; region?: string };
+}
+
+/**
+ * The accused principal of an access-key incident, recorded before anything changes it: the
+ * user (or role) the key belongs to, every key it has with status and last use, its policies
+ * (names; the documents go to the evidence store) and its tags (data classification included).
+ */
+export interface PrincipalDescription {
+  kind: 'iam-user' | 'iam-role';
+  name: string;
+  arn: string;
+  principalId?: string;
+  createdAt?: string;
+  /** The accused key; for a role, the temporary key GuardDuty saw (it cannot be deactivated, only denied). */
+  accessKeyId: string;
+  accessKeys: AccessKeyState[];
+  attachedPolicies: { name: string; arn: string }[];
+  inlinePolicies: string[];
+  groups: string[];
+  tags: Record<string, string>;
 }
 
 /** What one runbook step did (or, in plan mode, would do). */

@@ -1,17 +1,28 @@
 /**
  * The catalogue of runbook steps: every step a runbook file may name, with its title, kind
  * (action or gate), typed parameters, the effects the engine's invariants reason about, whether
- * it may run alongside the chain, and its compensation. The implementations live in
+ * it may run alongside the chain, its compensation, and the resource kinds it acts on (a runbook
+ * matches one kind and may name only that kind's steps). The implementations live in
  * workflows/runbook/step-registry.ts under the same names; the README's step table is generated
  * from this file (src/runbooks/catalogue-table.ts).
  * Effects: `protects-evidence` (termination protection, stop on shutdown, keep volumes),
  * `may-destroy-evidence` (must run after evidence protection), `may-terminate-accused` (must run
  * after the accused left its group, or say `terminateAccused: true`), `uses-known-good` (acts only
- * on the image the known-good step chose; no step takes an image id).
+ * on the image the known-good step chose; no step takes an image id), `captures-principal` (stores
+ * the accused principal's description and policies as evidence), `alters-principal` (changes the
+ * accused principal or its keys: must run after an unconditional `capture-principal`). No step
+ * deletes a user, a role or a key: containment deactivates and denies, so the evidence stays.
  * Plain data, no dependencies: workflows import it.
  */
+import type { ResourceKind } from './incident';
 
-export type StepEffect = 'protects-evidence' | 'may-destroy-evidence' | 'may-terminate-accused' | 'uses-known-good';
+export type StepEffect =
+  | 'protects-evidence'
+  | 'may-destroy-evidence'
+  | 'may-terminate-accused'
+  | 'uses-known-good'
+  | 'captures-principal'
+  | 'alters-principal';
 
 export type StepParam =
   | { name: string; type: 'boolean'; default: boolean; description: string }
@@ -21,6 +32,8 @@ export type StepParam =
 export interface CatalogueEntry {
   title: string;
   kind: 'action' | 'gate';
+  /** The resource kinds the step acts on (default: EC2 instances only). */
+  kinds: readonly ResourceKind[];
   params: readonly StepParam[];
   effects: readonly StepEffect[];
   /** The step may start in the chain and finish beside it (`alongside: true`): forensics that must not delay isolation. */
@@ -32,25 +45,30 @@ export interface CatalogueEntry {
 }
 
 const noParams: readonly StepParam[] = [];
+const ec2: readonly ResourceKind[] = ['ec2-instance'];
+const iam: readonly ResourceKind[] = ['iam-access-key'];
+const any: readonly ResourceKind[] = ['ec2-instance', 'iam-access-key'];
 const action = (title: string, more: Partial<CatalogueEntry> = {}): CatalogueEntry => ({
   title,
   kind: 'action',
+  kinds: ec2,
   params: noParams,
   effects: [],
   ...more,
 });
-const gate = (title: string, policyGate: CatalogueEntry['policyGate']): CatalogueEntry => ({
+const gate = (title: string, policyGate: CatalogueEntry['policyGate'], kinds = ec2): CatalogueEntry => ({
   title,
   kind: 'gate',
+  kinds,
   params: noParams,
   effects: [],
   policyGate,
 });
 
 export const stepCatalogue = {
-  describe: action('Record the original state (describe the target)'),
-  contain: gate('Approve containment', 'contain'),
-  'tag-containing': action('Tag ir:case and ir:status=containing'),
+  describe: action('Record the original state (describe the target)', { kinds: any }),
+  contain: gate('Approve containment', 'contain', any),
+  'tag-containing': action('Tag ir:case and ir:status=containing', { kinds: any }),
   'protect-evidence': action('Protect the evidence (termination protection, shutdown stop, keep volumes)', {
     effects: ['protects-evidence'],
   }),
@@ -88,10 +106,10 @@ export const stepCatalogue = {
   'cut-credentials': action('Cut the instance credentials (disassociate the instance profile)'),
   'approve-revoke-sessions': gate('Approve denying older sessions of the instance role', 'revokeSessions'),
   'revoke-sessions': action('Deny sessions issued before now on the instance role (AWSRevokeOlderSessions)'),
-  'tag-quarantined': action('Tag ir:status=quarantined'),
+  'tag-quarantined': action('Tag ir:status=quarantined', { kinds: any }),
   'fleet-release': action('Return the containment reservation to the fleet guard'),
   'capture-metadata': action('Store the instance metadata as evidence'),
-  'capture-alerts': action('Store the alerts as evidence'),
+  'capture-alerts': action('Store the alerts as evidence', { kinds: any }),
   replace: gate('Approve replacement', 'replace'),
   'verify-replacement': action('Wait for a healthy replacement on the known-good image', {
     compensation: "restore the group's previous launch template version",
@@ -124,6 +142,30 @@ export const stepCatalogue = {
       },
     ],
   }),
+  'capture-principal': action("Store the principal's description and its policy documents as evidence", {
+    kinds: iam,
+    effects: ['captures-principal'],
+  }),
+  'deactivate-access-key': action('Deactivate the accused access key (UpdateAccessKey Status=Inactive; never deleted)', {
+    kinds: iam,
+    effects: ['alters-principal'],
+  }),
+  'revoke-principal-sessions': action(
+    'Deny sessions issued before now on the principal (inline AWSRevokeOlderSessions, aws:TokenIssueTime)',
+    { kinds: iam, effects: ['alters-principal'] },
+  ),
+  'capture-cloudtrail': action("Store CloudTrail's event history for the access key as evidence (LookupEvents)", {
+    kinds: iam,
+    params: [
+      {
+        name: 'lookbackHours',
+        type: 'number',
+        min: 1,
+        max: 2160,
+        description: 'how far back to look from the first sighting (CloudTrail keeps 90 days); default 24',
+      },
+    ],
+  }),
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type StepName = keyof typeof stepCatalogue;
@@ -131,6 +173,11 @@ export const stepNames = Object.keys(stepCatalogue) as StepName[];
 
 export function catalogueEntry(name: StepName): CatalogueEntry {
   return stepCatalogue[name];
+}
+
+/** Whether the step acts on this kind of resource. */
+export function stepActsOn(name: StepName, kind: ResourceKind): boolean {
+  return catalogueEntry(name).kinds.includes(kind);
 }
 
 export function isStepName(name: string): name is StepName {

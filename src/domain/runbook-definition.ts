@@ -8,7 +8,7 @@
  * Plain data and pure functions: the workflow resolves the list itself, so a replay needs nothing else.
  */
 import type { GateTimeoutOutcome } from './gate';
-import type { IncidentAlert, Severity } from './incident';
+import type { IncidentAlert, ResourceKind, Severity } from './incident';
 import { catalogueEntry, type StepName } from './runbook-catalogue';
 import type { RunbookPolicy } from './runbook-policy';
 import { evaluateWhen, parseWhen, whenRootsOf, type WhenFacts } from './runbook-when';
@@ -44,7 +44,7 @@ export interface RunbookMatch {
   sources?: string[];
   /** Finding type patterns, `*` for any run of characters (e.g. `Backdoor:EC2/*`); absent: any. */
   findingTypes?: string[];
-  resourceKind: 'ec2-instance';
+  resourceKind: ResourceKind;
   /** Severities it answers; absent: any. */
   severities?: Severity[];
 }

@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { computeDue, parseInstant } from '../regulatory/deadlines';
 import { gdprArt33, gdprAwareness } from '../regulatory/gdpr';
 import type { Article33Draft, Article34Draft, BreachFacts, Estimate, MeasureEntry } from './facts';
+import { isAccessKeyRef, resourceLabel } from '../domain/incident';
 
 export { renderDraftHtml, renderDraftMarkdown } from './render';
 export type { Article33Draft, Article34Draft, BreachFacts, Estimate, MeasureEntry } from './facts';
@@ -45,7 +46,7 @@ function contactNeeds(f: BreachFacts, prefix: string, needs: string[]): void {
 function summary(f: BreachFacts): string {
   const titles = f.alerts.map((a) => `${a.title} (${a.severity})`).join('; ');
   const alerts = f.alerts.length === 0 ? 'no alerts recorded' : `${f.alerts.length} alert(s): ${titles}`;
-  return `Security incident ${f.incidentId} on instance ${f.resource.instanceId} (account ${f.resource.account}, region ${f.resource.region}), first detected at ${f.detectedAt} from ${alerts}.`;
+  return `Security incident ${f.incidentId} on ${isAccessKeyRef(f.resource) ? resourceLabel(f.resource) : `instance ${f.resource.instanceId}`} (account ${f.resource.account}, region ${f.resource.region}), first detected at ${f.detectedAt} from ${alerts}.`;
 }
 
 /** GDPR Art. 33(3) notification draft to the (lead) supervisory authority. */

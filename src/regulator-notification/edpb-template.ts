@@ -10,6 +10,7 @@
  * confirm (likely consequences, breach type) is marked `toConfirm`; nothing is invented.
  */
 import type { Article33Draft } from './facts';
+import { resourceLabel } from '../domain/incident';
 
 export type FilledBy = 'runbook' | 'configuration' | 'operator';
 
@@ -107,7 +108,7 @@ export function edpbTemplate(d: Article33Draft, x: TemplateExtras): EdpbTemplate
         field(
           'nature.systems',
           'systems involved and location',
-          `${n.resource.instanceId} (account ${n.resource.account}, ${n.resource.region})`,
+          `${resourceLabel(n.resource)} (account ${n.resource.account}, ${n.resource.region})`,
           'runbook',
         ),
       ],

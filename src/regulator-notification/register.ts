@@ -9,6 +9,7 @@
  * unless `neutraliseFormulas: false` — register text can come from attacker-controlled alerts.
  */
 import type { Art34Exemption, BreachFacts } from './facts';
+import { resourceLabel } from '../domain/incident';
 
 export interface BreachRegisterEntry {
   incidentId: string;
@@ -98,7 +99,7 @@ export function registerEntryFromFacts(f: BreachFacts, d: RegisterDecisions): Br
     ...(f.awareAt ? { awareAt: f.awareAt } : {}),
     ...(d.containedAt ? { containedAt: d.containedAt } : {}),
     cause: d.cause,
-    whatHappened: `${f.alerts.map((a) => a.title).join('; ')} on ${f.resource.instanceId} (${f.resource.account}/${f.resource.region})`,
+    whatHappened: `${f.alerts.map((a) => a.title).join('; ')} on ${resourceLabel(f.resource)} (${f.resource.account}/${f.resource.region})`,
     dataCategories: [...c.personalDataCategories],
     specialCategories: [...(c.specialCategories ?? [])],
     ...(c.approxSubjects !== undefined ? { approxSubjects: c.approxSubjects } : {}),

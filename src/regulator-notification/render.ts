@@ -9,6 +9,7 @@
 import { renderInZone } from '../regulatory/deadlines';
 import { escapeHtml, escapeMarkdown } from './escape';
 import type { Article33Draft, Article34Draft, ContactPoint, Estimate } from './facts';
+import { resourceLabel } from '../domain/incident';
 
 type Block = { kind: 'p'; text: string } | { kind: 'list'; items: string[] } | { kind: 'fields'; rows: [string, string][] };
 interface Section {
@@ -75,7 +76,7 @@ function outline33(d: Article33Draft): Outline {
             ['Detected at', when(d.nature.detectedAt, z)],
             [
               'Affected resource',
-              `${d.nature.resource.instanceId} (account ${d.nature.resource.account}, region ${d.nature.resource.region})`,
+              `${resourceLabel(d.nature.resource)} (account ${d.nature.resource.account}, region ${d.nature.resource.region})`,
             ],
             ['Alerts', d.nature.alerts.length > 0 ? d.nature.alerts.map((a) => `${a.title} (${a.severity})`).join('; ') : 'none recorded'],
             ['Categories of data subjects', d.nature.dataSubjects.categories.join(', ') || TODO],

@@ -19,7 +19,7 @@ function param(p: StepParam): string {
 }
 
 export function renderCatalogueTable(): string {
-  const rows = ['| step | kind | what | parameters | notes |', '|---|---|---|---|---|'];
+  const rows = ['| step | acts on | kind | what | parameters | notes |', '|---|---|---|---|---|---|'];
   for (const [name, e] of Object.entries(stepCatalogue)) {
     const notes = [
       ...('policyGate' in e && e.policyGate ? [`\`gate: policy\` = the severity policy's \`${e.policyGate}\``] : []),
@@ -27,7 +27,9 @@ export function renderCatalogueTable(): string {
       ...('compensation' in e && e.compensation ? [`compensation: ${e.compensation}`] : []),
       ...e.effects.map((x) => `effect \`${x}\``),
     ];
-    rows.push(`| \`${name}\` | ${e.kind} | ${cell(e.title)} | ${e.params.map(param).join('<br>') || '—'} | ${notes.join('; ') || '—'} |`);
+    rows.push(
+      `| \`${name}\` | ${e.kinds.map((k) => `\`${k}\``).join(', ')} | ${e.kind} | ${cell(e.title)} | ${e.params.map(param).join('<br>') || '—'} | ${notes.join('; ') || '—'} |`,
+    );
   }
   return rows.join('\n');
 }

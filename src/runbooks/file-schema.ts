@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { catalogueEntry, isStepName, stepNames, type StepParam } from '../domain/runbook-catalogue';
 import type { RunbookDefinition, RunbookGate } from '../domain/runbook-definition';
 import { parseWhen, WhenSyntaxError } from '../domain/runbook-when';
+import { resourceKinds } from '../domain/incident';
 
 const severities = ['low', 'medium', 'high', 'critical'] as const;
 const sources = ['guardduty', 'securityhub', 'cloudwatch-sns', 'alertmanager', 'generic'] as const;
@@ -126,7 +127,7 @@ export const runbookFileSchema = z
     description: z.string().optional(),
     matches: z
       .object({
-        resourceKind: z.literal('ec2-instance', { error: 'expected ec2-instance (the only resource kind this version runs)' }),
+        resourceKind: z.enum(resourceKinds, { error: `expected one of ${resourceKinds.join(', ')}` }),
         sources: z.array(z.enum(sources)).min(1).optional(),
         findingTypes: z.array(z.string().min(1).max(200)).min(1).optional(),
         severities: z.array(z.enum(severities)).min(1).optional(),

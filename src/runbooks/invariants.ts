@@ -1,6 +1,10 @@
 /**
  * What a runbook cannot break, checked when it is loaded (each with the path of the step at fault):
  * - it starts by describing the target (every step reads the described target);
+ * - every step acts on the kind of resource the runbook matches (`isolate` means nothing to an
+ *   access key, `deactivate-access-key` nothing to an instance);
+ * - the principal's state is evidence: a step that changes the principal or its keys has an
+ *   unconditional `capture-principal` before it (no catalogue step deletes a user, role or key);
  * - evidence protection comes first: a step that could destroy evidence has an unconditional
  *   `protect-evidence` before it;
  * - the accused instance is never terminated or stopped unless the step says so: a step that
@@ -10,7 +14,7 @@
  * - a step named twice has a `when:` on every entry (variants, not repeats);
  * - `when:` reads only declared inputs.
  */
-import { catalogueEntry, type StepName } from '../domain/runbook-catalogue';
+import { catalogueEntry, stepActsOn, type StepName } from '../domain/runbook-catalogue';
 import type { RunbookDefinition, RunbookStepSpec } from '../domain/runbook-definition';
 import { parseWhen, type WhenNode } from '../domain/runbook-when';
 
@@ -44,6 +48,18 @@ export function checkInvariants(def: RunbookDefinition): InvariantIssue[] {
   steps.forEach((s, i) => {
     const at = ['steps', i];
     const entry = catalogueEntry(s.step);
+    if (!stepActsOn(s.step, def.matches.resourceKind)) {
+      issues.push({
+        path: [...at, 'step'],
+        message: `"${s.step}" acts on ${entry.kinds.join(', ')}; this runbook matches ${def.matches.resourceKind}`,
+      });
+    }
+    if (entry.effects.includes('alters-principal') && !unconditionalBefore(steps, i, 'capture-principal')) {
+      issues.push({
+        path: at,
+        message: `"${s.step}" changes the accused principal: an unconditional "capture-principal" step must come before it, so its state is evidence first`,
+      });
+    }
     if (steps.filter((t) => t.step === s.step).length > 1 && s.when === undefined) {
       issues.push({ path: at, message: `"${s.step}" appears more than once: each entry needs a when: so that at most one of them runs` });
     }

@@ -5,12 +5,13 @@
  * same name keep the operator's (a later folder wins), and the clash is reported.
  * Choice for an alert: among the runbooks whose `matches` accept it, the most specific
  * (finding type patterns, then sources, then severities; a pattern without `*` over one with);
- * on a tie, the operator's folder before the built-in one, then by name. The built-in EC2
- * runbook matches every EC2 alert, so it is the default.
+ * on a tie, the operator's folder before the built-in one, then by name. A runbook answers only
+ * alerts about its resource kind: the built-in EC2 runbook matches every EC2 alert and the
+ * built-in IAM runbook every access-key alert, so each is its kind's default.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IncidentAlert, Severity } from '../domain/incident';
+import type { IncidentAlert, ResourceKind, Severity } from '../domain/incident';
 import type { PinnedRunbook, RunbookDefinition, RunbookMatch } from '../domain/runbook-definition';
 import { formatProblem, loadRunbookFile, type LoadedRunbook, type RunbookProblem } from './load-runbook';
 
@@ -31,7 +32,8 @@ function glob(pattern: string): RegExp {
   );
 }
 
-export function matchesAlert(m: RunbookMatch, alert: IncidentAlert, severity: Severity): boolean {
+export function matchesAlert(m: RunbookMatch, alert: IncidentAlert, severity: Severity, kind: ResourceKind = 'ec2-instance'): boolean {
+  if (m.resourceKind !== kind) return false;
   if (m.sources && !m.sources.includes(alert.source)) return false;
   if (m.severities && !m.severities.includes(severity)) return false;
   if (m.findingTypes) {
@@ -102,11 +104,11 @@ export class RunbookLibrary {
     return this.entries.find((e) => e.definition.name === name);
   }
 
-  /** The runbook for the incident these alerts open, or undefined when none matches. */
-  choose(alerts: readonly IncidentAlert[], severity: Severity): LibraryEntry | undefined {
+  /** The runbook for the incident these alerts (about a resource of this kind) open, or undefined when none matches. */
+  choose(alerts: readonly IncidentAlert[], severity: Severity, kind: ResourceKind = 'ec2-instance'): LibraryEntry | undefined {
     const first = alerts[0];
     if (!first) return undefined;
-    const candidates = this.entries.filter((e) => matchesAlert(e.definition.matches, first, severity));
+    const candidates = this.entries.filter((e) => matchesAlert(e.definition.matches, first, severity, kind));
     candidates.sort(
       (a, b) =>
         specificity(b.definition.matches) - specificity(a.definition.matches) ||

@@ -6,7 +6,15 @@
  * Invariant: every start and every alert signal carries who sent it (provenance.ts).
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { severityRank, type IncidentAlert, type IncidentSnapshot, type ResourceRef, type Severity } from '../domain/incident';
+import {
+  resourceKindOf,
+  severityRank,
+  type IncidentAlert,
+  type IncidentSnapshot,
+  type ResourceKind,
+  type ResourceRef,
+  type Severity,
+} from '../domain/incident';
 import {
   closeIncidentUpdate,
   decideStepUpdate,
@@ -45,7 +53,12 @@ export interface AlertOrigin {
 }
 
 /** The runbook an incident opened by these alerts runs (runbooks/runbook-library.ts), pinned; undefined: the built-in order. */
-export type RunbookChooser = (alerts: readonly IncidentAlert[], severity: Severity) => PinnedRunbook | undefined;
+export type RunbookChooser = (alerts: readonly IncidentAlert[], severity: Severity, kind: ResourceKind) => PinnedRunbook | undefined;
+
+/** Alerts about a resource no runbook answers (the built-in order is for EC2 instances only): nothing was started. */
+export class NoRunbookError extends Error {
+  override name = 'NoRunbookError';
+}
 
 /** What `GET /v1/plans/:id` shows. */
 export interface PlanView {
@@ -123,15 +136,29 @@ export class IncidentService {
   async plan(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): Promise<string> {
     const planId = `plan-${crypto.randomUUID()}`;
     const { input } = this.inputFor(incidentIdFor(resource), resource, alerts, origin);
-    // Plans rehearse the built-in order; a pinned runbook is for live incidents.
-    const { dryRun: _dry, runbook: _runbook, ...incident } = input;
+    // An instance's plan rehearses the built-in order; other kinds have no built-in order, so theirs rehearses the chosen runbook.
+    const { dryRun: _dry, runbook, ...incident } = input;
     const plan: PlanInput = {
       planId,
-      incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } },
+      incident: {
+        ...incident,
+        provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' },
+        ...(runbook && resourceKindOf(resource) !== 'ec2-instance' ? { runbook } : {}),
+      },
       alerts,
     };
     await this.call(() => this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] }));
     return planId;
+  }
+
+  /** Why alerts about this resource would be refused for want of a runbook (checked before anything is kept or started); undefined when one runs them. */
+  runbookRefusal(resource: ResourceRef, alerts: readonly IncidentAlert[]): string | undefined {
+    const kind = resourceKindOf(resource);
+    const first = alerts[0];
+    if (kind === 'ec2-instance' || !first) return undefined;
+    const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
+    if (this.chooseRunbook?.(alerts, severity, kind)) return undefined;
+    return `no runbook matches ${kind} alerts (${first.source}${first.findingType ? ` ${first.findingType}` : ''}); nothing was started`;
   }
 
   /** A plan's status and, once it finished, the plan (waits up to `waitMs` for it). */
@@ -172,7 +199,12 @@ export class IncidentService {
       name: origin.openedBy ?? `${first.source} alert`,
     };
     const policy = this.policyFor(severity);
-    const chosen = this.chooseRunbook?.(alerts, severity);
+    const kind = resourceKindOf(resource);
+    const chosen = this.chooseRunbook?.(alerts, severity, kind);
+    if (!chosen && kind !== 'ec2-instance')
+      throw new NoRunbookError(
+        `no runbook matches ${kind} alerts (${first.source}${first.findingType ? ` ${first.findingType}` : ''}); nothing was started`,
+      );
     const runbook = chosen && origin.underCeiling && requestedBy.kind === 'source' ? gatesUnderCeiling(chosen) : chosen;
     // The workflow resolves the same steps from the same facts; a runbook whose variants overlap is refused here, before anything starts.
     if (runbook)

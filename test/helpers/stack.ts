@@ -120,8 +120,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     taskQueue,
     opts.policy ?? ((s) => policyFor(s)),
     runbooks &&
-      ((alerts, severity) => {
-        const entry = runbooks.choose(alerts, severity);
+      ((alerts, severity, kind) => {
+        const entry = runbooks.choose(alerts, severity, kind);
         return entry ? pin(entry) : undefined;
       }),
   );

@@ -15,6 +15,7 @@ import { incidentIdFor } from '../../src/temporal/incident-id';
 import { stepStatus } from '../helpers/containment';
 import { FleetObserver, decide, fleetMotoState, guardView, sendCriticalAlerts, webGuardId } from '../helpers/fleet-guard';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
+import { resourceLabel } from '../../src/domain/incident';
 
 const SIZE = 20;
 const K3 = { maxConcurrent: 3, maxPercent: 34, windowMinutes: 60 };
@@ -77,7 +78,7 @@ test(`${SIZE} critical alerts in one group: never more than 3 contained at once,
   expect(observer.maxContaining).toBeGreaterThan(0);
 
   const before = await fleetMotoState(stack.aws, accused);
-  const waitingInstances = waiting.map((s) => s.resource.instanceId);
+  const waitingInstances = waiting.map((s) => resourceLabel(s.resource));
   const containedInstances = accused.filter((id) => !waitingInstances.includes(id));
   expect(before.detached.sort()).toEqual([...containedInstances].sort());
   expect(before.quarantined.sort()).toEqual([...containedInstances].sort());
@@ -141,7 +142,7 @@ test(`${SIZE} critical alerts in one group: never more than 3 contained at once,
   );
   for (const s of done)
     expect([s.incidentId, s.steps.filter((x) => x.status === 'failed').map((x) => `${x.name}: ${x.error}`)]).toEqual([s.incidentId, []]);
-  for (const s of done.filter((x) => waitingInstances.includes(x.resource.instanceId))) {
+  for (const s of done.filter((x) => waitingInstances.includes(resourceLabel(x.resource)))) {
     expect(s.steps.find((x) => x.name === 'fleet-budget')!.detail).toMatch(
       /^released past the fleet budget by bob: contain now: active C2 across the tier \(override reservation \d+;/,
     );

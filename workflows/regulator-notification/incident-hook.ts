@@ -14,7 +14,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, getExternalWorkflowHandle, patched, proxyActivities, startChild } from '@temporalio/workflow';
 import type { CordonActivities } from '../../activities';
-import type { TargetDescription } from '../../src/domain/incident';
+
 import { profiles } from '../activity-profiles';
 import { breachFactsSignal, type IncidentInput } from '../definitions';
 import type { IncidentState } from '../runbook/incident-state';
@@ -35,7 +35,8 @@ export class BreachHook {
     private readonly incident: IncidentState,
   ) {}
 
-  async afterStep(name: string, target: TargetDescription | undefined): Promise<void> {
+  /** `target`: what the runbook described (an instance, or an access key's principal): its tags classify the data. */
+  async afterStep(name: string, target: { tags: Record<string, string> } | undefined): Promise<void> {
     // Histories without the 'breach-notification-hook' marker replay without the hook.
     if (this.input.dryRun || !patched('breach-notification-hook')) return;
     try {
@@ -46,7 +47,7 @@ export class BreachHook {
     }
   }
 
-  private async assessAndStart(target: TargetDescription): Promise<void> {
+  private async assessAndStart(target: { tags: Record<string, string> }): Promise<void> {
     // Histories without the 'breach-classification-clocks' marker replay the tag-only assessment: untagged targets skipped, no clocks without personal data.
     const classifications = patched('breach-classification-clocks');
     if (!classifications && Object.keys(target.tags).length === 0) return; // untagged: nothing says personal data

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { GatePolicy } from '../../src/domain/gate';
 import { ErrorType } from '../../src/domain/errors';
-import type { IncidentAlert, TargetDescription } from '../../src/domain/incident';
+import type { IncidentAlert, PrincipalDescription, TargetDescription } from '../../src/domain/incident';
 import type { StepName } from '../../src/domain/runbook-catalogue';
 import {
   alertFacts,
@@ -29,7 +29,7 @@ export interface RunbookBehaviour {
   param(step: StepName, name: string): ParamValue | undefined;
   compensate(step: StepName): boolean;
   /** Why the step is skipped when its `when:` over the described target is false; undefined when it runs. */
-  skipReason(step: StepName, target: TargetDescription | undefined): string | undefined;
+  skipReason(step: StepName, target: TargetDescription | PrincipalDescription | undefined): string | undefined;
 }
 
 const autoGate: GatePolicy = { mode: 'auto', approverRoles: [], forbidSelfApproval: false, timeoutMinutes: 1, onTimeout: 'proceed' };

@@ -12,6 +12,7 @@ import {
   type IncidentPhase,
   type IncidentSnapshot,
   type PlannedCall,
+  type PrincipalDescription,
   type StepState,
   type StepStatus,
   type TargetDescription,
@@ -53,6 +54,7 @@ export class IncidentState {
       steps: carried.steps ?? steps.map((s) => ({ name: s.name, title: s.title, status: 'pending' as StepStatus })),
       timeline: carried.timeline ?? [],
       target: carried.target,
+      ...(carried.principal ? { principal: carried.principal } : {}),
       plan: carried.plan,
     };
     const runbook =
@@ -120,6 +122,10 @@ export class IncidentState {
 
   setTarget(target: TargetDescription): void {
     this.snap.target = target;
+  }
+
+  setPrincipal(principal: PrincipalDescription): void {
+    this.snap.principal = principal;
   }
 
   addPlannedCalls(calls: PlannedCall[]): void {

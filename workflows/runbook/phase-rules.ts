@@ -21,12 +21,16 @@ export const phaseRules: readonly PhaseRule[] = [
   // Nothing is known about the target: the runbook cannot act.
   { moment: 'after', step: 'describe', when: (s) => s('describe') !== 'done', phase: () => 'failed' },
   { moment: 'after', step: 'contain', when: (s) => s('contain') === 'done', phase: () => 'containing' },
-  // The chain's last step: contained only if the network isolation held.
+  // The chain's last step: contained only if the network isolation held (an instance), or the key was
+  // deactivated or the principal's older sessions denied (an access key).
   {
     moment: 'after',
     step: 'tag-quarantined',
     when: (s) => s('contain') === 'done',
-    phase: (s) => (s('isolate') === 'done' ? 'contained' : 'failed'),
+    phase: (s) =>
+      s('isolate') === 'done' || s('deactivate-access-key') === 'done' || s('revoke-principal-sessions') === 'done'
+        ? 'contained'
+        : 'failed',
   },
   { moment: 'before', step: 'verify-replacement', when: (s) => s('replace') === 'done', phase: () => 'recovering' },
   {

@@ -8,7 +8,14 @@
  * target is false is skipped with the condition as its reason, and an action with its own gate
  * waits for that gate's approvals before it runs. `outcomeSummary` lists what was done and what was not.
  */
-import type { PlannedCall, StepStatus, TargetDescription, KnownGoodChoice, GroupTemplateChange } from '../../src/domain/incident';
+import type {
+  PlannedCall,
+  PrincipalDescription,
+  StepStatus,
+  TargetDescription,
+  KnownGoodChoice,
+  GroupTemplateChange,
+} from '../../src/domain/incident';
 import type { CordonActivities } from '../../activities';
 import type { IncidentInput } from '../definitions';
 import type { RunbookBehaviour } from './definition-run';
@@ -28,6 +35,8 @@ export interface StepResult {
 /** Facts steps hand to later steps. */
 export interface RunFacts {
   target?: TargetDescription;
+  /** The described principal of an access-key incident (principal-steps.ts). */
+  principal?: PrincipalDescription;
   knownGood?: Extract<KnownGoodChoice, { kind: 'chosen' }>;
   change?: GroupTemplateChange;
   /** The containment reservation this pass holds at its group's fleet guard (fleet-steps.ts). */
@@ -82,7 +91,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep): Promise<StepS
     state.transition(step.name, 'skipped', nowIso(), detail);
     return 'skipped';
   }
-  const notNow = ctx.runbook?.skipReason(step.name, ctx.facts.target);
+  const notNow = ctx.runbook?.skipReason(step.name, ctx.facts.target ?? ctx.facts.principal);
   if (notNow) {
     state.transition(step.name, 'skipped', nowIso(), notNow);
     return 'skipped';

@@ -5,14 +5,18 @@
  * `dryRun` → calls planned, none made). The order lives in step-order.ts, AWS facts in activities/.
  * Every step that takes capacity away (or acts on an instance that may still serve) requires
  * `fleet-budget`, the group's fleet-guard reservation (fleet-steps.ts): rejected there, they skip.
+ * `describe`, `tag-containing` and `tag-quarantined` act on either kind of resource: an access key's
+ * versions live in principal-steps.ts with the steps only access keys have.
  */
 import { RECORD_ONLY } from '../people-notices/escalation';
 import { patched } from '@temporalio/workflow';
 import { selectKnownGoodImage } from '../../src/recovery/known-good-image';
 import type { GatePolicy } from '../../src/domain/gate';
+import type { InstanceRef } from '../../src/domain/incident';
 import { flushAudit } from './audit-flush';
 import { fleetBudgetStep, fleetReleaseStep } from './fleet-steps';
 import { forensicsSteps } from './forensics-steps';
+import { accessKeyOf, describePrincipalStep, markPrincipalStep, principalSteps } from './principal-steps';
 import { waitForReplacement } from './replacement-wait';
 import { done, failed, skipped, type RunContext, type RunbookStep, type StepResult } from './runner';
 import type { StepName } from './step-order';
@@ -56,11 +60,14 @@ const QF: StepName[] = ['contain', 'fleet-budget'];
 
 const steps: RunbookStep[] = [
   action('describe', [], async (ctx) => {
+    const key = accessKeyOf(ctx);
+    if (key) return describePrincipalStep(ctx, key);
+    const resource = ctx.input.resource as InstanceRef;
     // The original state must be durable before the chain changes anything: as a regular activity its result is in
     // history at once, so a worker that dies mid-chain cannot re-describe an instance the chain already moved out of
     // its group (local-activity markers are written only when the workflow task completes). Histories without the 'durable-describe' marker replay the local-activity describe.
     const describe = patched('durable-describe') ? ctx.read : ctx.chain;
-    const t = await describe.describeTarget(ctx.input.resource);
+    const t = await describe.describeTarget(resource);
     ctx.facts.target = t;
     ctx.state.setTarget(t);
     return done(
@@ -69,6 +76,7 @@ const steps: RunbookStep[] = [
   }),
   gate('contain', ['describe'], (ctx) => (ctx.input.policy.contain === 'record-only' ? RECORD_ONLY : ctx.input.policy.contain)),
   action('tag-containing', Q, async (ctx) => {
+    if (accessKeyOf(ctx)) return markPrincipalStep(ctx, 'tag-containing', 'containing');
     const r = await ctx.chain.markInstance({
       ...base(ctx),
       step: 'tag-containing',
@@ -155,6 +163,7 @@ const steps: RunbookStep[] = [
     return done(r.summary, r.calls);
   }),
   action('tag-quarantined', ['contain', 'isolate'], async (ctx) => {
+    if (accessKeyOf(ctx)) return markPrincipalStep(ctx, 'tag-quarantined', 'quarantined');
     const r = await ctx.chain.markInstance({
       ...base(ctx),
       step: 'tag-quarantined',
@@ -182,6 +191,7 @@ const steps: RunbookStep[] = [
     return done(r.summary, r.calls);
   }),
   ...forensicsSteps,
+  ...principalSteps,
 ];
 
 export const stepRegistry: ReadonlyMap<StepName, RunbookStep> = new Map(steps.map((s) => [s.name, s]));

@@ -31,7 +31,7 @@ import type { EvidenceStore } from '../../evidence/store';
 import type { ApiMetrics } from '../../observability/metrics';
 import { incidentIdFor } from '../../temporal/incident-id';
 import { workflowAcceptsAlertBatches, type AlertOrigin, type IncidentService } from '../../temporal/incident-service';
-import { severityRank, type IncidentAlert } from '../../domain/incident';
+import { isAccessKeyRef, severityRank, type IncidentAlert } from '../../domain/incident';
 import type { Requester } from '../../domain/provenance';
 import type { SourceTrust } from '../../policy/source-trust';
 import { alertIngestSettings } from '../../alerts/ingest-config';
@@ -182,7 +182,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
         if (result.kind === 'invalid') throw badRequest(`invalid ${source} alert`, result.issues);
         if (result.kind === 'not-an-instance')
           throw unprocessable(
-            `not an EC2 instance: ${result.reason}`,
+            `accuses no EC2 instance or IAM access key: ${result.reason}`,
             result.skipped.map((s) => ({ path: s.path, message: s.reason })),
           );
         if (result.kind === 'unknown-source') throw notFound(result.reason);
@@ -200,6 +200,18 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
       }
       const receivedAt = now().toISOString();
       const judged = result.alerts.map((alert) => ({ resource: alert.resource, ...judgedAlert(alert, receivedAt, requester, trust) }));
+      // A resource kind without a runbook (an access key when no IAM runbook loaded) is refused before anything is kept or started.
+      const unrunnable = judged
+        .map(({ resource, alert }, i) => ({
+          i,
+          reason: isAccessKeyRef(resource) ? incidents.runbookRefusal(resource, [alert]) : undefined,
+        }))
+        .filter((r): r is { i: number; reason: string } => r.reason !== undefined);
+      if (unrunnable.length)
+        throw unprocessable(
+          unrunnable[0]!.reason,
+          unrunnable.map((r) => ({ path: `(alert ${r.i})`, message: r.reason })),
+        );
       if (request.query.dryRun === 'true') {
         // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
         const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
@@ -234,7 +246,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
             return {
               incidentId,
               dedupKey: alert.dedupKey,
-              instanceId: resource.instanceId,
+              ...accusedIds(resource),
               severity: alert.severity,
               ...(alert.claimedSeverity ? { claimedSeverity: alert.claimedSeverity } : {}),
               status: alert.status,
@@ -253,6 +265,12 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
     },
   );
 };
+
+/** How an answer names what it accuses: the instance, or the access key (and its user, when the finding named one). */
+function accusedIds(resource: AlertResource): { instanceId: string } | { accessKeyId: string; userName?: string } {
+  if (isAccessKeyRef(resource)) return { accessKeyId: resource.accessKeyId, ...(resource.userName ? { userName: resource.userName } : {}) };
+  return { instanceId: resource.instanceId };
+}
 
 function dedupKeysByIncident(alerts: readonly Alert[]): Map<string, string[]> {
   const byIncident = new Map<string, string[]>();
@@ -302,7 +320,7 @@ async function startPlans(
   incidents: IncidentService,
   judged: { resource: AlertResource; alert: IncidentAlert }[],
   requester: Requester,
-): Promise<{ planId: string; instanceId: string; severity: string; dedupKeys: string[] }[]> {
+): Promise<({ planId: string; severity: string; dedupKeys: string[] } & ReturnType<typeof accusedIds>)[]> {
   const byInstance = new Map<string, { resource: AlertResource; alerts: IncidentAlert[] }>();
   for (const { resource, alert } of judged) {
     const key = incidentIdFor(resource);
@@ -314,7 +332,7 @@ async function startPlans(
     [...byInstance.values()].map(async ({ resource, alerts }) => {
       const planId = await incidents.plan(resource, alerts, { requestedBy: requester });
       const top = alerts.reduce((a, b) => (severityRank[b.severity] > severityRank[a.severity] ? b : a));
-      return { planId, instanceId: resource.instanceId, severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
+      return { planId, ...accusedIds(resource), severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
     }),
   );
 }

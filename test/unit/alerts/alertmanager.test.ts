@@ -1,5 +1,6 @@
 import { alertmanagerSeverity, normaliseAlertmanager } from '../../../src/alerts/normalise-alertmanager';
 import { defaults, fixture } from './load-fixture';
+import { resourceLabel } from '../../../src/domain/incident';
 
 describe('Alertmanager webhook v4', () => {
   test('one firing and one resolved alert, field by field', () => {
@@ -49,7 +50,7 @@ describe('Alertmanager webhook v4', () => {
     }
     expect(normaliseAlertmanager(hook, defaults)).toMatchObject({ ok: false, kind: 'not-an-instance' });
     const result = normaliseAlertmanager(hook, defaults, { instanceLabel: 'ec2_instance' });
-    expect(result.ok && result.alerts.map((a) => a.resource.instanceId)).toEqual(['i-0a1b2c3d4e5f60718', 'i-0fedcba9876543210']);
+    expect(result.ok && result.alerts.map((a) => resourceLabel(a.resource))).toEqual(['i-0a1b2c3d4e5f60718', 'i-0fedcba9876543210']);
   });
 
   test('an alert without the instance label is skipped and reported', () => {

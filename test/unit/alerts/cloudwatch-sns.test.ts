@@ -1,5 +1,6 @@
 import { normaliseCloudWatchSns, regionFromName } from '../../../src/alerts/normalise-cloudwatch-sns';
 import { defaults, fixture } from './load-fixture';
+import { resourceLabel } from '../../../src/domain/incident';
 
 /** The SNS fixture with its alarm message changed. */
 function withAlarm(change: (alarm: any) => void): any {
@@ -96,7 +97,7 @@ describe('CloudWatch alarm via SNS', () => {
       };
     });
     const result = normaliseCloudWatchSns(sns, defaults);
-    expect(result.ok && result.alerts[0]!.resource.instanceId).toBe('i-0fedcba9876543210');
+    expect(result.ok && resourceLabel(result.alerts[0]!.resource)).toBe('i-0fedcba9876543210');
   });
 
   test('an alarm on a load balancer is not-an-instance', () => {

@@ -1,5 +1,6 @@
 import { guardDutyIndicators, normaliseGuardDuty } from '../../../src/alerts/normalise-guardduty';
 import { defaults, fixture } from './load-fixture';
+import { resourceLabel } from '../../../src/domain/incident';
 
 describe('GuardDuty EventBridge findings', () => {
   test('SSH brute force: every field of the normalised alert', () => {
@@ -86,11 +87,15 @@ describe('GuardDuty EventBridge findings', () => {
     expect(!result.ok && 'reason' in result && result.reason).toMatch(/S3Bucket, not an EC2 instance/);
   });
 
-  test('an AccessKey finding is not-an-instance', () => {
+  test('an AccessKey finding accuses the key (iam-findings.test.ts); one whose key id is too short to be one is invalid', () => {
     const event = fixture('guardduty-ssh-bruteforce.json');
     event.detail.type = 'UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom';
     event.detail.resource = { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: 'ASIAEXAMPLE', userName: 'ci' } };
-    expect(normaliseGuardDuty(event, defaults)).toMatchObject({ ok: false, kind: 'not-an-instance' });
+    expect(normaliseGuardDuty(event, defaults)).toMatchObject({
+      ok: false,
+      kind: 'invalid',
+      issues: [{ path: 'detail.resource.accessKeyDetails.accessKeyId' }],
+    });
   });
 });
 
@@ -125,7 +130,7 @@ describe('GuardDuty GetFindings (PascalCase) shape', () => {
   test('a single finding object is accepted too', () => {
     const finding = fixture('guardduty-getfindings.json').Findings[0];
     const result = normaliseGuardDuty(finding, defaults);
-    expect(result.ok && result.alerts.map((a) => a.resource.instanceId)).toEqual(['i-0fedcba9876543210']);
+    expect(result.ok && result.alerts.map((a) => resourceLabel(a.resource))).toEqual(['i-0fedcba9876543210']);
   });
 
   test('a response mixing an instance and a bucket finding yields one alert and one skipped', () => {

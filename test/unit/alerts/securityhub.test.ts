@@ -1,5 +1,6 @@
 import { asffIndicators, normaliseSecurityHub } from '../../../src/alerts/normalise-securityhub';
 import { defaults, fixture } from './load-fixture';
+import { resourceLabel } from '../../../src/domain/incident';
 
 describe('Security Hub Findings - Imported', () => {
   test('two findings → two alerts, field by field', () => {
@@ -82,7 +83,7 @@ describe('Security Hub Findings - Imported', () => {
     const event = fixture('securityhub-imported.json');
     event.detail.findings[1].Resources = [{ Type: 'AwsS3Bucket', Id: 'arn:aws:s3:::cordon-example-exports' }];
     const result = normaliseSecurityHub(event, defaults);
-    expect(result.ok && result.alerts.map((a) => a.resource.instanceId)).toEqual(['i-0a1b2c3d4e5f60718']);
+    expect(result.ok && result.alerts.map((a) => resourceLabel(a.resource))).toEqual(['i-0a1b2c3d4e5f60718']);
     expect(result.ok && result.skipped).toEqual([{ path: 'detail.findings[1]', reason: expect.stringContaining('AwsS3Bucket') }]);
   });
 
@@ -103,7 +104,7 @@ describe('Security Hub Findings - Imported', () => {
     event.detail.findings[0].Resources.push({ Type: 'AwsEc2Instance', Id: 'i-0123456789abcdef0' });
     const result = normaliseSecurityHub(event, defaults);
     if (!result.ok) throw new Error(JSON.stringify(result));
-    expect(result.alerts.map((a) => [a.resource, a.dedupKey.endsWith(`#${a.resource.instanceId}`)])).toEqual([
+    expect(result.alerts.map((a) => [a.resource, a.dedupKey.endsWith(`#${resourceLabel(a.resource)}`)])).toEqual([
       [{ account: '123456789012', region: 'eu-west-1', instanceId: 'i-0a1b2c3d4e5f60718' }, true],
       // A bare instance id takes the finding's account and Region.
       [{ account: '123456789012', region: 'eu-west-1', instanceId: 'i-0123456789abcdef0' }, true],

@@ -43,3 +43,38 @@ test('a valid file pins the sha256 of its bytes', () => {
   const r = parseRunbook(text, 'ok.yaml');
   expect(r.ok && r.runbook.sha256).toBe(crypto.createHash('sha256').update(text).digest('hex'));
 });
+
+describe('an access-key runbook', () => {
+  const iamHead = 'name: keys\nversion: 1\nmatches:\n  resourceKind: iam-access-key\n';
+  const messages = (text: string) => {
+    const r = parseRunbook(text, 'keys.yaml');
+    return r.ok ? [] : r.problems.map((p) => `${p.line}:${p.col} ${p.message}`);
+  };
+
+  test('names only steps that act on access keys', () => {
+    expect(messages(`${iamHead}steps:\n  - step: describe\n  - step: isolate\n`)).toEqual([
+      '7:11 steps.1.step: "isolate" acts on ec2-instance; this runbook matches iam-access-key',
+    ]);
+    expect(messages(`${head}steps:\n  - step: describe\n  - step: capture-principal\n`)).toEqual([
+      '7:11 steps.1.step: "capture-principal" acts on iam-access-key; this runbook matches ec2-instance',
+    ]);
+  });
+
+  test("keeps the principal's state as evidence before any step that changes it", () => {
+    expect(messages(`${iamHead}steps:\n  - step: describe\n  - step: deactivate-access-key\n  - step: capture-principal\n`)).toEqual([
+      '7:5 steps.1: "deactivate-access-key" changes the accused principal: an unconditional "capture-principal" step must come before it, so its state is evidence first',
+    ]);
+    expect(
+      messages(
+        `${iamHead}steps:\n  - step: describe\n  - step: capture-principal\n    when: inputs.x\n  - step: revoke-principal-sessions\ninputs:\n  x: { type: boolean, default: true }\n`,
+      ),
+    ).toEqual([expect.stringContaining('"revoke-principal-sessions" changes the accused principal')]);
+    expect(messages(`${iamHead}steps:\n  - step: describe\n  - step: capture-principal\n  - step: deactivate-access-key\n`)).toEqual([]);
+  });
+
+  test('an unknown resource kind names the kinds there are', () => {
+    expect(messages('name: x1\nversion: 1\nmatches:\n  resourceKind: s3-bucket\nsteps:\n  - step: describe\n')).toEqual([
+      '4:17 matches.resourceKind: expected one of ec2-instance, iam-access-key',
+    ]);
+  });
+});

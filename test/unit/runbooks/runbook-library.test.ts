@@ -42,7 +42,13 @@ const load = () =>
 
 test('valid files load; an invalid one is refused with file:line:col and does not stop the others', () => {
   const lib = load();
-  expect(lib.list().map((e) => e.definition.name)).toEqual(['backdoor-only', 'critical-hub', 'ec2-compromised-instance', 'exact-type']);
+  expect(lib.list().map((e) => e.definition.name)).toEqual([
+    'backdoor-only',
+    'critical-hub',
+    'ec2-compromised-instance',
+    'exact-type',
+    'iam-access-key-compromise',
+  ]);
   expect(lib.problemLines()).toEqual([
     `${path.join(dir, 'broken.yaml')}:7:5 steps.1: "leave-group" could destroy evidence: an unconditional "protect-evidence" step must come before it`,
   ]);
@@ -59,12 +65,23 @@ test('the most specific match wins; the EC2 runbook is the default', () => {
   expect(chosen(alert('alertmanager'))).toBe('ec2-compromised-instance');
 });
 
+test('a runbook answers only its resource kind: an access-key finding gets the IAM runbook, never an EC2 one', () => {
+  const lib = load();
+  const iamAlert = alert('guardduty', 'UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom');
+  expect(lib.choose([iamAlert], 'high', 'iam-access-key')?.definition.name).toBe('iam-access-key-compromise');
+  // The same finding type about an instance would not pick the IAM runbook, and an EC2 pattern never matches a key.
+  expect(lib.choose([iamAlert], 'high', 'ec2-instance')?.definition.name).toBe('ec2-compromised-instance');
+  expect(lib.choose([alert('guardduty', 'Backdoor:EC2/C&CActivity.B')], 'high', 'iam-access-key')?.definition.name).toBe(
+    'iam-access-key-compromise',
+  );
+});
+
 test('a missing operator folder is reported, the built-in runbooks stay', () => {
   const lib = RunbookLibrary.load([
     { dir: builtInRunbooksDir, origin: 'built-in' },
     { dir: path.join(dir, 'missing'), origin: 'operator' },
   ]);
-  expect(lib.list().map((e) => e.definition.name)).toEqual(['ec2-compromised-instance']);
+  expect(lib.list().map((e) => e.definition.name)).toEqual(['ec2-compromised-instance', 'iam-access-key-compromise']);
   expect(lib.problemLines()[0]).toMatch(/missing:1:1 cannot read the runbooks folder: ENOENT/);
 });
 
