@@ -43,7 +43,24 @@ import {
   RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetInstanceProfileCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetAccessKeyLastUsedCommand,
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  GetUserCommand,
+  GetUserPolicyCommand,
+  ListAccessKeysCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
+  ListUserPoliciesCommand,
+  ListUserTagsCommand,
+} from '@aws-sdk/client-iam';
 import { GetCommandInvocationCommand, ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { isUnsupported } from '../../activities/aws-errors';
 import responderPolicy from '../../iam/responder-policy.json';
@@ -76,6 +93,8 @@ const placeholder = {
   ami: `ami-${none}`,
 };
 const probeName = 'cordon-doctor-probe';
+/** An access key id no one holds (the IAM format: 20 upper-case letters and digits). */
+const probeKeyId = 'AKIA0000000000000000';
 const tg = (region: string) => `arn:aws:elasticloadbalancing:${region}:000000000000:targetgroup/${probeName}/0000000000000000`;
 
 type Probe = (aws: AwsClients, ctx: ProbeContext) => Promise<unknown>;
@@ -161,6 +180,21 @@ const reads: Record<string, Probe> = {
   'elasticloadbalancing:DescribeTargetHealth': (a) => a.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg(a.region) })),
   'iam:GetInstanceProfile': (a) => a.iam.send(new GetInstanceProfileCommand({ InstanceProfileName: probeName })),
   'iam:GetRolePolicy': (a) => a.iam.send(new GetRolePolicyCommand({ RoleName: probeName, PolicyName: probeName })),
+  'iam:GetUserPolicy': (a) => a.iam.send(new GetUserPolicyCommand({ UserName: probeName, PolicyName: probeName })),
+  'iam:GetUser': (a) => a.iam.send(new GetUserCommand({ UserName: probeName })),
+  'iam:GetRole': (a) => a.iam.send(new GetRoleCommand({ RoleName: probeName })),
+  'iam:GetAccessKeyLastUsed': (a) => a.iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: probeKeyId })),
+  'iam:ListAccessKeys': (a) => a.iam.send(new ListAccessKeysCommand({ UserName: probeName })),
+  'iam:ListUserTags': (a) => a.iam.send(new ListUserTagsCommand({ UserName: probeName })),
+  'iam:ListUserPolicies': (a) => a.iam.send(new ListUserPoliciesCommand({ UserName: probeName })),
+  'iam:ListAttachedUserPolicies': (a) => a.iam.send(new ListAttachedUserPoliciesCommand({ UserName: probeName })),
+  'iam:ListGroupsForUser': (a) => a.iam.send(new ListGroupsForUserCommand({ UserName: probeName })),
+  'iam:ListRoleTags': (a) => a.iam.send(new ListRoleTagsCommand({ RoleName: probeName })),
+  'iam:ListRolePolicies': (a) => a.iam.send(new ListRolePoliciesCommand({ RoleName: probeName })),
+  'iam:ListAttachedRolePolicies': (a) => a.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: probeName })),
+  'iam:GetPolicy': (a) => a.iam.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::aws:policy/${probeName}` })),
+  'iam:GetPolicyVersion': (a) =>
+    a.iam.send(new GetPolicyVersionCommand({ PolicyArn: `arn:aws:iam::aws:policy/${probeName}`, VersionId: 'v1' })),
   'ssm:ListCommands': (a) => a.ssm.send(new ListCommandsCommand({ MaxResults: 1 })),
   'ssm:GetCommandInvocation': (a, c) =>
     a.ssm.send(new GetCommandInvocationCommand({ CommandId: '00000000-0000-0000-0000-000000000000', InstanceId: c.instanceId })),
@@ -176,6 +210,11 @@ export const notCheckable: Record<string, string> = {
   'autoscaling:StartInstanceRefresh': 'no dry run in Auto Scaling',
   'elasticloadbalancing:DeregisterTargets': 'no dry run in Elastic Load Balancing',
   'iam:PutRolePolicy': 'no dry run in IAM',
+  'iam:PutUserPolicy': 'no dry run in IAM',
+  'iam:UpdateAccessKey': 'no dry run in IAM',
+  'iam:TagUser': 'no dry run in IAM',
+  'iam:TagRole': 'no dry run in IAM',
+  'cloudtrail:LookupEvents': "read through Cordon's own CloudTrail client, which the doctor does not probe yet",
   'iam:PassRole': 'checked by AWS only when a group is pointed at a launch template',
   'ssm:SendCommand': 'no dry run in Systems Manager',
 };

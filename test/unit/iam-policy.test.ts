@@ -77,7 +77,20 @@ const servesSteps: Record<string, string[]> = {
   'activities/forensics/instance-metadata.ts': ['CaptureMetadata'],
   'activities/recovery/replacement-status.ts': ['VerifyReplacement'],
   'activities/recovery/instance-refresh.ts': ['InstanceRefresh'],
+  'activities/principal/describe-principal.ts': ['Describe'],
+  'activities/principal/contain-principal.ts': ['TagContaining', 'TagQuarantined', 'DeactivateAccessKey', 'RevokePrincipalSessions'],
+  'activities/forensics/principal-evidence.ts': ['CapturePrincipal'],
+  'activities/forensics/key-events.ts': ['CaptureCloudtrail'],
 };
+/**
+ * Calls made through Cordon's own clients rather than an imported SDK command (src/aws/cloudtrail-lookup.ts
+ * stands in for @aws-sdk/client-cloudtrail): the call site's text, and its IAM action.
+ */
+const ownClientCalls: { pattern: RegExp; action: string }[] = [
+  { pattern: /\.cloudtrail\.lookupEvents\(/, action: 'cloudtrail:LookupEvents' },
+];
+/** IAM calls that would delete the accused principal or its keys: containment deactivates and denies, never deletes. */
+const destroysPrincipal = /^iam:(Delete(User|Role|AccessKey|LoginProfile|UserPolicy|RolePolicy)|DetachUserPolicy|DetachRolePolicy)$/;
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
@@ -110,6 +123,8 @@ function callsIn(file: string): { action: string; principal: 'cordon' | 'respond
       }
     }
   }
+  const text = sf.text;
+  for (const own of ownClientCalls) if (own.pattern.test(text)) out.push({ action: own.action, principal: 'responder' });
   return out.filter((c) => !alwaysAllowed.has(c.action));
 }
 
@@ -129,6 +144,9 @@ test('the scan sees the calls it should (a broken scan would pass everything)', 
     'sts:AssumeRole',
     's3:PutObject',
     'ec2:ModifySnapshotAttribute',
+    'iam:UpdateAccessKey',
+    'iam:PutUserPolicy',
+    'cloudtrail:LookupEvents',
   ])
     expect(actions).toContain(a);
   expect(calls.some((c) => c.file.startsWith('src/local/'))).toBe(false);
@@ -176,6 +194,11 @@ test('every responder statement is a runbook step, and the doctor can check or e
   const steps = Object.keys(stepTitles).map(pascal);
   expect(responder.Statement.map((s) => s.Sid).filter((sid) => !steps.some((p) => sid === p || sid.startsWith(p)))).toEqual([]);
   expect([...policies.responder].filter((a) => !probes[a] && !notCheckable[a])).toEqual([]);
+});
+
+test('no call and no permission deletes a user, a role, a key or their policies (the accused principal is evidence)', () => {
+  expect(calls.filter((c) => destroysPrincipal.test(c.action)).map((c) => `${c.action} (${c.file})`)).toEqual([]);
+  expect([...policies.responder, ...policies.cordon].filter((a) => destroysPrincipal.test(a) || a === 'iam:*')).toEqual([]);
 });
 
 test('the trust policy: AssumeRole only with the external id, session tags only with the incident key', () => {
