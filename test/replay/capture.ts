@@ -7,6 +7,7 @@
  * dated name, never over it.
  */
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { temporal } from '@temporalio/proto';
 import crypto from 'node:crypto';
@@ -14,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readAudit } from '../../src/evidence/audit-trail';
 import { IncidentService } from '../../src/temporal/incident-service';
+import { builtInRunbooksDir, pin, RunbookLibrary } from '../../src/runbooks/runbook-library';
 import os from 'node:os';
 import {
   alertFor,
@@ -156,6 +158,42 @@ const scenarios: Record<string, Scenario> = {
     return id;
   },
   /** The built-in EC2 runbook as data, pinned at start (runbooks/ec2-compromised-instance.yaml): contained, replaced, closed. */
+  /** An access key (the built-in IAM runbook, pinned): contained automatically, older sessions denied after an approver, closed. */
+  'runbook-definition-iam': async (stack) => {
+    const userName = `replay-${Date.now()}`;
+    await stack.aws.iam.send(new CreateUserCommand({ UserName: userName, Tags: [{ Key: 'data:personal', Value: 'true' }] }));
+    const accessKeyId = (await stack.aws.iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!.AccessKeyId!;
+    const library = RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]);
+    const service = new IncidentService(
+      stack.client,
+      stack.taskQueue,
+      () => autoPolicy,
+      (alerts, severity, kind) => {
+        const entry = library.choose(alerts, severity, kind);
+        return entry ? pin(entry) : undefined;
+      },
+    );
+    const resource = { kind: 'iam-access-key' as const, account: ACCOUNT, region: REGION, accessKeyId, userName, userType: 'IAMUser' };
+    const alert = alertFor('i-0000000000000000', {
+      source: 'guardduty',
+      dedupKey: `guardduty:${accessKeyId}`,
+      sourceId: accessKeyId,
+      findingType: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom',
+      title: `API ListBuckets was invoked from an IP address on a custom threat list (${userName})`,
+    });
+    const id = await service.openOrJoin(resource, alert, { openedBy: 'test' });
+    await settled(stack, id, (s) => stepStatus(s, 'revoke-principal-sessions') === 'awaiting-approval', 90000);
+    await stack.incidents.decide(id, {
+      step: 'revoke-principal-sessions',
+      decision: 'approve',
+      reason: 'sessions may have been minted with the key',
+      operator: { name: 'bob', roles: ['approver'] },
+    });
+    await settled(stack, id, runbookFinished, 90000);
+    await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'key deactivated, sessions denied');
+    await stack.client.workflow.getHandle(id).result();
+    return id;
+  },
   'runbook-definition-ec2': async (stack, instanceId) => {
     const id = await openIncidentWithRunbook(stack, instanceId, autoPolicy);
     await settled(stack, id, runbookFinished, 90000);
