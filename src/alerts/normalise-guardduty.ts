@@ -297,7 +297,8 @@ export function normaliseGuardDuty(payload: unknown, _defaults: NormaliseDefault
 
 /** The instance, or the access key with the principal GuardDuty names (blank names are left out). */
 function accusedResource(f: Finding): AlertResource | undefined {
-  if (f.resourceType === 'Instance' && f.instanceId !== undefined) return { account: f.account, region: f.region, instanceId: f.instanceId };
+  if (f.resourceType === 'Instance' && f.instanceId !== undefined)
+    return { account: f.account, region: f.region, instanceId: f.instanceId };
   const key = f.accessKey;
   if (f.resourceType !== 'AccessKey' || key?.accessKeyId === undefined) return undefined;
   const named = (v: string | undefined) => (v && v.trim() ? v : undefined);
