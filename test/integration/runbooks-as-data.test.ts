@@ -102,9 +102,10 @@ test('GET /v1/runbooks lists the valid runbooks and the refused file with its li
   const body = res.json() as { runbooks: { name: string; version: string; sha256: string; origin: string }[]; refused: string[] };
   expect(body.runbooks.map((r) => [r.name, r.version, r.origin])).toEqual([
     ['ec2-compromised-instance', '1.0.0', 'built-in'],
+    ['iam-access-key-compromise', '1.0.0', 'built-in'],
     ['ssh-bruteforce-tag-snapshot', '3', 'operator'],
   ]);
-  expect(body.runbooks[1]!.sha256).toBe(crypto.createHash('sha256').update(userRunbook).digest('hex'));
+  expect(body.runbooks[2]!.sha256).toBe(crypto.createHash('sha256').update(userRunbook).digest('hex'));
   expect(body.refused).toEqual(['broken.yaml:8:34 steps.1.when: when: expected a value but found "and" (at character 24)']);
 
   const one = await stack.api.inject({ method: 'GET', url: '/v1/runbooks/ssh-bruteforce-tag-snapshot', headers: as('alice') });

@@ -67,7 +67,7 @@ test('an invalid runbook is refused at start with its line and column in the log
   ]);
   expect(refused[0]!.level).toBe(50);
   const list = await get<{ runbooks: { name: string }[]; refused: string[] }>('/v1/runbooks');
-  expect(list.runbooks.map((r) => r.name)).toEqual(['ec2-compromised-instance', 'recon-tag-only']);
+  expect(list.runbooks.map((r) => r.name)).toEqual(['ec2-compromised-instance', 'iam-access-key-compromise', 'recon-tag-only']);
   expect(list.refused).toEqual([expect.stringMatching(/^half-written\.yaml:9:24 /)]);
 });
 
