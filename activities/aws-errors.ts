@@ -33,13 +33,15 @@ export function isNotFound(err: unknown): boolean {
 
 /**
  * moto answers an unimplemented action with HTTP 500 and an HTML page instead of an AWS error
- * document, so the SDK's error has no AWS error code (AWS.md Part 2, G13). Treated as
- * "unsupported", not transient: a 500 from AWS itself names its code (InternalError).
+ * document, so the SDK's error has no AWS error code (AWS.md Part 2, G13): the XML protocols'
+ * clients name it `Error`, the JSON protocols' (CloudTrail) fail to parse the page and name it
+ * `SyntaxError`. Treated as "unsupported", not transient: a 500 from AWS itself names its code
+ * (InternalError) in a document the SDK parses.
  */
 export function isUnsupported(err: unknown): boolean {
   const e = err as SdkError;
   const contentType = e?.$response?.headers?.['content-type'] ?? '';
-  return e?.$metadata?.httpStatusCode === 500 && errorCode(err) === 'Error' && /^text\/html\b/i.test(contentType);
+  return e?.$metadata?.httpStatusCode === 500 && /^(Error|SyntaxError)$/.test(errorCode(err)) && /^text\/html\b/i.test(contentType);
 }
 
 /** Rethrows `err`, marking permanent AWS errors non-retryable; `what` names the action for the operator. */

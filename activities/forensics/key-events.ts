@@ -7,7 +7,7 @@
  * captured instead of failing; any other error is classified like every AWS call (aws-errors.ts).
  */
 import { findArtifact, recordArtifact, type ArtifactEntry } from '../../src/evidence';
-import type { TrailEvent } from '../../src/aws/cloudtrail-lookup';
+import { LookupEventsCommand, type Event as TrailEvent, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { awsCall, errorCode, isUnsupported } from '../aws-errors';
 import { evidenceCall, heartbeat, type ForensicsDeps } from './forensics-context';
 
@@ -35,9 +35,16 @@ export async function captureKeyEvents(deps: ForensicsDeps, input: CaptureKeyEve
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    let page;
+    const lookup = new LookupEventsCommand({
+      LookupAttributes: [{ AttributeKey: 'AccessKeyId', AttributeValue: input.accessKeyId }],
+      StartTime: new Date(input.since),
+      EndTime: endTime,
+      MaxResults: 50,
+      ...(nextToken ? { NextToken: nextToken } : {}),
+    });
+    let page: LookupEventsCommandOutput;
     try {
-      page = await aws.cloudtrail.lookupEvents({ accessKeyId: input.accessKeyId, startTime: new Date(input.since), endTime, nextToken });
+      page = await aws.cloudtrail.send(lookup);
     } catch (err) {
       if (isUnsupported(err))
         return {
@@ -46,8 +53,8 @@ export async function captureKeyEvents(deps: ForensicsDeps, input: CaptureKeyEve
         };
       page = await awsCall('LookupEvents', () => Promise.reject(err));
     }
-    events.push(...page.events);
-    nextToken = page.nextToken;
+    events.push(...(page.Events ?? []));
+    nextToken = page.NextToken;
     pages += 1;
     heartbeat({ pages, events: events.length });
   } while (nextToken && pages < MAX_PAGES);

@@ -3,13 +3,13 @@
  * With an endpoint (moto) they use dummy credentials unless real ones are configured.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { createCloudTrailLookup, type CloudTrailLookup } from './cloudtrail-lookup';
 
 export interface AwsClients {
   region: string;
@@ -22,8 +22,8 @@ export interface AwsClients {
   s3: S3Client;
   ssm: SSMClient;
   sts: STSClient;
-  /** CloudTrail's event history (LookupEvents only), signed like the others. */
-  cloudtrail: CloudTrailLookup;
+  /** CloudTrail's event history (Cordon calls LookupEvents only). */
+  cloudtrail: CloudTrailClient;
 }
 
 /** Static keys or a provider the SDK calls again before they expire (assumed-role sessions). */
@@ -42,15 +42,14 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const credentials = opts.credentials ?? (opts.endpoint ? { accessKeyId: 'testing', secretAccessKey: 'testing' } : undefined);
   const base = { region: opts.region, endpoint: opts.endpoint, credentials, maxAttempts: opts.maxAttempts ?? 3 };
-  const iam = new IAMClient(base);
   return {
     region: opts.region,
     options: opts,
-    cloudtrail: createCloudTrailLookup({ region: opts.region, endpoint: opts.endpoint, credentials: () => iam.config.credentials() }),
+    cloudtrail: new CloudTrailClient(base),
     ec2: new EC2Client(base),
     autoscaling: new AutoScalingClient(base),
     elbv2: new ElasticLoadBalancingV2Client(base),
-    iam,
+    iam: new IAMClient(base),
     s3: new S3Client({ ...base, forcePathStyle: true }),
     ssm: new SSMClient(base),
     sts: new STSClient(base),
@@ -58,7 +57,16 @@ export function createAwsClients(opts: AwsClientOptions): AwsClients {
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
-  for (const client of [clients.ec2, clients.autoscaling, clients.elbv2, clients.iam, clients.s3, clients.ssm, clients.sts]) {
+  for (const client of [
+    clients.ec2,
+    clients.autoscaling,
+    clients.elbv2,
+    clients.iam,
+    clients.s3,
+    clients.ssm,
+    clients.sts,
+    clients.cloudtrail,
+  ]) {
     client.destroy();
   }
 }

@@ -214,7 +214,7 @@ export const notCheckable: Record<string, string> = {
   'iam:UpdateAccessKey': 'no dry run in IAM',
   'iam:TagUser': 'no dry run in IAM',
   'iam:TagRole': 'no dry run in IAM',
-  'cloudtrail:LookupEvents': "read through Cordon's own CloudTrail client, which the doctor does not probe yet",
+  'cloudtrail:LookupEvents': "the CloudTrail call of the access-key runbook's evidence step; the doctor does not probe it",
   'iam:PassRole': 'checked by AWS only when a group is pointed at a launch template',
   'ssm:SendCommand': 'no dry run in Systems Manager',
 };

@@ -33,6 +33,7 @@ const prefix: Record<string, string> = {
   'client-auto-scaling': 'autoscaling',
   'client-elastic-load-balancing-v2': 'elasticloadbalancing',
   'client-iam': 'iam',
+  'client-cloudtrail': 'cloudtrail',
   'client-ssm': 'ssm',
   'client-sts': 'sts',
 };
@@ -82,13 +83,6 @@ const servesSteps: Record<string, string[]> = {
   'activities/forensics/principal-evidence.ts': ['CapturePrincipal'],
   'activities/forensics/key-events.ts': ['CaptureCloudtrail'],
 };
-/**
- * Calls made through Cordon's own clients rather than an imported SDK command (src/aws/cloudtrail-lookup.ts
- * stands in for @aws-sdk/client-cloudtrail): the call site's text, and its IAM action.
- */
-const ownClientCalls: { pattern: RegExp; action: string }[] = [
-  { pattern: /\.cloudtrail\.lookupEvents\(/, action: 'cloudtrail:LookupEvents' },
-];
 /** IAM calls that would delete the accused principal or its keys: containment deactivates and denies, never deletes. */
 const destroysPrincipal = /^iam:(Delete(User|Role|AccessKey|LoginProfile|UserPolicy|RolePolicy)|DetachUserPolicy|DetachRolePolicy)$/;
 
@@ -123,8 +117,6 @@ function callsIn(file: string): { action: string; principal: 'cordon' | 'respond
       }
     }
   }
-  const text = sf.text;
-  for (const own of ownClientCalls) if (own.pattern.test(text)) out.push({ action: own.action, principal: 'responder' });
   return out.filter((c) => !alwaysAllowed.has(c.action));
 }
 
