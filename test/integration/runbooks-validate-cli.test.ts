@@ -72,7 +72,7 @@ test.each([
     'name: my-runbook\nversion: 1\nmatches:\n  resourceKind: s3-bucket\nsteps:\n  - step: describe\n',
     4,
     17,
-    /expected ec2-instance/,
+    /expected one of ec2-instance, iam-access-key/,
   ],
   ['broken YAML', `${head}  - step: [isolate\n`, 8, 1, /YAML: /],
   ['a duplicate key', `${head}  - step: isolate\n    step: cut-credentials\n`, 8, 5, /YAML: Map keys must be unique/],
