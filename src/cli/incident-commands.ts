@@ -16,6 +16,12 @@ export interface Output {
 
 const path = (id: string, rest = '') => `/v1/incidents/${encodeURIComponent(id)}${rest}`;
 
+/** The accused resource of a list row: the instance, or the access key and its user. */
+function summaryTarget(i: IncidentSummary): string | undefined {
+  if (i.accessKeyId) return `key ${i.accessKeyId}${i.userName ? ` (${i.userName})` : ''}`;
+  return i.instanceId;
+}
+
 export async function listIncidents(api: CordonApi, out: Output): Promise<void> {
   const { incidents } = await api.request<{ incidents: IncidentSummary[] }>('GET', '/v1/incidents');
   if (out.json) return out.write(JSON.stringify(incidents, null, 2));
@@ -27,7 +33,7 @@ export async function listIncidents(api: CordonApi, out: Output): Promise<void> 
         i.incidentId,
         status(i.phase ?? i.status.toLowerCase()),
         i.severity ? status(i.severity) : '-',
-        [i.instanceId, i.account && i.region ? `${i.account}/${i.region}` : undefined].filter(Boolean).join(' ') || '-',
+        [summaryTarget(i), i.account && i.region ? `${i.account}/${i.region}` : undefined].filter(Boolean).join(' ') || '-',
         i.pendingApprovals ? paint('yellow', `${i.pendingApprovals} waiting`) : '-',
         age(i.startTime),
       ]),

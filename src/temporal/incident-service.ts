@@ -81,6 +81,9 @@ export interface IncidentSummary {
   phase?: string;
   severity?: string;
   instanceId?: string;
+  /** An access-key incident's key and the user (or role) it belongs to. */
+  accessKeyId?: string;
+  userName?: string;
   account?: string;
   region?: string;
   pendingApprovals?: number;
@@ -281,6 +284,8 @@ function summary(wf: WorkflowExecutionInfo): IncidentSummary {
     phase: memo.phase,
     severity: memo.severity,
     instanceId: memo.instanceId,
+    accessKeyId: memo.accessKeyId,
+    userName: memo.userName,
     account: memo.account,
     region: memo.region,
     pendingApprovals: memo.pendingApprovals,

@@ -189,6 +189,15 @@ test('a GuardDuty IAM finding: evidence first, the accused key deactivated after
   );
   const notification = await stack.api.inject({ method: 'GET', url: `/v1/incidents/${id}/notification`, headers: as('alice') });
   expect(notification.statusCode).toBe(200);
+
+  // The incidents list names the key and its user (what `cordon list` and the console show).
+  const list = await stack.api.inject({ method: 'GET', url: '/v1/incidents', headers: as('alice') });
+  expect(list.statusCode).toBe(200);
+  expect((list.json().incidents as { incidentId: string }[]).find((i) => i.incidentId === id)).toMatchObject({
+    accessKeyId: accused,
+    userName: user,
+    account: '123456789012',
+  });
 });
 
 test('plan mode for an IAM finding lists every call it would make and changes nothing in moto', async () => {
