@@ -4,7 +4,8 @@
  * keeps the principal as evidence, waits for an approver to contain, deactivates only the accused
  * key, waits for an approver before denying older sessions, and tags the user; the breach
  * assessment reads the user's data-classification tags; a Security Hub finding about a key is
- * normalised and contained the same way; plan mode lists every call and changes nothing in moto.
+ * normalised and contained the same way; a role's temporary key is not deactivated (it cannot be)
+ * and the deny on older sessions goes on the role; plan mode lists every call and changes nothing in moto.
  * moto does not evaluate IAM policies (the deny is asserted as stored) and does not emulate
  * CloudTrail's LookupEvents (the capture is skipped as unsupported, with the reason).
  */
@@ -12,9 +13,13 @@ import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreatePolicyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
+  GetRolePolicyCommand,
   GetUserPolicyCommand,
   ListAccessKeysCommand,
+  ListRolePoliciesCommand,
+  ListRoleTagsCommand,
   ListUserPoliciesCommand,
   ListUserTagsCommand,
   PutUserPolicyCommand,
@@ -61,7 +66,14 @@ async function seedUser(name: string): Promise<{ accused: string; other: string 
 }
 
 /** The fixture as a sensor sends it, about this key and user, seen now. */
-function post(source: 'guardduty' | 'securityhub', fixture: string, keyId: string, userName: string, query = '') {
+function post(
+  source: 'guardduty' | 'securityhub',
+  fixture: string,
+  keyId: string,
+  userName: string,
+  query = '',
+  edit: (text: string) => string = (t) => t,
+) {
   const text = fs
     .readFileSync(path.join(FIXTURES, fixture), 'utf8')
     .split(/AKIAIOSFODNN7EXAMPLE|AKIAI44QH8DHBEXAMPLE/)
@@ -73,7 +85,7 @@ function post(source: 'guardduty' | 'securityhub', fixture: string, keyId: strin
     method: 'POST',
     url: `/v1/alerts/${source}${query}`,
     headers: { 'content-type': 'application/json', ...as('sensor') },
-    payload: text,
+    payload: edit(text),
   });
 }
 
@@ -272,4 +284,44 @@ test('a Security Hub finding about an access key is normalised through HTTP and 
   await settled(stack, id, (s) => stepStatus(s, 'revoke-principal-sessions') === 'awaiting-approval', 60000);
   expect(await keyStatus(user)).toEqual({ [accused]: 'Inactive', [other]: 'Active' });
   expect(await userTags(user)).toMatchObject({ 'ir:case': id, 'ir:status': 'containing' });
+});
+
+test("a role's temporary key (AssumedRole): it cannot be deactivated, so the deny on older sessions goes on the role after approval", async () => {
+  const role = 'ci-runner';
+  const { iam } = stack.aws;
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  };
+  await iam.send(
+    new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: JSON.stringify(trust), Tags: [{ Key: 'team', Value: 'ci' }] }),
+  );
+  const sessionKey = 'ASIAQROLESESSION0001';
+  const res = await post('guardduty', 'guardduty-iam-malicious-ip-caller.json', sessionKey, role, '', (t) =>
+    t.replace('"userType": "IAMUser"', '"userType": "AssumedRole"'),
+  );
+  expect(res.statusCode).toBe(202);
+  const id = res.json().accepted[0].incidentId as string;
+  expect(id).toBe(`inc-123456789012-iam-${sessionKey}`);
+
+  const waiting = await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval', 60000);
+  expect(waiting.principal).toMatchObject({ kind: 'iam-role', name: role, accessKeyId: sessionKey });
+  expect((await decide(id, 'contain', 'the session called from a threat-list IP')).statusCode).toBe(200);
+  await settled(stack, id, (s) => stepStatus(s, 'revoke-principal-sessions') === 'awaiting-approval', 60000);
+  // Nothing denied before the second approval; the role is tagged.
+  expect((await iam.send(new ListRolePoliciesCommand({ RoleName: role }))).PolicyNames).toEqual([]);
+  expect((await iam.send(new ListRoleTagsCommand({ RoleName: role }))).Tags).toContainEqual({ Key: 'ir:case', Value: id });
+
+  expect((await decide(id, 'revoke-principal-sessions', 'deny every session issued so far')).statusCode).toBe(200);
+  const finished: IncidentSnapshot = await settled(stack, id, runbookFinished, 90000);
+  expect(finished.steps.find((s) => s.name === 'deactivate-access-key')).toMatchObject({
+    status: 'skipped',
+    detail: expect.stringContaining(`temporary key of role ${role}`),
+  });
+  expect(stepStatus(finished, 'revoke-principal-sessions')).toBe('done');
+  const revoke = await iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: 'AWSRevokeOlderSessions' }));
+  expect(JSON.parse(decodeURIComponent(revoke.PolicyDocument!)).Statement).toEqual([
+    { Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': expect.any(String) } } },
+  ]);
+  expect((await iam.send(new ListRoleTagsCommand({ RoleName: role }))).Tags).toContainEqual({ Key: 'ir:status', Value: 'quarantined' });
 });
