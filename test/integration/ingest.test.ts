@@ -420,6 +420,21 @@ describe('refused requests start nothing', () => {
     await expectNoWorkflow(id);
   });
 
+  test('an access-key finding where no runbook answers access keys (this API runs the built-in order, for instances) → 422, nothing started', async () => {
+    const key = 'AKIANORUNBOOK0000001';
+    const body = fs
+      .readFileSync(path.join(FIXTURES, 'guardduty-iam-malicious-ip-caller.json'), 'utf8')
+      .split('AKIAIOSFODNN7EXAMPLE')
+      .join(key);
+    const res = await post('guardduty', body);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringMatching(/^no runbook matches iam-access-key alerts/),
+    });
+    await expect(stack.client.workflow.getHandle(`inc-${ACCOUNT}-iam-${key}`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
   test('a replayed signed request is refused (401), and the original counted once', async () => {
     const id = newInstanceId();
     const body = generic(id);
