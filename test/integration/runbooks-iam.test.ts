@@ -325,3 +325,19 @@ test("a role's temporary key (AssumedRole): it cannot be deactivated, so the den
   ]);
   expect((await iam.send(new ListRoleTagsCommand({ RoleName: role }))).Tags).toContainEqual({ Key: 'ir:status', Value: 'quarantined' });
 });
+
+test("a finding that names another user than the key's owner in IAM is refused before any change", async () => {
+  const owner = 'key-owner';
+  const { accused } = await seedUser(owner);
+  await stack.aws.iam.send(new CreateUserCommand({ UserName: 'someone-else' }));
+  const res = await post('guardduty', 'guardduty-iam-malicious-ip-caller.json', accused, 'someone-else');
+  expect(res.statusCode).toBe(202);
+  const id = res.json().accepted[0].incidentId as string;
+  const stopped = await settled(stack, id, (s) => stepStatus(s, 'describe') === 'failed', 60000);
+  expect(stopped.steps.find((s) => s.name === 'describe')!.error).toMatch(new RegExp(`belongs to ${owner}, not to someone-else`));
+  expect(stopped.steps.filter((s) => s.status === 'done').map((s) => s.name)).toEqual([]);
+  const keys = await keyStatus(owner);
+  expect(keys[accused]).toBe('Active');
+  expect(Object.values(keys)).toEqual(['Active', 'Active']);
+  expect(await userTags(owner)).not.toHaveProperty('ir:case');
+});
