@@ -3,11 +3,12 @@
  * returned at once. Its own workflow (`plan-<uuid>`), never the resource's incident id, so a
  * rehearsal can neither capture the real alerts that follow nor be changed by them, and it
  * never signals, starts or reads the resource's incident.
+ * The steps are those of the runbook in its input, when the API gave one (the runbook a live
+ * incident would pin, or a file being tried: its steps, `when:` conditions, gates and parameters,
+ * resolved as the incident workflow resolves them), else the built-in order.
  * Invariants: every activity runs with `dryRun: true` (reads only, calls recorded as the plan);
  * a gate never waits (it records who it would wait for); nobody is paged; no evidence or audit
- * export is written; the workflow ends with the plan as its result. An instance's plan rehearses
- * the built-in order; a plan that carries a runbook (an access key's: the API pins it for kinds
- * without a built-in order) rehearses that runbook's steps, gates and parameters.
+ * export is written; the workflow ends with the plan as its result.
  */
 import { condition, allHandlersFinished, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CordonActivities } from '../activities';

@@ -36,6 +36,7 @@ export const forbidden = (message: string) => new HttpError('Forbidden', message
 export const notFound = (message: string) => new HttpError('NotFound', message);
 export const conflict = (message: string) => new HttpError('Conflict', message);
 export const unprocessable = (message: string, issues?: FieldIssue[]) => new HttpError('Unprocessable', message, issues);
+export const runbookConflict = (message: string, issues?: FieldIssue[]) => new HttpError('RunbookConflict', message, issues);
 export const rateLimited = (message: string) => new HttpError('RateLimited', message);
 export const badGateway = (message: string) => new HttpError('BadGateway', message);
 /** Temporal (or another dependency) could not be reached in time: nothing was decided, retry. */

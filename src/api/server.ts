@@ -21,7 +21,7 @@ import { installRoleGuard } from './auth/role-guard';
 import { unauthenticatedLimiter } from './auth/unauthenticated-rate-limit';
 import { isTemporalUnreachable } from '../temporal/call-deadline';
 import { fromFastifyError, HttpError, notFound, sendError, unauthorized, unavailable, writeClientError } from './errors';
-import { alertRoutes, type AlertRouteOptions } from './routes/alerts';
+import { alertRoutes, ingestDefaults, type AlertRouteOptions } from './routes/alerts';
 import { registerConditionalGet } from './routes/conditional-get';
 import { consoleRoutes } from './routes/console';
 import { evidenceRoutes } from './routes/evidence';
@@ -31,6 +31,7 @@ import { meRoutes } from './routes/me';
 import { planRoutes } from './routes/plans';
 import { notificationRoutes } from './routes/regulator-notifications';
 import { runbookRoutes } from './routes/runbooks';
+import { runbookRunRoutes } from './routes/runbook-runs';
 import type { RunbookLibrary } from '../runbooks/runbook-library';
 
 export interface ApiDeps {
@@ -101,8 +102,21 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const v1 = { prefix: '/v1' };
   await app.register(meRoutes, v1);
   await app.register(incidentRoutes, { ...v1, incidents: deps.incidents });
-  await app.register(planRoutes, { ...v1, incidents: deps.incidents });
-  if (deps.runbooks) await app.register(runbookRoutes, { ...v1, library: deps.runbooks });
+  await app.register(planRoutes, {
+    ...v1,
+    incidents: deps.incidents,
+    request: {
+      library: deps.runbooks,
+      defaults: deps.alerts.defaults,
+      alertmanagerInstanceLabel: deps.alerts.alertmanagerInstanceLabel,
+      trust: deps.alerts.trust ?? ingestDefaults.trust,
+      maxInstancesPerPayload: deps.alerts.maxInstancesPerPayload ?? ingestDefaults.maxInstancesPerPayload,
+    },
+  });
+  if (deps.runbooks) {
+    await app.register(runbookRoutes, { ...v1, library: deps.runbooks });
+    await app.register(runbookRunRoutes, { ...v1, library: deps.runbooks, incidents: deps.incidents, defaults: deps.alerts.defaults });
+  }
   if (deps.notifications) await app.register(notificationRoutes, { ...v1, notifications: deps.notifications });
   if (deps.evidence) await app.register(evidenceRoutes, { ...v1, store: deps.evidence, incidents: deps.incidents });
   await app.register(alertRoutes, {

@@ -23,8 +23,8 @@ export interface BannerInfo {
   processes?: string[];
   /** The folder holding each process's log file. */
   logs?: string;
-  /** The runbooks the API loaded (`name version`) and the files it refused (`file:line:col message`). */
-  runbooks?: { loaded: string[]; refused: string[] };
+  /** The runbooks the API loaded (`name version`), the files it refused and the warnings of those loaded (`file:line:col message`). */
+  runbooks?: { loaded: string[]; refused: string[]; warnings?: string[] };
 }
 
 export function bannerLines(info: BannerInfo): string[] {
@@ -44,6 +44,7 @@ export function bannerLines(info: BannerInfo): string[] {
     `  Admin token    ${info.generatedToken ? `${info.adminToken}   (generated for this run; set CORDON_ADMIN_TOKEN to keep one)` : '(from CORDON_ADMIN_TOKEN)'}`,
     ...(info.runbooks ? [`  Runbooks       ${info.runbooks.loaded.join(', ') || 'none'}`] : []),
     ...(info.runbooks?.refused ?? []).map((line) => `  Refused        ${line}`),
+    ...(info.runbooks?.warnings ?? []).map((line) => `  Warning        ${line}`),
     ...(info.persistence ? [`  Incidents      ${info.persistence}`] : []),
     ...(info.processes ? [`  Processes      ${info.processes.join(', ')}`] : []),
     ...(info.logs ? [`  Logs           ${info.logs}/*.log`] : []),

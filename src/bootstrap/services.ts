@@ -172,6 +172,8 @@ export async function startApiService(config: Config, temporalAddress: string, a
   });
   for (const problem of runbooks.problems)
     app.log.error({ runbook: problem }, `runbook refused: ${problem.file}:${problem.line}:${problem.col} ${problem.message}`);
+  for (const warning of runbooks.warnings())
+    app.log.warn({ runbook: warning }, `runbook warning: ${warning.file}:${warning.line}:${warning.col} ${warning.message}`);
   app.log.info({ runbooks: runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`) }, 'runbooks loaded');
   await app.listen({ host: config.CORDON_API_HOST, port: config.CORDON_API_PORT });
   return {

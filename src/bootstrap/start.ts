@@ -20,6 +20,7 @@ import { startTemporalDevServer } from '../local/temporal-dev-server';
 import { projectRoot, toolchainPaths } from '../local/toolchain-paths';
 import { printBanner } from './banner';
 import { awsClientsFor, startApiService, startWorkerService } from './services';
+import { formatProblem } from '../runbooks/load-runbook';
 
 function step(message: string): void {
   process.stderr.write(`  · ${message}\n`);
@@ -117,6 +118,7 @@ async function main(config: Config): Promise<void> {
       runbooks: {
         loaded: api.runbooks.list().map((r) => `${r.definition.name} ${r.definition.version}`),
         refused: api.runbooks.problemLines(),
+        warnings: api.runbooks.warnings().map(formatProblem),
       },
     });
     await worker.done;

@@ -54,6 +54,7 @@ export async function showIncident(api: CordonApi, id: string, out: Output): Pro
     `resource  ${resourceLabel(s.resource)}  account ${s.resource.account}  region ${s.resource.region}`,
     `opened    ${when(s.openedAt)} (${age(s.openedAt)} ago)   alerts ${s.alertCount} received, ${s.alerts.length} distinct`,
     ...(s.runbook ? [`runbook   ${s.runbook.name} ${s.runbook.version}  sha256 ${s.runbook.sha256}`] : []),
+    ...(s.provenance?.via === 'manual' ? [`started   by hand by ${s.provenance.requestedBy.name}: ${s.provenance.reason ?? '—'}`] : []),
     ...waiting.map((st) =>
       paint(
         'yellow',

@@ -9,6 +9,7 @@ import { cliSettings } from './cli-config';
 import { closeIncident, decideStep, listIncidents, showIncident, type Output } from './incident-commands';
 import { registerDoctorCommand } from './doctor-command';
 import { registerRunbookCommands } from './runbook-commands';
+import { registerRunCommand } from './run-command';
 import { registerTestNotifiersCommand } from './test-notifiers-command';
 import { registerTriggerCommand } from './trigger-command';
 import { CliExit, registerEvidenceCommands } from './evidence-commands';
@@ -92,6 +93,7 @@ export function buildProgram(): Command {
       await submitNotification(api, id, obligation, o, out);
     });
   registerRunbookCommands(program, context);
+  registerRunCommand(program, context);
   registerNotificationCommands(program, context);
   registerTriggerCommand(program, context);
   registerEvidenceCommands(program, process.env);

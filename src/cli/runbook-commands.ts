@@ -1,7 +1,8 @@
 /**
- * `cordon runbooks list | show NAME | validate FILE`. `list` and `show` ask the API (the runbooks
+ * `cordon runbooks list | show NAME | validate FILE` (and `plan FILE --alert FILE`, runbook-plan-command.ts). `list` and `show` ask the API (the runbooks
  * the running Cordon read at start, and the files it refused); `validate` works offline on a file:
- * it prints `file:line:col message` for every problem and exits 2, or one line saying it is valid.
+ * it prints `file:line:col message` for every problem and exits 2, or one line saying it is valid
+ * (after a `warning: file:line:col message` line on stderr for each warning, e.g. no human gate).
  */
 import type { Command } from 'commander';
 import type { RunbookSummary, RunbookView } from '../runbooks/runbook-views';
@@ -11,6 +12,7 @@ import type { CordonApi } from './api-client';
 import { CliExit } from './evidence-commands';
 import type { Output } from './incident-commands';
 import { table } from './format';
+import { registerRunbookPlanCommand } from './runbook-plan-command';
 
 type Context = (cmd: Command) => { api: CordonApi; out: Output };
 
@@ -21,15 +23,22 @@ export function validateRunbook(file: string, out: Output, err: (t: string) => v
     throw new CliExit(ExitCode.usage);
   }
   const d = result.runbook.definition;
+  const warnings = result.runbook.warnings.map(formatProblem);
+  // Warnings go to stderr and leave the exit code at 0: the file runs as written.
+  for (const w of warnings) err(`warning: ${w}`);
   if (out.json)
     return out.write(
-      JSON.stringify({ valid: true, name: d.name, version: d.version, sha256: result.runbook.sha256, steps: d.steps.length }, null, 2),
+      JSON.stringify(
+        { valid: true, name: d.name, version: d.version, sha256: result.runbook.sha256, steps: d.steps.length, warnings },
+        null,
+        2,
+      ),
     );
   out.write(`${file}: valid — ${d.name} ${d.version}, ${d.steps.length} steps, sha256 ${result.runbook.sha256}`);
 }
 
 async function listRunbooks(api: CordonApi, out: Output): Promise<void> {
-  const answer = await api.request<{ runbooks: RunbookSummary[]; refused: string[] }>('GET', '/v1/runbooks');
+  const answer = await api.request<{ runbooks: RunbookSummary[]; refused: string[]; warnings?: string[] }>('GET', '/v1/runbooks');
   if (out.json) return out.write(JSON.stringify(answer, null, 2));
   out.write(
     table(
@@ -46,6 +55,7 @@ async function listRunbooks(api: CordonApi, out: Output): Promise<void> {
     ),
   );
   for (const line of answer.refused) out.write(`refused  ${line}`);
+  for (const line of answer.warnings ?? []) out.write(`warning  ${line}`);
 }
 
 async function showRunbook(api: CordonApi, name: string, out: Output): Promise<void> {
@@ -76,7 +86,9 @@ async function showRunbook(api: CordonApi, name: string, out: Output): Promise<v
 }
 
 export function registerRunbookCommands(program: Command, context: Context): void {
-  const runbooks = program.command('runbooks').description('the runbooks Cordon runs: list, show one, validate a file offline');
+  const runbooks = program
+    .command('runbooks')
+    .description('the runbooks Cordon runs: list, show one, validate a file offline, plan a file against the live fleet');
   runbooks
     .command('list')
     .description('every runbook the API loaded, and the files it refused')
@@ -98,4 +110,5 @@ export function registerRunbookCommands(program: Command, context: Context): voi
       const json = cmd.optsWithGlobals<{ json?: boolean }>().json ?? false;
       validateRunbook(file, { json, write: (t) => process.stdout.write(`${t}\n`) }, (t) => process.stderr.write(`${t}\n`));
     });
+  registerRunbookPlanCommand(runbooks, context);
 }

@@ -106,6 +106,13 @@ export const failureCatalogue = {
     ['api'],
     'well-formed, but nothing Cordon can act on (no EC2 instance, too many instances in one payload); nothing was started',
   ),
+  RunbookConflict: entry(
+    422,
+    'runbook_conflict',
+    'usage',
+    ['api'],
+    "the runbook cannot run for this request (two variants of a step both hold); fix the runbook; nothing was started",
+  ),
   RateLimited: entry(
     429,
     'rate_limited',

@@ -1,7 +1,8 @@
 /**
  * Plain data types of an incident, shared by workflows, activities, the API and the CLI, and
- * the severity order. Dependency-free so the workflow sandbox can import them.
+ * the severity order. Dependency-free (types only from the domain) so the workflow sandbox can import them.
  */
+import type { Provenance } from './provenance';
 
 /** The kinds of resource an incident can accuse; runbooks match on them (`matches.resourceKind`). */
 export const resourceKinds = ['ec2-instance', 'iam-access-key'] as const;
@@ -123,6 +124,8 @@ export interface IncidentSnapshot {
   plan?: PlannedCall[];
   /** The runbook the incident runs, as pinned at its start (absent: the built-in order). */
   runbook?: { name: string; version: string; sha256: string };
+  /** Who started it and how: an alert's sender, or an operator's manual run (`via: 'manual'`, with the reason). */
+  provenance?: Provenance;
 }
 
 /** A call the runbook makes (or, in plan mode, would make). */

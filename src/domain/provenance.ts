@@ -12,9 +12,16 @@ export type Requester = { kind: 'operator'; name: string } | { kind: 'source'; s
 /** `live` acts; `plan` rehearses in its own workflow (`plan-<uuid>`) and never touches an incident. */
 export type RunMode = 'live' | 'plan';
 
+/** How an incident started: an alert through the alert door, or an operator's manual run of a named runbook (`cordon run`). */
+export type StartedVia = 'alert' | 'manual';
+
 export interface Provenance {
   requestedBy: Requester;
   mode: RunMode;
+  /** Absent: an alert (incidents opened before manual runs existed). */
+  via?: StartedVia;
+  /** A manual run's reason, as the operator gave it (recorded in the timeline and the audit trail). */
+  reason?: string;
 }
 
 /**

@@ -116,18 +116,56 @@ export function whenHolds(spec: RunbookStepSpec, facts: WhenFacts): boolean {
   return spec.when === undefined || evaluateWhen(parseWhen(spec.when), facts);
 }
 
+/** Two entries (variants) of one step both hold for an incident's facts: the runbook cannot say which one runs. */
+export class RunbookVariantsOverlap extends Error {
+  constructor(
+    readonly step: StepName,
+    /** Indexes of the two entries in the runbook's `steps`. */
+    readonly entries: [number, number],
+  ) {
+    super(`step "${step}" holds twice for these facts: its variants' when: conditions overlap`);
+    this.name = 'RunbookVariantsOverlap';
+  }
+}
+
+/** A pinned runbook that cannot start for an incident's facts: the API refuses the request and starts nothing. */
+export class RunbookCannotStart extends Error {
+  constructor(
+    readonly runbook: RunbookRef,
+    readonly overlap: RunbookVariantsOverlap,
+  ) {
+    super(
+      `runbook ${runbook.name} ${runbook.version}: steps.${overlap.entries[0]} and steps.${overlap.entries[1]} ("${overlap.step}") both hold for this alert — their when: conditions overlap, so the runbook cannot say which one runs; nothing was started: make the conditions exclusive`,
+    );
+    this.name = 'RunbookCannotStart';
+  }
+}
+
+/** Resolves the pinned runbook for these facts as the workflow will; throws RunbookCannotStart when its variants overlap. */
+export function checkRunbookStarts(runbook: PinnedRunbook, facts: WhenFacts): RunbookStepSpec[] {
+  try {
+    return resolveRunbookSteps(runbook.steps, facts);
+  } catch (err) {
+    if (err instanceof RunbookVariantsOverlap)
+      throw new RunbookCannotStart({ name: runbook.name, version: runbook.version, sha256: runbook.sha256 }, err);
+    throw err;
+  }
+}
+
 /**
  * The steps this incident runs, in order: conditions over alert, inputs and policy decided now.
- * Throws when two entries for the same step both hold (a file whose variants overlap).
+ * Throws RunbookVariantsOverlap when two entries for the same step both hold (a file whose variants overlap).
  */
 export function resolveRunbookSteps(steps: readonly RunbookStepSpec[], facts: WhenFacts): RunbookStepSpec[] {
   const out: RunbookStepSpec[] = [];
-  for (const spec of steps) {
-    if (!decidedAtRun(spec) && !whenHolds(spec, facts)) continue;
-    if (out.some((s) => s.step === spec.step))
-      throw new Error(`step "${spec.step}" holds twice for these facts: its variants' when: conditions overlap`);
+  const index: number[] = [];
+  steps.forEach((spec, i) => {
+    if (!decidedAtRun(spec) && !whenHolds(spec, facts)) return;
+    const earlier = out.findIndex((s) => s.step === spec.step);
+    if (earlier >= 0) throw new RunbookVariantsOverlap(spec.step, [index[earlier]!, i]);
     out.push(spec);
-  }
+    index.push(i);
+  });
   return out;
 }
 

@@ -13,6 +13,9 @@
  *   unconditional `known-good` before it (and no step takes an image, file-schema.ts);
  * - a step named twice has a `when:` on every entry (variants, not repeats);
  * - `when:` reads only declared inputs.
+ * And what it should not do without saying so (warnings: the file loads, the loader and
+ * `cordon runbooks validate` print them): a runbook in which no unconditional step waits for a
+ * person has no human gate — every action runs as soon as a matching alert arrives.
  */
 import { catalogueEntry, stepActsOn, type StepName } from '../domain/runbook-catalogue';
 import type { RunbookDefinition, RunbookStepSpec } from '../domain/runbook-definition';
@@ -26,7 +29,8 @@ export interface InvariantIssue {
 const unconditionalBefore = (steps: RunbookStepSpec[], i: number, name: StepName) =>
   steps.slice(0, i).some((s) => s.step === name && s.when === undefined);
 
-function inputNames(node: WhenNode, into: string[] = []): string[] {
+/** The `inputs.*` names a `when:` reads. */
+export function inputNames(node: WhenNode, into: string[] = []): string[] {
   if (node.kind === 'path' && node.root === 'inputs' && node.names[0]) into.push(node.names[0]);
   if (node.kind === 'not') inputNames(node.operand, into);
   if (node.kind === 'and' || node.kind === 'or' || node.kind === 'compare') {
@@ -93,4 +97,22 @@ export function checkInvariants(def: RunbookDefinition): InvariantIssue[] {
     }
   });
   return issues;
+}
+
+/** A step that may wait for a person: a gate step left to the severity policy or given approvers, or any step with an approval gate of its own. */
+function mayAskAPerson(s: RunbookStepSpec): boolean {
+  if (typeof s.gate === 'object') return true;
+  return catalogueEntry(s.step).kind === 'gate' && (s.gate === undefined || s.gate === 'policy');
+}
+
+/** What the engine runs but the author should know: a runbook without a human gate. */
+export function checkWarnings(def: RunbookDefinition): InvariantIssue[] {
+  if (def.steps.some((s) => s.when === undefined && mayAskAPerson(s))) return [];
+  return [
+    {
+      path: ['steps'],
+      message:
+        'no human gate: no unconditional step waits for a person (a gate step such as "contain" with gate: policy or approvers, or an action with gate: { mode: approvers | two-person }), so every action runs as soon as a matching alert arrives or a manual run starts',
+    },
+  ];
 }

@@ -1,6 +1,6 @@
 /**
- * Reads one runbook file: YAML → zod (file-schema.ts) → the engine's invariants (invariants.ts).
- * Every problem comes back as `file:line:col message`, the line and column of the field it is
+ * Reads one runbook file: YAML → zod (file-schema.ts) → the engine's invariants (invariants.ts),
+ * then its warnings (it loads, but e.g. has no human gate). Every problem and warning comes back as `file:line:col message`, the line and column of the field it is
  * about (YAML's LineCounter over the parsed document; a missing field points at its parent).
  * The content hash is the sha256 of the file's bytes, so the incident pins exactly what was read.
  */
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { RunbookDefinition } from '../domain/runbook-definition';
 import { runbookFileSchema, toDefinition } from './file-schema';
-import { checkInvariants } from './invariants';
+import { checkInvariants, checkWarnings } from './invariants';
 
 export interface RunbookProblem {
   file: string;
@@ -21,6 +21,8 @@ export interface LoadedRunbook {
   file: string;
   sha256: string;
   definition: RunbookDefinition;
+  /** What loads but deserves the author's attention (e.g. no human gate), each with its line and column. */
+  warnings: RunbookProblem[];
 }
 export type LoadResult = { ok: true; runbook: LoadedRunbook } | { ok: false; problems: RunbookProblem[] };
 
@@ -95,7 +97,12 @@ export function parseRunbook(text: string, file: string): LoadResult {
       problems: broken.map((b) => ({ file, ...position(doc, lines, b.path), message: `${b.path.join('.')}: ${b.message}` })),
     };
   const sha256 = crypto.createHash('sha256').update(text, 'utf8').digest('hex');
-  return { ok: true, runbook: { file, sha256, definition } };
+  const warnings = checkWarnings(definition).map((w) => ({
+    file,
+    ...position(doc, lines, w.path),
+    message: `${w.path.join('.')}: ${w.message}`,
+  }));
+  return { ok: true, runbook: { file, sha256, definition, warnings } };
 }
 
 export function loadRunbookFile(file: string): LoadResult {

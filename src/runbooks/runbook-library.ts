@@ -122,6 +122,11 @@ export class RunbookLibrary {
   problemLines(): string[] {
     return this.problems.map(formatProblem);
   }
+
+  /** Warnings of the runbooks loaded (file:line:col message): they run, but their authors should know. */
+  warnings(): RunbookProblem[] {
+    return this.list().flatMap((e) => e.warnings);
+  }
 }
 
 /** The copy an incident carries: the definition's steps, its inputs' defaults, and where it came from. */

@@ -1,10 +1,11 @@
 /**
  * What the API and CLI show of runbooks: a summary per runbook, one runbook in full (its
- * definition and content hash), and the files refused at start (file name, line, column, why).
+ * definition and content hash), the files refused at start and the warnings of those loaded (file name, line, column, why).
  * File names only, never the server's folders.
  */
 import path from 'node:path';
 import type { RunbookDefinition } from '../domain/runbook-definition';
+import type { RunbookProblem } from './load-runbook';
 import type { LibraryEntry, RunbookLibrary } from './runbook-library';
 
 export interface RunbookSummary {
@@ -39,9 +40,8 @@ export function viewOf(e: LibraryEntry): RunbookView {
   return { ...summaryOf(e), definition: e.definition };
 }
 
-export function listView(library: RunbookLibrary): { runbooks: RunbookSummary[]; refused: string[] } {
-  return {
-    runbooks: library.list().map(summaryOf),
-    refused: library.problems.map((p) => `${path.basename(p.file)}:${p.line}:${p.col} ${p.message}`),
-  };
+const line = (p: RunbookProblem) => `${path.basename(p.file)}:${p.line}:${p.col} ${p.message}`;
+
+export function listView(library: RunbookLibrary): { runbooks: RunbookSummary[]; refused: string[]; warnings: string[] } {
+  return { runbooks: library.list().map(summaryOf), refused: library.problems.map(line), warnings: library.warnings().map(line) };
 }

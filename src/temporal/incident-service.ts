@@ -1,11 +1,17 @@
 /**
  * The API's and CLI's door to incident workflows: open-or-join on an alert (signal-with-start
- * on the resource-derived id, carrying the runbook chosen for the alerts, pinned), read state by query, forward operator decisions as updates; and
- * plans: a rehearsal runs as its own `planWorkflow` under `plan-<uuid>`, never under the
- * resource's incident id, so it can neither join nor be joined by a live incident.
- * Invariant: every start and every alert signal carries who sent it (provenance.ts).
+ * on the resource-derived id, carrying the runbook chosen for the alerts, pinned); a manual run
+ * (an operator starts a named runbook on a resource: a plain start, refused when the resource's
+ * incident is open); read state by query and the pinned runbook from the incident's first start
+ * event; forward operator decisions as updates; and plans: a rehearsal runs as its own
+ * `planWorkflow` under `plan-<uuid>`, never under the resource's incident id, so it can neither
+ * join nor be joined by a live incident, with the runbook a live incident would pin (or the one given).
+ * Invariants: every start and every alert signal carries who sent it (provenance.ts); a runbook
+ * whose variants overlap for the facts is refused here (RunbookCannotStart), before anything starts.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
 import {
   resourceKindOf,
   severityRank,
@@ -27,12 +33,12 @@ import {
 } from '../../workflows/definitions';
 import { type OperatorIdentity, type StepDecision, type StepDecisionResult } from '../domain/gate';
 import { type RunbookPolicy } from '../domain/runbook-policy';
-import { alertFacts, policyFacts, resolveRunbookSteps, type PinnedRunbook } from '../domain/runbook-definition';
+import { alertFacts, checkRunbookStarts, policyFacts, type PinnedRunbook } from '../domain/runbook-definition';
 import { catalogueEntry } from '../domain/runbook-catalogue';
 import * as definitions from '../../workflows/definitions';
 import { withCallDeadline } from './call-deadline';
 import { incidentIdFor } from './incident-id';
-import { describeRequester, type Requester } from '../domain/provenance';
+import { describeRequester, type Provenance, type Requester } from '../domain/provenance';
 import type { PlanInput } from '../../workflows/plan-workflow';
 import crypto from 'node:crypto';
 
@@ -87,6 +93,32 @@ export interface IncidentSummary {
   account?: string;
   region?: string;
   pendingApprovals?: number;
+  /** The pinned runbook, `name version` (absent: the built-in order, or an incident opened before runbooks were pinned). */
+  runbook?: string;
+}
+
+/** A manual run: who asked (an operator, from the token), why, and the severity whose policy decides its gates. */
+export interface ManualRun {
+  operator: string;
+  reason: string;
+  severity: Severity;
+}
+
+/** The resource already has an open incident: a manual run never joins one (its runbook is pinned already). */
+export class IncidentAlreadyOpen extends Error {
+  constructor(readonly incidentId: string) {
+    super(`${incidentId} is open: a manual run starts a new incident and never joins one; decide or close the open incident first`);
+    this.name = 'IncidentAlreadyOpen';
+  }
+}
+
+/** What an incident pinned at its first start (GET /v1/incidents/:id/runbook). */
+export interface PinnedView {
+  incidentId: string;
+  runbook?: PinnedRunbook;
+  provenance?: Provenance;
+  severity: Severity;
+  startedAt?: string;
 }
 
 export class IncidentService {
@@ -129,25 +161,60 @@ export class IncidentService {
         args: [input],
         signal: ALERTS_RECEIVED_SIGNAL,
         signalArgs: [alerts, hint],
-        memo: { phase: 'open', severity, ...resource, pendingApprovals: 0 },
+        memo: startMemo(input),
       }),
     );
     return incidentId;
   }
 
-  /** Starts a plan of what the runbook would do for these alerts; returns its id (`plan-<uuid>`). */
-  async plan(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): Promise<string> {
+  /**
+   * Starts the given runbook (pinned, inputs resolved) on the resource by hand: the operator is the
+   * requester (four-eyes refuses their approval of its gates) and the severity's policy decides the
+   * gates a runbook leaves to it, as for an operator's alert. No alert joins at start; later alerts
+   * for the resource join it. Throws IncidentAlreadyOpen when the resource's incident is open.
+   */
+  async startManual(resource: ResourceRef, runbook: PinnedRunbook, run: ManualRun): Promise<string> {
+    const incidentId = incidentIdFor(resource);
+    const requestedBy: Requester = { kind: 'operator', name: run.operator };
+    const policy = this.policyFor(run.severity);
+    checkRunbookStarts(runbook, { alert: alertFacts([], run.severity), policy: policyFacts(policy), inputs: runbook.inputs });
+    const input: IncidentInput = {
+      incidentId,
+      resource,
+      severity: run.severity,
+      openedBy: `${run.operator} (manual run)`,
+      provenance: { requestedBy, mode: 'live', via: 'manual', reason: run.reason },
+      policy,
+      dryRun: false,
+      runbook,
+    };
+    try {
+      await this.call(() =>
+        this.client.workflow.start('incidentWorkflow', {
+          workflowId: incidentId,
+          taskQueue: this.taskQueue,
+          args: [input],
+          memo: startMemo(input),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new IncidentAlreadyOpen(incidentId);
+      throw err;
+    }
+    return incidentId;
+  }
+
+  /**
+   * Starts a plan of what the runbook would do for these alerts; returns its id (`plan-<uuid>`).
+   * The plan runs the runbook a live incident would pin for them, or `runbook` when given (a file not installed).
+   */
+  async plan(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}, runbook?: PinnedRunbook): Promise<string> {
     const planId = `plan-${crypto.randomUUID()}`;
-    const { input } = this.inputFor(incidentIdFor(resource), resource, alerts, origin);
-    // An instance's plan rehearses the built-in order; other kinds have no built-in order, so theirs rehearses the chosen runbook.
-    const { dryRun: _dry, runbook, ...incident } = input;
+    const { input } = this.inputFor(incidentIdFor(resource), resource, alerts, origin, runbook);
+    const { dryRun: _dry, ...incident } = input;
     const plan: PlanInput = {
       planId,
-      incident: {
-        ...incident,
-        provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' },
-        ...(runbook && resourceKindOf(resource) !== 'ec2-instance' ? { runbook } : {}),
-      },
+      incident: { ...incident, provenance: { requestedBy: incident.provenance!.requestedBy, mode: 'plan' } },
       alerts,
     };
     await this.call(() => this.client.workflow.start('planWorkflow', { workflowId: planId, taskQueue: this.taskQueue, args: [plan] }));
@@ -193,6 +260,7 @@ export class IncidentService {
     resource: ResourceRef,
     alerts: IncidentAlert[],
     origin: AlertOrigin,
+    given?: PinnedRunbook,
   ): { input: IncidentInput; severity: Severity } {
     const first = alerts[0]!;
     const severity = alerts.reduce<Severity>((s, a) => (severityRank[a.severity] > severityRank[s] ? a.severity : s), first.severity);
@@ -203,15 +271,14 @@ export class IncidentService {
     };
     const policy = this.policyFor(severity);
     const kind = resourceKindOf(resource);
-    const chosen = this.chooseRunbook?.(alerts, severity, kind);
+    const chosen = given ?? this.chooseRunbook?.(alerts, severity, kind);
     if (!chosen && kind !== 'ec2-instance')
       throw new NoRunbookError(
         `no runbook matches ${kind} alerts (${first.source}${first.findingType ? ` ${first.findingType}` : ''}); nothing was started`,
       );
-    const runbook = chosen && origin.underCeiling && requestedBy.kind === 'source' ? gatesUnderCeiling(chosen) : chosen;
+    const runbook = chosen && origin.underCeiling ? gatesUnderCeiling(chosen) : chosen;
     // The workflow resolves the same steps from the same facts; a runbook whose variants overlap is refused here, before anything starts.
-    if (runbook)
-      resolveRunbookSteps(runbook.steps, { alert: alertFacts(alerts, severity), policy: policyFacts(policy), inputs: runbook.inputs });
+    if (runbook) checkRunbookStarts(runbook, { alert: alertFacts(alerts, severity), policy: policyFacts(policy), inputs: runbook.inputs });
     const input: IncidentInput = {
       incidentId: id,
       resource,
@@ -227,6 +294,34 @@ export class IncidentService {
 
   async get(incidentId: string): Promise<IncidentSnapshot | undefined> {
     return unlessNotFound(this.call(() => this.client.workflow.getHandle(incidentId).query(incidentStateQuery)));
+  }
+
+  /**
+   * The runbook the incident pinned, exactly as its first run was started with it (continue-as-new
+   * carries a resolved copy; this is the original), with who started it. Reads one history event.
+   */
+  async pinned(incidentId: string): Promise<PinnedView | undefined> {
+    const described = await unlessNotFound(this.call(() => this.client.workflow.getHandle(incidentId).describe()));
+    if (!described || described.type !== 'incidentWorkflow') return undefined;
+    const runId = described.raw.workflowExecutionInfo?.firstRunId || described.runId;
+    const history = await this.call(() =>
+      this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.client.options.namespace,
+        execution: { workflowId: incidentId, runId },
+        maximumPageSize: 1,
+      }),
+    );
+    const first = history.history?.events?.[0];
+    const started = first?.workflowExecutionStartedEventAttributes;
+    if (!started) return undefined;
+    const input = await decodeFromPayloadsAtIndex<IncidentInput>(this.client.options.loadedDataConverter, 0, started.input?.payloads);
+    return {
+      incidentId,
+      severity: input.severity,
+      ...(input.runbook ? { runbook: input.runbook } : {}),
+      ...(input.provenance ? { provenance: input.provenance } : {}),
+      ...(first.eventTime ? { startedAt: optionalTsToDate(first.eventTime)?.toISOString() } : {}),
+    };
   }
 
   async list(limit = 200): Promise<IncidentSummary[]> {
@@ -289,6 +384,18 @@ function summary(wf: WorkflowExecutionInfo): IncidentSummary {
     account: memo.account,
     region: memo.region,
     pendingApprovals: memo.pendingApprovals,
+    ...(memo.runbook ? { runbook: memo.runbook } : {}),
+  };
+}
+
+/** What the incidents list reads before the workflow first updates its memo. */
+function startMemo(input: IncidentInput): Record<string, unknown> {
+  return {
+    phase: 'open',
+    severity: input.severity,
+    ...input.resource,
+    pendingApprovals: 0,
+    ...(input.runbook ? { runbook: `${input.runbook.name} ${input.runbook.version}` } : {}),
   };
 }
 

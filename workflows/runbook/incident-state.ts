@@ -61,8 +61,27 @@ export class IncidentState {
       carried.runbook ??
       (input.runbook ? { name: input.runbook.name, version: input.runbook.version, sha256: input.runbook.sha256 } : undefined);
     if (runbook) this.snap.runbook = runbook;
+    const provenance = carried.provenance ?? input.provenance;
+    if (provenance) this.snap.provenance = provenance;
     for (const tally of carried.alerts ?? []) this.tallies.set(tally.dedupKey, tally);
-    if (!input.carried)
+    if (input.carried) return;
+    const manual = provenance?.via === 'manual' && !input.dryRun ? provenance : undefined;
+    if (manual && input.runbook)
+      this.log({
+        at: now,
+        kind: 'note',
+        actor: manual.requestedBy.name,
+        message: `incident started by hand by ${manual.requestedBy.name}: runbook ${input.runbook.name} ${input.runbook.version} (sha256 ${input.runbook.sha256.slice(0, 12)}…), severity ${input.severity}${manualInputs(input.runbook.inputs)}; reason: ${manual.reason ?? '—'}`,
+        data: {
+          via: 'manual',
+          requestedBy: manual.requestedBy,
+          runbook: { name: input.runbook.name, version: input.runbook.version, sha256: input.runbook.sha256 },
+          inputs: input.runbook.inputs,
+          severity: input.severity,
+          reason: manual.reason,
+        },
+      });
+    else
       this.log({
         at: now,
         kind: 'note',
@@ -237,6 +256,12 @@ export class IncidentState {
       timeline: [...this.snap.timeline],
     };
   }
+}
+
+/** A manual run's inputs for its opening timeline entry (`, inputs a=1, b=true`). */
+function manualInputs(inputs: Record<string, unknown>): string {
+  const pairs = Object.entries(inputs).map(([k, v]) => `${k}=${String(v)}`);
+  return pairs.length ? `, inputs ${pairs.join(', ')}` : '';
 }
 
 const stepStatuses: readonly StepStatus[] = ['pending', 'awaiting-approval', 'running', 'done', 'failed', 'skipped'];

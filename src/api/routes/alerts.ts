@@ -41,6 +41,8 @@ import { AlertAuthenticator, type AlertSender } from '../auth/alert-auth';
 import { alertRateLimiter } from '../auth/alert-rate-limit';
 import { alertSources } from '../../alerts/alert';
 import { badGateway, badRequest, notFound, unavailable, unprocessable } from '../errors';
+import type { PinnedRunbook } from '../../domain/runbook-definition';
+import { refusedRunbook } from './runbook-refusal';
 
 export interface AlertRouteOptions {
   defaults: { account: string; region: string };
@@ -90,7 +92,7 @@ declare module 'fastify' {
 }
 
 /** The configuration's own defaults (schema.ts), for callers that pass no trust or limit: one source of truth. */
-const defaults = alertIngestSettings(loadConfig({}));
+export const ingestDefaults = alertIngestSettings(loadConfig({}));
 
 const querystring = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
 
@@ -134,13 +136,16 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
   });
   const confirm = opts.sns?.confirmSubscription ?? confirmSnsSubscription;
   const record = recorder(incidents, opts.batchAlerts ?? workflowAcceptsAlertBatches);
-  const trust = opts.trust ?? defaults.trust;
-  const maxInstances = opts.maxInstancesPerPayload ?? defaults.maxInstancesPerPayload;
+  const trust = opts.trust ?? ingestDefaults.trust;
+  const maxInstances = opts.maxInstancesPerPayload ?? ingestDefaults.maxInstancesPerPayload;
   const evidence = opts.evidence
     ? new AlertEvidence({ store: opts.evidence, ...opts.rawEvidence, counter: opts.metrics?.alertEvidence })
     : undefined;
   // Graceful shutdown writes what is still queued (joins answered before their write).
   if (evidence) scope.addHook('onClose', async () => evidence.flush());
+
+  // A source the operator capped (CORDON_SOURCE_SEVERITY_CEILING) gets no auto gate from a runbook either.
+  const underCeiling = (requester: Requester) => requester.kind === 'source' && trust.ceilings[requester.source] !== undefined;
 
   const authenticate: preValidationAsyncHookHandler = async (request) => {
     const source = (request.params as { source: string }).source;
@@ -214,10 +219,14 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
         );
       if (request.query.dryRun === 'true') {
         // Plan mode acts on nothing, keeps no evidence and never touches the resource's incident.
-        const plans = await startPlans(incidents, judged, requester).catch((err: unknown) => {
-          request.log.error({ err }, 'could not start a plan in Temporal');
-          throw unavailable('could not start the plan; retry');
-        });
+        const plans = await startPlans(incidents, judged, { requestedBy: requester, underCeiling: underCeiling(requester) }).catch(
+          (err: unknown) => {
+            const refused = refusedRunbook(request, err);
+            if (refused) throw refused;
+            request.log.error({ err }, 'could not start a plan in Temporal');
+            throw unavailable('could not start the plan; retry');
+          },
+        );
         return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
       }
 
@@ -236,13 +245,11 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
           )
         : undefined;
       try {
-        // A source the operator capped (CORDON_SOURCE_SEVERITY_CEILING) gets no auto gate from a runbook either.
-        const underCeiling = requester.kind === 'source' && trust.ceilings[requester.source] !== undefined;
         const accepted = await Promise.all(
           judged.map(async ({ resource, alert, mayTighten, notes }) => {
             const incidentId = incidentIdFor(resource);
             await kept?.beforeSignal(incidentId);
-            await record(resource, alert, { requestedBy: requester, mayTighten, notes, underCeiling });
+            await record(resource, alert, { requestedBy: requester, mayTighten, notes, underCeiling: underCeiling(requester) });
             return {
               incidentId,
               dedupKey: alert.dedupKey,
@@ -257,6 +264,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
         return reply.status(202).send({ accepted, skipped: result.skipped });
       } catch (err) {
         auth.forget(sender);
+        const refused = refusedRunbook(request, err);
+        if (refused) throw refused;
         request.log.error({ err }, 'could not record alerts in Temporal');
         throw unavailable(
           'could not record the alert in its incident; retry (already recorded alerts of this payload will be counted again)',
@@ -315,11 +324,15 @@ function recorder(incidents: IncidentService, batch: boolean): RecordAlert {
   };
 }
 
-/** Plan mode: one plan workflow per accused instance, each under its own `plan-<uuid>`; no incident is touched. */
-async function startPlans(
+/**
+ * Plan mode: one plan workflow per accused instance, each under its own `plan-<uuid>`; no incident
+ * is touched. `runbook`: the plans run it instead of the runbook a live incident would pin.
+ */
+export async function startPlans(
   incidents: IncidentService,
   judged: { resource: AlertResource; alert: IncidentAlert }[],
-  requester: Requester,
+  origin: Pick<AlertOrigin, 'requestedBy' | 'underCeiling'>,
+  runbook?: PinnedRunbook,
 ): Promise<({ planId: string; severity: string; dedupKeys: string[] } & ReturnType<typeof accusedIds>)[]> {
   const byInstance = new Map<string, { resource: AlertResource; alerts: IncidentAlert[] }>();
   for (const { resource, alert } of judged) {
@@ -330,7 +343,7 @@ async function startPlans(
   }
   return Promise.all(
     [...byInstance.values()].map(async ({ resource, alerts }) => {
-      const planId = await incidents.plan(resource, alerts, { requestedBy: requester });
+      const planId = await incidents.plan(resource, alerts, origin, runbook);
       const top = alerts.reduce((a, b) => (severityRank[b.severity] > severityRank[a.severity] ? b : a));
       return { planId, ...accusedIds(resource), severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
     }),

@@ -1,4 +1,7 @@
-/** Incidents: list, read, decide a gated step, close. Decisions go to the workflow as updates. */
+/**
+ * Incidents: list, read, read the runbook it pinned (the definition its first run was started
+ * with, and who started it), decide a gated step, close. Decisions go to the workflow as updates.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { IncidentService } from '../../temporal/incident-service';
@@ -23,6 +26,12 @@ export const incidentRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService 
     const snapshot = await incidents.get(request.params.id);
     if (!snapshot) throw notFound(`no incident ${request.params.id}`);
     return snapshot;
+  });
+
+  app.get('/incidents/:id/runbook', { config: { roles: anyOperator }, schema: { params: incidentParams } }, async (request) => {
+    const pinned = await incidents.pinned(request.params.id);
+    if (!pinned) throw notFound(`no incident ${request.params.id}`);
+    return pinned;
   });
 
   app.post(

@@ -10,13 +10,13 @@ import { listView, viewOf } from '../../runbooks/runbook-views';
 import { anyOperator } from '../auth/role-guard';
 import { notFound } from '../errors';
 
-const params = z
+export const runbookParams = z
   .object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'not a runbook name (lower-case letters, digits and dashes)') })
   .strict();
 
 export const runbookRoutes: FastifyPluginAsyncZod<{ library: RunbookLibrary }> = async (app, { library }) => {
   app.get('/runbooks', { config: { roles: anyOperator } }, async () => listView(library));
-  app.get('/runbooks/:name', { config: { roles: anyOperator }, schema: { params } }, async (request) => {
+  app.get('/runbooks/:name', { config: { roles: anyOperator }, schema: { params: runbookParams } }, async (request) => {
     const entry = library.get(request.params.name);
     if (!entry) throw notFound(`no runbook ${request.params.name}`);
     return viewOf(entry);
