@@ -1,9 +1,9 @@
 /**
  * Runbooks as production starts them: the API and worker as their own processes (the container
- * commands), CORDON_RUNBOOKS_DIR holding one valid and one invalid runbook. The invalid one is
+ * commands), CORDON_RUNBOOKS_DIR holding valid runbooks and an invalid one. The invalid one is
  * refused at start with its line and column in the API's log, the API keeps running with the
- * valid ones, and an alert through its HTTP door opens an incident that runs the operator's
- * runbook, pinned, on the worker process.
+ * valid ones (one without a human gate loads with a warning in the log), and an alert through
+ * its HTTP door opens an incident that runs the operator's runbook, pinned, on the worker process.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -28,6 +28,9 @@ steps:
   - step: isolate
     gate: { mode: two-person, roles: [approver] }
 `;
+// Loads, but nothing in it waits for a person: the loader warns.
+const gateless =
+  'name: tag-at-once\nversion: "1"\nmatches:\n  resourceKind: ec2-instance\n  sources: [generic]\nsteps:\n  - step: describe\n  - step: tag-containing\n';
 const broken =
   'name: half-written\nversion: 1\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: describe\n  - step: known-good\n  - step: point-group\n    params: { imageId: ami-0123456789abcdef0 }\n';
 
@@ -44,6 +47,7 @@ beforeAll(async () => {
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'recon.yaml'), runbook);
   fs.writeFileSync(path.join(dir, 'half-written.yaml'), broken);
+  fs.writeFileSync(path.join(dir, 'tag-at-once.yaml'), gateless);
   const env = stackEnv(stack, await bundleOnce(stack.dir), { CORDON_ADMIN_TOKEN: adminToken, CORDON_RUNBOOKS_DIR: dir });
   [worker, api] = await Promise.all([
     startWorkerProcess(env, path.join(stack.dir, 'worker.log')),
@@ -66,9 +70,23 @@ test('an invalid runbook is refused at start with its line and column in the log
     ),
   ]);
   expect(refused[0]!.level).toBe(50);
-  const list = await get<{ runbooks: { name: string }[]; refused: string[] }>('/v1/runbooks');
-  expect(list.runbooks.map((r) => r.name)).toEqual(['ec2-compromised-instance', 'iam-access-key-compromise', 'recon-tag-only']);
+  const list = await get<{ runbooks: { name: string }[]; refused: string[]; warnings: string[] }>('/v1/runbooks');
+  expect(list.runbooks.map((r) => r.name)).toEqual([
+    'ec2-compromised-instance',
+    'iam-access-key-compromise',
+    'recon-tag-only',
+    'tag-at-once',
+  ]);
   expect(list.refused).toEqual([expect.stringMatching(/^half-written\.yaml:9:24 /)]);
+});
+
+test('a runbook without a human gate loads with a warning in the log and in GET /v1/runbooks', async () => {
+  const warned = api.logLines().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('runbook warning: '));
+  expect(warned.map((l) => [l.level, l.msg])).toEqual([
+    [40, expect.stringMatching(/^runbook warning: .*tag-at-once\.yaml:7:3 steps: no human gate: no unconditional step waits for a person/)],
+  ]);
+  const list = await get<{ warnings: string[] }>('/v1/runbooks');
+  expect(list.warnings).toEqual([expect.stringMatching(/^tag-at-once\.yaml:7:3 steps: no human gate/)]);
 });
 
 test("an alert through the API process runs the operator's runbook, pinned, on the worker process", async () => {

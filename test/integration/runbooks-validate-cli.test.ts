@@ -1,7 +1,8 @@
 /**
  * `cordon runbooks validate FILE` through the real CLI (offline): a valid file says so; every
  * problem — YAML, shape, catalogue, `when:` syntax, the engine's invariants — is one
- * `file:line:col message` line pointing at the field at fault, and the exit code is 2.
+ * `file:line:col message` line pointing at the field at fault, and the exit code is 2; a runbook
+ * in which nothing waits for a person is valid, with a `warning:` line on stderr.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -152,8 +153,38 @@ describe('engine invariants a runbook cannot break', () => {
     );
     for (const file of [explicit, ordered]) {
       const r = await runCordon(['runbooks', 'validate', file]);
-      expect({ file, code: r.code, stderr: r.stderr }).toEqual({ file, code: 0, stderr: '' });
+      // Valid; the only word on stderr is the warning that nothing in them waits for a person.
+      expect({ file, code: r.code, stderr: r.stderr }).toEqual({
+        file,
+        code: 0,
+        stderr: expect.stringMatching(/^warning: .*no human gate/),
+      });
     }
+  });
+});
+
+describe('a runbook without a human gate loads, with a warning', () => {
+  test.each([
+    ['no gate step at all', `${head}  - step: tag-containing\n  - step: isolate\n`, true],
+    ['a contain gate that is automatic', `${head}  - step: contain\n    gate: auto\n  - step: isolate\n`, true],
+    ['a conditional contain gate', `${head}  - step: contain\n    when: policy.memory\n  - step: isolate\n`, true],
+    ['a contain gate left to the severity policy', `${head}  - step: contain\n  - step: isolate\n`, false],
+    [
+      'an automatic contain and an approval on isolate',
+      `${head}  - step: contain\n    gate: auto\n  - step: isolate\n    gate: { mode: approvers }\n`,
+      false,
+    ],
+  ])('%s', async (label, text, warns) => {
+    const file = write(`gate-${label.replace(/\W+/g, '-')}.yaml`, text);
+    const r = await runCordon(['runbooks', 'validate', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/: valid — my-runbook 1/);
+    if (!warns) return expect(r.stderr).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `warning: ${file}:6:3 steps: no human gate: no unconditional step waits for a person (a gate step such as "contain" with gate: policy or approvers, or an action with gate: { mode: approvers | two-person }), so every action runs as soon as a matching alert arrives or a manual run starts`,
+    ]);
+    const json = await runCordon(['--json', 'runbooks', 'validate', file]);
+    expect(JSON.parse(json.stdout).warnings).toEqual([expect.stringMatching(/:6:3 steps: no human gate/)]);
   });
 });
 
