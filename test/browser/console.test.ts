@@ -1,23 +1,53 @@
 /**
  * The console in real headless Chromium against the running stack: a wrong token is refused;
  * an approver signs in, sees the demo incident waiting for approval, approves it with a reason
- * and watches containment complete. Along the way: attacker-controlled text stays text, and the
- * page loads nothing from any other origin (air-gapped). A DPO then sees the evidence hashes and
- * verifies the chain. A screenshot is saved to test-artifacts/.
+ * and watches containment complete. Along the way: attacker-controlled text stays text, the page
+ * loads nothing from any other origin (air-gapped), and the incident's runbook name and version
+ * are in the list and on its page with a read-only view of the pinned definition. A DPO then sees
+ * the evidence hashes and verifies the chain. An operator's runbook started by hand shows who
+ * started it, its inputs, and each step's when, gate and alongside as pinned. Screenshots are
+ * saved to test-artifacts/.
  */
 import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
-import { launchChromium, screenshot, signIn } from '../helpers/browser';
+import { horizontalOverflow, launchChromium, screenshot, seriousA11yViolations, signIn } from '../helpers/browser';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let fleet: DemoFleet;
 let browser: Browser;
 let baseUrl: string;
+let runbooksDir: string;
+/** An operator's runbook: a condition over an input, one over the target, an approval on an action, forensics alongside. */
+const operatorRunbook = `name: careful-isolation
+version: "2"
+matches:
+  resourceKind: ec2-instance
+  sources: [guardduty]
+inputs:
+  keepConsole: { type: boolean, default: false }
+steps:
+  - step: describe
+  - step: contain
+    gate: auto
+  - step: tag-containing
+  - step: snapshot-volumes
+    alongside: true
+  - step: capture-console
+    when: inputs.keepConsole
+  - step: isolate
+    when: target.state == 'running'
+    gate: { mode: two-person, roles: [approver], timeoutMinutes: 45, onTimeout: abort }
+  - step: tag-quarantined
+`;
 
 beforeAll(async () => {
-  stack = await startStack();
+  runbooksDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cordon-console-runbooks-'));
+  fs.writeFileSync(path.join(runbooksDir, 'careful-isolation.yaml'), operatorRunbook);
+  stack = await startStack({ runbooks: { dir: runbooksDir } });
   fleet = await seedDemoFleet(stack.aws, { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:' });
   baseUrl = await stack.api.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
@@ -25,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.teardown();
+  fs.rmSync(runbooksDir, { recursive: true, force: true });
 });
 
 const text = async (page: Page, selector: string) => (await page.textContent(selector)) ?? '';
@@ -63,11 +94,22 @@ test('an approver signs in, approves the waiting containment and watches it comp
   expect(await text(page, '#who')).toBe('bob · approver');
   const row = page.locator('#incidents tr', { hasText: instanceId });
   expect(await row.textContent()).toContain('medium');
+  // The list names each incident's runbook and version (the built-in one, chosen and pinned at start).
+  expect(await row.locator('td[data-label="Runbook"]').textContent()).toBe('ec2-compromised-instance 1.0.0');
 
   await page.click(`a[href="#/incidents/${incidentId}"]`);
   await page.waitForSelector('#approvals [data-gate="contain"]');
   await page.waitForFunction(() => document.querySelector('li[data-step="contain"]')?.textContent?.includes('awaiting-approval'));
   expect(await text(page, '#approvals')).toContain('needs 1 approval(s) from approver');
+  // The page names the runbook and shows the pinned definition, read-only.
+  expect(await text(page, '[data-meta="runbook"]')).toBe('runbook ec2-compromised-instance 1.0.0');
+  expect(await text(page, '#definition .def-head strong')).toBe('ec2-compromised-instance 1.0.0');
+  expect(await text(page, '#definition [data-provenance="alert"]')).toBe('Opened by an alert from sensor via generic');
+  expect(await text(page, '#definition li[data-def-step="contain"]')).toContain('gate the severity policy’s');
+  expect(await text(page, '#definition li[data-def-step="snapshot-volumes"]')).toContain('alongside the chain');
+  expect(await text(page, '#definition li[data-def-step="capture-memory"] .def-when')).toBe('when policy.memory');
+  expect(await page.locator('#definition li[data-def-step]').count()).toBe(27);
+  expect(await page.locator('#definition input, #definition button:not(.copy), #definition textarea').count()).toBe(0);
   // The attacker-controlled title is shown as text, never parsed as HTML.
   expect(await text(page, 'main')).toContain('<img src=x onerror=alert(1)><script>alert(2)</script>');
   expect(await page.locator('main img, main script').count()).toBe(0);
@@ -116,6 +158,49 @@ test('an approver signs in, approves the waiting containment and watches it comp
 
   expect(dialogs).toEqual([]);
   expect(foreign).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.close();
+});
+
+test('an operator’s runbook started by hand: who started it, its inputs, and each step’s when, gate and alongside as pinned', async () => {
+  const instanceId = fleet.instanceIds[1]!;
+  const res = await stack.api.inject({
+    method: 'POST',
+    url: '/v1/runbooks/careful-isolation/runs',
+    headers: { authorization: `Bearer ${stack.tokens.alice}` },
+    payload: { target: { kind: 'ec2-instance', id: instanceId }, inputs: { keepConsole: 'true' }, reason: 'odd cron job <b>seen</b>' },
+  });
+  expect(res.statusCode).toBe(202);
+  const incidentId: string = res.json().incidentId;
+
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'light' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${baseUrl}/console`);
+  await signIn(page, stack.tokens.bob!);
+  await page.waitForSelector(`#incidents tr[data-incident="${incidentId}"]`);
+  expect(await page.locator(`#incidents tr[data-incident="${incidentId}"] td[data-label="Runbook"]`).textContent()).toBe(
+    'careful-isolation 2',
+  );
+
+  await page.goto(`${baseUrl}/console#/incidents/${incidentId}`);
+  await page.waitForSelector('#definition li[data-def-step="isolate"]');
+  expect(await text(page, '[data-meta="runbook"]')).toBe('runbook careful-isolation 2 · started by hand by alice');
+  expect(await text(page, '#definition [data-provenance="manual"]')).toBe('Started by hand by alice: odd cron job <b>seen</b>');
+  expect(await text(page, '#definition [data-inputs]')).toBe('Inputs: keepConsole = true');
+  expect(await page.locator('#definition li[data-def-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-def-step')))).toEqual(
+    ['describe', 'contain', 'tag-containing', 'snapshot-volumes', 'capture-console', 'isolate', 'tag-quarantined'],
+  );
+  expect(await text(page, '#definition li[data-def-step="contain"] .def-gate')).toBe('gate auto');
+  expect(await text(page, '#definition li[data-def-step="snapshot-volumes"] .def-alongside')).toBe('⇉ alongside the chain');
+  expect(await text(page, '#definition li[data-def-step="capture-console"] .def-when')).toBe('when inputs.keepConsole');
+  expect(await text(page, '#definition li[data-def-step="isolate"] .def-when')).toBe("when target.state == 'running'");
+  expect(await text(page, '#definition li[data-def-step="isolate"] .def-gate')).toBe('gate two people (approver), 45 min → abort');
+  expect(await page.locator('#definition b').count()).toBe(0);
+  // Nothing is wider than a phone's window, and axe finds nothing serious.
+  expect(await horizontalOverflow(page)).toMatchObject({ widest: '' });
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  await screenshot(page, 'console-runbook-definition-phone.png');
   expect(pageErrors).toEqual([]);
   await page.close();
 });

@@ -1,7 +1,8 @@
 // Cordon console, one incident: the decision first (approve/reject with a reason, opened straight
 // from a notice's `#/incidents/<id>/approve/<step>` link), the incident at a glance (runbook on a
 // time axis, time to contain and to recover), the regulatory clocks as filling bars, then the
-// steps, evidence, activity, draft and alerts. Each card carries a digest of the data it shows,
+// steps, the pinned runbook's definition (read-only: who started it, inputs, each step's when,
+// gate, alongside and parameters), evidence, activity, draft and alerts. Each card carries a digest of the data it shows,
 // so a poll that changed nothing leaves the page untouched (Cordon.patch).
 'use strict';
 window.CordonIncident = (() => {
@@ -229,6 +230,79 @@ window.CordonIncident = (() => {
     );
   }
 
+  /** How a step's gate reads: its mode, who decides, its timeout and outcome. */
+  function gateText(g) {
+    if (typeof g === 'string') return g === 'policy' ? 'the severity policy’s' : g;
+    return `${g.mode === 'approve' ? 'approvers' : 'two people'} (${g.approverRoles.join('/')}), ${g.timeoutMinutes} min → ${g.onTimeout}`;
+  }
+
+  /** Who started the incident, as its provenance says. */
+  function startedBy(p) {
+    if (!p) return '';
+    if (p.via === 'manual') return `Started by hand by ${p.requestedBy.name}: ${p.reason || '—'}`;
+    return `Opened by an alert from ${p.requestedBy.name}${p.requestedBy.source ? ` via ${p.requestedBy.source}` : ''}`;
+  }
+
+  /** The runbook the incident pinned at its start, read-only: the exact definition it runs, not today's file. */
+  function definitionCard(pinned) {
+    const head = h('h2', { id: 'definition-h' }, 'Runbook definition');
+    const attrs = { 'aria-labelledby': 'definition-h' };
+    if (!pinned) return undefined;
+    if (pinned.forbidden) return card('definition', pinned, attrs, head, h('p', { class: 'muted' }, pinned.forbidden));
+    const r = pinned.runbook;
+    if (!r) return card('definition', pinned, attrs, head, h('p', { class: 'muted' }, 'No runbook pinned: the built-in order.'));
+    const inputs = Object.entries(r.inputs || {});
+    const fact = (cls, label, value) => h('span', { class: `def def-${cls}` }, h('span', { class: 'muted' }, `${label} `), value);
+    return card(
+      'definition',
+      pinned,
+      attrs,
+      head,
+      h(
+        'p',
+        { class: 'def-head' },
+        h('strong', { 'data-runbook': r.name }, `${r.name} ${r.version}`),
+        ' ',
+        copyable(r.sha256, 'runbook sha256', 'hash'),
+      ),
+      pinned.provenance
+        ? h('p', { class: 'muted small wrap', 'data-provenance': pinned.provenance.via || 'alert' }, startedBy(pinned.provenance))
+        : '',
+      inputs.length
+        ? h(
+            'p',
+            { class: 'small wrap', 'data-inputs': '' },
+            h('span', { class: 'muted' }, 'Inputs: '),
+            inputs.map(([k, v]) => `${k} = ${String(v)}`).join(', '),
+          )
+        : '',
+      h(
+        'ol',
+        { class: 'definition', 'aria-label': `steps of ${r.name} as pinned (read-only)` },
+        r.steps.map((st) =>
+          h(
+            'li',
+            { 'data-def-step': st.step },
+            h('code', { class: 'def-step' }, st.step),
+            st.alongside ? fact('alongside', '⇉', 'alongside the chain') : '',
+            st.when !== undefined ? fact('when', 'when', h('code', { class: 'wrap' }, st.when)) : '',
+            st.gate !== undefined ? fact('gate', 'gate', gateText(st.gate)) : '',
+            st.params
+              ? fact(
+                  'params',
+                  'params',
+                  Object.entries(st.params)
+                    .map(([k, v]) => `${k}=${String(v)}`)
+                    .join(' '),
+                )
+              : '',
+            st.compensate === false ? fact('compensate', '', 'no compensation') : '',
+          ),
+        ),
+      ),
+    );
+  }
+
   function clocksCard(n, ctx, now) {
     const head = h('h2', { id: 'clocks-h' }, 'Regulatory clocks');
     if (n && n.forbidden) return card('clocks', n, { 'aria-labelledby': 'clocks-h' }, head, h('p', { class: 'muted' }, n.forbidden));
@@ -400,11 +474,16 @@ window.CordonIncident = (() => {
   async function page(ctx) {
     const id = ctx.route.id;
     const base = `/v1/incidents/${encodeURIComponent(id)}`;
-    const [s, notification, evidence] = await Promise.all([api('GET', base), opt(`${base}/notification`), opt(`${base}/evidence`)]);
+    const [s, notification, evidence, pinned] = await Promise.all([
+      api('GET', base),
+      opt(`${base}/notification`),
+      opt(`${base}/evidence`),
+      opt(`${base}/runbook`),
+    ]);
     const now = Date.now();
     const head = card(
       'head',
-      [s.resource, s.phase, s.severity, s.alertCount, s.alerts.length, s.dryRun],
+      [s.resource, s.phase, s.severity, s.alertCount, s.alerts.length, s.dryRun, s.runbook, s.provenance],
       { class: 'head' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, '← Incidents')),
       h('h1', {}, h('span', { class: 'wrap' }, s.resource.instanceId), ' ', pill(s.phase), ' ', pill(s.severity, 'sev')),
@@ -417,6 +496,12 @@ window.CordonIncident = (() => {
           {},
           `opened ${when(s.openedAt)} (${age(s.openedAt)} ago) · ${s.alertCount} alert(s), ${s.alerts.length} distinct${s.dryRun ? ' · plan mode' : ''}`,
         ),
+        h(
+          'span',
+          { 'data-meta': 'runbook' },
+          s.runbook ? `runbook ${s.runbook.name} ${s.runbook.version}` : 'built-in order',
+          s.provenance && s.provenance.via === 'manual' ? ` · started by hand by ${s.provenance.requestedBy.name}` : '',
+        ),
       ),
     );
     const col = (key, ...cards) => h('div', { class: `col ${key}`, 'data-key': key, 'data-sig': '*' }, ...cards.filter(Boolean));
@@ -425,7 +510,15 @@ window.CordonIncident = (() => {
       h(
         'div',
         { class: 'layout', 'data-key': 'layout', 'data-sig': '*' },
-        col('main', approvalsCard(s, ctx), glanceCard(s, now), stepsCard(s), activityCard(s), draftCard(notification)),
+        col(
+          'main',
+          approvalsCard(s, ctx),
+          glanceCard(s, now),
+          stepsCard(s),
+          definitionCard(pinned),
+          activityCard(s),
+          draftCard(notification),
+        ),
         col('side', clocksCard(notification, ctx, now), evidenceCard(s, evidence), alertsCard(s)),
       ),
     ];

@@ -71,6 +71,7 @@
         h('td', { 'data-label': 'Instance' }, h('a', { href: `#/incidents/${i.incidentId}`, class: 'wrap' }, i.instanceId || i.incidentId)),
         h('td', { 'data-label': 'Severity' }, i.severity ? pill(i.severity, 'sev') : '—'),
         h('td', { 'data-label': 'Status' }, pill(i.status === 'RUNNING' ? i.phase || 'open' : i.status.toLowerCase())),
+        h('td', { 'data-label': 'Runbook', class: 'wrap' }, i.runbook || h('span', { class: 'muted' }, 'built-in order')),
         h(
           'td',
           { 'data-label': 'Approvals' },
@@ -99,7 +100,7 @@
                 h(
                   'tr',
                   {},
-                  ['Instance', 'Severity', 'Status', 'Approvals', 'Where', 'Opened'].map((t) => h('th', { scope: 'col' }, t)),
+                  ['Instance', 'Severity', 'Status', 'Runbook', 'Approvals', 'Where', 'Opened'].map((t) => h('th', { scope: 'col' }, t)),
                 ),
               ),
               h('tbody', {}, rows),
