@@ -21,9 +21,11 @@ test('the worked example in the README loads, and the error it quotes is the one
     'contain',
     'tag-containing',
     'snapshot-volumes',
+    'capture-console',
     'isolate',
     'tag-quarantined',
   ]);
+  expect(loaded.ok && loaded.runbook.warnings).toEqual([]);
   const broken =
     'name: broken-one\nversion: 1\nmatches:\n  resourceKind: ec2-instance\nsteps:\n  - step: describe\n  - step: isolate\n    when: alert.activeThreat and and\n';
   const refused = parseRunbook(broken, 'broken.yaml');
