@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readAudit } from '../../src/evidence/audit-trail';
 import { IncidentService } from '../../src/temporal/incident-service';
+import { parseRunbook } from '../../src/runbooks/load-runbook';
 import { builtInRunbooksDir, pin, RunbookLibrary } from '../../src/runbooks/runbook-library';
 import os from 'node:os';
 import {
@@ -51,6 +52,31 @@ export interface CapturedHistory {
 }
 
 type Scenario = (stack: Stack, instanceId: string) => Promise<string>;
+
+/** An operator's runbook with an input (a conditional capture), a capture alongside, an approval on isolate. */
+const captureRunbook = [
+  'name: ssh-tag-snapshot-keep-console',
+  'version: "1"',
+  'matches:',
+  '  resourceKind: ec2-instance',
+  '  findingTypes: ["UnauthorizedAccess:EC2/SSH*"]',
+  'inputs:',
+  '  keepConsole: { type: boolean, default: false }',
+  'steps:',
+  '  - step: describe',
+  '  - step: contain',
+  '    gate: auto',
+  '  - step: tag-containing',
+  '  - step: snapshot-volumes',
+  '    alongside: true',
+  '  - step: capture-console',
+  '    when: inputs.keepConsole',
+  '  - step: isolate',
+  "    when: target.state == 'running'",
+  '    gate: { mode: approvers, roles: [approver], timeoutMinutes: 60 }',
+  '  - step: tag-quarantined',
+  '',
+].join('\n');
 
 const scenarios: Record<string, Scenario> = {
   /** Contained and replaced automatically, then closed by an operator (a completed workflow). */
@@ -251,6 +277,42 @@ const scenarios: Record<string, Scenario> = {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  },
+  /** A plan of an operator's runbook file (POST /v1/plans, cordon runbooks plan): its steps, gates and when: over the target, no AWS change. */
+  'plan-runbook-definition': async (stack, instanceId) => {
+    const loaded = parseRunbook(captureRunbook, 'ssh.yaml');
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('; '));
+    const service = new IncidentService(stack.client, stack.taskQueue, () => autoPolicy);
+    const id = await service.plan(
+      { account: ACCOUNT, region: REGION, instanceId },
+      [alertFor(instanceId, { source: 'guardduty', findingType: 'UnauthorizedAccess:EC2/SSHBruteForce', severity: 'low' })],
+      { requestedBy: { kind: 'operator', name: 'alice' } },
+      pin(loaded.runbook, { keepConsole: true }),
+    );
+    await stack.client.workflow.getHandle(id).result();
+    return id;
+  },
+  /** A manual run (cordon run) of an operator's runbook with an input: provenance manual, isolation approved by another person, closed. */
+  'manual-run': async (stack, instanceId) => {
+    const loaded = parseRunbook(captureRunbook, 'ssh.yaml');
+    if (!loaded.ok) throw new Error(loaded.problems.map((p) => p.message).join('; '));
+    const service = new IncidentService(stack.client, stack.taskQueue, () => ({ ...autoPolicy, contain: approverGate }));
+    const id = await service.startManual({ account: ACCOUNT, region: REGION, instanceId }, pin(loaded.runbook, { keepConsole: true }), {
+      operator: 'alice',
+      reason: 'brute force seen in the auth log',
+      severity: 'medium',
+    });
+    await settled(stack, id, (s) => stepStatus(s, 'isolate') === 'awaiting-approval');
+    await stack.incidents.decide(id, {
+      step: 'isolate',
+      decision: 'approve',
+      reason: 'confirmed',
+      operator: { name: 'bob', roles: ['approver'] },
+    });
+    await settled(stack, id, runbookFinished, 90000);
+    await stack.incidents.close(id, { name: 'alice', roles: ['responder'] }, 'isolated');
+    await stack.client.workflow.getHandle(id).result();
+    return id;
   },
   /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
   'plan-workflow': async (stack, instanceId) => {
