@@ -20,6 +20,7 @@ import { signedHeaders } from '../../src/alerts/auth-hmac';
 import { OperatorDirectory, type Role } from '../../src/api/auth/operators';
 import { buildApi } from '../../src/api/server';
 import { NotificationService } from '../../src/temporal/regulator-notification-service';
+import { builtInRunbooksDir, RunbookLibrary } from '../../src/runbooks/runbook-library';
 import { routesFromTree, type Route } from '../helpers/route-table';
 import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
@@ -51,6 +52,8 @@ beforeAll(async () => {
     operators,
     evidence: stack.evidence,
     notifications: new NotificationService(stack.client),
+    // The built-in runbooks, so the runbook routes (manual runs among them) are in the route table too.
+    runbooks: RunbookLibrary.load([{ dir: builtInRunbooksDir, origin: 'built-in' }]),
     alerts: { defaults: { account: ACCOUNT, region: REGION }, hmacSecrets: { generic: [secret] } },
     ready: async () => true,
     // Low, so the random run also meets the failed-authentication 429 (it must be an envelope too).
@@ -75,6 +78,8 @@ test('the route table is read from Fastify, parameters and all', () => {
     'GET /console/:file',
     'GET /healthz',
     'GET /v1/deadlines',
+    'POST /v1/runbooks/:name/runs',
+    'POST /v1/plans',
   ]) {
     expect(listed).toContain(known);
   }
