@@ -111,7 +111,7 @@ export const failureCatalogue = {
     'runbook_conflict',
     'usage',
     ['api'],
-    "the runbook cannot run for this request (two variants of a step both hold); fix the runbook; nothing was started",
+    'the runbook cannot run for this request (two variants of a step both hold); fix the runbook; nothing was started',
   ),
   RateLimited: entry(
     429,
