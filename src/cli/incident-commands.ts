@@ -28,7 +28,7 @@ export async function listIncidents(api: CordonApi, out: Output): Promise<void> 
   if (!incidents.length) return out.write('no incidents');
   out.write(
     table(
-      ['INCIDENT', 'STATE', 'SEVERITY', 'RESOURCE', 'APPROVALS', 'AGE'],
+      ['INCIDENT', 'STATE', 'SEVERITY', 'RESOURCE', 'APPROVALS', 'AGE', 'RUNBOOK'],
       incidents.map((i) => [
         i.incidentId,
         status(i.phase ?? i.status.toLowerCase()),
@@ -36,6 +36,7 @@ export async function listIncidents(api: CordonApi, out: Output): Promise<void> 
         [summaryTarget(i), i.account && i.region ? `${i.account}/${i.region}` : undefined].filter(Boolean).join(' ') || '-',
         i.pendingApprovals ? paint('yellow', `${i.pendingApprovals} waiting`) : '-',
         age(i.startTime),
+        i.runbook ?? '-',
       ]),
     ),
   );

@@ -195,6 +195,8 @@ test('cordon run starts the README example by hand: the input reaches when:, pro
   expect(audit.find((e) => e.message.startsWith('incident started by hand by alice'))).toMatchObject({ actor: 'alice' });
   const show = await cli('audrey', 'show', id!);
   expect(show.stdout).toContain('started   by hand by alice: brute force seen in the auth log');
+  const list = await cli('audrey', 'incidents');
+  expect(list.stdout).toMatch(new RegExp(`^${id} +.* ssh-bruteforce-tag-snapshot 4$`, 'm'));
 
   // A second manual run never joins the open incident.
   const again = await cli('alice', 'run', 'ssh-bruteforce-tag-snapshot', '--instance', accused, '--reason', 'again');
