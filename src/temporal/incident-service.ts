@@ -231,6 +231,11 @@ export class IncidentService {
     return `no runbook matches ${kind} alerts (${first.source}${first.findingType ? ` ${first.findingType}` : ''}); nothing was started`;
   }
 
+  /** Throws RunbookCannotStart when the runbook these alerts would pin cannot start for them; starts nothing. */
+  checkStart(resource: ResourceRef, alerts: IncidentAlert[], origin: AlertOrigin = {}): void {
+    this.inputFor(incidentIdFor(resource), resource, alerts, origin);
+  }
+
   /** A plan's status and, once it finished, the plan (waits up to `waitMs` for it). */
   async getPlan(planId: string, waitMs = 0): Promise<PlanView | undefined> {
     const handle = this.client.workflow.getHandle<(p: PlanInput) => Promise<IncidentSnapshot>>(planId);

@@ -4,7 +4,7 @@
  * not installed against the live fleet and prints its steps, gates and every call it would make,
  * changing nothing in moto; a dry-run alert plans the runbook a live incident would pin. A runbook
  * whose variants overlap for an alert is a 422 `runbook_conflict` (live, dry run and plan) that
- * starts nothing; two runbooks that match an alert equally are chosen by name, as the README says.
+ * starts nothing and keeps no evidence; two runbooks that match an alert equally are chosen by name, as the README says.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +13,9 @@ import type { IncidentSnapshot } from '../../src/domain/incident';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { freshFleet, motoState } from '../helpers/containment';
 import { runCordon } from '../helpers/cli';
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { readManifest } from '../../src/evidence/manifest';
+import { incidentIdFor } from '../../src/temporal/incident-id';
+import { ACCOUNT, REGION, eventually, startStack, type Stack } from '../helpers/stack';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'alerts');
 const notInstalled = `name: isolate-after-approval
@@ -206,4 +208,6 @@ test('a runbook whose variants overlap for an alert is a 422 naming both entries
     expect.stringMatching(/^cordon: HTTP 422: runbook overlapping-variants 1: steps\.1 and steps\.2/),
   ]);
   expect(await workflows()).toBe(before);
+  // A refused alert keeps no evidence either.
+  expect(await readManifest(stack.evidence, incidentIdFor({ account: ACCOUNT, region: REGION, instanceId: accused }))).toEqual([]);
 });

@@ -8,8 +8,9 @@
  *   one payload accuses more instances than CORDON_ALERT_MAX_INSTANCES → provenance and source
  *   trust (alert-origin.ts: who sent it, severity capped at the source's ceiling) → plan mode
  *   (`?dryRun=true`): one `plan-<uuid>` workflow per instance, 202 with their ids, nothing
- *   else → keep the exact request bytes as evidence of each incident it accuses
- *   (alert-evidence.ts) → open or join 202.
+ *   else → 422 `runbook_conflict` when the runbook a live incident would pin cannot start for
+ *   these alerts (its variants overlap) → keep the exact request bytes as evidence of each
+ *   incident it accuses (alert-evidence.ts) → open or join 202.
  * Invariants: nothing reaches Temporal before authentication and validation have passed; 202
  * means every alert of the payload is in its incident's history (signal-with-start returned)
  * — the runbook itself is never awaited; an incident is per resource, so an alert for a
@@ -230,6 +231,14 @@ export const alertRoutes: FastifyPluginAsyncZod<{ incidents: IncidentService; op
         return reply.status(202).send({ mode: 'plan', plans, skipped: result.skipped });
       }
 
+      // A runbook that cannot start for these alerts is refused before any evidence is kept (a 4xx stores none).
+      for (const group of byResource(judged)) {
+        try {
+          incidents.checkStart(group.resource, group.alerts, { requestedBy: requester, underCeiling: underCeiling(requester) });
+        } catch (err) {
+          throw refusedRunbook(request, err) ?? err;
+        }
+      }
       const kept = evidence
         ? evidence.keep(
             {
@@ -324,6 +333,20 @@ function recorder(incidents: IncidentService, batch: boolean): RecordAlert {
   };
 }
 
+/** The alerts of one payload grouped by the resource (incident) they accuse, in arrival order. */
+function byResource(
+  judged: readonly { resource: AlertResource; alert: IncidentAlert }[],
+): { resource: AlertResource; alerts: IncidentAlert[] }[] {
+  const groups = new Map<string, { resource: AlertResource; alerts: IncidentAlert[] }>();
+  for (const { resource, alert } of judged) {
+    const key = incidentIdFor(resource);
+    const group = groups.get(key) ?? { resource, alerts: [] };
+    group.alerts.push(alert);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /**
  * Plan mode: one plan workflow per accused instance, each under its own `plan-<uuid>`; no incident
  * is touched. `runbook`: the plans run it instead of the runbook a live incident would pin.
@@ -334,15 +357,8 @@ export async function startPlans(
   origin: Pick<AlertOrigin, 'requestedBy' | 'underCeiling'>,
   runbook?: PinnedRunbook,
 ): Promise<({ planId: string; severity: string; dedupKeys: string[] } & ReturnType<typeof accusedIds>)[]> {
-  const byInstance = new Map<string, { resource: AlertResource; alerts: IncidentAlert[] }>();
-  for (const { resource, alert } of judged) {
-    const key = incidentIdFor(resource);
-    const group = byInstance.get(key) ?? { resource, alerts: [] };
-    group.alerts.push(alert);
-    byInstance.set(key, group);
-  }
   return Promise.all(
-    [...byInstance.values()].map(async ({ resource, alerts }) => {
+    byResource(judged).map(async ({ resource, alerts }) => {
       const planId = await incidents.plan(resource, alerts, origin, runbook);
       const top = alerts.reduce((a, b) => (severityRank[b.severity] > severityRank[a.severity] ? b : a));
       return { planId, ...accusedIds(resource), severity: top.severity, dedupKeys: alerts.map((a) => a.dedupKey) };
