@@ -5,9 +5,9 @@
  * text arrives typed), no undeclared name, defaults for the rest. Every refusal names its path
  * (`inputs.<name>`).
  * And what inputs may not decide: whether a person must agree. An input read by a `when:` of a
- * gate step (`contain`, `replace`, …), or of any variant of a step whose variants differ in their
- * gate, decides a gate; a manual run may not set it to anything but its default, so a manual run
- * gets exactly the gates an alert would (README "Runbooks as data").
+ * gate step (`contain`, `replace`, …), or of any entry of a step that has a gate of its own other
+ * than `auto` (its variants included), decides a gate; a manual run may not set it to anything but
+ * its default, so a manual run gets exactly the gates an alert would (README "Runbooks as data").
  */
 import { z } from 'zod';
 import { catalogueEntry } from '../domain/runbook-catalogue';
