@@ -149,6 +149,15 @@ test('cordon runbooks plan: a file not installed, resolved against the live flee
     'its matches do NOT accept this alert (planned anyway); a live incident would pin: overlapping-variants 1',
   );
 
+  // An input the file does not declare: one line, exit 2, nothing planned.
+  const undeclared = await cli('runbooks', 'plan', runbookFile, '--alert', alertFile, '--input', 'hurry=true');
+  expect(undeclared.code).toBe(2);
+  expect(undeclared.stderr.trim().split('\n')).toEqual([
+    expect.stringMatching(
+      /^cordon: HTTP 400: invalid inputs for isolate-after-approval \(inputs\.hurry: not an input of isolate-after-approval \(inputs: none\)\)$/,
+    ),
+  ]);
+
   // A broken file is refused offline, one file:line:col line per problem, nothing sent.
   const broken = write('broken.yaml', notInstalled.replace('step: isolate\n', 'step: isolate\n    alongside: true\n'));
   const refused = await cli('runbooks', 'plan', broken, '--alert', alertFile);
