@@ -275,8 +275,13 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     await condition(() => leaving() || incident.timeline.length > seen);
     // A storm of new findings would cost one audit write (an activity and a workflow task) per
     // alert; waiting a quiet second lets one write carry them all. History holds them meanwhile.
-    // Histories without the 'coalesce-idle-audit-flush' marker replay flushing at once.
-    if (!leaving() && patched('coalesce-idle-audit-flush')) await condition(leaving, AUDIT_COALESCE_MS);
+    // Histories without the 'coalesce-idle-audit-flush' marker replay flushing at once. A raised
+    // severity that reruns the runbook ends the quiet second at once: containment never waits on
+    // an audit write (histories without 'rerun-ends-coalescing' replay waiting the whole second).
+    if (!leaving() && patched('coalesce-idle-audit-flush')) {
+      const rerunEndsWait = patched('rerun-ends-coalescing');
+      await condition(() => leaving() || (rerunEndsWait && escalation.needsRerun()), AUDIT_COALESCE_MS);
+    }
   }
   await condition(allHandlersFinished);
   if (!closeRequested) {
