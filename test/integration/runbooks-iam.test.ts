@@ -341,3 +341,23 @@ test("a finding that names another user than the key's owner in IAM is refused b
   expect(Object.values(keys)).toEqual(['Active', 'Active']);
   expect(await userTags(owner)).not.toHaveProperty('ir:case');
 });
+
+test('an access key contained by hand (POST /v1/runbooks/iam-access-key-compromise/runs): its owner read from IAM, the key inactive after an approver', async () => {
+  const user = 'by-hand';
+  const { accused, other } = await seedUser(user);
+  const res = await stack.api.inject({
+    method: 'POST',
+    url: '/v1/runbooks/iam-access-key-compromise/runs',
+    headers: as('alice'),
+    payload: { target: { kind: 'iam-access-key', id: accused }, reason: 'key pasted in a public gist' },
+  });
+  expect(res.statusCode).toBe(202);
+  const id = res.json().incidentId as string;
+  expect(id).toBe(`inc-123456789012-iam-${accused}`);
+  const waiting = await settled(stack, id, (s) => stepStatus(s, 'contain') === 'awaiting-approval', 60000);
+  expect(waiting.principal).toMatchObject({ kind: 'iam-user', name: user, accessKeyId: accused });
+  expect(await keyStatus(user)).toEqual({ [accused]: 'Active', [other]: 'Active' });
+  expect((await decide(id, 'contain', 'the gist is public')).statusCode).toBe(200);
+  await settled(stack, id, (s) => stepStatus(s, 'revoke-principal-sessions') === 'awaiting-approval', 60000);
+  expect(await keyStatus(user)).toEqual({ [accused]: 'Inactive', [other]: 'Active' });
+});
