@@ -8,13 +8,14 @@
  * started it, its inputs, and each step's when, gate and alongside as pinned. Screenshots are
  * saved to test-artifacts/.
  */
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import type { Browser, Page } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { seedDemoFleet, type DemoFleet } from '../../src/local/demo-fleet';
 import { horizontalOverflow, launchChromium, screenshot, seriousA11yViolations, signIn } from '../helpers/browser';
-import { startStack, type Stack } from '../helpers/stack';
+import { eventually, startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -201,6 +202,51 @@ test('an operator’s runbook started by hand: who started it, its inputs, and e
   expect(await horizontalOverflow(page)).toMatchObject({ widest: '' });
   expect(await seriousA11yViolations(page)).toEqual([]);
   await screenshot(page, 'console-runbook-definition-phone.png');
+  expect(pageErrors).toEqual([]);
+  await page.close();
+});
+
+test('an access-key incident reads as its key and user, in the list and on its page, with the IAM runbook as pinned', async () => {
+  const user = 'console-deployer';
+  await stack.aws.iam.send(new CreateUserCommand({ UserName: user }));
+  const key = (await stack.aws.iam.send(new CreateAccessKeyCommand({ UserName: user }))).AccessKey!.AccessKeyId!;
+  const res = await stack.api.inject({
+    method: 'POST',
+    url: '/v1/runbooks/iam-access-key-compromise/runs',
+    headers: { authorization: `Bearer ${stack.tokens.alice}` },
+    payload: { target: { kind: 'iam-access-key', id: key }, reason: 'key found in a build log' },
+  });
+  expect(res.statusCode).toBe(202);
+  const incidentId: string = res.json().incidentId;
+  await eventually(async () => (await stack.incidents.get(incidentId))?.principal, 60000, `${incidentId} to describe the key's owner`);
+
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, colorScheme: 'dark' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${baseUrl}/console`);
+  await signIn(page, stack.tokens.bob!);
+  const row = page.locator(`#incidents tr[data-incident="${incidentId}"]`);
+  await row.waitFor();
+  // Started by hand: the list names the key (its owner is known once the runbook has described it).
+  expect(await row.locator('td[data-label="Resource"]').textContent()).toBe(`key ${key}`);
+  expect(await row.locator('td[data-label="Runbook"]').textContent()).toBe('iam-access-key-compromise 1.0.0');
+
+  await page.goto(`${baseUrl}/console#/incidents/${incidentId}`);
+  await page.waitForSelector('#definition li[data-def-step="revoke-principal-sessions"]');
+  expect(await text(page, 'h1 .wrap')).toBe(`key ${key} (${user})`);
+  expect(await page.locator('#definition li[data-def-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-def-step')))).toEqual(
+    [
+      'describe',
+      'capture-principal',
+      'contain',
+      'tag-containing',
+      'deactivate-access-key',
+      'revoke-principal-sessions',
+      'tag-quarantined',
+      'capture-cloudtrail',
+      'capture-alerts',
+    ],
+  );
   expect(pageErrors).toEqual([]);
   await page.close();
 });

@@ -26,6 +26,7 @@ window.CordonIncident = (() => {
     artifactsOf,
     verdictOf,
     toast,
+    resourceLabel,
   } = window.Cordon;
   const { stepTimeline, clockBar, milestones, GATES } = window.CordonCharts;
   const opt = (path) => optional(read(path).then((r) => r.data));
@@ -483,10 +484,19 @@ window.CordonIncident = (() => {
     const now = Date.now();
     const head = card(
       'head',
-      [s.resource, s.phase, s.severity, s.alertCount, s.alerts.length, s.dryRun, s.runbook, s.provenance],
+      [s.resource, s.principal && s.principal.name, s.phase, s.severity, s.alertCount, s.alerts.length, s.dryRun, s.runbook, s.provenance],
       { class: 'head' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/incidents' }, '← Incidents')),
-      h('h1', {}, h('span', { class: 'wrap' }, s.resource.instanceId), ' ', pill(s.phase), ' ', pill(s.severity, 'sev')),
+      h(
+        'h1',
+        {},
+        // A key started by hand names no user until the runbook has read its owner from IAM.
+        h('span', { class: 'wrap' }, resourceLabel({ ...s.resource, userName: s.resource.userName || (s.principal && s.principal.name) })),
+        ' ',
+        pill(s.phase),
+        ' ',
+        pill(s.severity, 'sev'),
+      ),
       h(
         'p',
         { class: 'muted meta' },

@@ -218,6 +218,8 @@ window.Cordon = (() => {
     });
   }
   /** Obligations still waiting for their anchor (a chained clock, an authority's request…). */
+  /** What an incident accuses, in a few words: the instance, or the access key and its user. */
+  const resourceLabel = (r) => (r.accessKeyId ? `key ${r.accessKeyId}${r.userName ? ` (${r.userName})` : ''}` : r.instanceId || '');
   const awaitingOf = (n) =>
     list(obj(n).awaiting).map((a) => ({
       obligationId: str(a.obligationId) || '',
@@ -290,6 +292,7 @@ window.Cordon = (() => {
     str,
     obj,
     list,
+    resourceLabel,
     clocksOf,
     awaitingOf,
     draftOf,

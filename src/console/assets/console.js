@@ -7,7 +7,7 @@
 'use strict';
 (() => {
   const C = window.Cordon;
-  const { h, pill, when, age, countdownEl, api, optional, token, tokenKey, clocksOf, patch, card, clockTime } = C;
+  const { h, pill, when, age, countdownEl, api, optional, token, tokenKey, clocksOf, patch, card, clockTime, resourceLabel } = C;
   const app = document.getElementById('app');
   const updated = document.getElementById('updated');
   const POLL_MS = 3000;
@@ -68,7 +68,11 @@
       h(
         'tr',
         { class: 'row', 'data-incident': i.incidentId },
-        h('td', { 'data-label': 'Instance' }, h('a', { href: `#/incidents/${i.incidentId}`, class: 'wrap' }, i.instanceId || i.incidentId)),
+        h(
+          'td',
+          { 'data-label': 'Resource' },
+          h('a', { href: `#/incidents/${i.incidentId}`, class: 'wrap' }, resourceLabel(i) || i.incidentId),
+        ),
         h('td', { 'data-label': 'Severity' }, i.severity ? pill(i.severity, 'sev') : '—'),
         h('td', { 'data-label': 'Status' }, pill(i.status === 'RUNNING' ? i.phase || 'open' : i.status.toLowerCase())),
         h('td', { 'data-label': 'Runbook', class: 'wrap' }, i.runbook || h('span', { class: 'muted' }, 'built-in order')),
@@ -100,7 +104,7 @@
                 h(
                   'tr',
                   {},
-                  ['Instance', 'Severity', 'Status', 'Runbook', 'Approvals', 'Where', 'Opened'].map((t) => h('th', { scope: 'col' }, t)),
+                  ['Resource', 'Severity', 'Status', 'Runbook', 'Approvals', 'Where', 'Opened'].map((t) => h('th', { scope: 'col' }, t)),
                 ),
               ),
               h('tbody', {}, rows),
