@@ -129,3 +129,9 @@ test('the image runs glibc malloc as the local topology does (the settings the w
   const env = Object.fromEntries([...runtime.matchAll(/^\s*(?:ENV\s+)?(MALLOC_\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]));
   expect(env).toEqual(glibcMalloc);
 });
+
+test('history shards are sized for production and settable before the database is created (they cannot change after)', () => {
+  const shards = compose.services.temporal!.environment!.NUM_HISTORY_SHARDS!;
+  expect(String(shards)).toMatch(/^\$\{TEMPORAL_HISTORY_SHARDS:-\d+\}$/);
+  expect(Number(resolve(shards))).toBeGreaterThanOrEqual(128);
+});
