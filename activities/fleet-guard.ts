@@ -31,6 +31,8 @@ export interface FleetGuardDeps {
   limits: FleetLimits;
   /** Continue-as-new threshold handed to a guard this worker starts (default: the guard's). */
   continueAsNewAfterEvents?: number;
+  /** Holder liveness check interval handed to a guard this worker starts (default: the guard's). */
+  holderCheckSeconds?: number;
 }
 
 export interface FleetRequestBase {
@@ -78,6 +80,7 @@ function startGuard(deps: FleetGuardDeps, group: FleetGroupRef, desiredCapacity:
     desiredCapacity,
     taskQueue: deps.taskQueue,
     continueAsNewAfterEvents: deps.continueAsNewAfterEvents,
+    ...(deps.holderCheckSeconds ? { holderCheckSeconds: deps.holderCheckSeconds } : {}),
   };
   return new WithStartWorkflowOperation('fleetGuardWorkflow', {
     workflowId: guardId,

@@ -111,6 +111,8 @@ export const releaseContainmentUpdate = defineUpdate<ReleaseAnswer, [ReleaseCont
 export const fleetGuardStateQuery = defineQuery<FleetGuardView>('fleetGuardState');
 /** The guard to a queued incident: a freed slot is now its reservation. */
 export const fleetReservationGrantedSignal = defineSignal<[FleetGrant]>('fleetReservationGranted');
+/** The guard asks whether a holder still runs (no payload, no effect): a signal to a closed incident fails, and the guard takes its reservation back. */
+export const fleetHolderLivenessSignal = defineSignal('fleetHolderLiveness');
 export type {
   FleetGrant,
   FleetGuardInput,

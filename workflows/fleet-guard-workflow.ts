@@ -19,7 +19,11 @@
  *     an earlier version), moves to the queue the latest request names, by the same
  *     continue-as-new, as soon as it is asked;
  *   - with nothing held, queued or in the window for a day, the guard ends (the next
- *     update-with-start starts a fresh one).
+ *     update-with-start starts a fresh one);
+ *   - a holder that closed without returning its reservation (terminated, or closed by an
+ *     operator mid-containment) gets it taken back: while anything is held, the guard signals each
+ *     holder every `holderCheckSeconds` (default 10 minutes) and releases those the signal cannot
+ *     reach. Histories without the 'reclaim-from-closed-holders' marker replay without the check.
  * The limits come with each reservation request (the worker's config), never from the environment.
  */
 import {
@@ -29,12 +33,14 @@ import {
   getExternalWorkflowHandle,
   log,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { ErrorType } from '../src/domain/errors';
 import {
   fleetGuardStateQuery,
+  fleetHolderLivenessSignal,
   fleetReservationGrantedSignal,
   overrideContainmentUpdate,
   releaseContainmentUpdate,
@@ -56,6 +62,8 @@ const DEFAULT_CONTINUE_AFTER_EVENTS = 2000;
 const clock = (): number => new Date().getTime();
 /** An empty guard waits this long for work before it ends. */
 const IDLE_BEFORE_END = '24h';
+/** How often a guard that holds reservations checks that their incidents still run. */
+const DEFAULT_HOLDER_CHECK_SECONDS = 600;
 
 const invalid = (message: string) => refusal(ErrorType.InvalidRequest, message);
 const needIncident = (incidentId: unknown) => {
@@ -66,6 +74,8 @@ const queueProblem = (queue: unknown) => {
 };
 
 export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetGuardView> {
+  const checksHolders = patched('reclaim-from-closed-holders');
+  const holderCheckMs = (input.holderCheckSeconds ?? DEFAULT_HOLDER_CHECK_SECONDS) * 1000;
   const budget = new FleetBudget(input.group, input.limits, input.desiredCapacity, input.carried?.state);
   const run = (input.carried?.run ?? 0) + 1;
   const continueAfter = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AFTER_EVENTS;
@@ -138,6 +148,23 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
       changed = true;
     }
   };
+  let nextHolderCheck = clock() + holderCheckMs;
+  /** Signals every holder; one the signal cannot reach (closed, terminated, gone) returns its reservation. */
+  const checkHolders = async (): Promise<void> => {
+    nextHolderCheck = clock() + holderCheckMs;
+    const holders = budget.snapshot(clock()).active.map((r) => r.incidentId);
+    await Promise.all(
+      holders.map(async (incidentId) => {
+        try {
+          await getExternalWorkflowHandle(incidentId).signal(fleetHolderLivenessSignal);
+        } catch (err) {
+          log.warn('holder is closed; taking its reservation back', { incidentId, error: String(err) });
+          budget.release(incidentId, clock());
+          changed = true;
+        }
+      }),
+    );
+  };
   const grantWaiters = async (): Promise<void> => {
     while (changed) {
       changed = false;
@@ -162,8 +189,14 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
     }
     // A grant leaving the window may let the head of the queue in (or leave the guard empty): a durable timer wakes it then.
     const expiry = budget.nextWindowExpiry(now) ?? budget.windowDrainsAt(now);
-    if (expiry !== undefined) {
-      if (!(await condition(() => changed || tooLong(), Math.max(1, expiry - now)))) changed = true;
+    // While anything is held, the next holder check wakes it too.
+    const holderCheck = checksHolders && budget.snapshot(now).active.length > 0 ? nextHolderCheck : undefined;
+    const wake = expiry === undefined ? holderCheck : holderCheck === undefined ? expiry : Math.min(expiry, holderCheck);
+    if (wake !== undefined) {
+      if (!(await condition(() => changed || tooLong(), Math.max(1, wake - now)))) {
+        if (holderCheck !== undefined && clock() >= holderCheck) await checkHolders();
+        changed = true;
+      }
     } else {
       await condition(() => changed || tooLong());
     }

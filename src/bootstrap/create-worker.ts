@@ -44,7 +44,7 @@ export interface CordonWorkerOptions {
   identity?: string;
   metrics?: WorkerMetrics;
   /** The fleet guard's budget (CORDON_FLEET_*), and its continue-as-new threshold (tests lower it). */
-  fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number };
+  fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number; holderCheckSeconds?: number };
   /** Reaches the incident worker only (interceptors, slots, grace time). */
   extra?: Partial<WorkerOptions>;
 }
@@ -93,6 +93,7 @@ export async function createCordonWorker(opts: CordonWorkerOptions): Promise<Cor
         taskQueue: guardQueue,
         limits: opts.fleet?.limits ?? defaultFleetLimits,
         continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents,
+        holderCheckSeconds: opts.fleet?.holderCheckSeconds,
       },
     }),
     ...(opts.identity ? { identity: opts.identity } : {}),

@@ -75,7 +75,7 @@ export interface StackOptions {
   /** The endpoint the worker's AWS clients use instead of moto's (e.g. a recording proxy in front of moto). */
   workerAwsEndpoint?: (motoEndpoint: string) => Promise<string>;
   /** The in-process worker's fleet budget (default UNBOUNDED_FLEET) and guard continue-as-new threshold. */
-  fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number };
+  fleet?: { limits?: FleetLimits; continueAsNewAfterEvents?: number; holderCheckSeconds?: number };
   /** The in-process worker's memory-capture settings (output bucket, document). */
   memory?: MemoryCaptureConfig;
   /**
@@ -169,7 +169,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
           config: { verifiedImageTag: 'cordon:verified', dataTagPrefix: 'data:', compromiseLookbackHours: 24 },
           evidence: { store: evidence, collector: 'cordon-it-worker', memory: opts.memory },
         },
-        fleet: { limits: opts.fleet?.limits ?? UNBOUNDED_FLEET, continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents },
+        fleet: {
+          limits: opts.fleet?.limits ?? UNBOUNDED_FLEET,
+          continueAsNewAfterEvents: opts.fleet?.continueAsNewAfterEvents,
+          holderCheckSeconds: opts.fleet?.holderCheckSeconds,
+        },
         extra,
       });
       running = worker.run();

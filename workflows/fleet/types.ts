@@ -147,6 +147,8 @@ export interface FleetGuardInput {
   taskQueue?: string;
   /** Continue-as-new once history passes this many events (default 2000). */
   continueAsNewAfterEvents?: number;
+  /** How often the guard checks that every holder still runs (default 10 minutes; tests lower it). */
+  holderCheckSeconds?: number;
   /** What the previous run handed over at continue-as-new. */
   carried?: { state: FleetBudgetState; run: number };
 }

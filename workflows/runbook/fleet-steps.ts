@@ -24,7 +24,7 @@
 import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CordonActivities } from '../../activities';
 import { profiles } from '../activity-profiles';
-import { fleetReservationGrantedSignal, type FleetGrant, type ReserveAnswer } from '../definitions';
+import { fleetHolderLivenessSignal, fleetReservationGrantedSignal, type FleetGrant, type ReserveAnswer } from '../definitions';
 import { type GatePolicy } from '../../src/domain/gate';
 import { type RunbookPolicy } from '../../src/domain/runbook-policy';
 import { fleetGuardId, type FleetGroupRef, type FleetUsage } from '../fleet/types';
@@ -73,6 +73,8 @@ export function budgetGate(policy: RunbookPolicy): GatePolicy {
 function listen(ctx: RunContext, group: FleetGroupRef): FleetHold {
   const hold: FleetHold = { group, held: false, grants: new Map() };
   ctx.facts.fleet = hold;
+  // The guard's liveness check needs only the delivery to succeed (a closed incident's fails).
+  setHandler(fleetHolderLivenessSignal, () => undefined);
   setHandler(fleetReservationGrantedSignal, (grant: FleetGrant) => {
     hold.grants.set(grant.reservation.ticket, grant);
     if (grant.reservation.ticket === hold.ticket && !hold.held)
