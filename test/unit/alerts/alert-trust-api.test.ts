@@ -58,9 +58,9 @@ describe('HMAC signatures cover the method, path and query', () => {
     expect(otherSource.statusCode).toBe(401);
     expect(otherSource.json().error.message).toMatch(/bad-signature/);
     expect(a.calls).toEqual([]);
-    // Refusals are not remembered, so the original request still goes through once.
+    // Refusals are not remembered, so the original request still goes through once (the door checks the runbook it would pin, then opens).
     expect((await post(a, '/v1/alerts/generic', body, headers)).statusCode).toBe(202);
-    expect(a.calls).toEqual(['openOrJoin']);
+    expect(a.calls).toEqual(['checkStart', 'openOrJoin']);
   });
 
   test('a signature made for the ?dryRun=true request verifies only there', async () => {
@@ -138,7 +138,7 @@ describe('SNS messages', () => {
     const message = alarm();
     const first = await api({ ...snsOptions(), replayStoreDir: dir });
     expect((await sns(first, message)).statusCode).toBe(202);
-    expect(first.calls).toEqual(['openOrJoin']);
+    expect(first.calls).toEqual(['checkStart', 'openOrJoin']);
     await first.app.close();
 
     const restarted = await api({ ...snsOptions(), replayStoreDir: dir });
@@ -151,7 +151,7 @@ describe('SNS messages', () => {
     // Without the folder the memory is per process: the same delivery would be recorded again.
     const forgetful = await api(snsOptions());
     expect((await sns(forgetful, message)).statusCode).toBe(202);
-    expect(forgetful.calls).toEqual(['openOrJoin']);
+    expect(forgetful.calls).toEqual(['checkStart', 'openOrJoin']);
   });
 
   test('a signed HMAC request accepted before a restart is refused as replayed after it', async () => {
