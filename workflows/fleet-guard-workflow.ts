@@ -152,7 +152,7 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
   /** Signals every holder; one the signal cannot reach (closed, terminated, gone) returns its reservation. */
   const checkHolders = async (): Promise<void> => {
     nextHolderCheck = clock() + holderCheckMs;
-    const holders = budget.snapshot(clock()).active.map((r) => r.incidentId);
+    const holders = budget.holders();
     await Promise.all(
       holders.map(async (incidentId) => {
         try {
@@ -190,7 +190,7 @@ export async function fleetGuardWorkflow(input: FleetGuardInput): Promise<FleetG
     // A grant leaving the window may let the head of the queue in (or leave the guard empty): a durable timer wakes it then.
     const expiry = budget.nextWindowExpiry(now) ?? budget.windowDrainsAt(now);
     // While anything is held, the next holder check wakes it too.
-    const holderCheck = checksHolders && budget.snapshot(now).active.length > 0 ? nextHolderCheck : undefined;
+    const holderCheck = checksHolders && budget.holders().length > 0 ? nextHolderCheck : undefined;
     const wake = expiry === undefined ? holderCheck : holderCheck === undefined ? expiry : Math.min(expiry, holderCheck);
     if (wake !== undefined) {
       if (!(await condition(() => changed || tooLong(), Math.max(1, wake - now)))) {

@@ -16,10 +16,11 @@ export interface Output {
 
 const path = (id: string, rest = '') => `/v1/incidents/${encodeURIComponent(id)}${rest}`;
 
-/** The accused resource of a list row: the instance, or the access key and its user. */
+/** The accused resource of a list row, worded as everywhere else (domain resourceLabel). */
 function summaryTarget(i: IncidentSummary): string | undefined {
-  if (i.accessKeyId) return `key ${i.accessKeyId}${i.userName ? ` (${i.userName})` : ''}`;
-  return i.instanceId;
+  const where = { account: i.account ?? '', region: i.region ?? '' };
+  if (i.accessKeyId) return resourceLabel({ kind: 'iam-access-key', ...where, accessKeyId: i.accessKeyId, userName: i.userName });
+  return i.instanceId && resourceLabel({ ...where, instanceId: i.instanceId });
 }
 
 export async function listIncidents(api: CordonApi, out: Output): Promise<void> {

@@ -192,6 +192,11 @@ export class FleetBudget {
     return this.s.active.length === 0 && this.s.waiting.length === 0 && this.inWindow(now).length === 0;
   }
 
+  /** The incidents holding a reservation now. */
+  holders(): string[] {
+    return this.s.active.map((r) => r.incidentId);
+  }
+
   /** A copy with the window as of `now`; reads only (the guard's query calls it). */
   snapshot(now: number): FleetBudgetState {
     return { ...copy(this.s), window: copy(this.inWindow(now)) };
