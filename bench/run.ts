@@ -5,7 +5,8 @@
  * from them) and the whole run to `.bench/<timestamp>.json` and `.bench/latest.json` (git-ignored).
  *   npm run bench -- --incidents 50 --only containment
  *   npm run bench -- --only scale --scale-incidents 1000;  npm run bench -- --only clocks --clock-workflows 20
- *   npm run bench -- --only scale --cluster --scale-incidents 10000   (the dev server and the PostgreSQL cluster, same load, one result)
+ *   npm run bench -- --only scale --cluster --scale-incidents 10000   (the dev server and the PostgreSQL cluster, same load, one result: scale.json)
+ *   npm run bench -- --only scale --scale-incidents 10000   (one backend alone: its own file, scale-sqlite.json)
  *   scale options: --scale-backends sqlite,cluster (instead of --cluster), --scale-workers 2, --scale-memory-mib 600 (each worker's CORDON_WORKER_MEMORY_MIB), --scale-shards 4, --no-profile
  */
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import { backendLabels, type BackendName } from './scale-backends';
 import { formatTable as formatIngestTable, runIngestBench } from './ingest';
 import { ingestReport } from './ingest-report';
 import { writeResult, type BenchResultFile } from './results-file';
+import { processAllocator } from '../src/local/worker-allocator';
 import { benchPinsRunbooks } from './servers';
 import { formatTable, type BenchReport } from './stats';
 
@@ -103,11 +105,14 @@ async function main(): Promise<void> {
     log(
       `scale: ${scale.incidents} open incidents with live clocks on ${backends.join(' and then ')}, ${scale.workers} worker processes each (${scale.workerMemoryMiB} MiB budget)…`,
     );
-    keep('scale', await runScaleBench({ ...scale, backends: [...backends], log }), {
+    // Backends side by side keep `scale`; one backend alone keeps its own file (a larger run need not replace the comparison).
+    const file = backends.length > 1 ? 'scale' : `scale-${backends[0]}`;
+    keep(file, await runScaleBench({ ...scale, backends: [...backends], log }), {
       incidents: scale.incidents,
       backends: backends.map((b) => backendLabels[b]).join(' | '),
       workers: scale.workers,
       workerMemoryMiB: scale.workerMemoryMiB,
+      allocator: processAllocator().name,
       ...(backends.includes('cluster') ? { historyShards: scale.historyShards } : {}),
     });
   }

@@ -7,7 +7,10 @@
  *  - the Temporal server and its schema tool (`server`, `sql`: temporal-sql-tool) from the Go
  *    module proxy, at the version the pinned CLI embeds, with the PostgreSQL schemas and dynamic
  *    config copied out of that module (for `npm run start:cluster` and test/cluster);
- *  - PostgreSQL's server binaries (Debian's `postgresql`, installed with apt-get when missing).
+ *  - PostgreSQL's server binaries (Debian's `postgresql`, installed with apt-get when missing);
+ *  - jemalloc (Debian's `libjemalloc2`), which the image preloads for Cordon's processes and the local
+ *    topology preloads where it is installed (src/local/worker-allocator.ts); without apt-get or root
+ *    it is skipped with a line saying so, and processes run on glibc's malloc.
  * Tools land in a per-user cache, `${XDG_CACHE_HOME:-~/.cache}/cordon/<tool>-<version>`, that every
  * clone reuses (CORDON_CACHE_DIR moves it); an install an older checkout left in `.tools/cache` is
  * still used. `.tools/toolchain.json` records the paths. Environment overrides win and skip the
@@ -258,6 +261,30 @@ function ensurePostgres() {
   return { postgresBin: bin, postgresVersion: version };
 }
 
+/** Debian's jemalloc, as the image preloads it; optional: its absence only changes the allocator. */
+function ensureJemalloc() {
+  const paths = [
+    '/usr/local/lib/libjemalloc.so.2',
+    '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2',
+    '/usr/lib/aarch64-linux-gnu/libjemalloc.so.2',
+  ];
+  const found = () => paths.find((p) => fs.existsSync(p));
+  if (found()) return found();
+  if (!run('apt-get', ['--version']).ok || process.getuid?.() !== 0) {
+    say("jemalloc not installed (apt-get install libjemalloc2): Cordon's local processes run on glibc's malloc");
+    return undefined;
+  }
+  progress('apt-get install libjemalloc2 (first run only)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'libjemalloc2'], { env });
+  if (!r.ok) {
+    run('apt-get', ['update', '-qq'], { env });
+    r = run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'libjemalloc2'], { env });
+  }
+  if (!found()) say(`jemalloc: apt-get failed (${r.out.trim().split('\n').pop()}); Cordon's local processes run on glibc's malloc`);
+  return found();
+}
+
 /** Debian's Chromium for the browser tests: installed with apt-get when missing and we are root. */
 function ensureChromium() {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
@@ -284,6 +311,7 @@ async function main() {
     temporalTestServer: env.TEMPORAL_TEST_SERVER_PATH || venv.testServer,
     temporalCli: env.TEMPORAL_CLI_PATH || ensureTemporalCli(venv.venv),
     chromium: process.argv.includes('--no-browser') ? undefined : ensureChromium(),
+    jemalloc: ensureJemalloc(),
     ...(process.argv.includes('--no-cluster') ? {} : { ...(await ensureTemporalServer()), ...ensurePostgres() }),
     pins: PINS,
   };

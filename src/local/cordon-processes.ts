@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeWorkflowBundle } from '../bootstrap/bundle-workflows';
 import { reapWithParent } from './process-guard';
+import { processAllocator } from './worker-allocator';
 import { projectRoot } from './toolchain-paths';
 
 export interface CordonProcess {
@@ -58,9 +59,6 @@ export function localProcessEnv(o: {
   };
 }
 
-/** glibc's malloc settings of the image (Dockerfile), which the worker's memory budget assumes. */
-export const glibcMalloc = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' } as const;
-
 /** `nodeArgs` go to Node itself (e.g. `--cpu-prof`), before the entry. */
 export function spawnCordon(
   command: 'worker' | 'api',
@@ -71,12 +69,12 @@ export function spawnCordon(
 ): CordonProcess {
   const entry = path.join(projectRoot, 'src', 'bootstrap', `${command}-main.ts`);
   const out = fs.openSync(logFile, 'a');
-  // Only PATH and HOME from the test process: the child's config comes from `env` alone. glibc's malloc
-  // as the image sets it (Dockerfile: MALLOC_*): a worker's native memory stays near what it uses.
+  // Only PATH and HOME from the test process: the child's config comes from `env` alone. The allocator
+  // as the image sets it (worker-allocator.ts): a worker's native memory stays near what it uses.
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry, ...args], {
     cwd: projectRoot,
     stdio: ['ignore', out, out],
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...glibcMalloc, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...processAllocator().env, ...env },
   });
   fs.closeSync(out);
   const forget = child.pid ? reapWithParent(child.pid) : () => undefined;

@@ -6,12 +6,14 @@
  * /metrics shows step durations and Temporal's own SDK metrics. Health and readiness answer.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../src/local/free-port';
 import type { DemoFleet } from '../../src/local/demo-fleet';
 import { freshFleet } from '../helpers/containment';
 import { eventually, startStack, type Stack, stackEnv } from '../helpers/stack';
 import { bundleOnce, startApiProcess, startWorkerProcess, type CordonProcess } from '../../src/local/cordon-processes';
+import { processAllocator } from '../../src/local/worker-allocator';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -54,6 +56,16 @@ test('liveness and readiness of both processes', async () => {
   expect((await text(`${api.url}/readyz`)).status).toBe(200);
   expect((await text(`${worker.metricsUrl}/healthz`)).status).toBe(200);
   expect(await text(`${worker.metricsUrl}/readyz`)).toEqual({ status: 200, body: '{"ok":true}' });
+});
+
+test('both processes run on the allocator the image preloads, where this machine has it (jemalloc; otherwise glibc with its settings)', () => {
+  const allocator = processAllocator();
+  for (const p of [worker, api]) {
+    const mapped = fs.readFileSync(`/proc/${p.pid}/maps`, 'utf8').includes('libjemalloc.so');
+    expect(mapped).toBe(allocator.name === 'jemalloc');
+    const env = fs.readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0');
+    for (const [k, v] of Object.entries(allocator.env)) expect(env).toContain(`${k}=${v}`);
+  }
 });
 
 test('after a runbook run, /metrics exposes incidents, approvals, clocks, alerts, step durations and SDK metrics', async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configKeys, loadConfig } from '../../../src/config/schema';
-import { glibcMalloc } from '../../../src/local/cordon-processes';
+import { JEMALLOC_PATHS, processAllocator } from '../../../src/local/worker-allocator';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -123,11 +123,17 @@ test('the API and every worker share one evidence store (the same named volume a
   expect(mounts[1]).toEqual(mounts[0]);
 });
 
-test('the image runs glibc malloc as the local topology does (the settings the worker memory budget was measured with)', () => {
+test('the image preloads jemalloc as the local topology does where it is installed (the allocator the worker memory budget was measured with)', () => {
   const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
   const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
-  const env = Object.fromEntries([...runtime.matchAll(/^\s*(?:ENV\s+)?(MALLOC_\w+)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]));
-  expect(env).toEqual(glibcMalloc);
+  const env = Object.fromEntries(
+    [...runtime.matchAll(/^\s*(?:ENV\s+)?(MALLOC_\w+|LD_PRELOAD)=(\S+?)\s*\\?$/gm)].map((m) => [m[1]!, m[2]!]),
+  );
+  const imageLib = JEMALLOC_PATHS[0];
+  expect(env).toEqual(processAllocator((p) => p === imageLib).env);
+  // The image installs the library and links it where LD_PRELOAD points.
+  expect(runtime).toMatch(/apt-get install[^\n]*libjemalloc2/);
+  expect(runtime).toContain(`ln -s "$(find /usr/lib -name libjemalloc.so.2 | head -n 1)" ${imageLib}`);
 });
 
 test('history shards are sized for production and settable before the database is created (they cannot change after)', () => {
