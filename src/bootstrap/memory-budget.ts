@@ -16,8 +16,9 @@ import v8 from 'node:v8';
 
 /**
  * RSS of an idle worker process (Node, tsx, the SDK's core runtime, the workflow thread with its
- * bundle, the activities' clients: ≈ 300 MiB, glibc limited to 2 malloc arenas as the image sets
- * with MALLOC_ARENA_MAX=2), with a margin.
+ * bundle, the activities' clients: ≈ 300 MiB, glibc limited to 2 malloc arenas with MALLOC_ARENA_MAX=2),
+ * with a margin; measured before the image preloaded jemalloc (src/local/worker-allocator.ts), which
+ * keeps a worker below it.
  */
 export const WORKER_BASE_MIB = 320;
 /**
