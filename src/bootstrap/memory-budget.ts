@@ -34,6 +34,25 @@ const WORKFLOW_HEAP_KIB = 400;
 /** The SDK refuses fewer than 2; fewer than this many would replay on nearly every workflow task. */
 const MIN_CACHED = 20;
 
+/**
+ * The old-space limit of the worker's main thread (activities, the SDK's activations), as a flag at
+ * process start: the image's worker command and the local worker processes pass `workerNodeFlags`.
+ * V8 lets a heap grow to up to 4× what it keeps live before a full collection when its limit is
+ * 2 GiB or more (Node's default here), and 1.3–2× under smaller limits: without the flag a worker's
+ * main thread held 90 MiB live in a 190 MiB heap, and one worker peaked at 670 MiB RSS while the
+ * cache filled. 512 MiB keeps the factor near 1.4 and leaves 3× the ≈ 165 MiB it was seen to use.
+ */
+export const WORKER_MAIN_HEAP_MIB = 512;
+export const workerNodeFlags: readonly string[] = [`--max-old-space-size=${WORKER_MAIN_HEAP_MIB}`];
+
+/** A start-up warning when the main thread's heap limit is far above WORKER_MAIN_HEAP_MIB (the worker was started without its flag). */
+export function mainHeapWarning(heapSizeLimitBytes: number): string | undefined {
+  const mib = Math.round(heapSizeLimitBytes / 2 ** 20);
+  return mib > 2 * WORKER_MAIN_HEAP_MIB
+    ? `main thread heap limit is ${mib} MiB: start the worker with ${workerNodeFlags.join(' ')} (as the image does), or its heap may grow to 4× what it uses and past CORDON_WORKER_MEMORY_MIB`
+    : undefined;
+}
+
 export interface WorkerMemorySettings {
   /** WorkerOptions.maxCachedWorkflows */
   maxCachedWorkflows: number;

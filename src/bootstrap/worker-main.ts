@@ -3,14 +3,16 @@
  *   worker-main [--metrics-port 9464]   (0 picks a free port; the log line says which)
  * Serves /metrics (Cordon's and Temporal's SDK metrics), /healthz and /readyz on that port.
  * Keeps as many workflows cached as CORDON_WORKER_MEMORY_MIB allows (memory-budget.ts; logged at start).
+ * Start it with memory-budget.ts's workerNodeFlags (the image does); without them it warns at start.
  * SIGTERM (or SIGINT) drains: no new tasks are polled, running activities get the grace time
  * (CORDON_SHUTDOWN_GRACE_SECONDS), then the process exits 0; whatever is unfinished is picked up
  * by another worker from Temporal. A second signal does not cut the drain short.
  */
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { ConfigError, loadConfig } from '../config/schema';
 import { freePort } from '../local/free-port';
-import { workerMemorySettings } from './memory-budget';
+import { mainHeapWarning, workerMemorySettings } from './memory-budget';
 import { installWorkerRuntime } from './runtime';
 import { createLogger } from '../observability/logger';
 import { awsClientsFor, startWorkerService } from './services';
@@ -33,11 +35,18 @@ async function main(): Promise<void> {
     metricsPort,
     `http://127.0.0.1:${sdkMetricsPort}/metrics`,
   );
-  const memory = { budgetMiB: config.CORDON_WORKER_MEMORY_MIB, ...workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB) };
+  const mainHeapLimit = v8.getHeapStatistics().heap_size_limit;
+  const memory = {
+    budgetMiB: config.CORDON_WORKER_MEMORY_MIB,
+    ...workerMemorySettings(config.CORDON_WORKER_MEMORY_MIB),
+    mainHeapLimitMiB: Math.round(mainHeapLimit / 2 ** 20),
+  };
   log.info(
     { taskQueue: config.CORDON_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, metricsUrl: worker.metricsUrl, memory },
     'worker running',
   );
+  const heapWarning = mainHeapWarning(mainHeapLimit);
+  if (heapWarning) log.warn({ memory }, heapWarning);
   let draining = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {

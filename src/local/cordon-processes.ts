@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeWorkflowBundle } from '../bootstrap/bundle-workflows';
+import { workerNodeFlags } from '../bootstrap/memory-budget';
 import { reapWithParent } from './process-guard';
 import { processAllocator } from './worker-allocator';
 import { projectRoot } from './toolchain-paths';
@@ -137,13 +138,13 @@ export function spawnCordon(
   };
 }
 
-/** Starts a worker process and waits until it polls; returns it with its metrics URL. */
+/** Starts a worker process (with the image's Node flags for a worker) and waits until it polls; returns it with its metrics URL. */
 export async function startWorkerProcess(
   env: Record<string, string>,
   logFile: string,
   nodeArgs: string[] = [],
 ): Promise<CordonProcess & { metricsUrl: string }> {
-  const proc = spawnCordon('worker', env, logFile, ['--metrics-port', '0'], nodeArgs);
+  const proc = spawnCordon('worker', env, logFile, ['--metrics-port', '0'], [...workerNodeFlags, ...nodeArgs]);
   const line = await proc.waitForLog('worker running');
   return Object.assign(proc, { metricsUrl: String(line.metricsUrl) });
 }

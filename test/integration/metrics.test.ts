@@ -14,6 +14,7 @@ import { freshFleet } from '../helpers/containment';
 import { eventually, startStack, type Stack, stackEnv } from '../helpers/stack';
 import { bundleOnce, startApiProcess, startWorkerProcess, type CordonProcess } from '../../src/local/cordon-processes';
 import { processAllocator } from '../../src/local/worker-allocator';
+import { WORKER_MAIN_HEAP_MIB } from '../../src/bootstrap/memory-budget';
 
 let stack: Stack;
 let fleet: DemoFleet;
@@ -66,6 +67,15 @@ test('both processes run on the allocator the image preloads, where this machine
     const env = fs.readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0');
     for (const [k, v] of Object.entries(allocator.env)) expect(env).toContain(`${k}=${v}`);
   }
+});
+
+test("the worker's main thread runs under the heap limit its Node flags set, so V8 keeps its heap near what it uses", async () => {
+  const running = await worker.waitForLog('worker running');
+  const memory = running.memory as { mainHeapLimitMiB: number };
+  // heap_size_limit is the old-space limit plus the young generation (tens of MiB); Node's default here is over 2 GiB.
+  expect(memory.mainHeapLimitMiB).toBeGreaterThanOrEqual(WORKER_MAIN_HEAP_MIB);
+  expect(memory.mainHeapLimitMiB).toBeLessThan(WORKER_MAIN_HEAP_MIB + 128);
+  expect(fs.readFileSync(worker.logFile, 'utf8')).not.toContain('main thread heap limit is');
 });
 
 test('after a runbook run, /metrics exposes incidents, approvals, clocks, alerts, step durations and SDK metrics', async () => {

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, usesSimulatedAws } from '../../src/config/schema';
-import { workerMemorySettings } from '../../src/bootstrap/memory-budget';
+import { WORKER_MAIN_HEAP_MIB, mainHeapWarning, workerMemorySettings } from '../../src/bootstrap/memory-budget';
 import { peopleTargetsFromConfig } from '../../activities/people-notices/people-config';
 import { organisationFromConfig } from '../../src/config/organisation';
 import fs from 'node:fs';
@@ -217,4 +217,9 @@ test("the API's Temporal call deadline: seconds above 0 and at most 120 (default
   expect(loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: '0.5' }).CORDON_TEMPORAL_CALL_DEADLINE_SECONDS).toBe(0.5);
   for (const bad of ['0', '-1', '121', 'soon'])
     expect(() => loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: bad })).toThrow(/CORDON_TEMPORAL_CALL_DEADLINE_SECONDS/);
+});
+
+test("a worker started without its Node flags is told so at start: its main heap could grow 4× past what it uses", () => {
+  expect(mainHeapWarning(4144 * 2 ** 20)).toMatch(/main thread heap limit is 4144 MiB: start the worker with --max-old-space-size=512/);
+  expect(mainHeapWarning((WORKER_MAIN_HEAP_MIB + 48) * 2 ** 20)).toBeUndefined();
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { configKeys, loadConfig } from '../../../src/config/schema';
 import { JEMALLOC_PATHS, processAllocator } from '../../../src/local/worker-allocator';
+import { workerNodeFlags } from '../../../src/bootstrap/memory-budget';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -84,8 +85,10 @@ test('two workers, one image, commands that exist in the build', () => {
   const worker = compose.services['cordon-worker']!;
   expect(worker.deploy?.replicas).toBe(2);
   expect(worker.image).toBe(compose.services['cordon-api']!.image);
+  // The worker's command passes the Node flags the local worker processes run with (memory-budget.ts).
+  expect(worker.command!.slice(0, -1)).toEqual(workerNodeFlags);
   for (const name of cordonServices) {
-    const entry = compose.services[name]!.command![0]!;
+    const entry = compose.services[name]!.command!.at(-1)!;
     const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     expect(fs.existsSync(path.join(root, source))).toBe(true);
   }
