@@ -219,7 +219,7 @@ test("the API's Temporal call deadline: seconds above 0 and at most 120 (default
     expect(() => loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: bad })).toThrow(/CORDON_TEMPORAL_CALL_DEADLINE_SECONDS/);
 });
 
-test("a worker started without its Node flags is told so at start: its main heap could grow 4× past what it uses", () => {
+test('a worker started without its Node flags is told so at start: its main heap could grow 4× past what it uses', () => {
   expect(mainHeapWarning(4144 * 2 ** 20)).toMatch(/main thread heap limit is 4144 MiB: start the worker with --max-old-space-size=512/);
   expect(mainHeapWarning((WORKER_MAIN_HEAP_MIB + 48) * 2 ** 20)).toBeUndefined();
 });
