@@ -47,6 +47,13 @@ function rows(r: BackendRun): BenchRow[] {
     },
     ...r.levels.flatMap((l) => [
       {
+        metric: at(`peak worker RSS, ramp to ${l.open} open (sampled every second: opening, steady, storm)`),
+        unit: 'MiB',
+        value: Math.max(...l.peakRssMiB),
+        floor: maxRss(r.idle),
+        goal: l.open === r.incidents ? `≤ ${GOALS.workerRssMiB} MiB` : undefined,
+      },
+      {
         metric: at(`probe signal p99, ${l.open} open`),
         unit: 'ms',
         value: p99(l.steady.hotSignalMs),
@@ -121,6 +128,12 @@ function comparison(runs: BackendRun[]): BenchComparison {
         metric: `worker RSS at ${n} open (largest worker)`,
         unit: 'MiB',
         values: v((r) => Math.max(...top(r).steady.workerRssMiB)),
+        goal: `≤ ${GOALS.workerRssMiB} MiB`,
+      },
+      {
+        metric: `peak worker RSS through the ramp (every second, storms included)`,
+        unit: 'MiB',
+        values: v((r) => Math.max(...r.levels.flatMap((l) => l.peakRssMiB))),
         goal: `≤ ${GOALS.workerRssMiB} MiB`,
       },
       { metric: `workflows cached at ${n} open (all workers)`, unit: 'workflows', values: v((r) => top(r).steady.cachedWorkflows) },

@@ -28,7 +28,7 @@ import {
   treeCpuSeconds,
 } from './scale-diagnostics';
 import { startClusterBackend, startSqliteBackend, type BackendName, type ScaleBackend } from './scale-backends';
-import { incidentIdOf, ScaleLoad, type Storm, type Window } from './scale-load';
+import { incidentIdOf, rssMiB, ScaleLoad, type Storm, type Window } from './scale-load';
 import { scaleReport } from './scale-report';
 import { activityConfig, BENCH_REGION } from './servers';
 import type { BenchReport } from './stats';
@@ -56,6 +56,8 @@ export interface Level {
   storm: Storm;
   errors: number;
   storeBytes: number;
+  /** Each worker's highest RSS sampled every second through the level: opening, steady window and storm. */
+  peakRssMiB: number[];
 }
 export interface BackendRun {
   name: BackendName;
@@ -106,6 +108,18 @@ async function timed<T>(b: ScaleBackend, phase: CpuPhase, fn: () => Promise<T>):
     for (const [name, s] of Object.entries(after))
       phase.byProcess[name] = (phase.byProcess[name] ?? 0) + s - (before[name as keyof typeof before] ?? 0);
   }
+}
+
+/** Samples each pid's RSS every second until stopped; returns the highest of each (transient peaks a steady window misses). */
+function peakRss(pids: number[]): { stop(): number[] } {
+  const peaks = pids.map((pid) => rssMiB(pid));
+  const timer = setInterval(() => pids.forEach((pid, i) => (peaks[i] = Math.max(peaks[i]!, rssMiB(pid)))), 1000);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peaks;
+    },
+  };
 }
 
 /** Instances of a fresh subnet carrying the fleet's data-classification tags (so the breach hook fires). */
@@ -211,6 +225,7 @@ async function runBackend(
               if (await fetchPprof(ports!.pprof, 30, file)) pprofFiles[service] = file;
             })
           : [];
+      const peak = peakRss(backend.workers.map((w) => w.pid));
       const openSeconds = await timed(backend, cpu.open, () => load.open(batch, probes.length + mark, opts.concurrency));
       await Promise.all(pprof);
       opened = mark;
@@ -222,7 +237,17 @@ async function runBackend(
       log(
         `  ${name}: storm of ${mark} alerts at ${Math.round(storm.perSecond)}/s, drained in ${Math.round(storm.drainMs / 100) / 10} s; worker RSS ${steady.workerRssMiB.map(Math.round).join(', ')} MiB, ${steady.cachedWorkflows} cached`,
       );
-      levels.push({ open: mark, openSeconds, steady, storm, errors: load.errors - errorsBefore, storeBytes: backend.storeBytes() });
+      const peakRssMiB = peak.stop();
+      log(`  ${name}: peak worker RSS through the level ${peakRssMiB.map(Math.round).join(', ')} MiB`);
+      levels.push({
+        open: mark,
+        openSeconds,
+        steady,
+        storm,
+        errors: load.errors - errorsBefore,
+        storeBytes: backend.storeBytes(),
+        peakRssMiB,
+      });
     }
     const activities = activityTimes(before, activityHistogram(await load.metrics()));
     const history1 = await historyMetrics();
