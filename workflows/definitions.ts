@@ -26,6 +26,8 @@ export interface IncidentInput {
   requesters?: string[];
   /** The runbook the API chose at start, pinned (name, version, content hash, steps): the incident runs this copy. Absent: the built-in order (step-order.ts). */
   runbook?: PinnedRunbook;
+  /** History events after which the incident continues as new (CORDON_INCIDENT_HISTORY_EVENTS); absent in older incidents: 10,000. */
+  continueAsNewAfterEvents?: number;
 }
 
 export const alertReceivedSignal = defineSignal<[IncidentAlert]>('alertReceived');

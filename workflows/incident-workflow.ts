@@ -19,6 +19,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  makeContinueAsNewFunc,
   log,
   proxyActivities,
   proxyLocalActivities,
@@ -79,7 +80,7 @@ const nowIso = (): string => new Date().toISOString();
 const responders = (policy: IncidentInput['policy']): string[] => [
   ...new Set([policy.contain, policy.replace].flatMap((g) => (g === 'record-only' ? [] : [...(g.notify ?? []), ...(g.escalateTo ?? [])]))),
 ];
-/** Continue-as-new well before Temporal's history limits during an alert storm. */
+/** Continue-as-new well before Temporal's history limits during an alert storm (unless the API's input sets another count). */
 const CONTINUE_AFTER_EVENTS = 10_000;
 /** Longest an open incident's new timeline entries wait to reach the audit trail together. */
 const AUDIT_COALESCE_MS = 1000;
@@ -261,7 +262,8 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
     return incident.snapshot();
   }
   // The incident stays open for late alerts and operators until someone closes it; new timeline entries reach the audit trail as they come.
-  const leaving = () => closeRequested || workflowInfo().historyLength > CONTINUE_AFTER_EVENTS;
+  const continueAfter = input.continueAsNewAfterEvents ?? CONTINUE_AFTER_EVENTS;
+  const leaving = () => closeRequested || workflowInfo().historyLength > continueAfter;
   while (!leaving()) {
     if (escalation.needsRerun()) {
       escalation.markRerun();
@@ -287,12 +289,16 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
   if (!closeRequested) {
     await audit.flush();
     log.info('continuing as new to keep history small', { incidentId: input.incidentId });
-    await continueAsNew<typeof incidentWorkflow>({
+    const next: IncidentInput & EvidenceAnchorCarry = {
       ...live,
       requesters: gates.requesterIdentities,
       carried: incident.snapshot(),
       evidenceAnchors: anchors.snapshot(),
-    });
+    };
+    // Temporal starts the next run with no memo unless the command carries one, and the incidents list reads
+    // phase, severity and the resource from it. Histories without 'carry-memo-on-continue' replay without it.
+    if (patched('carry-memo-on-continue')) await makeContinueAsNewFunc<typeof incidentWorkflow>({ memo: workflowInfo().memo })(next);
+    await continueAsNew<typeof incidentWorkflow>(next);
   }
   incident.setPhase('closed', nowIso());
   await audit.flush();

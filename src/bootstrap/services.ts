@@ -140,7 +140,7 @@ export async function startApiService(config: Config, temporalAddress: string, a
       const entry = runbooks.choose(alerts, severity, kind);
       return entry ? pin(entry) : undefined;
     },
-    callDeadlineMs,
+    { callDeadlineMs, continueAsNewAfterEvents: config.CORDON_INCIDENT_HISTORY_EVENTS },
   );
   const operators = config.CORDON_OPERATORS_FILE ? OperatorDirectory.fromFile(config.CORDON_OPERATORS_FILE) : new OperatorDirectory();
   if (adminToken) operators.addToken({ name: 'admin', roles: ['admin'] }, adminToken);

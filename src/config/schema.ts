@@ -65,6 +65,11 @@ export const configSchema = z.object({
     .default(1024),
   /** Deadline of each call the API makes to Temporal: past it the request is answered 503 (retry) instead of waiting on an unreachable store. */
   CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: z.coerce.number().gt(0).max(120).default(5),
+  /**
+   * History events after which an open incident continues as new, carrying its state and memo: well below
+   * Temporal's limits during an alert storm. At least 100, so that a fresh run always has room to make progress.
+   */
+  CORDON_INCIDENT_HISTORY_EVENTS: z.coerce.number().int().min(100).max(40_000).default(10_000),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** Dev server SQLite pragmas (comma-separated `name=value`); `synchronous=full` trades ingest latency for power-loss durability. */

@@ -121,18 +121,24 @@ export interface PinnedView {
   startedAt?: string;
 }
 
+export interface IncidentServiceOptions {
+  /** Deadline of each read and signal (call-deadline.ts); none when undefined. Updates wait for the workflow and carry none. */
+  callDeadlineMs?: number;
+  /** History events after which each new incident continues as new (CORDON_INCIDENT_HISTORY_EVENTS); the workflow's own default when undefined. */
+  continueAsNewAfterEvents?: number;
+}
+
 export class IncidentService {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly policyFor: (severity: Severity) => RunbookPolicy,
     private readonly chooseRunbook?: RunbookChooser,
-    /** Deadline of each read and signal (call-deadline.ts); none when undefined. Updates wait for the workflow and carry none. */
-    private readonly callDeadlineMs?: number,
+    private readonly options: IncidentServiceOptions = {},
   ) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
-    return withCallDeadline(this.client, this.callDeadlineMs, fn);
+    return withCallDeadline(this.client, this.options.callDeadlineMs, fn);
   }
 
   /** Opens the resource's incident or joins it with one alert (a batch of one). Returns its id. */
@@ -187,6 +193,7 @@ export class IncidentService {
       policy,
       dryRun: false,
       runbook,
+      ...this.historyLimit(),
     };
     try {
       await this.call(() =>
@@ -260,6 +267,11 @@ export class IncidentService {
     return { planId, status };
   }
 
+  private historyLimit(): Pick<IncidentInput, 'continueAsNewAfterEvents'> {
+    const events = this.options.continueAsNewAfterEvents;
+    return events ? { continueAsNewAfterEvents: events } : {};
+  }
+
   private inputFor(
     id: string,
     resource: ResourceRef,
@@ -293,6 +305,7 @@ export class IncidentService {
       policy,
       dryRun: false,
       ...(runbook ? { runbook } : {}),
+      ...this.historyLimit(),
     };
     return { input, severity };
   }

@@ -92,6 +92,8 @@ export interface StackOptions {
    * API chooses and pins one per incident and serves /v1/runbooks. Absent: incidents run the built-in order.
    */
   runbooks?: { dir?: string };
+  /** CORDON_INCIDENT_HISTORY_EVENTS for incidents the API opens (default: the workflow's 10,000). */
+  incidentHistoryEvents?: number;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -124,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         const entry = runbooks.choose(alerts, severity, kind);
         return entry ? pin(entry) : undefined;
       }),
+    { continueAsNewAfterEvents: opts.incidentHistoryEvents },
   );
   const operators = new OperatorDirectory();
   const tokens: Record<string, string> = {};

@@ -51,7 +51,8 @@ export interface CapturedHistory {
   history: string;
 }
 
-type Scenario = (stack: Stack, instanceId: string) => Promise<string>;
+/** A scenario returns the workflow id (its latest run is captured), or the id and the run to capture. */
+type Scenario = (stack: Stack, instanceId: string) => Promise<string | { id: string; runId: string }>;
 
 /** An operator's runbook with an input (a conditional capture), a capture alongside, an approval on isolate. */
 const captureRunbook = [
@@ -315,6 +316,24 @@ const scenarios: Record<string, Scenario> = {
     return id;
   },
   /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
+  /** An idle incident past its history limit continues as new, carrying its memo ('carry-memo-on-continue'): the run that ended so. */
+  'continue-as-new-carries-memo': async (stack, instanceId) => {
+    const service = new IncidentService(stack.client, stack.taskQueue, () => ({ ...autoPolicy, contain: 'record-only' }), undefined, {
+      continueAsNewAfterEvents: 120,
+    });
+    const resource = { account: ACCOUNT, region: REGION, instanceId };
+    const id = await service.openOrJoin(resource, alertFor(instanceId, { severity: 'medium', dedupKey: `generic:${instanceId}:medium` }));
+    await service.openOrJoin(resource, alertFor(instanceId, { severity: 'high', dedupKey: `generic:${instanceId}:high` }));
+    await settled(stack, id, (s) => runbookFinished(s) && s.severity === 'high', 90000);
+    const runId = (await stack.client.workflow.getHandle(id).describe()).runId;
+    const first = stack.client.workflow.getHandle(id, runId);
+    for (let i = 0; (await first.describe()).status.name !== 'CONTINUED_AS_NEW'; i += 1) {
+      if (i >= 200) throw new Error('no continue-as-new after 200 findings');
+      await service.openOrJoin(resource, alertFor(instanceId, { dedupKey: `generic:${instanceId}:late-${i}`, title: `late finding ${i}` }));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { id, runId };
+  },
   'plan-workflow': async (stack, instanceId) => {
     const id = await startPlan(stack, instanceId, { ...autoPolicy, replace: approverGate });
     await stack.client.workflow.getHandle(id).result();
@@ -333,8 +352,9 @@ async function main(): Promise<void> {
     const chosen = process.argv.slice(2);
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => chosen.length === 0 || chosen.includes(n))) {
       const fleet = await freshFleet(stack);
-      const id = await run(stack, fleet.instanceIds[0]!);
-      const history = await stack.client.workflow.getHandle(id).fetchHistory();
+      const ran = await run(stack, fleet.instanceIds[0]!);
+      const { id, runId } = typeof ran === 'string' ? { id: ran, runId: undefined } : ran;
+      const history = await stack.client.workflow.getHandle(id, runId).fetchHistory();
       const events = history.events ?? [];
       const record: CapturedHistory = {
         workflowId: id,

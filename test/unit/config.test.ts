@@ -219,6 +219,13 @@ test("the API's Temporal call deadline: seconds above 0 and at most 120 (default
     expect(() => loadConfig({ CORDON_TEMPORAL_CALL_DEADLINE_SECONDS: bad })).toThrow(/CORDON_TEMPORAL_CALL_DEADLINE_SECONDS/);
 });
 
+test('history events before an incident continues as new: a whole number from 100 to 40,000 (default 10,000)', () => {
+  expect(loadConfig({}).CORDON_INCIDENT_HISTORY_EVENTS).toBe(10_000);
+  expect(loadConfig({ CORDON_INCIDENT_HISTORY_EVENTS: '2000' }).CORDON_INCIDENT_HISTORY_EVENTS).toBe(2000);
+  for (const bad of ['99', '40001', '150.5', 'many'])
+    expect(() => loadConfig({ CORDON_INCIDENT_HISTORY_EVENTS: bad })).toThrow(/CORDON_INCIDENT_HISTORY_EVENTS/);
+});
+
 test('a worker started without its Node flags is told so at start: its main heap could grow 4× past what it uses', () => {
   expect(mainHeapWarning(4144 * 2 ** 20)).toMatch(/main thread heap limit is 4144 MiB: start the worker with --max-old-space-size=512/);
   expect(mainHeapWarning((WORKER_MAIN_HEAP_MIB + 48) * 2 ** 20)).toBeUndefined();
