@@ -94,7 +94,10 @@ function comparison(runs: BackendRun[]): BenchComparison {
   const n = runs[0]!.incidents;
   const v = (f: (r: BackendRun) => number) => runs.map(f);
   return {
-    title: `the same load on each backend, ${n} open incidents, ${runs[0]!.workers} worker processes each`,
+    title:
+      runs.length > 1
+        ? `the same load on each backend, ${n} open incidents, ${runs[0]!.workers} worker processes each`
+        : `${runs[0]!.label} alone, ${n} open incidents, ${runs[0]!.workers} worker processes`,
     columns: runs.map((r) => r.label),
     rows: [
       {
