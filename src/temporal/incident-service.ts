@@ -9,7 +9,7 @@
  * Invariants: every start and every alert signal carries who sent it (provenance.ts); a runbook
  * whose variants overlap for the facts is refused here (RunbookCannotStart), before anything starts.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import {
@@ -37,6 +37,7 @@ import { alertFacts, checkRunbookStarts, policyFacts, type PinnedRunbook } from 
 import { catalogueEntry } from '../domain/runbook-catalogue';
 import * as definitions from '../../workflows/definitions';
 import { withCallDeadline } from './call-deadline';
+import { listRow, startMemo, type IncidentSummary } from './incident-list-row';
 import { incidentIdFor } from './incident-id';
 import { describeRequester, type Provenance, type Requester } from '../domain/provenance';
 import type { PlanInput } from '../../workflows/plan-workflow';
@@ -78,24 +79,7 @@ export const ALERTS_RECEIVED_SIGNAL = 'alertsReceived';
 /** True once workflows/definitions.ts defines the batch signal, i.e. the workflow handles it. */
 export const workflowAcceptsAlertBatches = 'alertsReceivedSignal' in definitions;
 
-/** What the incidents list shows; phase and the rest come from the workflow's memo. */
-export interface IncidentSummary {
-  incidentId: string;
-  status: string;
-  startTime?: string;
-  closeTime?: string;
-  phase?: string;
-  severity?: string;
-  instanceId?: string;
-  /** An access-key incident's key and the user (or role) it belongs to. */
-  accessKeyId?: string;
-  userName?: string;
-  account?: string;
-  region?: string;
-  pendingApprovals?: number;
-  /** The pinned runbook, `name version` (absent: the built-in order, or an incident opened before runbooks were pinned). */
-  runbook?: string;
-}
+export type { IncidentSummary } from './incident-list-row';
 
 /** A manual run: who asked (an operator, from the token), why, and the severity whose policy decides its gates. */
 export interface ManualRun {
@@ -346,7 +330,7 @@ export class IncidentService {
     return this.call(async () => {
       const out: IncidentSummary[] = [];
       for await (const wf of this.client.workflow.list({ query: `WorkflowType = 'incidentWorkflow'` })) {
-        out.push(summary(wf));
+        out.push(listRow(wf));
         if (out.length >= limit) break;
       }
       return out;
@@ -385,36 +369,6 @@ async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
-}
-
-function summary(wf: WorkflowExecutionInfo): IncidentSummary {
-  const memo = (wf.memo ?? {}) as Partial<IncidentSummary>;
-  return {
-    incidentId: wf.workflowId,
-    status: wf.status.name,
-    startTime: wf.startTime?.toISOString(),
-    closeTime: wf.closeTime?.toISOString(),
-    phase: memo.phase,
-    severity: memo.severity,
-    instanceId: memo.instanceId,
-    accessKeyId: memo.accessKeyId,
-    userName: memo.userName,
-    account: memo.account,
-    region: memo.region,
-    pendingApprovals: memo.pendingApprovals,
-    ...(memo.runbook ? { runbook: memo.runbook } : {}),
-  };
-}
-
-/** What the incidents list reads before the workflow first updates its memo. */
-function startMemo(input: IncidentInput): Record<string, unknown> {
-  return {
-    phase: 'open',
-    severity: input.severity,
-    ...input.resource,
-    pendingApprovals: 0,
-    ...(input.runbook ? { runbook: `${input.runbook.name} ${input.runbook.version}` } : {}),
-  };
 }
 
 /** A runbook's `auto` gates become the severity policy's gates (where a capped source's ceiling puts a person). */
