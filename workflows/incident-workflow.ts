@@ -18,7 +18,6 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   makeContinueAsNewFunc,
   log,
   proxyActivities,
@@ -295,10 +294,10 @@ export async function incidentWorkflow(input: IncidentInput & EvidenceAnchorCarr
       carried: incident.snapshot(),
       evidenceAnchors: anchors.snapshot(),
     };
-    // Temporal starts the next run with no memo unless the command carries one, and the incidents list reads
-    // phase, severity and the resource from it. Histories without 'carry-memo-on-continue' replay without it.
-    if (patched('carry-memo-on-continue')) await makeContinueAsNewFunc<typeof incidentWorkflow>({ memo: workflowInfo().memo })(next);
-    await continueAsNew<typeof incidentWorkflow>(next);
+    // Left to itself the next run gets the memo the incident started with, and the incidents list reads phase,
+    // severity and pending approvals from it: carry the current one. Histories without 'carry-memo-on-continue' replay without it.
+    const carryMemo = patched('carry-memo-on-continue') ? { memo: workflowInfo().memo } : {};
+    await makeContinueAsNewFunc<typeof incidentWorkflow>(carryMemo)(next);
   }
   incident.setPhase('closed', nowIso());
   await audit.flush();

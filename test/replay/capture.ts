@@ -315,7 +315,6 @@ const scenarios: Record<string, Scenario> = {
     await stack.client.workflow.getHandle(id).result();
     return id;
   },
-  /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
   /** An idle incident past its history limit continues as new, carrying its memo ('carry-memo-on-continue'): the run that ended so. */
   'continue-as-new-carries-memo': async (stack, instanceId) => {
     const service = new IncidentService(stack.client, stack.taskQueue, () => ({ ...autoPolicy, contain: 'record-only' }), undefined, {
@@ -334,6 +333,7 @@ const scenarios: Record<string, Scenario> = {
     }
     return { id, runId };
   },
+  /** Plan mode: its own plan workflow returns the full plan at once, no AWS change. */
   'plan-workflow': async (stack, instanceId) => {
     const id = await startPlan(stack, instanceId, { ...autoPolicy, replace: approverGate });
     await stack.client.workflow.getHandle(id).result();
