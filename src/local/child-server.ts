@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { waitForPort } from './free-port';
+import { groupListensOn } from './port-owner';
 import { reapWithParent } from './process-guard';
 
 export interface ChildServer {
@@ -50,6 +51,20 @@ export class EarlyExitError extends Error {
   }
 }
 
+/**
+ * Resolves once the port accepts connections and (where /proc can tell) the child's process group
+ * is what listens on it: a port taken by another process meanwhile keeps this waiting until the
+ * child exits with "address in use" (EarlyExitError, which callers that chose the port retry).
+ */
+async function waitForOwnPort(pid: number, port: number, timeoutMs: number, running: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await waitForPort(port, timeoutMs);
+  while (running() && groupListensOn(pid, port) === false) {
+    if (Date.now() > deadline) throw new Error(`port ${port} is served by another process, not by the one started (pid ${pid})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startChildServer(opts: ChildServerOptions): Promise<ChildServer> {
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const stopSignal = opts.stopSignal ?? 'SIGTERM';
@@ -85,7 +100,11 @@ export async function startChildServer(opts: ChildServerOptions): Promise<ChildS
     }
   };
   try {
-    await Promise.race([waitForPort(opts.port, opts.startTimeoutMs ?? 60000), spawnError, earlyExit]);
+    await Promise.race([
+      waitForOwnPort(child.pid as number, opts.port, opts.startTimeoutMs ?? 60000, () => !exited),
+      spawnError,
+      earlyExit,
+    ]);
   } catch (err) {
     // A server that did not listen in time is not left running.
     if (!exited && child.pid) {
